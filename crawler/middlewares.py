@@ -1,0 +1,180 @@
+"""Downloader middlewares, each doing one thing and switched by a setting.
+
+- ProxyMiddleware: routes every request through KZPRIVACY_PROXY (Scrapy's own
+  HttpProxyMiddleware then speaks to it, CONNECT included).
+- PrivateAddressGuard: refuses hosts that resolve to private or loopback
+  addresses when no proxy is in use (a scan must not probe the local network).
+- SetCookieRecorder: keeps every Set-Cookie header, redirect responses included,
+  before the redirect middleware swallows them.
+- WarcWriter: writes every request and response, as the server sent it, to WARC.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import os
+from datetime import datetime, timezone
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Request, Response
+from scrapy.utils.defer import maybe_deferred_to_future
+
+from .errors import BlockedPrivateAddress
+
+
+class ProxyMiddleware:
+    def __init__(self, proxy: str):
+        self.proxy = proxy
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        proxy = crawler.settings.get("KZPRIVACY_PROXY")
+        if not proxy:
+            raise NotConfigured
+        return cls(proxy)
+
+    def process_request(self, request: Request, spider=None) -> None:
+        request.meta.setdefault("proxy", self.proxy)
+
+
+class PrivateAddressGuard:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.allowed = set(crawler.settings.getlist("KZPRIVACY_ALLOW_PRIVATE_HOSTS"))
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.getbool("KZPRIVACY_BLOCK_PRIVATE_ADDRESSES"):
+            raise NotConfigured
+        return cls(crawler)
+
+    async def process_request(self, request: Request, spider=None) -> None:
+        if request.meta.get("proxy"):
+            return None  # the proxy resolves names; its network is its own
+        host = request.url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].strip("[]")
+        if host in self.allowed:
+            return None
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            from twisted.internet import reactor
+
+            try:
+                resolved = await maybe_deferred_to_future(reactor.resolve(host))
+            except Exception:
+                return None  # let the download report the DNS error itself
+            address = ipaddress.ip_address(resolved)
+        if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
+            raise BlockedPrivateAddress(f"{host} resolves to {address}, a private or loopback address")
+        return None
+
+
+class SetCookieRecorder:
+    """Stores ("url", header) pairs in request.meta["set_cookies"] for every response of the chain."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.getbool("KZPRIVACY_RECORD_COOKIES", True):
+            raise NotConfigured
+        return cls()
+
+    def process_response(self, request: Request, response: Response, spider=None) -> Response:
+        headers = response.headers.getlist(b"Set-Cookie")
+        if headers:
+            # A new list each time: redirected requests copy meta, and must not share it.
+            request.meta["set_cookies"] = list(request.meta.get("set_cookies", [])) + [
+                (response.url, h.decode("utf-8", "replace")) for h in headers]
+        return response
+
+
+class WarcWriter:
+    """Every response (and its request) as a WARC record; rows point to it through meta["warc"]."""
+
+    def __init__(self, folder: Path, prefix: str, max_bytes: int, software: str):
+        from warcio.warcwriter import WARCWriter  # noqa: F401  (fail early when warcio is missing)
+
+        self.folder = folder
+        self.prefix = prefix
+        self.max_bytes = max_bytes
+        self.software = software
+        self.serial = 0
+        self.file = None
+        self.writer = None
+        self.path: Path | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        folder = crawler.settings.get("KZPRIVACY_WARC_DIR")
+        if not folder:
+            raise NotConfigured
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
+        # Unique per process, so a resumed crawl or a second worker never appends to another's file.
+        prefix = f"{crawler.settings.get('KZPRIVACY_CRAWL_ID', 'crawl')}-{stamp}-{os.getpid()}"
+        mw = cls(Path(folder), prefix, crawler.settings.getint("KZPRIVACY_WARC_MAX_BYTES", 1 << 30),
+                 crawler.settings.get("USER_AGENT", "kzprivacy"))
+        crawler.signals.connect(mw.close, signal=signals.spider_closed)
+        return mw
+
+    def _open(self) -> None:
+        from warcio.warcwriter import WARCWriter
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.path = self.folder / f"{self.prefix}-{self.serial:05d}.warc.gz"
+        self.file = open(self.path, "ab")
+        self.writer = WARCWriter(self.file, gzip=True)
+        info = self.writer.create_warcinfo_record(self.path.name, {"software": self.software,
+                                                                    "format": "WARC File Format 1.1"})
+        self.writer.write_record(info)
+
+    def close(self, spider=None) -> None:
+        if self.file:
+            self.file.close()
+            self.file = None
+
+    def process_response(self, request: Request, response: Response, spider=None) -> Response:
+        from warcio.statusandheaders import StatusAndHeaders
+
+        if self.file is None or self.file.tell() > self.max_bytes:
+            if self.file is not None:
+                self.close()
+                self.serial += 1
+            self._open()
+        fetched_at = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+        version = "HTTP/1.1"
+        reason = _reason(response.status)
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs]
+        http_headers = StatusAndHeaders(f"{response.status} {reason}", headers, protocol=version)
+        warc_headers = {"WARC-Date": fetched_at}
+        if response.ip_address is not None:
+            warc_headers["WARC-IP-Address"] = str(response.ip_address)
+        record = self.writer.create_warc_record(response.url, "response", payload=BytesIO(response.body),
+                                                http_headers=http_headers, warc_headers_dict=warc_headers)
+        offset = self.file.tell()
+        self.writer.write_record(record)
+        record_id = record.rec_headers.get_header("WARC-Record-ID")
+        req_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in request.headers.items() for v in vs]
+        path = request.url.split("://", 1)[-1]
+        path = "/" + path.split("/", 1)[1] if "/" in path else "/"
+        req_record = self.writer.create_warc_record(
+            request.url, "request", payload=BytesIO(request.body or b""),
+            http_headers=StatusAndHeaders(f"{request.method} {path} {version}", req_headers, is_http_request=True),
+            warc_headers_dict={"WARC-Date": fetched_at, "WARC-Concurrent-To": record_id})
+        self.writer.write_record(req_record)
+        request.meta["warc"] = {"warc_file": self.path.name, "warc_record_id": record_id, "warc_offset": offset,
+                                "fetched_at": fetched_at,
+                                "payload_sha256": hashlib.sha256(response.body).hexdigest()}
+        return response
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""

@@ -1,0 +1,50 @@
+"""Item pipelines: the database writer (one transaction per page, one per finished site)."""
+
+from __future__ import annotations
+
+import kzprivacy
+from kzprivacy.store import Store
+
+from .items import PageItem, SiteItem
+
+
+class SQLitePipeline:
+    def __init__(self, crawler, path: str, crawl_id: str, settings_snapshot: dict):
+        self.crawler = crawler
+        self.path = path
+        self.crawl_id = crawl_id
+        self.settings_snapshot = settings_snapshot
+        self.store: Store | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        s = crawler.settings
+        snapshot = {k: s.get(k) for k in ("KZPRIVACY_MAX_PAGES", "KZPRIVACY_PROXY", "ROBOTSTXT_OBEY", "USER_AGENT",
+                                          "DOWNLOAD_TIMEOUT", "CONCURRENT_REQUESTS", "KZPRIVACY_MODE")}
+        return cls(crawler, s.get("KZPRIVACY_DB"), s.get("KZPRIVACY_CRAWL_ID"), snapshot)
+
+    def open_spider(self, spider=None) -> None:
+        self.store = Store(self.path)
+        spider = spider or self.crawler.spider
+        crawl_id = self.crawl_id or spider.crawl_id
+        self.crawl_id = crawl_id
+        rows = [{"site": e.site, "input": e.input, "ascii_host": e.ascii_host, "start_url": e.start_url}
+                for e in spider.entries]
+        rows += [{"site": entry[:255], "input": entry, "status": "invalid", "error": reason}
+                 for entry, reason in spider.rejected]
+        self.store.begin_crawl(crawl_id, mode=self.settings_snapshot.get("KZPRIVACY_MODE") or "http",
+                               tool_version=kzprivacy.__version__, settings=self.settings_snapshot, sites=rows)
+
+    def close_spider(self, spider=None) -> None:
+        if self.store is not None:
+            self.store.close()
+
+    def process_item(self, item, spider=None):
+        if isinstance(item, PageItem):
+            self.store.write_page(self.crawl_id, {
+                "site": item.site, "url": item.url, "page": item.page, "cookies": item.cookies,
+                "requests": item.requests, "inline_trackers": item.inline_trackers, "forms": item.forms,
+                "storage": item.storage, "policy": item.policy})
+        elif isinstance(item, SiteItem):
+            self.store.finish_site(self.crawl_id, item.site, item.row)
+        return item

@@ -1,0 +1,72 @@
+"""Scrapy settings for kzprivacy. Behaviour is data: every default here is overridable per run
+(`kzprivacy scan` sets the KZPRIVACY_* ones from its options)."""
+
+import kzprivacy
+
+BOT_NAME = "kzprivacy"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Name the tool and where to read about it, so site owners know who visits.
+USER_AGENT = f"kzprivacy/{kzprivacy.__version__} (+{kzprivacy.TOOL_URL}; privacy-policy research scanner)"
+
+# Politeness: robots.txt obeyed; few requests per site at once, many sites in parallel.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 64
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.25
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 10
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.5
+# Scrapy's download slots are per host name, so these limits hold per site even through a proxy.
+RANDOMIZE_DOWNLOAD_DELAY = True
+
+# Bounded fetches: a hung site or a 50 MB page becomes a status, not a stuck crawl.
+DOWNLOAD_TIMEOUT = 20
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 0
+RETRY_ENABLED = True
+RETRY_TIMES = 1
+REDIRECT_MAX_TIMES = 10
+# A scan looks at every status itself (a 404 home page is a finding, not noise).
+HTTPERROR_ALLOW_ALL = True
+# Certificates are recorded, not enforced: a site with a bad certificate is still a site to scan.
+DOWNLOAD_VERIFY_CERTIFICATES = False
+
+# Items are small and the database writer is fast; more in flight only costs memory.
+CONCURRENT_ITEMS = 100
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+# Sites are visited once each: breadth first keeps many sites moving.
+DEPTH_PRIORITY = 1
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+DNSCACHE_ENABLED = True
+REACTOR_THREADPOOL_MAXSIZE = 20
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+
+DOWNLOADER_MIDDLEWARES = {
+    # Closest to the downloader: sees each response exactly as the server sent it.
+    "crawler.middlewares.WarcWriter": 950,
+    # Before RedirectMiddleware (600) handles a 3xx, and before CookiesMiddleware (700) consumes it.
+    "crawler.middlewares.SetCookieRecorder": 720,
+    # Before Scrapy's HttpProxyMiddleware (750), which then speaks to the proxy.
+    "crawler.middlewares.ProxyMiddleware": 740,
+    "crawler.middlewares.PrivateAddressGuard": 745,
+}
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.SQLitePipeline": 300,
+}
+
+# -- kzprivacy's own knobs ----------------------------------------------------------------
+KZPRIVACY_CRAWL_ID = None              # default: a UTC timestamp chosen by the spider
+KZPRIVACY_DB = "output/kzprivacy.db"   # SQLite file the pipeline writes
+KZPRIVACY_WARC_DIR = None              # WARC folder; None disables WARC writing
+KZPRIVACY_WARC_MAX_BYTES = 1 << 30     # start a new WARC file past this size
+KZPRIVACY_PROXY = None                 # http://host:port: route every request through it
+KZPRIVACY_BLOCK_PRIVATE_ADDRESSES = True
+KZPRIVACY_ALLOW_PRIVATE_HOSTS = []     # host names exempt from the private-address guard
+KZPRIVACY_MAX_PAGES = 20               # pages per site, home included
+KZPRIVACY_MODE = "http"                # http | browser

@@ -1,0 +1,1 @@
+"""Spiders: they parse and yield."""

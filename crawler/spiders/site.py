@@ -1,0 +1,337 @@
+"""The site spider: visits each site's home page, then the pages most likely to hold its
+privacy policy and its forms, and yields what every page shows.
+
+It parses and yields; storage, WARC, proxies and politeness live in the
+middlewares, pipelines and settings. Per-site bookkeeping lives in
+``self.state``, which Scrapy's JOBDIR persists, so an interrupted crawl resumes.
+
+    scrapy crawl site -a domains=example.kz,мысал.қаз -s KZPRIVACY_DB=output/kzprivacy.db
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+from typing import Any, Iterator
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.http import Request, Response, TextResponse
+
+from crawler.errors import classify_failure, proxy_error_status
+from crawler.extract.cookies import parse_set_cookie
+from crawler.extract.documents import DocumentError, sniff_format, to_document
+from crawler.extract.html import extract_forms, extract_links, extract_resources, selector
+from crawler.extract.policy import (COMMON_POLICY_PATHS, form_page_links, is_policy_score, language_variants,
+                                    policy_links, with_path)
+from crawler.items import PageItem, SiteItem
+from kzprivacy.domains import SiteEntry, parse_entries, read_entries
+from kzprivacy.language import detect_language
+from kzprivacy.trackers import find_signatures, lookup_cookie, lookup_url, registrable_domain
+
+# How many pages of each kind a site may cost, within the overall page budget.
+MAX_POLICY_CANDIDATES = 4
+MAX_LANGUAGE_VARIANTS = 3
+MAX_FORM_PAGES = 5
+FOLLOW_POLICY_SCORE = 0.4   # follow a policy link from the home page at this score
+LATER_POLICY_SCORE = 0.6    # follow one found on a later page only when it is this clear
+# Statuses after which trying plain http cannot help.
+NO_FALLBACK = {"robots_blocked", "blocked_private_address", "dns_error", "redirect_loop", "too_large"}
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+class SiteSpider(scrapy.Spider):
+    name = "site"
+
+    def __init__(self, domains: str | list[str] | None = None, domains_file: str | None = None,
+                 crawl_id: str | None = None, max_pages: int | str | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        lines = domains.split(",") if isinstance(domains, str) else list(domains or [])
+        self.entries, self.rejected = parse_entries(lines)
+        if domains_file:
+            more, bad = read_entries(domains_file)
+            known = {e.site for e in self.entries}
+            self.entries += [e for e in more if e.site not in known]
+            self.rejected += bad
+        self.crawl_id = crawl_id
+        self.max_pages = int(max_pages) if max_pages else None
+        self.state: dict[str, Any] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.max_pages = spider.max_pages or settings.getint("KZPRIVACY_MAX_PAGES", 20)
+        spider.crawl_id = (spider.crawl_id or settings.get("KZPRIVACY_CRAWL_ID")
+                           or datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S"))
+        crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
+        return spider
+
+    # -- bookkeeping ---------------------------------------------------------------------------
+
+    def _site(self, site: str) -> dict[str, Any]:
+        sites = self.state.setdefault("sites", {})
+        if site not in sites:
+            sites[site] = {"pending": 0, "requested": {}, "domains": [registrable_domain(site)], "status": None,
+                           "error": None, "https": None, "final_url": None, "redirect_chain": [],
+                           "https_failure": None, "policy_requests": 0, "variant_requests": 0,
+                           "form_requests": 0, "probed": False, "done": False, "started_at": _now()}
+        return sites[site]
+
+    def _request(self, site: str, url: str, kind: str, **meta: Any) -> Request | None:
+        st = self._site(site)
+        if url in st["requested"] or len(st["requested"]) >= self.max_pages:
+            return None
+        st["requested"][url] = kind
+        st["pending"] += 1
+        return Request(url, callback=self.parse_page, errback=self.on_error, dont_filter=True,
+                       meta={"site": site, "kind": kind, "handle_httpstatus_all": True, **meta})
+
+    def _settle(self, site: str) -> Iterator[SiteItem]:
+        st = self._site(site)
+        st["pending"] = max(0, st["pending"] - 1)
+        if st["pending"] == 0 and not st["done"]:
+            st["done"] = True
+            yield SiteItem(site, {
+                "status": st["status"] or "error", "error": st["error"], "final_url": st["final_url"],
+                "https": st["https"], "redirect_chain": st["redirect_chain"], "started_at": st["started_at"]})
+
+    def _request_dropped(self, request: Request, spider=None) -> None:
+        site = request.meta.get("site")
+        if site and site in self.state.get("sites", {}):
+            st = self._site(site)
+            st["pending"] = max(0, st["pending"] - 1)
+
+    def _is_first_party(self, st: dict[str, Any], url_or_host: str) -> bool:
+        try:
+            return registrable_domain(url_or_host) in st["domains"]
+        except ValueError:
+            return False
+
+    # -- start -----------------------------------------------------------------------------------
+
+    async def start(self):
+        for entry in self.entries:
+            st = self._site(entry.site)
+            if st.get("started"):
+                continue  # resumed: its requests are in the JOBDIR queue already
+            st["started"] = True
+            request = self._request(entry.site, entry.start_url, "home", attempt="https", max_retry_times=0,
+                                    entry=entry.ascii_host)
+            if request is not None:
+                yield request
+
+    # -- responses ---------------------------------------------------------------------------------
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        site = response.meta["site"]
+        st = self._site(site)
+        try:
+            item, follow = self._page(response, st)
+        except Exception as exc:  # a hostile page must not stop the crawl: record it and go on
+            self.logger.exception("failed to parse %s", response.url)
+            item, follow = PageItem(site, response.url, {**self._page_row(response), "error": f"parse: {exc!r}"[:500]}), []
+            if response.meta["kind"] == "home" and st["status"] is None:
+                st["status"], st["error"] = "error", f"parse: {exc!r}"[:500]
+        yield item
+        yield from follow
+        yield from self._settle(site)
+
+    def on_error(self, failure) -> Iterator[Any]:
+        request = failure.request
+        site, kind = request.meta["site"], request.meta["kind"]
+        st = self._site(site)
+        status, error = classify_failure(failure.value)
+        row = {"url": request.url, "kind": kind, "fetched_at": _now(), "error": f"{status}: {error}"[:1000]}
+        yield PageItem(site, request.url, row)
+        if kind == "home":
+            if request.meta.get("attempt") == "https" and status not in NO_FALLBACK:
+                st["https_failure"] = (status, error)
+                fallback = self._request(site, "http://" + request.meta["entry"] + "/", "home", attempt="http",
+                                         entry=request.meta["entry"])
+                if fallback is not None:
+                    yield fallback
+            else:
+                https_failure = st.get("https_failure")
+                if https_failure and https_failure[0] == "tls_error" and status in ("refused", "proxy_error"):
+                    status, error = https_failure  # https broke at TLS and there is no plain http either
+                st["status"], st["error"] = status, error
+                st["https"] = False if request.meta.get("attempt") == "http" else None
+        yield from self._settle(site)
+
+    def _page_row(self, response: Response) -> dict[str, Any]:
+        warc = response.meta.get("warc") or {}
+        return {
+            "url": response.url, "status_code": response.status,
+            "content_type": response.headers.get("Content-Type", b"").decode("latin-1")[:200],
+            "sha256": hashlib.sha256(response.body).hexdigest(), "bytes": len(response.body),
+            "encoding": response.encoding if isinstance(response, TextResponse) else None,
+            "fetched_at": warc.get("fetched_at") or _now(), "kind": response.meta["kind"],
+            "warc_file": warc.get("warc_file"), "warc_record_id": warc.get("warc_record_id"),
+            "warc_offset": warc.get("warc_offset"),
+        }
+
+    def _page(self, response: Response, st: dict[str, Any]) -> tuple[PageItem, list[Request]]:
+        site, kind = response.meta["site"], response.meta["kind"]
+        item = PageItem(site, response.url, self._page_row(response))
+        warc_id = item.page["warc_record_id"]
+        follow: list[Request] = []
+
+        if kind == "home":
+            st["final_url"] = response.url
+            st["https"] = response.url.startswith("https://")
+            st["redirect_chain"] = [*response.meta.get("redirect_urls", []), response.url]
+            final_domain = registrable_domain(response.url)
+            if final_domain not in st["domains"]:
+                st["domains"].append(final_domain)
+            proxy_status = proxy_error_status(response.headers.get("X-Squid-Error"))
+            if proxy_status:
+                st["status"], st["error"] = proxy_status, f"proxy: {response.headers.get('X-Squid-Error').decode('latin-1')}"
+            elif response.status >= 400:
+                st["status"], st["error"] = "http_error", f"HTTP {response.status}"
+            else:
+                st["status"], st["error"] = "ok", None
+        item.cookies = self._cookies(response, st, warc_id)
+        if kind == "home" and st["status"] != "ok":
+            return item, follow
+
+        is_html = isinstance(response, TextResponse) and sniff_format(
+            response.body[:4000], item.page["content_type"], response.url) == "html"
+        links = []
+        if is_html:
+            sel = selector(response.text)
+            links = extract_links(sel, response.url)
+            item.requests = self._requests(sel, response.url, st, warc_id)
+            item.inline_trackers = [
+                {"service_id": hit.service.id, "vendor": hit.service.name, "tracker_id": hit.tracker_id,
+                 "company": hit.service.company, "country": hit.service.country,
+                 "category": hit.service.category, "snippet": hit.snippet, "warc_record_id": warc_id}
+                for hit in find_signatures(response.text)]
+            item.forms = self._forms(sel, response.url, st, warc_id)
+
+        if kind == "policy" and response.status < 400:
+            item.policy = self._policy(response, item.page, warc_id)
+            if item.policy["is_policy_score"] >= 0.5 and links:
+                for url in language_variants(response.url, links):
+                    if st["variant_requests"] >= MAX_LANGUAGE_VARIANTS:
+                        break
+                    request = self._request(site, url, "policy", found_via="language_variant",
+                                            link_text=response.meta.get("link_text", ""))
+                    if request is not None:
+                        st["variant_requests"] += 1
+                        follow.append(request)
+
+        if links:
+            follow += self._follow_links(site, st, links, response.url, home=(kind == "home"))
+        return item, follow
+
+    def _follow_links(self, site: str, st: dict[str, Any], links: list, page_url: str, home: bool) -> list[Request]:
+        follow: list[Request] = []
+        threshold = FOLLOW_POLICY_SCORE if home else LATER_POLICY_SCORE
+        candidates = [c for c in policy_links(links) if c.score >= threshold]
+        for candidate in candidates:
+            if st["policy_requests"] >= MAX_POLICY_CANDIDATES:
+                break
+            # Policies may live off-site (a parent company, a document host); form pages may not.
+            request = self._request(site, candidate.url, "policy", found_via=candidate.found_via,
+                                    link_text=candidate.text, link_score=candidate.score)
+            if request is not None:
+                st["policy_requests"] += 1
+                follow.append(request)
+        for url, text in form_page_links(links):
+            if st["form_requests"] >= MAX_FORM_PAGES:
+                break
+            if not self._is_first_party(st, url):
+                continue
+            request = self._request(site, url, "form", link_text=text)
+            if request is not None:
+                st["form_requests"] += 1
+                follow.append(request)
+        if home and not candidates and not st["probed"]:
+            st["probed"] = True
+            for path in COMMON_POLICY_PATHS:
+                request = self._request(site, with_path(page_url, path), "policy", found_via="common_path",
+                                        link_text="")
+                if request is not None:
+                    follow.append(request)
+        return follow
+
+    # -- what a page shows ---------------------------------------------------------------------------
+
+    def _cookies(self, response: Response, st: dict[str, Any], warc_id: str | None) -> list[dict[str, Any]]:
+        rows, seen = [], set()
+        for url, header in response.meta.get("set_cookies", []):
+            cookie = parse_set_cookie(header, url)
+            if cookie is None:
+                continue
+            key = (cookie.name, cookie.domain, cookie.path)
+            if key in seen:
+                continue
+            seen.add(key)
+            match = lookup_cookie(cookie.name, cookie.domain, response.meta["site"])
+            service = match.service
+            rows.append({**cookie.row(), "set_by": "header",
+                         "party": "first" if self._is_first_party(st, cookie.domain) else "third",
+                         "service_id": service.id if service else None, "vendor": service.name if service else None,
+                         "company": service.company if service else None,
+                         "country": service.country if service else None,
+                         "category": service.category if service else None, "is_tracking": match.is_tracking,
+                         "fetched_at": _now(), "warc_record_id": warc_id})
+        return rows
+
+    def _requests(self, sel, page_url: str, st: dict[str, Any], warc_id: str | None) -> list[dict[str, Any]]:
+        rows = []
+        for resource in extract_resources(sel, page_url):
+            host = (urlsplit(resource.url).hostname or "").lower()
+            if not host or self._is_first_party(st, host):
+                continue  # HTTP mode records what a page asks of third parties
+            service = lookup_url(resource.url, st["domains"][0]).service
+            rows.append({"url": resource.url[:2000], "host": host, "resource_type": resource.resource_type,
+                         "initiator": "html", "party": "third",
+                         "service_id": service.id if service else None, "vendor": service.name if service else None,
+                         "company": service.company if service else None,
+                         "country": service.country if service else None,
+                         "category": service.category if service else None,
+                         "fetched_at": _now(), "warc_record_id": warc_id})
+        return rows
+
+    def _forms(self, sel, page_url: str, st: dict[str, Any], warc_id: str | None) -> list[dict[str, Any]]:
+        rows = []
+        for form in extract_forms(sel, page_url):
+            action_host = (urlsplit(form.action).hostname or "").lower() if form.action else None
+            rows.append({
+                "form_index": form.form_index, "action": form.action, "method": form.method,
+                "action_is_https": form.action.startswith("https://") if form.action else None,
+                "action_host": action_host,
+                "action_party": (("first" if self._is_first_party(st, action_host) else "third")
+                                 if action_host else None),
+                "has_consent_checkbox": form.has_consent_checkbox, "policy_link_near": form.policy_link_near,
+                "warc_record_id": warc_id,
+                "fields": [{"name": f.name, "type": f.type, "label": f.label, "placeholder": f.placeholder,
+                            "autocomplete": f.autocomplete, "pattern": f.pattern, "required": f.required,
+                            "category": f.category} for f in form.fields],
+            })
+        return rows
+
+    def _policy(self, response: Response, page: dict[str, Any], warc_id: str | None) -> dict[str, Any]:
+        meta = response.meta
+        row: dict[str, Any] = {"url": response.url, "found_via": meta.get("found_via"),
+                               "link_text": (meta.get("link_text") or "")[:300], "sha256": page["sha256"],
+                               "fetched_at": page["fetched_at"], "warc_record_id": warc_id, "chars": 0,
+                               "is_policy_score": 0.0, "format": sniff_format(response.body[:4000],
+                                                                              page["content_type"], response.url)}
+        try:
+            text = response.text if isinstance(response, TextResponse) else None
+            document = to_document(response.body, text=text, content_type=page["content_type"], url=response.url)
+        except DocumentError as exc:
+            return {**row, "status": "parse_error", "error": str(exc)[:500]}
+        row.update(format=document.format, title=document.title, text=document.text, chars=len(document.text),
+                   language=detect_language(document.text),
+                   is_policy_score=is_policy_score(document.title, document.text, response.url,
+                                                   meta.get("link_text") or ""),
+                   status="ok" if document.text.strip() else "empty")
+        return row

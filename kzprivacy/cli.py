@@ -1,0 +1,301 @@
+"""The kzprivacy command: scan sites, run the demo, look things up.
+
+    kzprivacy demo                         # the sample web, end to end
+    kzprivacy scan example.kz мысал.қаз    # real sites
+    kzprivacy scan -i domains.txt --out results/
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import click
+
+import kzprivacy
+from kzprivacy.domains import SiteEntry, parse_entries, read_entries
+
+DEFAULT_OUT = "output"
+
+
+def _new_crawl_id(prefix: str = "") -> str:
+    return prefix + datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+
+
+class Scan:
+    """One crawl: where it writes, with which settings, and how it resumes."""
+
+    def __init__(self, out: Path, crawl_id: str, *, proxy: str | None = None, max_pages: int = 20,
+                 user_agent: str | None = None, ignore_robots: bool = False, timeout: float | None = None,
+                 resume: bool = False, mode: str = "http", extra_settings: dict[str, Any] | None = None):
+        self.out = out
+        self.crawl_id = crawl_id
+        self.proxy = proxy
+        self.max_pages = max_pages
+        self.user_agent = user_agent
+        self.ignore_robots = ignore_robots
+        self.timeout = timeout
+        self.resume = resume
+        self.mode = mode
+        self.extra_settings = extra_settings or {}
+
+    @property
+    def db_path(self) -> Path:
+        return self.out / "kzprivacy.db"
+
+    @property
+    def crawl_dir(self) -> Path:
+        return self.out / self.crawl_id
+
+    def settings(self):
+        from scrapy.settings import Settings
+
+        settings = Settings()
+        settings.setmodule("crawler.settings", priority="project")
+        values: dict[str, Any] = {
+            "KZPRIVACY_DB": str(self.db_path), "KZPRIVACY_CRAWL_ID": self.crawl_id,
+            "KZPRIVACY_WARC_DIR": str(self.crawl_dir / "warc"), "KZPRIVACY_MAX_PAGES": self.max_pages,
+            "KZPRIVACY_MODE": self.mode,
+            "LOG_FILE": str(self.crawl_dir / "crawl.log"), "LOG_FILE_APPEND": True,
+            "JOBDIR": str(self.crawl_dir / "job"),
+        }
+        if self.proxy:
+            values["KZPRIVACY_PROXY"] = self.proxy
+        if self.user_agent:
+            values["USER_AGENT"] = self.user_agent
+        if self.ignore_robots:
+            values["ROBOTSTXT_OBEY"] = False
+        if self.timeout:
+            values["DOWNLOAD_TIMEOUT"] = self.timeout
+        values.update(self.extra_settings)
+        settings.setdict(values, priority="cmdline")
+        return settings
+
+    def prepare(self, entries: list[SiteEntry], rejected: list[tuple[str, str]]) -> list[SiteEntry]:
+        """Register the crawl and its sites; return the sites still to crawl."""
+        from kzprivacy.store import Store
+
+        self.crawl_dir.mkdir(parents=True, exist_ok=True)
+        store = Store(self.db_path)
+        try:
+            job = self.crawl_dir / "job"
+            if self.resume and job.exists() and not (job / "spider.state").exists():
+                # A hard kill leaves no spider state and maybe a torn queue: start the
+                # unfinished sites again from scratch, replacing whatever they had written.
+                shutil.rmtree(job)
+                store.reset_sites(self.crawl_id, store.pending_sites(self.crawl_id))
+            elif not self.resume and job.exists():
+                shutil.rmtree(job)
+            rows = [{"site": e.site, "input": e.input, "ascii_host": e.ascii_host, "start_url": e.start_url}
+                    for e in entries]
+            rows += [{"site": entry[:255], "input": entry, "status": "invalid", "error": reason}
+                     for entry, reason in rejected]
+            store.begin_crawl(self.crawl_id, mode=self.mode, tool_version=kzprivacy.__version__,
+                              settings={"max_pages": self.max_pages, "proxy": self.proxy,
+                                        "ignore_robots": self.ignore_robots, "timeout": self.timeout,
+                                        "user_agent": self.user_agent}, sites=rows)
+            pending = set(store.pending_sites(self.crawl_id))
+        finally:
+            store.close()
+        return [e for e in entries if e.site in pending]
+
+    def run(self, entries: list[SiteEntry], rejected: list[tuple[str, str]], *, show_progress: bool = True) -> str:
+        """Crawl; returns Scrapy's finish reason ('finished', or 'shutdown' when interrupted)."""
+        from scrapy.crawler import CrawlerProcess
+
+        from crawler.spiders.site import SiteSpider
+        from kzprivacy.progress import ScanProgress
+        from kzprivacy.store import Store
+
+        todo = self.prepare(entries, rejected)
+        reason = "finished"
+        if todo:
+            process = CrawlerProcess(self.settings(), install_root_handler=True)
+            crawler = process.create_crawler(SiteSpider)
+            if show_progress:
+                ScanProgress(len(todo)).connect(crawler)
+            process.crawl(crawler, domains=[e.input for e in todo], crawl_id=self.crawl_id,
+                          max_pages=self.max_pages)
+            process.start()
+            reason = (crawler.stats.get_value("finish_reason") if crawler.stats else None) or "finished"
+        store = Store(self.db_path)
+        try:
+            store.finish_crawl(self.crawl_id, "finished" if reason == "finished" else "interrupted")
+        finally:
+            store.close()
+        return reason
+
+
+def _summary(db_path: Path, crawl_id: str) -> dict[str, Any]:
+    from kzprivacy.store import Store
+
+    store = Store(db_path)
+    try:
+        statuses = {r["status"]: r["n"] for r in store.query(
+            "SELECT status, count(*) AS n FROM sites WHERE crawl_id = ? GROUP BY status ORDER BY n DESC", (crawl_id,))}
+        one = lambda sql: store.query(sql, (crawl_id,))[0][0]  # noqa: E731
+        return {
+            "crawl_id": crawl_id, "sites": sum(statuses.values()), "statuses": statuses,
+            "with_policy": one("SELECT count(*) FROM sites WHERE crawl_id = ? AND policy_url IS NOT NULL"),
+            "pages": one("SELECT count(*) FROM pages WHERE crawl_id = ? AND status_code IS NOT NULL"),
+            "cookies": one("SELECT count(*) FROM cookies WHERE crawl_id = ?"),
+            "third_party_requests": one("SELECT count(*) FROM requests WHERE crawl_id = ?"),
+            "forms": one("SELECT count(*) FROM forms WHERE crawl_id = ?"),
+        }
+    finally:
+        store.close()
+
+
+def _print_summary(summary: dict[str, Any], out: Path, crawl_id: str) -> None:
+    ok = summary["statuses"].get("ok", 0)
+    failed = ", ".join(f"{n} {s}" for s, n in summary["statuses"].items() if s != "ok") or "none"
+    click.echo(f"\nCrawl {crawl_id}: {summary['sites']} sites, {ok} ok, failed: {failed}.")
+    click.echo(f"Policies found on {summary['with_policy']} sites; {summary['pages']} pages fetched; "
+               f"{summary['cookies']} cookies, {summary['third_party_requests']} third-party resources, "
+               f"{summary['forms']} forms recorded.")
+    click.echo(f"Database: {out / 'kzprivacy.db'}")
+    click.echo(f"Evidence (WARC) and log: {out / crawl_id}/")
+
+
+def _resolve_resume_id(out: Path, crawl_id: str | None) -> str:
+    from kzprivacy.store import Store
+
+    if crawl_id:
+        return crawl_id
+    db = out / "kzprivacy.db"
+    if not db.exists():
+        raise click.UsageError(f"--resume: no database at {db}")
+    store = Store(db)
+    try:
+        rows = store.query("SELECT crawl_id FROM crawls WHERE status <> 'finished' ORDER BY started_at DESC LIMIT 1")
+    finally:
+        store.close()
+    if not rows:
+        raise click.UsageError("--resume: every crawl in the database has finished; give --crawl-id")
+    return rows[0]["crawl_id"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(kzprivacy.__version__, prog_name="kzprivacy")
+def main() -> None:
+    """Website-privacy scanner for Kazakhstan: finds each site's privacy policy, records what the
+    site collects (cookies, third-party resources, form fields), and stores it all in SQLite and WARC."""
+
+
+def _scan_options(func):
+    options = [
+        click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT,
+                     show_default=True, help="Folder for the database, WARC evidence, logs and reports."),
+        click.option("--crawl-id", help="Name of this crawl (default: a UTC timestamp)."),
+        click.option("--max-pages", type=click.IntRange(1, 500), default=20, show_default=True,
+                     help="Pages per site, home page included."),
+        click.option("--proxy", metavar="URL", help="Route every request through this HTTP proxy (https via CONNECT)."),
+        click.option("--user-agent", help="User-Agent header (default names kzprivacy and its URL)."),
+        click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt (obeyed by default)."),
+        click.option("--timeout", type=float, help="Seconds to wait for a response (default 20)."),
+        click.option("--no-progress", is_flag=True, help="No progress display (for logs and cron)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@main.command()
+@click.argument("domains", nargs=-1)
+@click.option("-i", "--input", "input_file", type=click.Path(exists=True, dir_okay=False),
+              help="File of domains or URLs, one a line (# comments), or a CSV with a domain or site column.")
+@_scan_options
+@click.option("--resume", is_flag=True, help="Continue an interrupted crawl (the latest unfinished one, or --crawl-id).")
+def scan(domains: tuple[str, ...], input_file: str | None, out: Path, crawl_id: str | None, max_pages: int,
+         proxy: str | None, user_agent: str | None, ignore_robots: bool, timeout: float | None, no_progress: bool,
+         resume: bool) -> None:
+    """Scan sites: DOMAINS and/or the entries of --input."""
+    entries, rejected = parse_entries(list(domains))
+    if input_file:
+        more, bad = read_entries(input_file)
+        known = {e.site for e in entries}
+        entries += [e for e in more if e.site not in known]
+        rejected += bad
+    for entry, reason in rejected:
+        click.echo(f"skipped {entry!r}: {reason}", err=True)
+    if resume:
+        crawl_id = _resolve_resume_id(out, crawl_id)
+        if not entries:  # resuming needs no list: the database has the crawl's sites
+            from kzprivacy.store import Store
+
+            store = Store(out / "kzprivacy.db")
+            try:
+                entries, _ = parse_entries([r["input"] or r["site"] for r in store.query(
+                    "SELECT site, input FROM sites WHERE crawl_id = ? AND status <> 'invalid'", (crawl_id,))])
+            finally:
+                store.close()
+    if not entries:
+        raise click.UsageError("no valid domains to scan (give DOMAINS or --input)")
+    crawl_id = crawl_id or _new_crawl_id()
+    run = Scan(out, crawl_id, proxy=proxy, max_pages=max_pages, user_agent=user_agent, ignore_robots=ignore_robots,
+               timeout=timeout, resume=resume)
+    reason = run.run(entries, rejected, show_progress=not no_progress)
+    _print_summary(_summary(run.db_path, crawl_id), out, crawl_id)
+    if reason != "finished":
+        click.echo(f"Interrupted ({reason}). Resume with: kzprivacy scan --resume --out {out} --crawl-id {crawl_id}")
+        sys.exit(130)
+
+
+@main.command()
+@_scan_options
+def demo(out: Path, crawl_id: str | None, max_pages: int, proxy: str | None, user_agent: str | None,
+         ignore_robots: bool, timeout: float | None, no_progress: bool) -> None:
+    """Run the whole job on the built-in sample web (fictional .kz sites served on 127.0.0.1)."""
+    from kzprivacy.sampleweb.manifest import sample_domains
+    from kzprivacy.sampleweb.server import SampleWeb
+
+    crawl_id = crawl_id or _new_crawl_id("demo-")
+    with SampleWeb() as web:
+        click.echo(f"Sample web running as a proxy at {web.proxy_url}")
+        entries, rejected = parse_entries(sample_domains())
+        run = Scan(out, crawl_id, proxy=proxy or web.proxy_url, max_pages=max_pages, user_agent=user_agent,
+                   ignore_robots=ignore_robots, timeout=timeout or 5)
+        reason = run.run(entries, rejected, show_progress=not no_progress)
+    _print_summary(_summary(run.db_path, crawl_id), out, crawl_id)
+    if reason != "finished":
+        sys.exit(130)
+
+
+@main.command(name="summary")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True)
+@click.option("--crawl-id", help="Default: the latest crawl.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def summary_command(out: Path, crawl_id: str | None, fmt: str) -> None:
+    """Counts of a stored crawl: sites by status, policies, pages."""
+    from kzprivacy.store import Store
+
+    store = Store(out / "kzprivacy.db")
+    try:
+        crawl_id = crawl_id or (store.crawl_ids() or [None])[0]
+    finally:
+        store.close()
+    if crawl_id is None:
+        raise click.UsageError(f"no crawls in {out / 'kzprivacy.db'}")
+    summary = _summary(out / "kzprivacy.db", crawl_id)
+    if fmt == "json":
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        _print_summary(summary, out, crawl_id)
+
+
+def _register_optional_commands() -> None:
+    try:
+        from kzprivacy.trackers.cli import trackers
+    except ImportError:  # the knowledge base's CLI is optional while it is being built
+        return
+    main.add_command(trackers)
+
+
+_register_optional_commands()
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,197 @@
+"""Storage: the contract's tables in SQLite, written in transactions.
+
+Every write is idempotent: a page's rows are replaced as a whole, a site's
+summary is recomputed from its pages, so a resumed crawl or a re-run analysis
+never leaves duplicates, and a killed crawl leaves a consistent database.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterator
+
+__all__ = ["Store", "connect", "utcnow", "SCHEMA", "POLICY_THRESHOLD"]
+
+SCHEMA = resources.files(__package__).joinpath("schema.sql").read_text(encoding="utf-8")
+
+# A candidate needs at least this is_policy_score to become the site's policy.
+POLICY_THRESHOLD = 0.5
+
+# Tables whose rows belong to one fetched page (replaced together when the page is rewritten).
+PAGE_CHILD_TABLES = ("cookies", "requests", "inline_trackers", "forms", "form_fields", "storage")
+
+
+def utcnow() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """Open (and create) the database with the contract's schema."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    # WAL lets readers (Datasette, a status command) look while a crawl writes.
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.executescript(SCHEMA)
+    return conn
+
+
+class Store:
+    """The crawl's writer and the analysis's reader over one database."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.conn = connect(self.path)
+        self._columns: dict[str, list[str]] = {}
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def columns(self, table: str) -> list[str]:
+        if table not in self._columns:
+            self._columns[table] = [r["name"] for r in self.conn.execute(f"PRAGMA table_info({table})")]
+        return self._columns[table]
+
+    def insert(self, table: str, rows: Iterable[Mapping[str, Any]], *, replace: bool = False) -> int:
+        """Insert rows (dicts); keys must be columns of the table. Returns the number written."""
+        allowed = set(self.columns(table))
+        count = 0
+        verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
+        for row in rows:
+            unknown = set(row) - allowed
+            if unknown:
+                raise KeyError(f"{table} has no column(s) {sorted(unknown)}")
+            keys = list(row)
+            cols = ", ".join(f'"{k}"' for k in keys)
+            marks = ", ".join("?" for _ in keys)
+            self.conn.execute(f"{verb} INTO {table} ({cols}) VALUES ({marks})", [_sql_value(row[k]) for k in keys])
+            count += 1
+        return count
+
+    def query(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, tuple(params)).fetchall()
+
+    # -- crawls and sites -------------------------------------------------------------------
+
+    def begin_crawl(self, crawl_id: str, *, mode: str, tool_version: str, settings: Mapping[str, Any],
+                    sites: Iterable[Mapping[str, Any]]) -> None:
+        """Register a crawl and its sites (status 'pending'); keeps what a resumed crawl already has."""
+        sites = list(sites)
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO crawls (crawl_id, started_at, mode, tool_version, settings, sites_total, status)"
+                " VALUES (?, ?, ?, ?, ?, 0, 'running')"
+                " ON CONFLICT (crawl_id) DO UPDATE SET status='running', finished_at=NULL",
+                (crawl_id, utcnow(), mode, tool_version, json.dumps(dict(settings), ensure_ascii=False, default=str)),
+            )
+            self.insert("sites", ({"crawl_id": crawl_id, **row} for row in sites))
+            self._count_sites(crawl_id)
+
+    def _count_sites(self, crawl_id: str) -> None:
+        self.conn.execute(
+            "UPDATE crawls SET sites_total = (SELECT count(*) FROM sites WHERE crawl_id = ?),"
+            " sites_done = (SELECT count(*) FROM sites WHERE crawl_id = ? AND status <> 'pending')"
+            " WHERE crawl_id = ?",
+            (crawl_id, crawl_id, crawl_id),
+        )
+
+    def finish_crawl(self, crawl_id: str, status: str = "finished") -> None:
+        with self.transaction():
+            self._count_sites(crawl_id)
+            self.conn.execute("UPDATE crawls SET finished_at = ?, status = ? WHERE crawl_id = ?",
+                              (utcnow(), status, crawl_id))
+
+    def pending_sites(self, crawl_id: str) -> list[str]:
+        return [r["site"] for r in self.query(
+            "SELECT site FROM sites WHERE crawl_id = ? AND status = 'pending' ORDER BY rowid", (crawl_id,))]
+
+    def reset_sites(self, crawl_id: str, sites: Iterable[str]) -> None:
+        """Forget what unfinished sites wrote, so crawling them again starts clean."""
+        sites = list(sites)
+        with self.transaction():
+            for table in ("pages", "policies", *PAGE_CHILD_TABLES):
+                self.conn.executemany(f"DELETE FROM {table} WHERE crawl_id = ? AND site = ?",
+                                      [(crawl_id, s) for s in sites])
+
+    def crawl_ids(self) -> list[str]:
+        """Crawls, newest first."""
+        return [r["crawl_id"] for r in self.query("SELECT crawl_id FROM crawls ORDER BY started_at DESC, rowid DESC")]
+
+    # -- what the crawler writes ------------------------------------------------------------
+
+    def write_page(self, crawl_id: str, page: Mapping[str, Any]) -> None:
+        """Write one fetched page with everything found on it, replacing an earlier copy of it."""
+        site, url = page["site"], page["url"]
+        key = {"crawl_id": crawl_id, "site": site}
+        with self.transaction():
+            for table in PAGE_CHILD_TABLES:
+                self.conn.execute(f"DELETE FROM {table} WHERE crawl_id = ? AND site = ? AND page_url = ?",
+                                  (crawl_id, site, url))
+            self.insert("pages", [{**key, **page["page"]}], replace=True)
+            for table in ("cookies", "requests", "inline_trackers", "storage"):
+                self.insert(table, ({**key, "page_url": url, **row} for row in page.get(table) or ()))
+            for form in page.get("forms") or ():
+                fields = form.get("fields") or ()
+                self.insert("forms", [{**key, "page_url": url, **{k: v for k, v in form.items() if k != "fields"},
+                                       "fields_count": len(fields)}], replace=True)
+                self.insert("form_fields", ({**key, "page_url": url, "form_index": form["form_index"],
+                                             "field_index": i, **f} for i, f in enumerate(fields)), replace=True)
+            if page.get("policy"):
+                self.insert("policies", [{**key, **page["policy"]}], replace=True)
+
+    def finish_site(self, crawl_id: str, site: str, row: Mapping[str, Any]) -> None:
+        """Record a site's outcome; its page count and best policy are derived from what is stored."""
+        with self.transaction():
+            best = self.conn.execute(
+                "SELECT url FROM policies WHERE crawl_id = ? AND site = ? AND status = 'ok' AND is_policy_score >= ?"
+                " ORDER BY is_policy_score DESC, (language = 'ru') DESC, chars DESC, url LIMIT 1",
+                (crawl_id, site, POLICY_THRESHOLD),
+            ).fetchone()
+            best_url = best["url"] if best else None
+            self.conn.execute("UPDATE policies SET is_best = (url = ?) WHERE crawl_id = ? AND site = ?",
+                              (best_url, crawl_id, site))
+            counts = self.conn.execute(
+                "SELECT (SELECT count(*) FROM pages WHERE crawl_id = ?1 AND site = ?2 AND status_code IS NOT NULL),"
+                " (SELECT count(*) FROM policies WHERE crawl_id = ?1 AND site = ?2 AND is_policy_score >= ?3)",
+                (crawl_id, site, POLICY_THRESHOLD),
+            ).fetchone()
+            values = {**row, "policy_url": best_url, "pages_fetched": counts[0], "policies_found": counts[1],
+                      "finished_at": row.get("finished_at") or utcnow()}
+            allowed = set(self.columns("sites"))
+            unknown = set(values) - allowed
+            if unknown:
+                raise KeyError(f"sites has no column(s) {sorted(unknown)}")
+            sets = ", ".join(f'"{k}" = ?' for k in values)
+            cur = self.conn.execute(f"UPDATE sites SET {sets} WHERE crawl_id = ? AND site = ?",
+                                    [_sql_value(v) for v in values.values()] + [crawl_id, site])
+            if cur.rowcount == 0:  # a site the crawl was not told about (scrapy crawl used directly)
+                self.insert("sites", [{"crawl_id": crawl_id, "site": site, **values}])
+            self._count_sites(crawl_id)
+
+
+def _sql_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (list, dict, tuple)):
+        return json.dumps(value, ensure_ascii=False)
+    return value

@@ -1,0 +1,76 @@
+import io
+
+import pytest
+
+from crawler.extract.documents import DocumentError, docx_to_document, html_to_document, pdf_to_document, \
+    sniff_format, to_document
+
+POLICY_PAGE = """<html><head><title>Политика | Демо</title></head><body>
+<header class="site-header"><nav><a href="/">Главная</a><a href="/about">О нас</a></nav></header>
+<div class="cookie-banner">Мы используем cookie <button>Принять</button></div>
+<main><h1>Политика конфиденциальности</h1>
+<p>1.1. Настоящая Политика определяет порядок обработки персональных данных.</p>
+<p>2.1. Пользователь предоставляет следующие данные:</p>
+<ul><li>фамилия, имя, отчество;</li><li>ИИН;</li><li>номер телефона.</li></ul>
+<p>3.1. Данные хранятся на территории Республики Казахстан и не передаются третьим лицам без согласия, за исключением случаев, предусмотренных законом.</p>
+</main>
+<footer class="footer">© 2026 ТОО «Демо». <a href="/privacy">Политика</a></footer>
+<script>ym(1, "init")</script></body></html>"""
+
+
+def test_html_policy_keeps_the_text_and_drops_menus_banners_footers():
+    doc = html_to_document(POLICY_PAGE)
+    assert doc.format == "html" and doc.title == "Политика конфиденциальности"
+    assert "- ИИН;" in doc.text and "- номер телефона." in doc.text
+    assert "третьим лицам" in doc.text
+    for boilerplate in ("Главная", "Принять", "©", "ym(1"):
+        assert boilerplate not in doc.text
+
+
+def test_page_without_main_uses_the_body():
+    doc = html_to_document("<html><body><div id='menu'>Меню</div><div><p>Текст политики.</p></div></body></html>")
+    assert doc.text == "Текст политики." and doc.title == ""
+
+
+def test_empty_html_is_an_error():
+    with pytest.raises(DocumentError):
+        html_to_document("   ")
+
+
+def test_docx_paragraphs_lists_and_tables():
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_heading("Дербес деректерді өңдеу саясаты", 1)
+    document.add_paragraph("Біз келесі деректерді жинаймыз:")
+    document.add_paragraph("телефон нөмірі", style="List Bullet")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Деректер", "Мерзім"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    doc = docx_to_document(buffer.getvalue())
+    assert doc.format == "docx"
+    assert doc.text.splitlines() == ["Дербес деректерді өңдеу саясаты", "Біз келесі деректерді жинаймыз:",
+                                     "- телефон нөмірі", "Деректер | Мерзім"]
+
+
+def test_broken_documents_raise_document_error_with_a_reason():
+    with pytest.raises(DocumentError, match="not a PDF"):
+        pdf_to_document(b"<html>not a pdf</html>")
+    with pytest.raises(DocumentError, match="broken PDF|no extractable"):
+        pdf_to_document(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage garbage\n%%EOF")
+    with pytest.raises(DocumentError, match="broken DOCX"):
+        docx_to_document(b"PK\x03\x04 this is no zip")
+
+
+def test_sniff_format_trusts_bytes_before_headers():
+    assert sniff_format(b"%PDF-1.7 ...", "text/html", "/policy") == "pdf"
+    assert sniff_format(b"<html>", "application/pdf", "/x") == "pdf"
+    assert sniff_format(b"<html>", "text/html; charset=utf-8", "/privacy.docx") == "docx"
+    assert sniff_format(b"plain", "text/plain", "/p") == "txt"
+    assert sniff_format(b"<!doctype html>", "", "/privacy") == "html"
+
+
+def test_to_document_uses_the_decoded_text_of_html():
+    body = "<html><body><main><p>Политика обработки персональных данных.</p></main></body></html>"
+    doc = to_document(body.encode("cp1251"), text=body, content_type="text/html; charset=windows-1251", url="/p")
+    assert doc.text == "Политика обработки персональных данных."
