@@ -114,7 +114,7 @@ class Scan:
         todo = self.prepare(entries, rejected)
         reason = "finished"
         if todo:
-            process = CrawlerProcess(self.settings(), install_root_handler=True)
+            process = CrawlerProcess(self.settings())
             crawler = process.create_crawler(SiteSpider)
             if show_progress:
                 ScanProgress(len(todo)).connect(crawler)

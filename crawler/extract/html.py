@@ -158,7 +158,8 @@ class Form:
     heading: str = ""
 
 
-_SKIP_TYPES = {"submit", "button", "reset", "image", "hidden"}
+# Hidden fields are kept: they carry visit ids and UTM tags that trackers pass along with the form.
+_SKIP_TYPES = {"submit", "button", "reset", "image"}
 _POLICY_HINT = re.compile(
     r"политик|конфиденц|персональн|обработк|құпиял|дербес|privacy|personal data|policy|politi|konfiden|personal",
     re.I)

@@ -34,6 +34,7 @@ from kzprivacy.trackers import find_signatures, lookup_cookie, lookup_url, regis
 MAX_POLICY_CANDIDATES = 4
 MAX_LANGUAGE_VARIANTS = 3
 MAX_FORM_PAGES = 5
+MAX_HOME_VARIANTS = 2     # /kk/ and /en/ versions of the home page: their forms may differ
 FOLLOW_POLICY_SCORE = 0.4   # follow a policy link from the home page at this score
 LATER_POLICY_SCORE = 0.6    # follow one found on a later page only when it is this clear
 # Statuses after which trying plain http cannot help.
@@ -89,7 +90,7 @@ class SiteSpider(scrapy.Spider):
         st["requested"][url] = kind
         st["pending"] += 1
         return Request(url, callback=self.parse_page, errback=self.on_error, dont_filter=True,
-                       meta={"site": site, "kind": kind, "handle_httpstatus_all": True, **meta})
+                       meta={"site": site, "kind": kind, **meta})
 
     def _settle(self, site: str) -> Iterator[SiteItem]:
         st = self._site(site)
@@ -182,19 +183,23 @@ class SiteSpider(scrapy.Spider):
         follow: list[Request] = []
 
         if kind == "home":
-            st["final_url"] = response.url
-            st["https"] = response.url.startswith("https://")
-            st["redirect_chain"] = [*response.meta.get("redirect_urls", []), response.url]
-            final_domain = registrable_domain(response.url)
-            if final_domain not in st["domains"]:
-                st["domains"].append(final_domain)
             proxy_status = proxy_error_status(response.headers.get("X-Squid-Error"))
-            if proxy_status:
+            https_failure = st.get("https_failure")
+            if proxy_status and https_failure and https_failure[0] == "tls_error" and proxy_status == "refused":
+                st["status"], st["error"] = https_failure  # https broke at TLS and there is no plain http either
+            elif proxy_status:
                 st["status"], st["error"] = proxy_status, f"proxy: {response.headers.get('X-Squid-Error').decode('latin-1')}"
             elif response.status >= 400:
                 st["status"], st["error"] = "http_error", f"HTTP {response.status}"
             else:
                 st["status"], st["error"] = "ok", None
+            if not proxy_status:  # the proxy's error page is not the site's
+                st["final_url"] = response.url
+                st["https"] = response.url.startswith("https://")
+                st["redirect_chain"] = [*response.meta.get("redirect_urls", []), response.url]
+                final_domain = registrable_domain(response.url)
+                if final_domain not in st["domains"]:
+                    st["domains"].append(final_domain)
         item.cookies = self._cookies(response, st, warc_id)
         if kind == "home" and st["status"] != "ok":
             return item, follow
@@ -251,6 +256,12 @@ class SiteSpider(scrapy.Spider):
             if request is not None:
                 st["form_requests"] += 1
                 follow.append(request)
+        if home:
+            for url in language_variants(page_url, links)[:MAX_HOME_VARIANTS]:
+                if self._is_first_party(st, url):
+                    request = self._request(site, url, "other", link_text="")
+                    if request is not None:
+                        follow.append(request)
         if home and not candidates and not st["probed"]:
             st["probed"] = True
             for path in COMMON_POLICY_PATHS:
@@ -274,7 +285,7 @@ class SiteSpider(scrapy.Spider):
             seen.add(key)
             match = lookup_cookie(cookie.name, cookie.domain, response.meta["site"])
             service = match.service
-            rows.append({**cookie.row(), "set_by": "header",
+            rows.append({**cookie.row(), "response_url": url, "set_by": "header",
                          "party": "first" if self._is_first_party(st, cookie.domain) else "third",
                          "service_id": service.id if service else None, "vendor": service.name if service else None,
                          "company": service.company if service else None,

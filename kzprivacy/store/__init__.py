@@ -168,7 +168,7 @@ class Store:
                 (crawl_id, site, POLICY_THRESHOLD),
             ).fetchone()
             best_url = best["url"] if best else None
-            self.conn.execute("UPDATE policies SET is_best = (url = ?) WHERE crawl_id = ? AND site = ?",
+            self.conn.execute("UPDATE policies SET is_best = coalesce(url = ?, 0) WHERE crawl_id = ? AND site = ?",
                               (best_url, crawl_id, site))
             counts = self.conn.execute(
                 "SELECT (SELECT count(*) FROM pages WHERE crawl_id = ?1 AND site = ?2 AND status_code IS NOT NULL),"

@@ -56,6 +56,7 @@ CREATE TABLE IF NOT EXISTS cookies (
     crawl_id        TEXT NOT NULL,
     site            TEXT NOT NULL,
     page_url        TEXT NOT NULL,
+    response_url    TEXT,                            -- the response that sent it (a redirect, say)
     name            TEXT NOT NULL,
     value_length    INTEGER,
     domain          TEXT,

@@ -1,0 +1,114 @@
+"""Crawl throughput and memory: kzprivacy's HTTP scan beside a bare aiohttp fetch of the same pages.
+
+    python bench/crawl.py --sites 300
+
+Both run in the same session against the same generated sample sites, each in a
+child process so that peak memory (max RSS) is measured separately. The figure
+that matters is the ratio: these machines are shared and noisy, so absolute
+numbers vary from run to run while the ratio holds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _child_peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+async def _fetch_all(urls: list[str], proxy: str, concurrency: int) -> int:
+    import aiohttp
+
+    sem = asyncio.Semaphore(concurrency)
+    ok = 0
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
+        async def one(url: str) -> None:
+            nonlocal ok
+            async with sem:
+                try:
+                    async with session.get(url, proxy=proxy, ssl=False) as response:
+                        await response.read()
+                        ok += 1
+                except (aiohttp.ClientError, asyncio.TimeoutError):
+                    pass
+        await asyncio.gather(*(one(u) for u in urls))
+    return ok
+
+
+def baseline_main(urls_file: str, proxy: str, concurrency: int) -> None:
+    """Child process: fetch every URL with aiohttp and print the figures as JSON."""
+    urls = json.loads(Path(urls_file).read_text())
+    started = time.perf_counter()
+    ok = asyncio.run(_fetch_all(urls, proxy, concurrency))
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"pages": ok, "seconds": elapsed, "peak_mb": peak}))
+
+
+def run(sites: int, concurrency: int) -> None:
+    from kzprivacy.sampleweb.server import SampleWeb
+
+    with SampleWeb(generated=sites) as web, tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        domains = out / "domains.txt"
+        from kzprivacy.sampleweb.manifest import sample_domains
+        generated = [d for d in sample_domains(include_generated=sites) if d.startswith("gen-")]
+        domains.write_text("\n".join(generated), encoding="utf-8")
+
+        # kzprivacy: the real CLI, as a user runs it, in a child process.
+        started = time.perf_counter()
+        before = _child_peak_rss_mb()
+        subprocess.run([sys.executable, "-m", "kzprivacy.cli", "scan", "-i", str(domains), "--out", str(out),
+                        "--crawl-id", "bench", "--proxy", web.proxy_url, "--no-progress"],
+                       check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        crawl_seconds = time.perf_counter() - started
+        crawl_peak = max(_child_peak_rss_mb(), before)
+        db = sqlite3.connect(out / "kzprivacy.db")
+        urls = [r[0] for r in db.execute("SELECT url FROM pages WHERE crawl_id='bench' AND status_code IS NOT NULL")]
+        ok_sites = db.execute("SELECT count(*) FROM sites WHERE crawl_id='bench' AND status='ok'").fetchone()[0]
+        db.close()
+
+        # Baseline: the same pages, fetched bare with aiohttp through the same proxy.
+        urls_file = out / "urls.json"
+        urls_file.write_text(json.dumps(urls))
+        result = subprocess.run([sys.executable, __file__, "--baseline", str(urls_file), web.proxy_url,
+                                 str(concurrency)], check=True, capture_output=True, text=True, cwd=ROOT)
+        base = json.loads(result.stdout.strip().splitlines()[-1])
+
+    crawl_rate = len(urls) / crawl_seconds
+    base_rate = base["pages"] / base["seconds"]
+    print(f"sites: {sites} generated, {ok_sites} scanned ok; pages: {len(urls)}")
+    print(f"kzprivacy scan : {crawl_rate:8.1f} pages/s  ({crawl_seconds:6.1f} s, whole CLI run)  "
+          f"peak RSS {crawl_peak:6.0f} MB")
+    print(f"aiohttp bare   : {base_rate:8.1f} pages/s  ({base['seconds']:6.1f} s)  peak RSS {base['peak_mb']:6.0f} MB")
+    print(f"ratio scan/bare: speed {crawl_rate / base_rate:.3f}x, memory {crawl_peak / base['peak_mb']:.2f}x")
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--baseline":
+        baseline_main(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sites", type=int, default=300, help="generated sample sites (default 300)")
+    parser.add_argument("--concurrency", type=int, default=64,
+                        help="aiohttp's concurrent requests (the scan's CONCURRENT_REQUESTS is 64)")
+    args = parser.parse_args()
+    os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+    run(args.sites, args.concurrency)
+
+
+if __name__ == "__main__":
+    main()
