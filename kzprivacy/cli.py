@@ -287,15 +287,9 @@ def summary_command(out: Path, crawl_id: str | None, fmt: str) -> None:
         _print_summary(summary, out, crawl_id)
 
 
-def _register_optional_commands() -> None:
-    try:
-        from kzprivacy.trackers.cli import trackers
-    except ImportError:  # the knowledge base's CLI is optional while it is being built
-        return
-    main.add_command(trackers)
+from kzprivacy.trackers.cli import trackers  # noqa: E402  (registered after main is defined)
 
-
-_register_optional_commands()
+main.add_command(trackers)
 
 if __name__ == "__main__":
     main()

@@ -15,7 +15,7 @@ MAX_NAME = 256  # longer names are kept, but cut, so a hostile header cannot blo
 class SetCookie:
     name: str
     value_length: int
-    domain: str          # the Domain attribute, or the request host when absent (host-only)
+    domain: str          # ".example.kz" from a Domain attribute; the request host when host-only
     path: str
     expires: str | None  # ISO 8601, from Expires or Max-Age
     max_age: int | None
@@ -59,8 +59,10 @@ def parse_set_cookie(header: str | bytes, request_url: str) -> SetCookie | None:
     for attr in attrs:
         key, _, val = attr.partition("=")
         key, val = key.strip().lower(), val.strip()
-        if key == "domain" and val:
-            cookie.domain = val.lstrip(".").lower()
+        if key == "domain" and val.strip("."):
+            # Written as browsers' jars write it: ".example.kz" for a cookie sent to subdomains too,
+            # the bare host for a host-only one, so HTTP and browser modes agree.
+            cookie.domain = "." + val.strip(".").lower()
             cookie.host_only = False
         elif key == "path" and val.startswith("/"):
             cookie.path = val

@@ -165,16 +165,20 @@ _POLICY_HINT = re.compile(
     re.I)
 
 
+# A label's own words, without the options of a select or the text of a textarea inside it.
+_LABEL_TEXT = ".//text()[not(ancestor::select) and not(ancestor::textarea) and not(ancestor::option)]"
+
+
 def _label_for(sel: Selector, node: Selector) -> str:
     node_id = node.attrib.get("id")
     if node_id:
         quoted = node_id.replace('"', "")
         label = sel.xpath(f'//label[@for="{quoted}"]')
         if label:
-            return clean_text(" ".join(label[0].xpath(".//text()").getall()))
+            return clean_text(" ".join(label[0].xpath(_LABEL_TEXT).getall()))
     wrapping = node.xpath("ancestor::label[1]")
     if wrapping:
-        return clean_text(" ".join(wrapping[0].xpath(".//text()").getall()))
+        return clean_text(" ".join(wrapping[0].xpath(_LABEL_TEXT).getall()))
     labelledby = node.attrib.get("aria-labelledby")
     if labelledby:
         texts = []

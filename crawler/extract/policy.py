@@ -83,13 +83,18 @@ def policy_links(links: list[Link], min_score: float = 0.3) -> list[ScoredLink]:
     return sorted(best.values(), key=lambda s: (-s.score, s.url))
 
 
+# Pages where visitors hand over data: contact, order, booking, registration, feedback,
+# callback, application (заявка), price calculation, brief, subscription.
 _FORM_PAGE = re.compile(
-    r"контакт|обратн\w*\s+связ|связаться|заказ|оформ|корзин|запис|бронир|регистрац|личный\s+кабинет|заявк|"
+    r"контакт|обратн\w*\s+связ|связаться|заказ|закаж|оформ|корзин|запис|бронир|регистрац|зарегистрир|"
+    r"личный\s+кабинет|заявк|звон|перезвон|подключ|рассчита|расч[её]т|бриф|подписк|"
     r"байланыс|тапсырыс|жазыл|тіркел|өтінім|"
-    r"contact|feedback|order|checkout|cart|booking|appointment|register|sign\s*up|signup|request",
+    r"contact|feedback|order|checkout|cart|booking|appointment|register|sign\s*up|signup|request|callback|"
+    r"subscribe|quote",
     re.I)
 _FORM_HREF = re.compile(r"contact|kontakt|feedback|order|zakaz|checkout|cart|korzina|booking|zapis|appointment|"
-                        r"register|registration|signup|request|zayavka|forma|form", re.I)
+                        r"register|registration|signup|request|zayavka|forma|form|callback|connect|raschet|brief|"
+                        r"tapsyrys|subscribe", re.I)
 
 
 def form_page_links(links: list[Link]) -> list[tuple[str, str]]:
@@ -128,7 +133,9 @@ def language_variants(policy_url: str, links: list[Link]) -> list[str]:
     for link in links:
         if link.url == policy_url or link.url in out:
             continue
-        if link.hreflang and link.hreflang[:2] in ("ru", "kk", "kz", "en"):
+        # <link rel=alternate hreflang> names the same document in another language;
+        # an <a hreflang> only names the language of wherever it leads (often the home page).
+        if link.region == "head" and link.hreflang[:2] in ("ru", "kk", "kz", "en"):
             out.append(link.url)
             continue
         there = urlsplit(link.url)

@@ -161,7 +161,10 @@ class SiteSpider(scrapy.Spider):
                 if https_failure and https_failure[0] == "tls_error" and status in ("refused", "proxy_error"):
                     status, error = https_failure  # https broke at TLS and there is no plain http either
                 st["status"], st["error"] = status, error
-                st["https"] = False if request.meta.get("attempt") == "http" else None
+                if status == "robots_blocked":  # robots.txt itself answered, over this scheme
+                    st["https"] = request.url.startswith("https://")
+                else:
+                    st["https"] = False if request.meta.get("attempt") == "http" else None
         yield from self._settle(site)
 
     def _page_row(self, response: Response) -> dict[str, Any]:
@@ -178,6 +181,8 @@ class SiteSpider(scrapy.Spider):
 
     def _page(self, response: Response, st: dict[str, Any]) -> tuple[PageItem, list[Request]]:
         site, kind = response.meta["site"], response.meta["kind"]
+        # After a redirect the final URL counts as visited too, so no link leads to it again.
+        st["requested"].setdefault(response.url, kind)
         item = PageItem(site, response.url, self._page_row(response))
         warc_id = item.page["warc_record_id"]
         follow: list[Request] = []
@@ -286,7 +291,7 @@ class SiteSpider(scrapy.Spider):
             match = lookup_cookie(cookie.name, cookie.domain, response.meta["site"])
             service = match.service
             rows.append({**cookie.row(), "response_url": url, "set_by": "header",
-                         "party": "first" if self._is_first_party(st, cookie.domain) else "third",
+                         "party": "first" if self._is_first_party(st, cookie.domain.lstrip(".")) else "third",
                          "service_id": service.id if service else None, "vendor": service.name if service else None,
                          "company": service.company if service else None,
                          "country": service.country if service else None,
@@ -331,7 +336,8 @@ class SiteSpider(scrapy.Spider):
     def _policy(self, response: Response, page: dict[str, Any], warc_id: str | None) -> dict[str, Any]:
         meta = response.meta
         row: dict[str, Any] = {"url": response.url, "found_via": meta.get("found_via"),
-                               "link_text": (meta.get("link_text") or "")[:300], "sha256": page["sha256"],
+                               "link_text": (meta.get("link_text") or "")[:300], "link_score": meta.get("link_score"),
+                               "sha256": page["sha256"],
                                "fetched_at": page["fetched_at"], "warc_record_id": warc_id, "chars": 0,
                                "is_policy_score": 0.0, "format": sniff_format(response.body[:4000],
                                                                               page["content_type"], response.url)}
@@ -339,7 +345,9 @@ class SiteSpider(scrapy.Spider):
             text = response.text if isinstance(response, TextResponse) else None
             document = to_document(response.body, text=text, content_type=page["content_type"], url=response.url)
         except DocumentError as exc:
-            return {**row, "status": "parse_error", "error": str(exc)[:500]}
+            # Unreadable: the language is the link's, the only text there is.
+            return {**row, "status": "parse_error", "error": str(exc)[:500],
+                    "language": detect_language(row["link_text"]) if row["link_text"] else "unknown"}
         row.update(format=document.format, title=document.title, text=document.text, chars=len(document.text),
                    language=detect_language(document.text),
                    is_policy_score=is_policy_score(document.title, document.text, response.url,

@@ -22,6 +22,8 @@ SCHEMA = resources.files(__package__).joinpath("schema.sql").read_text(encoding=
 
 # A candidate needs at least this is_policy_score to become the site's policy.
 POLICY_THRESHOLD = 0.5
+# A link this clear names a policy even when the document behind it cannot be read.
+STRONG_LINK = 0.6
 
 # Tables whose rows belong to one fetched page (replaced together when the page is rewritten).
 PAGE_CHILD_TABLES = ("cookies", "requests", "inline_trackers", "forms", "form_fields", "storage")
@@ -167,13 +169,20 @@ class Store:
                 " ORDER BY is_policy_score DESC, (language = 'ru') DESC, chars DESC, url LIMIT 1",
                 (crawl_id, site, POLICY_THRESHOLD),
             ).fetchone()
+            if best is None:
+                # A policy the site clearly links to but that cannot be read (a broken PDF) is still
+                # the site's policy: "unreadable" is a different finding from "none".
+                best = self.conn.execute(
+                    "SELECT url FROM policies WHERE crawl_id = ? AND site = ? AND status <> 'ok' AND link_score >= ?"
+                    " ORDER BY link_score DESC, url LIMIT 1", (crawl_id, site, STRONG_LINK)).fetchone()
             best_url = best["url"] if best else None
             self.conn.execute("UPDATE policies SET is_best = coalesce(url = ?, 0) WHERE crawl_id = ? AND site = ?",
                               (best_url, crawl_id, site))
             counts = self.conn.execute(
                 "SELECT (SELECT count(*) FROM pages WHERE crawl_id = ?1 AND site = ?2 AND status_code IS NOT NULL),"
-                " (SELECT count(*) FROM policies WHERE crawl_id = ?1 AND site = ?2 AND is_policy_score >= ?3)",
-                (crawl_id, site, POLICY_THRESHOLD),
+                " (SELECT count(*) FROM policies WHERE crawl_id = ?1 AND site = ?2"
+                "  AND (is_policy_score >= ?3 OR url = ?4))",
+                (crawl_id, site, POLICY_THRESHOLD, best_url),
             ).fetchone()
             values = {**row, "policy_url": best_url, "pages_fetched": counts[0], "policies_found": counts[1],
                       "finished_at": row.get("finished_at") or utcnow()}

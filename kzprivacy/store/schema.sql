@@ -156,6 +156,7 @@ CREATE TABLE IF NOT EXISTS policies (
     url              TEXT NOT NULL,
     found_via        TEXT,                           -- link | footer_link | banner_link | common_path | language_variant | redirect
     link_text        TEXT,
+    link_score       REAL,                           -- how strongly the link pointed to a policy
     format           TEXT,                           -- html | pdf | docx | txt
     language         TEXT,                           -- ru | kk | en | mixed | unknown
     title            TEXT,

@@ -1,0 +1,67 @@
+"""Shared fixtures: the sample web, and one real crawl of it through the CLI, reused by many tests."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def run_cli(*args: str, check: bool = True, timeout: float = 600, **kwargs) -> subprocess.CompletedProcess:
+    """Run the kzprivacy command as a user would, in its own process."""
+    return subprocess.run([sys.executable, "-m", "kzprivacy.cli", *args], cwd=ROOT, check=check, timeout=timeout,
+                          capture_output=True, text=True, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def sample_web():
+    from kzprivacy.sampleweb.server import SampleWeb
+
+    with SampleWeb() as web:
+        yield web
+
+
+class Crawl:
+    def __init__(self, out: Path, crawl_id: str, result: subprocess.CompletedProcess):
+        self.out = out
+        self.crawl_id = crawl_id
+        self.result = result
+        self.db = sqlite3.connect(out / "kzprivacy.db")
+        self.db.row_factory = sqlite3.Row
+
+    def rows(self, sql: str, *params) -> list[sqlite3.Row]:
+        return self.db.execute(sql, params).fetchall()
+
+
+@pytest.fixture(scope="session")
+def sample_crawl(sample_web, tmp_path_factory) -> Crawl:
+    """The whole sample web scanned once over HTTP through the proxy, as `kzprivacy scan` does it."""
+    from kzprivacy.sampleweb.manifest import sample_domains
+
+    out = tmp_path_factory.mktemp("crawl")
+    result = run_cli("scan", *sample_domains(), "--proxy", sample_web.proxy_url, "--out", str(out),
+                     "--crawl-id", "test", "--timeout", "4", "--no-progress")
+    return Crawl(out, "test", result)
+
+
+@pytest.fixture(scope="session")
+def sites_manifest() -> dict:
+    from kzprivacy.sampleweb.manifest import load_sites
+
+    return load_sites()
+
+
+@pytest.fixture
+def seeds() -> Path:
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed policies not found at {SEEDS} (../shared/seeds is absent outside the developers' tree)")
+    return SEEDS
