@@ -161,6 +161,16 @@ def _print_summary(summary: dict[str, Any], out: Path, crawl_id: str) -> None:
     click.echo(f"Evidence (WARC) and log: {out / crawl_id}/")
 
 
+def _parse_overrides(overrides: tuple[str, ...]) -> dict[str, str]:
+    values = {}
+    for item in overrides:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="--set")
+        values[name.strip()] = value
+    return values
+
+
 def _resolve_resume_id(out: Path, crawl_id: str | None) -> str:
     from kzprivacy.store import Store
 
@@ -198,6 +208,8 @@ def _scan_options(func):
         click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt (obeyed by default)."),
         click.option("--timeout", type=float, help="Seconds to wait for a response (default 20)."),
         click.option("--no-progress", is_flag=True, help="No progress display (for logs and cron)."),
+        click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
+                     help="Override a Scrapy or kzprivacy setting (crawler/settings.py), as scrapy's -s does."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -212,7 +224,7 @@ def _scan_options(func):
 @click.option("--resume", is_flag=True, help="Continue an interrupted crawl (the latest unfinished one, or --crawl-id).")
 def scan(domains: tuple[str, ...], input_file: str | None, out: Path, crawl_id: str | None, max_pages: int,
          proxy: str | None, user_agent: str | None, ignore_robots: bool, timeout: float | None, no_progress: bool,
-         resume: bool) -> None:
+         overrides: tuple[str, ...], resume: bool) -> None:
     """Scan sites: DOMAINS and/or the entries of --input."""
     entries, rejected = parse_entries(list(domains))
     if input_file:
@@ -237,7 +249,7 @@ def scan(domains: tuple[str, ...], input_file: str | None, out: Path, crawl_id: 
         raise click.UsageError("no valid domains to scan (give DOMAINS or --input)")
     crawl_id = crawl_id or _new_crawl_id()
     run = Scan(out, crawl_id, proxy=proxy, max_pages=max_pages, user_agent=user_agent, ignore_robots=ignore_robots,
-               timeout=timeout, resume=resume)
+               timeout=timeout, resume=resume, extra_settings=_parse_overrides(overrides))
     reason = run.run(entries, rejected, show_progress=not no_progress)
     _print_summary(_summary(run.db_path, crawl_id), out, crawl_id)
     if reason != "finished":
@@ -248,7 +260,7 @@ def scan(domains: tuple[str, ...], input_file: str | None, out: Path, crawl_id: 
 @main.command()
 @_scan_options
 def demo(out: Path, crawl_id: str | None, max_pages: int, proxy: str | None, user_agent: str | None,
-         ignore_robots: bool, timeout: float | None, no_progress: bool) -> None:
+         ignore_robots: bool, timeout: float | None, no_progress: bool, overrides: tuple[str, ...]) -> None:
     """Run the whole job on the built-in sample web (fictional .kz sites served on 127.0.0.1)."""
     from kzprivacy.sampleweb.manifest import sample_domains
     from kzprivacy.sampleweb.server import SampleWeb
@@ -258,7 +270,7 @@ def demo(out: Path, crawl_id: str | None, max_pages: int, proxy: str | None, use
         click.echo(f"Sample web running as a proxy at {web.proxy_url}")
         entries, rejected = parse_entries(sample_domains())
         run = Scan(out, crawl_id, proxy=proxy or web.proxy_url, max_pages=max_pages, user_agent=user_agent,
-                   ignore_robots=ignore_robots, timeout=timeout or 5)
+                   ignore_robots=ignore_robots, timeout=timeout or 5, extra_settings=_parse_overrides(overrides))
         reason = run.run(entries, rejected, show_progress=not no_progress)
     _print_summary(_summary(run.db_path, crawl_id), out, crawl_id)
     if reason != "finished":
