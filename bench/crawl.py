@@ -68,14 +68,22 @@ def run(sites: int, concurrency: int) -> None:
         generated = [d for d in sample_domains(include_generated=sites) if d.startswith("gen-")]
         domains.write_text("\n".join(generated), encoding="utf-8")
 
-        # kzprivacy: the real CLI, as a user runs it, in a child process.
-        started = time.perf_counter()
-        before = _child_peak_rss_mb()
-        subprocess.run([sys.executable, "-m", "kzprivacy.cli", "scan", "-i", str(domains), "--out", str(out),
-                        "--crawl-id", "bench", "--proxy", web.proxy_url, "--no-progress"],
-                       check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-        crawl_seconds = time.perf_counter() - started
-        crawl_peak = max(_child_peak_rss_mb(), before)
+        def scan(crawl_id: str, *extra: str, profile: Path | None = None) -> float:
+            prefix = [sys.executable, "-m", "cProfile", "-o", str(profile)] if profile else [sys.executable]
+            started = time.perf_counter()
+            subprocess.run([*prefix, "-m", "kzprivacy.cli", "scan", "-i", str(domains), "--out", str(out),
+                            "--crawl-id", crawl_id, "--proxy", web.proxy_url, "--no-progress", *extra],
+                           check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+            return time.perf_counter() - started
+
+        # kzprivacy: the real CLI, as a user runs it, in a child process, with its polite defaults.
+        crawl_seconds = scan("bench")
+        crawl_peak = _child_peak_rss_mb()
+        # The same with politeness off (no delay, no AutoThrottle): what the machinery itself costs.
+        fast = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
+        fast_seconds = scan("bench-fast", *fast)
+        profile = out / "scan.prof"
+        scan("bench-profile", *fast, profile=profile)
         db = sqlite3.connect(out / "kzprivacy.db")
         urls = [r[0] for r in db.execute("SELECT url FROM pages WHERE crawl_id='bench' AND status_code IS NOT NULL")]
         ok_sites = db.execute("SELECT count(*) FROM sites WHERE crawl_id='bench' AND status='ok'").fetchone()[0]
@@ -88,13 +96,57 @@ def run(sites: int, concurrency: int) -> None:
                                  str(concurrency)], check=True, capture_output=True, text=True, cwd=ROOT)
         base = json.loads(result.stdout.strip().splitlines()[-1])
 
+        shares = _profile_shares(profile)
+
     crawl_rate = len(urls) / crawl_seconds
+    fast_rate = len(urls) / fast_seconds
     base_rate = base["pages"] / base["seconds"]
     print(f"sites: {sites} generated, {ok_sites} scanned ok; pages: {len(urls)}")
-    print(f"kzprivacy scan : {crawl_rate:8.1f} pages/s  ({crawl_seconds:6.1f} s, whole CLI run)  "
+    print(f"kzprivacy scan, polite defaults : {crawl_rate:8.1f} pages/s  ({crawl_seconds:6.1f} s, whole CLI run)  "
           f"peak RSS {crawl_peak:6.0f} MB")
-    print(f"aiohttp bare   : {base_rate:8.1f} pages/s  ({base['seconds']:6.1f} s)  peak RSS {base['peak_mb']:6.0f} MB")
-    print(f"ratio scan/bare: speed {crawl_rate / base_rate:.3f}x, memory {crawl_peak / base['peak_mb']:.2f}x")
+    print(f"kzprivacy scan, politeness off  : {fast_rate:8.1f} pages/s  ({fast_seconds:6.1f} s)")
+    print(f"aiohttp bare fetch              : {base_rate:8.1f} pages/s  ({base['seconds']:6.1f} s)  "
+          f"peak RSS {base['peak_mb']:6.0f} MB")
+    print(f"ratio scan/bare: polite {crawl_rate / base_rate:.3f}x, politeness off {fast_rate / base_rate:.3f}x, "
+          f"memory {crawl_peak / base['peak_mb']:.2f}x")
+    print("where the scan's CPU time goes (politeness off, cProfile, own time by module):")
+    for area, share in shares:
+        print(f"  {area:38s} {share:6.1%}")
+
+
+# Modules grouped by what they do, to say what limits throughput.
+AREAS = [
+    ("start-up (imports, data files)", ("<frozen importlib", "importlib", "marshal.", "builtins.compile",
+                                        "__build_class__", "yaml/", "inspect.py")),
+    ("storage (kzprivacy.store, sqlite3)", ("kzprivacy/store", "sqlite3")),
+    ("JOBDIR disk queues (queuelib, mkdir/rmdir)", ("posix.", "queuelib", "scrapy/squeues", "scrapy/pqueues",
+                                                     "pickle")),
+    ("parsing (crawler.extract, lxml, parsel)", ("crawler/extract", "lxml", "parsel", "cssselect", "w3lib")),
+    ("tracker lookup (kzprivacy.trackers)", ("kzprivacy/trackers", "tldextract")),
+    ("form-field lexicon (kzprivacy.taxonomy)", ("kzprivacy/taxonomy", "kzprivacy/language")),
+    ("WARC writing (warcio, gzip, zlib)", ("warcio", "gzip", "zlib", "crawler/middlewares")),
+    ("network I/O and TLS (sockets, OpenSSL)", ("_socket", "socket.py", "_openssl", "OpenSSL", "ssl.py",
+                                                "select.epoll")),
+    ("Scrapy, Twisted and asyncio (scheduling)", ("scrapy", "twisted", "asyncio", "selectors")),
+]
+
+
+def _profile_shares(path: Path) -> list[tuple[str, float]]:
+    import pstats
+
+    stats = pstats.Stats(str(path))
+    totals = {name: 0.0 for name, _ in AREAS}
+    totals["other"] = 0.0
+    for (filename, _line, func), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():
+        where = f"{filename}:{func}"
+        for name, needles in AREAS:
+            if any(n in where for n in needles):
+                totals[name] += tottime
+                break
+        else:
+            totals["other"] += tottime
+    whole = sum(totals.values()) or 1.0
+    return sorted(((k, v / whole) for k, v in totals.items()), key=lambda kv: -kv[1])
 
 
 def main() -> None:
