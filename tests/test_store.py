@@ -64,3 +64,17 @@ def test_a_failed_write_leaves_nothing_behind(tmp_path):
     assert store.query("SELECT count(*) FROM pages")[0][0] == 0
     # the file is a plain SQLite database that other tools can read
     assert sqlite3.connect(tmp_path / "k.db").execute("SELECT count(*) FROM sites").fetchone() == (0,)
+
+
+def test_an_older_database_gains_the_new_columns(tmp_path):
+    path = tmp_path / "old.db"
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE findings (crawl_id TEXT NOT NULL, site TEXT NOT NULL, verdict TEXT NOT NULL,"
+                " severity TEXT NOT NULL, rule TEXT NOT NULL)")
+    old.execute("INSERT INTO findings VALUES ('c1', 'a.kz', 'omitted', 'high', 'R')")
+    old.commit()
+    old.close()
+    store = Store(path)
+    assert {"manual_review", "service_id", "explanation"} <= set(store.columns("findings"))
+    row = store.query("SELECT rule, manual_review, service_id FROM findings")[0]
+    assert tuple(row) == ("R", 0, None)

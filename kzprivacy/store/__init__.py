@@ -42,7 +42,24 @@ def connect(path: str | Path) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.executescript(SCHEMA)
+    _add_missing_columns(conn)
     return conn
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    """Bring a database made by an older version up to the schema: columns are only ever added."""
+    reference = sqlite3.connect(":memory:")
+    reference.executescript(SCHEMA)
+    tables = [r[0] for r in reference.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    for table in tables:
+        have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+        for _cid, name, ctype, notnull, default, _pk in reference.execute(f"PRAGMA table_info({table})"):
+            if name not in have:
+                # SQLite cannot add a NOT NULL column without a default; the schema's defaults carry over.
+                extra = f" NOT NULL DEFAULT {default}" if notnull and default is not None else \
+                    (f" DEFAULT {default}" if default is not None else "")
+                conn.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {ctype}{extra}')
+    reference.close()
 
 
 class Store:

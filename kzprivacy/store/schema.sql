@@ -182,7 +182,9 @@ CREATE TABLE IF NOT EXISTS declarations (
     start       INTEGER,
     "end"       INTEGER,
     rule        TEXT,                                -- which lexicon rule matched
-    vendors     TEXT                                 -- vendors named in the sentence (JSON list)
+    vendors     TEXT,                                -- vendors named in the sentence (JSON list)
+    specificity TEXT,                                -- specific | vague ("third parties", "other data")
+    note        TEXT                                 -- why: negated, exception, lead-in, ...
 );
 CREATE INDEX IF NOT EXISTS declarations_site ON declarations (crawl_id, site);
 
@@ -199,9 +201,67 @@ CREATE TABLE IF NOT EXISTS findings (
     rule             TEXT NOT NULL,
     explanation      TEXT,
     manual_review    INTEGER NOT NULL DEFAULT 0,
-    warc_record_id   TEXT
+    warc_record_id   TEXT,
+    service_id       TEXT                            -- the third-party service concerned, if any
 );
 CREATE INDEX IF NOT EXISTS findings_site ON findings (crawl_id, site);
+
+-- Every observed flow with its verdict, clear ones included (findings are the flows that are not).
+CREATE TABLE IF NOT EXISTS flows (
+    crawl_id         TEXT NOT NULL,
+    site             TEXT NOT NULL,
+    category         TEXT NOT NULL,
+    source           TEXT,                           -- form_field | cookie | service
+    observed         TEXT,
+    observed_url     TEXT,
+    service_id       TEXT,
+    vendor           TEXT,
+    company          TEXT,
+    country          TEXT,
+    verdict          TEXT NOT NULL,
+    policy_evidence  TEXT,
+    policy_url       TEXT,
+    vendor_named     INTEGER,                        -- the policy names this company or service
+    warc_record_id   TEXT
+);
+CREATE INDEX IF NOT EXISTS flows_site ON flows (crawl_id, site);
+
+-- Facts about each site's main policy: who operates, how to reach them, which law, warning signs.
+CREATE TABLE IF NOT EXISTS policy_facts (
+    crawl_id        TEXT NOT NULL,
+    site            TEXT NOT NULL,
+    policy_url      TEXT NOT NULL,
+    operator_names  TEXT,                            -- JSON lists from here on
+    bins            TEXT,                            -- [[number, valid], ...]
+    bins_valid      INTEGER,
+    emails          TEXT,
+    phones          TEXT,
+    dates           TEXT,
+    versions        TEXT,
+    laws            TEXT,                            -- kz_94v, ru_152fz, gdpr, ...
+    warnings        TEXT,                            -- [[code, evidence], ...]
+    PRIMARY KEY (crawl_id, site, policy_url)
+);
+
+-- Per site: findings by severity, flows by verdict, and the score (docs/analysis.md).
+CREATE TABLE IF NOT EXISTS site_summaries (
+    crawl_id          TEXT NOT NULL,
+    site              TEXT NOT NULL,
+    score             INTEGER NOT NULL,
+    findings          INTEGER NOT NULL,
+    findings_high     INTEGER NOT NULL,
+    findings_medium   INTEGER NOT NULL,
+    findings_low      INTEGER NOT NULL,
+    findings_info     INTEGER NOT NULL,
+    flows_clear       INTEGER NOT NULL,
+    flows_vague       INTEGER NOT NULL,
+    flows_omitted     INTEGER NOT NULL,
+    flows_incorrect   INTEGER NOT NULL,
+    flows_ambiguous   INTEGER NOT NULL,
+    flows_no_policy   INTEGER NOT NULL,
+    analyzed_at       TEXT,
+    PRIMARY KEY (crawl_id, site)
+);
 
 CREATE TABLE IF NOT EXISTS storage (
     crawl_id       TEXT NOT NULL,

@@ -1,0 +1,303 @@
+"""The comparison: each observed flow against what the policy declares, and the findings that follow.
+
+It reads top to bottom like the explanation a regulator gets:
+  1. summarise_declarations: per site and category, does the policy declare it, vaguely or specifically,
+     or deny it, and with which sentence;
+  2. judge_flows: every observation gets its verdict (clear, vague, omitted, incorrect, ambiguous, no_policy);
+  3. flow_findings: the flows that are not clear become findings under a stable rule;
+  4. form_findings, consent_findings, policy_findings: rules about how the site collects and about the policy;
+  5. summarise_sites: counts and a score per site.
+Everything is whole-table pandas: joins and group-bys, no loops over rows.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from .observations import PERSONAL_DATA
+from .rules import RULES, SEVERITY_POINTS, explain
+
+__all__ = ["summarise_declarations", "judge_flows", "flow_findings", "form_findings", "consent_findings",
+           "policy_findings", "no_policy_findings", "summarise_sites", "FINDING_COLUMNS", "vendor_tokens"]
+
+FINDING_COLUMNS = ["site", "category", "verdict", "severity", "observed", "observed_url", "policy_evidence",
+                   "policy_url", "rule", "explanation", "manual_review", "warc_record_id", "service_id"]
+
+# How serious an undeclared flow is, by category.
+CATEGORY_SEVERITY = {
+    "health": "high", "biometric": "high", "iin": "high", "id_document": "high", "payment_card": "high",
+    "ip_address": "low", "device": "low", "usage": "low",
+}
+
+# Cyrillic brand names as policies write them, to the Latin tokens services are known by.
+_BRANDS = {"яндекс": "yandex", "гугл": "google", "гугл-аналитикс": "google", "метрика": "metrica",
+           "фейсбук": "facebook", "инстаграм": "instagram", "вконтакте": "vk", "вк": "vk", "майл": "mail",
+           "телеграм": "telegram", "джива": "jivo", "живосайт": "jivo", "битрикс": "bitrix", "битрикс24": "bitrix24",
+           "тильда": "tilda", "каспи": "kaspi", "халык": "halyk", "тикток": "tiktok", "мета": "meta",
+           "ватсап": "whatsapp", "2гис": "2gis"}
+_GENERIC = {"llc", "inc", "ltd", "limited", "gmbh", "ooo", "ооо", "тоо", "ао", "jsc", "llp", "co", "corp",
+            "corporation", "platforms", "group", "the", "company", "international", "services", "ireland"}
+
+
+def vendor_tokens(text: str) -> set[str]:
+    """Distinctive lowercase tokens of a vendor or company name, Cyrillic brands transliterated."""
+    tokens = set()
+    for token in re.findall(r"[\w]+", (text or "").lower()):
+        token = _BRANDS.get(token, token)
+        if len(token) >= 2 and token not in _GENERIC:
+            tokens.add(token)
+    return tokens
+
+
+def summarise_declarations(declarations: pd.DataFrame) -> pd.DataFrame:
+    """Per (site, category): declared_specific, declared_vague, denied, and the best supporting sentence."""
+    cols = ["site", "category", "declared_specific", "declared_vague", "denied", "policy_evidence", "policy_url",
+            "denied_evidence"]
+    if declarations.empty:
+        return pd.DataFrame(columns=cols)
+    d = declarations.assign(
+        declared_specific=(declarations["status"] == "declared") & (declarations["specificity"] == "specific"),
+        declared_vague=(declarations["status"] == "declared") & (declarations["specificity"] != "specific"),
+        denied=declarations["status"] == "denied",
+    )
+    flags = d.groupby(["site", "category"], as_index=False)[["declared_specific", "declared_vague", "denied"]].any()
+    # The sentence to show: a specific declaration first, then a vague one.
+    d["_rank"] = np.select([d["declared_specific"], d["declared_vague"]], [0, 1], 2)
+    declared = d[d["status"] == "declared"].sort_values(["site", "category", "_rank", "start"])
+    evidence = declared.drop_duplicates(["site", "category"])[["site", "category", "evidence", "policy_url"]]
+    denied = d[d["denied"]].sort_values("start").drop_duplicates(["site", "category"])[
+        ["site", "category", "evidence"]].rename(columns={"evidence": "denied_evidence"})
+    out = flags.merge(evidence.rename(columns={"evidence": "policy_evidence"}), on=["site", "category"], how="left")
+    return out.merge(denied, on=["site", "category"], how="left")[cols]
+
+
+def _named_vendors(flows: pd.DataFrame, declarations: pd.DataFrame) -> pd.Series:
+    """For each flow with a service: does any sentence of the site's policy name that company or service?"""
+    has_service = flows["service_id"].notna()
+    result = pd.Series(False, index=flows.index)
+    if declarations.empty or not has_service.any() or "vendors" not in declarations:
+        return result
+    mentioned = declarations[["site", "vendors"]].copy()
+    mentioned["token"] = mentioned["vendors"].map(lambda vs: sorted(set().union(*(vendor_tokens(v) for v in vs)))
+                                                  if isinstance(vs, (list, tuple)) and vs else [])
+    mentioned = mentioned.explode("token").dropna(subset=["token"])[["site", "token"]].drop_duplicates()
+    services = flows.loc[has_service, ["site", "vendor", "company", "service_id"]].copy()
+    services["token"] = [sorted(vendor_tokens(f"{v} {c} {s.replace('_', ' ')}"))
+                         for v, c, s in zip(services["vendor"].fillna(""), services["company"].fillna(""),
+                                            services["service_id"].fillna(""))]
+    services = services.explode("token").reset_index().merge(mentioned, on=["site", "token"], how="inner")
+    result.loc[services["index"].unique()] = True
+    return result
+
+
+def judge_flows(observations: pd.DataFrame, declarations: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
+    """Every observation with its verdict and the policy sentence behind it."""
+    summary = summarise_declarations(declarations)
+    flows = observations.merge(summary, on=["site", "category"], how="left")
+    for flag in ("declared_specific", "declared_vague", "denied"):
+        flows[flag] = flows[flag].fillna(False).astype(bool)
+    policy = sites[["site", "policy_url", "policy_status"]].rename(columns={"policy_url": "site_policy_url"})
+    flows = flows.merge(policy, on="site", how="left")
+    declared = flows["declared_specific"] | flows["declared_vague"]
+    named = _named_vendors(flows, declarations)
+    # A third party is clearly declared when the policy names the company, or the kind of service
+    # (an analytics sentence that is specific covers an analytics tag): Libert's check.
+    kind_named = flows["declared_specific"] & (flows["category"] != "third_party_sharing")
+    vendor_ok = flows["service_id"].isna() | named | kind_named
+    flows["vendor_named"] = named
+    flows["verdict"] = np.select(
+        [flows["site_policy_url"].isna() | (flows["policy_status"].fillna("ok") != "ok"),
+         declared & flows["denied"],
+         flows["denied"],
+         flows["declared_specific"] & vendor_ok,
+         declared],
+        ["no_policy", "ambiguous", "incorrect", "clear", "vague"],
+        "omitted")
+    # Data abroad while the policy promises storage in Kazakhstan and never mentions transfer abroad.
+    storage = summary.loc[(summary["category"] == "storage_in_kz") & summary["declared_specific"],
+                          ["site", "policy_evidence"]].rename(columns={"policy_evidence": "storage_evidence"})
+    flows = flows.merge(storage, on="site", how="left")
+    abroad_vs_kz = ((flows["category"] == "cross_border_transfer") & flows["storage_evidence"].notna()
+                    & flows["verdict"].isin(["omitted", "vague"]))
+    flows.loc[abroad_vs_kz, "verdict"] = "incorrect"
+    flows.loc[abroad_vs_kz, "policy_evidence"] = flows.loc[abroad_vs_kz, "storage_evidence"]
+    flows.loc[flows["verdict"].isin(["incorrect", "ambiguous"]) & flows["policy_evidence"].isna(),
+              "policy_evidence"] = flows["denied_evidence"]
+    flows["storage_in_kz_claimed"] = flows["storage_evidence"].notna()
+    return flows.drop(columns=["storage_evidence"])
+
+
+def _rule_for(flows: pd.DataFrame) -> pd.Series:
+    verdict, category = flows["verdict"], flows["category"]
+    abroad = category == "cross_border_transfer"
+    return pd.Series(np.select(
+        [abroad & (verdict == "incorrect") & flows["storage_in_kz_claimed"],
+         abroad & (verdict == "omitted"),
+         (category == "iin") & verdict.isin(["omitted", "vague"]),
+         flows["service_id"].notna() & (category == "third_party_sharing") & (verdict == "vague"),
+         verdict == "omitted", verdict == "vague", verdict == "incorrect", verdict == "ambiguous"],
+        ["KZ-FOREIGN-TRACKER-VS-STORAGE-IN-KZ", "KZ-FOREIGN-TRANSFER-UNDECLARED", "KZ-IIN-UNDECLARED",
+         "VENDOR-UNNAMED", "FLOW-UNDECLARED", "FLOW-VAGUE", "FLOW-DENIED", "FLOW-CONTRADICTORY"],
+        ""), index=flows.index)
+
+
+def _explain(frame: pd.DataFrame, lang: str = "en") -> pd.Series:
+    return pd.Series([explain(rule, lang, category=category or "", observed=observed or "", country=country or "")
+                      for rule, category, observed, country in zip(frame["rule"], frame["category"],
+                                                                    frame["observed"], frame["country"])],
+                     index=frame.index, dtype=object)
+
+
+def flow_findings(flows: pd.DataFrame) -> pd.DataFrame:
+    """Flows that are not clear, one finding per site, rule, category and service (first evidence kept)."""
+    judged = flows[~flows["verdict"].isin(["clear", "no_policy"])].copy()
+    judged["rule"] = _rule_for(judged)
+    judged = judged[judged["rule"] != ""]
+    if judged.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    judged["_key"] = judged["service_id"].fillna("")
+    counts = judged.groupby(["site", "rule", "category", "_key"])["observed"].transform("size")
+    judged = judged.assign(_more=counts - 1).drop_duplicates(["site", "rule", "category", "_key"])
+    more = judged["_more"].map(lambda n: f" and {n} more" if n else "")
+    judged["observed"] = judged["observed"] + more
+    severity = judged["rule"].map(lambda code: RULES[code].severity)
+    undeclared = judged["rule"].isin(["FLOW-UNDECLARED"])
+    judged["severity"] = severity.where(~undeclared, judged["category"].map(CATEGORY_SEVERITY).fillna("medium"))
+    judged["explanation"] = _explain(judged)
+    judged["policy_url"] = judged["policy_url"].fillna(judged["site_policy_url"])
+    judged["manual_review"] = False
+    return judged[FINDING_COLUMNS]
+
+
+def _finding(frame: pd.DataFrame, rule: str, category: str | pd.Series, observed: pd.Series,
+             policy_evidence=None, policy_url=None) -> pd.DataFrame:
+    spec = RULES[rule]
+    out = pd.DataFrame({
+        "site": frame["site"].values, "category": category if isinstance(category, str) else category.values,
+        "verdict": spec.verdict, "severity": spec.severity, "observed": observed.values,
+        "observed_url": frame["observed_url"].values if "observed_url" in frame else None,
+        "policy_evidence": policy_evidence, "policy_url": policy_url if policy_url is not None else
+        (frame["policy_url"].values if "policy_url" in frame else None), "rule": rule,
+        "manual_review": spec.manual_review,
+        "warc_record_id": frame["warc_record_id"].values if "warc_record_id" in frame else None,
+        "service_id": frame["service_id"].values if "service_id" in frame else None,
+        "country": frame["country"].values if "country" in frame else None,
+    })
+    out["explanation"] = _explain(out)
+    return out[FINDING_COLUMNS]
+
+
+def no_policy_findings(observations: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
+    """Personal data collected with no policy (one finding per site), or with an unreadable one."""
+    parts = []
+    without = sites[sites["status"].eq("ok") & sites["policy_url"].isna()]
+    personal = observations[observations["site"].isin(without["site"])
+                            & observations["category"].isin(PERSONAL_DATA | {"cookies", "analytics", "advertising"})]
+    if not personal.empty:
+        first = personal.sort_values(["site", "category"]).drop_duplicates("site")
+        what = personal.groupby("site")["category"].agg(lambda c: ", ".join(sorted(set(c))))
+        parts.append(_finding(first, "KZ-NO-POLICY", first["category"],
+                              first["site"].map(what) + ": " + first["observed"], policy_url=None))
+    unreadable = sites[sites["policy_url"].notna() & sites["policy_status"].ne("ok")]
+    if not unreadable.empty:
+        frame = unreadable.assign(observed_url=unreadable["policy_url"], warc_record_id=unreadable["policy_warc"])
+        parts.append(_finding(frame, "KZ-POLICY-UNREADABLE", "operator_identity",
+                              unreadable["policy_url"] + " — " + unreadable["policy_error"].fillna("")))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=FINDING_COLUMNS)
+
+
+def form_findings(forms: pd.DataFrame, fields: pd.DataFrame) -> pd.DataFrame:
+    """Forms collecting personal data over plain HTTP, or without consent checkbox and policy link."""
+    personal = fields[fields["category"].isin(PERSONAL_DATA)]
+    if forms.empty or personal.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    asked = personal.groupby(["site", "page_url", "form_index"])["category"].agg(
+        lambda c: ", ".join(sorted(set(c)))).rename("asked").reset_index()
+    collecting = forms.merge(asked, on=["site", "page_url", "form_index"], how="inner")
+    collecting = collecting.assign(observed_url=collecting["page_url"])
+    parts = []
+    plain = collecting[collecting["page_url"].str.startswith("http://")
+                       | (collecting["action"].fillna("").str.startswith("http://"))]
+    if not plain.empty:
+        parts.append(_finding(plain, "KZ-FORM-PLAIN-HTTP", "third_party_sharing",
+                              "form posting " + plain["asked"] + " to " + plain["action"].fillna(plain["page_url"]),
+                              policy_url=None))
+    bare = collecting[~collecting["has_consent_checkbox"].fillna(0).astype(bool)
+                      & ~collecting["policy_link_near"].fillna(0).astype(bool)]
+    if not bare.empty:
+        parts.append(_finding(bare, "KZ-FORM-NO-CONSENT", "user_rights",
+                              "form asking for " + bare["asked"] + " on " + bare["page_url"], policy_url=None))
+    if not parts:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    out = pd.concat(parts, ignore_index=True)
+    # The category of a form finding is the most sensitive thing it asks for.
+    return out
+
+
+def consent_findings(cookies: pd.DataFrame) -> pd.DataFrame:
+    """Tracking cookies set before any consent (every HTTP-mode cookie, and browser mode's first visit)."""
+    if cookies.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    early = cookies[cookies["is_tracking"].fillna(0).astype(bool)
+                    & cookies["consent_phase"].fillna("before_consent").eq("before_consent")]
+    if early.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    first = early.drop_duplicates(["site", "name"]).assign(observed_url=lambda f: f["page_url"])
+    observed = ("«" + first["name"].str.slice(0, 80) + "» of " + first["vendor"].fillna("unknown service") + " ("
+                + first["set_by"].fillna("header") + ")")
+    return _finding(first, "KZ-TRACKING-BEFORE-CONSENT", "cookies", observed, policy_url=None)
+
+
+_WARNING_RULES = {"foreign_law": ("POLICY-FOREIGN-LAW", "law_reference"),
+                  "template_placeholder": ("POLICY-TEMPLATE-PLACEHOLDER", "operator_identity"),
+                  "empty_contact": ("POLICY-EMPTY-CONTACT", "contact"),
+                  "unlimited_retention": ("POLICY-UNLIMITED-RETENTION", "retention"),
+                  "invalid_bin": ("POLICY-INVALID-BIN", "operator_identity")}
+
+
+def policy_findings(facts: pd.DataFrame, declared_categories: pd.DataFrame) -> pd.DataFrame:
+    """Warnings about the policy itself: foreign law, template leftovers, no operator, no Kazakh law.
+
+    `facts` has one row per (site, policy_url, warning code, evidence) plus has_kz_law and has_operator flags
+    per best policy; `declared_categories` is summarise_declarations' output."""
+    parts = []
+    warnings = facts[facts["warning"].notna()].drop_duplicates(["site", "warning", "evidence"])
+    for code, (rule, category) in _WARNING_RULES.items():
+        rows = warnings[warnings["warning"] == code].drop_duplicates(["site", "warning"])
+        if not rows.empty:
+            rows = rows.assign(observed_url=rows["policy_url"])
+            parts.append(_finding(rows, rule, category, rows["evidence"].fillna("").str.slice(0, 200),
+                                  policy_evidence=rows["evidence"].values))
+    best = facts.drop_duplicates("site")
+    declared = declared_categories[declared_categories["declared_specific"] | declared_categories["declared_vague"]]
+    has = set(zip(declared["site"], declared["category"]))
+    no_law = best[[not k and (s, "law_reference") not in has for s, k in zip(best["site"], best["has_kz_law"])]]
+    if not no_law.empty:
+        no_law = no_law.assign(observed_url=no_law["policy_url"])
+        parts.append(_finding(no_law, "POLICY-NO-KZ-LAW", "law_reference", no_law["policy_url"]))
+    no_operator = best[[not k and (s, "operator_identity") not in has
+                        for s, k in zip(best["site"], best["has_operator"])]]
+    if not no_operator.empty:
+        no_operator = no_operator.assign(observed_url=no_operator["policy_url"])
+        parts.append(_finding(no_operator, "POLICY-NO-OPERATOR", "operator_identity", no_operator["policy_url"]))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=FINDING_COLUMNS)
+
+
+def summarise_sites(sites: pd.DataFrame, flows: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:
+    """Per site: findings by severity and verdict, flows by verdict, and the score (rules.score)."""
+    base = sites[["site"]].drop_duplicates()
+    sev = pd.crosstab(findings["site"], findings["severity"]) if not findings.empty else pd.DataFrame()
+    ver = pd.crosstab(flows["site"], flows["verdict"]) if not flows.empty else pd.DataFrame()
+    out = base.set_index("site")
+    for level in SEVERITY_POINTS:
+        out[f"findings_{level}"] = sev[level] if level in sev else 0
+    for verdict in ("clear", "vague", "omitted", "incorrect", "ambiguous", "no_policy"):
+        out[f"flows_{verdict}"] = ver[verdict] if verdict in ver else 0
+    out = out.fillna(0).astype(int)
+    out["findings"] = out[[f"findings_{lvl}" for lvl in SEVERITY_POINTS]].sum(axis=1)
+    points = sum(out[f"findings_{lvl}"] * pts for lvl, pts in SEVERITY_POINTS.items())
+    out["score"] = (100 - points).clip(lower=0)
+    return out.reset_index()

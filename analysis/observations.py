@@ -1,0 +1,133 @@
+"""What a site was seen to collect, as one tidy table: one row per (site, category, thing observed).
+
+Form fields carry their category from the crawl (the taxonomy's lexicon);
+cookies, third-party requests and inline tags are named through the tracker
+knowledge base, and a service implies categories: an analytics tag means
+analytics, IP address, device and usage; a company abroad means transfer abroad.
+Each step is a function from DataFrames to a DataFrame.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kzprivacy import trackers
+from kzprivacy.taxonomy import IMPLIED_BY_TRACKER_CATEGORY
+
+__all__ = ["OBSERVATION_COLUMNS", "observe", "field_observations", "service_observations", "cookie_observations",
+           "service_table", "PERSONAL_DATA"]
+
+OBSERVATION_COLUMNS = ["site", "category", "source", "observed", "observed_url", "service_id", "vendor", "company",
+                       "country", "warc_record_id"]
+
+# Services that only serve files (fonts, libraries): they see the visitor's IP address and nothing
+# else of note, so they are not reported as sharing or transfer abroad (a deliberate, documented choice).
+FILE_SERVICES = {"cdn", "fonts"}
+# Categories that count as personal data collected by the site itself (for "no policy" findings).
+PERSONAL_DATA = {"name", "iin", "id_document", "birth_date", "phone", "email", "address", "credentials",
+                 "payment_card", "location", "social_profile", "health", "biometric", "call_recording"}
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame(columns=OBSERVATION_COLUMNS)
+
+
+def field_observations(fields: pd.DataFrame) -> pd.DataFrame:
+    """Form fields with a data category: what the site asks its visitors for."""
+    fields = fields[fields["category"].notna()]
+    if fields.empty:
+        return _empty()
+    label = fields["label"].where(fields["label"].fillna("").str.len() > 0, fields["name"]).fillna("")
+    return pd.DataFrame({
+        "site": fields["site"], "category": fields["category"], "source": "form_field",
+        "observed": "form field «" + label.str.slice(0, 80) + "» (" + fields["type"].fillna("") + ")",
+        "observed_url": fields["page_url"], "service_id": None, "vendor": None, "company": None, "country": None,
+        "warc_record_id": fields.get("warc_record_id"),
+    })
+
+
+def service_table() -> pd.DataFrame:
+    """The knowledge base as a table: service id, name, company, country, category, tracking."""
+    rows = [{"service_id": s.id, "vendor": s.name, "company": s.company, "country": s.country,
+             "tracker_category": s.category, "tracking": s.tracking} for s in trackers.services()]
+    return pd.DataFrame(rows)
+
+
+def _implied(services: pd.DataFrame) -> pd.DataFrame:
+    """(tracker_category, category) pairs: what each kind of service implies it collects."""
+    pairs = [(kind, category) for kind, categories in IMPLIED_BY_TRACKER_CATEGORY.items() for category in categories]
+    return pd.DataFrame(pairs, columns=["tracker_category", "category"])
+
+
+def service_observations(uses: pd.DataFrame) -> pd.DataFrame:
+    """Third-party services seen on a site (requests, inline tags, tracking cookies), expanded into the
+    categories they imply, plus sharing with third parties and transfer abroad where that applies.
+
+    `uses` has columns site, service_id, observed, observed_url, warc_record_id (one row per use)."""
+    if uses.empty:
+        return _empty()
+    services = service_table()
+    # One row per (site, service): the first use is the evidence.
+    first = uses.drop_duplicates(["site", "service_id"]).merge(services, on="service_id", how="inner")
+    if first.empty:
+        return _empty()
+    implied = first.merge(_implied(services), on="tracker_category", how="inner")
+    sharing = first[~first["tracker_category"].isin(FILE_SERVICES)]
+    shared = sharing.assign(category="third_party_sharing")
+    abroad = sharing[sharing["country"].fillna("") != "KZ"].assign(category="cross_border_transfer")
+    out = pd.concat([implied, shared, abroad], ignore_index=True)
+    out["source"] = "service"
+    return out[OBSERVATION_COLUMNS]
+
+
+def cookie_observations(cookies: pd.DataFrame) -> pd.DataFrame:
+    """Any cookie means the site uses cookies; the evidence is the first one (a tracking one if any)."""
+    if cookies.empty:
+        return _empty()
+    ranked = cookies.assign(_rank=(~cookies["is_tracking"].fillna(0).astype(bool)).astype(int))
+    first = ranked.sort_values(["site", "_rank"]).drop_duplicates("site")
+    return pd.DataFrame({
+        "site": first["site"], "category": "cookies", "source": "cookie",
+        "observed": "cookie «" + first["name"].str.slice(0, 80) + "» on " + first["domain"].fillna(""),
+        "observed_url": first["page_url"], "service_id": first["service_id"], "vendor": first["vendor"],
+        "company": first["company"], "country": first["country"], "warc_record_id": first["warc_record_id"],
+    })
+
+
+def _uses(requests: pd.DataFrame, inline: pd.DataFrame, cookies: pd.DataFrame) -> pd.DataFrame:
+    parts = []
+    if not requests.empty:
+        known = requests[requests["service_id"].notna()]
+        parts.append(pd.DataFrame({"site": known["site"], "service_id": known["service_id"],
+                                   "observed": known["vendor"].fillna("") + " (" + known["resource_type"].fillna("")
+                                   + " " + known["url"].str.slice(0, 120) + ")",
+                                   "observed_url": known["page_url"], "warc_record_id": known["warc_record_id"]}))
+    if not inline.empty:
+        parts.append(pd.DataFrame({"site": inline["site"], "service_id": inline["service_id"],
+                                   "observed": inline["vendor"].fillna("") + " (tag " + inline["tracker_id"].fillna("")
+                                   + " in the page source)",
+                                   "observed_url": inline["page_url"], "warc_record_id": inline["warc_record_id"]}))
+    if not cookies.empty:
+        tracking = cookies[cookies["service_id"].notna() & cookies["is_tracking"].fillna(0).astype(bool)]
+        parts.append(pd.DataFrame({"site": tracking["site"], "service_id": tracking["service_id"],
+                                   "observed": tracking["vendor"].fillna("") + " (cookie «" +
+                                   tracking["name"].str.slice(0, 60) + "»)",
+                                   "observed_url": tracking["page_url"],
+                                   "warc_record_id": tracking["warc_record_id"]}))
+    parts = [p for p in parts if not p.empty]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["site", "service_id", "observed", "observed_url", "warc_record_id"])
+
+
+def observe(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every observation of a crawl: fields, cookies, services and what they imply."""
+    fields = tables["form_fields"].merge(tables["forms"][["site", "page_url", "form_index", "warc_record_id"]],
+                                         on=["site", "page_url", "form_index"], how="left")
+    parts = [
+        field_observations(fields),
+        cookie_observations(tables["cookies"]),
+        service_observations(_uses(tables["requests"], tables["inline_trackers"], tables["cookies"])),
+    ]
+    parts = [p for p in parts if not p.empty]
+    out = pd.concat(parts, ignore_index=True) if parts else _empty()
+    return out.reset_index(drop=True)
