@@ -17,7 +17,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .observations import PERSONAL_DATA
+from .observations import PERSONAL_DATA, service_table
 from .rules import RULES, SEVERITY_POINTS, explain
 
 __all__ = ["summarise_declarations", "judge_flows", "flow_findings", "form_findings", "consent_findings",
@@ -31,6 +31,17 @@ CATEGORY_SEVERITY = {
     "health": "high", "biometric": "high", "iin": "high", "id_document": "high", "payment_card": "high",
     "ip_address": "low", "device": "low", "usage": "low",
 }
+
+# What kind of practice a service stands for, so that a policy declaring "web analytics" covers an
+# analytics tag (its kind is named) even when the vendor is not.
+KIND_PRACTICE = {"analytics": "analytics", "session_replay": "analytics", "tag_manager": "analytics",
+                 "advertising": "advertising", "social": "third_party_sharing", "call_tracking": "call_recording",
+                 "chat": "third_party_sharing", "forms_crm": "third_party_sharing", "maps": "location",
+                 "payments": "payment_card", "captcha": "cookies", "video": "third_party_sharing"}
+# Categories a service implies without the site asking for them: declared with the service itself.
+IMPLIED_ONLY = {"ip_address", "device", "usage"}
+# Rules where each service is its own finding (a separate transfer or recipient); others group by category.
+PER_SERVICE_RULES = {"KZ-FOREIGN-TRACKER-VS-STORAGE-IN-KZ", "KZ-FOREIGN-TRANSFER-UNDECLARED", "VENDOR-UNNAMED"}
 
 # Cyrillic brand names as policies write them, to the Latin tokens services are known by.
 _BRANDS = {"яндекс": "yandex", "гугл": "google", "гугл-аналитикс": "google", "метрика": "metrica",
@@ -108,6 +119,15 @@ def judge_flows(observations: pd.DataFrame, declarations: pd.DataFrame, sites: p
     kind_named = flows["declared_specific"] & (flows["category"] != "third_party_sharing")
     vendor_ok = flows["service_id"].isna() | named | kind_named
     flows["vendor_named"] = named
+    # The practice a service's kind stands for, and whether the policy declares it specifically.
+    kinds = service_table()[["service_id", "tracker_category"]]
+    flows = flows.merge(kinds, on="service_id", how="left")
+    flows["kind_practice"] = flows["tracker_category"].map(KIND_PRACTICE)
+    specific = summary.loc[summary["declared_specific"], ["site", "category"]].rename(
+        columns={"category": "kind_practice"}).assign(kind_declared=True)
+    flows = flows.merge(specific, on=["site", "kind_practice"], how="left")
+    flows["kind_declared"] = flows["kind_declared"].fillna(False).astype(bool)
+    service_declared = flows["service_id"].notna() & (flows["vendor_named"] | flows["kind_declared"])
     flows["verdict"] = np.select(
         [flows["site_policy_url"].isna() | (flows["policy_status"].fillna("ok") != "ok"),
          declared & flows["denied"],
@@ -122,12 +142,18 @@ def judge_flows(observations: pd.DataFrame, declarations: pd.DataFrame, sites: p
     flows = flows.merge(storage, on="site", how="left")
     abroad_vs_kz = ((flows["category"] == "cross_border_transfer") & flows["storage_evidence"].notna()
                     & flows["verdict"].isin(["omitted", "vague"]))
+    # What a declared service implies (its IP address, device and usage data) is covered by declaring the
+    # service; and a policy that names the company declares sharing with it.
+    covered = (service_declared & flows["verdict"].isin(["omitted", "vague"])
+               & (flows["category"].isin(IMPLIED_ONLY) | ((flows["category"] == "third_party_sharing")
+                                                          & flows["vendor_named"])))
+    flows.loc[covered, "verdict"] = "clear"
     flows.loc[abroad_vs_kz, "verdict"] = "incorrect"
     flows.loc[abroad_vs_kz, "policy_evidence"] = flows.loc[abroad_vs_kz, "storage_evidence"]
     flows.loc[flows["verdict"].isin(["incorrect", "ambiguous"]) & flows["policy_evidence"].isna(),
               "policy_evidence"] = flows["denied_evidence"]
     flows["storage_in_kz_claimed"] = flows["storage_evidence"].notna()
-    return flows.drop(columns=["storage_evidence"])
+    return flows.drop(columns=["storage_evidence", "kind_practice", "kind_declared"])
 
 
 def _rule_for(flows: pd.DataFrame) -> pd.Series:
@@ -158,7 +184,7 @@ def flow_findings(flows: pd.DataFrame) -> pd.DataFrame:
     judged = judged[judged["rule"] != ""]
     if judged.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
-    judged["_key"] = judged["service_id"].fillna("")
+    judged["_key"] = judged["service_id"].fillna("").where(judged["rule"].isin(PER_SERVICE_RULES), "")
     counts = judged.groupby(["site", "rule", "category", "_key"])["observed"].transform("size")
     judged = judged.assign(_more=counts - 1).drop_duplicates(["site", "rule", "category", "_key"])
     more = judged["_more"].map(lambda n: f" and {n} more" if n else "")
@@ -222,19 +248,17 @@ def form_findings(forms: pd.DataFrame, fields: pd.DataFrame) -> pd.DataFrame:
     plain = collecting[collecting["page_url"].str.startswith("http://")
                        | (collecting["action"].fillna("").str.startswith("http://"))]
     if not plain.empty:
-        parts.append(_finding(plain, "KZ-FORM-PLAIN-HTTP", "third_party_sharing",
+        parts.append(_finding(plain, "KZ-FORM-PLAIN-HTTP", "security",
                               "form posting " + plain["asked"] + " to " + plain["action"].fillna(plain["page_url"]),
                               policy_url=None))
     bare = collecting[~collecting["has_consent_checkbox"].fillna(0).astype(bool)
                       & ~collecting["policy_link_near"].fillna(0).astype(bool)]
     if not bare.empty:
-        parts.append(_finding(bare, "KZ-FORM-NO-CONSENT", "user_rights",
+        parts.append(_finding(bare, "KZ-FORM-NO-CONSENT", "consent",
                               "form asking for " + bare["asked"] + " on " + bare["page_url"], policy_url=None))
     if not parts:
         return pd.DataFrame(columns=FINDING_COLUMNS)
-    out = pd.concat(parts, ignore_index=True)
-    # The category of a form finding is the most sensitive thing it asks for.
-    return out
+    return pd.concat(parts, ignore_index=True)
 
 
 def consent_findings(cookies: pd.DataFrame) -> pd.DataFrame:
@@ -245,7 +269,9 @@ def consent_findings(cookies: pd.DataFrame) -> pd.DataFrame:
                     & cookies["consent_phase"].fillna("before_consent").eq("before_consent")]
     if early.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
-    first = early.drop_duplicates(["site", "name"]).assign(observed_url=lambda f: f["page_url"])
+    # One finding per service (its cookies together); unknown tracking cookies one each.
+    early = early.assign(_key=early["service_id"].fillna("cookie:" + early["name"]))
+    first = early.drop_duplicates(["site", "_key"]).assign(observed_url=lambda f: f["page_url"])
     observed = ("«" + first["name"].str.slice(0, 80) + "» of " + first["vendor"].fillna("unknown service") + " ("
                 + first["set_by"].fillna("header") + ")")
     return _finding(first, "KZ-TRACKING-BEFORE-CONSENT", "cookies", observed, policy_url=None)

@@ -46,6 +46,25 @@ def field_observations(fields: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def form_recipient_observations(forms: pd.DataFrame, fields: pd.DataFrame) -> pd.DataFrame:
+    """A form posting personal data to another company's host shares it with that company."""
+    if forms.empty or fields.empty:
+        return _empty()
+    personal = fields[fields["category"].isin(PERSONAL_DATA)][["site", "page_url", "form_index"]].drop_duplicates()
+    third = forms[forms["action_party"].eq("third")].merge(personal, on=["site", "page_url", "form_index"])
+    if third.empty:
+        return _empty()
+    service = [trackers.lookup_url(url).service for url in third["action"]]
+    return pd.DataFrame({
+        "site": third["site"].values, "category": "third_party_sharing", "source": "form_action",
+        "observed": ("form posting to " + third["action_host"].fillna("")).values,
+        "observed_url": third["page_url"].values,
+        "service_id": [s.id if s else None for s in service], "vendor": [s.name if s else None for s in service],
+        "company": [s.company if s else None for s in service], "country": [s.country if s else None for s in service],
+        "warc_record_id": third["warc_record_id"].values,
+    })
+
+
 def service_table() -> pd.DataFrame:
     """The knowledge base as a table: service id, name, company, country, category, tracking."""
     rows = [{"service_id": s.id, "vendor": s.name, "company": s.company, "country": s.country,
@@ -125,6 +144,7 @@ def observe(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                                          on=["site", "page_url", "form_index"], how="left")
     parts = [
         field_observations(fields),
+        form_recipient_observations(tables["forms"], tables["form_fields"]),
         cookie_observations(tables["cookies"]),
         service_observations(_uses(tables["requests"], tables["inline_trackers"], tables["cookies"])),
     ]

@@ -31,7 +31,9 @@ class Scan:
 
     def __init__(self, out: Path, crawl_id: str, *, proxy: str | None = None, max_pages: int = 20,
                  user_agent: str | None = None, ignore_robots: bool = False, timeout: float | None = None,
-                 resume: bool = False, mode: str = "http", extra_settings: dict[str, Any] | None = None):
+                 resume: bool = False, mode: str = "http", extra_settings: dict[str, Any] | None = None,
+                 analyze: bool = True):
+        self.analyze = analyze
         self.out = out
         self.crawl_id = crawl_id
         self.proxy = proxy
@@ -127,6 +129,10 @@ class Scan:
             store.finish_crawl(self.crawl_id, "finished" if reason == "finished" else "interrupted")
         finally:
             store.close()
+        if reason == "finished" and self.analyze:
+            from analysis.run import analyze_crawl
+
+            analyze_crawl(self.db_path, self.crawl_id)
         return reason
 
 
@@ -138,7 +144,13 @@ def _summary(db_path: Path, crawl_id: str) -> dict[str, Any]:
         statuses = {r["status"]: r["n"] for r in store.query(
             "SELECT status, count(*) AS n FROM sites WHERE crawl_id = ? GROUP BY status ORDER BY n DESC", (crawl_id,))}
         one = lambda sql: store.query(sql, (crawl_id,))[0][0]  # noqa: E731
+        verdicts = {r["verdict"]: r["n"] for r in store.query(
+            "SELECT verdict, count(*) AS n FROM findings WHERE crawl_id = ? GROUP BY verdict ORDER BY n DESC",
+            (crawl_id,))}
         return {
+            "findings": one("SELECT count(*) FROM findings WHERE crawl_id = ?"),
+            "findings_by_verdict": verdicts,
+            "sites_with_findings": one("SELECT count(DISTINCT site) FROM findings WHERE crawl_id = ?"),
             "crawl_id": crawl_id, "sites": sum(statuses.values()), "statuses": statuses,
             "with_policy": one("SELECT count(*) FROM sites WHERE crawl_id = ? AND policy_url IS NOT NULL"),
             "pages": one("SELECT count(*) FROM pages WHERE crawl_id = ? AND status_code IS NOT NULL"),
@@ -157,6 +169,9 @@ def _print_summary(summary: dict[str, Any], out: Path, crawl_id: str) -> None:
     click.echo(f"Policies found on {summary['with_policy']} sites; {summary['pages']} pages fetched; "
                f"{summary['cookies']} cookies, {summary['third_party_requests']} third-party resources, "
                f"{summary['forms']} forms recorded.")
+    if summary["findings"]:
+        verdicts = ", ".join(f"{n} {v}" for v, n in summary["findings_by_verdict"].items())
+        click.echo(f"Findings: {summary['findings']} on {summary['sites_with_findings']} sites ({verdicts}).")
     click.echo(f"Database: {out / 'kzprivacy.db'}")
     click.echo(f"Evidence (WARC) and log: {out / crawl_id}/")
 
@@ -210,6 +225,7 @@ def _scan_options(func):
         click.option("--no-progress", is_flag=True, help="No progress display (for logs and cron)."),
         click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
                      help="Override a Scrapy or kzprivacy setting (crawler/settings.py), as scrapy's -s does."),
+        click.option("--no-analyze", is_flag=True, help="Only crawl; run `kzprivacy analyze` later."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -224,7 +240,7 @@ def _scan_options(func):
 @click.option("--resume", is_flag=True, help="Continue an interrupted crawl (the latest unfinished one, or --crawl-id).")
 def scan(domains: tuple[str, ...], input_file: str | None, out: Path, crawl_id: str | None, max_pages: int,
          proxy: str | None, user_agent: str | None, ignore_robots: bool, timeout: float | None, no_progress: bool,
-         overrides: tuple[str, ...], resume: bool) -> None:
+         overrides: tuple[str, ...], no_analyze: bool, resume: bool) -> None:
     """Scan sites: DOMAINS and/or the entries of --input."""
     entries, rejected = parse_entries(list(domains))
     if input_file:
@@ -249,7 +265,7 @@ def scan(domains: tuple[str, ...], input_file: str | None, out: Path, crawl_id: 
         raise click.UsageError("no valid domains to scan (give DOMAINS or --input)")
     crawl_id = crawl_id or _new_crawl_id()
     run = Scan(out, crawl_id, proxy=proxy, max_pages=max_pages, user_agent=user_agent, ignore_robots=ignore_robots,
-               timeout=timeout, resume=resume, extra_settings=_parse_overrides(overrides))
+               timeout=timeout, resume=resume, extra_settings=_parse_overrides(overrides), analyze=not no_analyze)
     reason = run.run(entries, rejected, show_progress=not no_progress)
     _print_summary(_summary(run.db_path, crawl_id), out, crawl_id)
     if reason != "finished":
@@ -260,7 +276,8 @@ def scan(domains: tuple[str, ...], input_file: str | None, out: Path, crawl_id: 
 @main.command()
 @_scan_options
 def demo(out: Path, crawl_id: str | None, max_pages: int, proxy: str | None, user_agent: str | None,
-         ignore_robots: bool, timeout: float | None, no_progress: bool, overrides: tuple[str, ...]) -> None:
+         ignore_robots: bool, timeout: float | None, no_progress: bool, overrides: tuple[str, ...],
+         no_analyze: bool) -> None:
     """Run the whole job on the built-in sample web (fictional .kz sites served on 127.0.0.1)."""
     from kzprivacy.sampleweb.manifest import sample_domains
     from kzprivacy.sampleweb.server import SampleWeb
@@ -270,7 +287,8 @@ def demo(out: Path, crawl_id: str | None, max_pages: int, proxy: str | None, use
         click.echo(f"Sample web running as a proxy at {web.proxy_url}")
         entries, rejected = parse_entries(sample_domains())
         run = Scan(out, crawl_id, proxy=proxy or web.proxy_url, max_pages=max_pages, user_agent=user_agent,
-                   ignore_robots=ignore_robots, timeout=timeout or 5, extra_settings=_parse_overrides(overrides))
+                   ignore_robots=ignore_robots, timeout=timeout or 5, extra_settings=_parse_overrides(overrides),
+                   analyze=not no_analyze)
         reason = run.run(entries, rejected, show_progress=not no_progress)
     _print_summary(_summary(run.db_path, crawl_id), out, crawl_id)
     if reason != "finished":
@@ -297,6 +315,70 @@ def summary_command(out: Path, crawl_id: str | None, fmt: str) -> None:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         _print_summary(summary, out, crawl_id)
+
+
+def _latest_crawl(out: Path) -> str:
+    from kzprivacy.store import Store
+
+    db = out / "kzprivacy.db"
+    if not db.exists():
+        raise click.UsageError(f"no database at {db}: run kzprivacy scan or kzprivacy demo first")
+    store = Store(db)
+    try:
+        ids = store.crawl_ids()
+    finally:
+        store.close()
+    if not ids:
+        raise click.UsageError(f"no crawls in {db}")
+    return ids[0]
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True,
+              help="Folder holding kzprivacy.db.")
+@click.option("--crawl-id", help="Default: the latest crawl.")
+def analyze(out: Path, crawl_id: str | None) -> None:
+    """Compare what sites collect with what their policies declare, for a stored crawl (no crawling).
+
+    Re-running replaces the crawl's declarations and findings; it never duplicates them."""
+    from analysis.run import analyze_crawl
+
+    crawl_id = crawl_id or _latest_crawl(out)
+    counts = analyze_crawl(out / "kzprivacy.db", crawl_id)
+    click.echo(f"Crawl {crawl_id}: {counts['sites']} sites, {counts['declarations']} declarations, "
+               f"{counts['flows']} flows judged, {counts['findings']} findings.")
+
+
+@main.command()
+@click.argument("documents", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--proxy", metavar="URL", help="HTTP proxy for documents given as URLs.")
+@click.option("--timeout", type=float, default=20, show_default=True, help="Seconds to wait for a URL.")
+def policy(documents: tuple[str, ...], fmt: str, proxy: str | None, timeout: float) -> None:
+    """Analyse policy documents on their own: .txt, .html, .pdf or .docx files, or URLs.
+
+    Prints what each declares and denies, with the sentence that says so, and facts about the operator."""
+    from analysis.policy_file import analyze_documents
+
+    results = analyze_documents(list(documents), proxy=proxy, timeout=timeout)
+    if fmt == "json":
+        click.echo(json.dumps(results if len(results) > 1 else results[0], ensure_ascii=False, indent=2))
+        return
+    for result in results:
+        click.echo(f"== {result['document']}  ({result.get('format')}, {result.get('language')})")
+        if result.get("error"):
+            click.echo(f"   error: {result['error']}")
+            continue
+        for d in result["declarations"]:
+            vendors = f"  [{', '.join(d['vendors'])}]" if d["vendors"] else ""
+            evidence = " ".join(d["evidence"].split())[:110]
+            click.echo(f"   {d['status']:9s} {d['category']:22s} {evidence}{vendors}")
+        facts = result["facts"]
+        click.echo(f"   operator: {', '.join(facts['operator_names']) or '—'};  BIN: "
+                   f"{', '.join(f'{n} ({chr(10003) if ok else chr(10007)})' for n, ok in facts['bins']) or '—'}")
+        click.echo(f"   contacts: {', '.join(facts['emails'] + facts['phones']) or '—'};  law: {', '.join(facts['laws']) or '—'}")
+        for code, evidence in facts["warnings"]:
+            click.echo(f"   warning {code}: {' '.join(evidence.split())[:110]}")
 
 
 from kzprivacy.trackers.cli import trackers  # noqa: E402  (registered after main is defined)

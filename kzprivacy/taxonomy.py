@@ -40,6 +40,11 @@ PRACTICES: dict[str, tuple[str, str]] = {
     "contact": ("a concrete contact for data-protection requests", "контакт для обращений"),
     "operator_identity": ("the operator is named (legal name, BIN)", "оператор назван (наименование, БИН)"),
     "law_reference": ("the Kazakhstan personal-data law is cited", "ссылка на Закон РК о персональных данных"),
+    # Added to the shared minimum: what the form rules judge.
+    "consent": ("the visitor's consent is asked where data is collected (a checkbox, a policy link by the form)",
+                "согласие посетителя запрашивается там, где собираются данные"),
+    "security": ("personal data travel encrypted (forms post over https)",
+                 "персональные данные передаются в зашифрованном виде (формы по https)"),
 }
 
 CATEGORIES: dict[str, tuple[str, str]] = {**DATA_CATEGORIES, **PRACTICES}
@@ -54,6 +59,9 @@ VERDICTS: dict[str, tuple[str, str]] = {
     "incorrect": ("the policy denies it", "политика это отрицает"),
     "ambiguous": ("the policy both declares and denies it", "политика и заявляет, и отрицает"),
     "no_policy": ("personal data collected and no policy found", "данные собираются, политики нет"),
+    # Added to the shared minimum: how the site collects falls short, whatever its policy says.
+    "bad_practice": ("the site's own collection falls short (plain-HTTP form, no consent, tracking before consent)",
+                     "сам сбор данных нарушает порядок (форма по HTTP, нет согласия, слежка до согласия)"),
 }
 
 SEVERITIES = ("high", "medium", "low", "info")
@@ -76,4 +84,569 @@ SITE_STATUSES: dict[str, str] = {
     "proxy_error": "the proxy could not reach the site",
     "invalid": "the entry is not a valid domain",
     "error": "another error; see the error column",
+}
+
+
+# ---------------------------------------------------------------------------
+# Form fields: which data category a field asks for.
+#
+# Labels are short, so stems matched at word starts are enough here (a lemmatiser
+# adds nothing for «Телефон» or «Аты-жөні»); the policy lexicon below, which reads
+# whole sentences, goes through pymorphy3 instead. Kazakh stems are matched by
+# prefix on purpose: Kazakh is agglutinative (куәлік, куәлігі, куәлігінің) and no
+# stemmer for it ships with snowballstemmer.
+# ---------------------------------------------------------------------------
+
+import re as _re
+
+# (category, pattern) in priority order: the first that matches wins, so the
+# narrow categories come before the broad ones («Имя пользователя» is a login,
+# «Адрес электронной почты» an e-mail, «Номер телефона» not a card number).
+_FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("iin", r"\b(?:иин|жсн|бин|iin|bin|iinbin|iin_bin|inn)\b|идентификационн\w* номер|сәйкестендіру нөмір"),
+    ("credentials", r"парол|password|passwd|\bpass\b|\bpwd\b|\blogin\b|логин|құпия\s?сөз|\busername\b|"
+                    r"\buser name\b|имя пользовател|пайдаланушы аты"),
+    ("id_document", r"паспорт|passport|удостоверени|\bудл\b|\budl\b|куәлі|\bid card\b|\bid_card\b|"
+                    r"документ[а-я]* удостоверяющ|\bdocument\b|скан документ|скан\w* удостовер"),
+    ("payment_card", r"\bcard\b|карт[аыу]\b|карточк|\bcc\b|\bcvv|\bcvc|\bpan\b|срок действия|\bexpir|"
+                     r"төлем картас|карта нөмір|банковск"),
+    ("birth_date", r"рождени|\bbirth|\bdob\b|\bbday\b|\bbirthday|туған|\bвозраст|\bжасы\b|\bage\b"),
+    ("email", r"e-?mail|\bmail\b|почт(?!ов)|пошта"),   # «почтовый адрес / индекс» is postal
+    ("phone", r"телефон|\bтел\b|phone|mobile|мобильн|\btel\b|whatsapp|ватсап|ұялы"),
+    ("health", r"диагноз|симптом|заболеван|болезн|здоровь|аллерг|анамнез|жалоба на|денсаулық|\bауру|"
+               r"diagnos|symptom|illness|medical condition|allerg"),
+    ("address", r"адрес|почтов|мекен\s?-?\s?жай|address|street|\bулиц|\bгород|\bcity\b|\bzip|postcode|postal|"
+                r"\bиндекс|\bқала|көше|квартир|\bобласть|облыс|\bregion\b"),
+    ("location", r"геолокац|местоположени|geolocat|\blatitude|\blongitude|\bgps\b"),
+    ("name", r"\bфио\b|фамили|\bимя\b|\bимени\b|отчеств|аты-?\s?жөн|\bаты\b|\bтегі\b|әкесінің|\bname\b|\bfio\b|"
+             r"surname|full ?name|first ?name|last ?name|given ?name|family ?name|middle ?name|\bлицо\b"),
+)
+_FIELD_RES = tuple((cat, _re.compile(pattern, _re.I)) for cat, pattern in _FIELD_PATTERNS)
+
+# A «name» that is not a person's: company, product, organisation.
+_NOT_PERSON = _re.compile(r"компани|организаци|\bcompany|\borg|product|товар|продукт|фирм|ұйым|мекеме|атауы|"
+                          r"название|наименовани", _re.I)
+# Words that make a free-text field medical only where the page is medical
+# («Жалобы и предложения» on a shop is feedback, «Жалобы» at a clinic is health).
+_COMPLAINT = _re.compile(r"жалоб|причина обращени|повод обращени|шағым|complaint|reason for (?:visit|appointment)",
+                         _re.I)
+_MEDICAL_CONTEXT = _re.compile(r"врач|доктор|клиник|медицин|приём|прием|запис\w* на при|пациент|стоматолог|"
+                               r"анализ|лечени|дәрігер|емхана|науқас|doctor|clinic|medical|patient|appointment",
+                               _re.I)
+_COMPLAINT_ONLY = _re.compile(r"^\W*(?:ваши\s+|опишите\s+)?жалобы\W*$|^\W*шағымдар\w*\W*$", _re.I)
+
+# Masks and lengths of a 12-digit number: in Kazakhstan that is an ИИН / БИН.
+_MASK_12 = _re.compile(r"^\^?(?:\\d\{12\}|\[0-9\]\{12\}|9{12}|0{12}|#{12}|\\d{12})\$?$|^maxlength=12$")
+_MASK_CARD = _re.compile(r"^(?:9{4}[ -]?){3}9{4}$|\\d\{16\}|\[0-9\]\{16\}")
+_MASK_PHONE = _re.compile(r"^\+?[78]\s?[\(\[]?\s?9{3}")
+
+_AUTOCOMPLETE: tuple[tuple[str, str], ...] = (
+    ("cc-", "payment_card"), ("email", "email"), ("tel", "phone"), ("bday", "birth_date"),
+    ("current-password", "credentials"), ("new-password", "credentials"), ("username", "credentials"),
+    ("one-time-code", "credentials"), ("street-address", "address"), ("address-", "address"),
+    ("postal-code", "address"), ("country", "address"), ("name", "name"), ("given-name", "name"),
+    ("family-name", "name"), ("additional-name", "name"), ("honorific", "name"),
+)
+
+_CONSENT_WORDS = _re.compile(r"соглас|принима|ознакомлен|подтвержда|даю\s+разрешени|келісем|келісім|келісімін|"
+                             r"қабылдаймын|таныстым|\bagree|\baccept|\bconsent|i have read|i confirm", _re.I)
+_CONSENT_NAMES = _re.compile(r"agree|consent|soglas|accept|privacy|policy|politic|personal|pdn|terms|oferta|offer|"
+                             r"rules|gdpr", _re.I)
+_NEWSLETTER = _re.compile(r"рассылк|новост|акци|newsletter|subscribe|подпис|жаңалық", _re.I)
+_PRIVACY_WORDS = _re.compile(r"персональн|конфиденц|политик|обработк|дербес|құпиял|privacy|personal|policy|terms|"
+                             r"услови|оферт|правил|ереже|шарт", _re.I)
+
+
+def _name_words(name: str) -> str:
+    """`contactPhone`, `UF_PHONE`, `user[email]` -> 'contact phone', 'uf phone', 'user email'."""
+    spaced = _re.sub(r"([a-zа-я])([A-ZА-Я])", r"\1 \2", name)
+    return _re.sub(r"[\W_]+", " ", spaced).strip().lower()
+
+
+def is_consent_checkbox(label: str, name: str) -> bool:
+    """True for a box that records consent to the policy or to processing personal data."""
+    label = label or ""
+    if _CONSENT_WORDS.search(label):
+        # «Согласен получать рассылку» is a marketing opt-in, not consent to the policy.
+        return not (_NEWSLETTER.search(label) and not _PRIVACY_WORDS.search(label))
+    if _PRIVACY_WORDS.search(label) and _re.search(r"обработк|өңде|processing", label, _re.I):
+        return True
+    return bool(name) and bool(_CONSENT_NAMES.search(name)) and not _NEWSLETTER.search(label)
+
+
+def classify_field(name: str = "", type: str = "", label: str = "", placeholder: str = "",  # noqa: A002
+                   autocomplete: str = "", pattern: str = "", context: str = "") -> str | None:
+    """The data category a form field asks for, or None (comments, consent boxes, search, unknown)."""
+    ftype = (type or "").strip().lower()
+    auto = (autocomplete or "").strip().lower()
+    mask = (pattern or "").strip()
+    words = " ".join(p for p in (_name_words(name or ""), label or "", placeholder or "") if p).lower()
+    words = words.replace("ё", "е")
+
+    if ftype in ("checkbox", "radio") and is_consent_checkbox(label, name):
+        return None
+    if ftype == "password":
+        return "credentials"
+    for prefix, category in _AUTOCOMPLETE:
+        if auto.startswith(prefix) or f" {prefix}" in f" {auto}":
+            return category
+    if ftype == "search":
+        return None
+
+    found: str | None = None
+    for category, regex in _FIELD_RES:
+        if regex.search(words):
+            found = category
+            break
+    if found == "name" and _NOT_PERSON.search(words):
+        found = None
+    # The HTML type outranks a vague word match, but not a specific one (an ИИН typed into type=tel).
+    if ftype == "email" and found not in ("iin",):
+        return "email"
+    if ftype == "file":
+        if found in ("id_document", "health"):
+            return found
+        if _re.search(r"селфи|selfie|фото лиц|face", words, _re.I):
+            return "biometric"
+        return None
+    if found is None and _COMPLAINT.search(words):
+        if _MEDICAL_CONTEXT.search(context or "") or _COMPLAINT_ONLY.search(label or placeholder or ""):
+            found = "health"
+    if found == "birth_date" and ftype not in ("date", "text", "", "number", "tel", "select", "select-one"):
+        found = None
+    if found:
+        return found
+    if _MASK_12.search(mask) and not (mask.startswith("maxlength") and ftype == "tel"):
+        return "iin"
+    if _MASK_CARD.search(mask):
+        return "payment_card"
+    if ftype == "tel" or _MASK_PHONE.search(mask):
+        return "phone"
+    return None
+
+
+# ---------------------------------------------------------------------------
+# What a tracker category implies about the data it takes, for the comparison
+# with a policy: a site that loads an analytics script collects (at least) these
+# categories and practices, whatever its policy says.
+# ---------------------------------------------------------------------------
+
+IMPLIED_BY_TRACKER_CATEGORY: dict[str, frozenset[str]] = {
+    # Counters read the visitor's IP, browser and pages, and set cookies to tell visits apart.
+    "analytics": frozenset({"analytics", "ip_address", "device", "usage", "cookies"}),
+    # Ad pixels are web beacons by definition and profile visits for targeting.
+    "advertising": frozenset({"advertising", "web_beacons", "ip_address", "device", "usage"}),
+    # Session replay records clicks, scrolling and typed text: analytics at its most detailed.
+    "session_replay": frozenset({"analytics", "usage", "device", "ip_address"}),
+    # Like buttons and social widgets report the visit to the network, which recognises its users.
+    "social": frozenset({"ip_address", "device", "usage", "social_profile"}),
+    # A tag manager itself only loads other tags; what they take is counted under their own categories.
+    "tag_manager": frozenset({"ip_address", "device"}),
+    # Chat widgets see the visitor and keep what is typed (often a name and phone, counted via forms).
+    "chat": frozenset({"ip_address", "device"}),
+    # Call tracking swaps the number shown per visitor and links calls to visits; most services
+    # also record the calls, but not all, so call_recording is left to the policy text.
+    "call_tracking": frozenset({"analytics", "usage", "phone", "ip_address", "device"}),
+    "forms_crm": frozenset({"ip_address", "device"}),
+    "maps": frozenset({"ip_address", "device"}),
+    "payments": frozenset({"payment_card", "ip_address", "device"}),
+    "video": frozenset({"ip_address", "device"}),
+    # Fonts, CDNs and captchas still receive every visitor's IP address and browser.
+    "fonts": frozenset({"ip_address", "device"}),
+    "cdn": frozenset({"ip_address", "device"}),
+    "captcha": frozenset({"ip_address", "device", "usage"}),
+    "other": frozenset({"ip_address"}),
+}
+
+
+# ---------------------------------------------------------------------------
+# The policy lexicon: how a policy says that it collects a category or follows a practice.
+#
+# Each rule has a stable id (`<language>.<category>.<name>`), reported with every
+# declaration so a reader can see why a sentence counted. A rule fires when one
+# of its `phrases` occurs in a sentence and, if it has `context` groups, one
+# phrase of every group occurs in the same sentence too (or, for a list item, in
+# its lead-in). Words are compared by language:
+#   ru - by lemma (pymorphy3), so «третьим лицам» matches «третьи лица»;
+#   en - by Snowball stem, so «cookies» matches «cookie»;
+#   kk - by prefix of the written word: Kazakh is agglutinative (куәлік, куәлігі,
+#        куәлігінің) and neither pymorphy3 nor snowballstemmer has a Kazakh model,
+#        so the stem is written out and matched at the word start; a word ending
+#        in "=" must match whole.
+# Words of a phrase must come in order with at most `gap` other words between them.
+# `not_before` looks at the two words before a match («от своего имени»).
+# `regex` rules run on the raw sentence instead (names of vendors, laws, e-mails).
+# The matching itself lives in analysis/declarations.py.
+# ---------------------------------------------------------------------------
+
+from dataclasses import dataclass as _dataclass
+
+
+@_dataclass(frozen=True)
+class LexiconRule:
+    rule: str                                   # stable id, e.g. "ru.phone.number"
+    categories: tuple[str, ...]                 # taxonomy codes this rule declares
+    language: str                               # "ru", "kk", "en" or "any" (regex)
+    phrases: tuple[str, ...] = ()               # any one of these ...
+    context: tuple[tuple[str, ...], ...] = ()   # ... and one phrase of each group in the same sentence
+    regex: str = ""                             # instead of phrases: a regular expression on the raw sentence
+    vague: bool = False                         # a broad wording («третьи лица», «технические данные»)
+    not_before: tuple[str, ...] = ()            # words that cancel the match right before it («от имени»)
+    not_after: tuple[str, ...] = ()             # words that cancel the match right after it («имя пользователя»)
+    unless: tuple[str, ...] = ()                # phrases that cancel the rule for the whole sentence
+    gap: int = 1
+    near: tuple[str, ...] = ()                  # one of these must stand within `window` words of the match
+    window: int = 0
+    lead_in_context: bool = False               # a list item may take its `context` from its lead-in or heading
+    only_in_list: bool = False                  # fires only in an item under a lead-in («- адрес;»)
+
+
+def _rule(rule: str, categories: str, phrases: str = "", *, context: tuple[str, ...] = (), regex: str = "",
+          vague: bool = False, not_before: str = "", not_after: str = "", unless: str = "",
+          gap: int = 1, near: str = "", window: int = 0, lead_in_context: bool = False,
+          only_in_list: bool = False) -> LexiconRule:
+    """A rule from compact text: alternatives separated by "|", categories by spaces."""
+    def split(value: str) -> tuple[str, ...]:
+        return tuple(p.strip() for p in value.split("|") if p.strip())
+    language = rule.split(".", 1)[0]
+    return LexiconRule(rule, tuple(categories.split()), language, split(phrases), tuple(split(g) for g in context),
+                       regex, vague, split(not_before), split(not_after), split(unless), gap, split(near), window,
+                       lead_in_context, only_in_list)
+
+
+# Verbs of handing data over, and who receives it (for third-party rules).
+_RU_TRANSFER = ("передавать | передать | передача | передаваться | предоставлять | предоставить | предоставление | "
+                "предоставляться | раскрывать | раскрыть | раскрытие | разглашать | разгласить | разглашение | "
+                "обмениваться | делиться | поделиться | продавать | продать | продажа | поручать | поручить | "
+                "направлять | направить | направляться | получать доступ")
+_RU_RECIPIENTS = ("третьи лица | третья сторона | сторонние организации | сторонние компании | сторонние сервисы | "
+                  "партнёры | контрагенты | подрядчики | поставщики услуг | сторонние поставщики | агенты | "
+                  "аффилированные лица | группа компаний | служба доставки | курьерская служба | платёжная система | "
+                  "платёжный провайдер | банк партнёр | хостинг провайдер | поставщик | оператор связи | дата центр")
+_RU_KEEP = ("хранить | храниться | хранение | передавать | передаваться | передача | передать | обрабатывать | "
+            "обрабатываться | обработка | размещать | размещаться | размещённый | сервер | перемещать | переносить")
+_RU_STORE = ("хранить | храниться | хранение | сохранять | сервер | размещать | размещаться | размещённый | "
+             "база данных | локализовать | локализация")
+_RU_RIGHT = "вправе | право | мочь | требовать | потребовать | запрашивать | запросить | обратиться | направить запрос"
+_RU_SUBJECT = "пользователь | клиент | субъект | вы | посетитель | покупатель | заказчик"
+
+_KK_TRANSFER = "бер | тапсыр | жібер | ұсын | жария | сат"
+_EN_TRANSFER = "share | disclose | disclosure | transfer | sell | provide | pass | rent | give access"
+_EN_KEEP = "transfer | store | process | host | server | keep"
+
+POLICY_LEXICON: tuple[LexiconRule, ...] = (
+    # --- personal-data categories, Russian -------------------------------------------------
+    _rule("ru.name.fio", "name", "фамилия | отчество | фио | псевдоним | полное имя"),
+    _rule("ru.name.first_name", "name", "имя", not_before="от | доменный",
+          not_after="пользователь | домен | файл | сайт"),
+    _rule("ru.iin.iin", "iin", "иин | индивидуальный идентификационный номер | идентификационный номер"),
+    _rule("ru.id_document.id_card", "id_document",
+          "удостоверение личности | документ удостоверяющий личность | паспорт | паспортные данные",
+          not_before="в"),  # «указано в документе, удостоверяющем личность» is where a name is read, not a copy kept
+    _rule("ru.birth_date.birth", "birth_date", "дата рождения | день рождения | год рождения | возраст"),
+    _rule("ru.phone.number", "phone", "номер телефона | телефонный номер | мобильный номер | телефон",
+          not_before="по"),  # «по телефону» is a way to reach the operator, not data taken
+    _rule("ru.email.address", "email",
+          "адрес электронной почты | электронная почта | электронный адрес | e mail | email | емейл | имейл"),
+    _rule("ru.address.postal", "address",
+          "адрес доставки | почтовый адрес | домашний адрес | адрес проживания | адрес регистрации | "
+          "адрес места жительства | место жительства | почтовый индекс"),
+    _rule("ru.address.list_item", "address", "адрес", only_in_list=True,
+          not_before="ip | по | юридический | веб | на | почтовый",
+          not_after="сайт | страница | электронный | почта | веб | ip"),  # «- адрес, по которому выезжает курьер»
+    _rule("ru.credentials.login", "credentials", "логин | пароль | учётные данные"),
+    _rule("ru.payment_card.card", "payment_card",
+          "платёжные данные | платёжная информация | платёжные реквизиты | данные карты | реквизиты карты | "
+          "номер карты | банковская карта | платёжная карта | кредитная карта | дебетовая карта | cvv | cvc"),
+    _rule("ru.ip_address.ip", "ip_address", "ip"),
+    _rule("ru.device.browser", "device",
+          "данные о браузере | информация о браузере | сведения о браузере | данные браузера | тип браузера | "
+          "характеристики браузера | сведения об устройстве | данные об устройстве | информация об устройстве | "
+          "операционная система | идентификатор устройства | тип устройства | характеристики устройства | "
+          "модель устройства | технические характеристики оборудования | user agent", gap=2),
+    _rule("ru.device.technical", "device", "технические данные | техническая информация", vague=True),
+    _rule("ru.usage.activity", "usage",
+          "время доступа | время посещения | посещённые страницы | адрес запрашиваемой страницы | "
+          "история посещений | история просмотров | история заказов | история поисковых запросов | "
+          "поисковые запросы | сведения о посещениях | информация об активности | активность на сайте | "
+          "журналы серверов | лог файлы | взаимодействие с сайтом", gap=2),
+    _rule("ru.location.geo", "location",
+          "данные о местоположении | местоположение устройства | геолокация | геоданные | геопозиция | gps"),
+    _rule("ru.social_profile.network", "social_profile",
+          "данные из социальных сетей | информация из профиля | профиль в социальной сети | "
+          "аккаунт в социальной сети | учётная запись в социальной сети | имя пользователя в социальной сети"),
+    _rule("ru.health.health", "health",
+          "состояние здоровья | здоровье | медицинские данные | медицинская информация | диагноз | заболевание | "
+          "медицинская карта | врачебная тайна"),
+    _rule("ru.special_categories.generic", "health biometric", "специальные категории персональных данных",
+          vague=True),  # the law's «special categories» include health and biometric data
+    _rule("ru.biometric.biometric", "biometric",
+          "биометрические данные | биометрический | биометрия | отпечаток пальца | изображение лица"),
+    _rule("ru.call_recording.calls", "call_recording",
+          "запись телефонных разговоров | запись разговоров | запись звонков | записывать разговоры | "
+          "записывать звонки | аудиозапись", gap=2),
+    _rule("ru.contact_data.generic", "phone email", "контактные данные | контактная информация", vague=True,
+          not_before="в"),
+    # --- practices, Russian ------------------------------------------------------------------
+    _rule("ru.cookies.cookie", "cookies", "cookie | cookies | куки"),
+    _rule("ru.analytics.counters", "analytics", "счётчик | веб аналитика | аналитика | аналитический | метрика"),
+    _rule("ru.analytics.statistics", "analytics", "статистика | статистический", vague=True),
+    _rule("ru.advertising.targeting", "advertising",
+          "таргетирование | таргетированная реклама | ретаргетинг | ремаркетинг | персонализированная реклама | "
+          "рекламная сеть | целевой маркетинг | показ рекламы"),
+    _rule("ru.advertising.marketing", "advertising", "реклама | рекламный | маркетинг | маркетинговый",
+          vague=True, not_before="о"),  # «законов о рекламе» is about the law, not a practice
+    _rule("ru.web_beacons.beacon", "web_beacons",
+          "веб маяк | пиксель | пиксельный тег | пиксельная метка | прозрачный gif | интернет тег | web beacon"),
+    # The verb must stand near the recipient, and «от партнёров» is a source, not a recipient.
+    _rule("ru.third_party_sharing.transfer", "third_party_sharing", _RU_RECIPIENTS,
+          near=_RU_TRANSFER, window=10, vague=True, not_before="от", lead_in_context=True,
+          unless="неправомерный | несанкционированный | незаконный"),  # «защита от неправомерных действий третьих лиц»
+    _rule("ru.cross_border_transfer.explicit", "cross_border_transfer", "трансграничная передача | трансграничный"),
+    _rule("ru.cross_border_transfer.outside", "cross_border_transfer",
+          "вне территории | за пределы республики | за пределами республики | за пределы казахстана | "
+          "за пределами казахстана | за пределы рк | за пределами рк | за рубеж | за рубежом | "
+          "иностранное государство | другие страны | некоторые страны | другое государство | зарубежный сервер",
+          context=(_RU_KEEP,)),
+    _rule("ru.storage_in_kz.territory", "storage_in_kz",
+          "на территории республики казахстан | на территории казахстана | на территории рк | "
+          "в республике казахстан | в казахстане", context=(_RU_STORE,)),
+    _rule("ru.retention.period", "retention",
+          "в течение | на протяжении | до достижения | до момента | бессрочно | без ограничения срока | "
+          "неограниченный срок | не более",
+          context=("хранить | храниться | хранение | сохранять | обработка | обрабатывать | обрабатываться | "
+                   "уничтожать | уничтожение | удалять",
+                   "персональные данные | персональная информация | данные | сведения | информация")),
+    _rule("ru.retention.duration", "retention", "год | месяц | день | неделя", near=(
+          "хранить | храниться | хранение | сохранять | удалять | удаляться | уничтожать | уничтожаться"),
+          window=6, not_after="рождение"),   # «хранятся три года», «удаляются через 30 дней»
+    _rule("ru.retention.term", "retention", "срок хранения | срок обработки | период хранения", vague=True),
+    _rule("ru.user_rights.withdraw", "user_rights",
+          "отозвать согласие | отзыв согласия | отказаться от согласия | отзыв своего согласия", gap=3),
+    _rule("ru.user_rights.request", "user_rights",
+          "доступ к персональным данным | изменить | изменение | обновить | обновление | дополнить | удалить | "
+          "удаление | уничтожение | уточнение | исправление | блокирование | перечень | анонимизация | "
+          "деперсонализация", gap=2,
+          context=(_RU_SUBJECT, _RU_RIGHT), lead_in_context=True,   # «Пользователь вправе:» + «- требовать ...»
+          near="персональные данные | персональная информация | свои данные | предоставленная информация | "
+               "свои сведения", window=5,
+          unless="изменение в политику | изменение политики | cookie | браузер"),  # deleting cookies is not a right
+    _rule("ru.contact.form", "contact",
+          "форма обратной связи | раздел контакты | контактная информация администрации | по контактам",
+          vague=True),
+
+    # --- Kazakh (stems matched by prefix; see above) -----------------------------------------
+    _rule("kk.name.full_name", "name", "аты жөн | атыңыз | тегі= | тегіңіз | толық аты | әкесінің аты"),
+    _rule("kk.iin.iin", "iin", "жсн | жеке сәйкестендіру нөмір"),
+    _rule("kk.id_document.id_card", "id_document", "жеке куәлі | төлқұжат | паспорт"),
+    _rule("kk.birth_date.birth", "birth_date", "туған күн | туған жыл"),
+    _rule("kk.phone.number", "phone", "телефон | ұялы нөмір"),
+    _rule("kk.email.address", "email", "электрондық пошта | электронды пошта | e mail | email"),
+    _rule("kk.address.postal", "address", "мекенжай | мекен жай | тұрғылықты жер",
+          not_before="пошта | поштаның | поштасының | ip"),  # «электрондық пошта мекенжайы» is an e-mail
+    _rule("kk.credentials.password", "credentials", "құпиясөз | құпия сөз | логин | пароль"),
+    _rule("kk.payment_card.card", "payment_card", "төлем карта | банк карта | карта деректер | төлем деректер"),
+    _rule("kk.ip_address.ip", "ip_address", "ip"),
+    _rule("kk.device.device", "device", "құрылғы | браузер | операциялық жүйе"),
+    _rule("kk.usage.visits", "usage", "кіру уақыт | қаралған бет | кірген бет | белсенділі | келу уақыт"),
+    _rule("kk.location.geo", "location", "геолокац | орналасқан жер"),
+    _rule("kk.social_profile.network", "social_profile", "әлеуметтік желі"),
+    _rule("kk.health.health", "health", "денсаулық | медициналық | диагноз"),
+    _rule("kk.biometric.biometric", "biometric", "биометриял"),
+    _rule("kk.call_recording.calls", "call_recording", "қоңырау жаз | әңгіме жаз | сөйлесу жаз | қоңырауларды жаз",
+          gap=2),
+    _rule("kk.cookies.cookie", "cookies", "cookie | куки"),
+    _rule("kk.analytics.counters", "analytics", "аналитика | есептегіш | статистика"),
+    _rule("kk.advertising.ads", "advertising", "жарнама | маркетинг"),
+    _rule("kk.web_beacons.pixel", "web_beacons", "пиксель | веб маяк"),
+    _rule("kk.third_party_sharing.transfer", "third_party_sharing", "үшінші тұлға | үшінші тарап | серіктес",
+          near=_KK_TRANSFER, window=10, vague=True),
+    _rule("kk.cross_border_transfer.explicit", "cross_border_transfer", "трансшекаралық"),
+    _rule("kk.cross_border_transfer.outside", "cross_border_transfer", "аумағынан тыс | шетел | шет мемлекет",
+          context=("сақта | бер | тапсыр | өңде | сервер",)),
+    _rule("kk.storage_in_kz.territory", "storage_in_kz", "қазақстан республикасының аумағында | қазақстан аумағында | "
+          "қазақстан республикасында | қазақстанда", context=("сақта | сервер | орналас | дерекқор",)),
+    _rule("kk.retention.term", "retention", "сақтау мерзім | сақталу мерзім | мерзімсіз", gap=2),
+    # «алты ай сақталады»; the month is «ай=» (whole word) so that «айқындайды» is not one.
+    _rule("kk.retention.duration", "retention", "жыл | ай= | күн", near="сақта | жой", window=4,
+          not_before="туған"),
+    _rule("kk.user_rights.withdraw", "user_rights", "кері қайтар | кері шақыр | қайтарып ал"),
+    _rule("kk.user_rights.request", "user_rights", "өзгерт | жою | жойы | түзет | қол жеткіз",
+          context=("құқ | талап | сұрау",), lead_in_context=True),
+
+    # --- English (Snowball stems) --------------------------------------------------------------
+    _rule("en.name.name", "name", "full name | first name | last name | surname | your name | name",
+          not_before="domain | company | user | file | brand", not_after="of"),
+    _rule("en.iin.iin", "iin", "iin | individual identification number"),
+    _rule("en.id_document.id_card", "id_document", "passport | identity document | id card | identity card"),
+    _rule("en.birth_date.birth", "birth_date", "date of birth | birth date | birthday"),
+    _rule("en.phone.number", "phone", "phone number | telephone | phone | mobile number"),
+    _rule("en.email.address", "email", "email address | email | e mail"),
+    _rule("en.address.postal", "address",
+          "postal address | delivery address | home address | billing address | shipping address | mailing address | "
+          "postcode | zip code", not_before="e"),   # «e-mail address» is not a «mailing address»
+    _rule("en.credentials.password", "credentials", "password | login | username | credentials"),
+    _rule("en.payment_card.card", "payment_card",
+          "card number | credit card | debit card | payment card | bank card | payment details | payment information | "
+          "billing information"),
+    _rule("en.ip_address.ip", "ip_address", "ip address | ip"),
+    _rule("en.device.browser", "device", "browser type | browser | device | operating system | user agent"),
+    _rule("en.usage.activity", "usage",
+          "pages visited | pages you visit | access time | browsing history | usage data | log files | "
+          "search history | referring url"),
+    _rule("en.location.geo", "location", "location data | geolocation | gps | precise location"),
+    _rule("en.social_profile.network", "social_profile",
+          "social media profile | social network | social media account"),
+    _rule("en.health.health", "health", "health | medical | diagnosis"),
+    _rule("en.biometric.biometric", "biometric", "biometric | fingerprint | facial recognition"),
+    _rule("en.call_recording.calls", "call_recording", "call recording | recording of calls | record calls | "
+          "record phone calls | recorded calls", gap=2),
+    _rule("en.cookies.cookie", "cookies", "cookies | cookie"),
+    _rule("en.analytics.analytics", "analytics", "analytics | web analytics | visitor counters | counters"),
+    _rule("en.analytics.statistics", "analytics", "statistics | statistical", vague=True),
+    _rule("en.advertising.targeting", "advertising",
+          "targeted advertising | remarketing | retargeting | personalised ads | personalized ads | interest based"),
+    _rule("en.advertising.marketing", "advertising", "advertising | marketing | ads", vague=True),
+    _rule("en.web_beacons.pixel", "web_beacons", "web beacon | pixel | pixel tag | tracking pixel | clear gif"),
+    _rule("en.third_party_sharing.transfer", "third_party_sharing",
+          "third parties | third party | partners | service providers | contractors | affiliates | vendors",
+          near=_EN_TRANSFER, window=10, vague=True, not_before="from",
+          unless="unauthorized | unauthorised | unlawful"),
+    _rule("en.cross_border_transfer.outside", "cross_border_transfer",
+          "cross border | outside kazakhstan | outside the republic of kazakhstan | other countries | abroad | "
+          "foreign countries | international transfer", context=(_EN_KEEP,)),
+    _rule("en.storage_in_kz.territory", "storage_in_kz",
+          "in kazakhstan | in the republic of kazakhstan | territory of kazakhstan | "
+          "territory of the republic of kazakhstan", context=("store | server | host | locate | database",)),
+    _rule("en.retention.duration", "retention", "year | month | day | week",
+          near="keep | kept | retain | store | delete | deleted | erase", window=6),
+    _rule("en.retention.period", "retention",
+          "retain | retention period | as long as necessary | indefinitely | storage period | for as long as"),
+    _rule("en.user_rights.rights", "user_rights",
+          "right to access | right to delete | right to rectification | right to erasure | withdraw consent | "
+          "withdraw your consent | request access | request deletion | delete your data | correct your data", gap=2),
+
+    # --- any language: names, numbers and vendors found by regular expression -------------------
+    _rule("any.analytics.vendor", "analytics",
+          regex=r"(?i)google\s+analytics|\bGA4\b|яндекс[\s.-]?метрик\w*|yandex[\s.-]?metri[ck]a|liveinternet|"
+                r"hotjar|microsoft\s+clarity|top\.mail\.ru|рейтинг\s+mail\.ru|вебвизор|webvisor"),
+    _rule("any.advertising.vendor", "advertising",
+          regex=r"(?i)google\s+ads|google\s+adwords|doubleclick|яндекс[\s.-]?директ\w*|yandex[\s.-]?direct|"
+                r"(?:facebook|meta|vk|tiktok)\s+pixel|пиксел\w+\s+(?:vk|вконтакте|facebook|meta)|mytarget|"
+                r"\bmyTarget\b"),
+    _rule("any.contact.email", "contact", regex=r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}"),
+    _rule("any.contact.phone", "contact",
+          regex=r"(?<![\w+])(?:\+7|8)[\s-]?\(?\d{3}\)?[\s-]?\d{3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)"),
+    _rule("any.operator_identity.legal_name", "operator_identity", regex="LEGAL_NAME"),
+    _rule("any.operator_identity.bin", "operator_identity",
+          regex=r"(?:\bБИН|\bBIN|\bБСН)\s*(?:№|:|-)?\s*\d{12}\b"),
+    _rule("any.law_reference.kz_94v", "law_reference", regex="LAW:kz_94v"),
+)
+
+# Vendors a policy may name, as regular expressions; the declaration keeps the name as written.
+# Longer names first, so «Google Analytics» is found before «Google».
+VENDOR_PATTERNS: tuple[str, ...] = (
+    r"Google\s+(?:Analytics|Tag\s+Manager|Ads|AdWords|Maps|Fonts|reCAPTCHA|Firebase|Cloud)", r"Google", r"Гугл\w*",
+    r"Яндекс[\s.-]?(?:Метрик|Директ|Карт|Маркет|Облак|Cloud)\w*", r"Яндекс\w*",
+    r"Yandex[\s.-]?(?:Metri[ck]a|Direct|Maps|Cloud)", r"Yandex",
+    r"Meta\s+Pixel", r"Facebook\s+Pixel", r"Facebook", r"\bMeta\b", r"Instagram", r"WhatsApp",
+    r"VK\s+(?:Pixel|Ads)", r"ВКонтакте", r"\bVK\b", r"\bВК\b", r"Top\.Mail\.Ru", r"Mail\.ru", r"myTarget",
+    r"JivoSite|JivoChat|Jivo\b|Живосайт", r"Bitrix24|Битрикс\s?24|Битрикс\w*", r"amoCRM", r"Roistat", r"Calltouch",
+    r"CoMagic", r"Binotel", r"Живой\s+сайт", r"Hotjar", r"Microsoft\s+Clarity", r"Microsoft", r"TikTok", r"Telegram", r"LinkedIn",
+    r"Twitter", r"YouTube", r"Pinterest", r"\bApple\b", r"Adobe", r"Kaspi(?:\.kz)?", r"Halyk\s?Bank|Халык\s?банк\w*",
+    r"Epay", r"CloudPayments", r"PayBox", r"Tilda", r"Wazzup", r"2GIS|2ГИС", r"Cloudflare",
+    r"Amazon\s+Web\s+Services|\bAWS\b", r"Zoom", r"Carrot\s?quest", r"Tawk\.to", r"Chatra", r"Envybox",
+)
+
+# Legal forms of an operator's name: «ТОО «Ромашка»», «Товарищество с ограниченной ответственностью «…»»,
+# «ИП Иванов», ««Атау» ЖШС», «Acme LLP». Group "name" holds the name inside the quotes.
+_QUOTED = r"[«\"“„'][ \t]*(?P<name>[^»\"”'\n]{1,80}?)[ \t]*[»\"”']"
+LEGAL_NAME_PATTERNS: tuple[str, ...] = (
+    r"(?:\b(?:ТОО|АО|ОО|ОЮЛ|ПК|ЧУ|ГКП|РГП|КГП|ОФ|ООО|АҚ|ЖШС|LLP|LLC|JSC|Ltd\.?)|"
+    r"(?i:товарищество\s+с\s+ограниченной\s+ответственностью|акционерное\s+общество|частное\s+учреждение|"
+    r"общественный\s+фонд|общество\s+с\s+ограниченной\s+ответственностью|"
+    r"жауапкершілігі\s+шектеулі\s+серіктестігі|limited\s+liability\s+partnership))[ \t]*" + _QUOTED,
+    r"[«\"“][ \t]*(?P<name>[^»\"”\n]{1,80}?)[ \t]*[»\"”][ \t]*(?:ЖШС|АҚ|LLP|LLC|JSC|ТОО|АО|"
+    r"(?i:жауапкершілігі\s+шектеулі\s+серіктестіг\w*|акционерлік\s+қоғам\w*))\b",
+    r"(?:\bИП|Индивидуальный\s+предприниматель|\bЖК)\s+(?P<name>[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+"
+    r"(?:\s+[А-ЯЁ]\.\s?[А-ЯЁ]\.?|(?:\s+[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+){1,2}))",
+    r"\b(?P<name>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})\s+(?:LLP|LLC|JSC)\b",
+)
+
+# Laws a policy cites, by code. kz_94v is Kazakhstan's «О персональных данных и их защите»
+# (No 94-V of 21 May 2013); the title is matched only capitalised, as a citation, so that
+# «законодательством о персональных данных и их защите» does not count.
+LAW_PATTERNS: dict[str, str] = {
+    "kz_94v": r"\b94\s*[-–—]?\s*[VВ]\b|О\s+персональных\s+данных\s+и\s+их\s+защите|"
+              r"Дербес\s+деректер\s+және\s+оларды\s+қорғау\s+туралы|"
+              r"(?i:on\s+personal\s+data\s+and\s+(?:their|its)\s+protection)",
+    "ru_152fz": r"\b152\s*[-–]?\s*ФЗ\b|(?i:федеральн\w*\s+закон\w*)\s+(?:от\s+27\.07\.2006\s*(?:г\.?\s*)?)?"
+                r"(?:№\s*152|«О\s+персональных\s+данных»)",
+    # Russian law by name; «серверы в Российской Федерации» says where data goes, not which law applies.
+    "ru_law": r"(?i:федеральн\w*\s+закон\w*)|(?i:закон\w*|законодательств\w*|кодекс\w*|прав[оа])\s+"
+              r"(?:\w+\s+){0,2}(?:Российской\s+Федерации|РФ)\b",
+    "gdpr": r"\bGDPR\b|(?i:general\s+data\s+protection\s+regulation)|\b2016/679\b|"
+            r"(?i:общ\w+\s+регламент\w*\s+(?:по\s+)?защит\w+\s+(?:персональных\s+)?данных)",
+}
+# Codes of LAW_PATTERNS that are foreign law a Kazakhstan site's policy should not rest on
+# (a template copied from a Russian site); the GDPR may rightly apply, so it is not a warning.
+FOREIGN_LAWS = frozenset({"ru_152fz", "ru_law"})
+
+# --- cue words for the status of a declaration (used by analysis/declarations.py) -------------
+
+# Verbs (and their nouns) of handling data, as Russian lemmas and English words: a negation
+# denies only when it falls on one of these, so «не несёт ответственность» denies nothing.
+PROCESSING_VERBS: dict[str, frozenset[str]] = {
+    "ru": frozenset("""
+        собирать собрать сбор собираться собираемый хранить храниться хранение сохранять сохраниться
+        обрабатывать обработать обработка обрабатываться передавать передать передача передаваться раскрывать
+        раскрыть раскрытие раскрываться разглашать разгласить разглашение продавать продать продажа
+        продаваться использовать использоваться использование осуществлять осуществляться производить
+        производиться получать получить получаться запрашивать запросить предоставлять предоставить
+        предоставление предоставляться размещать размещаться устанавливать применять применяться вести
+        вестись допускать допускаться обмениваться делиться поделиться записывать записываться накапливать
+        отслеживать анализировать""".split()),
+    "en": frozenset("""collect store process share disclose transfer sell use retain keep provide give rent
+        track record gather obtain request ask save host""".split()),
+}
+# Words that may stand between a negation and its verb («не может быть передана», «will not be shared»).
+NEGATION_BRIDGES: dict[str, frozenset[str]] = {
+    "ru": frozenset("мочь может быть будет вправе должный должен стать иметь право намереваться".split()),
+    "en": frozenset("will be been we ever under any circumstances knowingly".split()),
+}
+# Words that say something is absent, denying the nearest match before or after them
+# («Счётчиков ... на сайте нет», «There are no counters», «... қызметтер жоқ»).
+ABSENCE_WORDS: dict[str, frozenset[str]] = {
+    "ru": frozenset({"нет", "отсутствовать", "отсутствует", "отсутствуют"}),
+    "en": frozenset({"no"}),
+    "kk": frozenset({"жоқ"}),
+}
+# «Других файлов cookie ... нет», «no other third parties»: a denial of the *other* ones leaves the
+# named ones declared.
+OTHER_WORDS = frozenset({"иной", "другой", "прочий", "other", "басқа"})
+NEGATIONS: dict[str, frozenset[str]] = {
+    "ru": frozenset({"не", "ни", "никогда"}),
+    "en": frozenset({"not", "never", "no", "cannot"}),
+}
+# Kazakh negation is a suffix on the verb: жина-ма-ймыз, сақта-ма-йды, бер-ме-йміз, сат-па-ймыз, өңде-л-мей-ді.
+KK_NEGATED_VERB = (r"^(?:жина|сақта|өңде|бер|тапсыр|жібер|пайдалан|қолдан|жарияла|сат|ұсын|тарат|жаз)"
+                   r"(?:ыл|іл|л|ын|ін|н)?(?:ма|ме|ба|бе|па|пе)(?:й|с|ған|ген|ң|у)")
+# An exception turns «не передаём ... за исключением» into a declaration (PoliCheck: the flow can happen).
+EXCEPTION_PATTERN = (
+    r"(?i)за\s+исключением|кроме\s+(?:случа|как|тех)|исключая|если\s+иное|иначе\s+как|"
+    r"без\s+(?:\w+\s+){0,3}(?:согласия|разрешения)|только\s+(?:с\s+|при\s+|в\s+случа|на\s+основани|по\s+)|"
+    r"\bexcept\b|\bunless\b|other\s+than|without\s+(?:\w+\s+){0,2}(?:consent|permission)|"
+    r"only\s+(?:with|when|if|to)|қоспағанда|келісімінсіз|рұқсатынсыз|тек\s+қана|тек\s|"
+    # «Иным третьим лицам данные не передаются»: the ones named before do receive them.
+    r"\b(?:иным|другим|прочим|иных|других|прочих)\s+(?:третьим\s+|третьих\s+)?(?:лицам|лиц)\b|"
+    r"\b(?:any\s+)?other\s+third\s+part|басқа\s+үшінші|жағдайлардан\s+басқа|басқа\s+(?:кезде|жағдайда)")
+# Advice to the user («рекомендуем не передавать пароль третьим лицам») says nothing about the site.
+ADVICE_PATTERN = r"(?i)рекоменду|советуем|ұсынамыз|кеңес береміз|we\s+recommend|we\s+advise|we\s+urge"
+# Kinds of recipient that make a vague «третьи лица» specific («платёжные системы», «службы доставки»).
+RECIPIENT_KINDS: dict[str, str] = {
+    "ru": "платёжный | платёж | банк | эквайринг | эквайринговый | доставка | курьер | курьерский | аналитика | "
+          "хостинг | облачный | рекламный | маркетинг | почтовый | логистический | страховой | аудитор",
+    "en": "payment | bank | delivery | courier | analytics | hosting | cloud | advertising | marketing | logistics | "
+          "insurance | auditor",
+    "kk": "төлем | банк | жеткізу | курьер | хостинг",
 }

@@ -1,0 +1,76 @@
+"""`kzprivacy policy`: analyse policy documents people already have, on disk or at a URL."""
+
+from __future__ import annotations
+
+import ssl
+import urllib.request
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from w3lib.encoding import html_to_unicode
+
+from crawler.extract.documents import DocumentError, sniff_format, to_document
+from kzprivacy.language import detect_language
+
+from .declarations import extract_declarations, summarise
+from .policy_facts import extract_facts
+
+__all__ = ["analyze_documents", "analyze_text", "read_document"]
+
+MAX_BYTES = 20 * 1024 * 1024
+
+
+def _fetch(url: str, proxy: str | None, timeout: float) -> tuple[bytes, str]:
+    handlers: list[urllib.request.BaseHandler] = []
+    if proxy:
+        handlers.append(urllib.request.ProxyHandler({"http": proxy, "https": proxy}))
+    # Like the crawler, record what a site serves even when its certificate is bad.
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    handlers.append(urllib.request.HTTPSHandler(context=context))
+    opener = urllib.request.build_opener(*handlers)
+    import kzprivacy
+
+    request = urllib.request.Request(url, headers={"User-Agent": f"kzprivacy/{kzprivacy.__version__}"})
+    with opener.open(request, timeout=timeout) as response:
+        body = response.read(MAX_BYTES + 1)
+        if len(body) > MAX_BYTES:
+            raise DocumentError(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
+        return body, response.headers.get("Content-Type", "")
+
+
+def read_document(source: str, *, proxy: str | None = None, timeout: float = 20) -> tuple[str, str, str]:
+    """(format, title, text) of a file path or an http(s) URL."""
+    if source.startswith(("http://", "https://")):
+        body, content_type = _fetch(source, proxy, timeout)
+    else:
+        path = Path(source)
+        body, content_type = path.read_bytes(), ""
+    kind = sniff_format(body, content_type, source)
+    text = None
+    if kind in ("html", "txt"):
+        _encoding, text = html_to_unicode(content_type or None, body)
+    document = to_document(body, text=text, content_type=content_type, url=source)
+    return document.format, document.title, document.text
+
+
+def analyze_text(text: str) -> dict[str, Any]:
+    language = detect_language(text)
+    declarations = extract_declarations(text, language)
+    return {"language": language, "declarations": [asdict(d) for d in declarations],
+            "summary": summarise(declarations), "facts": asdict(extract_facts(text))}
+
+
+def analyze_documents(sources: list[str], *, proxy: str | None = None, timeout: float = 20) -> list[dict[str, Any]]:
+    """One result per document; a document that cannot be read gets an `error`, never an exception."""
+    results = []
+    for source in sources:
+        try:
+            fmt, title, text = read_document(source, proxy=proxy, timeout=timeout)
+        except (OSError, DocumentError, ValueError) as exc:
+            results.append({"document": source, "error": f"{type(exc).__name__}: {exc}", "declarations": []})
+            continue
+        results.append({"document": source, "format": fmt, "title": title, "chars": len(text), **analyze_text(text)})
+    return results

@@ -1,0 +1,274 @@
+"""Every comparison rule, on a real SQLite crawl built from short policies and observations.
+
+Each test builds one site the way the crawler stores it, runs the analysis, and
+checks the finding (or its absence). TESTED lists the rules covered; a rule
+added to analysis/rules.py without a test here fails the last test.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.rules import RULES, explain, score
+from analysis.run import analyze_crawl
+from kzprivacy.store import Store
+
+TESTED: set[str] = set()
+
+OPERATOR = ("ТОО «Пример Демо» (БИН 990140000017) является оператором персональных данных. "
+            "Политика разработана в соответствии с Законом Республики Казахстан от 21 мая 2013 года № 94-V "
+            "«О персональных данных и их защите». ")
+
+
+def covers(*codes):
+    TESTED.update(codes)
+    return lambda f: f
+
+
+class Site:
+    """One site of a one-site crawl, written through the Store as the crawler writes it."""
+
+    def __init__(self, tmp_path, policy: str | None = None, *, policy_status: str = "ok", https: bool = True):
+        self.db = tmp_path / "k.db"
+        self.store = Store(self.db)
+        self.site = "example-demo.kz"
+        self.base = ("https" if https else "http") + f"://{self.site}"
+        self.store.begin_crawl("c", mode="http", tool_version="t", settings={}, sites=[{"site": self.site}])
+        self.page = {"site": self.site, "url": self.base + "/", "page": {"url": self.base + "/", "status_code": 200,
+                                                                         "kind": "home", "warc_record_id": "<urn:1>"},
+                     "cookies": [], "requests": [], "forms": [], "inline_trackers": []}
+        self.policy = policy
+        self.policy_status = policy_status
+
+    def form(self, *fields, consent=True, link=True, action=None, action_party="first"):
+        self.page["forms"].append({
+            "form_index": len(self.page["forms"]), "action": action or self.base + "/send", "method": "post",
+            "action_is_https": (action or self.base).startswith("https"), "action_party": action_party,
+            "action_host": (action or self.base).split("/")[2], "has_consent_checkbox": consent,
+            "policy_link_near": link,
+            "fields": [{"name": n, "type": t, "label": label, "category": c} for n, t, label, c in fields]})
+        return self
+
+    def cookie(self, name, service_id=None, vendor=None, tracking=False, set_by="header"):
+        self.page["cookies"].append({"name": name, "domain": self.site, "path": "/", "set_by": set_by,
+                                     "party": "first", "service_id": service_id, "vendor": vendor,
+                                     "is_tracking": tracking, "warc_record_id": "<urn:1>"})
+        return self
+
+    def request(self, url, service_id, vendor, resource_type="script"):
+        self.page["requests"].append({"url": url, "host": url.split("/")[2], "resource_type": resource_type,
+                                      "party": "third", "service_id": service_id, "vendor": vendor,
+                                      "warc_record_id": "<urn:1>"})
+        return self
+
+    def findings(self) -> dict[str, list]:
+        self.store.write_page("c", self.page)
+        if self.policy is not None:
+            url = self.base + "/privacy"
+            self.store.write_page("c", {"site": self.site, "url": url,
+                                        "page": {"url": url, "status_code": 200, "kind": "policy"},
+                                        "policy": {"url": url, "format": "html", "text": self.policy,
+                                                   "chars": len(self.policy), "is_policy_score": 0.9,
+                                                   "status": self.policy_status, "link_score": 0.9,
+                                                   "sha256": str(hash(self.policy)),
+                                                   "error": None if self.policy_status == "ok" else "broken PDF"}})
+        self.store.finish_site("c", self.site, {"status": "ok"})
+        analyze_crawl(self.db, "c")
+        out: dict[str, list] = {}
+        for row in self.store.query("SELECT * FROM findings"):
+            out.setdefault(row["rule"], []).append(row)
+        return out
+
+
+@covers("FLOW-UNDECLARED")
+def test_a_collected_category_the_policy_never_mentions(tmp_path):
+    site = Site(tmp_path, OPERATOR + "Мы собираем фамилию, имя и отчество Пользователя.")
+    site.form(("fio", "text", "ФИО", "name"), ("phone", "tel", "Телефон", "phone"))
+    findings = site.findings()
+    assert [(f["category"], f["verdict"]) for f in findings["FLOW-UNDECLARED"]] == [("phone", "omitted")]
+    assert "Телефон" in findings["FLOW-UNDECLARED"][0]["observed"]
+
+
+@covers("FLOW-VAGUE")
+def test_a_form_sending_data_to_a_third_party_the_policy_mentions_only_vaguely(tmp_path):
+    site = Site(tmp_path, OPERATOR + "Мы собираем имя и номер телефона. Данные могут передаваться третьим лицам.")
+    site.form(("name", "text", "Имя", "name"), ("phone", "tel", "Телефон", "phone"),
+              action="https://crm.example-partner.kz/hook", action_party="third")
+    findings = site.findings()
+    assert [(f["category"], f["verdict"]) for f in findings["FLOW-VAGUE"]] == [("third_party_sharing", "vague")]
+
+
+@covers("FLOW-DENIED")
+def test_cookies_set_although_the_policy_says_none_are_used(tmp_path):
+    site = Site(tmp_path, OPERATOR + "Сайт не использует файлы cookie.")
+    site.cookie("SESSID")
+    finding = site.findings()["FLOW-DENIED"][0]
+    assert (finding["category"], finding["verdict"], finding["severity"]) == ("cookies", "incorrect", "high")
+    assert "cookie" in finding["policy_evidence"]
+
+
+@covers("FLOW-CONTRADICTORY")
+def test_a_policy_that_both_declares_and_denies_cookies(tmp_path):
+    site = Site(tmp_path, OPERATOR + "Сайт использует файлы cookie для работы корзины. Сайт не использует файлы cookie.")
+    site.cookie("SESSID")
+    finding = site.findings()["FLOW-CONTRADICTORY"][0]
+    assert (finding["category"], finding["verdict"]) == ("cookies", "ambiguous")
+
+
+@covers("VENDOR-UNNAMED")
+def test_a_tracker_covered_only_by_third_parties_in_general(tmp_path):
+    site = Site(tmp_path, OPERATOR + "Данные могут передаваться третьим лицам. Трансграничная передача персональных "
+                                     "данных осуществляется с согласия Пользователя.")
+    site.request("https://mc.yandex.ru/metrika/tag.js", "yandex_metrica", "Yandex.Metrica")
+    finding = site.findings()["VENDOR-UNNAMED"][0]
+    assert (finding["category"], finding["verdict"], finding["service_id"]) == (
+        "third_party_sharing", "vague", "yandex_metrica")
+
+
+def test_a_policy_naming_the_vendor_clears_sharing_with_it(tmp_path):
+    site = Site(tmp_path, OPERATOR + "Сайт использует сервис веб-аналитики Яндекс.Метрика (ООО «Яндекс»), который "
+                                     "собирает IP-адрес, сведения о браузере и посещённых страницах. Сайт использует "
+                                     "файлы cookie. Трансграничная передача персональных данных осуществляется с "
+                                     "согласия Пользователя.")
+    site.request("https://mc.yandex.ru/metrika/tag.js", "yandex_metrica", "Yandex.Metrica")
+    site.cookie("_ym_uid", "yandex_metrica", "Yandex.Metrica", tracking=True, set_by="script")
+    findings = site.findings()
+    flow_rules = {r for r in findings if r.startswith(("FLOW", "VENDOR", "KZ-FOREIGN"))}
+    assert flow_rules == set(), {r: [f["category"] for f in findings[r]] for r in flow_rules}
+
+
+@covers("KZ-IIN-UNDECLARED")
+def test_an_iin_asked_for_and_not_declared(tmp_path):
+    site = Site(tmp_path, OPERATOR + "Мы собираем фамилию, имя и номер телефона.")
+    site.form(("iin", "text", "ИИН", "iin"), ("phone", "tel", "Телефон", "phone"))
+    finding = site.findings()["KZ-IIN-UNDECLARED"][0]
+    assert (finding["category"], finding["verdict"], finding["severity"]) == ("iin", "omitted", "high")
+
+
+def test_a_declared_iin_gives_no_finding(tmp_path):
+    site = Site(tmp_path, OPERATOR + "Пользователь указывает индивидуальный идентификационный номер (ИИН).")
+    site.form(("iin", "text", "ИИН", "iin"))
+    assert "KZ-IIN-UNDECLARED" not in site.findings()
+
+
+@covers("KZ-FOREIGN-TRACKER-VS-STORAGE-IN-KZ")
+def test_a_foreign_tracker_while_the_policy_promises_storage_in_kazakhstan(tmp_path):
+    site = Site(tmp_path, OPERATOR + "Персональные данные хранятся на серверах, расположенных на территории "
+                                     "Республики Казахстан.")
+    site.request("https://www.googletagmanager.com/gtag/js?id=G-1", "google_analytics", "Google Analytics")
+    finding = site.findings()["KZ-FOREIGN-TRACKER-VS-STORAGE-IN-KZ"][0]
+    assert (finding["verdict"], finding["severity"], finding["manual_review"]) == ("incorrect", "high", 0)
+    assert "территории" in finding["policy_evidence"] and "manual review" in finding["explanation"]
+    assert "US" in finding["explanation"]
+
+
+@covers("KZ-FOREIGN-TRANSFER-UNDECLARED")
+def test_a_foreign_tracker_and_nothing_about_transfer_abroad(tmp_path):
+    site = Site(tmp_path, OPERATOR + "Мы собираем имя.")
+    site.request("https://connect.facebook.net/en_US/fbevents.js", "meta_pixel", "Meta Pixel")
+    finding = site.findings()["KZ-FOREIGN-TRANSFER-UNDECLARED"][0]
+    assert (finding["category"], finding["verdict"]) == ("cross_border_transfer", "omitted")
+
+
+@covers("KZ-NO-POLICY")
+def test_personal_data_collected_with_no_policy(tmp_path):
+    site = Site(tmp_path, None).form(("phone", "tel", "Телефон", "phone"))
+    finding = site.findings()["KZ-NO-POLICY"][0]
+    assert (finding["verdict"], finding["severity"]) == ("no_policy", "high") and "phone" in finding["observed"]
+
+
+@covers("KZ-POLICY-UNREADABLE")
+def test_a_policy_that_cannot_be_read(tmp_path):
+    site = Site(tmp_path, "", policy_status="parse_error").form(("phone", "tel", "Телефон", "phone"))
+    finding = site.findings()["KZ-POLICY-UNREADABLE"][0]
+    assert finding["manual_review"] == 1 and "broken PDF" in finding["observed"]
+
+
+@covers("KZ-FORM-NO-CONSENT")
+def test_a_form_without_consent_or_policy_link(tmp_path):
+    site = Site(tmp_path, OPERATOR + "Мы собираем номер телефона.")
+    site.form(("phone", "tel", "Телефон", "phone"), consent=False, link=False)
+    site.form(("phone", "tel", "Телефон", "phone"), consent=True, link=False)
+    findings = site.findings()["KZ-FORM-NO-CONSENT"]
+    assert len(findings) == 1 and findings[0]["category"] == "consent"
+
+
+@covers("KZ-FORM-PLAIN-HTTP")
+def test_a_form_posting_personal_data_over_plain_http(tmp_path):
+    site = Site(tmp_path, OPERATOR + "Мы собираем номер телефона.", https=False)
+    site.form(("phone", "tel", "Телефон", "phone"))
+    finding = site.findings()["KZ-FORM-PLAIN-HTTP"][0]
+    assert (finding["category"], finding["severity"]) == ("security", "high")
+
+
+@covers("KZ-TRACKING-BEFORE-CONSENT")
+def test_a_tracking_cookie_before_consent(tmp_path):
+    site = Site(tmp_path, OPERATOR + "Сайт использует файлы cookie.")
+    site.cookie("_ym_uid", "yandex_metrica", "Yandex.Metrica", tracking=True)
+    site.cookie("_ym_d", "yandex_metrica", "Yandex.Metrica", tracking=True)
+    site.cookie("SESSID")
+    findings = site.findings()["KZ-TRACKING-BEFORE-CONSENT"]
+    assert len(findings) == 1 and "Yandex.Metrica" in findings[0]["observed"]
+
+
+@covers("POLICY-FOREIGN-LAW")
+def test_a_policy_citing_russian_law(tmp_path):
+    site = Site(tmp_path, "ТОО «Пример Демо» (БИН 990140000017). Обработка персональных данных осуществляется в "
+                          "соответствии с Федеральным законом от 27.07.2006 № 152-ФЗ «О персональных данных».")
+    assert site.findings()["POLICY-FOREIGN-LAW"][0]["verdict"] == "incorrect"
+
+
+@covers("POLICY-NO-KZ-LAW")
+def test_a_policy_citing_no_law(tmp_path):
+    site = Site(tmp_path, "ТОО «Пример Демо» (БИН 990140000017) собирает имя и номер телефона Пользователя.")
+    assert site.findings()["POLICY-NO-KZ-LAW"][0]["category"] == "law_reference"
+
+
+@covers("POLICY-NO-OPERATOR")
+def test_a_policy_naming_no_operator(tmp_path):
+    site = Site(tmp_path, "Мы собираем имя и номер телефона Пользователя в соответствии с Законом Республики "
+                          "Казахстан «О персональных данных и их защите».")
+    assert site.findings()["POLICY-NO-OPERATOR"][0]["category"] == "operator_identity"
+
+
+@covers("POLICY-TEMPLATE-PLACEHOLDER")
+def test_a_policy_with_template_leftovers(tmp_path):
+    site = Site(tmp_path, OPERATOR + "Оператор: [название компании], адрес: укажите юридический адрес.")
+    assert "POLICY-TEMPLATE-PLACEHOLDER" in site.findings()
+
+
+@covers("POLICY-INVALID-BIN")
+def test_a_policy_with_a_bin_failing_the_check_digit(tmp_path):
+    site = Site(tmp_path, OPERATOR.replace("990140000017", "990140000018"))
+    assert site.findings()["POLICY-INVALID-BIN"][0]["verdict"] == "incorrect"
+
+
+@covers("POLICY-EMPTY-CONTACT")
+def test_a_policy_with_an_empty_contact_line(tmp_path):
+    site = Site(tmp_path, OPERATOR + "Контакты для обращений:\nE-mail: \nТелефон: +7 700 000 00 00")
+    assert "POLICY-EMPTY-CONTACT" in site.findings()
+
+
+@covers("POLICY-UNLIMITED-RETENTION")
+def test_a_policy_keeping_data_forever(tmp_path):
+    site = Site(tmp_path, OPERATOR + "Персональные данные хранятся без ограничения срока.")
+    assert site.findings()["POLICY-UNLIMITED-RETENTION"][0]["category"] == "retention"
+
+
+def test_explanations_exist_in_both_languages_and_fill_in_what_was_seen():
+    for code, rule in RULES.items():
+        assert rule.en and rule.ru, code
+        text = explain(code, "ru", category="phone", observed="поле «Телефон»", country="US")
+        assert "{" not in text, code
+    assert "поле «Телефон»" in explain("FLOW-UNDECLARED", "ru", category="phone", observed="поле «Телефон»")
+    assert "номер телефона" in explain("FLOW-UNDECLARED", "ru", category="phone", observed="x")
+
+
+def test_the_score_is_100_minus_points_and_never_negative():
+    assert score([]) == 100
+    assert score(["high", "medium", "low", "info"]) == 100 - 20 - 8 - 3
+    assert score(["high"] * 10) == 0
+
+
+def test_every_rule_has_a_test():
+    assert set(RULES) <= TESTED, sorted(set(RULES) - TESTED)
