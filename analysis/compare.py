@@ -50,7 +50,13 @@ _BRANDS = {"яндекс": "yandex", "гугл": "google", "гугл-анали�
            "тильда": "tilda", "каспи": "kaspi", "халык": "halyk", "тикток": "tiktok", "мета": "meta",
            "ватсап": "whatsapp", "2гис": "2gis"}
 _GENERIC = {"llc", "inc", "ltd", "limited", "gmbh", "ooo", "ооо", "тоо", "ао", "jsc", "llp", "co", "corp",
-            "corporation", "platforms", "group", "the", "company", "international", "services", "ireland"}
+            "corporation", "platforms", "group", "the", "company", "international", "services", "ireland",
+            # words in service names that name a kind of service, not a company
+            "analytics", "pixel", "maps", "map", "widget", "widgets", "chat", "live", "ads", "tag", "manager",
+            "fonts", "video", "forms", "cdn", "api", "pay", "payments", "button", "counter", "metrics",
+            "statistics", "web", "online", "cloud", "retargeting", "static", "platform", "and", "for", "of",
+            "site", "website", "builder", "hosting", "quiz", "session", "recording", "call", "tracking", "js",
+            "sdk", "embed", "player", "sharing", "social", "login", "marketing", "crm", "insights", "ru", "kz"}
 
 
 def vendor_tokens(text: str) -> set[str]:
@@ -91,9 +97,11 @@ def _named_vendors(flows: pd.DataFrame, declarations: pd.DataFrame) -> pd.Series
     result = pd.Series(False, index=flows.index)
     if declarations.empty or not has_service.any() or "vendors" not in declarations:
         return result
-    mentioned = declarations[["site", "vendors"]].copy()
-    mentioned["token"] = mentioned["vendors"].map(lambda vs: sorted(set().union(*(vendor_tokens(v) for v in vs)))
-                                                  if isinstance(vs, (list, tuple)) and vs else [])
+    # The vendors the lexicon recognised, and any brand written in a declaring sentence.
+    mentioned = declarations[["site", "vendors", "evidence"]].copy()
+    mentioned["token"] = [sorted(vendor_tokens(" ".join(vs) if isinstance(vs, (list, tuple)) else "")
+                                 | vendor_tokens(evidence or ""))
+                          for vs, evidence in zip(mentioned["vendors"], mentioned["evidence"])]
     mentioned = mentioned.explode("token").dropna(subset=["token"])[["site", "token"]].drop_duplicates()
     services = flows.loc[has_service, ["site", "vendor", "company", "service_id"]].copy()
     services["token"] = [sorted(vendor_tokens(f"{v} {c} {s.replace('_', ' ')}"))
@@ -274,7 +282,7 @@ def consent_findings(cookies: pd.DataFrame) -> pd.DataFrame:
     first = early.drop_duplicates(["site", "_key"]).assign(observed_url=lambda f: f["page_url"])
     observed = ("«" + first["name"].str.slice(0, 80) + "» of " + first["vendor"].fillna("unknown service") + " ("
                 + first["set_by"].fillna("header") + ")")
-    return _finding(first, "KZ-TRACKING-BEFORE-CONSENT", "cookies", observed, policy_url=None)
+    return _finding(first, "KZ-TRACKING-BEFORE-CONSENT", "consent", observed, policy_url=None)
 
 
 _WARNING_RULES = {"foreign_law": ("POLICY-FOREIGN-LAW", "law_reference"),

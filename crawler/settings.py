@@ -72,3 +72,14 @@ KZPRIVACY_BLOCK_PRIVATE_ADDRESSES = True
 KZPRIVACY_ALLOW_PRIVATE_HOSTS = []     # host names exempt from the private-address guard
 KZPRIVACY_MAX_PAGES = 20               # pages per site, home included
 KZPRIVACY_MODE = "http"                # http | browser
+
+# -- browser mode (KZPRIVACY_MODE = "browser", `kzprivacy scan --render`): see crawler/browser.py and
+# docs/browser-mode.md. The add-on below does nothing in HTTP mode; in browser mode it installs
+# scrapy-playwright and derives its PLAYWRIGHT_* settings from these.
+ADDONS = {"crawler.browser.BrowserMode": 0}
+KZPRIVACY_CHROMIUM = "/usr/bin/chromium"  # the system's Chromium (Playwright's own download is not used)
+KZPRIVACY_CONSENT = "none"             # none: never touch a page | accept: also click the cookie banner's accept
+KZPRIVACY_BROWSER_SITES = 4            # sites rendered at once, one browser context each
+KZPRIVACY_BROWSER_LOAD_WAIT = 10       # seconds to wait for the load event, then record from DOMContentLoaded
+KZPRIVACY_BROWSER_SETTLE = 3           # seconds at most to wait for the page's network to go quiet
+KZPRIVACY_SCREENSHOT_DIR = None        # where home-page screenshots go (the CLI: OUT/<crawl_id>/screenshots)

@@ -67,3 +67,9 @@ def test_is_policy_score_separates_policies_from_terms_and_short_pages():
     assert is_policy_score("Пользовательское соглашение", terms) < 0.5
     assert is_policy_score("Политика конфиденциальности", "Страница не найдена") < 0.5
     assert is_policy_score("", "") == 0.0
+
+
+def test_a_news_article_named_like_a_policy_is_fetched_to_be_judged_on_its_text():
+    link = Link("https://news-demo.kz/news/2024/05/personalnye-dannye", "Политика конфиденциальности на сайте: разбор",
+                "body")
+    assert score_policy_link(link) == 0.4  # exactly the follow threshold, no float shortfall

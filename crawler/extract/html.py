@@ -170,6 +170,14 @@ _LABEL_TEXT = ".//text()[not(ancestor::select) and not(ancestor::textarea) and n
 
 
 def _label_for(sel: Selector, node: Selector) -> str:
+    # "Телефон *", "E-mail:" -> the words only: required markers and colons are not part of the label.
+    return _LABEL_TAIL.sub("", _raw_label(sel, node))
+
+
+_LABEL_TAIL = re.compile(r"[\s*:：]+$")
+
+
+def _raw_label(sel: Selector, node: Selector) -> str:
     node_id = node.attrib.get("id")
     if node_id:
         quoted = node_id.replace('"', "")
@@ -191,6 +199,13 @@ def _label_for(sel: Selector, node: Selector) -> str:
         return clean_text(node.attrib["aria-label"])
     if node.attrib.get("title"):
         return clean_text(node.attrib["title"])
+    # Layouts without <label>: "Имя: <input>" in one element, or the table cell to the left.
+    before = clean_text(" ".join(node.xpath("preceding-sibling::text()[1]").getall()))
+    if before:
+        return before
+    cell = node.xpath("ancestor::td[1]/preceding-sibling::*[self::td or self::th][1]")
+    if cell:
+        return clean_text(" ".join(cell[0].xpath(_LABEL_TEXT).getall()))
     return ""
 
 

@@ -57,7 +57,8 @@ def score_policy_link(link: Link) -> float:
         score += 0.1
     if _NOT_POLICY.search(text) or _NOT_POLICY.search(path):
         score -= 0.5
-    return max(0.0, min(1.0, score))
+    # Rounded: 0.6 + 0.3 - 0.5 must equal the 0.4 threshold, not fall a hair below it.
+    return round(max(0.0, min(1.0, score)), 3)
 
 
 @dataclass

@@ -19,6 +19,7 @@ import scrapy
 from scrapy import signals
 from scrapy.http import Request, Response, TextResponse
 
+from crawler.browser import classify_browser_failure, rendered_rows
 from crawler.errors import classify_failure, proxy_error_status
 from crawler.extract.cookies import parse_set_cookie
 from crawler.extract.documents import DocumentError, sniff_format, to_document
@@ -38,7 +39,8 @@ MAX_HOME_VARIANTS = 2     # /kk/ and /en/ versions of the home page: their forms
 FOLLOW_POLICY_SCORE = 0.4   # follow a policy link from the home page at this score
 LATER_POLICY_SCORE = 0.6    # follow one found on a later page only when it is this clear
 # Statuses after which trying plain http cannot help.
-NO_FALLBACK = {"robots_blocked", "blocked_private_address", "dns_error", "redirect_loop", "too_large"}
+NO_FALLBACK = {"robots_blocked", "blocked_private_address", "dns_error", "redirect_loop", "too_large",
+               "browser_hung", "browser_crash"}  # the browser would only fail the same way again
 
 
 def _now() -> str:
@@ -99,7 +101,8 @@ class SiteSpider(scrapy.Spider):
             st["done"] = True
             yield SiteItem(site, {
                 "status": st["status"] or "error", "error": st["error"], "final_url": st["final_url"],
-                "https": st["https"], "redirect_chain": st["redirect_chain"], "started_at": st["started_at"]})
+                "https": st["https"], "redirect_chain": st["redirect_chain"], "started_at": st["started_at"],
+                **(st.get("browser") or {})})  # browser mode: screenshot, consent
 
     def _request_dropped(self, request: Request, spider=None) -> None:
         site = request.meta.get("site")
@@ -146,7 +149,8 @@ class SiteSpider(scrapy.Spider):
         request = failure.request
         site, kind = request.meta["site"], request.meta["kind"]
         st = self._site(site)
-        status, error = classify_failure(failure.value)
+        status, error = (classify_browser_failure(failure.value, request.meta) if request.meta.get("playwright")
+                         else classify_failure(failure.value))
         row = {"url": request.url, "kind": kind, "fetched_at": _now(), "error": f"{status}: {error}"[:1000]}
         yield PageItem(site, request.url, row)
         if kind == "home":
@@ -205,7 +209,13 @@ class SiteSpider(scrapy.Spider):
                 final_domain = registrable_domain(response.url)
                 if final_domain not in st["domains"]:
                     st["domains"].append(final_domain)
-        item.cookies = self._cookies(response, st, warc_id)
+        rendered = response.meta.get("browser")  # browser mode: what the page did in Chromium
+        if rendered:
+            item.cookies, item.requests, item.storage = rendered_rows(rendered, site, st["domains"], warc_id)
+            if kind == "home" and rendered.get("site"):
+                st["browser"] = rendered["site"]
+        else:
+            item.cookies = self._cookies(response, st, warc_id)
         if kind == "home" and st["status"] != "ok":
             return item, follow
 
@@ -213,14 +223,16 @@ class SiteSpider(scrapy.Spider):
             response.body[:4000], item.page["content_type"], response.url) == "html"
         links = []
         if is_html:
-            sel = selector(response.text)
+            html = (rendered or {}).get("dom") or response.text  # forms and links that scripts inserted too
+            sel = selector(html)
             links = extract_links(sel, response.url)
-            item.requests = self._requests(sel, response.url, st, warc_id)
+            if not rendered:  # browser mode recorded what was actually fetched instead
+                item.requests = self._requests(sel, response.url, st, warc_id)
             item.inline_trackers = [
                 {"service_id": hit.service.id, "vendor": hit.service.name, "tracker_id": hit.tracker_id,
                  "company": hit.service.company, "country": hit.service.country,
                  "category": hit.service.category, "snippet": hit.snippet, "warc_record_id": warc_id}
-                for hit in find_signatures(response.text)]
+                for hit in find_signatures(html)]
             item.forms = self._forms(sel, response.url, st, warc_id)
 
         if kind == "policy" and response.status < 400:
@@ -343,6 +355,8 @@ class SiteSpider(scrapy.Spider):
                                                                               page["content_type"], response.url)}
         try:
             text = response.text if isinstance(response, TextResponse) else None
+            if row["format"] == "html" and (meta.get("browser") or {}).get("dom"):
+                text = meta["browser"]["dom"]  # browser mode: the policy as a reader sees it
             document = to_document(response.body, text=text, content_type=page["content_type"], url=response.url)
         except DocumentError as exc:
             # Unreadable: the language is the link's, the only text there is.
