@@ -6,6 +6,9 @@ import their codes from here (../shared/spec/taxonomy.md).
 
 from __future__ import annotations
 
+import re as _re
+from dataclasses import dataclass as _dataclass
+
 # code -> (English meaning, Russian meaning)
 DATA_CATEGORIES: dict[str, tuple[str, str]] = {
     "name": ("surname, first name, patronymic", "фамилия, имя, отчество"),
@@ -96,8 +99,6 @@ SITE_STATUSES: dict[str, str] = {
 # prefix on purpose: Kazakh is agglutinative (куәлік, куәлігі, куәлігінің) and no
 # stemmer for it ships with snowballstemmer.
 # ---------------------------------------------------------------------------
-
-import re as _re
 
 # (category, pattern) in priority order: the first that matches wins, so the
 # narrow categories come before the broad ones («Имя пользователя» is a login,
@@ -278,8 +279,6 @@ IMPLIED_BY_TRACKER_CATEGORY: dict[str, frozenset[str]] = {
 # `regex` rules run on the raw sentence instead (names of vendors, laws, e-mails).
 # The matching itself lives in analysis/declarations.py.
 # ---------------------------------------------------------------------------
-
-from dataclasses import dataclass as _dataclass
 
 
 @_dataclass(frozen=True)
@@ -552,8 +551,8 @@ VENDOR_PATTERNS: tuple[str, ...] = (
     r"Meta\s+Pixel", r"Facebook\s+Pixel", r"Facebook", r"\bMeta\b", r"Instagram", r"WhatsApp",
     r"VK\s+(?:Pixel|Ads)", r"ВКонтакте", r"\bVK\b", r"\bВК\b", r"Top\.Mail\.Ru", r"Mail\.ru", r"myTarget",
     r"JivoSite|JivoChat|Jivo\b|Живосайт", r"Bitrix24|Битрикс\s?24|Битрикс\w*", r"amoCRM", r"Roistat", r"Calltouch",
-    r"CoMagic", r"Binotel", r"Живой\s+сайт", r"Hotjar", r"Microsoft\s+Clarity", r"Microsoft", r"TikTok", r"Telegram", r"LinkedIn",
-    r"Twitter", r"YouTube", r"Pinterest", r"\bApple\b", r"Adobe", r"Kaspi(?:\.kz)?", r"Halyk\s?Bank|Халык\s?банк\w*",
+    r"CoMagic", r"Binotel", r"Живой\s+сайт", r"Hotjar", r"Microsoft\s+Clarity", r"Microsoft", r"TikTok",
+    r"Telegram", r"LinkedIn", r"Twitter", r"YouTube", r"Pinterest", r"\bApple\b", r"Adobe", r"Kaspi(?:\.kz)?", r"Halyk\s?Bank|Халык\s?банк\w*",
     r"Epay", r"CloudPayments", r"PayBox", r"Tilda", r"Wazzup", r"2GIS|2ГИС", r"Cloudflare",
     r"Amazon\s+Web\s+Services|\bAWS\b", r"Zoom", r"Carrot\s?quest", r"Tawk\.to", r"Chatra", r"Envybox",
 )

@@ -1,0 +1,549 @@
+"""What a privacy policy declares, or denies, about each taxonomy category.
+
+For every sentence or list item of a policy the lexicon (kzprivacy.taxonomy.POLICY_LEXICON)
+is matched on lemmas (Russian, pymorphy3), stems (English, Snowball) or written
+prefixes (Kazakh). Each match becomes a `Declaration` carrying the sentence as
+evidence, its offsets, the id of the rule that fired, the vendors the sentence
+names and whether the wording is specific or vague.
+
+The status of a match:
+- a list item takes its meaning from its lead-in («Пользователь указывает следующие
+  свои персональные данные:» -> each item is declared; «Мы не собираем:» -> denied;
+  «рекомендуем:» -> advice to the user, skipped);
+- a match inside the scope of a negated processing verb («не хранит платежные
+  данные», «обработка ... не осуществляется») is denied;
+- but a negation with an exception («не передаёт третьим лицам, за исключением
+  ...», «без согласия») is declared: the flow can happen, as PoliCheck reads it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable
+
+from analysis.sentences import Sentence, lead_ins, split_sentences
+from kzprivacy.taxonomy import (ABSENCE_WORDS, ADVICE_PATTERN, EXCEPTION_PATTERN, KK_NEGATED_VERB, LAW_PATTERNS,
+                                LEGAL_NAME_PATTERNS, NEGATION_BRIDGES, NEGATIONS, OTHER_WORDS, POLICY_LEXICON,
+                                PROCESSING_VERBS, RECIPIENT_KINDS, VENDOR_PATTERNS, LexiconRule)
+
+__all__ = ["Declaration", "extract_declarations", "summarise"]
+
+
+@dataclass
+class Declaration:
+    category: str
+    status: str                 # "declared" or "denied"
+    evidence: str               # the sentence or list item, exactly text[start:end]
+    start: int
+    end: int
+    rule: str                   # id of the lexicon rule that matched
+    vendors: list[str] = field(default_factory=list)
+    specificity: str = "specific"   # "specific" or "vague"
+    note: str = ""              # why the status is what it is: "negated", "exception", "lead-in", "lead-in negated"
+
+
+# --- words and their comparison keys ---------------------------------------------------------
+
+_WORD = re.compile(r"[^\W_]+")
+_KK_LETTERS = frozenset("әғқңөұүһі")
+_CYRILLIC = re.compile(r"[а-яё]")
+
+
+@lru_cache(maxsize=1)
+def _morph():
+    import pymorphy3
+    return pymorphy3.MorphAnalyzer()
+
+
+@lru_cache(maxsize=1)
+def _english():
+    import snowballstemmer
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def _keys(word: str) -> frozenset[str]:
+    """Comparison keys of a lower-case word: its Russian lemmas, or its English stem, and itself."""
+    keys = {word}
+    if _CYRILLIC.search(word) and not (_KK_LETTERS & set(word)):
+        # All parses, not only the first: «данных» may be parsed as a noun or a participle,
+        # and the lexicon word and the text word must meet on at least one lemma.
+        # An abbreviation parse of another word is dropped («им» is not «им.» for «имени»).
+        keys.update(p.normal_form.replace("ё", "е") for p in _morph().parse(word)
+                    if "Abbr" not in p.tag or p.normal_form == word)
+    elif word.isascii() and word.isalpha():
+        keys.add(_english().stemWord(word))
+    return frozenset(keys)
+
+
+@dataclass(frozen=True)
+class _Token:
+    low: str
+    keys: frozenset[str]
+    start: int
+    end: int
+
+
+def _tokens(text: str, offset: int = 0) -> list[_Token]:
+    """Words of `text` with their keys; hyphens and dots split words («IP-адрес», «Яндекс.Метрика»)."""
+    out = []
+    for match in _WORD.finditer(text):
+        low = match.group(0).lower().replace("ё", "е")
+        out.append(_Token(low, _keys(low), match.start() + offset, match.end() + offset))
+    return out
+
+
+# --- the compiled lexicon -----------------------------------------------------------------------
+
+# One word of a phrase: ("prefix", p) or ("exact", w) compare with the written word (Kazakh),
+# ("keys", {...}) with the token's keys (Russian lemmas, English stems).
+_Element = tuple[str, object]
+
+
+def _elements(phrase: str, language: str) -> tuple[_Element, ...]:
+    out: list[_Element] = []
+    for match in _WORD.finditer(phrase.lower().replace("ё", "е")):
+        word = match.group(0)
+        if language == "kk":
+            exact = phrase[match.end():match.end() + 1] == "="
+            out.append(("exact" if exact else "prefix", word))
+        elif language == "en":
+            out.append(("keys", frozenset({_english().stemWord(word)})))
+        else:
+            out.append(("keys", _keys(word)))
+    return tuple(out)
+
+
+def _element_matches(element: _Element, token: _Token) -> bool:
+    kind, value = element
+    if kind == "prefix":
+        return token.low.startswith(value)  # type: ignore[arg-type]
+    if kind == "exact":
+        return token.low == value
+    return not token.keys.isdisjoint(value)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    rule: LexiconRule
+    phrases: tuple[tuple[_Element, ...], ...]
+    context: tuple[tuple[tuple[_Element, ...], ...], ...]
+    unless: tuple[tuple[_Element, ...], ...]
+    not_before: tuple[_Element, ...]
+    not_after: tuple[_Element, ...]
+    near: tuple[tuple[_Element, ...], ...]
+    regex: re.Pattern | None
+
+
+def _compile_regex(rule: LexiconRule) -> re.Pattern | None:
+    if not rule.regex:
+        return None
+    if rule.regex == "LEGAL_NAME":
+        unnamed = (p.replace("(?P<name>", "(") for p in LEGAL_NAME_PATTERNS)
+        return re.compile("|".join(f"(?:{p})" for p in unnamed))
+    if rule.regex.startswith("LAW:"):
+        return re.compile(LAW_PATTERNS[rule.regex[4:]])
+    return re.compile(rule.regex)
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> tuple[_Compiled, ...]:
+    compiled = []
+    for rule in POLICY_LEXICON:
+        lang = rule.language
+        compiled.append(_Compiled(
+            rule,
+            tuple(_elements(p, lang) for p in rule.phrases),
+            tuple(tuple(_elements(p, lang) for p in group) for group in rule.context),
+            tuple(_elements(p, lang) for p in rule.unless),
+            tuple(e for p in rule.not_before for e in _elements(p, lang)),
+            tuple(e for p in rule.not_after for e in _elements(p, lang)),
+            tuple(_elements(p, lang) for p in rule.near),
+            _compile_regex(rule),
+        ))
+    return tuple(compiled)
+
+
+@lru_cache(maxsize=1)
+def _vendor_regex() -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in VENDOR_PATTERNS))
+
+
+# --- matching --------------------------------------------------------------------------------
+
+class _Words:
+    """The tokens of one sentence, indexed by key and by written form for fast phrase lookup."""
+
+    def __init__(self, toks: list[_Token]):
+        self.toks = toks
+        self.by_key: dict[str, list[int]] = {}
+        for i, token in enumerate(toks):
+            for key in token.keys:
+                self.by_key.setdefault(key, []).append(i)
+
+    def positions(self, element: _Element, lo: int, hi: int) -> list[int]:
+        kind, value = element
+        if kind == "keys":
+            found = sorted({i for v in value for i in self.by_key.get(v, ())})  # type: ignore[union-attr]
+        elif kind == "exact":
+            found = self.by_key.get(value, [])  # type: ignore[arg-type]
+        else:
+            found = [i for i, t in enumerate(self.toks) if t.low.startswith(value)]  # type: ignore[arg-type]
+        return [i for i in found if lo <= i < hi]
+
+
+def _find_phrase(phrase: tuple[_Element, ...], words: _Words, gap: int, lo: int = 0,
+                 hi: int | None = None) -> list[tuple[int, int]]:
+    """(first, last) token indexes of every occurrence of `phrase` within tokens [lo, hi)."""
+    # Cheap rejection first: most phrases have a word that is nowhere in the sentence.
+    for kind, value in phrase:
+        if kind == "keys" and value.isdisjoint(words.by_key):  # type: ignore[union-attr]
+            return []
+    hi = len(words.toks) if hi is None else hi
+    columns = []
+    for element in phrase:
+        positions = words.positions(element, lo, hi)
+        if not positions:
+            return []
+        columns.append(positions)
+    found = []
+    for start in columns[0]:
+        pos = start
+        for column in columns[1:]:
+            nxt = next((j for j in column if pos < j <= pos + 1 + gap), None)
+            if nxt is None:
+                break
+            pos = nxt
+        else:
+            found.append((start, pos))
+    return found
+
+
+def _occurs(phrases: Iterable[tuple[_Element, ...]], words: _Words | None, gap: int = 1, lo: int = 0,
+            hi: int | None = None) -> bool:
+    return words is not None and any(_find_phrase(p, words, gap, lo, hi) for p in phrases)
+
+
+# A value right after a category word means the sentence gives the operator's own detail
+# («Телефон: +7 727 …», «БИН 180740027339»), not data it takes from users.
+# «privacy@site.kz мекенжайына жазыңыз»: the word after an address names that address.
+_VALUE_BEFORE = re.compile(r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+)\s*$")
+_VALUE_AFTER = re.compile(r"\s*[:\-–—№]?\s*(?:\+?\d[\d\s()\-]{5,}|[\w.+-]+@[\w-]+\.\w)")
+
+
+def _languages(text: str, hint: str | None = None) -> frozenset[str]:
+    """Which parts of the lexicon to try on a sentence: Kazakh rules only where Kazakh letters are,
+    or on any Cyrillic sentence of a text detected as Kazakh (some sites type it without its letters)."""
+    langs = {"any"}
+    low = text.lower()
+    if _CYRILLIC.search(low):
+        langs.add("ru")
+        if hint == "kk":
+            langs.add("kk")
+    if _KK_LETTERS & set(low):
+        langs.add("kk")
+    if re.search(r"[a-z]{2,}", low):
+        langs.add("en")
+    return frozenset(langs)
+
+
+@dataclass(frozen=True)
+class _Match:
+    compiled: _Compiled
+    first: int          # token index, or -1 for a regex match
+    last: int
+    start: int          # character offsets in the text
+    end: int
+
+
+def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: bool,
+             hint: str | None = None) -> list[_Match]:
+    """Lexicon matches in one sentence; `context` holds its lead-in and section heading, `in_list` says
+    whether it is an item under a lead-in, `hint` is the language of the whole text if known."""
+    toks = words.toks
+    langs = _languages(sentence.text, hint)
+    found: list[_Match] = []
+    for compiled in _lexicon():
+        rule = compiled.rule
+        if rule.language not in langs:
+            continue
+        if compiled.regex is not None:
+            for m in compiled.regex.finditer(sentence.text):
+                found.append(_Match(compiled, -1, -1, sentence.start + m.start(), sentence.start + m.end()))
+            continue
+        hits = [h for p in compiled.phrases for h in _find_phrase(p, words, rule.gap)]
+        if not hits:
+            continue
+        if compiled.unless and _occurs(compiled.unless, words):
+            continue
+        if rule.only_in_list and not in_list:
+            continue
+        around = context if rule.lead_in_context else []
+        if compiled.context and not all(_occurs(group, words) or any(_occurs(group, c) for c in around)
+                                        for group in compiled.context):
+            continue
+        near_in_context = bool(compiled.near) and any(_occurs(compiled.near, c) for c in around)
+        for first, last in hits:
+            if compiled.not_before and any(_element_matches(e, t) for t in toks[max(0, first - 2):first]
+                                           for e in compiled.not_before):
+                continue
+            if compiled.near and not near_in_context:
+                if not _occurs(compiled.near, words, 1, max(0, first - rule.window), last + rule.window + 1):
+                    continue
+            if compiled.not_after and last + 1 < len(toks) and any(
+                    _element_matches(e, toks[last + 1]) for e in compiled.not_after):
+                continue
+            end = toks[last].end
+            if rule.categories[0] not in ("contact", "operator_identity", "law_reference") and (
+                    _VALUE_AFTER.match(sentence.text, end - sentence.start)
+                    or _VALUE_BEFORE.search(sentence.text, 0, toks[first].start - sentence.start)):
+                continue
+            found.append(_Match(compiled, first, last, toks[first].start, end))
+    return [m for m in found if not _inside_another(m, found)]
+
+
+def _inside_another(match: _Match, found: list[_Match]) -> bool:
+    """A word match inside a longer word match of another category gives way
+    («имя» inside «имя пользователя в социальной сети»)."""
+    return match.first >= 0 and any(
+        other is not match and other.first >= 0
+        and other.compiled.rule.categories != match.compiled.rule.categories
+        and other.start <= match.start and match.end <= other.end
+        and other.end - other.start > match.end - match.start
+        for other in found)
+
+
+# --- negation, exceptions, advice ------------------------------------------------------------
+
+_RU_PROCESSING = PROCESSING_VERBS["ru"]
+_RU_MODALS = NEGATION_BRIDGES["ru"]
+_RU_NEGATIONS = NEGATIONS["ru"]
+_EN_PROCESSING = frozenset(_english().stemWord(w) for w in PROCESSING_VERBS["en"])
+_EN_SKIP = NEGATION_BRIDGES["en"]
+_EN_NEGATIONS = NEGATIONS["en"]
+_KK_NEGATED_VERB = re.compile(KK_NEGATED_VERB)
+_ABSENCE = frozenset().union(*ABSENCE_WORDS.values())
+_EXCEPTION = re.compile(EXCEPTION_PATTERN)
+_ADVICE = re.compile(ADVICE_PATTERN)
+# «Cookies» — небольшой фрагмент данных ...: a definition names a term, it does not say the site uses it.
+_DEFINITION = re.compile(r"^[«\"“][^»\"”]{1,60}[»\"”]\s*(?:[-—–]|это\b|означает|представляет\s+собой)")
+# A clause ends at «;» or «:», or where «и», «а», «но» open a negated one («... хранятся в РК, и не передаются ...»).
+_CLAUSE_CUTS = frozenset({"и", "а", "но", "однако", "and", "but", "however", "бірақ", "ал"})
+
+
+_CONDITIONAL = frozenset({"если", "if", "егер"})
+
+
+def _conditional(toks: list[_Token], i: int, text: str, offset: int) -> bool:
+    """Whether token i stands in an «если ...» / «if ...» clause («если закон не требует иного срока»)."""
+    for j in range(i - 1, max(-1, i - 8), -1):
+        if toks[j].low in _CONDITIONAL:
+            return True
+        if "," in text[toks[j].end - offset:toks[j + 1].start - offset]:
+            return False
+    return False
+
+
+def _negations(toks: list[_Token], text: str, offset: int) -> list[tuple[int, bool]]:
+    """Token indexes of negated processing verbs (or absence words), each with whether its scope runs
+    backwards (a passive verb, «нет», a Kazakh verb). `offset` is where `text` starts in the policy.
+
+    A negation inside a condition («если закон не требует») denies nothing of the main clause."""
+    return [(i, passive) for i, passive in _raw_negations(toks) if not _conditional(toks, i, text, offset)]
+
+
+def _raw_negations(toks: list[_Token]) -> list[tuple[int, bool]]:
+    out = []
+    for i, token in enumerate(toks):
+        low = token.low
+        if low in _RU_NEGATIONS:
+            j = i + 1
+            while j < len(toks) and j <= i + 3 and (toks[j].keys & _RU_MODALS or toks[j].low in _RU_NEGATIONS):
+                j += 1
+            if j < len(toks) and toks[j].keys & _RU_PROCESSING:
+                passive = any(k.endswith("ся") for k in toks[j].keys) or "pssv" in _tag(toks[j].low)
+                out.append((j, passive))
+        elif low in _EN_NEGATIONS or (low == "t" and i > 0 and toks[i - 1].low in (
+                "don", "doesn", "didn", "won", "isn", "aren", "wasn", "weren", "shouldn", "can")):
+            j = i + 1
+            while j < len(toks) and j <= i + 3 and toks[j].low in _EN_SKIP:
+                j += 1
+            if j < len(toks) and toks[j].keys & _EN_PROCESSING:
+                passive = i > 0 and toks[i - 1].low in ("is", "are", "be", "was", "were") or (
+                    j > i + 1 and toks[j - 1].low in ("be", "been"))
+                out.append((j, passive))
+            elif low == "no":
+                out.append((i, False))      # «There are no visitor counters»
+        elif low in _ABSENCE or token.keys & _ABSENCE:
+            # «нет», «отсутствуют», «жоқ»: what is absent usually stands before.
+            out.append((i, True))
+        elif _KK_NEGATED_VERB.match(low):
+            # A Kazakh verb closes its clause: what it negates stands before it.
+            out.append((i, True))
+    return out
+
+
+def _is_verb(word: str) -> bool:
+    tag = _tag(word)
+    return tag.startswith("VERB") or tag.startswith("INFN")
+
+
+@lru_cache(maxsize=50_000)
+def _tag(word: str) -> str:
+    if not _CYRILLIC.search(word):
+        return ""
+    return str(_morph().parse(word)[0].tag)
+
+
+def _clauses(toks: list[_Token], text: str, offset: int) -> list[tuple[int, int]]:
+    """Token ranges [a, b) of the clauses of a sentence."""
+    cuts = [0]
+    for i, token in enumerate(toks):
+        if i == 0:
+            continue
+        between = text[toks[i - 1].end - offset:token.start - offset]
+        if ";" in between or ":" in between:
+            cuts.append(i)
+        elif token.low in _CLAUSE_CUTS and i + 1 < len(toks) and toks[i + 1].low in _RU_NEGATIONS | {"not"}:
+            cuts.append(i)
+        elif token.low in ("но", "однако", "but", "however", "бірақ") and "," in between:
+            cuts.append(i)
+        elif token.low in ("и", "а") and "," in between and i + 1 < len(toks) and _is_verb(toks[i + 1].low):
+            cuts.append(i)      # «..., и храним их на серверах в РК»; but not «..., а также биометрических»
+    cuts.append(len(toks))
+    return [(cuts[k], cuts[k + 1]) for k in range(len(cuts) - 1) if cuts[k] < cuts[k + 1]]
+
+
+def _denied_spans(toks: list[_Token], matches: list[_Match], text: str, offset: int) -> list[tuple[int, int]]:
+    """Character ranges that a negation covers within the sentence."""
+    spans = []
+    previous = -1
+    for verb, passive in _negations(toks, text, offset):
+        a, b = next(((a, b) for a, b in _clauses(toks, text, offset) if a <= verb < b), (0, len(toks)))
+        # Two negations in one clause split it: «не собираем X и не храним Y».
+        a = max(a, previous + 1) if previous < verb else a
+        previous = verb
+        before = (toks[a].start, toks[verb].start)
+        after = (toks[verb].start, toks[b - 1].end)
+        first, second = (before, after) if passive else (after, before)
+
+        def has_match(span: tuple[int, int]) -> bool:
+            return any(span[0] <= m.start < span[1] for m in matches if m.first >= 0)
+
+        spans.append(first if has_match(first) or not has_match(second) else second)
+    return spans
+
+
+# --- putting it together ---------------------------------------------------------------------
+
+def _specificity(compiled: _Compiled, vendors: list[str], words: _Words) -> str:
+    if not compiled.rule.vague:
+        return "specific"
+    if vendors:
+        return "specific"
+    if compiled.rule.categories == ("third_party_sharing",) and _occurs(_kinds(), words):
+        return "specific"
+    return "vague"
+
+
+@lru_cache(maxsize=1)
+def _kinds() -> tuple[tuple[_Element, ...], ...]:
+    """Kinds of recipients that make «третьи лица» specific, compiled per language."""
+    return tuple(_elements(word, language) for language, words in RECIPIENT_KINDS.items()
+                 for word in words.split("|") if word.strip())
+
+
+def _vendors(text: str) -> list[str]:
+    names: list[str] = []
+    for m in _vendor_regex().finditer(text):
+        name = m.group(0)
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def _language_order(text: str) -> dict[str, int]:
+    low = text.lower()
+    if _KK_LETTERS & set(low):
+        return {"kk": 0, "ru": 1, "en": 2}
+    if _CYRILLIC.search(low):
+        return {"ru": 0, "en": 1, "kk": 2}
+    return {"en": 0, "ru": 1, "kk": 2}
+
+
+def extract_declarations(text: str, language: str | None = None) -> list[Declaration]:
+    """Every declaration and denial in a policy text, ordered by offset (several per category are normal).
+
+    Each sentence is matched with the rules of the scripts it contains, so mixed Russian-Kazakh
+    texts need no hint; `language="kk"` (from kzprivacy.language.detect_language) also applies
+    the Kazakh rules to sentences typed without Kazakh letters. Other values change nothing.
+    """
+    sentences = split_sentences(text)
+    parents = lead_ins(sentences)
+    sentence_words = [_Words(_tokens(s.text, s.start)) for s in sentences]
+    declarations: list[Declaration] = []
+    heading: int | None = None
+    for index, sentence in enumerate(sentences):
+        parent = parents[index]
+        lead = sentences[parent] if parent is not None else None
+        is_heading = sentence.kind == "heading" and lead is None
+        if is_heading:
+            heading = index     # «4. Кому мы передаём сведения» frames the clauses under it
+        if _ADVICE.search(sentence.text) or (lead is not None and _ADVICE.search(lead.text)):
+            continue
+        words = sentence_words[index]
+        toks = words.toks
+        lead_words = sentence_words[parent] if parent is not None else None
+        context = [w for w in (lead_words, sentence_words[heading] if heading not in (None, index) else None) if w]
+        found = _matches(sentence, words, context, lead is not None, language)
+        if not found:
+            continue
+        if is_heading or _DEFINITION.match(sentence.text):
+            # A heading or a glossary entry names a subject; only names and numbers count there.
+            found = [m for m in found if m.first < 0]
+            if not found:
+                continue
+        denied = _denied_spans(toks, found, sentence.text, sentence.start)
+        exception = bool(_EXCEPTION.search(sentence.text))
+        lead_negated = False
+        if lead is not None:
+            lead_negated = bool(_negations(lead_words.toks, lead.text, lead.start)) and not _EXCEPTION.search(
+                lead.text)
+        vendors = _vendors(sentence.text)
+        per_category: dict[str, Declaration] = {}
+        # Per category the best match speaks: specific before vague, a named vendor before a generic word,
+        # the sentence's own language before another («cookie» in a Kazakh sentence is a Kazakh rule's).
+        order = _language_order(sentence.text)
+        for match in sorted(found, key=lambda m: (m.compiled.rule.vague, m.first >= 0,
+                                                  order.get(m.compiled.rule.language, 9), m.start)):
+            negated = match.first >= 0 and any(a <= match.start < b for a, b in denied)
+            other = match.first >= 0 and any(t.keys & OTHER_WORDS for t in toks[max(0, match.first - 2):match.first])
+            if negated and (exception or other):
+                status, note = "declared", "exception"
+            elif negated:
+                status, note = "denied", "negated"
+            elif lead_negated and match.first >= 0:
+                status, note = "denied", "lead-in negated"
+            else:
+                status, note = "declared", "lead-in" if lead is not None else ""
+            specificity = _specificity(match.compiled, vendors, words)
+            for category in match.compiled.rule.categories:
+                key = f"{category}:{status}"
+                if key in per_category:
+                    continue
+                per_category[key] = Declaration(category, status, sentence.text, sentence.start, sentence.end,
+                                                match.compiled.rule.rule, list(vendors), specificity, note)
+        declarations.extend(per_category.values())
+    declarations.sort(key=lambda d: (d.start, d.category, d.status))
+    return declarations
+
+
+def summarise(declarations: Iterable[Declaration]) -> dict[str, str]:
+    """Category -> "declared", "denied", or "ambiguous" when the policy says both."""
+    seen: dict[str, set[str]] = {}
+    for declaration in declarations:
+        seen.setdefault(declaration.category, set()).add(declaration.status)
+    return {category: ("ambiguous" if len(statuses) > 1 else next(iter(statuses)))
+            for category, statuses in sorted(seen.items())}

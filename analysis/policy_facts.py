@@ -1,0 +1,197 @@
+"""Facts about a policy itself: who the operator is, how to reach it, what law it rests on, and warning signs.
+
+Everything here is a regular expression over the text (the patterns shared with the
+declarations live in kzprivacy.taxonomy); each warning keeps the sentence it came
+from so a reader can check it.
+
+Warning codes:
+- foreign_law: cites Russian law (152-ФЗ, «федеральными законами», «Российской Федерации»),
+  the mark of a template copied from a Russian site;
+- template_placeholder: a blank left in a template («название компании», «[...]», «___», «ХХХ»);
+- empty_contact: a contact label with nothing after it («e-mail: » at the end of a line);
+- unlimited_retention: data kept «без ограничения срока» / «бессрочно»;
+- invalid_bin: a БИН / ИИН that fails the Kazakhstan check digit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from analysis.sentences import Sentence, split_sentences
+from kzprivacy.taxonomy import FOREIGN_LAWS, LAW_PATTERNS, LEGAL_NAME_PATTERNS, VENDOR_PATTERNS
+
+__all__ = ["PolicyFacts", "extract_facts", "bin_is_valid"]
+
+
+@dataclass
+class PolicyFacts:
+    operator_names: list[str] = field(default_factory=list)
+    bins: list[tuple[str, bool]] = field(default_factory=list)     # (12 digits, passes the check digit)
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)                 # dates of the edition, as written
+    versions: list[str] = field(default_factory=list)
+    laws: list[str] = field(default_factory=list)                  # codes of kzprivacy.taxonomy.LAW_PATTERNS
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (code, evidence)
+
+
+_WEIGHTS_1 = tuple(range(1, 12))
+_WEIGHTS_2 = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
+
+
+def bin_is_valid(number: str) -> bool:
+    """The Kazakhstan 12-digit check: weights 1..11 mod 11; on 10 a second pass with 3..11,1,2; 10 again is invalid."""
+    digits = re.sub(r"[\s-]", "", number or "")
+    if len(digits) != 12 or not digits.isdigit():
+        return False
+    values = [int(c) for c in digits]
+    rest = sum(d * w for d, w in zip(values, _WEIGHTS_1)) % 11
+    if rest == 10:
+        rest = sum(d * w for d, w in zip(values, _WEIGHTS_2)) % 11
+        if rest == 10:
+            return False
+    return rest == values[11]
+
+
+_VENDOR = re.compile("|".join(f"(?:{p})" for p in VENDOR_PATTERNS))
+_BIN = re.compile(r"(?:\bБИН|\bИИН|\bBIN|\bIIN|\bБСН|\bЖСН)\s*(?:№|:|-|–)?\s*"
+                  r"(?P<number>\d{12}|\d{4}\s\d{4}\s\d{4}|\d{6}\s\d{6})(?!\d)")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
+_PHONE = re.compile(r"(?<![\w+])(?:\+7|8)[\s-]?\(?\d{3}\)?[\s-]?\d{3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)"
+                    r"|(?<![\w+])\+(?!7)\d{1,3}[\s-]?\(?\d{1,4}\)?(?:[\s-]?\d{2,4}){2,4}(?!\d)")
+
+_MONTHS = (r"(?:январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр|қаңтар|ақпан|наурыз|"
+           r"сәуір|мамыр|маусым|шілде|тамыз|қыркүйек|қазан|қараша|желтоқсан|january|february|march|april|may|june|"
+           r"july|august|september|october|november|december)[а-яәғқңөұүһі]*")
+_DATE = (r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}\s+" + _MONTHS + r"\s+\d{4}(?:\s*(?:г\.|года?))?"
+         r"|\d{4}\s+жылғы\s+\d{1,2}\s+" + _MONTHS + r"|" + _MONTHS + r"\s+\d{1,2},?\s+\d{4}")
+# A date counts as the policy's own when it follows words about its edition, not a law's date.
+_EDITION_DATE = re.compile(
+    r"(?i)(?:последнее\s+обновление|обновлен[оа]?|дата\s+(?:публикации|вступления|обновления|утверждения|"
+    r"размещения|последнего\s+изменения)|редакци[яи]\s+от|вступает\s+в\s+силу|утвержден[оа]?|действует\s+с|"
+    r"last\s+(?:updated|modified|revised)|effective(?:\s+date)?|updated\s+on|жаңартыл\w*|күшіне\s+ен\w*|"
+    r"бекітіл\w*)[^\n\d]{0,40}?(?P<date>" + _DATE + ")")
+_VERSION = re.compile(r"(?i)(?:\bверсия|\bредакция|\bнұсқа\w*|\bversion|\bver\.|\bv\.)\s*(?:№\s*)?"
+                      r"(?P<version>\d+(?:\.\d+)*)")
+
+_PLACEHOLDERS = re.compile(
+    r"(?i)\[\s*(?:\.{3}|…|_+|\s*)\s*\]"
+    r"|\[[^\]\n]{0,40}(?:назван|наименован|укаж|компан|company|name|e-?mail|адрес|сайт|site|дата|date|ФИО|БИН)"
+    r"[^\]\n]{0,40}\]"
+    r"|_{3,}"
+    r"|(?<![\w])[XХ]{3,}(?![\w])"
+    # «название компании» left where the operator's name belongs (after a legal form, a quote, «Оператор —»).
+    r"|(?:\b(?:ТОО|АО|ИП)\s*[«\"]?|[«\"\[<]|оператор\w*\s+(?:является\s+)?[—–:-]?\s*)"
+    r"(?:название|наименование)\s+(?:вашей\s+)?(?:компании|организации|юридического\s+лица)"
+    r"|укажите\s+\w+|впишите\s+\w+|вставьте\s+\w+|your\s+company\s+name|company\s+name\s+here"
+    r"|\{\{?\s*[\w.]+\s*\}?\}|%[A-Z_]{3,}%|<\s*(?:название|company|name|сайт|site)[^>\n]{0,30}>"
+    r"|\b(?:example\.(?:com|kz|ru)|yoursite\.\w+|вашсайт\.\w+|mysite\.\w+)\b")
+# A link text left instead of the link: «размещена на странице по адресу Ссылка на документ».
+_LINK_PLACEHOLDER = re.compile(r"\bСсылка\s+на\s+(?:документ|политику|страницу|сайт)\b")
+_CONTACT_LABEL = re.compile(
+    r"(?i)(?:e-?mail|эл\.\s*почт\w*|электронн\w+\s+почт\w*|почт\w*|телефон\w*|тел\.|phone|адрес\w*|"
+    r"мекенжай\w*|пошта\w*)\s*:[ \t]*(?:$|(?=[,;]))", re.M)
+_VALUE = re.compile(r"@|https?://|www\.|\d|^\s*(?:г\.|ул\.|пр\.)", re.I)
+_NUMBER_MARKER = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*[.)]|[-—–•*])\s*")
+_UNLIMITED = re.compile(
+    r"(?i)без\s+ограничения\s+срока|бессрочн\w*|неограниченн\w+\s+срок\w*|в\s+течение\s+неограниченного|"
+    r"мерзімсіз|шектеусіз\s+мерзім\w*|indefinite(?:ly)?|for\s+an\s+unlimited\s+(?:period|time)|"
+    r"without\s+(?:a\s+)?time\s+limit")
+# «Политика действует бессрочно» is about the document; only a sentence about the data counts.
+_DATA_WORDS = re.compile(r"(?i)данн|информац|сведени|хран|обработ|дерек|мәлімет|сақта|data|information|retain|store")
+
+
+def _sentence_at(sentences: list[Sentence], pos: int, text: str) -> str:
+    for sentence in sentences:
+        if sentence.start <= pos < sentence.end:
+            return sentence.text
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    return text[line_start:line_end if line_end >= 0 else len(text)].strip()
+
+
+def _add(items: list, value) -> None:
+    if value not in items:
+        items.append(value)
+
+
+def _digits(phone: str) -> str:
+    return re.sub(r"\D", "", phone)
+
+
+_NEXT_CLAUSE = re.compile(r"\s*\d{1,3}(?:\.\d{1,3})+[.)]?\s")
+_NEXT_LABEL = re.compile(r"\s*(?:[-—–•*]\s*)?[^\W\d][\w .-]{0,30}:")
+
+
+def _empty_contacts(text: str) -> list[int]:
+    """Positions of contact labels with nothing after them, on their line or the next."""
+    found = []
+    for match in _CONTACT_LABEL.finditer(text):
+        rest = text[match.end():]
+        if rest[:1] in (",", ";"):
+            found.append(match.start())
+            continue
+        following = next((line for line in rest.split("\n")[1:] if line.strip()), "")
+        # The value may stand on the next line («E-mail:\ninfo@site.kz»); a new clause or label is not one.
+        if (not following or _NEXT_CLAUSE.match(following) or _NEXT_LABEL.match(following)
+                or not _VALUE.search(_NUMBER_MARKER.sub("", following, count=1)[:80])):
+            found.append(match.start())
+    return found
+
+
+def extract_facts(text: str) -> PolicyFacts:
+    """Operator, contacts, edition, cited laws and warning signs of one policy text."""
+    facts = PolicyFacts()
+    sentences = split_sentences(text)
+
+    inner_names: set[str] = set()
+    for pattern in LEGAL_NAME_PATTERNS:
+        for match in re.finditer(pattern, text):
+            inner = re.sub(r"\s+", " ", match.group("name")).strip().casefold()
+            if _VENDOR.search(match.group("name")):
+                continue    # «ООО «Яндекс»», «Google LLC»: a vendor's legal name, not the operator's
+            if inner not in inner_names:
+                inner_names.add(inner)
+                facts.operator_names.append(re.sub(r"\s+", " ", match.group(0)).strip())
+
+    for match in _BIN.finditer(text):
+        number = re.sub(r"\s", "", match.group("number"))
+        valid = bin_is_valid(number)
+        _add(facts.bins, (number, valid))
+        if not valid:
+            _add(facts.warnings, ("invalid_bin", _sentence_at(sentences, match.start(), text)))
+
+    for match in _EMAIL.finditer(text):
+        _add(facts.emails, match.group(0).rstrip("."))
+    seen_phones: set[str] = set()
+    for match in _PHONE.finditer(text):
+        digits = _digits(match.group(0))
+        if digits not in seen_phones:
+            seen_phones.add(digits)
+            facts.phones.append(match.group(0).strip())
+
+    for match in _EDITION_DATE.finditer(text):
+        _add(facts.dates, match.group("date"))
+    for match in _VERSION.finditer(text):
+        _add(facts.versions, match.group("version"))
+
+    for code, pattern in LAW_PATTERNS.items():
+        for match in re.finditer(pattern, text):
+            _add(facts.laws, code)
+            if code in FOREIGN_LAWS:
+                _add(facts.warnings, ("foreign_law", _sentence_at(sentences, match.start(), text)))
+    # 152-ФЗ is also a federal law: one code is enough.
+    if "ru_152fz" in facts.laws and "ru_law" in facts.laws:
+        facts.laws.remove("ru_law")
+
+    for regex in (_PLACEHOLDERS, _LINK_PLACEHOLDER):
+        for match in regex.finditer(text):
+            _add(facts.warnings, ("template_placeholder", _sentence_at(sentences, match.start(), text)))
+    for pos in _empty_contacts(text):
+        _add(facts.warnings, ("empty_contact", _sentence_at(sentences, pos, text)))
+    for match in _UNLIMITED.finditer(text):
+        sentence = _sentence_at(sentences, match.start(), text)
+        if _DATA_WORDS.search(sentence):
+            _add(facts.warnings, ("unlimited_retention", sentence))
+    return facts

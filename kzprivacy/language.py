@@ -1,0 +1,96 @@
+"""Which language a policy is written in: Russian, Kazakh, English, a mix of them, or unknown.
+
+Kazakh is written in Cyrillic like Russian; it is told apart by its own letters
+(ә ғ қ ң ө ұ ү һ і) and by frequent Kazakh words, since some sites type Kazakh
+with Russian look-alike letters. Each line (block) is judged on its own and
+weighed by its letters, so a Russian policy that quotes a Kazakh law title, or
+names «Google Analytics», stays Russian, while a page with a Kazakh half and a
+Russian half is "mixed".
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["detect_language", "LANGUAGES"]
+
+LANGUAGES = ("ru", "kk", "en", "mixed", "unknown")
+
+_KK_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+# Frequent Kazakh words that are not Russian words (function words and policy vocabulary).
+_KK_WORDS = frozenset("""
+және мен бен пен немесе үшін туралы бойынша осы бұл сол ол олар біз сіз сізге сіздің біздің
+деректер деректерді деректердің дербес жеке жинау өңдеу сақтау пайдаланушы пайдаланушының
+сайтты сайттың келісім келісімі құқығы құқықтары тарапынан арқылы болып болады емес
+жоқ бар керек мүмкін тек барлық кез келген қажет қазақстан республикасының заңы заңына
+""".split())
+_RU_WORDS = frozenset("""
+и в во на не что с со по для от до из или как это при о об к также который которые
+данные данных персональных персональные пользователь пользователя сайт сайта политика
+обработка обработки согласие третьим лицам если может быть может будет являются
+""".split())
+_EN_WORDS = frozenset("""
+the and of to in for or is are be by on with we you your our this that data personal
+information privacy policy use may will not from as at which any cookies website site
+""".split())
+
+_URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+# Above this size only three windows (start, middle, end) are read: enough to see a mix.
+_SAMPLE_WINDOW = 20_000
+_MIN_LETTERS = 20           # fewer letters than this: "unknown"
+_MIX_SHARE = 0.2            # a second language with at least this share of the letters ...
+_MIX_MIN_LETTERS = 80       # ... and at least this many letters makes the text "mixed"
+
+
+def _sample(text: str) -> str:
+    if len(text) <= 3 * _SAMPLE_WINDOW:
+        return text
+    middle = len(text) // 2 - _SAMPLE_WINDOW // 2
+    return "\n".join((text[:_SAMPLE_WINDOW], text[middle:middle + _SAMPLE_WINDOW], text[-_SAMPLE_WINDOW:]))
+
+
+def _block_language(block: str) -> tuple[str, int]:
+    """The language of one line and the number of letters it weighs."""
+    block = _URL_OR_EMAIL.sub(" ", block)   # addresses are Latin in every language
+    cyrillic = len(_CYRILLIC.findall(block))
+    latin = len(_LATIN.findall(block))
+    if cyrillic + latin == 0:
+        return "unknown", 0
+    if cyrillic >= latin:
+        kk_letters = sum(1 for ch in block if ch in _KK_LETTERS)
+        words = [w.lower() for w in _WORD.findall(block)]
+        kk_words = sum(1 for w in words if w in _KK_WORDS)
+        ru_words = sum(1 for w in words if w in _RU_WORDS)
+        # In Kazakh prose about 8% of letters are Kazakh-only ones; Russian has none
+        # (bar a quoted name), so 2% is a safe line between them.
+        if kk_letters >= max(2, 0.02 * cyrillic) or kk_words > ru_words:
+            return "kk", cyrillic
+        return "ru", cyrillic
+    words = [w.lower() for w in _WORD.findall(block)]
+    en_words = sum(1 for w in words if w in _EN_WORDS)
+    # Latin-script text with no English function words (a URL, a brand, German...) counts as unknown.
+    if en_words or len(words) <= 3:
+        return "en", latin
+    return "unknown", latin
+
+
+def detect_language(text: str) -> str:
+    """"ru", "kk", "en", "mixed" (substantial parts in two languages) or "unknown"."""
+    if not text:
+        return "unknown"
+    weights: dict[str, int] = {"ru": 0, "kk": 0, "en": 0, "unknown": 0}
+    for block in _sample(text).splitlines():
+        language, letters = _block_language(block)
+        weights[language] += letters
+    total = sum(weights.values())
+    known = sorted(((v, k) for k, v in weights.items() if k != "unknown"), reverse=True)
+    (first_w, first), (second_w, _) = known[0], known[1]
+    if first_w < _MIN_LETTERS or first_w < weights["unknown"]:
+        return "unknown"
+    if second_w >= _MIX_MIN_LETTERS and second_w >= _MIX_SHARE * total:
+        return "mixed"
+    return first

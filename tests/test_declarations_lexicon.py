@@ -1,0 +1,159 @@
+"""Every rule of the policy lexicon fires on a sentence written the way policies write.
+
+The table is the lexicon's documentation by example: adding a rule without a line
+here fails `test_every_rule_has_an_example`.
+"""
+
+import pytest
+
+from analysis.declarations import extract_declarations
+from kzprivacy.taxonomy import CATEGORIES, POLICY_LEXICON
+
+# rule id -> a sentence in which that rule (and no stronger rule of the same category) applies
+EXAMPLES: dict[str, str] = {
+    # Russian: data categories
+    "ru.name.fio": "При оформлении заказа Покупатель сообщает фамилию и отчество получателя.",
+    "ru.name.first_name": "Для обращения к Вам мы запрашиваем Ваше имя.",
+    "ru.iin.iin": "Для заключения договора Клиент указывает свой ИИН.",
+    "ru.id_document.id_card": "Для получения займа необходима копия удостоверения личности Заёмщика.",
+    "ru.birth_date.birth": "Пациент указывает дату рождения при записи на приём.",
+    "ru.phone.number": "Мы используем номер мобильного телефона для подтверждения заказа.",
+    "ru.email.address": "Оператор собирает адрес электронной почты для отправки чеков.",
+    "ru.address.postal": "Адрес доставки используется курьерской службой только для доставки товара.",
+    "ru.address.list_item": "При заказе анализов на дому клиент сообщает:\n- адрес, по которому выезжает медсестра;",
+    "ru.credentials.login": "Пользователь самостоятельно задаёт логин и пароль при регистрации.",
+    "ru.payment_card.card": "Реквизиты банковской карты вводятся на защищённой странице банка.",
+    "ru.ip_address.ip": "Сервер автоматически записывает IP-адрес посетителя.",
+    "ru.device.browser": "Мы получаем сведения о типе браузера и операционной системе Вашего устройства.",
+    "ru.device.technical": "Сайт автоматически получает технические данные при каждом посещении.",
+    "ru.usage.activity": "Мы анализируем посещённые страницы и время доступа к Сайту.",
+    "ru.location.geo": "Приложение может запрашивать геолокацию для поиска ближайшего магазина.",
+    "ru.social_profile.network": "При входе через соцсеть мы получаем данные из социальных сетей, разрешённые Вами.",
+    "ru.health.health": "Врач клиники вносит сведения о состоянии здоровья пациента в карту.",
+    "ru.special_categories.generic": "Оператор не обрабатывает специальные категории персональных данных.",
+    "ru.biometric.biometric": "Для входа в приложение используются биометрические данные Клиента.",
+    "ru.call_recording.calls": "Все звонки в колл-центр сопровождаются записью телефонных разговоров.",
+    "ru.contact_data.generic": "Мы храним Ваши контактные данные до отзыва согласия.",
+    # Russian: practices
+    "ru.cookies.cookie": "Наш сайт использует файлы cookie для сохранения корзины.",
+    "ru.analytics.counters": "На сайте установлены счётчики посещаемости.",
+    "ru.analytics.statistics": "Обезличенные сведения используются в статистических целях.",
+    "ru.advertising.targeting": "Сведения о посещениях используются для показа таргетированной рекламы.",
+    "ru.advertising.marketing": "С Вашего согласия мы направляем рекламные рассылки.",
+    "ru.web_beacons.beacon": "В письмах используются веб-маяки, позволяющие узнать, прочитано ли письмо.",
+    "ru.third_party_sharing.transfer": "Оператор вправе передавать персональные данные своим партнёрам.",
+    "ru.cross_border_transfer.explicit": "Пользователь даёт согласие на трансграничную передачу своих данных.",
+    "ru.cross_border_transfer.outside": "Данные могут храниться на серверах за пределами Республики Казахстан.",
+    "ru.storage_in_kz.territory": "База данных Оператора размещена на территории Республики Казахстан.",
+    "ru.retention.period": "Персональные данные хранятся в течение трёх лет после последнего заказа.",
+    "ru.retention.duration": "Заявки с сайта хранятся один год, затем удаляются.",
+    "ru.retention.term": "Срок хранения персональных данных определяется целями обработки.",
+    "ru.user_rights.withdraw": "Субъект может в любое время отозвать своё согласие, направив письменное заявление.",
+    "ru.user_rights.request": "Пользователь вправе потребовать удаления своих персональных данных.",
+    "ru.contact.form": "Вопросы об обработке данных направляйте через форму обратной связи на сайте.",
+    # Kazakh
+    "kk.name.full_name": "Тіркелу кезінде пайдаланушы өзінің аты-жөнін көрсетеді.",
+    "kk.iin.iin": "Шартты жасау үшін клиент өзінің ЖСН-ін ұсынады.",
+    "kk.id_document.id_card": "Қарыз алу үшін жеке куәліктің көшірмесі қажет.",
+    "kk.birth_date.birth": "Пациент жазылу кезінде туған күнін көрсетеді.",
+    "kk.phone.number": "Біз тапсырысты растау үшін ұялы нөміріңізді сұраймыз.",
+    "kk.email.address": "Біз чектерді жіберу үшін электрондық поштаңызды жинаймыз.",
+    "kk.address.postal": "Тауарды жеткізу үшін сіздің мекенжайыңыз қолданылады.",
+    "kk.credentials.password": "Пайдаланушы тіркелу кезінде құпиясөзді өзі белгілейді.",
+    "kk.payment_card.card": "Төлем картасының деректері банктің қорғалған бетінде енгізіледі.",
+    "kk.ip_address.ip": "Сервер келушінің IP мекенжайын автоматты түрде жазады.",
+    "kk.device.device": "Біз сіздің құрылғыңыз туралы ақпарат аламыз.",
+    "kk.usage.visits": "Біз сайтқа кіру уақытын талдаймыз.",
+    "kk.location.geo": "Қосымша жақын дүкенді табу үшін геолокацияны сұрай алады.",
+    "kk.social_profile.network": "Әлеуметтік желілер арқылы кірген кезде біз сіздің профиліңізді аламыз.",
+    "kk.health.health": "Дәрігер пациенттің денсаулық жағдайы туралы мәліметтерді енгізеді.",
+    "kk.biometric.biometric": "Қосымшаға кіру үшін клиенттің биометриялық деректері пайдаланылады.",
+    "kk.call_recording.calls": "Байланыс орталығына түскен барлық қоңыраулар жазылады: қоңырауларды жазу "
+                               "сапаны арттыру үшін жүргізіледі.",
+    "kk.cookies.cookie": "Біздің сайт себетті сақтау үшін cookie файлдарын пайдаланады.",
+    "kk.analytics.counters": "Сайтта келушілер санының есептегіштері орнатылған.",
+    "kk.advertising.ads": "Сіздің келісіміңізбен біз жарнамалық хабарламалар жібереміз.",
+    "kk.web_beacons.pixel": "Хаттарда оқылғанын білуге мүмкіндік беретін пиксельдер қолданылады.",
+    "kk.third_party_sharing.transfer": "Оператор дербес деректерді үшінші тұлғаларға беруге құқылы.",
+    "kk.cross_border_transfer.explicit": "Пайдаланушы деректерін трансшекаралық беруге келісім береді.",
+    "kk.cross_border_transfer.outside": "Деректер Қазақстан Республикасының аумағынан тыс серверлерде "
+                                        "сақталуы мүмкін.",
+    "kk.storage_in_kz.territory": "Дербес деректер Қазақстан Республикасының аумағында орналасқан серверлерде "
+                                  "сақталады.",
+    "kk.retention.duration": "Тапсырыс туралы деректер алты ай сақталады, содан кейін жойылады.",
+    "kk.retention.term": "Дербес деректерді сақтау мерзімі өңдеу мақсаттарымен анықталады.",
+    "kk.user_rights.withdraw": "Субъект кез келген уақытта өз келісімін кері қайтарып ала алады.",
+    "kk.user_rights.request": "Пайдаланушы өз деректерін түзетуді талап етуге құқылы.",
+    # English
+    "en.name.name": "When you register we ask for your full name.",
+    "en.iin.iin": "To sign the contract the client provides their IIN.",
+    "en.id_document.id_card": "A copy of your passport is required to open an account.",
+    "en.birth_date.birth": "Patients give their date of birth when booking an appointment.",
+    "en.phone.number": "We use your phone number to confirm the order.",
+    "en.email.address": "We collect your email address to send receipts.",
+    "en.address.postal": "Your delivery address is passed to the courier only to deliver the goods.",
+    "en.credentials.password": "You choose your own password when you register.",
+    "en.payment_card.card": "Your card number is entered on the bank's secure page.",
+    "en.ip_address.ip": "Our server automatically logs the IP address of each visitor.",
+    "en.device.browser": "We receive information about your browser type.",
+    "en.usage.activity": "We analyse the pages visited and the time spent on the site.",
+    "en.location.geo": "The app may ask for your geolocation to find the nearest store.",
+    "en.social_profile.network": "If you sign in with a social network, we receive your public profile.",
+    "en.health.health": "The clinic records information about your health in your patient file.",
+    "en.biometric.biometric": "Biometric data is used to unlock the app.",
+    "en.call_recording.calls": "Calls to our contact centre are recorded; call recording helps us train staff.",
+    "en.cookies.cookie": "Our website uses cookies to remember your basket.",
+    "en.analytics.analytics": "We use web analytics to understand how the site is used.",
+    "en.analytics.statistics": "Anonymised information is used for statistical purposes.",
+    "en.advertising.targeting": "Your visits are used for retargeting on other websites.",
+    "en.advertising.marketing": "With your consent we send you marketing messages.",
+    "en.web_beacons.pixel": "Our emails contain a tracking pixel that tells us whether an email was opened.",
+    "en.third_party_sharing.transfer": "We may share your personal data with our partners.",
+    "en.cross_border_transfer.outside": "Your data may be transferred to servers outside Kazakhstan.",
+    "en.storage_in_kz.territory": "All personal data is stored on servers in the Republic of Kazakhstan.",
+    "en.retention.duration": "Booking records are kept for one year and then deleted.",
+    "en.retention.period": "We retain your personal data for three years after your last order.",
+    "en.user_rights.rights": "You may withdraw your consent at any time by writing to us.",
+    # Any language, by regular expression
+    "any.analytics.vendor": "На сайте установлен счётчик Яндекс.Метрики.",
+    "any.advertising.vendor": "Мы используем Facebook Pixel для оценки рекламных кампаний.",
+    "any.contact.email": "Запросы субъектов персональных данных принимаются по адресу privacy@primer.kz.",
+    "any.contact.phone": "Вопросы можно задать по телефону +7 (727) 355-10-20.",
+    "any.operator_identity.legal_name": "Оператором персональных данных является ТОО «Пример Сервис».",
+    "any.operator_identity.bin": "Оператор: БИН 180740027339, г. Астана.",
+    "any.law_reference.kz_94v": "Политика разработана в соответствии с Законом Республики Казахстан от 21 мая 2013 года "
+                                "№ 94-V «О персональных данных и их защите».",
+}
+
+
+def test_every_rule_has_an_example():
+    rules = {rule.rule for rule in POLICY_LEXICON}
+    assert len(rules) == len(POLICY_LEXICON), "rule ids must be unique"
+    missing = sorted(rules - EXAMPLES.keys())
+    assert not missing, f"lexicon rules without an example sentence: {missing}"
+    assert not sorted(EXAMPLES.keys() - rules), "examples for rules that no longer exist"
+
+
+def test_rules_use_known_categories_and_their_own_language():
+    for rule in POLICY_LEXICON:
+        assert set(rule.categories) <= set(CATEGORIES), rule.rule
+        assert rule.rule.startswith(rule.language + "."), rule.rule
+        assert bool(rule.phrases) != bool(rule.regex), rule.rule
+
+
+@pytest.mark.parametrize("rule_id", sorted(EXAMPLES))
+def test_rule_fires_on_its_example(rule_id):
+    sentence = EXAMPLES[rule_id]
+    rule = next(r for r in POLICY_LEXICON if r.rule == rule_id)
+    found = [d for d in extract_declarations(sentence) if d.rule == rule_id]
+    assert found, f"{rule_id} did not fire on: {sentence}"
+    if rule.only_in_list:
+        assert not [d for d in extract_declarations(sentence.split("\n- ", 1)[1]) if d.rule == rule_id]
+    assert {d.category for d in found} == set(rule.categories)
+    for declaration in found:
+        # The special-categories example is a denial; everything else declares.
+        expected = "denied" if rule_id == "ru.special_categories.generic" else "declared"
+        assert declaration.status == expected, (rule_id, declaration)
+        # A list item is its own evidence; any other example is one whole sentence.
+        assert declaration.evidence == (sentence.split("\n- ", 1)[1] if rule.only_in_list else sentence)
+        assert declaration.specificity == ("vague" if rule.vague and not declaration.vendors else "specific")

@@ -1,0 +1,119 @@
+"""Facts about a policy: operator, BIN check digit, contacts, edition, laws and warning signs."""
+
+import pytest
+
+from analysis.policy_facts import bin_is_valid, extract_facts
+
+
+def _weighted(digits: str, weights) -> int:
+    return sum(int(d) * w for d, w in zip(digits, weights)) % 11
+
+
+@pytest.mark.parametrize("number, valid", [
+    ("180740027339", True),
+    ("180740027338", False),             # wrong check digit
+    ("1807 4002 7339", True),            # written in groups
+    ("377835337400", True),              # first pass gives 10, the second pass gives the digit
+    ("377835337401", False),
+    ("18074002733", False),              # 11 digits
+    ("18074002733X", False),
+    ("", False),
+])
+def test_bin_check_digit(number, valid):
+    assert bin_is_valid(number) is valid
+
+
+def test_the_second_pass_is_really_taken_for_377835337400():
+    assert _weighted("37783533740", range(1, 12)) == 10
+    assert _weighted("37783533740", (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)) == 0
+
+
+def test_a_number_whose_both_passes_give_10_is_never_valid():
+    prefix = "06870986119"
+    assert _weighted(prefix, range(1, 12)) == 10
+    assert _weighted(prefix, (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)) == 10
+    assert not any(bin_is_valid(prefix + str(digit)) for digit in range(10))
+
+
+def test_operator_names_in_their_legal_forms():
+    text = ("Оператор: ТОО \"Ромашка Плюс\". Партнёр: АО «Банк Пример». Доставка: ИП Иванов И.И.\n"
+            "Товарищество с ограниченной ответственностью «Мысал Групп» обрабатывает данные.\n"
+            "«Мысал» ЖШС дербес деректерді өңдейді. This site is run by Steppe Data LLP.")
+    assert extract_facts(text).operator_names == [
+        'ТОО "Ромашка Плюс"', "АО «Банк Пример»", "Товарищество с ограниченной ответственностью «Мысал Групп»",
+        "«Мысал» ЖШС", "ИП Иванов И.И.", "Steppe Data LLP"]
+
+
+def test_bins_are_checked_and_an_invalid_one_is_a_warning():
+    facts = extract_facts("ТОО «Пример», БИН: 180740027339. Филиал, БИН 180740027338.")
+    assert facts.bins == [("180740027339", True), ("180740027338", False)]
+    assert facts.warnings == [("invalid_bin", "Филиал, БИН 180740027338.")]
+
+
+def test_contacts_edition_and_version():
+    text = ("Редакция № 3. Дата публикации: 15 марта 2024 г.\n"
+            "Последнее обновление 01.02.2024.\n"
+            "Закон от 21 мая 2013 года не является датой политики.\n"
+            "Пишите на dpo@primer.kz или звоните +7 (727) 355-10-20, 8 701 123 45 67, +49 30 1234 5678.")
+    facts = extract_facts(text)
+    assert facts.versions == ["3"]
+    assert facts.dates == ["15 марта 2024 г.", "01.02.2024"]
+    assert facts.emails == ["dpo@primer.kz"]
+    assert facts.phones == ["+7 (727) 355-10-20", "8 701 123 45 67", "+49 30 1234 5678"]
+
+
+@pytest.mark.parametrize("text, laws", [
+    ("в соответствии с Законом Республики Казахстан «О персональных данных и их защите»", ["kz_94v"]),
+    ("Закон РК от 21.05.2013 № 94-V", ["kz_94v"]),
+    ("«Дербес деректер және оларды қорғау туралы» Қазақстан Республикасының Заңына сәйкес", ["kz_94v"]),
+    ("under the Law of the Republic of Kazakhstan On Personal Data and Their Protection", ["kz_94v"]),
+    ("в соответствии с Федеральным законом от 27.07.2006 № 152-ФЗ «О персональных данных»", ["ru_152fz"]),
+    ("если такое право не ограничено федеральными законами", ["ru_law"]),
+    ("законодательством Российской Федерации", ["ru_law"]),
+    ("Regulation (EU) 2016/679 (GDPR)", ["gdpr"]),
+    # The law's title in lower case is a mention of the legislation, not a citation.
+    ("согласно законодательству о персональных данных и их защите", []),
+])
+def test_cited_laws(text, laws):
+    assert extract_facts(text).laws == laws
+
+
+def test_russian_law_is_a_warning_and_the_gdpr_is_not():
+    facts = extract_facts("Обработка ведётся согласно 152-ФЗ. Для граждан ЕС применяется GDPR.")
+    assert facts.laws == ["ru_152fz", "gdpr"]
+    assert facts.warnings == [("foreign_law", "Обработка ведётся согласно 152-ФЗ.")]
+
+
+@pytest.mark.parametrize("text", [
+    "Оператор: [название компании], БИН [укажите БИН].",
+    "Оператором является ТОО «___________».",
+    "Оператор: ТОО «ХХХ».",
+    "Наименование оператора: укажите юридическое лицо.",
+    "Адрес: г. Алматы, ул. [...]",
+    "Оператор — название компании, действующее на основании устава.",
+    "Сайт {{site_name}} собирает данные.",
+])
+def test_template_placeholders(text):
+    assert "template_placeholder" in [code for code, _ in extract_facts(text).warnings]
+
+
+def test_an_ordinary_policy_has_no_placeholder_warning():
+    text = "Оператор ТОО «Пример» (БИН 180740027339) хранит данные в Алматы. Вопросы: info@primer.kz."
+    assert extract_facts(text).warnings == []
+
+
+def test_empty_contact_lines():
+    text = "11. Контакты\nE-mail: \nТелефон: +7 (727) 355-10-20\n"
+    assert [code for code, _ in extract_facts(text).warnings] == ["empty_contact"]
+    # The value on the next line is not empty.
+    assert extract_facts("Пишите нам по адресу электронной почты:\ninfo@primer.kz\n").warnings == []
+    # A label followed by the next numbered clause is.
+    text = "10.3. Вопросы следует направлять по адресу: \n10.4. Политика размещена на сайте.\n"
+    assert [code for code, _ in extract_facts(text).warnings] == ["empty_contact"]
+
+
+def test_unlimited_retention_is_about_data_not_the_document():
+    facts = extract_facts("Персональные данные хранятся бессрочно. Настоящая Политика действует бессрочно.")
+    assert facts.warnings == [("unlimited_retention", "Персональные данные хранятся бессрочно.")]
+    facts = extract_facts("Дербес деректер мерзімсіз сақталады.")
+    assert [code for code, _ in facts.warnings] == ["unlimited_retention"]
