@@ -13,6 +13,7 @@ Everything is whole-table pandas: joins and group-bys, no loops over rows.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -59,14 +60,20 @@ _GENERIC = {"llc", "inc", "ltd", "limited", "gmbh", "ooo", "ооо", "тоо", "
             "sdk", "embed", "player", "sharing", "social", "login", "marketing", "crm", "insights", "ru", "kz"}
 
 
-def vendor_tokens(text: str) -> set[str]:
-    """Distinctive lowercase tokens of a vendor or company name, Cyrillic brands transliterated."""
+_WORDS = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=200_000)
+def vendor_tokens(text: str) -> frozenset[str]:
+    """Distinctive lowercase tokens of a vendor or company name, Cyrillic brands transliterated.
+
+    Cached: policies repeat templates across sites, and services are few."""
     tokens = set()
-    for token in re.findall(r"[\w]+", (text or "").lower()):
+    for token in _WORDS.findall((text or "").lower()):
         token = _BRANDS.get(token, token)
         if len(token) >= 2 and token not in _GENERIC:
             tokens.add(token)
-    return tokens
+    return frozenset(tokens)
 
 
 def summarise_declarations(declarations: pd.DataFrame) -> pd.DataFrame:
@@ -97,16 +104,19 @@ def _named_vendors(flows: pd.DataFrame, declarations: pd.DataFrame) -> pd.Series
     result = pd.Series(False, index=flows.index)
     if declarations.empty or not has_service.any() or "vendors" not in declarations:
         return result
-    # The vendors the lexicon recognised, and any brand written in a declaring sentence.
-    mentioned = declarations[["site", "vendors", "evidence"]].copy()
-    mentioned["token"] = [sorted(vendor_tokens(" ".join(vs) if isinstance(vs, (list, tuple)) else "")
-                                 | vendor_tokens(evidence or ""))
-                          for vs, evidence in zip(mentioned["vendors"], mentioned["evidence"])]
+    # The vendors the lexicon recognised, and any brand written in a declaring sentence,
+    # for the sites where a service was seen.
+    service_sites = flows.loc[has_service, "site"].unique()
+    mentioned = declarations.loc[declarations["site"].isin(service_sites), ["site", "vendors", "evidence"]]
+    mentioned = mentioned.assign(token=[
+        sorted(vendor_tokens(" ".join(vs) if isinstance(vs, (list, tuple)) else "") | vendor_tokens(evidence or ""))
+        for vs, evidence in zip(mentioned["vendors"], mentioned["evidence"])])
     mentioned = mentioned.explode("token").dropna(subset=["token"])[["site", "token"]].drop_duplicates()
-    services = flows.loc[has_service, ["site", "vendor", "company", "service_id"]].copy()
-    services["token"] = [sorted(vendor_tokens(f"{v} {c} {s.replace('_', ' ')}"))
-                         for v, c, s in zip(services["vendor"].fillna(""), services["company"].fillna(""),
-                                            services["service_id"].fillna(""))]
+    services = flows.loc[has_service, ["site", "vendor", "company", "service_id"]]
+    names = services.drop_duplicates("service_id")
+    by_service = {sid: sorted(vendor_tokens(f"{v or ''} {c or ''} {sid.replace('_', ' ')}"))
+                  for sid, v, c in zip(names["service_id"], names["vendor"], names["company"])}
+    services = services.assign(token=services["service_id"].map(by_service))
     services = services.explode("token").reset_index().merge(mentioned, on=["site", "token"], how="inner")
     result.loc[services["index"].unique()] = True
     return result
