@@ -73,6 +73,8 @@ class Scan:
             values["ROBOTSTXT_OBEY"] = False
         if self.timeout:
             values["DOWNLOAD_TIMEOUT"] = self.timeout
+        if self.mode == "browser":  # home-page screenshots beside the WARC (crawler/browser.py)
+            values["KZPRIVACY_SCREENSHOT_DIR"] = str(self.crawl_dir / "screenshots")
         values.update(self.extra_settings)
         settings.setdict(values, priority="cmdline")
         return settings
@@ -99,7 +101,8 @@ class Scan:
             store.begin_crawl(self.crawl_id, mode=self.mode, tool_version=kzprivacy.__version__,
                               settings={"max_pages": self.max_pages, "proxy": self.proxy,
                                         "ignore_robots": self.ignore_robots, "timeout": self.timeout,
-                                        "user_agent": self.user_agent}, sites=rows)
+                                        "user_agent": self.user_agent,
+                                        "consent": self.extra_settings.get("KZPRIVACY_CONSENT")}, sites=rows)
             pending = set(store.pending_sites(self.crawl_id))
         finally:
             store.close()
@@ -118,8 +121,10 @@ class Scan:
         if todo:
             process = CrawlerProcess(self.settings())
             crawler = process.create_crawler(SiteSpider)
-            if show_progress:
-                ScanProgress(len(todo)).connect(crawler)
+            # Scrapy's signals hold handlers weakly: the display must live as long as the crawl.
+            self.progress = ScanProgress(len(todo)) if show_progress else None
+            if self.progress:
+                self.progress.connect(crawler)
             process.crawl(crawler, domains=[e.input for e in todo], crawl_id=self.crawl_id,
                           max_pages=self.max_pages)
             process.start()
@@ -132,6 +137,8 @@ class Scan:
         if reason == "finished" and self.analyze:
             from analysis.run import analyze_crawl
 
+            if show_progress:
+                click.echo("Comparing what the sites collect with what their policies declare...", err=True)
             analyze_crawl(self.db_path, self.crawl_id)
         return reason
 
@@ -142,7 +149,8 @@ def _summary(db_path: Path, crawl_id: str) -> dict[str, Any]:
     store = Store(db_path)
     try:
         statuses = {r["status"]: r["n"] for r in store.query(
-            "SELECT status, count(*) AS n FROM sites WHERE crawl_id = ? GROUP BY status ORDER BY n DESC", (crawl_id,))}
+            "SELECT status, count(*) AS n FROM sites WHERE crawl_id = ? GROUP BY status ORDER BY n DESC, status",
+            (crawl_id,))}
         one = lambda sql: store.query(sql, (crawl_id,))[0][0]  # noqa: E731
         verdicts = {r["verdict"]: r["n"] for r in store.query(
             "SELECT verdict, count(*) AS n FROM findings WHERE crawl_id = ? GROUP BY verdict ORDER BY n DESC",
@@ -226,10 +234,29 @@ def _scan_options(func):
         click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
                      help="Override a Scrapy or kzprivacy setting (crawler/settings.py), as scrapy's -s does."),
         click.option("--no-analyze", is_flag=True, help="Only crawl; run `kzprivacy analyze` later."),
+        click.option("--render", is_flag=True,
+                     help="Browser mode: render pages in Chromium, recording what scripts do (docs/browser-mode.md)."),
+        click.option("--consent", type=click.Choice(["none", "accept"]), default="none", show_default=True,
+                     help="With --render: 'accept' also clicks the cookie banner's accept button and records again."),
     ]
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def _browser_mode(render: bool, consent: str, overrides: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """(mode, settings) for --render / --consent; exits with status 2 when Chromium cannot run here."""
+    if not render:
+        if consent != "none":
+            raise click.UsageError("--consent needs --render (clicking a banner takes a browser)")
+        return "http", {}
+    from crawler.browser import browser_problem
+
+    problem = browser_problem(overrides.get("KZPRIVACY_CHROMIUM"))
+    if problem:
+        click.echo(problem, err=True)
+        sys.exit(2)
+    return "browser", {"KZPRIVACY_CONSENT": consent}
 
 
 @main.command()
@@ -240,8 +267,9 @@ def _scan_options(func):
 @click.option("--resume", is_flag=True, help="Continue an interrupted crawl (the latest unfinished one, or --crawl-id).")
 def scan(domains: tuple[str, ...], input_file: str | None, out: Path, crawl_id: str | None, max_pages: int,
          proxy: str | None, user_agent: str | None, ignore_robots: bool, timeout: float | None, no_progress: bool,
-         overrides: tuple[str, ...], no_analyze: bool, resume: bool) -> None:
+         overrides: tuple[str, ...], no_analyze: bool, render: bool, consent: str, resume: bool) -> None:
     """Scan sites: DOMAINS and/or the entries of --input."""
+    mode, browser_settings = _browser_mode(render, consent, _parse_overrides(overrides))
     entries, rejected = parse_entries(list(domains))
     if input_file:
         more, bad = read_entries(input_file)
@@ -265,7 +293,8 @@ def scan(domains: tuple[str, ...], input_file: str | None, out: Path, crawl_id: 
         raise click.UsageError("no valid domains to scan (give DOMAINS or --input)")
     crawl_id = crawl_id or _new_crawl_id()
     run = Scan(out, crawl_id, proxy=proxy, max_pages=max_pages, user_agent=user_agent, ignore_robots=ignore_robots,
-               timeout=timeout, resume=resume, extra_settings=_parse_overrides(overrides), analyze=not no_analyze)
+               timeout=timeout, resume=resume, extra_settings={**browser_settings, **_parse_overrides(overrides)},
+               analyze=not no_analyze, mode=mode)
     reason = run.run(entries, rejected, show_progress=not no_progress)
     _print_summary(_summary(run.db_path, crawl_id), out, crawl_id)
     if reason != "finished":
@@ -277,8 +306,9 @@ def scan(domains: tuple[str, ...], input_file: str | None, out: Path, crawl_id: 
 @_scan_options
 def demo(out: Path, crawl_id: str | None, max_pages: int, proxy: str | None, user_agent: str | None,
          ignore_robots: bool, timeout: float | None, no_progress: bool, overrides: tuple[str, ...],
-         no_analyze: bool) -> None:
+         no_analyze: bool, render: bool, consent: str) -> None:
     """Run the whole job on the built-in sample web (fictional .kz sites served on 127.0.0.1)."""
+    mode, browser_settings = _browser_mode(render, consent, _parse_overrides(overrides))
     from kzprivacy.sampleweb.manifest import sample_domains
     from kzprivacy.sampleweb.server import SampleWeb
 
@@ -287,8 +317,8 @@ def demo(out: Path, crawl_id: str | None, max_pages: int, proxy: str | None, use
         click.echo(f"Sample web running as a proxy at {web.proxy_url}")
         entries, rejected = parse_entries(sample_domains())
         run = Scan(out, crawl_id, proxy=proxy or web.proxy_url, max_pages=max_pages, user_agent=user_agent,
-                   ignore_robots=ignore_robots, timeout=timeout or 5, extra_settings=_parse_overrides(overrides),
-                   analyze=not no_analyze)
+                   ignore_robots=ignore_robots, timeout=timeout or 5, mode=mode,
+                   extra_settings={**browser_settings, **_parse_overrides(overrides)}, analyze=not no_analyze)
         reason = run.run(entries, rejected, show_progress=not no_progress)
     _print_summary(_summary(run.db_path, crawl_id), out, crawl_id)
     if reason != "finished":

@@ -1,0 +1,63 @@
+"""The command line as a user meets it: progress, summary, errors, help."""
+
+from __future__ import annotations
+
+import scrapy
+from scrapy.http import Request
+
+from conftest import run_cli
+
+
+def test_scan_shows_progress_and_a_summary(sample_web, tmp_path):
+    result = run_cli("scan", "kitap-demo.kz", "not a domain", "dead-demo.kz", "--proxy", sample_web.proxy_url,
+                     "--out", str(tmp_path), "--crawl-id", "p", "--timeout", "4")
+    # The progress display ends at all sites done, with pages and failures counted.
+    assert "2/2 sites" in result.stderr and "1 failed" in result.stderr
+    assert "skipped 'not a domain'" in result.stderr
+    assert "Crawl p: 3 sites, 1 ok, failed: 1 dns_error, 1 invalid." in result.stdout
+    assert f"Database: {tmp_path / 'kzprivacy.db'}" in result.stdout
+
+
+def test_summary_command_reads_a_stored_crawl(sample_crawl):
+    result = run_cli("summary", "--out", str(sample_crawl.out), "--format", "json")
+    import json
+
+    data = json.loads(result.stdout)
+    assert data["crawl_id"] == "test" and data["statuses"]["ok"] >= 20 and data["findings"] > 0
+
+
+def test_a_scan_with_nothing_to_scan_is_a_usage_error(tmp_path):
+    result = run_cli("scan", "not a domain", "--out", str(tmp_path), check=False)
+    assert result.returncode == 2 and "no valid domains" in result.stderr
+
+
+def test_bad_set_option_is_rejected(tmp_path):
+    result = run_cli("scan", "a-demo.kz", "-s", "NOEQUALS", "--out", str(tmp_path), check=False)
+    assert result.returncode == 2 and "NAME=VALUE" in result.stderr
+
+
+def test_every_command_has_help():
+    result = run_cli("--help")
+    for command in ("scan", "demo", "analyze", "policy", "summary", "trackers"):
+        assert command in result.stdout
+        assert run_cli(command, "--help").stdout.startswith("Usage:")
+
+
+def test_the_private_address_guard_refuses_loopback_without_a_proxy():
+    """A scan without a proxy must not reach the machine's own or its LAN's services."""
+    import asyncio
+
+    import pytest
+
+    from crawler.errors import BlockedPrivateAddress, classify_failure
+    from crawler.middlewares import PrivateAddressGuard
+
+    guard = PrivateAddressGuard.__new__(PrivateAddressGuard)
+    guard.allowed = set()
+    for url in ("http://127.0.0.1/", "http://10.1.2.3/", "http://[::1]/", "http://192.168.0.10:8080/x"):
+        with pytest.raises(BlockedPrivateAddress) as info:
+            asyncio.run(guard.process_request(Request(url)))
+        assert classify_failure(info.value)[0] == "blocked_private_address"
+    proxied = Request("http://127.0.0.1/", meta={"proxy": "http://127.0.0.1:3128"})
+    assert asyncio.run(guard.process_request(proxied)) is None
+    assert scrapy.__version__
