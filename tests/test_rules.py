@@ -262,6 +262,9 @@ def test_explanations_exist_in_both_languages_and_fill_in_what_was_seen():
         assert "{" not in text, code
     assert "поле «Телефон»" in explain("FLOW-UNDECLARED", "ru", category="phone", observed="поле «Телефон»")
     assert "номер телефона" in explain("FLOW-UNDECLARED", "ru", category="phone", observed="x")
+    # Practice names are noun phrases: the sentence must read with them too.
+    assert explain("FLOW-UNDECLARED", "ru", category="third_party_sharing", observed="форма").startswith(
+        "На сайте обнаружено: передача третьим лицам — форма.")
 
 
 def test_the_score_is_100_minus_points_and_never_negative():

@@ -177,7 +177,7 @@ def registrable_domain(host_or_url: str) -> str:
     """The site a host belongs to: "www.shop.com.kz" -> "shop.com.kz".
 
     Accepts a URL or a host, Unicode or punycode, and answers in lowercase Unicode
-    without a trailing dot ("xn--80ahd1agd.xn--80ao21a" -> "мысал.қаз"). IP
+    without a trailing dot ("xn--80awbu3c.xn--80ao21a" -> "мысал.қаз"). IP
     addresses come back as they are; a host that is itself a public suffix
     ("gov.kz") or has no known suffix ("localhost") comes back whole.
     """

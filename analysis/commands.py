@@ -1,0 +1,160 @@
+"""The `export`, `report` and `diff` commands, and `build_outputs` for the end of a scan.
+
+The main CLI registers them (`main.add_command(export)` and so on); each takes
+--out (the folder holding kzprivacy.db) and --crawl-id (default: the latest crawl).
+
+    kzprivacy export                       # CSV, Parquet and XLSX of the latest crawl
+    kzprivacy report --lang en             # HTML report of the latest crawl, in English
+    kzprivacy diff --format markdown       # what changed between the two latest crawls
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+DEFAULT_OUT = "output"
+DB_NAME = "kzprivacy.db"
+LANGS = ("ru", "en", "kk")
+
+__all__ = ["build_outputs", "export", "report", "diff"]
+
+
+def build_outputs(db_path: Path, crawl_id: str, out_dir: Path, lang: str = "ru") -> dict[str, Path]:
+    """Write the datasets and the HTML report of one crawl under out_dir/<crawl_id>/.
+
+    Returns the paths written: "data" (the folder), "xlsx", "csv:<table>", "parquet:<table>",
+    and "report" (the summary page, index.html).
+    """
+    from analysis.export import export_crawl
+    from analysis.report import render_report
+
+    paths = export_crawl(db_path, crawl_id, out_dir)
+    paths["report"] = render_report(db_path, crawl_id, out_dir, lang=lang)
+    return paths
+
+
+# --------------------------------------------------------------------------- shared options
+
+
+def _out_option(func):
+    return click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT,
+                        show_default=True, help="Folder holding kzprivacy.db; outputs go to OUT/<crawl_id>/.")(func)
+
+
+def _database(out: Path) -> Path:
+    db = out / DB_NAME
+    if not db.exists():
+        raise click.UsageError(f"no database at {db}: run `kzprivacy scan` or `kzprivacy demo` first")
+    return db
+
+
+def _crawls(db: Path) -> list[str]:
+    from contextlib import closing
+
+    from analysis.export import connect_readonly, crawl_ids
+
+    with closing(connect_readonly(db)) as conn:
+        return crawl_ids(conn)
+
+
+def _crawl_id(db: Path, crawl_id: str | None) -> str:
+    ids = _crawls(db)
+    if not ids:
+        raise click.UsageError(f"no crawls in {db}")
+    if crawl_id is None:
+        return ids[0]
+    if crawl_id not in ids:
+        raise click.UsageError(f"no crawl {crawl_id!r} in {db} (crawls: {', '.join(ids[:10])})")
+    return crawl_id
+
+
+# --------------------------------------------------------------------------- commands
+
+
+@click.command()
+@_out_option
+@click.option("--crawl-id", help="Crawl to export (default: the latest).")
+@click.option("--format", "formats", multiple=True, type=click.Choice(["csv", "parquet", "xlsx"]),
+              help="Formats to write; repeat for several (default: all three).")
+def export(out: Path, crawl_id: str | None, formats: tuple[str, ...]) -> None:
+    """Export every table of a crawl as CSV (UTF-8 with BOM), Parquet and one XLSX workbook.
+
+    Files go to OUT/<crawl_id>/data/. Column meanings: docs/data-dictionary.md.
+    """
+    from analysis.export import export_crawl
+
+    db = _database(out)
+    crawl_id = _crawl_id(db, crawl_id)
+    paths = export_crawl(db, crawl_id, out, formats or ("csv", "parquet", "xlsx"))
+    tables = sum(1 for key in paths if key.startswith(("csv:", "parquet:")))
+    click.echo(f"Crawl {crawl_id}: {tables} table files" + (f" and {paths['xlsx'].name}" if "xlsx" in paths else "")
+               + f" in {paths['data']}")
+
+
+@click.command()
+@_out_option
+@click.option("--crawl-id", help="Crawl to report on (default: the latest).")
+@click.option("--lang", type=click.Choice(LANGS), default="ru", show_default=True,
+              help="Language of the report (Kazakh covers the interface; explanations fall back to Russian).")
+@click.option("--compare-with", metavar="CRAWL_ID",
+              help="Crawl to show changes against (default: the crawl before this one, if any).")
+def report(out: Path, crawl_id: str | None, lang: str, compare_with: str | None) -> None:
+    """Write the HTML report of a crawl: a summary page and a page per site.
+
+    Static files under OUT/<crawl_id>/report/; they open from disk with no server and no network.
+    """
+    from analysis.report import render_report
+
+    db = _database(out)
+    crawl_id = _crawl_id(db, crawl_id)
+    if compare_with is not None:
+        _crawl_id(db, compare_with)
+    index = render_report(db, crawl_id, out, lang=lang, compare_with=compare_with or True)
+    click.echo(f"Report: {index}")
+
+
+@click.command()
+@_out_option
+@click.option("--from", "from_id", metavar="CRAWL_ID", help="Older crawl (default: the one before --to).")
+@click.option("--to", "--crawl-id", "to_id", metavar="CRAWL_ID", help="Newer crawl (default: the latest).")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "json"]), default="text",
+              show_default=True)
+@click.option("--lang", type=click.Choice(LANGS), default="ru", show_default=True, help="Language of --format html.")
+@click.option("--context", type=click.IntRange(0, 20), default=2, show_default=True,
+              help="Unchanged lines shown around each change of a policy's text.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+def diff(out: Path, from_id: str | None, to_id: str | None, fmt: str, lang: str, context: int,
+         output: Path | None) -> None:
+    """What changed between two crawls of the same database (default: the two latest).
+
+    Policies whose text changed (with a line diff), policies that appeared or disappeared,
+    third-party services added or removed, findings new or resolved, site statuses.
+    """
+    from analysis.diff import diff_crawls, to_json, to_markdown, to_text
+
+    db = _database(out)
+    ids = _crawls(db)
+    to_id = _crawl_id(db, to_id)
+    if from_id is None:
+        older = ids[ids.index(to_id) + 1:]
+        if not older:
+            raise click.UsageError(f"no crawl before {to_id} in {db}: give --from")
+        from_id = older[0]
+    from_id = _crawl_id(db, from_id)
+    result = diff_crawls(db, from_id, to_id, context=context)
+    if fmt == "html":
+        from analysis.report import render_diff_page
+
+        text = render_diff_page(result, lang)
+    else:
+        text = {"text": to_text, "markdown": to_markdown, "json": to_json}[fmt](result)
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Diff {from_id} → {to_id}: {output}", err=True)
+    else:
+        sys.stdout.write(text)
