@@ -32,8 +32,12 @@ class Scan:
     def __init__(self, out: Path, crawl_id: str, *, proxy: str | None = None, max_pages: int = 20,
                  user_agent: str | None = None, ignore_robots: bool = False, timeout: float | None = None,
                  resume: bool = False, mode: str = "http", extra_settings: dict[str, Any] | None = None,
-                 analyze: bool = True):
+                 analyze: bool = True, outputs: bool = True, lang: str = "ru", db: str | None = None):
+        self.db = db  # a postgresql:// URL (or another SQLite file) instead of OUT/kzprivacy.db
         self.analyze = analyze
+        self.outputs = outputs
+        self.lang = lang
+        self.output_paths: dict[str, Path] = {}
         self.out = out
         self.crawl_id = crawl_id
         self.proxy = proxy
@@ -46,8 +50,8 @@ class Scan:
         self.extra_settings = extra_settings or {}
 
     @property
-    def db_path(self) -> Path:
-        return self.out / "kzprivacy.db"
+    def db_path(self) -> Path | str:
+        return self.db or self.out / "kzprivacy.db"
 
     @property
     def crawl_dir(self) -> Path:
@@ -140,6 +144,12 @@ class Scan:
             if show_progress:
                 click.echo("Comparing what the sites collect with what their policies declare...", err=True)
             analyze_crawl(self.db_path, self.crawl_id)
+            if self.outputs:
+                from analysis.commands import build_outputs
+
+                if show_progress:
+                    click.echo("Writing the exports and the report...", err=True)
+                self.output_paths = build_outputs(self.db_path, self.crawl_id, self.out, lang=self.lang)
         return reason
 
 
@@ -170,7 +180,7 @@ def _summary(db_path: Path, crawl_id: str) -> dict[str, Any]:
         store.close()
 
 
-def _print_summary(summary: dict[str, Any], out: Path, crawl_id: str) -> None:
+def _print_summary(summary: dict[str, Any], out: Path, crawl_id: str, outputs: dict[str, Path] | None = None) -> None:
     ok = summary["statuses"].get("ok", 0)
     failed = ", ".join(f"{n} {s}" for s, n in summary["statuses"].items() if s != "ok") or "none"
     click.echo(f"\nCrawl {crawl_id}: {summary['sites']} sites, {ok} ok, failed: {failed}.")
@@ -182,6 +192,11 @@ def _print_summary(summary: dict[str, Any], out: Path, crawl_id: str) -> None:
         click.echo(f"Findings: {summary['findings']} on {summary['sites_with_findings']} sites ({verdicts}).")
     click.echo(f"Database: {out / 'kzprivacy.db'}")
     click.echo(f"Evidence (WARC) and log: {out / crawl_id}/")
+    if outputs:
+        if outputs.get("data"):
+            click.echo(f"Tables (CSV, Parquet, XLSX): {outputs['data']}/")
+        if outputs.get("report"):
+            click.echo(f"Report: {outputs['report']}")
 
 
 def _parse_overrides(overrides: tuple[str, ...]) -> dict[str, str]:
@@ -234,6 +249,8 @@ def _scan_options(func):
         click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
                      help="Override a Scrapy or kzprivacy setting (crawler/settings.py), as scrapy's -s does."),
         click.option("--no-analyze", is_flag=True, help="Only crawl; run `kzprivacy analyze` later."),
+        click.option("--lang", type=click.Choice(["ru", "en", "kk"]), default="ru", show_default=True,
+                     help="Language of the report."),
         click.option("--render", is_flag=True,
                      help="Browser mode: render pages in Chromium, recording what scripts do (docs/browser-mode.md)."),
         click.option("--consent", type=click.Choice(["none", "accept"]), default="none", show_default=True,
@@ -259,6 +276,22 @@ def _browser_mode(render: bool, consent: str, overrides: dict[str, str]) -> tupl
     return "browser", {"KZPRIVACY_CONSENT": consent}
 
 
+def _stored_browser_mode(out: Path, crawl_id: str, consent: str) -> tuple[bool, str]:
+    """(render, consent) as the stored crawl was started, so that --resume goes on the same way."""
+    from kzprivacy.store import Store
+
+    if not (out / "kzprivacy.db").exists():
+        return False, consent
+    store = Store(out / "kzprivacy.db")
+    try:
+        rows = store.query("SELECT mode, settings FROM crawls WHERE crawl_id = ?", (crawl_id,))
+    finally:
+        store.close()
+    if not rows or rows[0]["mode"] != "browser":
+        return False, consent
+    return True, json.loads(rows[0]["settings"] or "{}").get("consent") or consent
+
+
 @main.command()
 @click.argument("domains", nargs=-1)
 @click.option("-i", "--input", "input_file", type=click.Path(exists=True, dir_okay=False),
@@ -267,7 +300,7 @@ def _browser_mode(render: bool, consent: str, overrides: dict[str, str]) -> tupl
 @click.option("--resume", is_flag=True, help="Continue an interrupted crawl (the latest unfinished one, or --crawl-id).")
 def scan(domains: tuple[str, ...], input_file: str | None, out: Path, crawl_id: str | None, max_pages: int,
          proxy: str | None, user_agent: str | None, ignore_robots: bool, timeout: float | None, no_progress: bool,
-         overrides: tuple[str, ...], no_analyze: bool, render: bool, consent: str, resume: bool) -> None:
+         overrides: tuple[str, ...], no_analyze: bool, lang: str, render: bool, consent: str, resume: bool) -> None:
     """Scan sites: DOMAINS and/or the entries of --input."""
     mode, browser_settings = _browser_mode(render, consent, _parse_overrides(overrides))
     entries, rejected = parse_entries(list(domains))
@@ -280,6 +313,9 @@ def scan(domains: tuple[str, ...], input_file: str | None, out: Path, crawl_id: 
         click.echo(f"skipped {entry!r}: {reason}", err=True)
     if resume:
         crawl_id = _resolve_resume_id(out, crawl_id)
+        if not render:  # a browser crawl resumes in the browser, with the consent choice it started with
+            render, consent = _stored_browser_mode(out, crawl_id, consent)
+            mode, browser_settings = _browser_mode(render, consent, _parse_overrides(overrides))
         if not entries:  # resuming needs no list: the database has the crawl's sites
             from kzprivacy.store import Store
 
@@ -294,9 +330,9 @@ def scan(domains: tuple[str, ...], input_file: str | None, out: Path, crawl_id: 
     crawl_id = crawl_id or _new_crawl_id()
     run = Scan(out, crawl_id, proxy=proxy, max_pages=max_pages, user_agent=user_agent, ignore_robots=ignore_robots,
                timeout=timeout, resume=resume, extra_settings={**browser_settings, **_parse_overrides(overrides)},
-               analyze=not no_analyze, mode=mode)
+               analyze=not no_analyze, mode=mode, lang=lang)
     reason = run.run(entries, rejected, show_progress=not no_progress)
-    _print_summary(_summary(run.db_path, crawl_id), out, crawl_id)
+    _print_summary(_summary(run.db_path, crawl_id), out, crawl_id, run.output_paths)
     if reason != "finished":
         click.echo(f"Interrupted ({reason}). Resume with: kzprivacy scan --resume --out {out} --crawl-id {crawl_id}")
         sys.exit(130)
@@ -306,7 +342,7 @@ def scan(domains: tuple[str, ...], input_file: str | None, out: Path, crawl_id: 
 @_scan_options
 def demo(out: Path, crawl_id: str | None, max_pages: int, proxy: str | None, user_agent: str | None,
          ignore_robots: bool, timeout: float | None, no_progress: bool, overrides: tuple[str, ...],
-         no_analyze: bool, render: bool, consent: str) -> None:
+         no_analyze: bool, lang: str, render: bool, consent: str) -> None:
     """Run the whole job on the built-in sample web (fictional .kz sites served on 127.0.0.1)."""
     mode, browser_settings = _browser_mode(render, consent, _parse_overrides(overrides))
     from kzprivacy.sampleweb.manifest import sample_domains
@@ -318,29 +354,33 @@ def demo(out: Path, crawl_id: str | None, max_pages: int, proxy: str | None, use
         entries, rejected = parse_entries(sample_domains())
         run = Scan(out, crawl_id, proxy=proxy or web.proxy_url, max_pages=max_pages, user_agent=user_agent,
                    ignore_robots=ignore_robots, timeout=timeout or 5, mode=mode,
-                   extra_settings={**browser_settings, **_parse_overrides(overrides)}, analyze=not no_analyze)
+                   extra_settings={**browser_settings, **_parse_overrides(overrides)}, analyze=not no_analyze,
+                   lang=lang)
         reason = run.run(entries, rejected, show_progress=not no_progress)
-    _print_summary(_summary(run.db_path, crawl_id), out, crawl_id)
+    _print_summary(_summary(run.db_path, crawl_id), out, crawl_id, run.output_paths)
     if reason != "finished":
         sys.exit(130)
 
 
 @main.command(name="summary")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True)
+@click.option("--db", metavar="URL", envvar="KZPRIVACY_DB_URL",
+              help="Read this database instead of OUT/kzprivacy.db: postgresql://... or a SQLite file.")
 @click.option("--crawl-id", help="Default: the latest crawl.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def summary_command(out: Path, crawl_id: str | None, fmt: str) -> None:
+def summary_command(out: Path, db: str | None, crawl_id: str | None, fmt: str) -> None:
     """Counts of a stored crawl: sites by status, policies, pages."""
     from kzprivacy.store import Store
 
-    store = Store(out / "kzprivacy.db")
+    db = db or out / "kzprivacy.db"
+    store = Store(db)
     try:
         crawl_id = crawl_id or (store.crawl_ids() or [None])[0]
     finally:
         store.close()
     if crawl_id is None:
-        raise click.UsageError(f"no crawls in {out / 'kzprivacy.db'}")
-    summary = _summary(out / "kzprivacy.db", crawl_id)
+        raise click.UsageError(f"no crawls in {db}")
+    summary = _summary(db, crawl_id)
     if fmt == "json":
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
@@ -366,15 +406,27 @@ def _latest_crawl(out: Path) -> str:
 @main.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True,
               help="Folder holding kzprivacy.db.")
+@click.option("--db", metavar="URL", envvar="KZPRIVACY_DB_URL",
+              help="Analyse this database instead of OUT/kzprivacy.db: postgresql://... or a SQLite file.")
 @click.option("--crawl-id", help="Default: the latest crawl.")
-def analyze(out: Path, crawl_id: str | None) -> None:
+def analyze(out: Path, db: str | None, crawl_id: str | None) -> None:
     """Compare what sites collect with what their policies declare, for a stored crawl (no crawling).
 
     Re-running replaces the crawl's declarations and findings; it never duplicates them."""
     from analysis.run import analyze_crawl
 
+    if db and not crawl_id:
+        from kzprivacy.store import Store
+
+        store = Store(db)
+        try:
+            crawl_id = (store.crawl_ids() or [None])[0]
+        finally:
+            store.close()
+        if crawl_id is None:
+            raise click.UsageError(f"no crawls in {db}")
     crawl_id = crawl_id or _latest_crawl(out)
-    counts = analyze_crawl(out / "kzprivacy.db", crawl_id)
+    counts = analyze_crawl(db or out / "kzprivacy.db", crawl_id)
     click.echo(f"Crawl {crawl_id}: {counts['sites']} sites, {counts['declarations']} declarations, "
                f"{counts['flows']} flows judged, {counts['findings']} findings.")
 
@@ -411,9 +463,19 @@ def policy(documents: tuple[str, ...], fmt: str, proxy: str | None, timeout: flo
             click.echo(f"   warning {code}: {' '.join(evidence.split())[:110]}")
 
 
-from kzprivacy.trackers.cli import trackers  # noqa: E402  (registered after main is defined)
+from analysis.commands import diff, export, report  # noqa: E402  (registered after main is defined)
+from kzprivacy.trackers.cli import trackers  # noqa: E402
 
-main.add_command(trackers)
+for _command in (trackers, export, report, diff):
+    main.add_command(_command)
+
+# One crawl on many machines (Redis queue, PostgreSQL results), and the weekly routine: docs/operations.md.
+from kzprivacy.prune import prune_command  # noqa: E402
+from kzprivacy.scale.commands import enqueue, status, worker  # noqa: E402
+from kzprivacy.weekly import weekly  # noqa: E402
+
+for _command in (enqueue, worker, status, weekly, prune_command):
+    main.add_command(_command)
 
 if __name__ == "__main__":
     main()
