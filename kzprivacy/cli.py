@@ -469,13 +469,5 @@ from kzprivacy.trackers.cli import trackers  # noqa: E402
 for _command in (trackers, export, report, diff):
     main.add_command(_command)
 
-# One crawl on many machines (Redis queue, PostgreSQL results), and the weekly routine: docs/operations.md.
-from kzprivacy.prune import prune_command  # noqa: E402
-from kzprivacy.scale.commands import enqueue, status, worker  # noqa: E402
-from kzprivacy.weekly import weekly  # noqa: E402
-
-for _command in (enqueue, worker, status, weekly, prune_command):
-    main.add_command(_command)
-
 if __name__ == "__main__":
     main()
