@@ -31,6 +31,9 @@ CREATE TABLE IF NOT EXISTS sites (
     policies_found  INTEGER NOT NULL DEFAULT 0,
     started_at      TEXT,
     finished_at     TEXT,
+    screenshot      TEXT,                            -- browser mode: the home page as PNG, path from the database's folder
+    consent         TEXT,                            -- browser mode with --consent accept: accepted | no_banner | click_failed
+    consent_button  TEXT,                            -- the label of the accept button clicked
     PRIMARY KEY (crawl_id, site)
 );
 
