@@ -131,12 +131,7 @@ def judge_flows(observations: pd.DataFrame, declarations: pd.DataFrame, sites: p
     policy = sites[["site", "policy_url", "policy_status"]].rename(columns={"policy_url": "site_policy_url"})
     flows = flows.merge(policy, on="site", how="left")
     declared = flows["declared_specific"] | flows["declared_vague"]
-    named = _named_vendors(flows, declarations)
-    # A third party is clearly declared when the policy names the company, or the kind of service
-    # (an analytics sentence that is specific covers an analytics tag): Libert's check.
-    kind_named = flows["declared_specific"] & (flows["category"] != "third_party_sharing")
-    vendor_ok = flows["service_id"].isna() | named | kind_named
-    flows["vendor_named"] = named
+    flows["vendor_named"] = _named_vendors(flows, declarations)
     # The practice a service's kind stands for, and whether the policy declares it specifically.
     kinds = service_table()[["service_id", "tracker_category"]]
     flows = flows.merge(kinds, on="service_id", how="left")
@@ -145,7 +140,11 @@ def judge_flows(observations: pd.DataFrame, declarations: pd.DataFrame, sites: p
         columns={"category": "kind_practice"}).assign(kind_declared=True)
     flows = flows.merge(specific, on=["site", "kind_practice"], how="left")
     flows["kind_declared"] = flows["kind_declared"].fillna(False).astype(bool)
+    # Sharing with a third party is clear only when the policy names the company or its kind of service
+    # (Libert's check); other categories need only be declared specifically.
     service_declared = flows["service_id"].notna() & (flows["vendor_named"] | flows["kind_declared"])
+    sharing = flows["category"] == "third_party_sharing"
+    vendor_ok = ~sharing | flows["service_id"].isna() | service_declared
     flows["verdict"] = np.select(
         [flows["site_policy_url"].isna() | (flows["policy_status"].fillna("ok") != "ok"),
          declared & flows["denied"],
@@ -160,11 +159,10 @@ def judge_flows(observations: pd.DataFrame, declarations: pd.DataFrame, sites: p
     flows = flows.merge(storage, on="site", how="left")
     abroad_vs_kz = ((flows["category"] == "cross_border_transfer") & flows["storage_evidence"].notna()
                     & flows["verdict"].isin(["omitted", "vague"]))
-    # What a declared service implies (its IP address, device and usage data) is covered by declaring the
-    # service; and a policy that names the company declares sharing with it.
+    # Declaring a service (by name or kind) covers what it implies without the visitor typing anything
+    # (IP address, device, usage) and the sharing with it.
     covered = (service_declared & flows["verdict"].isin(["omitted", "vague"])
-               & (flows["category"].isin(IMPLIED_ONLY) | ((flows["category"] == "third_party_sharing")
-                                                          & flows["vendor_named"])))
+               & (flows["category"].isin(IMPLIED_ONLY) | sharing))
     flows.loc[covered, "verdict"] = "clear"
     flows.loc[abroad_vs_kz, "verdict"] = "incorrect"
     flows.loc[abroad_vs_kz, "policy_evidence"] = flows.loc[abroad_vs_kz, "storage_evidence"]

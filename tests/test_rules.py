@@ -275,3 +275,12 @@ def test_the_score_is_100_minus_points_and_never_negative():
 
 def test_every_rule_has_a_test():
     assert set(RULES) <= TESTED, sorted(set(RULES) - TESTED)
+
+
+def test_naming_the_kind_of_service_clears_sharing_with_it(tmp_path):
+    site = Site(tmp_path, OPERATOR + "Сайт использует сервисы веб-аналитики, которые собирают сведения о посещениях. "
+                                     "Сайт использует файлы cookie. Трансграничная передача персональных данных "
+                                     "осуществляется с согласия Пользователя.")
+    site.request("https://mc.yandex.ru/metrika/tag.js", "yandex_metrica", "Yandex.Metrica")
+    findings = site.findings()
+    assert not {r for r in findings if r.startswith(("FLOW", "VENDOR", "KZ-FOREIGN"))}, sorted(findings)
