@@ -23,16 +23,23 @@ Pieces, each switched on by the ``BrowserMode`` add-on only in browser mode:
 - ``BrowserMode``: the Scrapy add-on that installs the rest;
 - ``ChromiumProvider``: launches Chromium on a throw-away profile that allows
   third-party cookies (Chromium blocks them by default, hiding the cookies that matter);
+- ``BrowserDownloadHandler``: scrapy-playwright's handler, one for http and https;
 - ``BrowserMiddleware``: decides which requests render, hands the server's
   document back to Scrapy, closes a site's browser context when the site is done,
   and restarts a browser that stops answering;
 - ``SiteGate``: starts no more sites than there are browser contexts;
-- ``init_page`` / ``visit``: the page-side recording (scrapy-playwright hooks).
+- ``init_page`` / ``visit``: the page-side recording (scrapy-playwright hooks);
+- ``abort_private_request``: without a proxy, pages may not make the browser probe the local network.
+
+Pure parts, tested without a browser: ``should_render``, ``choose_consent_button``,
+``classify_browser_failure``, ``rendered_rows``, ``resource_type``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import ipaddress
 import logging
 import re
 import shutil
@@ -54,9 +61,10 @@ from crawler.items import SiteItem
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "BrowserMode", "ChromiumProvider", "BrowserMiddleware", "SiteGate", "BrowserPageError",
-    "browser_problem", "should_render", "choose_consent_button", "classify_browser_failure",
-    "rendered_rows", "resource_type", "init_page", "visit", "DEFAULT_CHROMIUM", "CHROMIUM_ARGS",
+    "BrowserMode", "ChromiumProvider", "BrowserDownloadHandler", "BrowserMiddleware", "SiteGate",
+    "BrowserPageError", "browser_problem", "should_render", "choose_consent_button", "classify_browser_failure",
+    "rendered_rows", "resource_type", "init_page", "visit", "abort_private_request", "DEFAULT_CHROMIUM",
+    "CHROMIUM_ARGS",
 ]
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -118,7 +126,7 @@ class BrowserMode:
     def update_settings(self, settings) -> None:
         if settings.get("KZPRIVACY_MODE") != "browser":
             return
-        handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+        handler = "crawler.browser.BrowserDownloadHandler"
         settings.set("DOWNLOAD_HANDLERS", {"http": handler, "https": handler}, "addon")
         settings.set("PLAYWRIGHT_BROWSER_TYPE", "chromium", "addon")
         settings.set("PLAYWRIGHT_BROWSER_PROVIDER", "crawler.browser.ChromiumProvider", "addon")
@@ -128,10 +136,15 @@ class BrowserMode:
                                    "handle_sigint": False, "handle_sigterm": False, "handle_sighup": False}
         if settings.get("KZPRIVACY_PROXY"):
             options["proxy"] = {"server": settings.get("KZPRIVACY_PROXY")}
+        elif settings.getbool("KZPRIVACY_BLOCK_PRIVATE_ADDRESSES"):
+            # PrivateAddressGuard checks the pages Scrapy asks for; this, what a page asks the browser for.
+            settings.set("PLAYWRIGHT_ABORT_REQUEST", "crawler.browser.abort_private_request", "addon")
         settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", options, "addon")
         # One context per site, so one site's cookies never reach another; one page at a time per
         # context, so each page's cookies and storage are told apart from the page before.
-        settings.set("PLAYWRIGHT_MAX_CONTEXTS", settings.getint("KZPRIVACY_BROWSER_SITES", 4), "addon")
+        # SiteGate keeps to KZPRIVACY_BROWSER_SITES contexts; this cap is a safety net above it (waiting
+        # for a free context, scrapy-playwright holds a lock that every other page needs).
+        settings.set("PLAYWRIGHT_MAX_CONTEXTS", 2 * settings.getint("KZPRIVACY_BROWSER_SITES", 4), "addon")
         settings.set("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", 1, "addon")
         settings.set("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT", settings.getfloat("DOWNLOAD_TIMEOUT", 20) * 1000, "addon")
         # After the server's document comes back, nearest the downloader: WarcWriter (950) sees it as sent.
@@ -189,12 +202,72 @@ def _chromium_provider() -> type:
     return ChromiumProvider
 
 
-def __getattr__(name: str) -> Any:  # PEP 562: PLAYWRIGHT_BROWSER_PROVIDER loads crawler.browser.ChromiumProvider
-    if name == "ChromiumProvider":
-        provider = _chromium_provider()
-        globals()["ChromiumProvider"] = provider
-        return provider
+_HANDLERS: "weakref.WeakKeyDictionary[Any, Any]" = weakref.WeakKeyDictionary()
+
+
+def _download_handler() -> type:
+    """BrowserDownloadHandler, built on first use (scrapy-playwright is imported in browser mode only)."""
+    from scrapy_playwright.handler import _SCRAPY_ASYNC_API, ScrapyPlaywrightDownloadHandler
+
+    class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
+        """scrapy-playwright's download handler, one instance for both http and https.
+
+        Scrapy builds one handler per URL scheme; with scrapy-playwright's own class that is
+        two browsers, and a site that falls back from https to http would get a second
+        context in the other one. Sharing the instance keeps one browser, one context per site.
+        """
+
+        @classmethod
+        def from_crawler(cls, crawler):
+            if crawler not in _HANDLERS:
+                _HANDLERS[crawler] = cls(crawler)
+            return _HANDLERS[crawler]
+
+        async def close(self) -> None:
+            if getattr(self, "_kzprivacy_closed", False):
+                return  # closed already, under the other scheme
+            self._kzprivacy_closed = True
+            await super().close()
+
+        if _SCRAPY_ASYNC_API:
+
+            async def download_request(self, request, *args):
+                response = await super().download_request(request, *args)
+                latency = (request.meta.get("browser") or {}).get("latency")
+                if latency is not None:  # AutoThrottle paces a site by its server, not by our rendering
+                    request.meta["download_latency"] = latency
+                return response
+
+    return BrowserDownloadHandler
+
+
+_LAZY = {"ChromiumProvider": _chromium_provider, "BrowserDownloadHandler": _download_handler}
+
+
+def __getattr__(name: str) -> Any:  # PEP 562: settings name these classes, which need scrapy-playwright
+    if name in _LAZY:
+        globals()[name] = _LAZY[name]()
+        return globals()[name]
     raise AttributeError(name)
+
+
+_PRIVATE_ALLOWED: set[str] = set()   # KZPRIVACY_ALLOW_PRIVATE_HOSTS, set by BrowserMiddleware
+
+
+def abort_private_request(request) -> bool:
+    """PLAYWRIGHT_ABORT_REQUEST without a proxy: refuse what a page asks of localhost or of a private,
+    loopback or link-local address, as HTTP mode's PrivateAddressGuard does for pages (a scan must not
+    probe the local network). Names are not resolved here, only addresses written as such are caught."""
+    host = (urlsplit(request.url).hostname or "").lower().strip("[]")
+    if not host or host in _PRIVATE_ALLOWED:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
 
 
 # -- which pages render ---------------------------------------------------------------------------
@@ -461,11 +534,18 @@ class PageRecorder:
         self.cookie_writes: list[tuple[str, str, str, str]] = []  # (frame url, cookie string, script url, phase)
         self.initiators: dict[str, str] = {}
         self.main_response = None
+        self.cdp = None
+        self.main_frame_id: str | None = None
+        self.bodies: dict[str, bytes] = {}                        # document URL -> bytes as sent
         self.inflight = 0
         self.last_activity = time.monotonic()
         self.crashed = False
         self.jar_before: dict[tuple[str, str, str], tuple[str, float]] = {}
         self._tasks: set[asyncio.Task] = set()
+        self.marks: list[tuple[str, float]] = [("init", time.monotonic())]  # where a visit's time goes (debug log)
+
+    def mark(self, what: str) -> None:
+        self.marks.append((what, time.monotonic()))
 
     # -- events
     def on_request(self, request) -> None:
@@ -473,7 +553,10 @@ class PageRecorder:
         self.last_activity = time.monotonic()
         if not self.recording:
             return
-        frame = request.frame
+        try:
+            frame = request.frame
+        except Exception:  # a worker's request has no frame
+            frame = None
         main = frame == self.page.main_frame if frame is not None else False
         if request.is_navigation_request() and main:
             return  # the page itself (and its redirects)
@@ -487,23 +570,18 @@ class PageRecorder:
         self.last_activity = time.monotonic()
 
     def on_response(self, response) -> None:
+        try:
+            request = response.request
+            if request.is_navigation_request() and request.frame == self.page.main_frame and self.recording:
+                self.main_response = response  # the page's own document (the last one, after redirects)
+        except Exception:
+            pass
         task = asyncio.ensure_future(self._response(response))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
     async def _response(self, response) -> None:
         try:
-            request = response.request
-            if request.is_navigation_request() and request.frame == self.page.main_frame and self.recording:
-                self.main_response = response
-                length = await response.header_value("content-length")
-                limit = self.options.get("max_bytes") or 0
-                if limit and length and length.isdigit() and int(length) > limit:
-                    self.request.meta["browser_failure"] = (
-                        "too_large", f"the page declares {length} bytes, more than DOWNLOAD_MAXSIZE ({limit})")
-                    self.recording = False
-                    await self.page.goto("about:blank")  # stops the download
-                    return
             headers = await response.headers_array()
         except Exception:  # the page closed meanwhile
             return
@@ -513,6 +591,45 @@ class PageRecorder:
                 for value in header["value"].split("\n"):  # some Chromium builds fold repeats into one
                     if value.strip():
                         self.set_cookies.append((response.url, value.strip(), phase))
+
+    def on_paused(self, event: dict[str, Any]) -> None:
+        task = asyncio.ensure_future(self._paused(event))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _paused(self, event: dict[str, Any]) -> None:
+        """A document response held at its headers (DevTools Fetch): keep the main document's bytes
+        exactly as the server sent them, and stop one larger than DOWNLOAD_MAXSIZE before it loads.
+
+        Playwright's response.body() re-encodes text as UTF-8 (a windows-1251 page comes back
+        altered), so the WARC would not hold what the server sent.
+        """
+        request_id, held = event["requestId"], True
+        try:
+            status = event.get("responseStatusCode") or 0
+            if event.get("frameId") != self.main_frame_id or 300 <= status < 400 or not self.recording:
+                return
+            headers = {h["name"].lower(): h["value"] for h in event.get("responseHeaders") or []}
+            length, limit = headers.get("content-length", ""), self.options.get("max_bytes") or 0
+            if limit and length.isdigit() and int(length) > limit:
+                self.request.meta["browser_failure"] = (
+                    "too_large", f"the page declares {length} bytes, more than DOWNLOAD_MAXSIZE ({limit})")
+                self.recording = False
+                await self.cdp.send("Fetch.failRequest", {"requestId": request_id, "errorReason": "Failed"})
+                held = False
+                return
+            found = await self.cdp.send("Fetch.getResponseBody", {"requestId": request_id})
+            body = found.get("body") or ""
+            self.bodies[event["request"]["url"]] = (base64.b64decode(body) if found.get("base64Encoded")
+                                                    else body.encode("utf-8"))
+        except Exception as exc:  # no body kept: the page is still recorded, its bytes from Playwright
+            logger.debug("no raw body for %s: %r", event.get("request", {}).get("url"), exc)
+        finally:
+            if held:
+                try:
+                    await self.cdp.send("Fetch.continueRequest", {"requestId": request_id})
+                except Exception:
+                    pass  # the page closed meanwhile
 
     def on_cookie_write(self, source: dict[str, Any], value: str, script_url: str) -> None:
         if self.recording:
@@ -568,12 +685,16 @@ async def init_page(page, request) -> None:
         recorder.jar_before[(cookie["name"], cookie["domain"], cookie["path"])] = (cookie["value"], cookie["expires"])
     await page.expose_binding("__kzprivacyCookieWrite", recorder.on_cookie_write)
     await page.add_init_script(COOKIE_HOOK)
-    try:  # initiators come from Chromium's own network log; Playwright does not expose them
-        cdp = await page.context.new_cdp_session(page)
+    try:  # Chromium's own view: who initiated each request, and the document's bytes as sent
+        cdp = recorder.cdp = await page.context.new_cdp_session(page)
+        recorder.main_frame_id = (await cdp.send("Page.getFrameTree"))["frameTree"]["frame"]["id"]
         cdp.on("Network.requestWillBeSent", recorder.on_cdp_request)
+        cdp.on("Fetch.requestPaused", recorder.on_paused)
         await cdp.send("Network.enable")
+        await cdp.send("Fetch.enable", {"patterns": [{"urlPattern": "*", "resourceType": "Document",
+                                                      "requestStage": "Response"}]})
     except Exception as exc:  # still record the page, without initiators
-        logger.debug("no CDP session for %s: %r", request.url, exc)
+        logger.warning("no DevTools session for %s: %r", request.url, exc)
 
 
 async def _snapshot(recorder: PageRecorder) -> dict[str, Any]:
@@ -665,17 +786,17 @@ async def _click_consent(recorder: PageRecorder) -> tuple[str, str | None]:
         if chosen is None:
             continue
         label = " ".join(chosen["label"].split())[:200]
+        await recorder.call(frame.evaluate(MARK_JS, chosen["index"]), "marking the accept button")
+        recorder.phase = AFTER  # what the click itself sets off already counts as after consent
         try:
-            await recorder.call(frame.evaluate(MARK_JS, chosen["index"]), "marking the accept button")
             await frame.locator("[data-kzprivacy-consent]").first.click(timeout=3000)
-        except BrowserPageError:
-            raise
         except Exception:  # covered, animated: a script click still runs the banner's handler
             try:
                 await recorder.call(frame.evaluate(CLICK_JS), "clicking the accept button")
             except BrowserPageError:
                 raise
             except Exception:
+                recorder.phase = BEFORE
                 return "click_failed", label
         return "accepted", label
     return "no_banner", None
@@ -721,37 +842,45 @@ async def _visit(recorder: PageRecorder) -> None:
         meta["browser"] = {"document": None}
         return
     load = "load"
+    recorder.mark("domcontentloaded")
     try:
         await page.wait_for_load_state("load", timeout=options["load_wait"] * 1000)
     except Exception:
         load = "domcontentloaded"  # a resource that never finishes: record what the page has
         logger.info("no load event within %s s, recording after DOMContentLoaded: %s", options["load_wait"], page.url)
+    recorder.mark("load")
     await recorder.settle(options["settle_max"])
     await recorder.call(page.evaluate("1"), "a trivial script")
+    recorder.mark("settled")
 
     first = await _snapshot(recorder)
     phase = recorder.phase
     cookies = _cookie_rows(recorder, first["jar"], recorder.jar_before, phase)
     storage = _storage_rows(recorder.state.storage, first["storage"], phase)
     dom = await recorder.call(_content(page), "serialising the page", timeout=2 * RENDERER_TIMEOUT)
+    recorder.mark("recorded")
     main = recorder.main_response or main
-    body = await recorder.call(main.body(), "reading the page's bytes")
+    body = recorder.bodies.get(main.url)
+    if body is None:
+        logger.warning("recording %s with the bytes Playwright gives (text re-encoded as UTF-8)", main.url)
+        body = await recorder.call(main.body(), "reading the page's bytes")
     limit = options.get("max_bytes") or 0
     if limit and len(body) > limit:
         raise BrowserPageError("too_large", f"the page is {len(body)} bytes, more than DOWNLOAD_MAXSIZE ({limit})")
-    document = {"url": main.url, "status": main.status, "headers": [
-        (h["name"], h["value"]) for h in await recorder.call(main.headers_array(), "reading the page's headers")],
-        "body": body}
+    document_headers = await recorder.call(main.headers_array(), "reading the page's headers")
+    document = {"url": main.url, "status": main.status,
+                "headers": [(h["name"], h["value"]) for h in document_headers], "body": body}
 
     site_info: dict[str, Any] = {}
-    if options["kind"] == "home":
+    # The home page as the site shows it: not an error page, not the proxy's page for a dead host.
+    answered = main.status < 400 and not any(h["name"].lower() == "x-squid-error" for h in document_headers)
+    if options["kind"] == "home" and answered:
         site_info["screenshot"] = await _screenshot(page, options)
         if options.get("consent") == "accept" and not recorder.state.consent_given:
             outcome, label = await _click_consent(recorder)
             site_info.update(consent=outcome, consent_button=label)
             if outcome == "accepted":
                 recorder.state.consent_given = True
-                recorder.phase = AFTER
                 recorder.last_activity = time.monotonic()
                 await recorder.settle(options["settle_max"])
                 try:  # the click may reload the page
@@ -763,6 +892,7 @@ async def _visit(recorder: PageRecorder) -> None:
                 cookies += _cookie_rows(recorder, second["jar"], {k: (c["value"], c["expires"])
                                                                   for k, c in first["jar"].items()}, AFTER)
                 storage += _storage_rows(recorder.state.storage, second["storage"], AFTER)
+    recorder.mark("home page extras")
     recorder.recording = False
     requests, seen = [], set()
     for request in recorder.requests:
@@ -774,11 +904,18 @@ async def _visit(recorder: PageRecorder) -> None:
         if key not in seen:
             seen.add(key)
             requests.append(row)
+    timing = main.request.timing or {}
+    latency = timing["responseEnd"] / 1000 if (timing.get("responseEnd") or 0) > 0 else None
     meta["browser"] = {"document": document, "dom": dom, "cookies": cookies, "requests": requests,
-                       "storage": storage, "site": site_info or None, "load": load, "fetched_at": _now()}
+                       "storage": storage, "site": site_info or None, "load": load, "fetched_at": _now(),
+                       "latency": latency}
     # Leave the site: its timers and late requests stop here, and scrapy-playwright's own
     # wait for the load event and read of the content that follow cannot hang.
     await recorder.call(page.goto("about:blank"), "leaving the page")
+    recorder.mark("left")
+    if logger.isEnabledFor(logging.DEBUG):
+        steps = [f"{what} +{t - prev:.2f}s" for (_, prev), (what, t) in zip(recorder.marks, recorder.marks[1:])]
+        logger.debug("visit of %s: %s", recorder.request.url, ", ".join(steps))
 
 
 async def _content(page) -> str:
@@ -831,6 +968,7 @@ class BrowserMiddleware:
                         # Beyond this a page counts as hung, whatever it was waiting for.
                         "budget": load_wait + 3 * settle_max + 4 * RENDERER_TIMEOUT}
         self.navigation_ms = timeout * 1000
+        _PRIVATE_ALLOWED.update(settings.getlist("KZPRIVACY_ALLOW_PRIVATE_HOSTS"))
         self.screenshots = settings.get("KZPRIVACY_SCREENSHOT_DIR")
         self.context_kwargs = {"ignore_https_errors": True, "service_workers": "block",
                                "viewport": {"width": 1280, "height": 800}}
@@ -882,6 +1020,12 @@ class BrowserMiddleware:
         result = request.meta.get("browser")
         if "playwright" not in response.flags or not result or not result.get("document"):
             return response
+        stats = self.crawler.stats
+        stats.inc_value("browser/pages_rendered")
+        if result.get("load") != "load":
+            stats.inc_value("browser/pages_recorded_after_domcontentloaded")
+        if (result.get("site") or {}).get("consent"):
+            stats.inc_value(f"browser/consent/{result['site']['consent']}")
         from scrapy.http import Headers
         from scrapy.responsetypes import responsetypes
 
@@ -899,7 +1043,9 @@ class BrowserMiddleware:
                                 body=document["body"], flags=[*response.flags, "rendered"])
 
     def process_exception(self, request, exception, spider=None):
-        self.inflight.pop(id(request), None)
+        if self.inflight.pop(id(request), None) is not None:
+            status, _ = classify_browser_failure(exception, request.meta)
+            self.crawler.stats.inc_value(f"browser/failed/{status}")
         return None
 
     def item_scraped(self, item, response=None, spider=None):
@@ -910,6 +1056,7 @@ class BrowserMiddleware:
         _CONTEXT_STATE.pop(name, None)
         context = _CONTEXTS.pop(name, None)
         if context is not None:
+            self.crawler.stats.inc_value("browser/contexts_closed")
             task = asyncio.ensure_future(self._close(context))
             self.closing.add(task)
             task.add_done_callback(self.closing.discard)
@@ -950,10 +1097,13 @@ class BrowserMiddleware:
 
 class SiteGate:
     """Spider middleware for browser mode: starts a new site only while fewer than
-    KZPRIVACY_BROWSER_SITES are under way, so every started site gets a browser context
-    at once and no download waits for a context that a waiting site would free."""
+    KZPRIVACY_BROWSER_SITES are under way, so every started site has a browser context of its own
+    at once and no page ever waits for a context (see docs/browser-mode.md: such a wait would stall
+    every page). It waits before asking the spider for its next site, so a crawl stopped meanwhile
+    leaves no site marked started that was never requested."""
 
     def __init__(self, crawler, limit: int):
+        self.crawler = crawler
         self.limit = max(1, limit)
         self.active: set[str] = set()
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
@@ -962,18 +1112,25 @@ class SiteGate:
     def from_crawler(cls, crawler):
         if crawler.settings.get("KZPRIVACY_MODE") != "browser":
             raise NotConfigured
-        return cls(crawler, crawler.settings.getint("PLAYWRIGHT_MAX_CONTEXTS")
-                   or crawler.settings.getint("KZPRIVACY_BROWSER_SITES", 4))
+        return cls(crawler, crawler.settings.getint("KZPRIVACY_BROWSER_SITES", 4))
 
     def item_scraped(self, item, response=None, spider=None) -> None:
         if isinstance(item, SiteItem):
             self.active.discard(item.site)
 
     async def process_start(self, start):
-        async for item_or_request in start:
+        # A resumed crawl's unfinished sites are under way already: their pages wait in the queue.
+        sites = (getattr(self.crawler.spider, "state", None) or {}).get("sites") or {}
+        self.active |= {site for site, st in sites.items() if st.get("started") and not st.get("done")}
+        iterator = start.__aiter__()
+        while True:
+            while len(self.active) >= self.limit:
+                await asyncio.sleep(0.05)
+            try:
+                item_or_request = await iterator.__anext__()
+            except StopAsyncIteration:
+                return
             site = getattr(item_or_request, "meta", {}).get("site")
-            if site and site not in self.active:
-                while len(self.active) >= self.limit:
-                    await asyncio.sleep(0.05)
+            if site:
                 self.active.add(site)
             yield item_or_request

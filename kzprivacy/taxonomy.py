@@ -85,6 +85,8 @@ SITE_STATUSES: dict[str, str] = {
     "redirect_loop": "the home page redirects in a loop or too many times",
     "too_large": "the home page exceeds the maximum download size",
     "proxy_error": "the proxy could not reach the site",
+    "browser_hung": "browser mode: the home page stopped answering while it rendered",
+    "browser_crash": "browser mode: the browser's renderer crashed on the home page",
     "invalid": "the entry is not a valid domain",
     "error": "another error; see the error column",
 }

@@ -19,7 +19,11 @@ TRACKERS_FILE = HERE / "trackers.yaml"
 SITE_STATUSES = {
     "ok", "dns_error", "timeout", "tls_error", "http_error", "robots_blocked",
     "refused", "redirect_loop", "too_large", "proxy_error",
+    "browser_hung", "browser_crash",  # browser mode only (crawler/browser.py)
 }
+# expect.browser: what browser mode finds where it differs from the rest of `expect` (which is HTTP
+# mode's truth): a policy link or a form that only script inserts, a page that hangs the renderer.
+BROWSER_OVERRIDES = {"status", "https", "final_url", "policy", "forms"}
 POLICY_FORMATS = {"html", "pdf", "docx", "txt"}
 LANGUAGES = {"ru", "kk", "en", "mixed"}
 RESOURCE_TYPES = {"script", "iframe", "img", "stylesheet", "preconnect", "dns-prefetch", "xhr", "font"}
@@ -257,10 +261,15 @@ def _validate_expect(expect: Any, vendors: set[str] | None, categories: set[str]
     errors: list[str] = []
     optional = {
         "https", "final_url", "policy", "policy_variants", "not_policies", "cookies", "requests",
-        "inline_trackers", "forms", "mismatches", "matches", "not_fetched", "notes",
+        "inline_trackers", "forms", "mismatches", "matches", "not_fetched", "notes", "browser",
     }
     if not _check_keys("expect", expect, {"status"}, optional, errors):
         return errors
+    if "browser" in expect:  # checked as the whole expectation browser mode works from
+        overrides = expect["browser"]
+        if _check_keys("expect.browser", overrides, set(), BROWSER_OVERRIDES, errors):
+            merged = {k: v for k, v in expect.items() if k != "browser"} | overrides
+            errors += [f"(browser) {e}" for e in _validate_expect(merged, vendors, categories)]
     _check_in("expect.status", expect["status"], SITE_STATUSES, errors)
     if expect["status"] == "ok":
         for key in ("https", "final_url", "policy"):
