@@ -340,17 +340,19 @@ def scan(domains: tuple[str, ...], input_file: str | None, out: Path, crawl_id: 
 
 @main.command()
 @_scan_options
+@click.option("--week", type=click.IntRange(1, 2), default=1, show_default=True,
+              help="2: the sample web a week later (a site changed its policy and trackers), to try `kzprivacy diff`.")
 def demo(out: Path, crawl_id: str | None, max_pages: int, proxy: str | None, user_agent: str | None,
          ignore_robots: bool, timeout: float | None, no_progress: bool, overrides: tuple[str, ...],
-         no_analyze: bool, lang: str, render: bool, consent: str) -> None:
+         no_analyze: bool, lang: str, render: bool, consent: str, week: int) -> None:
     """Run the whole job on the built-in sample web (fictional .kz sites served on 127.0.0.1)."""
     mode, browser_settings = _browser_mode(render, consent, _parse_overrides(overrides))
     from kzprivacy.sampleweb.manifest import sample_domains
     from kzprivacy.sampleweb.server import SampleWeb
 
     crawl_id = crawl_id or _new_crawl_id("demo-")
-    with SampleWeb() as web:
-        click.echo(f"Sample web running as a proxy at {web.proxy_url}")
+    with SampleWeb(week=week) as web:
+        click.echo(f"Sample web (week {week}) running as a proxy at {web.proxy_url}")
         entries, rejected = parse_entries(sample_domains())
         run = Scan(out, crawl_id, proxy=proxy or web.proxy_url, max_pages=max_pages, user_agent=user_agent,
                    ignore_robots=ignore_robots, timeout=timeout or 5, mode=mode,

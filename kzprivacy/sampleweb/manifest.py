@@ -188,7 +188,14 @@ def validate_site(spec: dict[str, Any], root: Path | None = None,
     """
     errors: list[str] = []
     top_required = {"domain", "description", "routes", "expect"}
-    top_optional = {"title", "behaviour", "vars", "operator"}
+    top_optional = {"title", "behaviour", "vars", "operator", "week2"}
+    week2 = spec.get("week2")
+    if week2 is not None:
+        # The site a week later: routes and vars that replace week one's, and what a diff must show.
+        if _check_keys("week2", week2, {"changes"}, {"routes", "vars"}, errors):
+            _check_keys("week2.changes", week2["changes"], set(),
+                        {"policy_changed", "services_added", "services_removed", "findings_resolved",
+                         "findings_new"}, errors)
     if not _check_keys("site", spec, top_required, top_optional, errors):
         return errors
     domain = spec["domain"]

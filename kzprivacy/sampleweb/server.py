@@ -108,8 +108,9 @@ def parse_headers(block: bytes) -> list[tuple[str, str]]:
     return headers
 
 
-def load_catalog(sites_dir: Path = SITES_DIR, trackers_file: Path = TRACKERS_FILE, generated: int = 0) -> Catalog:
-    sites = [Site(spec, root) for spec, root in load_site_specs(sites_dir)]
+def load_catalog(sites_dir: Path = SITES_DIR, trackers_file: Path = TRACKERS_FILE, generated: int = 0,
+                 week: int = 1) -> Catalog:
+    sites = [Site(spec, root, week=week) for spec, root in load_site_specs(sites_dir)]
     data = yaml.safe_load(trackers_file.read_text(encoding="utf-8"))
     scripts = data.get("scripts") or {}
     trackers = [TrackerHost(host, spec, scripts) for host, spec in (data.get("hosts") or {}).items()]
@@ -131,12 +132,14 @@ class SampleWeb:
         hang_seconds: float = 30.0,
         idle_timeout: float = 15.0,
         sites_dir: Path | None = None,
+        week: int = 1,
     ) -> None:
         self.host = host
         self.port = port
         self.hang_seconds = hang_seconds
         self.idle_timeout = idle_timeout
-        self.catalog = load_catalog(sites_dir or SITES_DIR, generated=generated)
+        self.week = week  # 2: the same web a week later (sites with a `week2:` section changed)
+        self.catalog = load_catalog(sites_dir or SITES_DIR, generated=generated, week=week)
         self.log: list[Served] = []
         self.proxy_url: str | None = None
         self.ca: CertificateAuthority | None = None

@@ -142,7 +142,13 @@ def big_page(size: int, title: str = "Каталог") -> tuple[int, Iterator[by
 class Site:
     """One sample site: routes from its spec, behaviour flags, files under `root`."""
 
-    def __init__(self, spec: dict[str, Any], root: Path | None = None) -> None:
+    def __init__(self, spec: dict[str, Any], root: Path | None = None, week: int = 1) -> None:
+        # Week 2 is the same web a week later: a site's `week2:` routes and vars replace week one's,
+        # so two demo crawls have something real to diff.
+        later = spec.get("week2") if week >= 2 else None
+        if later:
+            spec = {**spec, "routes": {**(spec.get("routes") or {}), **(later.get("routes") or {})},
+                    "vars": {**(spec.get("vars") or {}), **(later.get("vars") or {})}}
         self.spec = spec
         self.root = root
         self.domain: str = to_unicode_host(spec["domain"])
