@@ -91,6 +91,26 @@ SITE_STATUSES: dict[str, str] = {
     "error": "another error; see the error column",
 }
 
+# The same statuses in Russian, for reports and exports.
+SITE_STATUSES_RU: dict[str, str] = {
+    "ok": "сайт ответил и обойдён",
+    "pending": "ещё не обойдён (обход прерван)",
+    "dns_error": "домен не разрешается",
+    "timeout": "сайт не ответил вовремя",
+    "tls_error": "ошибка https, а http недоступен",
+    "http_error": "главная страница ответила ошибкой HTTP",
+    "robots_blocked": "robots.txt запрещает обход главной страницы",
+    "refused": "соединение отклонено или сброшено",
+    "blocked_private_address": "домен указывает на частный или локальный адрес",
+    "redirect_loop": "главная страница перенаправляет по кругу",
+    "too_large": "главная страница превышает допустимый размер",
+    "proxy_error": "прокси не смог связаться с сайтом",
+    "invalid": "запись не является допустимым доменом",
+    "error": "другая ошибка (см. столбец error)",
+    "browser_hung": "режим браузера: главная страница перестала отвечать при отрисовке",
+    "browser_crash": "режим браузера: процесс отрисовки браузера аварийно завершился на главной странице",
+}
+
 
 # ---------------------------------------------------------------------------
 # Form fields: which data category a field asks for.

@@ -360,3 +360,11 @@ def test_build_outputs_and_the_report_command(bare_db):
     assert 'lang="kk"' in paths["report"].read_text(encoding="utf-8")
     result = CliRunner().invoke(report_command, ["--out", str(out / "nowhere")])
     assert result.exit_code != 0 and "no database" in result.output
+
+
+def test_every_site_status_has_a_short_label_in_russian_and_english():
+    from analysis.report.i18n import SITE_STATUS_SHORT
+    from kzprivacy.taxonomy import SITE_STATUSES
+
+    for lang in ("ru", "en"):
+        assert set(SITE_STATUSES) <= set(SITE_STATUS_SHORT[lang]), lang

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Mapping
 
-from kzprivacy.taxonomy import CATEGORIES, SITE_STATUSES, VERDICTS
+from kzprivacy.taxonomy import CATEGORIES, SITE_STATUSES, SITE_STATUSES_RU, VERDICTS
 
 LANGUAGES = ("ru", "en", "kk")
 FALLBACK = {"kk": "ru", "ru": "en", "en": "ru"}
@@ -504,23 +504,6 @@ UI: dict[str, dict[str, str]] = {
 
 SEVERITY_KEYS = ("high", "medium", "low", "info")
 
-# Site statuses in Russian (taxonomy.SITE_STATUSES has the English meanings).
-SITE_STATUS_RU: dict[str, str] = {
-    "ok": "сайт ответил и обойдён",
-    "pending": "ещё не обойдён (обход прерван)",
-    "dns_error": "домен не разрешается",
-    "timeout": "сайт не ответил вовремя",
-    "tls_error": "ошибка https, а http недоступен",
-    "http_error": "главная страница ответила ошибкой HTTP",
-    "robots_blocked": "robots.txt запрещает обход главной страницы",
-    "refused": "соединение отклонено или сброшено",
-    "blocked_private_address": "домен указывает на частный или локальный адрес",
-    "redirect_loop": "главная страница перенаправляет по кругу",
-    "too_large": "главная страница превышает допустимый размер",
-    "proxy_error": "прокси не смог связаться с сайтом",
-    "invalid": "запись не является допустимым доменом",
-    "error": "другая ошибка (см. столбец error)",
-}
 
 # Short status names for badges and tables.
 SITE_STATUS_SHORT: dict[str, dict[str, str]] = {
@@ -528,11 +511,13 @@ SITE_STATUS_SHORT: dict[str, dict[str, str]] = {
            "tls_error": "ошибка TLS", "http_error": "ошибка HTTP", "robots_blocked": "запрет robots.txt",
            "refused": "отказ в соединении", "blocked_private_address": "частный адрес",
            "redirect_loop": "цикл перенаправлений", "too_large": "слишком большой", "proxy_error": "ошибка прокси",
-           "invalid": "неверный домен", "error": "ошибка"},
+           "invalid": "неверный домен", "error": "ошибка", "browser_hung": "браузер завис",
+           "browser_crash": "сбой браузера"},
     "en": {"ok": "reached", "pending": "not crawled", "dns_error": "DNS error", "timeout": "timeout",
            "tls_error": "TLS error", "http_error": "HTTP error", "robots_blocked": "robots.txt forbids",
            "refused": "refused", "blocked_private_address": "private address", "redirect_loop": "redirect loop",
-           "too_large": "too large", "proxy_error": "proxy error", "invalid": "invalid domain", "error": "error"},
+           "too_large": "too large", "proxy_error": "proxy error", "invalid": "invalid domain", "error": "error",
+           "browser_hung": "browser hung", "browser_crash": "browser crashed"},
     "kk": {"ok": "қолжетімді", "dns_error": "DNS қатесі", "timeout": "жауап жоқ", "tls_error": "TLS қатесі",
            "http_error": "HTTP қатесі", "robots_blocked": "robots.txt тыйым салады", "refused": "қосылудан бас тартты",
            "redirect_loop": "қайта бағыттау циклі", "too_large": "тым үлкен", "invalid": "жарамсыз домен"},
@@ -703,7 +688,7 @@ class Lang:
             return ""
         if self.code == "en":
             return SITE_STATUSES.get(code, "")
-        return SITE_STATUS_RU.get(code) or SITE_STATUSES.get(code, "")
+        return SITE_STATUSES_RU.get(code) or SITE_STATUSES.get(code, "")
 
     def country(self, code: Any) -> str:
         if not isinstance(code, str) or not code:
