@@ -11,6 +11,11 @@ want_tests=0
 
 packages=()
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+if [ $want_tests = 1 ]; then
+  # The scale-out tests start a throw-away Redis and PostgreSQL of their own (docs/operations.md).
+  command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)
+  { command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || packages+=(postgresql)
+fi
 
 if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else sudo="none"; fi
@@ -24,7 +29,7 @@ if [ ${#packages[@]} -gt 0 ]; then
 fi
 
 if [ $want_tests = 1 ]; then
-  python -m pip install -q -e '.[test]'
+  python -m pip install -q -e '.[test,scale]'
 else
   python -m pip install -q -e .
 fi

@@ -73,7 +73,14 @@ def previous_crawl_id(db_path: str | Path, crawl_id: str) -> str | None:
 
 
 def connect_readonly(db_path: str | Path) -> sqlite3.Connection:
-    """Open a database for reading only: exporting and reporting never create or change one."""
+    """Open a database for reading only: exporting and reporting never create or change one.
+
+    A postgresql:// URL opens the shared database of a scaled-out crawl (kzprivacy.store, which
+    takes this module's SQLite-flavoured SQL there too)."""
+    from kzprivacy.store import connect_readonly as connect_any, is_database_url
+
+    if is_database_url(db_path):
+        return connect_any(db_path)
     path = Path(db_path)
     if not path.exists():
         raise FileNotFoundError(f"no database at {path}")

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 from datetime import datetime, timezone
@@ -180,7 +181,8 @@ def _summary(db_path: Path, crawl_id: str) -> dict[str, Any]:
         store.close()
 
 
-def _print_summary(summary: dict[str, Any], out: Path, crawl_id: str, outputs: dict[str, Path] | None = None) -> None:
+def _print_summary(summary: dict[str, Any], out: Path, crawl_id: str, outputs: dict[str, Path] | None = None,
+                   db: str | Path | None = None) -> None:
     ok = summary["statuses"].get("ok", 0)
     failed = ", ".join(f"{n} {s}" for s, n in summary["statuses"].items() if s != "ok") or "none"
     click.echo(f"\nCrawl {crawl_id}: {summary['sites']} sites, {ok} ok, failed: {failed}.")
@@ -190,7 +192,9 @@ def _print_summary(summary: dict[str, Any], out: Path, crawl_id: str, outputs: d
     if summary["findings"]:
         verdicts = ", ".join(f"{n} {v}" for v, n in summary["findings_by_verdict"].items())
         click.echo(f"Findings: {summary['findings']} on {summary['sites_with_findings']} sites ({verdicts}).")
-    click.echo(f"Database: {out / 'kzprivacy.db'}")
+    # A PostgreSQL URL is shown without its password.
+    shown = re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", str(db)) if db else out / "kzprivacy.db"
+    click.echo(f"Database: {shown}")
     click.echo(f"Evidence (WARC) and log: {out / crawl_id}/")
     if outputs:
         if outputs.get("data"):
@@ -386,7 +390,7 @@ def summary_command(out: Path, db: str | None, crawl_id: str | None, fmt: str) -
     if fmt == "json":
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
-        _print_summary(summary, out, crawl_id)
+        _print_summary(summary, out, crawl_id, db=db)
 
 
 def _latest_crawl(out: Path) -> str:
@@ -469,6 +473,14 @@ from analysis.commands import diff, export, report  # noqa: E402  (registered af
 from kzprivacy.trackers.cli import trackers  # noqa: E402
 
 for _command in (trackers, export, report, diff):
+    main.add_command(_command)
+
+# One crawl on many machines (Redis queue, PostgreSQL results), and the weekly routine: docs/operations.md.
+from kzprivacy.prune import prune_command  # noqa: E402
+from kzprivacy.scale.commands import enqueue, status, worker  # noqa: E402
+from kzprivacy.weekly import weekly  # noqa: E402
+
+for _command in (enqueue, worker, status, weekly, prune_command):
     main.add_command(_command)
 
 if __name__ == "__main__":

@@ -16,7 +16,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator
 
-__all__ = ["Store", "connect", "utcnow", "SCHEMA", "POLICY_THRESHOLD"]
+__all__ = ["Store", "connect", "utcnow", "SCHEMA", "POLICY_THRESHOLD", "open_store", "connect_readonly",
+           "is_database_url"]
 
 SCHEMA = resources.files(__package__).joinpath("schema.sql").read_text(encoding="utf-8")
 
@@ -62,8 +63,39 @@ def _add_missing_columns(conn: sqlite3.Connection) -> None:
     reference.close()
 
 
+def is_database_url(value: object) -> bool:
+    """True for a PostgreSQL URL (postgresql://...), False for a SQLite path."""
+    return isinstance(value, str) and value.lower().startswith(("postgresql://", "postgres://"))
+
+
+def open_store(url_or_path: str | Path) -> "Store":
+    """A Store over a SQLite file or, for a postgresql:// URL, over PostgreSQL (store/postgres.py)."""
+    return Store(url_or_path)
+
+
+def connect_readonly(url_or_path: str | Path):
+    """A read-only DB-API connection to either engine, taking this project's SQLite-flavoured SQL
+    (for PostgreSQL, store/postgres.py translates it): what exports and reports read through."""
+    if is_database_url(url_or_path):
+        from .postgres import connect as connect_postgres
+
+        return connect_postgres(str(url_or_path), read_only=True)
+    path = Path(url_or_path)
+    if not path.exists():
+        raise FileNotFoundError(f"no database at {path}")
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
 class Store:
     """The crawl's writer and the analysis's reader over one database."""
+
+    def __new__(cls, path: str | Path, *args, **kwargs):
+        # Store("postgresql://...") is the same contract in PostgreSQL, so every caller works on both.
+        if cls is Store and is_database_url(path):
+            from .postgres import PostgresStore
+
+            return super().__new__(PostgresStore)
+        return super().__new__(cls)
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
@@ -183,7 +215,7 @@ class Store:
         with self.transaction():
             best = self.conn.execute(
                 "SELECT url FROM policies WHERE crawl_id = ? AND site = ? AND status = 'ok' AND is_policy_score >= ?"
-                " ORDER BY is_policy_score DESC, (language = 'ru') DESC, chars DESC, url LIMIT 1",
+                " ORDER BY is_policy_score DESC, CASE WHEN language = 'ru' THEN 1 ELSE 0 END DESC, chars DESC, url LIMIT 1",
                 (crawl_id, site, POLICY_THRESHOLD),
             ).fetchone()
             if best is None:
@@ -193,7 +225,7 @@ class Store:
                     "SELECT url FROM policies WHERE crawl_id = ? AND site = ? AND status <> 'ok' AND link_score >= ?"
                     " ORDER BY link_score DESC, url LIMIT 1", (crawl_id, site, STRONG_LINK)).fetchone()
             best_url = best["url"] if best else None
-            self.conn.execute("UPDATE policies SET is_best = coalesce(url = ?, 0) WHERE crawl_id = ? AND site = ?",
+            self.conn.execute("UPDATE policies SET is_best = CASE WHEN url = ? THEN 1 ELSE 0 END WHERE crawl_id = ? AND site = ?",
                               (best_url, crawl_id, site))
             counts = self.conn.execute(
                 "SELECT (SELECT count(*) FROM pages WHERE crawl_id = ?1 AND site = ?2 AND status_code IS NOT NULL),"
