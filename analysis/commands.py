@@ -40,11 +40,18 @@ def build_outputs(db_path: Path, crawl_id: str, out_dir: Path, lang: str = "ru")
 
 
 def _out_option(func):
+    func = click.option("--db", metavar="URL", envvar="KZPRIVACY_DB_URL", expose_value=False,
+                        callback=lambda ctx, _param, value: ctx.meta.__setitem__("kzprivacy_db", value),
+                        help="Read this database instead of OUT/kzprivacy.db: a scaled-out crawl's "
+                             "postgresql://... (or $KZPRIVACY_DB_URL).")(func)
     return click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT,
                         show_default=True, help="Folder holding kzprivacy.db; outputs go to OUT/<crawl_id>/.")(func)
 
 
-def _database(out: Path) -> Path:
+def _database(out: Path) -> Path | str:
+    url = click.get_current_context().meta.get("kzprivacy_db")
+    if url:
+        return url
     db = out / DB_NAME
     if not db.exists():
         raise click.UsageError(f"no database at {db}: run `kzprivacy scan` or `kzprivacy demo` first")

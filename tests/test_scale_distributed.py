@@ -250,3 +250,14 @@ def test_a_worker_stopped_with_sigterm_gives_its_sites_back_at_once(tmp_path):
     assert sorted(queue.done()) == sorted(names)
     conn = connect_readonly(db)
     assert conn.execute("SELECT count(*) FROM sites WHERE crawl_id = 'stopped' AND status = 'ok'").fetchone()[0] == 20
+
+
+def test_report_export_and_diff_commands_read_postgres_with_db(two_runs):
+    out = two_runs["tmp"] / "cli-outputs"
+    result = run_cli("report", "--db", two_runs["db"], "--out", str(out), "--crawl-id", "dist")
+    assert (out / "dist" / "report" / "index.html").exists(), result.stdout
+    run_cli("export", "--db", two_runs["db"], "--out", str(out), "--crawl-id", "dist", "--format", "csv")
+    assert (out / "dist" / "data" / "findings.csv").exists()
+    diff = run_cli("diff", "--db", two_runs["db"], "--out", str(out), "--from", "dist", "--to", "dist",
+                   "--format", "json")
+    assert '"from_crawl": "dist"' in diff.stdout
