@@ -169,22 +169,28 @@ class LeaseKeeper(threading.Thread):
         self.stopped = threading.Event()
 
     def run(self) -> None:
+        # Beat at once, then every interval: a worker counts as alive from its start.
+        while True:
+            self._tick()
+            if self.stopped.wait(self.interval):
+                return
+
+    def _tick(self) -> None:
         spider = self.spider
-        while not self.stopped.wait(self.interval):
-            stalled = time.monotonic() - spider.last_tick
-            if stalled > self.stall_seconds:
-                logger.error("the crawl has not moved for %.0f s: leases left to expire", stalled)
-                continue
-            try:
-                held = list(spider.active)
-                for site in spider.queue.renew(spider.worker_id, held):
-                    if site not in spider.lost:
-                        logger.warning("lease of %s lost to another worker: its pages here are dropped", site)
-                        spider.lost.add(site)
-                spider.queue.beat(spider.worker_id, {"host": socket.gethostname(), "pid": os.getpid(),
-                                                     "held": len(held), "done": spider.sites_done})
-            except Exception:  # Redis away for a while: try again next round; leases last several rounds
-                logger.exception("renewing leases failed")
+        stalled = time.monotonic() - spider.last_tick
+        if stalled > self.stall_seconds:
+            logger.error("the crawl has not moved for %.0f s: leases left to expire", stalled)
+            return
+        try:
+            held = list(spider.active)
+            for site in spider.queue.renew(spider.worker_id, held):
+                if site not in spider.lost:
+                    logger.warning("lease of %s lost to another worker: its pages here are dropped", site)
+                    spider.lost.add(site)
+            spider.queue.beat(spider.worker_id, {"host": socket.gethostname(), "pid": os.getpid(),
+                                                 "held": len(held), "done": spider.sites_done})
+        except Exception:  # Redis away for a while: try again next round; leases last several rounds
+            logger.exception("renewing leases failed")
 
     def stop(self) -> None:
         self.stopped.set()
