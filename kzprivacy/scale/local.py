@@ -126,7 +126,29 @@ def _set_child_subreaper(on: bool) -> None:
         pass
 
 
-class LocalPostgres:
+class _ThrowAwayServer:
+    """A server started for a test or a walkthrough and thrown away: `with` starts it, stops it, and
+    cleans up even when starting fails half-way."""
+
+    def start(self) -> str:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self):
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class LocalPostgres(_ThrowAwayServer):
     """A PostgreSQL cluster in a temporary folder (initdb), started with pg_ctl on a free port."""
 
     def __init__(self, port: int | None = None):
@@ -196,19 +218,9 @@ class LocalPostgres:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
 
-    def __enter__(self) -> "LocalPostgres":
-        try:
-            self.start()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
-class LocalRedis:
+class LocalRedis(_ThrowAwayServer):
     """redis-server in the foreground as a child process, on a free port, persisting nothing."""
 
     def __init__(self, port: int | None = None):
@@ -244,13 +256,3 @@ class LocalRedis:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
 
-    def __enter__(self) -> "LocalRedis":
-        try:
-            self.start()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
