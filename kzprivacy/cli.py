@@ -376,16 +376,8 @@ def demo(out: Path, crawl_id: str | None, max_pages: int, proxy: str | None, use
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def summary_command(out: Path, db: str | None, crawl_id: str | None, fmt: str) -> None:
     """Counts of a stored crawl: sites by status, policies, pages."""
-    from kzprivacy.store import Store
-
     db = db or out / "kzprivacy.db"
-    store = Store(db)
-    try:
-        crawl_id = crawl_id or (store.crawl_ids() or [None])[0]
-    finally:
-        store.close()
-    if crawl_id is None:
-        raise click.UsageError(f"no crawls in {db}")
+    crawl_id = crawl_id or _latest_crawl(db)
     summary = _summary(db, crawl_id)
     if fmt == "json":
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
@@ -393,11 +385,11 @@ def summary_command(out: Path, db: str | None, crawl_id: str | None, fmt: str) -
         _print_summary(summary, out, crawl_id, db=db)
 
 
-def _latest_crawl(out: Path) -> str:
-    from kzprivacy.store import Store
+def _latest_crawl(db: str | Path) -> str:
+    """The newest crawl of a database (a SQLite file or a postgresql:// URL), or a usage error."""
+    from kzprivacy.store import Store, is_database_url
 
-    db = out / "kzprivacy.db"
-    if not db.exists():
+    if not is_database_url(db) and not Path(db).exists():
         raise click.UsageError(f"no database at {db}: run kzprivacy scan or kzprivacy demo first")
     store = Store(db)
     try:
@@ -421,18 +413,9 @@ def analyze(out: Path, db: str | None, crawl_id: str | None) -> None:
     Re-running replaces the crawl's declarations and findings; it never duplicates them."""
     from analysis.run import analyze_crawl
 
-    if db and not crawl_id:
-        from kzprivacy.store import Store
-
-        store = Store(db)
-        try:
-            crawl_id = (store.crawl_ids() or [None])[0]
-        finally:
-            store.close()
-        if crawl_id is None:
-            raise click.UsageError(f"no crawls in {db}")
-    crawl_id = crawl_id or _latest_crawl(out)
-    counts = analyze_crawl(db or out / "kzprivacy.db", crawl_id)
+    db = db or out / "kzprivacy.db"
+    crawl_id = crawl_id or _latest_crawl(db)
+    counts = analyze_crawl(db, crawl_id)
     click.echo(f"Crawl {crawl_id}: {counts['sites']} sites, {counts['declarations']} declarations, "
                f"{counts['flows']} flows judged, {counts['findings']} findings.")
 

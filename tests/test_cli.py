@@ -61,3 +61,10 @@ def test_the_private_address_guard_refuses_loopback_without_a_proxy():
     proxied = Request("http://127.0.0.1/", meta={"proxy": "http://127.0.0.1:3128"})
     assert asyncio.run(guard.process_request(proxied)) is None
     assert scrapy.__version__
+
+
+def test_summary_and_analyze_of_a_missing_database_say_so_and_create_nothing(tmp_path):
+    for command in ("summary", "analyze"):
+        result = run_cli(command, "--out", str(tmp_path), check=False)
+        assert result.returncode == 2 and "no database at" in result.stderr, command
+    assert not (tmp_path / "kzprivacy.db").exists()
