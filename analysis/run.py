@@ -124,8 +124,8 @@ def analyze_crawl(db_path: str | Path, crawl_id: str) -> dict[str, int]:
 
 
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
-    frame = frame.reindex(columns=columns).astype(object).where(frame.reindex(columns=columns).notna(), None)
-    return frame.to_dict("records")
+    frame = frame.reindex(columns=columns)
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
 def _write(store: Store, crawl_id: str, declarations: pd.DataFrame, facts: pd.DataFrame, flows: pd.DataFrame,
