@@ -295,6 +295,15 @@ if __name__ == "__main__":
     derive = sub.add_parser("strings2html", help="render a policy kept as an i18n/data file to HTML paragraphs")
     derive.add_argument("source", type=Path)
     derive.add_argument("target", type=Path)
+    derive.add_argument("--json-key", metavar="A.B", help="a JSON file: render only this subtree (legal.privacy)")
     args = parser.parse_args()
-    args.target.write_text(strings_to_html(args.source.read_text(encoding="utf-8")), encoding="utf-8")
+    source = args.source.read_text(encoding="utf-8")
+    if args.json_key:
+        import json
+
+        tree = json.loads(source)
+        for key in args.json_key.split("."):
+            tree = tree[key]
+        source = json.dumps(tree, ensure_ascii=False, indent=1)
+    args.target.write_text(strings_to_html(source), encoding="utf-8")
     print(f"{args.target}: {args.target.stat().st_size} bytes")

@@ -601,6 +601,8 @@ RULE_TITLES: dict[str, dict[str, str]] = {
     "POLICY-INVALID-BIN": {"ru": "Неверный БИН/ИИН", "en": "Invalid BIN/IIN"},
     "POLICY-EMPTY-CONTACT": {"ru": "Пустой контакт", "en": "Empty contact"},
     "POLICY-UNLIMITED-RETENTION": {"ru": "Бессрочное хранение", "en": "Unlimited retention"},
+    "POLICY-LANGUAGE-VERSION-GAP": {"ru": "Языковая версия политики говорит меньше другой",
+                                    "en": "A language version of the policy says less"},
 }
 
 
