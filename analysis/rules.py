@@ -100,6 +100,10 @@ _RULES = [
     Rule("POLICY-EMPTY-CONTACT", "low", "vague",
          "A contact line in the policy is left empty ({observed}).",
          "Контактная строка в политике не заполнена ({observed})."),
+    # -- language versions of one policy (analysis/versions.py) ------------------------------------
+    Rule("POLICY-LANGUAGE-VERSION-GAP", "medium", "omitted",
+         "One language version of the policy tells its readers less than another: {observed}.",
+         "Одна языковая версия политики сообщает читателю меньше, чем другая: {observed}."),
     Rule("POLICY-UNLIMITED-RETENTION", "medium", "bad_practice",
          "The policy keeps personal data without a time limit ({observed}).",
          "Политика допускает хранение персональных данных без ограничения срока ({observed})."),

@@ -20,6 +20,7 @@ from .compare import (FINDING_COLUMNS, consent_findings, flow_findings, form_fin
                       no_policy_findings, policy_findings, policy_sides, summarise_declarations, summarise_sites)
 from .identity import identify
 from .observations import observe
+from .versions import language_version_findings
 
 __all__ = ["analyze_crawl", "load_crawl", "analyze_policy_text", "declarations_and_facts"]
 
@@ -117,6 +118,7 @@ def analyze_crawl(db_path: str | Path, crawl_id: str) -> dict[str, int]:
                  form_findings(tables["forms"], tables["form_fields"]), consent_findings(tables["cookies"])]
         if not facts.empty:
             parts.append(policy_findings(facts, summarise_declarations(declarations)))
+        parts.append(language_version_findings(tables["policies"], declarations))
         parts = [p for p in parts if not p.empty]
         findings = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=FINDING_COLUMNS)
         findings = policy_sides(findings, sites, summarise_declarations(declarations))
