@@ -585,6 +585,8 @@ RULE_TITLES: dict[str, dict[str, str]] = {
                                        "en": "Cross-border transfer not declared"},
     "KZ-NO-POLICY": {"ru": "Данные собираются, политики нет", "en": "Personal data collected, no policy"},
     "KZ-POLICY-UNREADABLE": {"ru": "Политику невозможно прочитать", "en": "Policy cannot be read"},
+    "KZ-POLICY-NOT-LINKED": {"ru": "Политика упомянута, но не опубликована", "en": "Policy named, not published"},
+    "KZ-CONSENT-WITHOUT-POLICY": {"ru": "Есть согласие, нет политики", "en": "Consent text, no policy"},
     "KZ-FORM-NO-CONSENT": {"ru": "Форма без согласия и ссылки на политику", "en": "Form without consent or policy link"},
     "KZ-FORM-PLAIN-HTTP": {"ru": "Форма отправляет данные по HTTP", "en": "Form sends data over plain HTTP"},
     "KZ-TRACKING-BEFORE-CONSENT": {"ru": "Отслеживание до согласия", "en": "Tracking before consent"},
@@ -594,6 +596,7 @@ RULE_TITLES: dict[str, dict[str, str]] = {
     "POLICY-NO-OPERATOR": {"ru": "Оператор не назван", "en": "Operator not named"},
     "POLICY-INVALID-BIN": {"ru": "Неверный БИН/ИИН", "en": "Invalid BIN/IIN"},
     "POLICY-EMPTY-CONTACT": {"ru": "Пустой контакт", "en": "Empty contact"},
+    "POLICY-SHORT": {"ru": "Короткая политика без обязательных сведений", "en": "Short policy lacking required content"},
     "POLICY-UNLIMITED-RETENTION": {"ru": "Бессрочное хранение", "en": "Unlimited retention"},
 }
 
