@@ -108,19 +108,47 @@ def export(out: Path, crawl_id: str | None, formats: tuple[str, ...]) -> None:
               help="Language of the report (Kazakh covers the interface; explanations fall back to Russian).")
 @click.option("--compare-with", metavar="CRAWL_ID",
               help="Crawl to show changes against (default: the crawl before this one, if any).")
-def report(out: Path, crawl_id: str | None, lang: str, compare_with: str | None) -> None:
-    """Write the HTML report of a crawl: a summary page and a page per site.
+@click.option("--format", "fmt", type=click.Choice(["html", "pdf"]), default="html", show_default=True,
+              help="pdf: also print the pages to PDF with Chromium (index.pdf and sites/<site>.pdf beside the "
+                   "HTML), each page headed by the crawl id and time and numbered.")
+@click.option("--site", "sites", multiple=True, metavar="SITE",
+              help="With --format pdf: print only these sites' pages (repeat for several), and not the summary.")
+def report(out: Path, crawl_id: str | None, lang: str, compare_with: str | None, fmt: str,
+           sites: tuple[str, ...]) -> None:
+    """Write the report of a crawl: a summary page and a page per site, as HTML (and PDF).
 
     Static files under OUT/<crawl_id>/report/; they open from disk with no server and no network.
     """
-    from analysis.report import render_report
+    from analysis.report import render_pdf_report, render_report
 
     db = _database(out)
     crawl_id = _crawl_id(db, crawl_id)
     if compare_with is not None:
         _crawl_id(db, compare_with)
-    index = render_report(db, crawl_id, out, lang=lang, compare_with=compare_with or True)
-    click.echo(f"Report: {index}")
+    if sites and fmt != "pdf":
+        raise click.UsageError("--site goes with --format pdf")
+    if fmt == "html":
+        index = render_report(db, crawl_id, out, lang=lang, compare_with=compare_with or True)
+        click.echo(f"Report: {index}")
+        return
+    from analysis.report.pdf import PdfError
+
+    try:
+        pdfs = render_pdf_report(db, crawl_id, out, lang=lang, compare_with=compare_with or True,
+                                 sites=sites or None, summary=not sites)
+    except PdfError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    except KeyError as exc:
+        raise click.UsageError(str(exc.args[0])) from None
+    if "summary" in pdfs:
+        click.echo(f"Report (PDF): {pdfs['summary']}")
+    site_pdfs = [path for key, path in pdfs.items() if key.startswith("site:")]
+    if len(site_pdfs) == 1 or (site_pdfs and sites):
+        for path in site_pdfs:
+            click.echo(f"Site report (PDF): {path}")
+    elif site_pdfs:
+        click.echo(f"Site reports (PDF): {len(site_pdfs)} in {site_pdfs[0].parent}/")
 
 
 @click.command()

@@ -106,6 +106,10 @@ _RULES = [
     Rule("POLICY-SHORT", "medium", "omitted",
          "The policy is short ({observed}) and does not state what the law asks a policy to state.",
          "Политика короткая ({observed}) и не содержит того, что закон требует указать."),
+    # -- language versions of one policy (analysis/versions.py) ------------------------------------
+    Rule("POLICY-LANGUAGE-VERSION-GAP", "medium", "omitted",
+         "One language version of the policy tells its readers less than another: {observed}.",
+         "Одна языковая версия политики сообщает читателю меньше, чем другая: {observed}."),
     Rule("POLICY-UNLIMITED-RETENTION", "medium", "bad_practice",
          "The policy keeps personal data without a time limit ({observed}).",
          "Политика допускает хранение персональных данных без ограничения срока ({observed})."),

@@ -20,6 +20,7 @@ from .compare import (FINDING_COLUMNS, consent_findings, flow_findings, form_fin
                       no_policy_findings, policy_findings, short_policy_findings, summarise_declarations,
                       summarise_sites)
 from .observations import observe
+from .versions import language_version_findings
 
 __all__ = ["analyze_crawl", "load_crawl", "analyze_policy_text", "declarations_and_facts"]
 
@@ -127,6 +128,7 @@ def analyze_crawl(db_path: str | Path, crawl_id: str) -> dict[str, int]:
         if not facts.empty:
             parts.append(policy_findings(facts, summary))
         parts.append(short_policy_findings(sites, summary))
+        parts.append(language_version_findings(tables["policies"], declarations))
         parts = [p for p in parts if not p.empty]
         findings = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=FINDING_COLUMNS)
         summaries = summarise_sites(sites, flows, findings)

@@ -320,19 +320,20 @@ class LexiconRule:
     window: int = 0
     lead_in_context: bool = False               # a list item may take its `context` from its lead-in or heading
     only_in_list: bool = False                  # fires only in an item under a lead-in («- адрес;»)
+    own_contact: bool = False                   # fires only on the operator's own e-mail/phone/address (OWN_CONTACT_*)
 
 
 def _rule(rule: str, categories: str, phrases: str = "", *, context: tuple[str, ...] = (), regex: str = "",
           vague: bool = False, not_before: str = "", not_after: str = "", unless: str = "",
           gap: int = 1, near: str = "", window: int = 0, lead_in_context: bool = False,
-          only_in_list: bool = False) -> LexiconRule:
+          only_in_list: bool = False, own_contact: bool = False) -> LexiconRule:
     """A rule from compact text: alternatives separated by "|", categories by spaces."""
     def split(value: str) -> tuple[str, ...]:
         return tuple(p.strip() for p in value.split("|") if p.strip())
     language = rule.split(".", 1)[0]
     return LexiconRule(rule, tuple(categories.split()), language, split(phrases), tuple(split(g) for g in context),
                        regex, vague, split(not_before), split(not_after), split(unless), gap, split(near), window,
-                       lead_in_context, only_in_list)
+                       lead_in_context, only_in_list, own_contact)
 
 
 # Verbs of handing data over, and who receives it (for third-party rules).
@@ -452,47 +453,85 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           near="персональные данные | персональная информация | свои данные | предоставленная информация | "
                "свои сведения", window=5,
           unless="изменение в политику | изменение политики | cookie | браузер"),  # deleting cookies is not a right
+    # «напишите нам на электронную почту», «адрес электронной почты Оператора»: a way to reach the operator.
+    _rule("ru.contact.own_channel", "contact",
+          "адрес электронной почты | электронная почта | электронный адрес | e mail | email | номер телефона | "
+          "телефон | почтовый адрес | юридический адрес | фактический адрес", vague=True, own_contact=True),
     _rule("ru.contact.form", "contact",
           "форма обратной связи | раздел контакты | контактная информация администрации | по контактам",
           vague=True),
 
     # --- Kazakh (stems matched by prefix; see above) -----------------------------------------
-    _rule("kk.name.full_name", "name", "аты жөн | атыңыз | тегі= | тегіңіз | толық аты | әкесінің аты"),
+    # Stems drop a final к / қ / п, which voice before a vowel (денсаулық -> денсаулығы, құрылғы,
+    # куәлік -> куәлігі): «денсаулы» matches both. A word with "=" must match whole.
+    _rule("kk.name.full_name", "name", "аты жөн | атыңыз | тегі= | тегіңіз | толық аты | әкесінің аты | таә= | "
+          "есіміңіз | тегін көрсет", not_before="компания | ұйым | сайт | өнім | тауар"),
+    # A bare «Аты», «Есімі» is a name only as a list item («- Аты;» under a lead-in or in a consent).
+    _rule("kk.name.list_item", "name", "аты= | есімі= | есім= | атыңыз | аты жөні", only_in_list=True),
     _rule("kk.iin.iin", "iin", "жсн | жеке сәйкестендіру нөмір"),
-    _rule("kk.id_document.id_card", "id_document", "жеке куәлі | төлқұжат | паспорт"),
-    _rule("kk.birth_date.birth", "birth_date", "туған күн | туған жыл"),
-    _rule("kk.phone.number", "phone", "телефон | ұялы нөмір"),
-    _rule("kk.email.address", "email", "электрондық пошта | электронды пошта | e mail | email"),
-    _rule("kk.address.postal", "address", "мекенжай | мекен жай | тұрғылықты жер",
-          not_before="пошта | поштаның | поштасының | ip"),  # «электрондық пошта мекенжайы» is an e-mail
-    _rule("kk.credentials.password", "credentials", "құпиясөз | құпия сөз | логин | пароль"),
-    _rule("kk.payment_card.card", "payment_card", "төлем карта | банк карта | карта деректер | төлем деректер"),
+    _rule("kk.id_document.id_card", "id_document",
+          "жеке куәлі | төлқұжат | паспорт | жеке басын куәландыратын құжат | басын куәландыратын | "
+          "куәландыратын құжат"),
+    _rule("kk.birth_date.birth", "birth_date", "туған күн | туған жыл | туған уақыт | жасыңыз"),
+    _rule("kk.phone.number", "phone", "телефон | ұялы нөмір | байланыс нөмір | ұялы байланыс нөмір",
+          not_before="біздің"),
+    _rule("kk.email.address", "email",
+          "электрондық пошта | электронды пошта | эл пошта | электрондық мекенжай | e mail | email",
+          not_before="біздің"),
+    _rule("kk.address.postal", "address", "мекенжай | мекен жай | тұрғылықты жер | тұратын жер",
+          # «электрондық пошта мекенжайы» is an e-mail, «IP мекенжайы» an IP address;
+          # «пошталық мекенжай» (postal) is an address.
+          not_before="пошта= | поштаның= | поштасының= | поштасы= | ip= | веб= | сайт"),
+    _rule("kk.credentials.password", "credentials", "құпиясөз | құпия сөз | логин | пароль | тіркелгі дерек"),
+    _rule("kk.payment_card.card", "payment_card",
+          "төлем карта | банк карта | банктік карта | карта дерек | карта нөмір | карточка | төлем дерек | "
+          "төлем реквизит"),
     _rule("kk.ip_address.ip", "ip_address", "ip"),
-    _rule("kk.device.device", "device", "құрылғы | браузер | операциялық жүйе"),
-    _rule("kk.usage.visits", "usage", "кіру уақыт | қаралған бет | кірген бет | белсенділі | келу уақыт"),
-    _rule("kk.location.geo", "location", "геолокац | орналасқан жер"),
+    _rule("kk.device.device", "device", "құрылғы | браузер | операциялық жүйе | user agent"),
+    _rule("kk.device.technical", "device", "техникалық дерек | техникалық ақпарат | техникалық мәлімет", vague=True),
+    _rule("kk.usage.visits", "usage",
+          "кіру уақыт | қаралған бет | кірген бет | белсенділі | келу уақыт | қаралым | бет қара | "
+          "тапсырыс тарих | шолу тарих | қарау тарих | іздеу сұрау | сервер журнал"),
+    _rule("kk.location.geo", "location", "геолокац | орналасқан жер | геодерек | орналасу дерек"),
     _rule("kk.social_profile.network", "social_profile", "әлеуметтік желі"),
-    _rule("kk.health.health", "health", "денсаулық | медициналық | диагноз"),
+    _rule("kk.health.health", "health", "денсаулы | медициналық дерек | медициналық мәлімет | медициналық ақпарат | "
+          "медициналық құжат | диагноз | ауру= | аурулар"),
+    _rule("kk.special_categories.generic", "health biometric", "ерекше санатта | арнаулы санат", vague=True),
     _rule("kk.biometric.biometric", "biometric", "биометриял"),
     _rule("kk.call_recording.calls", "call_recording", "қоңырау жаз | әңгіме жаз | сөйлесу жаз | қоңырауларды жаз",
           gap=2),
+    _rule("kk.contact_data.generic", "phone email", "байланыс дерек | байланыс ақпарат", vague=True,
+          not_before="біздің"),
+    _rule("kk.contact.own_channel", "contact",
+          "электрондық пошта | электронды пошта | эл пошта | e mail | email | телефон | мекенжай | байланыс нөмір",
+          vague=True, own_contact=True),
     _rule("kk.cookies.cookie", "cookies", "cookie | куки"),
-    _rule("kk.analytics.counters", "analytics", "аналитика | есептегіш | статистика"),
-    _rule("kk.advertising.ads", "advertising", "жарнама | маркетинг"),
+    _rule("kk.analytics.counters", "analytics", "аналитика | есептегіш | веб талдау | метрика"),
+    _rule("kk.analytics.statistics", "analytics", "статистика", vague=True),
+    _rule("kk.advertising.targeting", "advertising", "таргет | ретаргетинг | ремаркетинг | жарнамалық желі | "
+          "жарнама көрсет"),
+    _rule("kk.advertising.ads", "advertising", "жарнама | маркетинг", vague=True),
     _rule("kk.web_beacons.pixel", "web_beacons", "пиксель | веб маяк"),
-    _rule("kk.third_party_sharing.transfer", "third_party_sharing", "үшінші тұлға | үшінші тарап | серіктес",
-          near=_KK_TRANSFER, window=10, vague=True),
-    _rule("kk.cross_border_transfer.explicit", "cross_border_transfer", "трансшекаралық"),
-    _rule("kk.cross_border_transfer.outside", "cross_border_transfer", "аумағынан тыс | шетел | шет мемлекет",
+    _rule("kk.third_party_sharing.transfer", "third_party_sharing",
+          "үшінші тұлға | үшінші тарап | серіктес | мердігер | контрагент | қызмет көрсетуші | жеткізуші | "
+          "курьер | жеткізу қызмет | төлем жүйе | төлем провайдер | хостинг | провайдер",
+          near=_KK_TRANSFER, window=10, vague=True, lead_in_context=True,
+          unless="заңсыз | рұқсатсыз | құқыққа қайшы"),   # «үшінші тұлғалардың заңсыз әрекеттерінен қорғау»
+    _rule("kk.cross_border_transfer.explicit", "cross_border_transfer", "трансшекаралы"),
+    _rule("kk.cross_border_transfer.outside", "cross_border_transfer",
+          "аумағынан тыс | шетел | шет мемлекет | басқа елдер | басқа мемлекет",
           context=("сақта | бер | тапсыр | өңде | сервер",)),
     _rule("kk.storage_in_kz.territory", "storage_in_kz", "қазақстан республикасының аумағында | қазақстан аумағында | "
           "қазақстан республикасында | қазақстанда", context=("сақта | сервер | орналас | дерекқор",)),
-    _rule("kk.retention.term", "retention", "сақтау мерзім | сақталу мерзім | мерзімсіз", gap=2),
+    _rule("kk.retention.term", "retention", "сақтау мерзім | сақталу мерзім | өңдеу мерзім | мерзімсіз", gap=2),
     # «алты ай сақталады»; the month is «ай=» (whole word) so that «айқындайды» is not one.
     _rule("kk.retention.duration", "retention", "жыл | ай= | күн", near="сақта | жой", window=4,
           not_before="туған"),
-    _rule("kk.user_rights.withdraw", "user_rights", "кері қайтар | кері шақыр | қайтарып ал"),
-    _rule("kk.user_rights.request", "user_rights", "өзгерт | жою | жойы | түзет | қол жеткіз",
+    # «мақсатқа қол жеткізілгенге дейін сақталады»: until the purpose is reached.
+    _rule("kk.retention.until", "retention", "дейін | бойы", near="сақта | өңде", window=2),
+    _rule("kk.user_rights.withdraw", "user_rights", "кері қайтар | кері шақыр | қайтарып ал | келісімді қайтар"),
+    _rule("kk.user_rights.request", "user_rights",
+          "өзгерт | жою | жойы | түзет | қол жеткіз | бұғатта | толықтыр | нақтыла",
           context=("құқ | талап | сұрау",), lead_in_context=True),
 
     # --- English (Snowball stems) --------------------------------------------------------------
@@ -522,6 +561,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("en.biometric.biometric", "biometric", "biometric | fingerprint | facial recognition"),
     _rule("en.call_recording.calls", "call_recording", "call recording | recording of calls | record calls | "
           "record phone calls | recorded calls", gap=2),
+    _rule("en.contact.own_channel", "contact", "email address | email | e mail | phone number | phone | address",
+          vague=True, own_contact=True),
     _rule("en.cookies.cookie", "cookies", "cookies | cookie"),
     _rule("en.analytics.analytics", "analytics", "analytics | web analytics | visitor counters | counters"),
     _rule("en.analytics.statistics", "analytics", "statistics | statistical", vague=True),
@@ -599,7 +640,7 @@ LEGAL_NAME_PATTERNS: tuple[str, ...] = (
 # «законодательством о персональных данных и их защите» does not count.
 LAW_PATTERNS: dict[str, str] = {
     "kz_94v": r"\b94\s*[-–—]?\s*[VВ]\b|О\s+персональных\s+данных\s+и\s+их\s+защите|"
-              r"Дербес\s+деректер\s+және\s+оларды\s+қорғау\s+туралы|"
+              r"(?:Дербес|Жеке)\s+деректер\s+және\s+оларды\s+қорғау\s+туралы|"
               r"(?i:on\s+personal\s+data\s+and\s+(?:their|its)\s+protection)",
     "ru_152fz": r"\b152\s*[-–]?\s*ФЗ\b|(?i:федеральн\w*\s+закон\w*)\s+(?:от\s+27\.07\.2006\s*(?:г\.?\s*)?)?"
                 r"(?:№\s*152|«О\s+персональных\s+данных»)",
@@ -653,14 +694,51 @@ NEGATIONS: dict[str, frozenset[str]] = {
 KK_NEGATED_VERB = (r"^(?:жина|сақта|өңде|бер|тапсыр|жібер|пайдалан|қолдан|жарияла|сат|ұсын|тарат|жаз)"
                    r"(?:ыл|іл|л|ын|ін|н)?(?:ма|ме|ба|бе|па|пе)(?:й|с|ған|ген|ң|у)")
 # An exception turns «не передаём ... за исключением» into a declaration (PoliCheck: the flow can happen).
+# It speaks for the negation it stands next to, not for every negation of the sentence.
 EXCEPTION_PATTERN = (
-    r"(?i)за\s+исключением|кроме\s+(?:случа|как|тех)|исключая|если\s+иное|иначе\s+как|"
+    r"(?i)за\s+исключением|\bкроме(?!\s+того\b)|\bпомимо\s+случа|исключая|если\s+иное|иначе\s+как|"
     r"без\s+(?:\w+\s+){0,3}(?:согласия|разрешения)|только\s+(?:с\s+|при\s+|в\s+случа|на\s+основани|по\s+)|"
-    r"\bexcept\b|\bunless\b|other\s+than|without\s+(?:\w+\s+){0,2}(?:consent|permission)|"
-    r"only\s+(?:with|when|if|to)|қоспағанда|келісімінсіз|рұқсатынсыз|тек\s+қана|тек\s|"
+    r"\bexcept\b|\bunless\b|other\s+than|apart\s+from|save\s+(?:for|as)\b|excluding|"
+    r"without\s+(?:\w+\s+){0,2}(?:consent|permission)|"
+    r"only\s+(?:with|when|if|to)|қоспағанда|келісімінсіз|келісімсіз|рұқсатынсыз|тек\s+қана|тек\s|"
     # «Иным третьим лицам данные не передаются»: the ones named before do receive them.
     r"\b(?:иным|другим|прочим|иных|других|прочих)\s+(?:третьим\s+|третьих\s+)?(?:лицам|лиц)\b|"
     r"\b(?:any\s+)?other\s+third\s+part|басқа\s+үшінші|жағдайлардан\s+басқа|басқа\s+(?:кезде|жағдайда)")
+# A sentence that opens with an exception qualifies the negation of the sentence before it
+# («Данные третьим лицам не передаются. Исключение составляют случаи, …»).
+EXCEPTION_FOLLOWS = (r"(?i)^\W*(?:исключени\w*\s+(?:составля|являют|допуска)|за\s+исключением|кроме\s+(?:случа|как)|"
+                     r"this\s+does\s+not\s+apply|exceptions?\s+(?:are|is|include)|бұл\s+.{0,60}қоспағанда)")
+
+# --- the operator's own contact details are not data it collects ------------------------------
+# «Наш e-mail», «адрес электронной почты Оператора», «напишите нам на электронную почту»,
+# «біздің телефон», «поштаға жазыңыз»: a channel to the operator. The e-mail, phone or address
+# word there declares `contact`, never the category of data taken from users.
+OWN_DETAIL_CATEGORIES = frozenset({"email", "phone", "address"})
+# Right before the word: «наш», «біздің», «our», the operator's own legal or office address.
+OWN_CONTACT_BEFORE = (r"(?i)(?:\bнаш\w*|\bбіздің|\bour|\bюридическ\w*|\bфактическ\w*|\bзаңды|"
+                      r"\bслужб\w+\s+поддержки|\bдля\s+(?:связи|обращений|справок))\s+(?:[\w-]+\s+){0,2}$")
+# Right after the word: whose it is («… Оператора», «… Компании», «… указанный на сайте», «… для связи»).
+OWN_CONTACT_AFTER = (r"(?i)^[\s:—–-]{0,3}(?:оператор\w*|компани\w*|администрац\w*|организац\w*|обществ\w*|"
+                     r"товариществ\w*|владельц\w*\s+сайта|продавц\w*|исполнител\w*|сайта\b|службы\s+поддержки|"
+                     r"для\s+(?:связи|обращени|справок|вопросов|запросов)|указанн\w+\s+(?:на\s+сайте|в\s+раздел|ниже|"
+                     r"выше|в\s+пункте|в\s+настоящ)|оператордың|компанияның|әкімшілі\w*|сайттың|"
+                     r"of\s+(?:the\s+)?(?:operator|company|controller|our)|for\s+(?:enquiries|inquiries|questions|"
+                     r"contact)|(?:listed|given|shown)\s+(?:below|above|on\s+the\s+site))")
+# A sentence telling the reader to write or call (imperative, or the user's right to apply) ...
+OWN_CONTACT_VERBS = (r"(?i)напишите|пишите|направьте|отправьте|обращайтесь|обратитесь|обратиться|обратившись|"
+                     r"свяжитесь|связаться|позвоните|звоните|направив|отправив|написав|"
+                     r"(?:направ|отправ)\w*\s+(?:\w+\s+)?(?:запрос|обращени|заявлени|письменн|уведомлени\w*\s+об\s+отзыве)|"
+                     r"жазыңыз|жолдаңыз|хабарласыңыз|хабарласу|жүгініңіз|жүгінуге|жіберіңіз|"
+                     r"contact\s+us|write\s+to\s+us|email\s+us|call\s+us|reach\s+us|send\s+(?:us|a\s+request)")
+# ... where the word is the way in («на электронную почту», «по электронной почте», «via e-mail»),
+OWN_CONTACT_CHANNEL = r"(?i)(?:\bна|\bпо|\bчерез|\bto|\bat|\bvia|\bby)\s+(?:[\w-]+\s+){0,2}$"
+# A Kazakh word is the way in by its case ending («поштаға», «мекенжайына») or «арқылы» after it.
+OWN_CONTACT_KK_CASE = ("ға", "ге", "қа", "ке", "на", "не")
+# unless it is the user's own («… Пользователя», «… указанный Вами»).
+OWN_CONTACT_USER = (r"(?i)^[\s,]{0,3}(?:пользовател\w*|клиент\w*|субъект\w*|покупател\w*|заказчик\w*|"
+                    r"посетител\w*|заявител\w*|указанн\w+\s+(?:вами|пользовател|клиент|при\s+регистрации)|"
+                    r"пайдаланушы\w*|клиенттің|of\s+the\s+user|you\s+(?:provide|gave))")
+
 # Advice to the user («рекомендуем не передавать пароль третьим лицам») says nothing about the site.
 ADVICE_PATTERN = r"(?i)рекоменду|советуем|ұсынамыз|кеңес береміз|we\s+recommend|we\s+advise|we\s+urge"
 # Kinds of recipient that make a vague «третьи лица» specific («платёжные системы», «службы доставки»).

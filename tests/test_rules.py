@@ -310,6 +310,43 @@ def test_a_policy_keeping_data_forever(tmp_path):
     assert site.findings()["POLICY-UNLIMITED-RETENTION"][0]["category"] == "retention"
 
 
+@covers("POLICY-LANGUAGE-VERSION-GAP")
+def test_a_language_version_that_leaves_out_what_another_states(tmp_path):
+    russian = OPERATOR + ("Мы собираем имя и номер телефона Пользователя. На сайте работает счётчик Яндекс.Метрики, "
+                          "который получает IP-адрес посетителя. Данные хранятся три года, затем удаляются.")
+    kazakh = ("«Пример Демо» ЖШС (БСН 990140000017) дербес деректердің операторы болып табылады. "
+              "Біз пайдаланушының аты-жөнін және телефон нөмірін жинаймыз.")
+    site = Site(tmp_path, russian)
+    url = site.base + "/kk/privacy"
+    site.store.write_page("c", {"site": site.site, "url": url, "page": {"url": url, "status_code": 200,
+                                                                        "kind": "policy"},
+                                "policy": {"url": url, "format": "html", "text": kazakh, "chars": len(kazakh),
+                                           "language": "kk", "is_policy_score": 0.8, "status": "ok",
+                                           "found_via": "language_variant", "sha256": "kk", "warc_record_id": "<urn:kk>"}})
+    (finding,) = site.findings()["POLICY-LANGUAGE-VERSION-GAP"]
+    assert finding["observed_url"] == url and finding["policy_url"] == site.base + "/privacy"
+    assert finding["verdict"] == "omitted" and finding["warc_record_id"] == "<urn:kk>"
+    # The Kazakh version names the operator, the name and the phone: only what it leaves out is listed.
+    left_out = finding["observed"].rsplit(": ", 1)[1].split(", ")
+    assert left_out == ["ip_address", "analytics", "retention", "law_reference"]
+    assert "Яндекс.Метрики" in finding["policy_evidence"] and "три года" in finding["policy_evidence"]
+    assert "kk version" in finding["observed"] and "ru version" in finding["observed"]
+
+
+def test_language_versions_that_agree_give_no_gap(tmp_path):
+    russian = OPERATOR + "Мы собираем имя и номер телефона Пользователя."
+    kazakh = ("«Пример Демо» ЖШС (БСН 990140000017) дербес деректердің операторы болып табылады. Саясат "
+              "Қазақстан Республикасының 2013 жылғы 21 мамырдағы № 94-V «Дербес деректер және оларды қорғау "
+              "туралы» Заңына сәйкес әзірленді. Біз пайдаланушының аты-жөнін және телефон нөмірін жинаймыз.")
+    site = Site(tmp_path, russian)
+    url = site.base + "/kk/privacy"
+    site.store.write_page("c", {"site": site.site, "url": url, "page": {"url": url, "status_code": 200,
+                                                                        "kind": "policy"},
+                                "policy": {"url": url, "format": "html", "text": kazakh, "chars": len(kazakh),
+                                           "language": "kk", "is_policy_score": 0.8, "status": "ok", "sha256": "kk"}})
+    assert "POLICY-LANGUAGE-VERSION-GAP" not in site.findings()
+
+
 def test_explanations_exist_in_both_languages_and_fill_in_what_was_seen():
     for code, rule in RULES.items():
         assert rule.en and rule.ru, code

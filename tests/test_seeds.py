@@ -4,6 +4,7 @@ The seeds are third-party documents kept outside the project (../shared/seeds); 
 them is copied here beyond category codes, statuses and a few words the evidence must contain.
 """
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ from analysis.declarations import extract_declarations, summarise
 from analysis.policy_facts import extract_facts
 from kzprivacy.language import detect_language
 
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+# Beside the repository (../shared/seeds), or wherever KZPRIVACY_SEEDS points (a git worktree lives elsewhere).
+SEEDS = Path(os.environ.get("KZPRIVACY_SEEDS") or Path(__file__).resolve().parents[1].parent / "shared" / "seeds")
 
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"seed policies not available at {SEEDS}")
 

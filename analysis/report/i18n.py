@@ -176,6 +176,8 @@ UI: dict[str, dict[str, str]] = {
         "all_sites": "Все сайты",
         "findings_by_severity": "Находки по серьёзности",
         "offline_note": "Отчёт — статический файл: открывается без сервера и без сети.",
+        "pdf_page": "Страница",
+        "pdf_of": "из",
         "storage": "Локальное хранилище",
         "key": "Ключ",
         "origin": "Источник",
@@ -356,6 +358,8 @@ UI: dict[str, dict[str, str]] = {
         "all_sites": "All sites",
         "findings_by_severity": "Findings by severity",
         "offline_note": "This report is a static file: it opens with no server and no network.",
+        "pdf_page": "Page",
+        "pdf_of": "of",
         "storage": "Local storage",
         "key": "Key",
         "origin": "Origin",
@@ -495,6 +499,8 @@ UI: dict[str, dict[str, str]] = {
         "findings_resolved": "Жойылған бұзушылықтар",
         "status_changes": "Күйі өзгерді",
         "offline_note": "Есеп — статикалық файл: сервер мен желісіз ашылады.",
+        "pdf_page": "Бет",
+        "pdf_of": "/",
         "chars": "Таңба",
         "flows": "Барлық байқалған деректер ағындары және олардың бағасы",
         "sites_added": "Тексеруге қосылған сайттар",
@@ -598,6 +604,8 @@ RULE_TITLES: dict[str, dict[str, str]] = {
     "POLICY-EMPTY-CONTACT": {"ru": "Пустой контакт", "en": "Empty contact"},
     "POLICY-SHORT": {"ru": "Короткая политика без обязательных сведений", "en": "Short policy lacking required content"},
     "POLICY-UNLIMITED-RETENTION": {"ru": "Бессрочное хранение", "en": "Unlimited retention"},
+    "POLICY-LANGUAGE-VERSION-GAP": {"ru": "Языковая версия политики говорит меньше другой",
+                                    "en": "A language version of the policy says less"},
 }
 
 

@@ -268,7 +268,7 @@ def _validate_expect(expect: Any, vendors: set[str] | None, categories: set[str]
     errors: list[str] = []
     optional = {
         "https", "final_url", "policy", "policy_variants", "not_policies", "cookies", "requests",
-        "inline_trackers", "forms", "mismatches", "matches", "not_fetched", "notes", "browser",
+        "inline_trackers", "forms", "mismatches", "matches", "not_fetched", "notes", "browser", "language_gaps",
     }
     if not _check_keys("expect", expect, {"status"}, optional, errors):
         return errors
@@ -353,4 +353,12 @@ def _validate_expect(expect: Any, vendors: set[str] | None, categories: set[str]
             category_ok(where, item["category"], nullable=False)
     for i, category in enumerate(expect.get("matches") or []):
         category_ok(f"expect.matches[{i}]", category, nullable=False)
+    # A language version of the policy that says less than another (POLICY-LANGUAGE-VERSION-GAP).
+    for i, gap in enumerate(expect.get("language_gaps") or []):
+        where = f"expect.language_gaps[{i}]"
+        if _check_keys(where, gap, {"language", "against", "categories"}, {"note"}, errors):
+            _check_in(f"{where}.language", gap["language"], LANGUAGES, errors)
+            _check_in(f"{where}.against", gap["against"], LANGUAGES, errors)
+            for j, category in enumerate(gap["categories"] or []):
+                category_ok(f"{where}.categories[{j}]", category, nullable=False)
     return errors
