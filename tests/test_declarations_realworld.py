@@ -91,18 +91,70 @@ def test_the_users_email_stays_collected_data():
 # --- scoped exceptions ----------------------------------------------------------------------------
 
 def test_every_exception_wording_turns_the_denial_into_a_declaration():
-    for text in ("Персональные данные не передаются третьим лицам, за исключением случаев, предусмотренных "
-                 "законом.",
+    for text in ("Персональные данные не передаются третьим лицам, за исключением платёжной системы.",
                  "Мы не передаём данные третьим лицам, кроме курьерской службы.",
-                 "За исключением случаев, предусмотренных законом, данные третьим лицам не передаются.",
-                 "Деректер үшінші тұлғаларға берілмейді, заңда көзделген жағдайларды қоспағанда.",
+                 "Без Вашего согласия данные третьим лицам не передаются.",
+                 "Деректер үшінші тұлғаларға берілмейді, серіктестерімізді қоспағанда.",
+                 "Сіздің келісіміңізсіз деректерді үшінші тұлғаларға бермейміз.",
                  "We do not share your data with third parties apart from our payment provider."):
         assert _found(text) == [("third_party_sharing", "declared", "exception")], text
 
 
+def test_an_exception_that_names_only_what_the_law_requires_leaves_the_denial():
+    # State bodies acting under the law are not third parties: such an exception declares no flow.
+    for text in ("Персональные данные не передаются третьим лицам, за исключением случаев, предусмотренных "
+                 "законодательством Республики Казахстан.",
+                 "Деректер үшінші тұлғаларға берілмейді, заңда көзделген жағдайларды қоспағанда.",
+                 "We never share your data with third parties except where the law requires it."):
+        assert _found(text) == [("third_party_sharing", "denied", "negated")], text
+    # With consent named as well, the flow can happen.
+    assert _found("Данные не передаются третьим лицам без согласия Пользователя, за исключением случаев, "
+                  "предусмотренных законом.") == [("third_party_sharing", "declared", "exception")]
+
+
 def test_an_exception_in_the_next_sentence_qualifies_the_denial_before_it():
-    text = "Данные третьим лицам не передаются. Исключение составляют случаи, предусмотренные законом."
+    text = "Данные третьим лицам не передаются. Исключение составляют наши партнёры по доставке."
     assert _found(text) == [("third_party_sharing", "declared", "exception")]
+    text = ("Мы не передаём данные третьим лицам. Исключением являются лишь случаи, когда предоставление "
+            "сведений уполномоченным государственным органам предписано законом.")
+    assert _found(text) == [("third_party_sharing", "denied", "negated")]
+
+
+def test_negations_joined_in_one_clause_share_their_exception():
+    text = "Біз деректерді үшінші тараптарға сатпаймыз және бермейміз, тек төлемді өңдеу қажет болған жағдайда."
+    assert _found(text) == [("third_party_sharing", "declared", "exception")]
+
+
+def test_glossary_entries_without_quotes_declare_nothing():
+    for text in ("Трансграничная передача персональных данных — передача персональных данных на территорию "
+                 "иностранного государства.",
+                 "IP мекенжайы – желідегі түйінді анықтайтын бірегей желілік мекенжай.",
+                 "IP address – a unique network address of a device in a network."):
+        assert _found(text) == [], text
+    # A dash before a purpose or before someone doing something is no definition.
+    assert _summary("- дату рождения — чтобы отличать однофамильцев в расписании.") == {"birth_date": "declared"}
+    assert _summary("Сбор данных — мы собираем имя и телефон.") == {"name": "declared", "phone": "declared"}
+
+
+def test_kazakh_source_and_liability_are_not_sharing():
+    # «үшінші тұлғадан алынса» (received from a third party), «жауап бермейді» (is not liable).
+    assert _found("Деректер үшінші тұлғадан алынса, Оператор олардың жария болуы үшін жауап бермейді.") == []
+
+
+def test_an_empty_template_label_is_no_data():
+    assert _found("Адрес: ,") == []
+    assert _summary("Контактные данные указаны на странице «Контакты».") == {}
+    assert _summary("Байланыс деректері сайттың негізгі бетінде көрсетілген.") == {}
+
+
+def test_unpunctuated_lines_under_a_heading_are_read_as_sentences():
+    text = ("1. Какие данные мы собираем\n\nИмя и контактные данные из форм обратной связи\n\n"
+            "Данные о посещении сайта через Яндекс.Метрику\n\n"
+            "2. Защита данных\n\nНе передаём данные третьим лицам без вашего согласия\n\n"
+            "3. Ваши права\n\nПотребовать удаления ваших персональных данных")
+    assert _summary(text) == {"analytics": "declared", "email": "declared", "name": "declared",
+                              "phone": "declared", "third_party_sharing": "declared", "usage": "declared",
+                              "user_rights": "declared"}
 
 
 def test_an_exception_speaks_only_for_its_own_negation():
