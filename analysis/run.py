@@ -17,21 +17,25 @@ import pandas as pd
 from kzprivacy.store import Store, utcnow
 
 from .compare import (FINDING_COLUMNS, consent_findings, flow_findings, form_findings, judge_flows,
-                      no_policy_findings, policy_findings, short_policy_findings, summarise_declarations,
-                      summarise_sites)
+                      no_policy_findings, policy_findings, policy_sides, short_policy_findings,
+                      summarise_declarations, summarise_sites)
+from .identity import identify
 from .observations import observe
 from .versions import language_version_findings
 
 __all__ = ["analyze_crawl", "load_crawl", "analyze_policy_text", "declarations_and_facts"]
 
-CRAWL_TABLES = ("sites", "policies", "forms", "form_fields", "cookies", "requests", "inline_trackers")
+CRAWL_TABLES = ("sites", "policies", "forms", "form_fields", "cookies", "requests", "inline_trackers", "pages")
+# Of pages, only what identifies them (analysis/identity.py).
+TABLE_COLUMNS = {"pages": "site, url, sha256, status_code"}
 ANALYSIS_TABLES = ("declarations", "policy_facts", "flows", "findings", "site_summaries")
 POLICY_SCORE_MIN = 0.5
 PARALLEL_FROM = 200  # distinct policy texts before worker processes pay off
 
 
 def load_crawl(store: Store, crawl_id: str) -> dict[str, pd.DataFrame]:
-    return {table: pd.read_sql_query(f"SELECT * FROM {table} WHERE crawl_id = ?", store.conn, params=(crawl_id,))
+    return {table: pd.read_sql_query(f"SELECT {TABLE_COLUMNS.get(table, '*')} FROM {table} WHERE crawl_id = ?",
+                                     store.conn, params=(crawl_id,))
             for table in CRAWL_TABLES}
 
 
@@ -117,7 +121,7 @@ def analyze_crawl(db_path: str | Path, crawl_id: str) -> dict[str, int]:
     """Analyse one stored crawl and replace its analysis rows; returns counts."""
     store = Store(db_path)
     try:
-        tables = load_crawl(store, crawl_id)
+        tables = identify(load_crawl(store, crawl_id))
         sites = _sites_with_policy(tables)
         declarations, facts = declarations_and_facts(tables["policies"])
         observations = observe(tables)
@@ -131,6 +135,7 @@ def analyze_crawl(db_path: str | Path, crawl_id: str) -> dict[str, int]:
         parts.append(language_version_findings(tables["policies"], declarations))
         parts = [p for p in parts if not p.empty]
         findings = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=FINDING_COLUMNS)
+        findings = policy_sides(findings, sites, summarise_declarations(declarations))
         summaries = summarise_sites(sites, flows, findings)
         _write(store, crawl_id, declarations, facts, flows, findings, summaries)
         return {"declarations": len(declarations), "flows": len(flows), "findings": len(findings),

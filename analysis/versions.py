@@ -91,4 +91,6 @@ def language_version_findings(policies: pd.DataFrame, declarations: pd.DataFrame
     out = pd.DataFrame(rows).assign(verdict=spec.verdict, severity=spec.severity, rule=RULE,
                                     manual_review=spec.manual_review, service_id=None)
     out["explanation"] = [explain(RULE, category=c, observed=o) for c, o in zip(out["category"], out["observed"])]
-    return out[FINDING_COLUMNS]
+    out["seen_at"] = [[u] for u in out["observed_url"]]
+    out["occurrences"] = 1
+    return out.reindex(columns=FINDING_COLUMNS)

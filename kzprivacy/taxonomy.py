@@ -477,6 +477,15 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.contact.form", "contact",
           "форма обратной связи | раздел контакты | контактная информация администрации | по контактам",
           vague=True, not_before="поле | заполнение | заполнять | из | в"),  # «полей форм», «из форм»: collection
+    # What the form rules quote: how consent is given, how data is protected in transit.
+    _rule("ru.consent.given", "consent",
+          "согласие на обработку | согласие на сбор", gap=2),
+    _rule("ru.security.encryption", "security",
+          "шифрование | зашифрованный | шифровать | ssl | tls | защищённый канал | защищённое соединение | "
+          "защищённый протокол | криптографический"),
+    _rule("ru.security.measures", "security",
+          "меры защиты | меры по защите | меры безопасности | технические меры | организационные меры | "
+          "необходимые меры", vague=True),
 
     # --- Kazakh (stems matched by prefix; see above) -----------------------------------------
     # Stems drop a final к / қ / п, which voice before a vowel (денсаулық -> денсаулығы, құрылғы,
@@ -556,6 +565,9 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("kk.user_rights.request", "user_rights",
           "өзгерт | жою | жойы | түзет | қол жеткіз | бұғатта | толықтыр | нақтыла",
           context=("құқ | талап | сұрау",), lead_in_context=True),
+    _rule("kk.consent.given", "consent", "келісім бер | келісімін бер | келісімді бер | келісесіз | келісемін"),
+    _rule("kk.security.encryption", "security", "шифрла | қорғалған арна | қорғалған байланыс | ssl"),
+    _rule("kk.security.measures", "security", "қорғау шара", vague=True),
 
     # --- English (Snowball stems) --------------------------------------------------------------
     _rule("en.name.name", "name", "full name | first name | last name | surname | your name | name",
@@ -613,6 +625,13 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("en.user_rights.rights", "user_rights",
           "right to access | right to delete | right to rectification | right to erasure | withdraw consent | "
           "withdraw your consent | request access | request deletion | delete your data | correct your data", gap=2),
+    _rule("en.consent.given", "consent",
+          "you consent | give consent | give your consent | by submitting | by clicking | by ticking | "
+          "consent to the processing | agree to the processing"),
+    _rule("en.security.encryption", "security", "encryption | encrypted | ssl | tls | secure connection"),
+    _rule("en.security.measures", "security",
+          "security measures | technical and organisational measures | technical and organizational measures | "
+          "appropriate measures | safeguards", vague=True),
 
     # --- any language: names, numbers and vendors found by regular expression -------------------
     _rule("any.analytics.vendor", "analytics",

@@ -153,7 +153,8 @@ def test_forms_and_their_fields_are_exactly_those_planted(sample_crawl, sites_ma
         forms = sample_crawl.rows("SELECT * FROM forms WHERE site = ? ORDER BY page_url, form_index", site)
         assert len(forms) == len(expected), (site, [f["page_url"] for f in forms])
         for planted in expected:
-            match = [f for f in forms if f["page_url"] == planted["page"] and f["action"] == planted["action"]]
+            match = [f for f in forms if f["page_url"] == planted["page"] and f["action"] == planted["action"]
+                     and f["form_index"] == planted.get("form_index", f["form_index"])]
             assert len(match) == 1, (site, planted["page"])
             form = match[0]
             assert form["method"] == planted["method"], (site, planted["page"])

@@ -54,6 +54,9 @@ EXAMPLES: dict[str, str] = {
     "ru.user_rights.request": "Пользователь вправе потребовать удаления своих персональных данных.",
     "ru.contact.own_channel": "Запросы об отзыве согласия направляйте на адрес электронной почты Оператора.",
     "ru.contact.form": "Вопросы об обработке данных направляйте через форму обратной связи на сайте.",
+    "ru.consent.given": "Заполняя форму на сайте, Пользователь даёт согласие на обработку своих данных.",
+    "ru.security.encryption": "Данные из форм передаются по защищённому протоколу.",
+    "ru.security.measures": "Оператор принимает необходимые меры для защиты персональных данных.",
     # Kazakh
     "kk.name.full_name": "Тіркелу кезінде пайдаланушы өзінің аты-жөнін көрсетеді.",
     "kk.name.list_item": "Өтінімде келесі мәліметтер көрсетіледі:\n- Аты;",
@@ -97,6 +100,9 @@ EXAMPLES: dict[str, str] = {
     "kk.retention.until": "Өтінім деректері шарт орындалғанға дейін сақталады.",
     "kk.user_rights.withdraw": "Субъект кез келген уақытта өз келісімін кері қайтарып ала алады.",
     "kk.user_rights.request": "Пайдаланушы өз деректерін түзетуді талап етуге құқылы.",
+    "kk.consent.given": "Нысанды толтыра отырып, Пайдаланушы деректерді өңдеуге келісім береді.",
+    "kk.security.encryption": "Нысандағы деректер шифрланған арна арқылы жіберіледі.",
+    "kk.security.measures": "Оператор дербес деректерді қорғау шараларын қолданады.",
     # English
     "en.name.name": "When you register we ask for your full name.",
     "en.iin.iin": "To sign the contract the client provides their IIN.",
@@ -129,6 +135,9 @@ EXAMPLES: dict[str, str] = {
     "en.retention.duration": "Booking records are kept for one year and then deleted.",
     "en.retention.period": "We retain your personal data for three years after your last order.",
     "en.user_rights.rights": "You may withdraw your consent at any time by writing to us.",
+    "en.consent.given": "By submitting the form you consent to the processing of your data.",
+    "en.security.encryption": "Form data travel over an encrypted connection.",
+    "en.security.measures": "We apply appropriate measures against unauthorised access.",
     # Any language, by regular expression
     "any.analytics.vendor": "На сайте установлен счётчик Яндекс.Метрики.",
     "any.advertising.vendor": "Мы используем Facebook Pixel для оценки рекламных кампаний.",

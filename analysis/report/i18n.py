@@ -133,6 +133,7 @@ UI: dict[str, dict[str, str]] = {
         "policy_side": "Что сказано в политике",
         "explanation": "Пояснение",
         "no_policy_sentence": "В политике нет подходящего предложения.",
+        "seen_on_pages": "Та же находка на {n} страницах",
         "see_in_text": "в тексте политики",
         "evidence_records": "Доказательства (записи WARC)",
         "evidence_note": "Каждое наблюдение ссылается на запись WARC, в которой сохранён ответ сервера. "
@@ -315,6 +316,7 @@ UI: dict[str, dict[str, str]] = {
         "policy_side": "What the policy says",
         "explanation": "Explanation",
         "no_policy_sentence": "No matching sentence in the policy.",
+        "seen_on_pages": "The same finding on {n} pages",
         "see_in_text": "in the policy text",
         "evidence_records": "Evidence (WARC records)",
         "evidence_note": "Each observation points to the WARC record that keeps the server's response. SHA-256 is "
@@ -480,6 +482,7 @@ UI: dict[str, dict[str, str]] = {
         "observed_side": "Не байқалды",
         "policy_side": "Саясатта не айтылған",
         "no_policy_sentence": "Саясатта сәйкес сөйлем жоқ.",
+        "seen_on_pages": "Дәл осы табылым {n} бетте",
         "see_in_text": "саясат мәтінінде",
         "evidence_records": "Дәлелдер (WARC жазбалары)",
         "url": "Мекенжай",

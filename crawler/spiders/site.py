@@ -29,6 +29,7 @@ from crawler.extract.policy import (COMMON_POLICY_PATHS, document_kind, form_pag
                                     language_variants, policy_links, with_path)
 from crawler.items import PageItem, SiteItem
 from kzprivacy.domains import SiteEntry, parse_entries, read_entries
+from kzprivacy.identity import canonical_url, form_key
 from kzprivacy.language import detect_language
 from kzprivacy.trackers import find_signatures, lookup_cookie, lookup_url, registrable_domain
 
@@ -90,6 +91,7 @@ class SiteSpider(scrapy.Spider):
 
     def _request(self, site: str, url: str, kind: str, **meta: Any) -> Request | None:
         st = self._site(site)
+        url = canonical_url(url)  # no fragment, no utm_*: the same page is not fetched twice (kzprivacy/identity.py)
         if url in st["requested"] or len(st["requested"]) >= self.max_pages:
             return None
         st["requested"][url] = kind
@@ -382,6 +384,7 @@ class SiteSpider(scrapy.Spider):
         rows = []
         for form in extract_forms(sel, page_url):
             action_host = (urlsplit(form.action).hostname or "").lower() if form.action else None
+            third = bool(action_host) and not self._is_first_party(st, action_host)
             rows.append({
                 "form_index": form.form_index, "action": form.action, "method": form.method,
                 "action_is_https": form.action.startswith("https://") if form.action else None,
@@ -390,6 +393,8 @@ class SiteSpider(scrapy.Spider):
                                  if action_host else None),
                 "has_consent_checkbox": form.has_consent_checkbox, "policy_link_near": form.policy_link_near,
                 "warc_record_id": warc_id,
+                "form_key": form_key(form.action, form.method, page_url, [(f.name, f.type) for f in form.fields],
+                                     first_party=not third, consent=form.has_consent_checkbox),
                 "fields": [{"name": f.name, "type": f.type, "label": f.label, "placeholder": f.placeholder,
                             "autocomplete": f.autocomplete, "pattern": f.pattern, "required": f.required,
                             "category": f.category} for f in form.fields],

@@ -52,6 +52,7 @@ CREATE TABLE IF NOT EXISTS pages (
     warc_file       TEXT,
     warc_record_id  TEXT,
     warc_offset     INTEGER,
+    alias_of        TEXT,                            -- the URL standing for this page when another one had the same body
     PRIMARY KEY (crawl_id, site, url)
 );
 
@@ -133,6 +134,7 @@ CREATE TABLE IF NOT EXISTS forms (
     policy_link_near      INTEGER,
     fields_count          INTEGER,
     warc_record_id        TEXT,
+    form_key              TEXT,                      -- the same form on several pages has one key (kzprivacy/identity.py)
     PRIMARY KEY (crawl_id, site, page_url, form_index)
 );
 
@@ -206,7 +208,10 @@ CREATE TABLE IF NOT EXISTS findings (
     explanation      TEXT,
     manual_review    INTEGER NOT NULL DEFAULT 0,
     warc_record_id   TEXT,
-    service_id       TEXT                            -- the third-party service concerned, if any
+    service_id       TEXT,                           -- the third-party service concerned, if any
+    policy_side      TEXT,                           -- quoted | silent | no_policy | unreadable | not_applicable
+    occurrences      INTEGER,                        -- places the fact was seen (pages, forms, fields)
+    seen_at          TEXT                            -- JSON list of the page URLs where it was seen
 );
 CREATE INDEX IF NOT EXISTS findings_site ON findings (crawl_id, site);
 
