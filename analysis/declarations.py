@@ -325,6 +325,8 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
                 continue    # «үшінші тұлғадан» (from a third party) is a source, not a recipient
             if _EMPTY_LABEL.match(sentence.text, end - sentence.start):
                 continue    # «Адрес: ,» left empty in a template is no data at all
+            if rule.vague and not rule.own_contact and sentence.text[end - sentence.start:].lstrip()[:1] == ":":
+                continue    # «Контактные данные: номер телефона …»: a label; the specific words after it speak
             if rule.own_contact or OWN_DETAIL_CATEGORIES.intersection(rule.categories):
                 own = _own_contact(sentence.text, toks[first].start - sentence.start, end - sentence.start, toks, last)
                 if own != rule.own_contact:
@@ -520,6 +522,20 @@ def _legal_only(text: str, match: re.Match) -> bool:
     return bool(_LEGAL_EXCEPTION.search(scope)) and not _FLOW_EXCEPTION.search(scope)
 
 
+def _glossary_item(sentences: list[Sentence], index: int, parent: int | None) -> bool:
+    """A definition laid out over two lines: a term as a heading and «– передача персональных данных …» as a
+    lone dash item under it, or a term ending with a dash and its meaning on the next line."""
+    if index == 0 or parent is not None:
+        return False
+    sentence, before = sentences[index], sentences[index - 1]
+    if before.text.rstrip()[-1:] in "–—-" and before.block != sentence.block:
+        return True
+    if sentence.kind != "item" or sentence.marker not in ("–", "—", "-") or before.kind != "heading":
+        return False
+    after = next((s for s in sentences[index + 1:] if s.block != sentence.block), None)
+    return after is None or after.kind != "item"
+
+
 # --- putting it together ---------------------------------------------------------------------
 
 def _specificity(compiled: _Compiled, vendors: list[str], words: _Words) -> str:
@@ -586,7 +602,7 @@ def extract_declarations(text: str, language: str | None = None) -> list[Declara
         found = _matches(sentence, words, context, lead is not None, hint)
         if not found:
             continue
-        if is_heading or _DEFINITION.match(sentence.text):
+        if is_heading or _DEFINITION.match(sentence.text) or _glossary_item(sentences, index, parent):
             # A heading or a glossary entry names a subject; only names and numbers count there.
             found = [m for m in found if m.first < 0]
             if not found:
