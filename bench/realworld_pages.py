@@ -34,7 +34,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import yaml
 
@@ -171,8 +171,13 @@ def _r(x: float | None) -> float | None:
 
 def _norm_url(url: str) -> str:
     parts = urlsplit(url)
-    path = parts.path.rstrip("/") or "/"
-    return f"{(parts.hostname or '').lower().removeprefix('www.')}{path}{'?' + parts.query if parts.query else ''}"
+    path = unquote(parts.path).rstrip("/") or "/"
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    try:
+        host = host.encode("idna").decode("ascii")  # сови.kz and xn--b1amql.kz are one host
+    except UnicodeError:
+        pass
+    return f"{host}{path}{'?' + parts.query if parts.query else ''}"
 
 
 def static_discovery(root: Path, labels: list[dict[str, Any]]) -> dict[str, Any]:
