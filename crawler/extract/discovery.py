@@ -25,10 +25,10 @@ from itertools import chain
 from parsel import Selector
 
 from .documents import _block_text
-from .html import Link, _http_url, clean_text, selector
+from .html import Link, _http_url, clean_text, extract_links, selector
 
 __all__ = ["extract_script_links", "extract_consent_links", "in_page_policies", "policy_mentions", "InPagePolicy",
-           "BUILDER_ATTRIBUTES", "discovery_links"]
+           "BUILDER_ATTRIBUTES", "discovery_links", "page_links"]
 
 # Attributes that site builders use instead of href (LPmotor's data-page-link, and the common ones).
 BUILDER_ATTRIBUTES = ("data-page-link", "data-href", "data-url", "data-link", "data-link-href")
@@ -179,6 +179,12 @@ def discovery_links(html: str | Selector, page_url: str) -> list[Link]:
     """Every link beyond `<a href>` that a policy finder should score, consent-label links included."""
     sel = html if isinstance(html, Selector) else selector(html)
     return extract_script_links(sel, page_url) + extract_consent_links(sel, page_url)
+
+
+def page_links(html: str | Selector, page_url: str) -> list[Link]:
+    """All the links of a page a crawler scores: `<a href>` and `<link>` alternates, then the rest."""
+    sel = html if isinstance(html, Selector) else selector(html)
+    return extract_links(sel, page_url) + discovery_links(sel, page_url)
 
 
 # -- a policy inside the page -------------------------------------------------------------------
