@@ -719,13 +719,41 @@ LAW_PATTERNS: dict[str, str] = {
                 r"(?:№\s*152|«О\s+персональных\s+данных»)",
     # Russian law by name; «серверы в Российской Федерации» says where data goes, not which law applies.
     "ru_law": r"(?i:федеральн\w*\s+закон\w*)|(?i:закон\w*|законодательств\w*|кодекс\w*|прав[оа])\s+"
-              r"(?:\w+\s+){0,2}(?:Российской\s+Федерации|РФ)\b",
+              r"(?:\w+\s+){0,2}(?:Российской\s+Федерации|РФ)\b|"
+              # in Kazakh and English, and Russia's data-protection regulator, the mark of the same template
+              r"Ресей\s+Федерациясының\s+(?:\w+\s+)?заң\w*|(?i:laws?\s+of\s+the\s+Russian\s+Federation)|"
+              r"\bРоскомнадзор\w*",
     "gdpr": r"\bGDPR\b|(?i:general\s+data\s+protection\s+regulation)|\b2016/679\b|"
             r"(?i:общ\w+\s+регламент\w*\s+(?:по\s+)?защит\w+\s+(?:персональных\s+)?данных)",
 }
 # Codes of LAW_PATTERNS that are foreign law a Kazakhstan site's policy should not rest on
 # (a template copied from a Russian site); the GDPR may rightly apply, so it is not a warning.
 FOREIGN_LAWS = frozenset({"ru_152fz", "ru_law"})
+
+# What kind of document a policy candidate is, by the title it opens with (analysis/policy_facts.py).
+# A consent («Согласие на обработку персональных данных», «…өңдеуге келісім») lists what the user agrees
+# to; terms («Пользовательское соглашение», «Публичная оферта») are a contract that may hold a privacy part.
+DOCUMENT_TYPES = ("privacy_policy", "consent", "terms")
+DOCUMENT_TYPE_TITLES: dict[str, str] = {
+    "consent": r"(?i)согласи[ея]\s+(?:субъекта\s+|пользователя\s+|клиента\s+)?(?:персональных\s+данных\s+)?"
+               r"(?:на\s+(?:сбор\s+и\s+)?обработк\w*|на\s+сбор)|"
+               r"(?:деректер\w*|дерек\w*)\s+(?:жинауға\s+(?:және\s+)?)?(?:өңдеуге|жинауға)\s+(?:арналған\s+)?келісім|"
+               r"consent\s+to\s+(?:the\s+)?(?:collection\s+and\s+)?processing",
+    "terms": r"(?i)пользовательск\w+\s+соглашени|публичн\w+\s+оферт|договор\w*\s+(?:публичной\s+)?оферт|"
+             r"услови\w+\s+использовани|правила\s+(?:пользования|использования)|пайдаланушы\w*\s+келісім|"
+             r"жария\s+оферт|terms\s+(?:of\s+(?:use|service)|and\s+conditions)|user\s+agreement",
+    "privacy_policy": r"(?i)политик\w+\s+(?:конфиденциальности|обработки|в\s+отношении|защиты|о\s+защите)|"
+                      r"положени\w+\s+(?:об?\s+)?(?:обработке|защите)\s+персональных|"
+                      r"құпиялылық\s+саясат|деректер\w*\s+(?:өңдеу|қорғау)\s+(?:туралы\s+)?саясат|"
+                      r"privacy\s+(?:policy|notice)|data\s+protection\s+policy|personal\s+data\s+policy",
+}
+# The first-person voice of a consent without such a title («Я, …, даю согласие», «Мен … келісім беремін»).
+CONSENT_VOICE = (r"(?i)(?:\bя\b|настоящим)[^.]{0,200}?\bда(?:ю|ём)\s+(?:сво[её]\s+|полное\s+)?согласие|"
+                 r"\bмен\b[^.]{0,200}?келісім\w*\s+беремін|\bI\b[^.]{0,120}?\b(?:hereby\s+)?(?:give\s+(?:my\s+)?consent|"
+                 r"consent\s+to)")
+# Characters from the start of a text where its title is looked for, and where a consent's voice is.
+DOCUMENT_TITLE_CHARS = 600
+CONSENT_VOICE_CHARS = 1500
 
 # --- cue words for the status of a declaration (used by analysis/declarations.py) -------------
 
