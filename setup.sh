@@ -15,6 +15,8 @@ if [ $want_tests = 1 ]; then
   # The scale-out tests start a throw-away Redis and PostgreSQL of their own (docs/operations.md).
   command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)
   { command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || packages+=(postgresql)
+  # The PDF tests read the printed reports back with pdftotext, pdfinfo and pdftoppm.
+  command -v pdftotext >/dev/null 2>&1 || packages+=(poppler-utils)
 fi
 
 if [ ${#packages[@]} -gt 0 ]; then
@@ -29,7 +31,7 @@ if [ ${#packages[@]} -gt 0 ]; then
 fi
 
 if [ $want_tests = 1 ]; then
-  python -m pip install -q -e '.[test,scale]'
+  python -m pip install -q -e '.[test,scale,datasette]'
 else
   python -m pip install -q -e .
 fi

@@ -146,6 +146,7 @@ def split_sentences(text: str) -> list[Sentence]:
             blocks.append(line)
 
     sentences: list[Sentence] = []
+    previous_heading = False
     for number, (b_start, b_end) in enumerate(blocks):
         body_start, markers = _strip_markers(text, b_start, b_end)
         if body_start >= b_end:
@@ -153,7 +154,13 @@ def split_sentences(text: str) -> list[Sentence]:
         marker = " ".join(markers)
         body = text[body_start:b_end]
         numbered_only = not markers or not _SYMBOL_BULLET.fullmatch(markers[0])
-        if numbered_only and _is_heading(body):
+        heading_like = numbered_only and _is_heading(body)
+        # Under a heading, unpunctuated lines in a row are its content, as sites lay out a policy in
+        # cards or <p>s without full stops («1. Какие данные мы собираем» + «Имя и контактные данные»
+        # + «Номер телефона и адрес электронной почты»): only the first of a run is a heading.
+        run = heading_like and previous_heading and not markers
+        previous_heading = heading_like
+        if heading_like and not run:
             kind = "heading"
         elif _is_bullet(marker):
             kind = "item"
@@ -173,6 +180,8 @@ def _clause_number(marker: str) -> tuple[int, ...] | None:
     return tuple(int(p) for p in match.group(1).split("."))
 
 
+# An unmarked line of at most this many words after a lead-in is one of its items, not a heading.
+_SHORT_ITEM_WORDS = 6
 _SYMBOL_BULLET = re.compile(r"[-—–•*·▪●■►✓]")
 _BULLET = re.compile(r"[-—–•*·▪●■►✓]|[а-яa-z]\)|\d{1,2}\)")
 
@@ -196,6 +205,7 @@ def lead_ins(sentences: list[Sentence]) -> list[int | None]:
     prev_block = -1
     block_open = False          # the current item block belongs to the lead-in
     last_item_number: tuple[int, ...] | None = None
+    plain_run = False           # the items so far are short unmarked lines (or there are none yet)
     for i, sentence in enumerate(sentences):
         new_block = sentence.block != prev_block
         prev_block = sentence.block
@@ -211,10 +221,17 @@ def lead_ins(sentences: list[Sentence]) -> list[int | None]:
                 expected = (last_item_number[0] + 1,) if last_item_number else (1,)
                 continues_numbering = (sentence.kind == "heading" and bulleted
                                        and _clause_number(sentence.marker) == expected)
-                if sentence.kind == "heading" and not continues_numbering:
+                # «Біз сұрай аламыз:» + «Аты-жөні» / «Телефон нөмірі» on lines of their own: a few words
+                # without a marker look like headings, but right after a lead-in (or after items of the
+                # same kind) they are its list.
+                short_line = (not sentence.marker and sentence.kind in ("heading", "sentence")
+                              and sentence.text[-1:] not in _TERMINAL
+                              and len(sentence.text.split()) <= _SHORT_ITEM_WORDS and plain_run)
+                if sentence.kind == "heading" and not continues_numbering and not short_line:
                     current = None
-                elif deeper or bulleted or short_plain:
+                elif deeper or bulleted or short_plain or short_line:
                     block_open = True
+                    plain_run = short_line or short_plain
                 else:
                     current = None
         if current is not None and block_open:
@@ -228,4 +245,5 @@ def lead_ins(sentences: list[Sentence]) -> list[int | None]:
                 sentence.marker) else None
             lead_block = sentence.block
             last_item_number = None
+            plain_run = True
     return result

@@ -320,19 +320,21 @@ class LexiconRule:
     window: int = 0
     lead_in_context: bool = False               # a list item may take its `context` from its lead-in or heading
     only_in_list: bool = False                  # fires only in an item under a lead-in («- адрес;»)
+    own_contact: bool = False                   # fires only on the operator's own e-mail/phone/address (OWN_CONTACT_*)
+    not_suffix: tuple[str, ...] = ()            # endings of the match's last word that cancel it (Kazakh cases)
 
 
 def _rule(rule: str, categories: str, phrases: str = "", *, context: tuple[str, ...] = (), regex: str = "",
           vague: bool = False, not_before: str = "", not_after: str = "", unless: str = "",
           gap: int = 1, near: str = "", window: int = 0, lead_in_context: bool = False,
-          only_in_list: bool = False) -> LexiconRule:
+          only_in_list: bool = False, own_contact: bool = False, not_suffix: str = "") -> LexiconRule:
     """A rule from compact text: alternatives separated by "|", categories by spaces."""
     def split(value: str) -> tuple[str, ...]:
         return tuple(p.strip() for p in value.split("|") if p.strip())
     language = rule.split(".", 1)[0]
     return LexiconRule(rule, tuple(categories.split()), language, split(phrases), tuple(split(g) for g in context),
                        regex, vague, split(not_before), split(not_after), split(unless), gap, split(near), window,
-                       lead_in_context, only_in_list)
+                       lead_in_context, only_in_list, own_contact, split(not_suffix))
 
 
 # Verbs of handing data over, and who receives it (for third-party rules).
@@ -349,7 +351,7 @@ _RU_KEEP = ("хранить | храниться | хранение | перед
 _RU_STORE = ("хранить | храниться | хранение | сохранять | сервер | размещать | размещаться | размещённый | "
              "база данных | локализовать | локализация")
 _RU_RIGHT = "вправе | право | мочь | требовать | потребовать | запрашивать | запросить | обратиться | направить запрос"
-_RU_SUBJECT = "пользователь | клиент | субъект | вы | посетитель | покупатель | заказчик"
+_RU_SUBJECT = "пользователь | клиент | субъект | вы | ваш | посетитель | покупатель | заказчик"
 
 _KK_TRANSFER = "бер | тапсыр | жібер | ұсын | жария | сат"
 _EN_TRANSFER = "share | disclose | disclosure | transfer | sell | provide | pass | rent | give access"
@@ -364,21 +366,25 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.id_document.id_card", "id_document",
           "удостоверение личности | документ удостоверяющий личность | паспорт | паспортные данные",
           not_before="в"),  # «указано в документе, удостоверяющем личность» is where a name is read, not a copy kept
-    _rule("ru.birth_date.birth", "birth_date", "дата рождения | день рождения | год рождения | возраст"),
-    _rule("ru.phone.number", "phone", "номер телефона | телефонный номер | мобильный номер | телефон",
+    _rule("ru.birth_date.birth", "birth_date", "дата рождения | день рождения | год рождения | возраст | "
+          "данные о рождении | сведения о рождении | место рождения"),
+    _rule("ru.phone.number", "phone", "номер телефона | телефонный номер | мобильный номер | телефон | "
+          "абонентский номер | номер сотовой связи",
           not_before="по"),  # «по телефону» is a way to reach the operator, not data taken
     _rule("ru.email.address", "email",
           "адрес электронной почты | электронная почта | электронный адрес | e mail | email | емейл | имейл"),
     _rule("ru.address.postal", "address",
           "адрес доставки | почтовый адрес | домашний адрес | адрес проживания | адрес регистрации | "
-          "адрес места жительства | место жительства | почтовый индекс"),
+          "адрес места жительства | место жительства | почтовый индекс | город проживания | место проживания | "
+          "место пребывания"),
     _rule("ru.address.list_item", "address", "адрес", only_in_list=True,
           not_before="ip | по | юридический | веб | на | почтовый",
           not_after="сайт | страница | электронный | почта | веб | ip"),  # «- адрес, по которому выезжает курьер»
     _rule("ru.credentials.login", "credentials", "логин | пароль | учётные данные"),
     _rule("ru.payment_card.card", "payment_card",
           "платёжные данные | платёжная информация | платёжные реквизиты | данные карты | реквизиты карты | "
-          "номер карты | банковская карта | платёжная карта | кредитная карта | дебетовая карта | cvv | cvc"),
+          "номер карты | банковская карта | платёжная карта | кредитная карта | дебетовая карта | cvv | cvc | "
+          "банковские реквизиты | номер банковского счёта | платёжная транзакция | данные о платежах"),
     _rule("ru.ip_address.ip", "ip_address", "ip"),
     _rule("ru.device.browser", "device",
           "данные о браузере | информация о браузере | сведения о браузере | данные браузера | тип браузера | "
@@ -390,15 +396,19 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "время доступа | время посещения | посещённые страницы | адрес запрашиваемой страницы | "
           "история посещений | история просмотров | история заказов | история поисковых запросов | "
           "поисковые запросы | сведения о посещениях | информация об активности | активность на сайте | "
-          "журналы серверов | лог файлы | взаимодействие с сайтом", gap=2),
+          "журналы серверов | лог файлы | взаимодействие с сайтом | данные о посещении | сведения о посещении | "
+          "информация о посещении | действия на сайте | действия совершаемые на сайте | действия пользователя",
+          gap=2),
     _rule("ru.location.geo", "location",
           "данные о местоположении | местоположение устройства | геолокация | геоданные | геопозиция | gps"),
     _rule("ru.social_profile.network", "social_profile",
           "данные из социальных сетей | информация из профиля | профиль в социальной сети | "
-          "аккаунт в социальной сети | учётная запись в социальной сети | имя пользователя в социальной сети"),
+          "аккаунт в социальной сети | учётная запись в социальной сети | имя пользователя в социальной сети | "
+          "ссылка на социальную сеть | ссылка на профиль | профиль в соцсети | аккаунт в соцсети"),
+    _rule("ru.health.result", "health", "результат анализа | результат исследования | результат обследования"),
     _rule("ru.health.health", "health",
           "состояние здоровья | здоровье | медицинские данные | медицинская информация | диагноз | заболевание | "
-          "медицинская карта | врачебная тайна"),
+          "медицинская карта | врачебная тайна | инвалидность | медицинский осмотр | медицинское заключение"),
     _rule("ru.special_categories.generic", "health biometric", "специальные категории персональных данных",
           vague=True),  # the law's «special categories» include health and biometric data
     _rule("ru.biometric.biometric", "biometric",
@@ -412,29 +422,42 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.cookies.cookie", "cookies", "cookie | cookies | куки"),
     _rule("ru.analytics.counters", "analytics", "счётчик | веб аналитика | аналитика | аналитический | метрика"),
     _rule("ru.analytics.statistics", "analytics", "статистика | статистический", vague=True),
+    # «для анализа посещаемости», «для целей анализа и улучшения работы Сайта»: analysing visits.
+    _rule("ru.analytics.analysis", "analytics",
+          "анализ посещаемости | анализ трафика | анализ поведения | анализ использования | анализ улучшение | "
+          "анализ работы сайта", vague=True),
     _rule("ru.advertising.targeting", "advertising",
           "таргетирование | таргетированная реклама | ретаргетинг | ремаркетинг | персонализированная реклама | "
           "рекламная сеть | целевой маркетинг | показ рекламы"),
     _rule("ru.advertising.marketing", "advertising", "реклама | рекламный | маркетинг | маркетинговый",
           vague=True, not_before="о"),  # «законов о рекламе» is about the law, not a practice
+    # Newsletters and offers are marketing: «информирование о новых продуктах», «специальные предложения».
+    _rule("ru.advertising.newsletter", "advertising",
+          "рассылка | специальное предложение | информирование о новых | информирование об услугах | "
+          "информирование о продуктах | информация о наших услугах | информация о новых | новости и акции | "
+          "уведомление об акциях", gap=2, vague=True),
     _rule("ru.web_beacons.beacon", "web_beacons",
           "веб маяк | пиксель | пиксельный тег | пиксельная метка | прозрачный gif | интернет тег | web beacon"),
     # The verb must stand near the recipient, and «от партнёров» is a source, not a recipient.
     _rule("ru.third_party_sharing.transfer", "third_party_sharing", _RU_RECIPIENTS,
           near=_RU_TRANSFER, window=10, vague=True, not_before="от", lead_in_context=True,
           unless="неправомерный | несанкционированный | незаконный"),  # «защита от неправомерных действий третьих лиц»
-    _rule("ru.cross_border_transfer.explicit", "cross_border_transfer", "трансграничная передача | трансграничный"),
+    # «Оператор до начала трансграничной передачи обязан уведомить …» states the law's duty, not a transfer.
+    _rule("ru.cross_border_transfer.explicit", "cross_border_transfer", "трансграничная передача | трансграничный",
+          unless="обязанный | обязанность"),
     _rule("ru.cross_border_transfer.outside", "cross_border_transfer",
           "вне территории | за пределы республики | за пределами республики | за пределы казахстана | "
           "за пределами казахстана | за пределы рк | за пределами рк | за рубеж | за рубежом | "
           "иностранное государство | другие страны | некоторые страны | другое государство | зарубежный сервер",
-          context=(_RU_KEEP,)),
+          context=(_RU_KEEP,), unless="обязанный | обязанность"),
     _rule("ru.storage_in_kz.territory", "storage_in_kz",
           "на территории республики казахстан | на территории казахстана | на территории рк | "
-          "в республике казахстан | в казахстане", context=(_RU_STORE,)),
+          "в республике казахстан | в казахстане", context=(_RU_STORE,),
+          unless="или другой страна | или другое государство | или иностранное государство | либо другой страна | "
+                 "или за рубеж | или за пределы"),   # «в Казахстане и/или в других странах» claims nothing
     _rule("ru.retention.period", "retention",
           "в течение | на протяжении | до достижения | до момента | бессрочно | без ограничения срока | "
-          "неограниченный срок | не более",
+          "неограниченный срок | не более | не дольше | необходимый срок | необходимый период",
           context=("хранить | храниться | хранение | сохранять | обработка | обрабатывать | обрабатываться | "
                    "уничтожать | уничтожение | удалять",
                    "персональные данные | персональная информация | данные | сведения | информация")),
@@ -452,48 +475,111 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           near="персональные данные | персональная информация | свои данные | предоставленная информация | "
                "свои сведения", window=5,
           unless="изменение в политику | изменение политики | cookie | браузер"),  # deleting cookies is not a right
+    # «напишите нам на электронную почту», «адрес электронной почты Оператора»: a way to reach the operator.
+    _rule("ru.contact.own_channel", "contact",
+          "адрес электронной почты | электронная почта | электронный адрес | e mail | email | номер телефона | "
+          "телефон | почтовый адрес | юридический адрес | фактический адрес | адрес", vague=True, own_contact=True),
     _rule("ru.contact.form", "contact",
           "форма обратной связи | раздел контакты | контактная информация администрации | по контактам",
-          vague=True),
+          vague=True, not_before="поле | заполнение | заполнять | из | в"),  # «полей форм», «из форм»: collection
+    # What the form rules quote: how consent is given, how data is protected in transit.
+    _rule("ru.consent.given", "consent",
+          "согласие на обработку | согласие на сбор", gap=2),
+    _rule("ru.security.encryption", "security",
+          "шифрование | зашифрованный | шифровать | ssl | tls | защищённый канал | защищённое соединение | "
+          "защищённый протокол | криптографический"),
+    _rule("ru.security.measures", "security",
+          "меры защиты | меры по защите | меры безопасности | технические меры | организационные меры | "
+          "необходимые меры", vague=True),
 
     # --- Kazakh (stems matched by prefix; see above) -----------------------------------------
-    _rule("kk.name.full_name", "name", "аты жөн | атыңыз | тегі= | тегіңіз | толық аты | әкесінің аты"),
+    # Stems drop a final к / қ / п, which voice before a vowel (денсаулық -> денсаулығы, құрылғы,
+    # куәлік -> куәлігі): «денсаулы» matches both. A word with "=" must match whole.
+    _rule("kk.name.full_name", "name", "аты жөн | атыңыз | тегі= | тегіңіз | толық аты | әкесінің аты | таә= | "
+          "есімі= | есіміңіз | есімін | "
+          "есіміңіз | тегін көрсет", not_before="компания | ұйым | сайт | өнім | тауар"),
+    # A bare «Аты», «Есімі» is a name only as a list item («- Аты;» under a lead-in or in a consent).
+    _rule("kk.name.list_item", "name", "аты= | есім= | аты жөні", only_in_list=True),
     _rule("kk.iin.iin", "iin", "жсн | жеке сәйкестендіру нөмір"),
-    _rule("kk.id_document.id_card", "id_document", "жеке куәлі | төлқұжат | паспорт"),
-    _rule("kk.birth_date.birth", "birth_date", "туған күн | туған жыл"),
-    _rule("kk.phone.number", "phone", "телефон | ұялы нөмір"),
-    _rule("kk.email.address", "email", "электрондық пошта | электронды пошта | e mail | email"),
-    _rule("kk.address.postal", "address", "мекенжай | мекен жай | тұрғылықты жер",
-          not_before="пошта | поштаның | поштасының | ip"),  # «электрондық пошта мекенжайы» is an e-mail
-    _rule("kk.credentials.password", "credentials", "құпиясөз | құпия сөз | логин | пароль"),
-    _rule("kk.payment_card.card", "payment_card", "төлем карта | банк карта | карта деректер | төлем деректер"),
+    _rule("kk.id_document.id_card", "id_document",
+          "жеке куәлі | төлқұжат | паспорт | жеке басын куәландыратын құжат | басын куәландыратын | "
+          "куәландыратын құжат"),
+    _rule("kk.birth_date.birth", "birth_date", "туған күн | туған жыл | туған уақыт | жасыңыз"),
+    _rule("kk.phone.number", "phone", "телефон | ұялы нөмір | байланыс нөмір | ұялы байланыс нөмір",
+          not_before="біздің"),
+    _rule("kk.email.address", "email",
+          "электрондық пошта | электронды пошта | эл пошта | электрондық мекенжай | e mail | email",
+          not_before="біздің"),
+    _rule("kk.address.postal", "address", "мекенжай | мекен жай | тұрғылықты жер | тұратын жер",
+          # «электрондық пошта мекенжайы» is an e-mail, «IP мекенжайы» an IP address;
+          # «пошталық мекенжай» (postal) is an address.
+          not_before="пошта= | поштаның= | поштасының= | поштасы= | ip= | веб= | сайт"),
+    _rule("kk.credentials.password", "credentials", "құпиясөз | құпия сөз | логин | пароль | тіркелгі дерек"),
+    _rule("kk.payment_card.card", "payment_card",
+          "төлем карта | банк карта | банктік карта | карта дерек | карта нөмір | карточка | төлем дерек | "
+          "төлем реквизит"),
     _rule("kk.ip_address.ip", "ip_address", "ip"),
-    _rule("kk.device.device", "device", "құрылғы | браузер | операциялық жүйе"),
-    _rule("kk.usage.visits", "usage", "кіру уақыт | қаралған бет | кірген бет | белсенділі | келу уақыт"),
-    _rule("kk.location.geo", "location", "геолокац | орналасқан жер"),
+    # What is read about the device, not the device itself («cookie файлдары құрылғыңызда сақталады»).
+    _rule("kk.device.device", "device", "құрылғы туралы | құрылғы дерек | құрылғы ақпарат | құрылғы түр | "
+          "құрылғы идентификатор | құрылғы модел | браузер туралы | браузер түр | браузер дерек | браузер ақпарат | "
+          "браузер нұсқа | операциялық жүйе | user agent"),
+    _rule("kk.device.technical", "device", "техникалық дерек | техникалық ақпарат | техникалық мәлімет", vague=True),
+    _rule("kk.usage.visits", "usage",
+          "кіру уақыт | қаралған бет | кірген бет | белсенділі | келу уақыт | қаралым | бет қара | "
+          "тапсырыс тарих | шолу тарих | қарау тарих | іздеу сұрау | сервер журнал | келу тарих | кіру тарих | "
+          "сайттағы әрекет | әрекеттер тарих"),
+    _rule("kk.location.geo", "location", "геолокац | орналасқан жер | геодерек | орналасу дерек"),
     _rule("kk.social_profile.network", "social_profile", "әлеуметтік желі"),
-    _rule("kk.health.health", "health", "денсаулық | медициналық | диагноз"),
+    _rule("kk.health.health", "health", "денсаулы | медициналық дерек | медициналық мәлімет | медициналық ақпарат | "
+          "анализ нәтиже | талдау нәтиже | зерттеу нәтиже | "
+          "медициналық құжат | диагноз | ауру= | аурулар"),
+    _rule("kk.special_categories.generic", "health biometric", "ерекше санатта | арнаулы санат", vague=True),
     _rule("kk.biometric.biometric", "biometric", "биометриял"),
     _rule("kk.call_recording.calls", "call_recording", "қоңырау жаз | әңгіме жаз | сөйлесу жаз | қоңырауларды жаз",
           gap=2),
+    _rule("kk.contact_data.generic", "phone email", "байланыс дерек | байланыс ақпарат", vague=True,
+          not_before="біздің"),
+    _rule("kk.contact.own_channel", "contact",
+          "электрондық пошта | электронды пошта | эл пошта | e mail | email | телефон | мекенжай | байланыс нөмір",
+          vague=True, own_contact=True),
     _rule("kk.cookies.cookie", "cookies", "cookie | куки"),
-    _rule("kk.analytics.counters", "analytics", "аналитика | есептегіш | статистика"),
-    _rule("kk.advertising.ads", "advertising", "жарнама | маркетинг"),
+    _rule("kk.analytics.counters", "analytics", "аналитика | есептегіш | веб талдау | метрика"),
+    _rule("kk.analytics.statistics", "analytics", "статистика", vague=True),
+    _rule("kk.analytics.analysis", "analytics", "талдау жақсарт | кірушілерді талдау | келушілерді талдау | "
+          "трафикті талдау | сайтқа кіруді талдау", gap=2, vague=True),
+    _rule("kk.advertising.targeting", "advertising", "таргет | ретаргетинг | ремаркетинг | жарнамалық желі | "
+          "жарнама көрсет"),
+    _rule("kk.advertising.ads", "advertising", "жарнама | маркетинг", vague=True),
+    _rule("kk.advertising.newsletter", "advertising", "арнайы ұсыныс | жаңалықтар тарату | ақпараттық хат | "
+          "ақпараттық тарату | жаңа өнімдер | жаңа қызметтер | акциялар туралы", vague=True),
     _rule("kk.web_beacons.pixel", "web_beacons", "пиксель | веб маяк"),
-    _rule("kk.third_party_sharing.transfer", "third_party_sharing", "үшінші тұлға | үшінші тарап | серіктес",
-          near=_KK_TRANSFER, window=10, vague=True),
-    _rule("kk.cross_border_transfer.explicit", "cross_border_transfer", "трансшекаралық"),
-    _rule("kk.cross_border_transfer.outside", "cross_border_transfer", "аумағынан тыс | шетел | шет мемлекет",
+    _rule("kk.third_party_sharing.transfer", "third_party_sharing",
+          "үшінші тұлға | үшінші тарап | серіктес | мердігер | контрагент | қызмет көрсетуші | жеткізуші | "
+          "курьер | жеткізу қызмет | төлем жүйе | төлем провайдер | хостинг | провайдер",
+          near=_KK_TRANSFER, window=10, vague=True, lead_in_context=True,
+          not_suffix="дан | ден | тан | тен | нан | нен",   # «үшінші тұлғадан алынса»: received *from* them
+          unless="заңсыз | рұқсатсыз | құқыққа қайшы"),   # «үшінші тұлғалардың заңсыз әрекеттерінен қорғау»
+    _rule("kk.cross_border_transfer.explicit", "cross_border_transfer", "трансшекаралы"),
+    _rule("kk.cross_border_transfer.outside", "cross_border_transfer",
+          "аумағынан тыс | шетел | шет мемлекет | басқа елдер | басқа мемлекет",
           context=("сақта | бер | тапсыр | өңде | сервер",)),
     _rule("kk.storage_in_kz.territory", "storage_in_kz", "қазақстан республикасының аумағында | қазақстан аумағында | "
-          "қазақстан республикасында | қазақстанда", context=("сақта | сервер | орналас | дерекқор",)),
-    _rule("kk.retention.term", "retention", "сақтау мерзім | сақталу мерзім | мерзімсіз", gap=2),
+          "қазақстан республикасында | қазақстанда", context=("сақта | сервер | орналас | дерекқор",),
+          unless="немесе басқа ел | немесе шетел | немесе басқа мемлекет"),
+    _rule("kk.retention.term", "retention", "сақтау мерзім | сақталу мерзім | өңдеу мерзім | мерзімсіз", gap=2),
     # «алты ай сақталады»; the month is «ай=» (whole word) so that «айқындайды» is not one.
     _rule("kk.retention.duration", "retention", "жыл | ай= | күн", near="сақта | жой", window=4,
           not_before="туған"),
-    _rule("kk.user_rights.withdraw", "user_rights", "кері қайтар | кері шақыр | қайтарып ал"),
-    _rule("kk.user_rights.request", "user_rights", "өзгерт | жою | жойы | түзет | қол жеткіз",
+    # «мақсатқа қол жеткізілгенге дейін сақталады»: until the purpose is reached.
+    _rule("kk.retention.until", "retention", "дейін | бойы | қажетті мерзім | қажет мерзім | мерзім ішінде",
+          near="сақта | өңде", window=4),
+    _rule("kk.user_rights.withdraw", "user_rights", "кері қайтар | кері шақыр | қайтарып ал | келісімді қайтар"),
+    _rule("kk.user_rights.request", "user_rights",
+          "өзгерт | жою | жойы | түзет | қол жеткіз | бұғатта | толықтыр | нақтыла",
           context=("құқ | талап | сұрау",), lead_in_context=True),
+    _rule("kk.consent.given", "consent", "келісім бер | келісімін бер | келісімді бер | келісесіз | келісемін"),
+    _rule("kk.security.encryption", "security", "шифрла | қорғалған арна | қорғалған байланыс | ssl"),
+    _rule("kk.security.measures", "security", "қорғау шара", vague=True),
 
     # --- English (Snowball stems) --------------------------------------------------------------
     _rule("en.name.name", "name", "full name | first name | last name | surname | your name | name",
@@ -506,28 +592,36 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("en.address.postal", "address",
           "postal address | delivery address | home address | billing address | shipping address | mailing address | "
           "postcode | zip code", not_before="e"),   # «e-mail address» is not a «mailing address»
-    _rule("en.credentials.password", "credentials", "password | login | username | credentials"),
+    _rule("en.credentials.password", "credentials", "password | login | username | credentials",
+          unless="telegram | facebook | instagram | vk | google account"),  # a network's username is its profile
     _rule("en.payment_card.card", "payment_card",
           "card number | credit card | debit card | payment card | bank card | payment details | payment information | "
-          "billing information"),
+          "billing information | card data | card details | payment transaction"),
     _rule("en.ip_address.ip", "ip_address", "ip address | ip"),
-    _rule("en.device.browser", "device", "browser type | browser | device | operating system | user agent"),
+    _rule("en.device.browser", "device",
+          "browser type | browser version | browser information | device information | information about your device | "
+          "device identifier | device id | device type | device data | device model | operating system | user agent",
+          gap=2),
     _rule("en.usage.activity", "usage",
           "pages visited | pages you visit | access time | browsing history | usage data | log files | "
           "search history | referring url"),
     _rule("en.location.geo", "location", "location data | geolocation | gps | precise location"),
     _rule("en.social_profile.network", "social_profile",
           "social media profile | social network | social media account"),
-    _rule("en.health.health", "health", "health | medical | diagnosis"),
+    _rule("en.health.health", "health", "health | medical | diagnosis | test results | lab results"),
     _rule("en.biometric.biometric", "biometric", "biometric | fingerprint | facial recognition"),
     _rule("en.call_recording.calls", "call_recording", "call recording | recording of calls | record calls | "
           "record phone calls | recorded calls", gap=2),
+    _rule("en.contact.own_channel", "contact", "email address | email | e mail | phone number | phone | address",
+          vague=True, own_contact=True),
     _rule("en.cookies.cookie", "cookies", "cookies | cookie"),
     _rule("en.analytics.analytics", "analytics", "analytics | web analytics | visitor counters | counters"),
     _rule("en.analytics.statistics", "analytics", "statistics | statistical", vague=True),
     _rule("en.advertising.targeting", "advertising",
           "targeted advertising | remarketing | retargeting | personalised ads | personalized ads | interest based"),
     _rule("en.advertising.marketing", "advertising", "advertising | marketing | ads", vague=True),
+    _rule("en.advertising.newsletter", "advertising", "newsletter | special offers | promotional | promotions",
+          vague=True),
     _rule("en.web_beacons.pixel", "web_beacons", "web beacon | pixel | pixel tag | tracking pixel | clear gif"),
     _rule("en.third_party_sharing.transfer", "third_party_sharing",
           "third parties | third party | partners | service providers | contractors | affiliates | vendors",
@@ -538,14 +632,23 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "foreign countries | international transfer", context=(_EN_KEEP,)),
     _rule("en.storage_in_kz.territory", "storage_in_kz",
           "in kazakhstan | in the republic of kazakhstan | territory of kazakhstan | "
-          "territory of the republic of kazakhstan", context=("store | server | host | locate | database",)),
+          "territory of the republic of kazakhstan", context=("store | server | host | locate | database",),
+          unless="or other countries | or other country | or abroad"),
     _rule("en.retention.duration", "retention", "year | month | day | week",
           near="keep | kept | retain | store | delete | deleted | erase", window=6),
     _rule("en.retention.period", "retention",
-          "retain | retention period | as long as necessary | indefinitely | storage period | for as long as"),
+          "retain | retention period | as long as necessary | indefinitely | storage period | for as long as | "
+          "processing period | until the purposes | achievement of the purposes | no longer than | period necessary"),
     _rule("en.user_rights.rights", "user_rights",
           "right to access | right to delete | right to rectification | right to erasure | withdraw consent | "
           "withdraw your consent | request access | request deletion | delete your data | correct your data", gap=2),
+    _rule("en.consent.given", "consent",
+          "you consent | give consent | give your consent | by submitting | by clicking | by ticking | "
+          "consent to the processing | agree to the processing"),
+    _rule("en.security.encryption", "security", "encryption | encrypted | ssl | tls | secure connection"),
+    _rule("en.security.measures", "security",
+          "security measures | technical and organisational measures | technical and organizational measures | "
+          "appropriate measures | safeguards", vague=True),
 
     # --- any language: names, numbers and vendors found by regular expression -------------------
     _rule("any.analytics.vendor", "analytics",
@@ -556,6 +659,15 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
                 r"(?:facebook|meta|vk|tiktok)\s+pixel|пиксел\w+\s+(?:vk|вконтакте|facebook|meta)|mytarget|"
                 r"\bmyTarget\b"),
     _rule("any.contact.email", "contact", regex=r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}"),
+    # «Telegram: @support_demo», «t.me/support_demo»: a messenger handle a person can write to.
+    _rule("any.contact.messenger", "contact",
+          regex=r"(?i)(?:telegram|телеграм\w*|tg)\s*[:\-–—]?\s*@[a-z0-9_]{4,}|\bt\.me/[a-z0-9_]{4,}"),
+    # «Данные Telegram: …», «Telegram деректері», «Facebook account»: what the network account tells.
+    _rule("any.social_profile.network_data", "social_profile",
+          regex=r"(?i)(?:данн\w+|сведени\w+|информаци\w+|data|деректер\w*)\s+(?:из\s+|from\s+)?(?:аккаунт\w*\s+)?"
+                r"(?:telegram|facebook|vk|вконтакте|instagram|apple\s+id)\b|"
+                r"\b(?:telegram|facebook|vk|вконтакте|instagram)\s+(?:data|деректер\w*|данн\w+|account|профил\w*|"
+                r"аккаунт\w*)"),
     _rule("any.contact.phone", "contact",
           regex=r"(?<![\w+])(?:\+7|8)[\s-]?\(?\d{3}\)?[\s-]?\d{3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)"),
     _rule("any.operator_identity.legal_name", "operator_identity", regex="LEGAL_NAME"),
@@ -599,19 +711,49 @@ LEGAL_NAME_PATTERNS: tuple[str, ...] = (
 # «законодательством о персональных данных и их защите» does not count.
 LAW_PATTERNS: dict[str, str] = {
     "kz_94v": r"\b94\s*[-–—]?\s*[VВ]\b|О\s+персональных\s+данных\s+и\s+их\s+защите|"
-              r"Дербес\s+деректер\s+және\s+оларды\s+қорғау\s+туралы|"
+              # the Kazakh title, also as real documents shorten it («Жеке деректерді қорғау туралы» Заң)
+              r"(?:Дербес|Жеке)\s+деректер\s+және\s+оларды\s+қорғау\s+туралы|"
+              r"[«\"“](?:Дербес|Жеке)\s+деректерді\s+қорғау\s+туралы[»\"”]|"
               r"(?i:on\s+personal\s+data\s+and\s+(?:their|its)\s+protection)",
     "ru_152fz": r"\b152\s*[-–]?\s*ФЗ\b|(?i:федеральн\w*\s+закон\w*)\s+(?:от\s+27\.07\.2006\s*(?:г\.?\s*)?)?"
                 r"(?:№\s*152|«О\s+персональных\s+данных»)",
     # Russian law by name; «серверы в Российской Федерации» says where data goes, not which law applies.
     "ru_law": r"(?i:федеральн\w*\s+закон\w*)|(?i:закон\w*|законодательств\w*|кодекс\w*|прав[оа])\s+"
-              r"(?:\w+\s+){0,2}(?:Российской\s+Федерации|РФ)\b",
+              r"(?:\w+\s+){0,2}(?:Российской\s+Федерации|РФ)\b|"
+              # in Kazakh and English, and Russia's data-protection regulator, the mark of the same template
+              r"Ресей\s+Федерациясының\s+(?:\w+\s+)?заң\w*|(?i:laws?\s+of\s+the\s+Russian\s+Federation)|"
+              r"\bРоскомнадзор\w*",
     "gdpr": r"\bGDPR\b|(?i:general\s+data\s+protection\s+regulation)|\b2016/679\b|"
             r"(?i:общ\w+\s+регламент\w*\s+(?:по\s+)?защит\w+\s+(?:персональных\s+)?данных)",
 }
 # Codes of LAW_PATTERNS that are foreign law a Kazakhstan site's policy should not rest on
 # (a template copied from a Russian site); the GDPR may rightly apply, so it is not a warning.
 FOREIGN_LAWS = frozenset({"ru_152fz", "ru_law"})
+
+# What kind of document a policy candidate is, by the title it opens with (analysis/policy_facts.py).
+# A consent («Согласие на обработку персональных данных», «…өңдеуге келісім») lists what the user agrees
+# to; terms («Пользовательское соглашение», «Публичная оферта») are a contract that may hold a privacy part.
+DOCUMENT_TYPES = ("privacy_policy", "consent", "terms")
+DOCUMENT_TYPE_TITLES: dict[str, str] = {
+    "consent": r"(?i)согласи[ея]\s+(?:субъекта\s+|пользователя\s+|клиента\s+)?(?:персональных\s+данных\s+)?"
+               r"(?:на\s+(?:сбор\s+и\s+)?обработк\w*|на\s+сбор)|"
+               r"(?:деректер\w*|дерек\w*)\s+(?:жинауға\s+(?:және\s+)?)?(?:өңдеуге|жинауға)\s+(?:арналған\s+)?келісім|"
+               r"consent\s+to\s+(?:the\s+)?(?:collection\s+and\s+)?processing",
+    "terms": r"(?i)пользовательск\w+\s+соглашени|публичн\w+\s+оферт|договор\w*\s+(?:публичной\s+)?оферт|"
+             r"услови\w+\s+использовани|правила\s+(?:пользования|использования)|пайдаланушы\w*\s+келісім|"
+             r"жария\s+оферт|terms\s+(?:of\s+(?:use|service)|and\s+conditions)|user\s+agreement",
+    "privacy_policy": r"(?i)политик\w+\s+(?:конфиденциальности|обработки|в\s+отношении|защиты|о\s+защите)|"
+                      r"положени\w+\s+(?:об?\s+)?(?:обработке|защите)\s+персональных|"
+                      r"құпиялылық\s+саясат|деректер\w*\s+(?:өңдеу|қорғау)\s+(?:туралы\s+)?саясат|"
+                      r"privacy\s+(?:policy|notice)|data\s+protection\s+policy|personal\s+data\s+policy",
+}
+# The first-person voice of a consent without such a title («Я, …, даю согласие», «Мен … келісім беремін»).
+CONSENT_VOICE = (r"(?i)(?:\bя\b|настоящим)[^.]{0,200}?\bда(?:ю|ём)\s+(?:сво[её]\s+|полное\s+)?согласие|"
+                 r"\bмен\b[^.]{0,200}?келісім\w*\s+беремін|\bI\b[^.]{0,120}?\b(?:hereby\s+)?(?:give\s+(?:my\s+)?consent|"
+                 r"consent\s+to)")
+# Characters from the start of a text where its title is looked for, and where a consent's voice is.
+DOCUMENT_TITLE_CHARS = 600
+CONSENT_VOICE_CHARS = 1500
 
 # --- cue words for the status of a declaration (used by analysis/declarations.py) -------------
 
@@ -653,14 +795,77 @@ NEGATIONS: dict[str, frozenset[str]] = {
 KK_NEGATED_VERB = (r"^(?:жина|сақта|өңде|бер|тапсыр|жібер|пайдалан|қолдан|жарияла|сат|ұсын|тарат|жаз)"
                    r"(?:ыл|іл|л|ын|ін|н)?(?:ма|ме|ба|бе|па|пе)(?:й|с|ған|ген|ң|у)")
 # An exception turns «не передаём ... за исключением» into a declaration (PoliCheck: the flow can happen).
+# It speaks for the negation it stands next to, not for every negation of the sentence.
 EXCEPTION_PATTERN = (
-    r"(?i)за\s+исключением|кроме\s+(?:случа|как|тех)|исключая|если\s+иное|иначе\s+как|"
+    r"(?i)за\s+исключением|\bкроме(?!\s+того\b)|\bпомимо\s+случа|исключая|если\s+иное|иначе\s+как|"
     r"без\s+(?:\w+\s+){0,3}(?:согласия|разрешения)|только\s+(?:с\s+|при\s+|в\s+случа|на\s+основани|по\s+)|"
-    r"\bexcept\b|\bunless\b|other\s+than|without\s+(?:\w+\s+){0,2}(?:consent|permission)|"
-    r"only\s+(?:with|when|if|to)|қоспағанда|келісімінсіз|рұқсатынсыз|тек\s+қана|тек\s|"
+    r"\bexcept\b|\bunless\b|other\s+than|apart\s+from|save\s+(?:for|as)\b|excluding|"
+    r"without\s+(?:\w+\s+){0,2}(?:consent|permission)|"
+    r"only\s+(?:with|when|if|to)|қоспағанда|келісім\w*сіз|рұқсат\w*сыз|тек\s+қана|тек\s|"
     # «Иным третьим лицам данные не передаются»: the ones named before do receive them.
     r"\b(?:иным|другим|прочим|иных|других|прочих)\s+(?:третьим\s+|третьих\s+)?(?:лицам|лиц)\b|"
     r"\b(?:any\s+)?other\s+third\s+part|басқа\s+үшінші|жағдайлардан\s+басқа|басқа\s+(?:кезде|жағдайда)")
+# An exception that names only what the law requires («за исключением случаев, предусмотренных
+# законодательством», «… уполномоченным государственным органам») declares no flow: state bodies are
+# not third parties. It does declare when it also names a recipient or consent («без согласия»,
+# «курьерской службе», «партнёрам»). The scope is the exception's clause, at most this many characters.
+EXCEPTION_SCOPE_CHARS = 200
+# (A need to serve the user — «когда это необходимо для выполнения ваших запросов» — is a flow reason.)
+LEGAL_EXCEPTION = (r"(?i)законодательств|\bзакон\w*|предусмотренн|\bсуд\w*|государственн\w+\s+орган|"
+                   r"уполномоченн\w+\s+орган|правоохранительн|заңнама|заңда|заңмен|\bсот\b|мемлекеттік\s+орган|"
+                   r"уәкілетті\s+орган|\blaw\b|\blaws\b|legal|court|authorit")
+FLOW_EXCEPTION = (r"(?i)согласи|разрешени|партн[её]р|служб|курьер|доставк|банк|платёж|платеж|подрядчик|агент|"
+                  r"контрагент|поставщик|аффилир|хостинг|келісім|рұқсат|серіктес|курьер|жеткізу|төлем|"
+                  r"необходим\w*\s+для|выполнени|оказани\w*\s+услуг|исполнени\w*\s+(?:договор|заказ|обязательств)|"
+                  r"қажет\s+болған|қызмет\w*\s+көрсет|"
+                  r"consent|permission|partner|provider|vendor|courier|delivery|payment|affiliat|contractor|"
+                  r"necessary\s+(?:to|for)|needed\s+(?:to|for)|provide\s+(?:the\s+|our\s+)?service|fulfil")
+# «жауап бермейді» (is not liable): a Kazakh negated verb after these words denies nothing about data.
+KK_NOT_PROCESSING_BEFORE = ("жауап",)
+# A sentence that opens with an exception qualifies the negation of the sentence before it
+# («Данные третьим лицам не передаются. Исключение составляют случаи, …»).
+EXCEPTION_FOLLOWS = (r"(?i)^\W*(?:исключени\w*\s+(?:составля|являют|допуска)|за\s+исключением|кроме\s+(?:случа|как)|"
+                     r"this\s+does\s+not\s+apply|exceptions?\s+(?:are|is|include)|бұл\s+.{0,60}қоспағанда)")
+
+# --- the operator's own contact details are not data it collects ------------------------------
+# «Наш e-mail», «адрес электронной почты Оператора», «напишите нам на электронную почту»,
+# «біздің телефон», «поштаға жазыңыз»: a channel to the operator. The e-mail, phone or address
+# word there declares `contact`, never the category of data taken from users.
+OWN_DETAIL_CATEGORIES = frozenset({"email", "phone", "address"})
+# Right before the word: «наш», «біздің», «our», the operator's own legal or office address.
+OWN_CONTACT_BEFORE = (r"(?i)(?:\bнаш\w*|\bбіздің|\bour|\bюридическ\w*|\bфактическ\w*|\bзаңды|"
+                      r"\bслужб\w+\s+поддержки|\bдля\s+(?:связи|обращений|справок))\s+(?:[\w-]+\s+){0,2}$")
+# Right after the word: whose it is («… Оператора», «… Компании», «… указанный на сайте», «… для связи»).
+OWN_CONTACT_AFTER = (r"(?i)^[\s:—–-]{0,3}(?:оператор\w*|компани\w*|администрац\w*|организац\w*|обществ\w*|"
+                     r"товариществ\w*|владельц\w*\s+сайта|продавц\w*|исполнител\w*|службы\s+поддержки|"
+                     r"для\s+(?:связи|обращени\w*|справок|вопросов|запросов)\s*[:—–-]|"
+                     # «… указаны на странице Контакты», «… негізгі бетте көрсетілген»
+                     r"(?:указан\w*|размещен\w*|приведен\w*|опубликован\w*)\s+(?:на|в)\s+(?:\w+\s+)?"
+                     r"(?:сайт|страниц|раздел)|(?:\w+\s+){0,2}(?:бет|сайт|бөлім)\w*\s+(?:көрсетілген|берілген|"
+                     r"орналастырылған)|указанн\w+\s+(?:на\s+сайте|в\s+раздел|ниже|"
+                     r"выше|в\s+пункте|в\s+настоящ)|оператордың|компанияның|әкімшілі\w*|"
+                     # «Адрес: г. Алматы, …», «Мекенжай: Алматы қ., …»: a label with a postal value
+                     r"\s*:\s*(?:г\.|город\b|ул\.|улица\b|пр\.|проспект\b|мкр|\d{6}\b|[\w-]+\s+(?:қ\.|қаласы)|"
+                     r"(?:Алматы|Астана|Нур-Султан|Шымкент|Караганд\w+|Қарағанды|Актобе|Ақтөбе|Атырау|Павлодар|"
+                     r"Усть-Каменогорск|Өскемен|Тараз|Костанай|Қостанай|Кокшетау|Көкшетау|Актау|Ақтау|Уральск|"
+                     r"Орал|Семей|Туркестан|Түркістан|Петропавловск|Петропавл|Kazakhstan|Almaty|Astana)\b)|"
+                     r"of\s+(?:the\s+)?(?:operator|company|controller|our)|for\s+(?:enquiries|inquiries|questions|"
+                     r"contact)|(?:listed|given|shown)\s+(?:below|above|on\s+the\s+site))")
+# A sentence telling the reader to write or call (imperative, or the user's right to apply) ...
+OWN_CONTACT_VERBS = (r"(?i)напишите|пишите|направьте|отправьте|обращайтесь|обратитесь|обратиться|обратившись|"
+                     r"свяжитесь|связаться|позвоните|звоните|направив|отправив|написав|"
+                     r"(?:направ|отправ)\w*\s+(?:\w+\s+)?(?:запрос|обращени|заявлени|письменн|уведомлени\w*\s+об\s+отзыве)|"
+                     r"жазыңыз|жолдаңыз|хабарласыңыз|хабарласу|жүгініңіз|жүгінуге|жіберіңіз|"
+                     r"contact\s+us|write\s+to\s+us|email\s+us|call\s+us|reach\s+us|send\s+(?:us|a\s+request)")
+# ... where the word is the way in («на электронную почту», «по электронной почте», «via e-mail»),
+OWN_CONTACT_CHANNEL = r"(?i)(?:\bна|\bпо|\bчерез|\bto|\bat|\bvia|\bby)\s+(?:[\w-]+\s+){0,2}$"
+# A Kazakh word is the way in by its case ending («поштаға», «мекенжайына») or «арқылы» after it.
+OWN_CONTACT_KK_CASE = ("ға", "ге", "қа", "ке", "на", "не")
+# unless it is the user's own («… Пользователя», «… указанный Вами»).
+OWN_CONTACT_USER = (r"(?i)^[\s,]{0,3}(?:пользовател\w*|клиент\w*|субъект\w*|покупател\w*|заказчик\w*|"
+                    r"посетител\w*|заявител\w*|указанн\w+\s+(?:вами|пользовател|клиент|при\s+регистрации)|"
+                    r"пайдаланушы\w*|клиенттің|of\s+the\s+user|you\s+(?:provide|gave))")
+
 # Advice to the user («рекомендуем не передавать пароль третьим лицам») says nothing about the site.
 ADVICE_PATTERN = r"(?i)рекоменду|советуем|ұсынамыз|кеңес береміз|we\s+recommend|we\s+advise|we\s+urge"
 # Kinds of recipient that make a vague «третьи лица» specific («платёжные системы», «службы доставки»).

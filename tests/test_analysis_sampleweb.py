@@ -51,6 +51,27 @@ def test_kazakhstan_rules_fire_on_their_sites(sample_crawl):
     assert "POLICY-INVALID-BIN" in rules("win1251-demo.kz")
 
 
+def test_a_language_version_that_says_less_is_a_finding_with_both_versions(sample_crawl, sites_manifest):
+    planted = {(site, gap["language"]): gap for site, spec in sites_manifest.items()
+               for gap in spec["expect"].get("language_gaps") or []}
+    assert planted, "the sample web plants at least one language gap"
+    found = sample_crawl.rows("SELECT * FROM findings WHERE rule = 'POLICY-LANGUAGE-VERSION-GAP'")
+    # Versions that agree (trilingual-demo.kz) give none; every planted gap gives exactly one.
+    assert sorted(f["site"] for f in found) == sorted(site for site, _ in planted)
+    for finding in found:
+        policies = {row["url"]: row["language"] for row in sample_crawl.rows(
+            "SELECT url, language FROM policies WHERE site = ?", finding["site"])}
+        gap = planted[(finding["site"], policies[finding["observed_url"]])]
+        assert policies[finding["policy_url"]] == gap["against"]
+        assert finding["observed"].rsplit(": ", 1)[1].split(", ") == gap["categories"]
+        for category in gap["categories"]:
+            assert f"{category}: «" in finding["policy_evidence"]
+        assert finding["warc_record_id"] and finding["explanation"]
+    # Read together the versions cover every flow: the gap is the site's only finding.
+    for site, _ in planted:
+        assert {f["rule"] for f in _findings(sample_crawl, site)} == {"POLICY-LANGUAGE-VERSION-GAP"}
+
+
 def test_findings_carry_both_sides_of_the_evidence(sample_crawl):
     incorrect = sample_crawl.rows("SELECT * FROM findings WHERE rule = 'KZ-FOREIGN-TRACKER-VS-STORAGE-IN-KZ'")
     assert incorrect

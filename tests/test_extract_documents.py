@@ -32,6 +32,48 @@ def test_page_without_main_uses_the_body():
     assert doc.text == "Текст политики." and doc.title == ""
 
 
+_POLICY_CLAUSES = "".join(
+    f"<p>{n}. Оператор обрабатывает имя, номер телефона и адрес электронной почты Пользователя для "
+    f"оказания услуг портала и хранит их не дольше, чем требуют цели обработки.</p>" for n in range(1, 8))
+MODAL_PAGE = f"""<html><head><title>Вход в личный кабинет</title></head><body>
+<header class="top"><nav><a href="/">Главная</a></nav></header>
+<form action="/login"><label>Логин <input name="login"></label><label>Пароль <input type="password"
+ name="password"></label><button>Войти</button></form>
+<p>Нажимая «Войти», вы принимаете <a href="#policy" data-toggle="modal">политику</a>.</p>
+<div class="modal fade" id="policyModal" role="dialog"><div class="modal-dialog"><div class="modal-content">
+<div class="modal-header"><h4 class="modal-title">Политика конфиденциальности портала</h4>
+<button class="close">×</button></div>
+<div class="modal-body">{_POLICY_CLAUSES}</div>
+<div class="modal-footer"><button>Закрыть</button></div></div></div></div>
+</body></html>"""
+
+
+def test_a_policy_whose_whole_text_sits_in_a_modal_dialog_is_read_from_it():
+    doc = html_to_document(MODAL_PAGE)
+    assert doc.title == "Политика конфиденциальности портала"
+    assert doc.text.count("Оператор обрабатывает имя") == 7
+    for chrome in ("Закрыть", "×", "Войти", "Главная"):
+        assert chrome not in doc.text
+
+
+def test_a_policy_kept_in_a_template_or_dialog_element_is_read_from_it():
+    for wrapper in ("template id='privacy'", "dialog"):
+        tag = wrapper.split()[0]
+        page = f"<html><body><p>Лендинг</p><{wrapper}><h2>Политика</h2>{_POLICY_CLAUSES}</{tag}></body></html>"
+        doc = html_to_document(page)
+        assert doc.text.count("Оператор обрабатывает имя") == 7, wrapper
+
+
+def test_a_small_modal_or_a_page_with_its_own_text_keeps_the_page_text():
+    # A call-back popup is boilerplate; a policy page with a long popup beside it is still the page.
+    small = POLICY_PAGE.replace("</main>", "</main><div class='popup'>Заказать звонок</div>")
+    assert "Заказать звонок" not in html_to_document(small).text
+    long_page = POLICY_PAGE.replace("</main>", _POLICY_CLAUSES.replace("Оператор", "Компания") + "</main>"
+                                    "<div class='modal'>" + _POLICY_CLAUSES + "</div>")
+    doc = html_to_document(long_page)
+    assert doc.title == "Политика конфиденциальности" and "Оператор обрабатывает" not in doc.text
+
+
 def test_empty_html_is_an_error():
     with pytest.raises(DocumentError):
         html_to_document("   ")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["render_report", "render_diff_page", "site_file_name"]
+__all__ = ["render_report", "render_pdf_report", "render_diff_page", "site_file_name"]
 
 
 def __getattr__(name: str) -> Any:

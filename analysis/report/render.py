@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -37,7 +37,7 @@ HERE = Path(__file__).resolve().parent
 SCREENSHOT_MAX_BYTES = 8 * 1024 * 1024
 _IMAGE_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"RIFF": "image/webp"}
 
-__all__ = ["render_report", "render_diff_page", "site_file_name", "make_environment"]
+__all__ = ["render_report", "render_pdf_report", "render_diff_page", "site_file_name", "make_environment"]
 
 
 # --------------------------------------------------------------------------- names and filters
@@ -485,7 +485,8 @@ class Report:
                 policy_ref = evidence.ref(doc.get("warc_record_id")) if doc else None
             service = by_service.get(f.get("service_id"))
             findings.append({**f, "text": t.explain(f), "ref": evidence.ref(f.get("warc_record_id")),
-                             "anchor": anchor, "policy_ref": policy_ref, "service": service})
+                             "anchor": anchor, "policy_ref": policy_ref, "service": service,
+                             "policy_statement": _policy_statement(t, f, policy), "seen": _seen(f)})
 
         flows = sorted(parts.get("flows", []), key=lambda r: (r.get("verdict") == "clear", r.get("category") or ""))
         score = self.scores_by_site.get(site) or {"score": None, **{s: 0 for s in SEVERITY_ORDER}}
@@ -504,21 +505,59 @@ class Report:
 
     # -- writing ----------------------------------------------------------------------------------
 
-    def write(self, report_dir: Path) -> Path:
+    def write(self, report_dir: Path, sites: Iterable[str] | None = None, summary: bool = True) -> Path:
+        """Write the summary (unless summary=False) and the site pages (all, or only `sites`)."""
         sites_dir = report_dir / "sites"
         sites_dir.mkdir(parents=True, exist_ok=True)
         index = report_dir / "index.html"
-        index.write_text(self.env.get_template("index.html").render(**self.summary_context()), encoding="utf-8")
+        if summary:
+            index.write_text(self.env.get_template("index.html").render(**self.summary_context()), encoding="utf-8")
+        wanted = None if sites is None else set(sites)
         tables = ("pages", "policies", "declarations", "policy_facts", "cookies", "forms", "form_fields",
                   "findings", "flows", "storage")
         grouped = {name: _by_site(self.frames.get(name)) for name in tables}
         template = self.env.get_template("site.html")
         for site_row in self.sites:
             site = str(site_row["site"])
+            if wanted is not None and site not in wanted:
+                continue
             parts = {name: grouped[name].get(site, []) for name in tables}
             html = template.render(**self.site_context(site_row, parts))
             (sites_dir / self.site_files[site]).write_text(html, encoding="utf-8")
         return index
+
+
+def _policy_statement(t: Lang, finding: Mapping[str, Any], policy: Mapping[str, Any] | None) -> str:
+    """The policy's side of a finding without a quote, as one true sentence (analysis.rules.policy_statement).
+
+    A crawl analysed before findings had policy_side is judged by the site's policy as it stands."""
+    from analysis.rules import policy_statement
+
+    side = finding.get("policy_side")
+    if not isinstance(side, str) or not side:
+        if policy is None:
+            side = "no_policy"
+        else:
+            side = "silent" if (policy.get("status") or "ok") == "ok" else "unreadable"
+    policy_url = _first_text(finding.get("policy_url"), (policy or {}).get("url"))
+    return policy_statement(side, "en" if t.code == "en" else "ru", rule=finding.get("rule") or "",
+                            category=finding.get("category") or "", policy_url=policy_url,
+                            policy_error=_first_text((policy or {}).get("error")))
+
+
+def _first_text(*values: Any) -> str:
+    return next((v for v in values if isinstance(v, str) and v), "")
+
+
+def _seen(finding: Mapping[str, Any]) -> list[str]:
+    """Every page where the finding's fact was seen (findings.seen_at, a JSON list)."""
+    value = finding.get("seen_at")
+    if isinstance(value, str) and value.startswith("["):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return []
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def render_report(db_path: str | Path, crawl_id: str, out_dir: str | Path, lang: str = "ru",
@@ -536,6 +575,43 @@ def render_report(db_path: str | Path, crawl_id: str, out_dir: str | Path, lang:
         diff = diff_frames(read_crawl(db_path, other), frames, other, crawl_id)
     crawl_dir = Path(out_dir) / crawl_id
     return Report(frames, crawl_dir, lang, diff).write(crawl_dir / "report")
+
+
+def render_pdf_report(db_path: str | Path, crawl_id: str, out_dir: str | Path, lang: str = "ru",
+                      compare_with: str | None | bool = True, sites: Iterable[str] | None = None,
+                      summary: bool = True, report_dir: str | Path | None = None) -> dict[str, Path]:
+    """The report as PDFs printed by Chromium: report/index.pdf and report/sites/<site>.pdf beside the HTML.
+
+    Writes the HTML pages first (into report_dir, default out_dir/<crawl_id>/report/), then prints
+    them. sites: only these sites' pages (default: every site); summary=False leaves out the summary.
+    Returns {"summary": path, "site:<site>": path, ...}. Raises analysis.report.pdf.PdfError when
+    Chromium cannot run.
+    """
+    from analysis.report.pdf import PdfJob, print_pdfs
+
+    Lang(lang)
+    frames = read_crawl(db_path, crawl_id)
+    diff = None
+    other = previous_crawl_id(db_path, crawl_id) if compare_with is True else (compare_with or None)
+    if other and summary:
+        diff = diff_frames(read_crawl(db_path, other), frames, other, crawl_id)
+    crawl_dir = Path(out_dir) / crawl_id
+    target = Path(report_dir) if report_dir is not None else crawl_dir / "report"
+    report = Report(frames, crawl_dir, lang, diff)
+    known = [str(s["site"]) for s in report.sites]
+    chosen = known if sites is None else [s for s in known if s in set(sites)]
+    if sites is not None and len(chosen) < len(set(sites)):
+        raise KeyError(f"not in crawl {crawl_id!r}: {', '.join(sorted(set(sites) - set(known)))}")
+    index = report.write(target, sites=chosen, summary=summary)
+    started = report.crawl.get("started_at")
+    jobs: dict[str, PdfJob] = {}
+    if summary:
+        jobs["summary"] = PdfJob(index, index.with_suffix(".pdf"), lang, crawl_id, started)
+    for site in chosen:
+        html = target / "sites" / report.site_files[site]
+        jobs[f"site:{site}"] = PdfJob(html, html.with_suffix(".pdf"), lang, crawl_id, started, title=site)
+    print_pdfs(jobs.values())
+    return {key: job.pdf for key, job in jobs.items()}
 
 
 def render_diff_page(diff: CrawlDiff, lang: str = "ru", crawl: Mapping[str, Any] | None = None) -> str:

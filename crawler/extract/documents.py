@@ -80,8 +80,42 @@ def _block_text(node: etree._Element) -> str:
     return _MANY_NEWLINES.sub("\n\n", "\n".join(lines)).strip()
 
 
+# Where a page may hold a whole document out of sight: a modal dialog over a login form, a popup, a
+# <dialog> or a <template> that a script shows on click. Removed as boilerplate like any banner, but
+# kept aside: when the page itself says almost nothing, the longest of them is the page's document.
+_DIALOG_ATTR = re.compile(r"(^|[\s_-])(modal|popup|pop-up|dialog|overlay|lightbox|fancybox|remodal|mfp)"
+                          r"([\s_-]|$)", re.I)
+_DIALOG_MIN_CHARS = 500     # a dialog this long is a document, not a banner or a form
+_DIALOG_OVER_PAGE = 2       # ... and it must say at least this many times more than the page around it
+
+
+def _dialog_texts(root: etree._Element) -> list[tuple[str, str]]:
+    """(title, text) of each dialog-like element (outermost only), read before boilerplate is removed."""
+    found = []
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        marker = f"{el.get('class', '')} {el.get('id', '')}"
+        if not (el.tag in ("dialog", "template") or el.get("role") in ("dialog", "alertdialog")
+                or _DIALOG_ATTR.search(marker)):
+            continue
+        if any(el is outer or outer in el.iterancestors() for outer, _, _ in found):
+            continue
+        copy = lxml.html.fromstring(lxml.html.tostring(el, encoding="unicode"))
+        for junk in copy.xpath(".//script | .//style | .//noscript | .//button | .//form | .//svg"):
+            if junk.getparent() is not None:
+                junk.drop_tree()
+        heading = copy.xpath(".//h1 | .//h2 | .//h3 | .//h4 | .//*[contains(@class, 'title')]")
+        title = " ".join(heading[0].text_content().split()) if heading else ""
+        found.append((el, title, _block_text(copy)))
+    return [(title, text) for _, title, text in found]
+
+
 def html_to_document(html: str) -> Document:
-    """The readable text of an HTML page, without menus, headers, footers and banners."""
+    """The readable text of an HTML page, without menus, headers, footers and banners.
+
+    A page whose whole text sits in a modal dialog, a popup or a <template> (a policy shown over a
+    login form) is read from that dialog instead of being reduced to nothing."""
     if not html or not html.strip():
         raise DocumentError("empty page")
     try:
@@ -94,6 +128,7 @@ def html_to_document(html: str) -> Document:
         title = " ".join(h1[0].text_content().split())
     if not title:
         title = " ".join((root.findtext(".//title") or "").split())
+    dialogs = _dialog_texts(root)
     for el in root.xpath("|".join(f"//{tag}" for tag in _BOILERPLATE_TAGS)):
         if el.getparent() is not None:
             el.drop_tree()
@@ -105,7 +140,12 @@ def html_to_document(html: str) -> Document:
     body = root.find(".//body")
     main = root.xpath("//main | //article | //*[@role='main']")
     node = main[0] if main and len(main[0].text_content()) > 200 else (body if body is not None else root)
-    return Document("html", title[:300], _block_text(node))
+    text = _block_text(node)
+    if dialogs:
+        dialog_title, dialog_text = max(dialogs, key=lambda d: len(d[1]))
+        if len(dialog_text) >= _DIALOG_MIN_CHARS and len(dialog_text) > _DIALOG_OVER_PAGE * len(text):
+            return Document("html", (dialog_title or title)[:300], dialog_text)
+    return Document("html", title[:300], text)
 
 
 def pdf_to_document(body: bytes) -> Document:

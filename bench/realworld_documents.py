@@ -1,0 +1,310 @@
+"""Real-world score of the policy analysis: hand labels against what the project reads.
+
+The material (real .kz policy and consent documents, found in public repositories) is never
+committed; `bench/realworld/documents.yaml` holds, per document, where it came from and what
+a careful reader finds in it. This module converts each document present locally with the
+project's own code path (`kzprivacy policy`: HTML, PDF, DOCX, text) and compares the
+declarations with the labels.
+
+Unit of scoring: one (document, category, status) triple, status `declared` or `denied`.
+A category the tool finds `ambiguous` counts as both; a category absent from the labels means
+the document says nothing about it. Micro precision / recall / F1 sum the triples over
+documents (overall, per language, per category). docs/realworld.md explains how to label.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+
+from kzprivacy.taxonomy import DATA_CATEGORIES, PRACTICES  # noqa: E402
+
+LABELS = ROOT / "bench" / "realworld" / "documents.yaml"
+SUBDIR = "documents"
+
+# What a policy can declare: every data category and practice of the taxonomy except the two
+# that judge a form (`consent`, `security`), which no document text decides.
+FORM_ONLY = frozenset({"consent", "security"})
+SCORED: tuple[str, ...] = tuple(c for c in (*DATA_CATEGORIES, *PRACTICES) if c not in FORM_ONLY)
+STATUSES = ("declared", "denied")
+LANGUAGES = ("ru", "kk", "en")
+DOCUMENT_TYPES = ("privacy_policy", "consent", "terms", "other")
+# Under this many characters a converted document counts as an extraction failure (real
+# one-paragraph policies have a few hundred).
+MIN_CHARS = 100
+
+Triple = tuple[str, str, str]   # (document id, category, status)
+
+
+# --- labels ------------------------------------------------------------------------------------
+
+@dataclass
+class Labelled:
+    id: str
+    file: str
+    language: str
+    format: str
+    type: str
+    declared: dict[str, str] = field(default_factory=dict)   # category -> cue (a few words quoted)
+    denied: dict[str, str] = field(default_factory=dict)
+    source: dict[str, str] = field(default_factory=dict)     # repo, path, commit
+    notes: str = ""
+
+    def triples(self) -> set[Triple]:
+        return {(self.id, c, "declared") for c in self.declared} | {(self.id, c, "denied") for c in self.denied}
+
+
+def load_labels(path: Path = LABELS) -> list[Labelled]:
+    """The labelled documents; a label that does not fit the vocabulary raises ValueError."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    out: list[Labelled] = []
+    seen: set[str] = set()
+    for entry in data.get("documents", []):
+        doc = Labelled(id=str(entry["id"]), file=str(entry["file"]), language=str(entry["language"]),
+                       format=str(entry["format"]), type=str(entry["type"]),
+                       declared={k: str(v) for k, v in (entry.get("declared") or {}).items()},
+                       denied={k: str(v) for k, v in (entry.get("denied") or {}).items()},
+                       source=dict(entry.get("source") or {}), notes=str(entry.get("notes") or ""))
+        problems = [c for c in (*doc.declared, *doc.denied) if c not in SCORED]
+        if doc.id in seen:
+            problems.append(f"duplicate id {doc.id}")
+        if doc.language not in LANGUAGES:
+            problems.append(f"language {doc.language!r}")
+        if doc.type not in DOCUMENT_TYPES:
+            problems.append(f"type {doc.type!r}")
+        if problems:
+            raise ValueError(f"{path}: document {doc.id}: not in the vocabulary: {', '.join(problems)}")
+        seen.add(doc.id)
+        out.append(doc)
+    return out
+
+
+# --- scoring arithmetic ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Score:
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def __add__(self, other: "Score") -> "Score":
+        return Score(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
+
+
+def predicted_triples(doc_id: str, summary: Mapping[str, str]) -> set[Triple]:
+    """Triples from `summarise()` output: `ambiguous` is both declared and denied."""
+    out: set[Triple] = set()
+    for category, status in summary.items():
+        if category not in SCORED:
+            continue
+        if status in ("declared", "ambiguous"):
+            out.add((doc_id, category, "declared"))
+        if status in ("denied", "ambiguous"):
+            out.add((doc_id, category, "denied"))
+    return out
+
+
+def score(gold: Iterable[Triple], predicted: Iterable[Triple], *, category: str | None = None) -> Score:
+    """Micro counts over triples, optionally for one category."""
+    g, p = set(gold), set(predicted)
+    if category is not None:
+        g = {t for t in g if t[1] == category}
+        p = {t for t in p if t[1] == category}
+    return Score(len(g & p), len(p - g), len(g - p))
+
+
+# --- running the project on the material --------------------------------------------------------
+
+@dataclass
+class Result:
+    doc: Labelled
+    path: Path
+    found: bool
+    chars: int = 0
+    format: str = ""
+    detected_language: str = ""
+    error: str = ""
+    summary: dict[str, str] = field(default_factory=dict)
+    evidence: dict[tuple[str, str], str] = field(default_factory=dict)   # (category, status) -> first sentence
+
+    @property
+    def failed_extraction(self) -> bool:
+        return self.found and (bool(self.error) or self.chars < MIN_CHARS)
+
+
+def analyse(doc: Labelled, material: Path) -> Result:
+    """Convert and analyse one document as `kzprivacy policy` does; never raises."""
+    from analysis.policy_file import analyze_text, read_document
+    from crawler.extract.documents import DocumentError
+
+    path = material / SUBDIR / doc.file
+    if not path.is_file():
+        return Result(doc, path, found=False)
+    try:
+        fmt, _title, text = read_document(str(path))
+    except (OSError, DocumentError, ValueError) as exc:
+        return Result(doc, path, found=True, error=f"{type(exc).__name__}: {exc}")
+    result = Result(doc, path, found=True, chars=len(text), format=fmt)
+    if not text.strip():
+        return result
+    analysed = analyze_text(text)
+    result.detected_language = analysed["language"]
+    result.summary = dict(analysed["summary"])
+    for d in analysed["declarations"]:
+        result.evidence.setdefault((d["category"], d["status"]), " ".join(d["evidence"].split()))
+    return result
+
+
+def run(material: Path, labels: Path = LABELS) -> list[Result]:
+    return [analyse(doc, material) for doc in load_labels(labels)]
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+def _line(name: str, s: Score, width: int = 24) -> str:
+    return (f"  {name:<{width}} P {s.precision:5.3f}  R {s.recall:5.3f}  F1 {s.f1:5.3f}"
+            f"   (tp {s.tp}, fp {s.fp}, fn {s.fn})")
+
+
+def figures(results: list[Result]) -> dict[str, Any]:
+    """Overall, per-language and per-category scores of the documents that were found and read."""
+    scored = [r for r in results if r.found]
+    gold: set[Triple] = set()
+    pred: set[Triple] = set()
+    for r in scored:
+        gold |= r.doc.triples()
+        pred |= predicted_triples(r.doc.id, r.summary)
+    by_language = {}
+    for lang in LANGUAGES:
+        ids = {r.doc.id for r in scored if r.doc.language == lang}
+        if ids:
+            by_language[lang] = score({t for t in gold if t[0] in ids}, {t for t in pred if t[0] in ids})
+    by_category = {c: score(gold, pred, category=c) for c in SCORED}
+    by_document = {r.doc.id: score(r.doc.triples(), predicted_triples(r.doc.id, r.summary)) for r in scored}
+    return {"overall": score(gold, pred), "by_language": by_language, "by_category": by_category,
+            "by_document": by_document, "gold": gold, "pred": pred}
+
+
+def report(results: list[Result], *, errors: bool = False) -> str:
+    """The printable report; `errors` adds every false positive (with the tool's sentence) and
+    false negative (with the label's cue), document by document."""
+    found = [r for r in results if r.found]
+    missing = [r for r in results if not r.found]
+    lines = ["== Policy and consent documents (declarations)",
+             f"  documents labelled {len(results)}, found {len(found)}, missing {len(missing)}"]
+    counts = Counter((r.doc.language, r.doc.format) for r in found)
+    lines.append("  found by language/format: " + ", ".join(f"{lang}/{fmt} {n}" for (lang, fmt), n in sorted(counts.items())))
+    for r in missing:
+        lines.append(f"  missing: {r.doc.id} ({r.path})")
+    failures = [r for r in found if r.failed_extraction]
+    lines.append(f"  text-extraction failures (error or under {MIN_CHARS} characters): {len(failures)}")
+    for r in failures:
+        lines.append(f"    {r.doc.id}: {r.error or f'{r.chars} characters'} ({r.doc.format})")
+    if not found:
+        return "\n".join(lines)
+    fig = figures(results)
+    lines.append("")
+    lines.append(_line("overall (micro)", fig["overall"]))
+    for lang, s in fig["by_language"].items():
+        n = sum(1 for r in found if r.doc.language == lang)
+        lines.append(_line(f"{lang} ({n} documents)", s))
+    lines.append("")
+    lines.append("  per category (worst F1 first):")
+    cats = sorted(((c, s) for c, s in fig["by_category"].items() if s.tp + s.fp + s.fn),
+                  key=lambda cs: (cs[1].f1, -(cs[1].fp + cs[1].fn)))
+    for c, s in cats:
+        lines.append(_line(c, s))
+    lines.append("")
+    lines.append("  per document (worst F1 first):")
+    docs = sorted(fig["by_document"].items(), key=lambda kv: kv[1].f1)
+    by_id = {r.doc.id: r for r in found}
+    for doc_id, s in docs:
+        r = by_id[doc_id]
+        lines.append(_line(f"{doc_id} [{r.doc.language}, {r.format or r.doc.format}, {r.chars} ch]", s, width=44))
+    if errors:
+        lines.append("")
+        lines.append("  errors, document by document (FP: the tool's sentence; FN: the label's cue):")
+        for r in found:
+            gold, pred = r.doc.triples(), predicted_triples(r.doc.id, r.summary)
+            fps, fns = sorted(pred - gold), sorted(gold - pred)
+            if not (fps or fns):
+                continue
+            lines.append(f"  -- {r.doc.id} ({r.doc.language}, {r.doc.type})")
+            for _, c, st in fps:
+                lines.append(f"     FP {st:8s} {c:22s} {r.evidence.get((c, st), '')[:150]}")
+            for _, c, st in fns:
+                cue = (r.doc.declared if st == "declared" else r.doc.denied)[c]
+                lines.append(f"     FN {st:8s} {c:22s} «{cue}»")
+    return "\n".join(lines)
+
+
+# --- preparing material -------------------------------------------------------------------------
+
+_LITERAL = re.compile(r"'((?:[^'\\\n]|\\.)*)'|\"((?:[^\"\\\n]|\\.)*)\"|`((?:[^`\\]|\\.)*)`", re.S)
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+_CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]", re.I)
+
+
+def strings_to_html(source: str) -> str:
+    """The page a browser would show for a policy kept as data (an i18n TS/JS/JSON/PHP file, a
+    list of sections mapped to JSX): each string literal that reads as text becomes a paragraph.
+    Identifiers, paths and class names (one Latin word, no spaces) are left out."""
+    paragraphs = []
+    for match in _LITERAL.finditer(source):
+        text = next(g for g in match.groups() if g is not None)
+        text = text.replace("\\n", "\n").replace("\\'", "'").replace('\\"', '"')
+        text = re.sub(r"\$\{[^}]*\}", "", text)
+        if not _LETTERS.search(text):
+            continue
+        if " " not in text.strip() and not _CYRILLIC.search(text):
+            continue
+        paragraphs.append("<p>" + html.escape(text).replace("\n", "<br>") + "</p>")
+    return "<html><body>\n" + "\n".join(paragraphs) + "\n</body></html>\n"
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Prepare real-world material (docs/realworld.md).")
+    sub = parser.add_subparsers(dest="command", required=True)
+    derive = sub.add_parser("strings2html", help="render a policy kept as an i18n/data file to HTML paragraphs")
+    derive.add_argument("source", type=Path)
+    derive.add_argument("target", type=Path)
+    derive.add_argument("--json-key", metavar="A.B", help="a JSON file: render only this subtree (legal.privacy)")
+    args = parser.parse_args()
+    source = args.source.read_text(encoding="utf-8")
+    if args.json_key:
+        import json
+
+        tree = json.loads(source)
+        for key in args.json_key.split("."):
+            tree = tree[key]
+        source = json.dumps(tree, ensure_ascii=False, indent=1)
+    args.target.write_text(strings_to_html(source), encoding="utf-8")
+    print(f"{args.target}: {args.target.stat().st_size} bytes")

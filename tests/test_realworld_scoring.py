@@ -1,0 +1,71 @@
+"""The arithmetic of bench/realworld_documents.py on a tiny hand-made label set."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+sys.path.append(str(BENCH))  # appended: bench/analysis.py must not shadow the analysis package
+
+import realworld_documents as rw  # noqa: E402
+
+
+def test_micro_precision_recall_on_hand_made_triples():
+    gold = {("a", "phone", "declared"), ("a", "email", "declared"), ("a", "health", "denied"),
+            ("b", "name", "declared")}
+    predicted = {("a", "phone", "declared"), ("a", "health", "declared"), ("b", "name", "declared"),
+                 ("b", "cookies", "declared")}
+    s = rw.score(gold, predicted)
+    assert (s.tp, s.fp, s.fn) == (2, 2, 2)
+    assert s.precision == pytest.approx(0.5)
+    assert s.recall == pytest.approx(0.5)
+    assert s.f1 == pytest.approx(0.5)
+    health = rw.score(gold, predicted, category="health")
+    assert (health.tp, health.fp, health.fn) == (0, 1, 1)
+    assert health.f1 == 0.0
+
+
+def test_ambiguous_counts_as_both_statuses_and_form_codes_are_not_scored():
+    triples = rw.predicted_triples("d", {"payment_card": "ambiguous", "phone": "declared", "consent": "declared"})
+    assert triples == {("d", "payment_card", "declared"), ("d", "payment_card", "denied"), ("d", "phone", "declared")}
+
+
+def test_scores_add_up_and_empty_sets_are_perfect():
+    total = rw.Score(3, 1, 0) + rw.Score(1, 0, 4)
+    assert (total.tp, total.fp, total.fn) == (4, 1, 4)
+    assert total.precision == pytest.approx(0.8) and total.recall == pytest.approx(0.5)
+    assert rw.score(set(), set()).f1 == 1.0
+
+
+def test_labels_outside_the_vocabulary_are_refused(tmp_path):
+    path = tmp_path / "labels.yaml"
+    path.write_text("documents:\n- {id: x, file: x.html, language: ru, format: html, type: privacy_policy,\n"
+                    "   declared: {telephone: «Телефон»}}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="telephone"):
+        rw.load_labels(path)
+
+
+def test_the_committed_labels_load_and_name_their_sources():
+    docs = rw.load_labels()
+    assert docs, "bench/realworld/documents.yaml holds no documents"
+    for doc in docs:
+        assert {"repo", "path", "commit"} <= set(doc.source), doc.id
+        assert len(doc.source["commit"]) == 40, doc.id
+
+
+def test_runner_exits_non_zero_without_material(tmp_path, capsys):
+    import realworld
+
+    assert realworld.main(["--material", str(tmp_path / "nowhere")]) == 2
+    assert "No real-world material" in capsys.readouterr().err
+
+
+def test_strings_to_html_keeps_text_and_drops_identifiers():
+    source = ("import { x } from '@/lib/y';\nconst t = { title: 'Политика', items: ['Имя и телефон', "
+              "\"We collect your e-mail\"], icon: 'Shield', cls: \"max-w-4xl\" };")
+    page = rw.strings_to_html(source)
+    assert "<p>Политика</p>" in page and "<p>Имя и телефон</p>" in page and "<p>We collect your e-mail</p>" in page
+    assert "Shield" not in page and "max-w-4xl" not in page and "@/lib/y" not in page
