@@ -42,7 +42,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
-from crawler.extract.html import extract_forms, extract_links, extract_resources, selector  # noqa: E402
+from crawler.extract.discovery import page_links  # noqa: E402
+from crawler.extract.html import extract_forms, extract_resources, selector  # noqa: E402
 from crawler.extract.policy import policy_links  # noqa: E402
 from crawler.spiders.site import FOLLOW_POLICY_SCORE  # noqa: E402
 from kzprivacy.trackers import find_signatures, lookup_url, registrable_domain  # noqa: E402
@@ -192,7 +193,7 @@ def static_discovery(root: Path, labels: list[dict[str, Any]]) -> dict[str, Any]
         site_hit = False
         for page in site["pages"]:
             html = read_html(site_dir(root, site) / page["file"])
-            candidates = [c for c in policy_links(extract_links(selector(html), page["url"]))
+            candidates = [c for c in policy_links(page_links(selector(html), page["url"]))
                           if c.score >= FOLLOW_POLICY_SCORE]
             predicted = {_norm_url(c.url): c for c in candidates}
             labelled = {_norm_url(link["url"]): link for link in page.get("policy_links") or [] if link.get("url")}

@@ -30,7 +30,7 @@ _TEXT_WEAK = re.compile(r"персональн\w*\s+данн|политик|poli
 # Slugs that sites use for their policy pages.
 _HREF = re.compile(
     r"privacy|confiden|konfiden|policy|politik|politic|personal|persdan|pers-data|\bpdn\b|soglasie|"
-    r"gdpr|cookie|kupiya|derbes|zashchita-dannyh|zashita-dannyh|obrabotka",
+    r"gdpr|cookie|kupiya|derbes|zashchita-dannyh|zashita-dannyh|obrabotk\w*-(?:pers|dannyh|dannykh|pd\b)",
     re.I)
 # Documents that sit next to a policy and are not one.
 _NOT_POLICY = re.compile(

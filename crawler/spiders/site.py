@@ -22,9 +22,9 @@ from scrapy.http import Request, Response, TextResponse
 from crawler.browser import classify_browser_failure, rendered_rows
 from crawler.errors import classify_failure, proxy_error_status
 from crawler.extract.cookies import parse_set_cookie
-from crawler.extract.discovery import discovery_links, in_page_policies, policy_mentions
+from crawler.extract.discovery import in_page_policies, page_links, policy_mentions
 from crawler.extract.documents import DocumentError, sniff_format, to_document
-from crawler.extract.html import extract_forms, extract_links, extract_resources, selector
+from crawler.extract.html import extract_forms, extract_resources, selector
 from crawler.extract.policy import (COMMON_POLICY_PATHS, document_kind, form_page_links, is_policy_score,
                                     language_variants, policy_links, with_path)
 from crawler.items import PageItem, SiteItem
@@ -230,7 +230,7 @@ class SiteSpider(scrapy.Spider):
         if is_html:
             html = (rendered or {}).get("dom") or response.text  # forms and links that scripts inserted too
             sel = selector(html)
-            links = extract_links(sel, response.url) + discovery_links(sel, response.url)
+            links = page_links(sel, response.url)
             if not rendered:  # browser mode recorded what was actually fetched instead
                 item.requests = self._requests(sel, response.url, st, warc_id)
             item.inline_trackers = [
