@@ -134,7 +134,7 @@ def declarations_and_facts(policies: pd.DataFrame, cache: TextCache | None = Non
     # Facts for each site's best policy and its other language versions (a Kazakh version may keep a template's
     # blanks that the Russian one filled), the best first: policy_findings reads a site's first row as its best.
     with_facts = set(zip(readable.loc[readable["is_best"] == 1, "site"], readable.loc[readable["is_best"] == 1, "url"]))
-    with_facts |= set(zip(*[language_versions(policies)[c] for c in ("site", "url")]))
+    with_facts |= set(zip(*[language_versions(policies, same_type=False)[c] for c in ("site", "url")]))
     readable = readable.sort_values(["site", "is_best"], ascending=[True, False], kind="stable")
     for site, url, key in zip(readable["site"], readable["url"], readable["sha256"].fillna(readable["url"])):
         result = results[key]
