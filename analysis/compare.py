@@ -23,8 +23,8 @@ from .observations import PERSONAL_DATA, service_table
 from .rules import RULES, SEVERITY_POINTS, explain
 
 __all__ = ["summarise_declarations", "judge_flows", "flow_findings", "form_findings", "consent_findings",
-           "policy_findings", "no_policy_findings", "policy_sides", "summarise_sites", "FINDING_COLUMNS",
-           "vendor_tokens"]
+           "policy_findings", "no_policy_findings", "short_policy_findings", "policy_sides", "summarise_sites",
+           "FINDING_COLUMNS", "vendor_tokens"]
 
 FINDING_COLUMNS = ["site", "category", "verdict", "severity", "observed", "observed_url", "policy_evidence",
                    "policy_url", "rule", "explanation", "manual_review", "warc_record_id", "service_id",
@@ -251,7 +251,11 @@ def _finding(frame: pd.DataFrame, rule: str, category: str | pd.Series, observed
 
 
 def no_policy_findings(observations: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
-    """Personal data collected with no policy (one finding per site), or with an unreadable one."""
+    """Personal data collected with no policy (one finding per site), or with an unreadable one.
+
+    `no_policy` only when nothing policy-like was found anywhere: a site that names its policy in plain
+    text without a link (`policy_mention`) gets KZ-POLICY-NOT-LINKED, one that publishes only a consent to
+    processing (`consent_url`) gets KZ-CONSENT-WITHOUT-POLICY."""
     parts = []
     without = sites[sites["status"].eq("ok") & sites["policy_url"].isna()]
     personal = observations[observations["site"].isin(without["site"])
@@ -262,14 +266,66 @@ def no_policy_findings(observations: pd.DataFrame, sites: pd.DataFrame) -> pd.Da
         first = personal.sort_values(["site", "category"]).drop_duplicates("site")
         first = first.assign(seen_at=first["site"].map(seen))
         what = personal.groupby("site")["category"].agg(lambda c: ", ".join(sorted(set(c))))
-        parts.append(_finding(first, "KZ-NO-POLICY", first["category"],
-                              first["site"].map(what) + ": " + first["observed"], policy_url=None))
+        mention = without.set_index("site")["policy_mention"] if "policy_mention" in without else pd.Series(dtype=object)
+        consent = without.set_index("site")["consent_url"] if "consent_url" in without else pd.Series(dtype=object)
+        named = first["site"].map(mention).notna()
+        consent_only = ~named & first["site"].map(consent).notna()
+        bare = first[~named & ~consent_only]
+        if not bare.empty:
+            parts.append(_finding(bare, "KZ-NO-POLICY", bare["category"],
+                                  bare["site"].map(what) + ": " + bare["observed"], policy_url=None))
+        if named.any():
+            rows = first[named]
+            where = rows["site"].map(without.set_index("site")["mention_url"])
+            rows = rows.assign(observed_url=where.str.split("#").str[0],
+                               warc_record_id=rows["site"].map(without.set_index("site")["mention_warc"]))
+            parts.append(_finding(rows, "KZ-POLICY-NOT-LINKED", rows["category"],
+                                  "«" + rows["site"].map(mention).str.slice(0, 160) + "» on "
+                                  + rows["observed_url"] + "; collects " + rows["site"].map(what), policy_url=None))
+        if consent_only.any():
+            rows = first[consent_only]
+            rows = rows.assign(observed_url=rows["site"].map(consent))
+            parts.append(_finding(rows, "KZ-CONSENT-WITHOUT-POLICY", rows["category"],
+                                  rows["observed_url"] + "; collects " + rows["site"].map(what), policy_url=None))
     unreadable = sites[sites["policy_url"].notna() & sites["policy_status"].ne("ok")]
     if not unreadable.empty:
         frame = unreadable.assign(observed_url=unreadable["policy_url"], warc_record_id=unreadable["policy_warc"])
         parts.append(_finding(frame, "KZ-POLICY-UNREADABLE", "operator_identity",
                               unreadable["policy_url"] + " — " + unreadable["policy_error"].fillna("")))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=FINDING_COLUMNS)
+
+
+# A policy this short is checked for what the law asks every policy to state (Law No. 94-V: what data,
+# how long it is kept, the subject's rights, whom to ask); operator and law have rules of their own.
+SHORT_POLICY_CHARS = 1500  # the length below which is_policy_score counts a text as not full-length
+REQUIRED_IN_POLICY = ("retention", "user_rights", "contact")
+
+
+def short_policy_findings(sites: pd.DataFrame, declared_categories: pd.DataFrame) -> pd.DataFrame:
+    """A short policy (kept as the site's policy, never rejected) and what it lacks: one finding per site."""
+    if "policy_chars" not in sites:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    short = sites[sites["policy_url"].notna() & sites["policy_status"].eq("ok")
+                  & (sites["policy_chars"].fillna(SHORT_POLICY_CHARS) < SHORT_POLICY_CHARS)]
+    if short.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    declared = declared_categories[declared_categories["declared_specific"] | declared_categories["declared_vague"]]
+    has = declared.groupby("site")["category"].agg(set)
+    lacking, names_data = [], []
+    for site in short["site"]:
+        categories = has.get(site, set())
+        lacking.append([c for c in REQUIRED_IN_POLICY if c not in categories])
+        names_data.append(bool(categories & PERSONAL_DATA))
+    short = short.assign(lacking=lacking, names_data=names_data)
+    # What data it collects is judged flow by flow (FLOW-UNDECLARED); this finding is about the rest.
+    short = short[short["lacking"].str.len() > 0]
+    if short.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    short = short.assign(observed_url=short["policy_url"], warc_record_id=short["policy_warc"])
+    observed = (short["policy_chars"].astype(int).astype(str) + " characters; lacks "
+                + short["lacking"].str.join(", ")
+                + short["names_data"].map({True: "", False: "; names no personal data"}))
+    return _finding(short, "POLICY-SHORT", short["lacking"].str[0], observed)
 
 
 def _per_form(forms: pd.DataFrame) -> pd.DataFrame:

@@ -26,7 +26,7 @@ from typing import Iterable
 from analysis.sentences import Sentence, lead_ins, split_sentences
 from kzprivacy.taxonomy import (ABSENCE_WORDS, ADVICE_PATTERN, EXCEPTION_FOLLOWS, EXCEPTION_PATTERN,
                                 EXCEPTION_SCOPE_CHARS, FLOW_EXCEPTION, KK_NEGATED_VERB, KK_NOT_PROCESSING_BEFORE,
-                                LAW_PATTERNS, LEGAL_EXCEPTION, LEGAL_NAME_PATTERNS, NEGATION_BRIDGES, NEGATIONS, OTHER_WORDS,
+                                LAW_PATTERNS, LEGAL_EXCEPTION, RETENTION_LIMIT, LEGAL_NAME_PATTERNS, NEGATION_BRIDGES, NEGATIONS, OTHER_WORDS,
                                 OWN_CONTACT_AFTER, OWN_CONTACT_BEFORE, OWN_CONTACT_CHANNEL, OWN_CONTACT_KK_CASE,
                                 OWN_CONTACT_USER, OWN_CONTACT_VERBS, OWN_DETAIL_CATEGORIES, POLICY_LEXICON,
                                 PROCESSING_VERBS, RECIPIENT_KINDS, VENDOR_PATTERNS, LexiconRule)
@@ -325,6 +325,8 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
                 continue    # «үшінші тұлғадан» (from a third party) is a source, not a recipient
             if _EMPTY_LABEL.match(sentence.text, end - sentence.start):
                 continue    # «Адрес: ,» left empty in a template is no data at all
+            if rule.vague and not rule.own_contact and sentence.text[end - sentence.start:].lstrip()[:1] == ":":
+                continue    # «Контактные данные: номер телефона …»: a label; the specific words after it speak
             if rule.own_contact or OWN_DETAIL_CATEGORIES.intersection(rule.categories):
                 own = _own_contact(sentence.text, toks[first].start - sentence.start, end - sentence.start, toks, last)
                 if own != rule.own_contact:
@@ -361,6 +363,7 @@ _ABSENCE = frozenset().union(*ABSENCE_WORDS.values())
 _EXCEPTION = re.compile(EXCEPTION_PATTERN)
 _EXCEPTION_FOLLOWS = re.compile(EXCEPTION_FOLLOWS)
 _LEGAL_EXCEPTION = re.compile(LEGAL_EXCEPTION)
+_RETENTION_LIMIT = re.compile(RETENTION_LIMIT)
 _FLOW_EXCEPTION = re.compile(FLOW_EXCEPTION)
 _ADVICE = re.compile(ADVICE_PATTERN)
 # «Cookies» — небольшой фрагмент данных ...: a definition names a term, it does not say the site uses it.
@@ -520,6 +523,20 @@ def _legal_only(text: str, match: re.Match) -> bool:
     return bool(_LEGAL_EXCEPTION.search(scope)) and not _FLOW_EXCEPTION.search(scope)
 
 
+def _glossary_item(sentences: list[Sentence], index: int, parent: int | None) -> bool:
+    """A definition laid out over two lines: a term as a heading and «– передача персональных данных …» as a
+    lone dash item under it, or a term ending with a dash and its meaning on the next line."""
+    if index == 0 or parent is not None:
+        return False
+    sentence, before = sentences[index], sentences[index - 1]
+    if before.text.rstrip()[-1:] in "–—-" and before.block != sentence.block:
+        return True
+    if sentence.kind != "item" or sentence.marker not in ("–", "—", "-") or before.kind != "heading":
+        return False
+    after = next((s for s in sentences[index + 1:] if s.block != sentence.block), None)
+    return after is None or after.kind != "item"
+
+
 # --- putting it together ---------------------------------------------------------------------
 
 def _specificity(compiled: _Compiled, vendors: list[str], words: _Words) -> str:
@@ -586,7 +603,7 @@ def extract_declarations(text: str, language: str | None = None) -> list[Declara
         found = _matches(sentence, words, context, lead is not None, hint)
         if not found:
             continue
-        if is_heading or _DEFINITION.match(sentence.text):
+        if is_heading or _DEFINITION.match(sentence.text) or _glossary_item(sentences, index, parent):
             # A heading or a glossary entry names a subject; only names and numbers count there.
             found = [m for m in found if m.first < 0]
             if not found:
@@ -611,6 +628,9 @@ def extract_declarations(text: str, language: str | None = None) -> list[Declara
             negated = bool(covering)
             exception = any(verb in excepted for verb in covering)
             other = match.first >= 0 and any(t.keys & OTHER_WORDS for t in toks[max(0, match.first - 2):match.first])
+            if negated and match.compiled.rule.categories == ("retention",) and _RETENTION_LIMIT.search(
+                    sentence.text):
+                negated = False     # «не дольше, чем необходимо» limits storage; it does not deny it
             if negated and (exception or other):
                 status, note = "declared", "exception"
             elif negated:

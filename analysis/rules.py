@@ -68,6 +68,17 @@ _RULES = [
          "The site links to a privacy policy that cannot be read ({observed}).",
          "Сайт ссылается на политику конфиденциальности, которую невозможно прочитать ({observed}).",
          manual_review=True),
+    Rule("KZ-POLICY-NOT-LINKED", "medium", "bad_practice",
+         "The site collects personal data and names a privacy policy in plain text with no link to it "
+         "({observed}); no policy document was found, at the usual addresses either.",
+         "Сайт собирает персональные данные и упоминает политику конфиденциальности без ссылки на неё "
+         "({observed}); документ политики не найден, в том числе по типичным адресам.",
+         manual_review=True),
+    Rule("KZ-CONSENT-WITHOUT-POLICY", "medium", "bad_practice",
+         "The site collects personal data and publishes a consent to processing ({observed}), but no privacy "
+         "policy was found.",
+         "Сайт собирает персональные данные и публикует согласие на обработку ({observed}), но политика "
+         "конфиденциальности не найдена."),
     Rule("KZ-FORM-NO-CONSENT", "medium", "bad_practice",
          "A form collecting personal data ({observed}) has neither a consent checkbox nor a link to the policy.",
          "Форма, собирающая персональные данные ({observed}), не содержит ни согласия, ни ссылки на политику.",
@@ -100,6 +111,9 @@ _RULES = [
     Rule("POLICY-EMPTY-CONTACT", "low", "vague",
          "A contact line in the policy is left empty ({observed}).",
          "Контактная строка в политике не заполнена ({observed})."),
+    Rule("POLICY-SHORT", "medium", "omitted",
+         "The policy is short ({observed}) and does not state what the law asks a policy to state.",
+         "Политика короткая ({observed}) и не содержит того, что закон требует указать."),
     # -- language versions of one policy (analysis/versions.py) ------------------------------------
     Rule("POLICY-LANGUAGE-VERSION-GAP", "medium", "omitted",
          "One language version of the policy tells its readers less than another: {observed}.",

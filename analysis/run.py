@@ -17,10 +17,11 @@ import pandas as pd
 from kzprivacy.store import Store, utcnow
 
 from .compare import (FINDING_COLUMNS, consent_findings, flow_findings, form_findings, judge_flows,
-                      no_policy_findings, policy_findings, policy_sides, summarise_declarations, summarise_sites)
+                      no_policy_findings, policy_findings, policy_sides, short_policy_findings,
+                      summarise_declarations, summarise_sites)
 from .identity import identify
 from .observations import observe
-from .versions import language_version_findings
+from .versions import language_version_findings, language_versions
 
 __all__ = ["analyze_crawl", "load_crawl", "analyze_policy_text", "declarations_and_facts"]
 
@@ -67,12 +68,16 @@ def declarations_and_facts(policies: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
     texts = dict(zip(readable["sha256"].fillna(readable["url"]), readable["text"]))
     results = _analyze_texts(texts)
     declaration_rows, fact_rows = [], []
-    for site, url, key, is_best in zip(readable["site"], readable["url"], readable["sha256"].fillna(readable["url"]),
-                                       readable["is_best"]):
+    # Facts for each site's best policy and its other language versions (a Kazakh version may keep a template's
+    # blanks that the Russian one filled), the best first: policy_findings reads a site's first row as its best.
+    with_facts = set(zip(readable.loc[readable["is_best"] == 1, "site"], readable.loc[readable["is_best"] == 1, "url"]))
+    with_facts |= set(zip(*[language_versions(policies)[c] for c in ("site", "url")]))
+    readable = readable.sort_values(["site", "is_best"], ascending=[True, False], kind="stable")
+    for site, url, key in zip(readable["site"], readable["url"], readable["sha256"].fillna(readable["url"])):
         result = results[key]
         for d in result["declarations"]:
             declaration_rows.append({"site": site, "policy_url": url, **d})
-        if is_best:
+        if (site, url) in with_facts:
             facts = result["facts"]
             flags = {"has_kz_law": "kz_94v" in facts["laws"],
                      "has_operator": bool(facts["operator_names"] or facts["bins"])}
@@ -88,10 +93,21 @@ def declarations_and_facts(policies: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
 
 
 def _sites_with_policy(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    policies = tables["policies"][["site", "url", "status", "error", "warc_record_id"]].rename(
+    """Sites with their chosen policy's status, and what else policy-like was found when there is none:
+    a policy named without a link (`policy_mention`), a consent to processing (`consent_url`)."""
+    all_policies = tables["policies"]
+    policies = all_policies[["site", "url", "status", "error", "warc_record_id", "chars"]].rename(
         columns={"url": "policy_url", "status": "policy_status", "error": "policy_error",
-                 "warc_record_id": "policy_warc"})
-    return tables["sites"].merge(policies, on=["site", "policy_url"], how="left")
+                 "warc_record_id": "policy_warc", "chars": "policy_chars"})
+    sites = tables["sites"].merge(policies, on=["site", "policy_url"], how="left")
+    mentions = all_policies[all_policies["status"].eq("mention")].sort_values("url").drop_duplicates("site")
+    sites = sites.merge(mentions[["site", "link_text", "url", "warc_record_id"]].rename(
+        columns={"link_text": "policy_mention", "url": "mention_url", "warc_record_id": "mention_warc"}),
+        on="site", how="left")
+    kind = all_policies["document_kind"] if "document_kind" in all_policies else pd.Series(None, index=all_policies.index)
+    consents = all_policies[kind.eq("consent") & all_policies["status"].eq("ok")].sort_values("url")
+    return sites.merge(consents.drop_duplicates("site")[["site", "url"]].rename(columns={"url": "consent_url"}),
+                       on="site", how="left")
 
 
 def _policy_fact_rows(facts: pd.DataFrame) -> list[dict[str, Any]]:
@@ -102,7 +118,8 @@ def _policy_fact_rows(facts: pd.DataFrame) -> list[dict[str, Any]]:
                      "operator_names": f["operator_names"], "bins": [list(b) for b in f["bins"]],
                      "bins_valid": all(valid for _, valid in f["bins"]) if f["bins"] else None,
                      "emails": f["emails"], "phones": f["phones"], "dates": f["dates"], "versions": f["versions"],
-                     "laws": f["laws"], "warnings": [list(w) for w in f["warnings"]]})
+                     "laws": f["laws"], "warnings": [list(w) for w in f["warnings"]],
+                     "document_type": f.get("document_type")})
     return rows
 
 
@@ -117,8 +134,10 @@ def analyze_crawl(db_path: str | Path, crawl_id: str) -> dict[str, int]:
         flows = judge_flows(observations, declarations, sites)
         parts = [flow_findings(flows), no_policy_findings(observations, sites),
                  form_findings(tables["forms"], tables["form_fields"]), consent_findings(tables["cookies"])]
+        summary = summarise_declarations(declarations)
         if not facts.empty:
-            parts.append(policy_findings(facts, summarise_declarations(declarations)))
+            parts.append(policy_findings(facts, summary))
+        parts.append(short_policy_findings(sites, summary))
         parts.append(language_version_findings(tables["policies"], declarations))
         parts = [p for p in parts if not p.empty]
         findings = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=FINDING_COLUMNS)

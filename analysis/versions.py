@@ -35,7 +35,10 @@ def language_versions(policies: pd.DataFrame) -> pd.DataFrame:
     columns = ["site", "url", "language", "chars", "warc_record_id"]
     if policies.empty:
         return pd.DataFrame(columns=columns)
+    # A consent to processing, terms or an offer is not a version of the policy (policies.document_kind).
+    kind = policies["document_kind"] if "document_kind" in policies else pd.Series(None, index=policies.index)
     readable = policies[(policies["status"] == "ok") & policies["text"].notna()
+                        & ~kind.isin(["consent", "terms", "offer"])
                         & ((policies["is_policy_score"].fillna(0) >= POLICY_SCORE_MIN)
                            | (policies["is_best"].fillna(0) == 1))].copy()
     if readable.empty:

@@ -460,10 +460,10 @@ def policy(documents: tuple[str, ...], fmt: str, proxy: str | None, timeout: flo
             click.echo(f"   warning {code}: {' '.join(evidence.split())[:110]}")
 
 
-from analysis.commands import diff, evidence, export, report  # noqa: E402  (registered after main is defined)
+from analysis.commands import diff, evidence, export, report, serve  # noqa: E402  (registered after main)
 from kzprivacy.trackers.cli import trackers  # noqa: E402
 
-for _command in (trackers, export, report, diff, evidence):
+for _command in (trackers, export, report, diff, evidence, serve):
     main.add_command(_command)
 
 # One crawl on many machines (Redis queue, PostgreSQL results), and the weekly routine: docs/operations.md.

@@ -397,7 +397,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "история посещений | история просмотров | история заказов | история поисковых запросов | "
           "поисковые запросы | сведения о посещениях | информация об активности | активность на сайте | "
           "журналы серверов | лог файлы | взаимодействие с сайтом | данные о посещении | сведения о посещении | "
-          "информация о посещении | действия на сайте | действия совершаемые на сайте | действия пользователя",
+          "информация о посещении | действия на сайте | действия совершаемые на сайте | действия пользователя | "
+          "данные об использовании | сведения об использовании | информация об использовании",
           gap=2),
     _rule("ru.location.geo", "location",
           "данные о местоположении | местоположение устройства | геолокация | геоданные | геопозиция | gps"),
@@ -405,9 +406,11 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "данные из социальных сетей | информация из профиля | профиль в социальной сети | "
           "аккаунт в социальной сети | учётная запись в социальной сети | имя пользователя в социальной сети | "
           "ссылка на социальную сеть | ссылка на профиль | профиль в соцсети | аккаунт в соцсети"),
+    _rule("ru.health.result", "health", "результат анализа | результат исследования | результат обследования"),
     _rule("ru.health.health", "health",
           "состояние здоровья | здоровье | медицинские данные | медицинская информация | диагноз | заболевание | "
-          "медицинская карта | врачебная тайна | инвалидность | медицинский осмотр | медицинское заключение"),
+          "медицинская карта | медкарта | врачебная тайна | инвалидность | медицинский осмотр | "
+          "медицинское заключение"),
     _rule("ru.special_categories.generic", "health biometric", "специальные категории персональных данных",
           vague=True),  # the law's «special categories» include health and biometric data
     _rule("ru.biometric.biometric", "biometric",
@@ -418,7 +421,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.contact_data.generic", "phone email", "контактные данные | контактная информация", vague=True,
           not_before="в"),
     # --- practices, Russian ------------------------------------------------------------------
-    _rule("ru.cookies.cookie", "cookies", "cookie | cookies | куки"),
+    # Storage like cookies («локальное хранилище браузера») is the same practice for the taxonomy.
+    _rule("ru.cookies.cookie", "cookies", "cookie | cookies | куки | локальное хранилище | localstorage | local storage"),
     _rule("ru.analytics.counters", "analytics", "счётчик | веб аналитика | аналитика | аналитический | метрика"),
     _rule("ru.analytics.statistics", "analytics", "статистика | статистический", vague=True),
     # «для анализа посещаемости», «для целей анализа и улучшения работы Сайта»: analysing visits.
@@ -441,18 +445,23 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.third_party_sharing.transfer", "third_party_sharing", _RU_RECIPIENTS,
           near=_RU_TRANSFER, window=10, vague=True, not_before="от", lead_in_context=True,
           unless="неправомерный | несанкционированный | незаконный"),  # «защита от неправомерных действий третьих лиц»
-    _rule("ru.cross_border_transfer.explicit", "cross_border_transfer", "трансграничная передача | трансграничный"),
+    # «Оператор до начала трансграничной передачи обязан уведомить …» states the law's duty, not a transfer.
+    _rule("ru.cross_border_transfer.explicit", "cross_border_transfer", "трансграничная передача | трансграничный",
+          unless="обязанный | обязанность"),
     _rule("ru.cross_border_transfer.outside", "cross_border_transfer",
           "вне территории | за пределы республики | за пределами республики | за пределы казахстана | "
           "за пределами казахстана | за пределы рк | за пределами рк | за рубеж | за рубежом | "
           "иностранное государство | другие страны | некоторые страны | другое государство | зарубежный сервер",
-          context=(_RU_KEEP,)),
+          context=(_RU_KEEP,), unless="обязанный | обязанность"),
     _rule("ru.storage_in_kz.territory", "storage_in_kz",
           "на территории республики казахстан | на территории казахстана | на территории рк | "
-          "в республике казахстан | в казахстане", context=(_RU_STORE,)),
+          "в республике казахстан | в казахстане", context=(_RU_STORE,),
+          unless="или другой страна | или другое государство | или иностранное государство | либо другой страна | "
+                 "или за рубеж | или за пределы"),   # «в Казахстане и/или в других странах» claims nothing
     _rule("ru.retention.period", "retention",
           "в течение | на протяжении | до достижения | до момента | бессрочно | без ограничения срока | "
-          "неограниченный срок | не более",
+          "неограниченный срок | не более | не дольше | необходимый срок | необходимый период | "
+          "столько сколько необходимо",
           context=("хранить | храниться | хранение | сохранять | обработка | обрабатывать | обрабатываться | "
                    "уничтожать | уничтожение | удалять",
                    "персональные данные | персональная информация | данные | сведения | информация")),
@@ -473,7 +482,7 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     # «напишите нам на электронную почту», «адрес электронной почты Оператора»: a way to reach the operator.
     _rule("ru.contact.own_channel", "contact",
           "адрес электронной почты | электронная почта | электронный адрес | e mail | email | номер телефона | "
-          "телефон | почтовый адрес | юридический адрес | фактический адрес", vague=True, own_contact=True),
+          "телефон | почтовый адрес | юридический адрес | фактический адрес | адрес", vague=True, own_contact=True),
     _rule("ru.contact.form", "contact",
           "форма обратной связи | раздел контакты | контактная информация администрации | по контактам",
           vague=True, not_before="поле | заполнение | заполнять | из | в"),  # «полей форм», «из форм»: collection
@@ -491,9 +500,10 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     # Stems drop a final к / қ / п, which voice before a vowel (денсаулық -> денсаулығы, құрылғы,
     # куәлік -> куәлігі): «денсаулы» matches both. A word with "=" must match whole.
     _rule("kk.name.full_name", "name", "аты жөн | атыңыз | тегі= | тегіңіз | толық аты | әкесінің аты | таә= | "
+          "есімі= | есіміңіз | есімін | "
           "есіміңіз | тегін көрсет", not_before="компания | ұйым | сайт | өнім | тауар"),
     # A bare «Аты», «Есімі» is a name only as a list item («- Аты;» under a lead-in or in a consent).
-    _rule("kk.name.list_item", "name", "аты= | есімі= | есім= | атыңыз | аты жөні", only_in_list=True),
+    _rule("kk.name.list_item", "name", "аты= | есім= | аты жөні", only_in_list=True),
     _rule("kk.iin.iin", "iin", "жсн | жеке сәйкестендіру нөмір"),
     _rule("kk.id_document.id_card", "id_document",
           "жеке куәлі | төлқұжат | паспорт | жеке басын куәландыратын құжат | басын куәландыратын | "
@@ -513,7 +523,10 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "төлем карта | банк карта | банктік карта | карта дерек | карта нөмір | карточка | төлем дерек | "
           "төлем реквизит"),
     _rule("kk.ip_address.ip", "ip_address", "ip"),
-    _rule("kk.device.device", "device", "құрылғы | браузер | операциялық жүйе | user agent"),
+    # What is read about the device, not the device itself («cookie файлдары құрылғыңызда сақталады»).
+    _rule("kk.device.device", "device", "құрылғы туралы | құрылғы дерек | құрылғы ақпарат | құрылғы түр | "
+          "құрылғы идентификатор | құрылғы модел | браузер туралы | браузер түр | браузер дерек | браузер ақпарат | "
+          "браузер нұсқа | операциялық жүйе | user agent"),
     _rule("kk.device.technical", "device", "техникалық дерек | техникалық ақпарат | техникалық мәлімет", vague=True),
     _rule("kk.usage.visits", "usage",
           "кіру уақыт | қаралған бет | кірген бет | белсенділі | келу уақыт | қаралым | бет қара | "
@@ -522,6 +535,7 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("kk.location.geo", "location", "геолокац | орналасқан жер | геодерек | орналасу дерек"),
     _rule("kk.social_profile.network", "social_profile", "әлеуметтік желі"),
     _rule("kk.health.health", "health", "денсаулы | медициналық дерек | медициналық мәлімет | медициналық ақпарат | "
+          "анализ нәтиже | талдау нәтиже | зерттеу нәтиже | медкарта | медициналық карта | "
           "медициналық құжат | диагноз | ауру= | аурулар"),
     _rule("kk.special_categories.generic", "health biometric", "ерекше санатта | арнаулы санат", vague=True),
     _rule("kk.biometric.biometric", "biometric", "биометриял"),
@@ -554,13 +568,15 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "аумағынан тыс | шетел | шет мемлекет | басқа елдер | басқа мемлекет",
           context=("сақта | бер | тапсыр | өңде | сервер",)),
     _rule("kk.storage_in_kz.territory", "storage_in_kz", "қазақстан республикасының аумағында | қазақстан аумағында | "
-          "қазақстан республикасында | қазақстанда", context=("сақта | сервер | орналас | дерекқор",)),
+          "қазақстан республикасында | қазақстанда", context=("сақта | сервер | орналас | дерекқор",),
+          unless="немесе басқа ел | немесе шетел | немесе басқа мемлекет"),
     _rule("kk.retention.term", "retention", "сақтау мерзім | сақталу мерзім | өңдеу мерзім | мерзімсіз", gap=2),
     # «алты ай сақталады»; the month is «ай=» (whole word) so that «айқындайды» is not one.
     _rule("kk.retention.duration", "retention", "жыл | ай= | күн", near="сақта | жой", window=4,
           not_before="туған"),
     # «мақсатқа қол жеткізілгенге дейін сақталады»: until the purpose is reached.
-    _rule("kk.retention.until", "retention", "дейін | бойы", near="сақта | өңде", window=2),
+    _rule("kk.retention.until", "retention", "дейін | бойы | қажетті мерзім | қажет мерзім | мерзім ішінде",
+          near="сақта | өңде", window=4),
     _rule("kk.user_rights.withdraw", "user_rights", "кері қайтар | кері шақыр | қайтарып ал | келісімді қайтар"),
     _rule("kk.user_rights.request", "user_rights",
           "өзгерт | жою | жойы | түзет | қол жеткіз | бұғатта | толықтыр | нақтыла",
@@ -580,25 +596,29 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("en.address.postal", "address",
           "postal address | delivery address | home address | billing address | shipping address | mailing address | "
           "postcode | zip code", not_before="e"),   # «e-mail address» is not a «mailing address»
-    _rule("en.credentials.password", "credentials", "password | login | username | credentials"),
+    _rule("en.credentials.password", "credentials", "password | login | username | credentials",
+          unless="telegram | facebook | instagram | vk | google account"),  # a network's username is its profile
     _rule("en.payment_card.card", "payment_card",
           "card number | credit card | debit card | payment card | bank card | payment details | payment information | "
-          "billing information"),
+          "billing information | card data | card details | payment transaction"),
     _rule("en.ip_address.ip", "ip_address", "ip address | ip"),
-    _rule("en.device.browser", "device", "browser type | browser | device | operating system | user agent"),
+    _rule("en.device.browser", "device",
+          "browser type | browser version | browser information | device information | information about your device | "
+          "device identifier | device id | device type | device data | device model | operating system | user agent",
+          gap=2),
     _rule("en.usage.activity", "usage",
           "pages visited | pages you visit | access time | browsing history | usage data | log files | "
           "search history | referring url"),
     _rule("en.location.geo", "location", "location data | geolocation | gps | precise location"),
     _rule("en.social_profile.network", "social_profile",
           "social media profile | social network | social media account"),
-    _rule("en.health.health", "health", "health | medical | diagnosis"),
+    _rule("en.health.health", "health", "health | medical | diagnosis | test results | lab results"),
     _rule("en.biometric.biometric", "biometric", "biometric | fingerprint | facial recognition"),
     _rule("en.call_recording.calls", "call_recording", "call recording | recording of calls | record calls | "
           "record phone calls | recorded calls", gap=2),
     _rule("en.contact.own_channel", "contact", "email address | email | e mail | phone number | phone | address",
           vague=True, own_contact=True),
-    _rule("en.cookies.cookie", "cookies", "cookies | cookie"),
+    _rule("en.cookies.cookie", "cookies", "cookies | cookie | local storage | localstorage"),
     _rule("en.analytics.analytics", "analytics", "analytics | web analytics | visitor counters | counters"),
     _rule("en.analytics.statistics", "analytics", "statistics | statistical", vague=True),
     _rule("en.advertising.targeting", "advertising",
@@ -616,12 +636,13 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "foreign countries | international transfer", context=(_EN_KEEP,)),
     _rule("en.storage_in_kz.territory", "storage_in_kz",
           "in kazakhstan | in the republic of kazakhstan | territory of kazakhstan | "
-          "territory of the republic of kazakhstan", context=("store | server | host | locate | database",)),
+          "territory of the republic of kazakhstan", context=("store | server | host | locate | database",),
+          unless="or other countries | or other country | or abroad"),
     _rule("en.retention.duration", "retention", "year | month | day | week",
           near="keep | kept | retain | store | delete | deleted | erase", window=6),
     _rule("en.retention.period", "retention",
           "retain | retention period | as long as necessary | indefinitely | storage period | for as long as | "
-          "processing period | until the purposes | achievement of the purposes"),
+          "processing period | until the purposes | achievement of the purposes | no longer than | period necessary"),
     _rule("en.user_rights.rights", "user_rights",
           "right to access | right to delete | right to rectification | right to erasure | withdraw consent | "
           "withdraw your consent | request access | request deletion | delete your data | correct your data", gap=2),
@@ -642,6 +663,16 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
                 r"(?:facebook|meta|vk|tiktok)\s+pixel|пиксел\w+\s+(?:vk|вконтакте|facebook|meta)|mytarget|"
                 r"\bmyTarget\b"),
     _rule("any.contact.email", "contact", regex=r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}"),
+    # «Telegram: @support_demo», «t.me/support_demo»: a messenger handle a person can write to.
+    _rule("any.contact.messenger", "contact",
+          regex=r"(?i)(?:telegram|телеграм\w*|tg)\s*[:\-–—]?\s*@[a-z0-9_]{4,}|\bt\.me/[a-z0-9_]{4,}"),
+    # «Данные Telegram: …», «Telegram деректері», «Facebook account»: what the network account tells.
+    _rule("any.social_profile.network_data", "social_profile",
+          regex=r"(?i)(?:данн\w+|сведени\w+|информаци\w+|data|деректер\w*)\s+(?:из\s+|from\s+)?(?:аккаунт\w*\s+)?"
+                r"(?:telegram|facebook|vk|вконтакте|instagram|apple\s+id)\b|"
+                r"\b(?:telegram|facebook|vk|вконтакте|instagram)\s+(?:data|деректер\w*|данн\w+|account|профил\w*|"
+                r"аккаунт\w*)|(?:никнейм\w*|ник|username|аккаунт\w*|профил\w*)\s+(?:в|во|from|in|on)\s+"
+                r"(?:telegram|facebook|vk|вконтакте|instagram)\b"),
     _rule("any.contact.phone", "contact",
           regex=r"(?<![\w+])(?:\+7|8)[\s-]?\(?\d{3}\)?[\s-]?\d{3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)"),
     _rule("any.operator_identity.legal_name", "operator_identity", regex="LEGAL_NAME"),
@@ -693,13 +724,41 @@ LAW_PATTERNS: dict[str, str] = {
                 r"(?:№\s*152|«О\s+персональных\s+данных»)",
     # Russian law by name; «серверы в Российской Федерации» says where data goes, not which law applies.
     "ru_law": r"(?i:федеральн\w*\s+закон\w*)|(?i:закон\w*|законодательств\w*|кодекс\w*|прав[оа])\s+"
-              r"(?:\w+\s+){0,2}(?:Российской\s+Федерации|РФ)\b",
+              r"(?:\w+\s+){0,2}(?:Российской\s+Федерации|РФ)\b|"
+              # in Kazakh and English, and Russia's data-protection regulator, the mark of the same template
+              r"Ресей\s+Федерациясының\s+(?:\w+\s+)?заң\w*|(?i:laws?\s+of\s+the\s+Russian\s+Federation)|"
+              r"\bРоскомнадзор\w*",
     "gdpr": r"\bGDPR\b|(?i:general\s+data\s+protection\s+regulation)|\b2016/679\b|"
             r"(?i:общ\w+\s+регламент\w*\s+(?:по\s+)?защит\w+\s+(?:персональных\s+)?данных)",
 }
 # Codes of LAW_PATTERNS that are foreign law a Kazakhstan site's policy should not rest on
 # (a template copied from a Russian site); the GDPR may rightly apply, so it is not a warning.
 FOREIGN_LAWS = frozenset({"ru_152fz", "ru_law"})
+
+# What kind of document a policy candidate is, by the title it opens with (analysis/policy_facts.py).
+# A consent («Согласие на обработку персональных данных», «…өңдеуге келісім») lists what the user agrees
+# to; terms («Пользовательское соглашение», «Публичная оферта») are a contract that may hold a privacy part.
+DOCUMENT_TYPES = ("privacy_policy", "consent", "terms")
+DOCUMENT_TYPE_TITLES: dict[str, str] = {
+    "consent": r"(?i)согласи[ея]\s+(?:субъекта\s+|пользователя\s+|клиента\s+)?(?:персональных\s+данных\s+)?"
+               r"(?:на\s+(?:сбор\s+и\s+)?обработк\w*|на\s+сбор)|"
+               r"(?:деректер\w*|дерек\w*)\s+(?:жинауға\s+(?:және\s+)?)?(?:өңдеуге|жинауға)\s+(?:арналған\s+)?келісім|"
+               r"consent\s+to\s+(?:the\s+)?(?:collection\s+and\s+)?processing",
+    "terms": r"(?i)пользовательск\w+\s+соглашени|публичн\w+\s+оферт|договор\w*\s+(?:публичной\s+)?оферт|"
+             r"услови\w+\s+использовани|правила\s+(?:пользования|использования)|пайдаланушы\w*\s+келісім|"
+             r"жария\s+оферт|terms\s+(?:of\s+(?:use|service)|and\s+conditions)|user\s+agreement",
+    "privacy_policy": r"(?i)политик\w+\s+(?:конфиденциальности|обработки|в\s+отношении|защиты|о\s+защите)|"
+                      r"положени\w+\s+(?:об?\s+)?(?:обработке|защите)\s+персональных|"
+                      r"құпиялылық\s+саясат|деректер\w*\s+(?:өңдеу|қорғау)\s+(?:туралы\s+)?саясат|"
+                      r"privacy\s+(?:policy|notice)|data\s+protection\s+policy|personal\s+data\s+policy",
+}
+# The first-person voice of a consent without such a title («Я, …, даю согласие», «Мен … келісім беремін»).
+CONSENT_VOICE = (r"(?i)(?:\bя\b|настоящим)[^.]{0,200}?\bда(?:ю|ём)\s+(?:сво[её]\s+|полное\s+)?согласие|"
+                 r"\bмен\b[^.]{0,200}?келісім\w*\s+беремін|\bI\b[^.]{0,120}?\b(?:hereby\s+)?(?:give\s+(?:my\s+)?consent|"
+                 r"consent\s+to)")
+# Characters from the start of a text where its title is looked for, and where a consent's voice is.
+DOCUMENT_TITLE_CHARS = 600
+CONSENT_VOICE_CHARS = 1500
 
 # --- cue words for the status of a declaration (used by analysis/declarations.py) -------------
 
@@ -756,12 +815,20 @@ EXCEPTION_PATTERN = (
 # not third parties. It does declare when it also names a recipient or consent («без согласия»,
 # «курьерской службе», «партнёрам»). The scope is the exception's clause, at most this many characters.
 EXCEPTION_SCOPE_CHARS = 200
+# (A need to serve the user — «когда это необходимо для выполнения ваших запросов» — is a flow reason.)
 LEGAL_EXCEPTION = (r"(?i)законодательств|\bзакон\w*|предусмотренн|\bсуд\w*|государственн\w+\s+орган|"
                    r"уполномоченн\w+\s+орган|правоохранительн|заңнама|заңда|заңмен|\bсот\b|мемлекеттік\s+орган|"
                    r"уәкілетті\s+орган|\blaw\b|\blaws\b|legal|court|authorit")
 FLOW_EXCEPTION = (r"(?i)согласи|разрешени|партн[её]р|служб|курьер|доставк|банк|платёж|платеж|подрядчик|агент|"
                   r"контрагент|поставщик|аффилир|хостинг|келісім|рұқсат|серіктес|курьер|жеткізу|төлем|"
-                  r"consent|permission|partner|provider|vendor|courier|delivery|payment|affiliat|contractor")
+                  r"необходим\w*\s+для|выполнени|оказани\w*\s+услуг|исполнени\w*\s+(?:договор|заказ|обязательств)|"
+                  r"қажет\s+болған|қызмет\w*\s+көрсет|"
+                  r"consent|permission|partner|provider|vendor|courier|delivery|payment|affiliat|contractor|"
+                  r"necessary\s+(?:to|for)|needed\s+(?:to|for)|provide\s+(?:the\s+|our\s+)?service|fulfil")
+# A limit on storage is a retention rule, not a denial of storage: «хранятся не дольше, чем необходимо»,
+# «stored no longer than necessary», «қажет мерзімнен артық сақталмайды».
+RETENTION_LIMIT = (r"(?i)не\s+дольше|не\s+более|не\s+превыша\w*|no\s+longer|not\s+longer|not\s+more\s+than|"
+                   r"артық\s+сақтал|аспайтын|аспауы")
 # «жауап бермейді» (is not liable): a Kazakh negated verb after these words denies nothing about data.
 KK_NOT_PROCESSING_BEFORE = ("жауап",)
 # A sentence that opens with an exception qualifies the negation of the sentence before it
@@ -779,13 +846,18 @@ OWN_CONTACT_BEFORE = (r"(?i)(?:\bнаш\w*|\bбіздің|\bour|\bюридиче
                       r"\bслужб\w+\s+поддержки|\bдля\s+(?:связи|обращений|справок))\s+(?:[\w-]+\s+){0,2}$")
 # Right after the word: whose it is («… Оператора», «… Компании», «… указанный на сайте», «… для связи»).
 OWN_CONTACT_AFTER = (r"(?i)^[\s:—–-]{0,3}(?:оператор\w*|компани\w*|администрац\w*|организац\w*|обществ\w*|"
-                     r"товариществ\w*|владельц\w*\s+сайта|продавц\w*|исполнител\w*|сайта\b|службы\s+поддержки|"
+                     r"товариществ\w*|владельц\w*\s+сайта|продавц\w*|исполнител\w*|службы\s+поддержки|"
                      r"для\s+(?:связи|обращени\w*|справок|вопросов|запросов)\s*[:—–-]|"
                      # «… указаны на странице Контакты», «… негізгі бетте көрсетілген»
                      r"(?:указан\w*|размещен\w*|приведен\w*|опубликован\w*)\s+(?:на|в)\s+(?:\w+\s+)?"
                      r"(?:сайт|страниц|раздел)|(?:\w+\s+){0,2}(?:бет|сайт|бөлім)\w*\s+(?:көрсетілген|берілген|"
                      r"орналастырылған)|указанн\w+\s+(?:на\s+сайте|в\s+раздел|ниже|"
-                     r"выше|в\s+пункте|в\s+настоящ)|оператордың|компанияның|әкімшілі\w*|сайттың|"
+                     r"выше|в\s+пункте|в\s+настоящ)|оператордың|компанияның|әкімшілі\w*|"
+                     # «Адрес: г. Алматы, …», «Мекенжай: Алматы қ., …»: a label with a postal value
+                     r"\s*:\s*(?:г\.|город\b|ул\.|улица\b|пр\.|проспект\b|мкр|\d{6}\b|[\w-]+\s+(?:қ\.|қаласы)|"
+                     r"(?:Алматы|Астана|Нур-Султан|Шымкент|Караганд\w+|Қарағанды|Актобе|Ақтөбе|Атырау|Павлодар|"
+                     r"Усть-Каменогорск|Өскемен|Тараз|Костанай|Қостанай|Кокшетау|Көкшетау|Актау|Ақтау|Уральск|"
+                     r"Орал|Семей|Туркестан|Түркістан|Петропавловск|Петропавл|Kazakhstan|Almaty|Astana)\b)|"
                      r"of\s+(?:the\s+)?(?:operator|company|controller|our)|for\s+(?:enquiries|inquiries|questions|"
                      r"contact)|(?:listed|given|shown)\s+(?:below|above|on\s+the\s+site))")
 # A sentence telling the reader to write or call (imperative, or the user's right to apply) ...

@@ -32,10 +32,11 @@ def test_a_kazakh_lead_in_followed_by_unmarked_lines_declares_each_line():
 def test_a_consent_listing_bare_field_names_declares_them():
     text = ("Мен келесі жеке деректерімді өңдеуге келісім беремін:\n"
             "Аты\nТегі\nE-mail\nТелефон")
-    assert _summary(text) == {"name": "declared", "email": "declared", "phone": "declared"}
+    data = {"name": "declared", "email": "declared", "phone": "declared"}
+    assert {c: s for c, s in _summary(text).items() if c != "consent"} == data
     russian = ("Я даю согласие на обработку следующих персональных данных:\n"
                "Имя\nФамилия\nE-mail\nТелефон")
-    assert _summary(russian) == {"name": "declared", "email": "declared", "phone": "declared"}
+    assert {c: s for c, s in _summary(russian).items() if c != "consent"} == data
 
 
 def test_short_lines_after_a_lead_in_are_items_but_a_heading_after_bullets_ends_the_list():
@@ -166,3 +167,80 @@ def test_an_exception_speaks_only_for_its_own_negation():
 def test_krome_togo_is_not_an_exception():
     assert _found("Кроме того, мы не передаём данные третьим лицам.") == [
         ("third_party_sharing", "denied", "negated")]
+
+
+def test_a_glossary_laid_out_over_two_lines_declares_nothing():
+    text = ("Предоставление персональных данных\n\n– действия, направленные на раскрытие данных лицу;\n\n"
+            "Трансграничная передача персональных данных\n\n– передача персональных данных на территорию "
+            "иностранного государства;\n\nБлокирование персональных данных –\n\nвременное прекращение "
+            "сбора и хранения персональных данных.")
+    assert _found(text) == []
+    # A bulleted list under a heading is a list, not a glossary.
+    assert _summary("Что мы собираем\n– имя;\n– номер телефона.") == {"name": "declared", "phone": "declared"}
+
+
+def test_a_label_with_a_postal_value_is_the_operators_address():
+    for text in ("Адрес: г. Алматы, ул. Учебная, 5", "Мекенжай: Алматы қ., Оқу к-сі, 5",
+                 "Почтовый адрес Оператора: 050000, г. Алматы."):
+        assert _summary(text) == {"contact": "declared"}, text
+    assert _summary("Адрес сайта может измениться.") == {}
+    assert _summary("Мы собираем имя и адрес доставки.") == {"address": "declared", "name": "declared"}
+
+
+def test_a_vague_label_gives_way_to_the_specific_words_after_it():
+    assert _summary("Контактные данные: номер телефона, если вы его указали.") == {"phone": "declared"}
+    assert _summary("Байланыс деректері: телефон нөмірі.") == {"phone": "declared"}
+
+
+def test_storage_in_kazakhstan_or_elsewhere_is_no_storage_claim():
+    for text in ("Сервера могут находиться в Казахстане и/или в других странах.",
+                 "Серверлер Қазақстанда және/немесе басқа елдерде орналасуы мүмкін.",
+                 "Servers may be located in Kazakhstan and/or other countries."):
+        assert "storage_in_kz" not in _summary(text), text
+
+
+def test_the_laws_duty_about_transfers_abroad_is_no_transfer():
+    assert _summary("Оператор до начала трансграничной передачи обязан убедиться, что иностранное государство "
+                    "защищает права субъектов.") == {}
+    assert _summary("Пользователь даёт согласие на трансграничную передачу данных.") == {
+        "cross_border_transfer": "declared"}
+
+
+def test_a_messenger_account_is_a_profile_and_a_handle_is_a_contact():
+    assert _summary("Данные Telegram: идентификатор, username и аватар.") == {"social_profile": "declared"}
+    assert _summary("Telegram data: user ID, username and avatar.") == {"social_profile": "declared"}
+    assert _summary("Пишите нам в Telegram @demo_support.") == {"contact": "declared"}
+
+
+def test_the_device_a_cookie_sits_on_is_not_device_data():
+    for text in ("Cookies are small text files stored on your device.",
+                 "Сіз браузер параметрлерінде cookie пайдалануын өшіре аласыз."):
+        assert "device" not in _summary(text), text
+    assert _summary("We collect your browser type and operating system.") == {"device": "declared"}
+
+
+def test_an_exception_to_serve_the_user_is_a_flow_even_beside_the_law():
+    text = ("Мы не передаём данные третьим лицам, за исключением случаев, когда это необходимо для выполнения "
+            "ваших запросов или требуется законодательством.")
+    assert _found(text) == [("third_party_sharing", "declared", "exception")]
+
+
+def test_a_limit_on_storage_is_a_retention_rule_not_a_denial():
+    for text in ("Данные хранятся не дольше, чем этого требуют цели обработки.",
+                 "Деректер өңдеу мақсаттары үшін қажет мерзімнен артық сақталмайды.",
+                 "Data is stored no longer than necessary for the purposes of processing."):
+        assert _found(text) == [("retention", "declared", "")], text
+    assert _summary("Данные хранятся столько, сколько необходимо для оказания услуги.") == {"retention": "declared"}
+
+
+def test_storage_like_cookies_and_usage_data_in_a_list_of_cards():
+    text = ("2. Что мы собираем\n\nТехническая информация: IP-адрес, тип браузера\n\n"
+            "Данные о посещении сайта через Яндекс.Метрику\n\n"
+            "Данные об использовании приложения: пройденные уроки и ответы\n\n"
+            "Приложение хранит настройки в локальном хранилище браузера.")
+    assert _summary(text) == {"analytics": "declared", "cookies": "declared", "device": "declared",
+                              "ip_address": "declared", "usage": "declared"}
+
+
+def test_a_nickname_in_a_messenger_is_a_social_profile():
+    assert _summary("Мы получаем ваш никнейм в Telegram при входе через бота.") == {"social_profile": "declared"}

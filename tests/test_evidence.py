@@ -108,6 +108,12 @@ def test_pack_holds_exactly_the_cited_records(site_pack, out, sample_crawl):
         "  AND f.policy_url = p.url WHERE p.crawl_id = ? AND p.site = ? "
         "UNION SELECT p.warc_record_id FROM policies p JOIN sites s ON s.crawl_id = p.crawl_id AND s.site = p.site"
         "  AND s.policy_url = p.url WHERE p.crawl_id = ? AND p.site = ?", (crawl, SITE) * 4)}
+    # And every other page a finding was seen on (findings.seen_at, a JSON list of URLs).
+    for (seen,) in db.execute("SELECT seen_at FROM findings WHERE crawl_id = ? AND site = ? AND seen_at IS NOT NULL",
+                              (crawl, SITE)):
+        for url in json.loads(seen):
+            expected.add(db.execute("SELECT warc_record_id FROM pages WHERE crawl_id = ? AND site = ? AND url = ?",
+                                    (crawl, SITE, url)).fetchone()[0])
     # The tracker's cookies were set by the home page's response, which a finding cites already.
     assert db.execute("SELECT count(*) FROM cookies WHERE crawl_id = ? AND site = ? AND service_id IS NOT NULL",
                       (crawl, SITE)).fetchone()[0] >= 1

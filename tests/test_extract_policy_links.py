@@ -27,9 +27,12 @@ def test_the_privacy_policy_outranks_terms_offer_and_news():
 
 
 def test_link_texts_in_three_languages_score_as_policies():
-    for text in ("Политика обработки персональных данных", "Согласие на обработку персональных данных",
-                 "Құпиялылық саясаты", "Дербес деректерді қорғау", "Privacy policy", "Personal data"):
+    for text in ("Политика обработки персональных данных", "Құпиялылық саясаты", "Дербес деректерді қорғау",
+                 "Privacy policy", "Personal data"):
         assert score_policy_link(Link("https://a.kz/page", text, "body")) >= 0.6, text
+    # A consent to processing is followed (it is kept as a document of its own kind), below the policy.
+    consent = score_policy_link(Link("https://a.kz/page", "Согласие на обработку персональных данных", "body"))
+    assert 0.4 <= consent < 0.6
     assert score_policy_link(Link("https://a.kz/personal-data", "Подробнее", "footer")) >= 0.4
     assert score_policy_link(Link("https://a.kz/about", "О компании", "body")) == 0
 
@@ -73,3 +76,11 @@ def test_a_news_article_named_like_a_policy_is_fetched_to_be_judged_on_its_text(
     link = Link("https://news-demo.kz/news/2024/05/personalnye-dannye", "Политика конфиденциальности на сайте: разбор",
                 "body")
     assert score_policy_link(link) == 0.4  # exactly the follow threshold, no float shortfall
+
+
+def test_a_slug_about_processing_goods_is_not_a_policy_slug():
+    # «обработка» alone is a common word (cargo handling, metal working); the slug must name personal data.
+    cargo = Link("https://cargo-demo.kz/obrabotka-gruzov.html", "Обработка грузов", "footer")
+    assert score_policy_link(cargo) < 0.4
+    policy = Link("https://cargo-demo.kz/obrabotka-personalnyh-dannyh", "Подробнее", "footer")
+    assert score_policy_link(policy) >= 0.4

@@ -299,7 +299,7 @@ def _validate_expect(expect: Any, vendors: set[str] | None, categories: set[str]
     policy = expect.get("policy")
     if policy is not None:
         if _check_keys("expect.policy", policy, {"url", "format", "language"},
-                       {"found_via", "link_text", "status", "title"}, errors):
+                       {"found_via", "link_text", "status", "title", "short"}, errors):
             _check_url("expect.policy.url", policy["url"], errors)
             _check_in("expect.policy.format", policy["format"], POLICY_FORMATS, errors)
             _check_in("expect.policy.language", policy["language"], LANGUAGES, errors)

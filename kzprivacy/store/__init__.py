@@ -217,6 +217,8 @@ class Store:
         with self.transaction():
             best = self.conn.execute(
                 "SELECT url FROM policies WHERE crawl_id = ? AND site = ? AND status = 'ok' AND is_policy_score >= ?"
+                # A consent to processing, terms of use and an offer are documents of their own kinds.
+                " AND COALESCE(document_kind, 'privacy_policy') NOT IN ('consent', 'terms', 'offer')"
                 " ORDER BY is_policy_score DESC, CASE WHEN language = 'ru' THEN 1 ELSE 0 END DESC, chars DESC, url LIMIT 1",
                 (crawl_id, site, POLICY_THRESHOLD),
             ).fetchone()

@@ -187,7 +187,7 @@ CREATE TABLE IF NOT EXISTS policies (
     crawl_id         TEXT NOT NULL,
     site             TEXT NOT NULL,
     url              TEXT NOT NULL,
-    found_via        TEXT,                           -- link | footer_link | banner_link | common_path | language_variant | redirect
+    found_via        TEXT,                           -- link | footer_link | banner_link | consent_link | builder_link | script_link | in_page | text_mention | common_path | language_variant | redirect
     link_text        TEXT,
     link_score       REAL,                           -- how strongly the link pointed to a policy
     format           TEXT,                           -- html | pdf | docx | txt
@@ -197,8 +197,9 @@ CREATE TABLE IF NOT EXISTS policies (
     text             TEXT,
     chars            INTEGER,
     is_policy_score  REAL,
+    document_kind    TEXT,                           -- privacy_policy | consent | terms | offer | other
     is_best          INTEGER NOT NULL DEFAULT 0,
-    status           TEXT NOT NULL DEFAULT 'ok',     -- ok | parse_error | empty | too_large
+    status           TEXT NOT NULL DEFAULT 'ok',     -- ok | parse_error | empty | too_large | mention
     error            TEXT,
     fetched_at       TEXT,
     warc_record_id   TEXT,
@@ -276,6 +277,7 @@ CREATE TABLE IF NOT EXISTS policy_facts (
     versions        TEXT,
     laws            TEXT,                            -- kz_94v, ru_152fz, gdpr, ...
     warnings        TEXT,                            -- [[code, evidence], ...]
+    document_type   TEXT,                            -- privacy_policy | consent | terms
     PRIMARY KEY (crawl_id, site, policy_url)
 );
 
