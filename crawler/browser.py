@@ -547,6 +547,7 @@ class PageRecorder:
         self.jar_before: dict[tuple[str, str, str], tuple[str, float]] = {}
         self._tasks: set[asyncio.Task] = set()
         self.marks: list[tuple[str, float]] = [("init", time.monotonic())]  # where a visit's time goes (debug log)
+        self.interceptor = None  # the form probe's routes, while they are in place (crawler/formprobe.py)
 
     def mark(self, what: str) -> None:
         self.marks.append((what, time.monotonic()))
@@ -835,6 +836,10 @@ async def visit(page) -> None:
     finally:
         recorder.recording = False
         _RECORDERS.pop(page, None)
+        if recorder.interceptor is not None:  # the visit failed after the form probe: leave, then unroute
+            from crawler.formprobe import _leave_then_release
+
+            await asyncio.shield(_leave_then_release(page, recorder.interceptor))
 
 
 async def _visit(recorder: PageRecorder) -> None:
@@ -898,7 +903,9 @@ async def _visit(recorder: PageRecorder) -> None:
                 storage += _storage_rows(recorder.state.storage, second["storage"], AFTER)
     recorder.mark("home page extras")
     recorder.recording = False
-    form_probes = await _probe_forms(recorder, dom, main.url) if options.get("form_probe") and answered else []
+    form_probes, interceptor = (await _probe_forms(recorder, dom, main.url) if options.get("form_probe")
+                                and answered else ([], None))
+    recorder.interceptor = interceptor
     requests, seen = [], set()
     for request in recorder.requests:
         row = {"url": request["url"], "resource_type": resource_type(request["type"]),
@@ -917,13 +924,16 @@ async def _visit(recorder: PageRecorder) -> None:
     # Leave the site: its timers and late requests stop here, and scrapy-playwright's own
     # wait for the load event and read of the content that follow cannot hang.
     await recorder.call(page.goto("about:blank"), "leaving the page")
+    if interceptor is not None:  # the form probe's routes go only now: nothing it set off can still go out
+        recorder.interceptor = None
+        await interceptor.release()
     recorder.mark("left")
     if logger.isEnabledFor(logging.DEBUG):
         steps = [f"{what} +{t - prev:.2f}s" for (_, prev), (what, t) in zip(recorder.marks, recorder.marks[1:])]
         logger.debug("visit of %s: %s", recorder.request.url, ", ".join(steps))
 
 
-async def _probe_forms(recorder: PageRecorder, dom: str, page_url: str) -> list[dict[str, Any]]:
+async def _probe_forms(recorder: PageRecorder, dom: str, page_url: str) -> tuple[list[dict[str, Any]], Any]:
     """Browser mode's form probe (crawler/formprobe.py) on this page's forms not yet probed on the site.
 
     It runs after the page is recorded, so nothing it sets off is counted as the page's own."""
@@ -944,21 +954,22 @@ async def _probe_forms(recorder: PageRecorder, dom: str, page_url: str) -> list[
 
     forms = probe_candidates(dom, page_url, state.probed_forms, first_party)[:options.get("form_probe_max", 5)]
     if not forms:
-        return []
+        return [], None
     if recorder.cdp is not None:
         try:  # the document-body hold is for recording; the probe answers every request itself
             await recorder.cdp.send("Fetch.disable")
         except Exception:
             pass
     state.probed_forms.update(key for _, key in forms)
-    results = await probe_forms(recorder.page, forms, wait=options.get("form_probe_wait", 2.0), call=recorder.call)
+    results, interceptor = await probe_forms(recorder.page, forms, wait=options.get("form_probe_wait", 3.0),
+                                             call=recorder.call)
     recorder.mark("form probe")
     # What the probe wrote into storage is not the next page's doing.
     try:
         _storage_rows(state.storage, (await _snapshot(recorder))["storage"], recorder.phase)
     except Exception:
         pass
-    return results
+    return results, interceptor
 
 
 async def _content(page) -> str:

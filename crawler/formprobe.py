@@ -277,21 +277,33 @@ class _Interceptor:
 
         ws.on_message(message)
 
-    async def quiet(self, since: float, wait: float, quiet: float = 0.5) -> None:
-        """Until nothing new was requested for `quiet` seconds (at least `quiet` after `since`), `wait` at most."""
-        deadline = since + wait
+    async def quiet(self, since: float, wait: float, quiet: float = 0.5, least: float = 1.0) -> None:
+        """At least `least` seconds after `since`, then until nothing new was requested for `quiet` seconds;
+        `wait` seconds at most. A request that comes later is still aborted (the routes stay until the page
+        is left), only not attributed to the form."""
+        deadline = since + max(wait, least)
         while time.monotonic() < deadline:
-            if time.monotonic() - max(self.last, since) >= quiet:
+            now = time.monotonic()
+            if now - since >= least and now - max(self.last, since) >= quiet:
                 return
             await asyncio.sleep(0.05)
 
+    async def release(self) -> None:
+        """Remove the routes; call only once the page has been left (about:blank), so that nothing the
+        submissions set off can still go out."""
+        for undo in (self.page.unroute("**/*", self.on_route), self.page.context.unroute("**/*", self.on_route)):
+            try:
+                await undo
+            except Exception:
+                pass
 
-async def probe_forms(page, forms: list[tuple[Form, str]], *, wait: float, call) -> list[dict[str, Any]]:
-    """Fill and submit each form with every request aborted; one result per form.
 
+async def probe_forms(page, forms: list[tuple[Form, str]], *, wait: float, call) -> tuple[list[dict[str, Any]], Any]:
+    """Fill and submit each form with every request aborted; (one result per form, the interceptor).
+
+    The routes stay in place after this returns: the caller leaves the page (about:blank) and only then
+    calls `interceptor.release()`, so that a submission whose requests start late sends nothing either.
     `call(awaitable, what)` bounds a call into the renderer (PageRecorder.call)."""
-    if not forms:
-        return []
     interceptor = _Interceptor(page)
     context = page.context
     # The page's own route comes last, so it runs before scrapy-playwright's (which lets requests through);
@@ -328,13 +340,21 @@ async def probe_forms(page, forms: list[tuple[Form, str]], *, wait: float, call)
             results.append({"form_index": form.form_index, "form_key": key, "outcome": status,
                             "fields_filled": outcome.get("filled") or [], "requests": sent,
                             "probed_at": _now()})
-    finally:
-        for undo in (page.unroute("**/*", interceptor.on_route), context.unroute("**/*", interceptor.on_route)):
-            try:
-                await undo
-            except Exception:
-                pass
-    return results
+    except BaseException:
+        await asyncio.shield(_leave_then_release(page, interceptor))
+        raise
+    return results, interceptor
+
+
+async def _leave_then_release(page, interceptor: _Interceptor) -> None:
+    try:
+        await asyncio.wait_for(page.goto("about:blank"), 10)
+    except Exception:
+        try:
+            await page.close()
+        except Exception:
+            pass
+    await interceptor.release()
 
 
 def _now() -> str:

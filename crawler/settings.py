@@ -88,4 +88,4 @@ KZPRIVACY_SCREENSHOT_DIR = None        # where home-page screenshots go (the CLI
 # every request aborted inside the browser, to record where its data really goes (crawler/formprobe.py).
 KZPRIVACY_FORM_PROBE = True            # on: nothing leaves the browser, and the destination is the finding
 KZPRIVACY_FORM_PROBE_MAX = 5           # forms probed per page at most (each distinct form once per site)
-KZPRIVACY_FORM_PROBE_WAIT = 2.0        # seconds at most to wait for a submitted form's requests
+KZPRIVACY_FORM_PROBE_WAIT = 3.0        # seconds at most to wait for a submitted form's requests
