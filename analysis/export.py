@@ -240,6 +240,10 @@ def export_crawl(db_path: str | Path, crawl_id: str, out_dir: str | Path,
             paths[f"parquet:{table}"] = write_parquet(frame, data_dir / f"{table}.parquet")
     if "xlsx" in formats:
         paths["xlsx"] = write_xlsx(frames, data_dir / f"kzprivacy-{_file_safe(crawl_id)}.xlsx")
+    if "csv" in formats:  # the CSV files' Frictionless Data Package (types, descriptions, keys)
+        from analysis.datapackage import write_datapackage
+
+        paths["datapackage"] = write_datapackage(data_dir, frames)
     return paths
 
 

@@ -444,7 +444,9 @@ def policy(documents: tuple[str, ...], fmt: str, proxy: str | None, timeout: flo
         click.echo(json.dumps(results if len(results) > 1 else results[0], ensure_ascii=False, indent=2))
         return
     for result in results:
-        click.echo(f"== {result['document']}  ({result.get('format')}, {result.get('language')})")
+        kind = (result.get("facts") or {}).get("document_type")
+        click.echo(f"== {result['document']}  ({result.get('format')}, {result.get('language')}"
+                   f"{', ' + kind if kind else ''})")
         if result.get("error"):
             click.echo(f"   error: {result['error']}")
             continue
