@@ -584,8 +584,7 @@ _DATA_CATEGORIES = frozenset(DATA_CATEGORIES)
 def _transfer_verb(token: _Token) -> bool:
     """Whether a negated verb is one of handing data over (передавать, продать, share, бермейміз)."""
     return bool(token.keys & _RU_TRANSFER_VERBS or token.keys & _EN_TRANSFER_VERBS
-                or (_KK_LETTERS & set(token.low) or token.low.startswith(_KK_TRANSFER_STEMS))
-                and token.low.startswith(_KK_TRANSFER_STEMS))
+                or (token.low.startswith(_KK_TRANSFER_STEMS) and _KK_NEGATED_VERB.match(token.low)))
 
 
 def _us_and(toks: list[_Token], j: int) -> bool:
