@@ -55,7 +55,8 @@ SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 # One queue per priority, not Scrapy's default of one per site (DownloaderAwarePriorityQueue): the
 # spider starts sites only as others finish, so the scheduler never holds many sites to balance,
 # and with JOBDIR the per-site queues cost a folder made and removed per site, blocking the reactor.
-SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.ScrapyPriorityQueue"
+# Kept open when they run empty (crawler/queues.py), for the same reason.
+SCHEDULER_PRIORITY_QUEUE = "crawler.queues.KeepOpenPriorityQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 # Names are resolved on the reactor's thread pool, many at once, and cached (DNSCACHE_SIZE names);
 # a lookup that hangs ends after DNS_TIMEOUT (Scrapy's default, 60 s, is a long wait per dead name).
