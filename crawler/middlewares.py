@@ -201,14 +201,16 @@ class WarcWriter:
 
 
 class FailFast:
-    """Remembers origins (scheme://host) that failed at the connection level; their later requests
-    fail at once with the same status. A name that does not resolve fails for every scheme.
+    """Remembers origins (scheme://host) that have never answered and failed at the connection level;
+    their later requests, retries included, fail at once with the same status. A name that does not
+    resolve fails for every scheme.
 
-    The robots.txt fetch usually pays the wait; the home page then fails without a second one
-    (and a hanging site costs one timeout per scheme, not one per request). Such failures are
-    not retried either: RETRY_EXCEPTIONS leaves them out, and a proxy's own error response
-    (X-Squid-Error: the proxy could not resolve or reach the site) is marked dont_retry here.
-    Memory is bounded: the oldest origins are forgotten past KZPRIVACY_FAIL_FAST_ORIGINS.
+    The robots.txt fetch usually pays the wait; the home page then fails without a second one, and
+    a retry of it costs nothing (a hanging site costs one timeout per scheme, not one per request
+    and retry). An origin that has answered once is never failed fast: one slow page of a live site
+    times out alone, and is retried. A proxy's own error response (X-Squid-Error: it could not
+    resolve or reach the site) is not retried either. Memory is bounded: the oldest origins are
+    forgotten past KZPRIVACY_FAIL_FAST_ORIGINS.
     """
 
     STATUSES = ("dns_error", "timeout", "tls_error", "proxy_error")
@@ -218,6 +220,7 @@ class FailFast:
 
         self.max_origins = max_origins
         self.failed: OrderedDict[str, tuple[str, str]] = OrderedDict()
+        self.answered: OrderedDict[str, None] = OrderedDict()  # origins that sent a response
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -237,6 +240,12 @@ class FailFast:
         while len(self.failed) > self.max_origins:
             self.failed.popitem(last=False)
 
+    def _answered(self, origin: str) -> None:
+        self.answered[origin] = None
+        self.answered.move_to_end(origin)
+        while len(self.answered) > self.max_origins:
+            self.answered.popitem(last=False)
+
     def process_request(self, request: Request, spider=None) -> None:
         origin, host = self._keys(request)
         known = self.failed.get(origin) or self.failed.get(host)
@@ -247,11 +256,14 @@ class FailFast:
 
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
         status = proxy_error_status(response.headers.get("X-Squid-Error")) if response.status >= 500 else None
+        origin, host = self._keys(request)
         if status in ("dns_error", "refused", "timeout", "tls_error"):
             request.meta["dont_retry"] = True  # the proxy already tried: it would only answer the same
-            origin, host = self._keys(request)
-            error = f"proxy: {response.headers.get('X-Squid-Error', b'').decode('latin-1')}"
-            self._remember(host if status == "dns_error" else origin, status, error)
+            if origin not in self.answered:
+                error = f"proxy: {response.headers.get('X-Squid-Error', b'').decode('latin-1')}"
+                self._remember(host if status == "dns_error" else origin, status, error)
+        elif not status:
+            self._answered(origin)
         return response
 
     def process_exception(self, request: Request, exception: Exception, spider=None) -> None:
@@ -259,8 +271,8 @@ class FailFast:
             return None
         status, error = classify_failure(exception)
         refused = "ConnectionRefused" in type(exception).__name__
-        if status in self.STATUSES or refused:
-            origin, host = self._keys(request)
+        origin, host = self._keys(request)
+        if (status in self.STATUSES or refused) and origin not in self.answered:
             self._remember(host if status == "dns_error" else origin, status, error)
         return None
 

@@ -31,15 +31,8 @@ DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
 RETRY_ENABLED = True
 RETRY_TIMES = 1
-# Retry only what a second try can cure: a dropped connection or a truncated answer (and 5xx/429).
-# Not a name that does not resolve, a timeout, a refused connection or a proxy that could not
-# connect: those fail the same way again, and each retry of a hanging site costs DOWNLOAD_TIMEOUT.
-RETRY_EXCEPTIONS = [
-    "scrapy.exceptions.DownloadFailedError",
-    "scrapy.exceptions.ResponseDataLossError",
-    "twisted.internet.error.ConnectionDone",
-    "twisted.internet.error.ConnectionLost",
-]
+# Scrapy's retry list: crawler.middlewares.FailFast makes a retry to an origin that never answered
+# fail at once, so retries cost time only on live sites, where a slow page may well answer again.
 REDIRECT_MAX_TIMES = 10
 # A scan looks at every status itself (a 404 home page is a finding, not noise).
 HTTPERROR_ALLOW_ALL = True

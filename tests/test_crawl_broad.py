@@ -70,3 +70,25 @@ def test_processes_share_the_list_and_the_database(web, tmp_path):
     single = sqlite3.connect(tmp_path / "kzprivacy.db").execute(
         "SELECT count(*) FROM pages WHERE crawl_id = 'b' AND status_code = 200").fetchone()[0]
     assert single > 6
+
+
+def test_fail_fast_spares_an_origin_that_has_answered():
+    from scrapy import Request
+    from scrapy.exceptions import DownloadTimeoutError
+    from scrapy.http import HtmlResponse
+
+    from crawler.errors import OriginFailed, classify_failure
+    from crawler.middlewares import FailFast
+
+    mw = FailFast(100)
+    # A live site: robots.txt answered, then one slow page timed out: the next page is still fetched.
+    mw.process_response(Request("https://live-demo.kz/robots.txt"),
+                        HtmlResponse("https://live-demo.kz/robots.txt", body=b""))
+    mw.process_exception(Request("https://live-demo.kz/slow"), DownloadTimeoutError("took longer than 20 s"))
+    assert mw.process_request(Request("https://live-demo.kz/privacy")) is None
+    # A site that never answered: its next request fails at once, as the first did.
+    mw.process_exception(Request("https://hung-demo.kz/robots.txt"), DownloadTimeoutError("took longer than 20 s"))
+    with pytest.raises(OriginFailed) as failed:
+        mw.process_request(Request("https://hung-demo.kz/"))
+    assert classify_failure(failed.value)[0] == "timeout"
+    assert mw.process_request(Request("http://hung-demo.kz/")) is None  # plain http is another origin
