@@ -33,7 +33,8 @@ from .versions import language_version_findings, language_versions
 __all__ = ["analyze_crawl", "analyze_tables", "load_crawl", "site_ranges", "analyze_policy_text",
            "declarations_and_facts"]
 
-CRAWL_TABLES = ("sites", "policies", "forms", "form_fields", "cookies", "requests", "inline_trackers", "pages")
+CRAWL_TABLES = ("sites", "policies", "forms", "form_fields", "cookies", "requests", "inline_trackers", "pages",
+                "form_destinations")
 # Of pages, only what identifies them (analysis/identity.py).
 TABLE_COLUMNS = {"pages": "site, url, sha256, status_code"}
 ANALYSIS_TABLES = ("declarations", "policy_facts", "flows", "findings", "site_summaries")

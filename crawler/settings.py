@@ -114,3 +114,8 @@ KZPRIVACY_BROWSER_SITES = 4            # sites rendered at once, one browser con
 KZPRIVACY_BROWSER_LOAD_WAIT = 10       # seconds to wait for the load event, then record from DOMContentLoaded
 KZPRIVACY_BROWSER_SETTLE = 3           # seconds at most to wait for the page's network to go quiet
 KZPRIVACY_SCREENSHOT_DIR = None        # where home-page screenshots go (the CLI: OUT/<crawl_id>/screenshots)
+# The form probe: each form asking for personal data is filled with synthetic values and submitted with
+# every request aborted inside the browser, to record where its data really goes (crawler/formprobe.py).
+KZPRIVACY_FORM_PROBE = True            # on: nothing leaves the browser, and the destination is the finding
+KZPRIVACY_FORM_PROBE_MAX = 5           # forms probed per page at most (each distinct form once per site)
+KZPRIVACY_FORM_PROBE_WAIT = 3.0        # seconds at most to wait for a submitted form's requests

@@ -22,6 +22,7 @@ from scrapy.http import Request, Response, TextResponse
 
 from crawler.browser import classify_browser_failure, rendered_rows
 from crawler.errors import classify_failure, proxy_error_status
+from crawler.formprobe import destination_rows
 from crawler.extract.cookies import parse_set_cookie
 from crawler.extract.discovery import in_page_policies, page_links, policy_mentions
 from crawler.extract.documents import DocumentError, sniff_format, to_document
@@ -231,6 +232,10 @@ class SiteSpider(scrapy.Spider):
         rendered = response.meta.get("browser")  # browser mode: what the page did in Chromium
         if rendered:
             item.cookies, item.requests, item.storage = rendered_rows(rendered, site, st["domains"], warc_id)
+            item.form_destinations = [
+                {**row, "warc_record_id": warc_id} for row in destination_rows(
+                    rendered, lambda host: self._is_first_party(st, host),
+                    lambda url: lookup_url(url, st["domains"][0]).service)]
             if kind == "home" and rendered.get("site"):
                 st["browser"] = rendered["site"]
         else:
