@@ -214,6 +214,7 @@ class FailFast:
     """
 
     STATUSES = ("dns_error", "timeout", "tls_error", "proxy_error")
+    TIMEOUTS = 2  # timeouts of an origin that never answered before it counts as hanging
 
     def __init__(self, max_origins: int):
         from collections import OrderedDict
@@ -221,6 +222,7 @@ class FailFast:
         self.max_origins = max_origins
         self.failed: OrderedDict[str, tuple[str, str]] = OrderedDict()
         self.answered: OrderedDict[str, None] = OrderedDict()  # origins that sent a response
+        self.timeouts: dict[str, int] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -241,6 +243,7 @@ class FailFast:
             self.failed.popitem(last=False)
 
     def _answered(self, origin: str) -> None:
+        self.timeouts.pop(origin, None)
         self.answered[origin] = None
         self.answered.move_to_end(origin)
         while len(self.answered) > self.max_origins:
@@ -273,6 +276,11 @@ class FailFast:
         refused = "ConnectionRefused" in type(exception).__name__
         origin, host = self._keys(request)
         if (status in self.STATUSES or refused) and origin not in self.answered:
+            if status == "timeout":  # a slow robots.txt alone must not cost a site its https
+                self.timeouts[origin] = self.timeouts.get(origin, 0) + 1
+                if self.timeouts[origin] < self.TIMEOUTS:
+                    return None
+                del self.timeouts[origin]
             self._remember(host if status == "dns_error" else origin, status, error)
         return None
 

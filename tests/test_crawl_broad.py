@@ -34,9 +34,10 @@ def test_dead_and_hanging_sites_fail_fast(web, tmp_path):
     # ERR_DNS_FAIL; nothing is retried.
     dead = web.served("dead-demo.kz")
     assert [(s.method, s.scheme, s.path) for s in dead] == [("CONNECT", "https", ""), ("GET", "http", "/")]
-    # The hanging site: one timeout per scheme, not one per request and retry.
+    # The hanging site: two timeouts per scheme (robots.txt and its retry; then the home page over
+    # plain http and its retry), not one per request and retry.
     hanging = web.served("hanging-demo.kz")
-    assert [(s.method, s.scheme) for s in hanging] == [("CONNECT", "https"), ("GET", "http")]
+    assert [(s.method, s.scheme) for s in hanging] == [("CONNECT", "https")] * 2 + [("GET", "http")] * 2
     errors = dict(db.execute("SELECT url, error FROM pages WHERE site = 'hanging-demo.kz'"))
     assert any("not tried again" in (e or "") for e in errors.values()), errors
     # A live site is fetched as before: its robots.txt once, its pages.
@@ -87,6 +88,8 @@ def test_fail_fast_spares_an_origin_that_has_answered():
     mw.process_exception(Request("https://live-demo.kz/slow"), DownloadTimeoutError("took longer than 20 s"))
     assert mw.process_request(Request("https://live-demo.kz/privacy")) is None
     # A site that never answered: its next request fails at once, as the first did.
+    mw.process_exception(Request("https://hung-demo.kz/robots.txt"), DownloadTimeoutError("took longer than 20 s"))
+    assert mw.process_request(Request("https://hung-demo.kz/robots.txt")) is None  # one timeout: tried again
     mw.process_exception(Request("https://hung-demo.kz/robots.txt"), DownloadTimeoutError("took longer than 20 s"))
     with pytest.raises(OriginFailed) as failed:
         mw.process_request(Request("https://hung-demo.kz/"))
