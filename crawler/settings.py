@@ -74,6 +74,18 @@ KZPRIVACY_ALLOW_PRIVATE_HOSTS = []     # host names exempt from the private-addr
 KZPRIVACY_MAX_PAGES = 20               # pages per site, home included
 KZPRIVACY_MODE = "http"                # http | browser
 
+# -- caps on what one page may cost (crawler/extract/limits.py). Every extraction is linear in its input
+# and stops at these; a cut is recorded in pages.warnings, so a partial row says it is partial.
+KZPRIVACY_MAX_LINKS = 3000             # links kept per page (footer, cookie-banner and hreflang links first)
+KZPRIVACY_MAX_RESOURCES = 2000         # third-party scripts, pixels, iframes... kept per page
+KZPRIVACY_MAX_FORMS = 50               # forms read per page
+KZPRIVACY_MAX_FIELDS = 300             # fields read per form
+KZPRIVACY_MAX_TEXT_CHARS = 500_000     # characters of a policy's text (a long real policy is ~60,000)
+KZPRIVACY_MAX_DOM_DEPTH = 512          # element nesting our text walkers descend (the parser stops at 2048)
+KZPRIVACY_MAX_PDF_PAGES = 300          # PDF pages converted to text
+KZPRIVACY_MAX_DOCX_PARTS = 1000        # files inside a DOCX: more is a ZIP bomb -> policy status too_large
+KZPRIVACY_MAX_INFLATED_BYTES = 50 * 1024 * 1024  # what a DOCX's parts or a PDF's streams may inflate to: more -> too_large
+
 # -- browser mode (KZPRIVACY_MODE = "browser", `kzprivacy scan --render`): see crawler/browser.py and
 # docs/browser-mode.md. The add-on below does nothing in HTTP mode; in browser mode it installs
 # scrapy-playwright and derives its PLAYWRIGHT_* settings from these.

@@ -11,6 +11,7 @@ middlewares, pipelines and settings. Per-site bookkeeping lives in
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import datetime, timezone
 from typing import Any, Iterator
 from urllib.parse import urlsplit
@@ -22,8 +23,9 @@ from scrapy.http import Request, Response, TextResponse
 from crawler.browser import classify_browser_failure, rendered_rows
 from crawler.errors import classify_failure, proxy_error_status
 from crawler.extract.cookies import parse_set_cookie
-from crawler.extract.documents import DocumentError, sniff_format, to_document
-from crawler.extract.html import extract_forms, extract_links, extract_resources, selector
+from crawler.extract.documents import DocumentError, DocumentTooLarge, sniff_format, to_document
+from crawler.extract.html import dom_depth_warning, extract_forms, extract_links, extract_resources, selector
+from crawler.extract.limits import DEFAULT_CAPS, Caps
 from crawler.extract.policy import (COMMON_POLICY_PATHS, form_page_links, is_policy_score, language_variants,
                                     policy_links, with_path)
 from crawler.items import PageItem, SiteItem
@@ -63,12 +65,14 @@ class SiteSpider(scrapy.Spider):
         self.crawl_id = crawl_id
         self.max_pages = int(max_pages) if max_pages else None
         self.state: dict[str, Any] = {}
+        self.caps: Caps = DEFAULT_CAPS
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         spider.max_pages = spider.max_pages or settings.getint("KZPRIVACY_MAX_PAGES", 20)
+        spider.caps = Caps.from_settings(settings)
         spider.crawl_id = (spider.crawl_id or settings.get("KZPRIVACY_CRAWL_ID")
                            or datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S"))
         crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
@@ -190,6 +194,7 @@ class SiteSpider(scrapy.Spider):
         item = PageItem(site, response.url, self._page_row(response))
         warc_id = item.page["warc_record_id"]
         follow: list[Request] = []
+        warnings: list[str] = []  # caps that cut what this page shows (pages.warnings)
 
         if kind == "home":
             proxy_status = proxy_error_status(response.headers.get("X-Squid-Error"))
@@ -225,18 +230,21 @@ class SiteSpider(scrapy.Spider):
         if is_html:
             html = (rendered or {}).get("dom") or response.text  # forms and links that scripts inserted too
             sel = selector(html)
-            links = extract_links(sel, response.url)
+            depth_warning = dom_depth_warning(sel.root, self.caps)
+            if depth_warning:
+                warnings.append(depth_warning)
+            links = extract_links(sel, response.url, self.caps, warnings)
             if not rendered:  # browser mode recorded what was actually fetched instead
-                item.requests = self._requests(sel, response.url, st, warc_id)
+                item.requests = self._requests(sel, response.url, st, warc_id, warnings)
             item.inline_trackers = [
                 {"service_id": hit.service.id, "vendor": hit.service.name, "tracker_id": hit.tracker_id,
                  "company": hit.service.company, "country": hit.service.country,
                  "category": hit.service.category, "snippet": hit.snippet, "warc_record_id": warc_id}
                 for hit in find_signatures(html)]
-            item.forms = self._forms(sel, response.url, st, warc_id)
+            item.forms = self._forms(sel, response.url, st, warc_id, warnings)
 
         if kind == "policy" and response.status < 400:
-            item.policy = self._policy(response, item.page, warc_id)
+            item.policy = self._policy(response, item.page, warc_id, warnings)
             if item.policy["is_policy_score"] >= 0.5 and links:
                 for url in language_variants(response.url, links):
                     if st["variant_requests"] >= MAX_LANGUAGE_VARIANTS:
@@ -249,6 +257,8 @@ class SiteSpider(scrapy.Spider):
 
         if links:
             follow += self._follow_links(site, st, links, response.url, home=(kind == "home"))
+        if warnings:
+            item.page["warnings"] = json.dumps(warnings, ensure_ascii=False)
         return item, follow
 
     def _follow_links(self, site: str, st: dict[str, Any], links: list, page_url: str, home: bool) -> list[Request]:
@@ -311,9 +321,10 @@ class SiteSpider(scrapy.Spider):
                          "fetched_at": _now(), "warc_record_id": warc_id})
         return rows
 
-    def _requests(self, sel, page_url: str, st: dict[str, Any], warc_id: str | None) -> list[dict[str, Any]]:
+    def _requests(self, sel, page_url: str, st: dict[str, Any], warc_id: str | None,
+                  warnings: list[str] | None = None) -> list[dict[str, Any]]:
         rows = []
-        for resource in extract_resources(sel, page_url):
+        for resource in extract_resources(sel, page_url, self.caps, warnings):
             host = (urlsplit(resource.url).hostname or "").lower()
             if not host or self._is_first_party(st, host):
                 continue  # HTTP mode records what a page asks of third parties
@@ -327,9 +338,10 @@ class SiteSpider(scrapy.Spider):
                          "fetched_at": _now(), "warc_record_id": warc_id})
         return rows
 
-    def _forms(self, sel, page_url: str, st: dict[str, Any], warc_id: str | None) -> list[dict[str, Any]]:
+    def _forms(self, sel, page_url: str, st: dict[str, Any], warc_id: str | None,
+               warnings: list[str] | None = None) -> list[dict[str, Any]]:
         rows = []
-        for form in extract_forms(sel, page_url):
+        for form in extract_forms(sel, page_url, caps=self.caps, warnings=warnings):
             action_host = (urlsplit(form.action).hostname or "").lower() if form.action else None
             rows.append({
                 "form_index": form.form_index, "action": form.action, "method": form.method,
@@ -345,7 +357,8 @@ class SiteSpider(scrapy.Spider):
             })
         return rows
 
-    def _policy(self, response: Response, page: dict[str, Any], warc_id: str | None) -> dict[str, Any]:
+    def _policy(self, response: Response, page: dict[str, Any], warc_id: str | None,
+                warnings: list[str] | None = None) -> dict[str, Any]:
         meta = response.meta
         row: dict[str, Any] = {"url": response.url, "found_via": meta.get("found_via"),
                                "link_text": (meta.get("link_text") or "")[:300], "link_score": meta.get("link_score"),
@@ -357,11 +370,15 @@ class SiteSpider(scrapy.Spider):
             text = response.text if isinstance(response, TextResponse) else None
             if row["format"] == "html" and (meta.get("browser") or {}).get("dom"):
                 text = meta["browser"]["dom"]  # browser mode: the policy as a reader sees it
-            document = to_document(response.body, text=text, content_type=page["content_type"], url=response.url)
+            document = to_document(response.body, text=text, content_type=page["content_type"], url=response.url,
+                                   caps=self.caps)
         except DocumentError as exc:
-            # Unreadable: the language is the link's, the only text there is.
-            return {**row, "status": "parse_error", "error": str(exc)[:500],
+            # Unreadable (or a bomb): the language is the link's, the only text there is.
+            status = "too_large" if isinstance(exc, DocumentTooLarge) else "parse_error"
+            return {**row, "status": status, "error": str(exc)[:500],
                     "language": detect_language(row["link_text"]) if row["link_text"] else "unknown"}
+        if warnings is not None:
+            warnings.extend(document.warnings)
         row.update(format=document.format, title=document.title, text=document.text, chars=len(document.text),
                    language=detect_language(document.text),
                    is_policy_score=is_policy_score(document.title, document.text, response.url,
