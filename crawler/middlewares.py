@@ -2,8 +2,9 @@
 
 - ProxyMiddleware: routes every request through KZPRIVACY_PROXY (Scrapy's own
   HttpProxyMiddleware then speaks to it, CONNECT included).
-- PrivateAddressGuard: refuses hosts that resolve to private or loopback
-  addresses when no proxy is in use (a scan must not probe the local network).
+- PrivateAddressGuard: refuses private and loopback addresses before anything
+  is sent (crawler/netguard.py; names are checked at connect time by its resolver).
+- RobotsTxtPerOrigin: robots.txt per scheme and host (the http fallback obeys http's).
 - SetCookieRecorder: keeps every Set-Cookie header, redirect responses included,
   before the redirect middleware swallows them.
 - WarcWriter: writes every request and response, as the server sent it, to WARC.
@@ -12,7 +13,6 @@
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import os
 from datetime import datetime, timezone
 from io import BytesIO
@@ -21,10 +21,15 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import Request, Response
+from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
 from .errors import BlockedPrivateAddress
+from .netguard import blocked_reason
 
 
 class ProxyMiddleware:
@@ -43,9 +48,15 @@ class ProxyMiddleware:
 
 
 class PrivateAddressGuard:
+    """Refuses, before anything is sent, every request whose host is a private or loopback address in any
+    spelling, or a localhost name (crawler/netguard.py). Pages, redirects (each hop comes back through the
+    middlewares), robots.txt (RobotsTxtMiddleware downloads through them too, and this guard runs first,
+    so a blocked page costs no robots.txt request either) and policy documents all pass here. Names that
+    resolve to private addresses are refused at connect time by the crawl's resolver, GuardedResolver."""
+
     def __init__(self, crawler):
         self.crawler = crawler
-        self.allowed = set(crawler.settings.getlist("KZPRIVACY_ALLOW_PRIVATE_HOSTS"))
+        self.allowed = {h.lower() for h in crawler.settings.getlist("KZPRIVACY_ALLOW_PRIVATE_HOSTS")}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -53,25 +64,35 @@ class PrivateAddressGuard:
             raise NotConfigured
         return cls(crawler)
 
-    async def process_request(self, request: Request, spider=None) -> None:
-        if request.meta.get("proxy"):
-            return None  # the proxy resolves names; its network is its own
-        host = request.url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].strip("[]")
-        if host in self.allowed:
-            return None
-        try:
-            address = ipaddress.ip_address(host)
-        except ValueError:
-            from twisted.internet import reactor
-
-            try:
-                resolved = await maybe_deferred_to_future(reactor.resolve(host))
-            except Exception:
-                return None  # let the download report the DNS error itself
-            address = ipaddress.ip_address(resolved)
-        if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
-            raise BlockedPrivateAddress(f"{host} resolves to {address}, a private or loopback address")
+    def process_request(self, request: Request, spider=None) -> None:
+        reason = blocked_reason(request.url, self.allowed)
+        if reason:
+            raise BlockedPrivateAddress(reason)
         return None
+
+
+class RobotsTxtPerOrigin(RobotsTxtMiddleware):
+    """Scrapy's RobotsTxtMiddleware keyed by scheme and host, not host alone: after a failed https
+    robots.txt (and the https -> http fallback) the http origin's robots.txt is fetched and obeyed,
+    instead of the https failure counting as «allowed» for http too."""
+
+    async def robot_parser(self, request: Request):
+        url = urlparse_cached(request)
+        key = f"{url.scheme}://{url.netloc}"
+        if key not in self._parsers:
+            self._parsers[key] = Deferred()
+            robotsreq = Request(f"{key}/robots.txt", priority=self.DOWNLOAD_PRIORITY,
+                                meta={"dont_obey_robotstxt": True}, callback=NO_CALLBACK)
+            try:
+                resp = await self.crawler.engine.download_async(robotsreq)
+                await self._parse_robots(resp, key, request)
+            except Exception as e:
+                self._robots_error(e, key)
+            self._stats.inc_value("robotstxt/request_count")
+        parser = self._parsers[key]
+        if isinstance(parser, Deferred):
+            return await maybe_deferred_to_future(parser)
+        return parser
 
 
 class SetCookieRecorder:

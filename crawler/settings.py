@@ -56,8 +56,14 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SetCookieRecorder": 720,
     # Before Scrapy's HttpProxyMiddleware (750), which then speaks to the proxy.
     "crawler.middlewares.ProxyMiddleware": 740,
-    "crawler.middlewares.PrivateAddressGuard": 745,
+    # First of all: a private or loopback address is refused before robots.txt is even asked (netguard.py).
+    "crawler.middlewares.PrivateAddressGuard": 50,
+    # robots.txt per scheme and host, so the http fallback obeys http's robots.txt.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.RobotsTxtPerOrigin": 100,
 }
+# Names that resolve to private addresses are refused at connect time (DNS rebinding): crawler/netguard.py.
+DNS_RESOLVER = "crawler.netguard.GuardedResolver"
 
 ITEM_PIPELINES = {
     "crawler.pipelines.SQLitePipeline": 300,
