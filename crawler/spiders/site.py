@@ -40,6 +40,8 @@ MAX_FORM_PAGES = 5
 MAX_HOME_VARIANTS = 2     # /kk/ and /en/ versions of the home page: their forms may differ
 FOLLOW_POLICY_SCORE = 0.4   # follow a policy link from the home page at this score
 LATER_POLICY_SCORE = 0.6    # follow one found on a later page only when it is this clear
+# When https failed this way and plain http is refused, the https failure is the site's status.
+HTTPS_FAILURES_KEPT = ("tls_error", "timeout")
 # Statuses after which trying plain http cannot help.
 NO_FALLBACK = {"robots_blocked", "blocked_private_address", "dns_error", "redirect_loop", "too_large",
                "browser_hung", "browser_crash"}  # the browser would only fail the same way again
@@ -66,6 +68,8 @@ class SiteSpider(scrapy.Spider):
         self.max_pages = int(max_pages) if max_pages else None
         self.state: dict[str, Any] = {}
         self.caps: Caps = DEFAULT_CAPS
+        self.max_bytes = 0
+        self.url_limit = 0
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -76,6 +80,9 @@ class SiteSpider(scrapy.Spider):
         spider.crawl_id = (spider.crawl_id or settings.get("KZPRIVACY_CRAWL_ID")
                            or datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S"))
         crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider._bytes_received, signal=signals.bytes_received)
+        spider.max_bytes = settings.getint("DOWNLOAD_MAXSIZE")
+        spider.url_limit = settings.getint("URLLENGTH_LIMIT")
         return spider
 
     # -- bookkeeping ---------------------------------------------------------------------------
@@ -93,6 +100,8 @@ class SiteSpider(scrapy.Spider):
         st = self._site(site)
         if url in st["requested"] or len(st["requested"]) >= self.max_pages:
             return None
+        if self.url_limit and len(url) > self.url_limit:
+            return None  # UrlLengthMiddleware would drop it silently and the site would never settle
         st["requested"][url] = kind
         st["pending"] += 1
         return Request(url, callback=self.parse_page, errback=self.on_error, dont_filter=True,
@@ -107,6 +116,10 @@ class SiteSpider(scrapy.Spider):
                 "status": st["status"] or "error", "error": st["error"], "final_url": st["final_url"],
                 "https": st["https"], "redirect_chain": st["redirect_chain"], "started_at": st["started_at"],
                 **(st.get("browser") or {})})  # browser mode: screenshot, consent
+
+    def _bytes_received(self, data: bytes, request: Request, spider=None) -> None:
+        # Scrapy cancels a streamed body past DOWNLOAD_MAXSIZE without saying why: count, to tell.
+        request.meta["bytes_received"] = request.meta.get("bytes_received", 0) + len(data)
 
     def _request_dropped(self, request: Request, spider=None) -> None:
         site = request.meta.get("site")
@@ -155,6 +168,8 @@ class SiteSpider(scrapy.Spider):
         st = self._site(site)
         status, error = (classify_browser_failure(failure.value, request.meta) if request.meta.get("playwright")
                          else classify_failure(failure.value))
+        if status == "error" and self.max_bytes and request.meta.get("bytes_received", 0) > self.max_bytes:
+            status, error = "too_large", f"the body passed DOWNLOAD_MAXSIZE ({self.max_bytes} bytes) as it streamed"
         row = {"url": request.url, "kind": kind, "fetched_at": _now(), "error": f"{status}: {error}"[:1000]}
         yield PageItem(site, request.url, row)
         if kind == "home":
@@ -166,7 +181,7 @@ class SiteSpider(scrapy.Spider):
                     yield fallback
             else:
                 https_failure = st.get("https_failure")
-                if https_failure and https_failure[0] == "tls_error" and status in ("refused", "proxy_error"):
+                if https_failure and https_failure[0] in HTTPS_FAILURES_KEPT and status in ("refused", "proxy_error"):
                     status, error = https_failure  # https broke at TLS and there is no plain http either
                 st["status"], st["error"] = status, error
                 if status == "robots_blocked":  # robots.txt itself answered, over this scheme
@@ -199,7 +214,7 @@ class SiteSpider(scrapy.Spider):
         if kind == "home":
             proxy_status = proxy_error_status(response.headers.get("X-Squid-Error"))
             https_failure = st.get("https_failure")
-            if proxy_status and https_failure and https_failure[0] == "tls_error" and proxy_status == "refused":
+            if proxy_status and https_failure and https_failure[0] in HTTPS_FAILURES_KEPT and proxy_status == "refused":
                 st["status"], st["error"] = https_failure  # https broke at TLS and there is no plain http either
             elif proxy_status:
                 st["status"], st["error"] = proxy_status, f"proxy: {response.headers.get('X-Squid-Error').decode('latin-1')}"

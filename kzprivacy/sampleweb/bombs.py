@@ -8,6 +8,7 @@ links in one container, tables nested 20,000 deep, a multi-megabyte one-line inl
 
 from __future__ import annotations
 
+import functools
 import gzip
 import io
 import zipfile
@@ -178,3 +179,36 @@ def many_forms_page(forms: int = 2000) -> str:
     body = "".join(f'<h2>Форма {i}</h2><form action="/s{i}"><input name="phone" type="tel"></form>'
                    for i in range(forms))
     return f"<!DOCTYPE html><html><body>{body}{POLICY_LINK}</body></html>"
+
+
+def huge_text_page(size: int = 9_000_000) -> str:
+    sentence = "<p>Оператор обрабатывает персональные данные посетителей сайта в целях оказания услуг.</p>\n"
+    return ("<!DOCTYPE html><html><head><title>Политика конфиденциальности</title></head><body><main>"
+            "<h1>Политика конфиденциальности</h1>" + sentence * (size // len(sentence.encode())) + "</main></body></html>")
+
+
+def noise_page(size: int = 2_000_000) -> bytes:
+    """Deterministic binary noise with NUL bytes, served as text/html."""
+    out = bytearray(b"<html><body>")
+    x = 12345
+    for _ in range(size):
+        x = (x * 1103515245 + 12345) & 0x7FFFFFFF
+        out.append((x >> 16) & 0xFF if x & 7 else 0)
+    return bytes(out + '<a href="/privacy">Политика конфиденциальности</a></body></html>'.encode())
+
+
+def long_url_page(length: int = 100_000, links: int = 50) -> str:
+    items = "".join(f'<a href="/p{i}?q={"a" * length}">Политика конфиденциальности {i}</a>' for i in range(links))
+    return f"<!DOCTYPE html><html><body>{items}{POLICY_LINK}</body></html>"
+
+
+def mixed_charset_page() -> bytes:
+    return (b"<html><head><meta charset='utf-8'></head><body><p>" + "Политика".encode("utf-8") + b" / "
+            + "Политика".encode("windows-1251") + b"</p>" + POLICY_LINK.encode("utf-8") + b"</body></html>")
+
+
+@functools.lru_cache(maxsize=64)
+def payload(name: str, args: tuple[tuple[str, object], ...] = ()) -> bytes:
+    """The bytes of one generator's output, made once per process (the sample web serves them)."""
+    made = globals()[name](**dict(args))
+    return made.encode("utf-8") if isinstance(made, str) else made

@@ -1,0 +1,60 @@
+"""Scan the hostile web beside a control site, as the test and the benchmark both do it."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+CONTROL = "kitap-demo.kz"
+# Columns that differ between two scans of the same bytes (when, where in which WARC file).
+VOLATILE = {"crawl_id", "fetched_at", "warc_file", "warc_record_id", "warc_offset", "started_at", "finished_at",
+            "value_length", "expires"}
+CONTROL_TABLES = ("pages", "cookies", "requests", "inline_trackers", "forms", "form_fields", "policies")
+
+
+@dataclass
+class ScanResult:
+    seconds: float
+    peak_rss_mb: float
+    returncode: int
+    stderr: str
+    db: Path
+
+
+def scan(domains: list[str], proxy: str, out: Path, crawl_id: str, timeout: float) -> ScanResult:
+    """`kzprivacy scan` in its own process; its wall time and peak resident memory (wait4's ru_maxrss)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    start = time.monotonic()
+    process = subprocess.Popen([sys.executable, "-m", "kzprivacy.cli", "scan", *domains, "--proxy", proxy,
+                                "--out", str(out), "--crawl-id", crawl_id, "--timeout", str(timeout),
+                                "--no-progress", "--no-analyze"], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stderr = b""
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.monotonic() - start
+    if process.stderr is not None:
+        stderr = process.stderr.read()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return ScanResult(seconds, usage.ru_maxrss / 1024, process.returncode, stderr.decode("utf-8", "replace"),
+                      out / "kzprivacy.db")
+
+
+def site_rows(db: Path, crawl_id: str, site: str) -> dict[str, list[tuple]]:
+    """Every row a site left in the contract's tables, volatile columns removed, sorted."""
+    conn = sqlite3.connect(db)
+    try:
+        out = {}
+        for table in CONTROL_TABLES:
+            cursor = conn.execute(f"SELECT * FROM {table} WHERE crawl_id = ? AND site = ?", (crawl_id, site))
+            names = [d[0] for d in cursor.description]
+            keep = [i for i, name in enumerate(names) if name not in VOLATILE]
+            out[table] = sorted((tuple(row[i] for i in keep) for row in cursor.fetchall()), key=repr)
+        return out
+    finally:
+        conn.close()
