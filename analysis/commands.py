@@ -19,7 +19,7 @@ DEFAULT_OUT = "output"
 DB_NAME = "kzprivacy.db"
 LANGS = ("ru", "en", "kk")
 
-__all__ = ["build_outputs", "export", "report", "diff"]
+__all__ = ["build_outputs", "build_demo_evidence", "export", "report", "diff", "evidence"]
 
 
 def build_outputs(db_path: Path, crawl_id: str, out_dir: Path, lang: str = "ru") -> dict[str, Path]:
@@ -33,6 +33,37 @@ def build_outputs(db_path: Path, crawl_id: str, out_dir: Path, lang: str = "ru")
 
     paths = export_crawl(db_path, crawl_id, out_dir)
     paths["report"] = render_report(db_path, crawl_id, out_dir, lang=lang)
+    return paths
+
+
+def build_demo_evidence(db_path: Path, crawl_id: str, out_dir: Path, lang: str = "ru") -> dict[str, Path]:
+    """The PDF summary and one evidence pack (the site with the lowest score), for the end of the demo.
+
+    Returns {"report_pdf": path, "evidence": path, "evidence_site": site}; empty when Chromium cannot
+    print (the demo goes on without them and says why).
+    """
+    from contextlib import closing
+
+    from analysis.evidence import build_pack
+    from analysis.export import connect_readonly
+    from analysis.report import render_pdf_report
+    from analysis.report.pdf import PdfError, pdf_problem
+
+    problem = pdf_problem()
+    if problem:
+        click.echo(f"No PDF report or evidence pack: {problem.splitlines()[0]}", err=True)
+        return {}
+    with closing(connect_readonly(db_path)) as conn:
+        row = conn.execute("SELECT site FROM site_summaries WHERE crawl_id = ? AND findings > 0 "
+                           "ORDER BY score, findings DESC, site LIMIT 1", (crawl_id,)).fetchone()
+    try:
+        paths = {"report_pdf": render_pdf_report(db_path, crawl_id, out_dir, lang=lang, sites=[])["summary"]}
+        if row:
+            paths["evidence"] = build_pack(db_path, crawl_id, row[0], out_dir, lang=lang)["path"]
+            paths["evidence_site"] = row[0]
+    except PdfError as exc:
+        click.echo(f"No PDF report or evidence pack: {exc}", err=True)
+        return {}
     return paths
 
 
@@ -193,3 +224,84 @@ def diff(out: Path, from_id: str | None, to_id: str | None, fmt: str, lang: str,
         click.echo(f"Diff {from_id} → {to_id}: {output}", err=True)
     else:
         sys.stdout.write(text)
+
+
+# --------------------------------------------------------------------------- evidence packs
+
+
+class _PackByDefault(click.Group):
+    """`kzprivacy evidence SITE ...` makes a pack; `kzprivacy evidence verify PACK` checks one."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = ["pack", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_PackByDefault)
+def evidence() -> None:
+    """Evidence packs a regulator can attach to a letter, and their check.
+
+    \b
+      kzprivacy evidence SITE [--out OUT] [--crawl-id ID] [--lang ru] [-o FILE]
+      kzprivacy evidence verify PACK
+
+    A pack is one ZIP per site: the site's PDF report, a WARC with exactly the records its
+    findings cite (byte for byte from the crawl), browser-mode screenshots, and a manifest with
+    the crawl's metadata and the sha256 of every file. `verify` recomputes every hash and every
+    WARC record digest and says whether the pack is intact.
+    """
+
+
+@evidence.command(name="pack")
+@click.argument("site")
+@_out_option
+@click.option("--crawl-id", help="Crawl the evidence comes from (default: the latest).")
+@click.option("--lang", type=click.Choice(LANGS), default="ru", show_default=True, help="Language of the PDF report.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the pack here (default: OUT/<crawl_id>/evidence/<site>.zip).")
+def evidence_pack(site: str, out: Path, crawl_id: str | None, lang: str, output: Path | None) -> None:
+    """Write the evidence pack of SITE (as stored: Unicode for IDN, e.g. мысал.қаз)."""
+    from analysis.evidence import build_pack
+    from analysis.report.pdf import PdfError
+
+    db = _database(out)
+    crawl_id = _crawl_id(db, crawl_id)
+    try:
+        result = build_pack(db, crawl_id, site, out, lang=lang, output=output)
+    except KeyError as exc:
+        raise click.UsageError(str(exc.args[0])) from None
+    except PdfError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    for problem in result["missing"]:
+        click.echo(f"warning: {problem}", err=True)
+    click.echo(f"Evidence pack: {result['path']}")
+    click.echo(f"  {result['records']} WARC records, {len(result['files'])} files; "
+               f"fingerprint (sha256 of manifest.json): {result['fingerprint']}")
+
+
+@evidence.command(name="verify")
+@click.argument("pack", type=click.Path(exists=True, path_type=Path))
+def evidence_verify(pack: Path) -> None:
+    """Check PACK (the .zip, or its unpacked folder): every file's sha256, every WARC record's digests.
+
+    Exits 0 when the pack is intact, 1 when anything differs (each difference is listed).
+    """
+    from analysis.evidence import verify_pack
+
+    result = verify_pack(pack)
+    if result.fingerprint:
+        click.echo(f"Fingerprint (sha256 of manifest.json): {result.fingerprint}")
+    if result.manifest:
+        crawl = result.manifest.get("crawl") or {}
+        click.echo(f"Site {result.manifest.get('site')}, crawl {crawl.get('crawl_id')} "
+                   f"(started {crawl.get('started_at')}), pack made {result.manifest.get('created_at')}")
+    if result.intact:
+        click.echo(f"INTACT: {result.checked_files} files and {result.checked_records} WARC records match "
+                   "their hashes and digests.")
+        return
+    click.echo(f"ALTERED: {len(result.problems)} difference(s):")
+    for problem in result.problems:
+        click.echo(f"  - {problem}")
+    sys.exit(1)

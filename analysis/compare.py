@@ -18,14 +18,17 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from .identity import places
 from .observations import PERSONAL_DATA, service_table
 from .rules import RULES, SEVERITY_POINTS, explain
 
 __all__ = ["summarise_declarations", "judge_flows", "flow_findings", "form_findings", "consent_findings",
-           "policy_findings", "no_policy_findings", "summarise_sites", "FINDING_COLUMNS", "vendor_tokens"]
+           "policy_findings", "no_policy_findings", "short_policy_findings", "policy_sides", "summarise_sites",
+           "FINDING_COLUMNS", "vendor_tokens"]
 
 FINDING_COLUMNS = ["site", "category", "verdict", "severity", "observed", "observed_url", "policy_evidence",
-                   "policy_url", "rule", "explanation", "manual_review", "warc_record_id", "service_id"]
+                   "policy_url", "rule", "explanation", "manual_review", "warc_record_id", "service_id",
+                   "policy_side", "occurrences", "seen_at"]
 
 # How serious an undeclared flow is, by category.
 CATEGORY_SEVERITY = {
@@ -201,8 +204,13 @@ def flow_findings(flows: pd.DataFrame) -> pd.DataFrame:
     if judged.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     judged["_key"] = judged["service_id"].fillna("").where(judged["rule"].isin(PER_SERVICE_RULES), "")
-    counts = judged.groupby(["site", "rule", "category", "_key"])["observed"].transform("size")
-    judged = judged.assign(_more=counts - 1).drop_duplicates(["site", "rule", "category", "_key"])
+    group = ["site", "rule", "category", "_key"]
+    counts = judged.groupby(group)["observed"].transform("size")
+    seen = judged.assign(_seen=_seen_lists(judged)).groupby(group, sort=False)["_seen"].agg(
+        lambda lists: sorted({u for urls in lists for u in urls})).rename("seen_at")
+    judged = judged.assign(_more=counts - 1).drop_duplicates(group).drop(columns=["seen_at"], errors="ignore")
+    judged = judged.join(seen, on=group)
+    judged["occurrences"] = judged["seen_at"].map(len)
     more = judged["_more"].map(lambda n: f" and {n} more" if n else "")
     judged["observed"] = judged["observed"] + more
     severity = judged["rule"].map(lambda code: RULES[code].severity)
@@ -211,12 +219,21 @@ def flow_findings(flows: pd.DataFrame) -> pd.DataFrame:
     judged["explanation"] = _explain(judged)
     judged["policy_url"] = judged["policy_url"].fillna(judged["site_policy_url"])
     judged["manual_review"] = False
-    return judged[FINDING_COLUMNS]
+    return judged.reindex(columns=FINDING_COLUMNS)
+
+
+def _seen_lists(frame: pd.DataFrame) -> list[list[str]]:
+    """Each row's places: its `seen_at` list where it has one, else its observed_url."""
+    if "seen_at" in frame:
+        return [list(v) if isinstance(v, (list, tuple, np.ndarray)) else ([u] if isinstance(u, str) else [])
+                for v, u in zip(frame["seen_at"], frame["observed_url"])]
+    return [[u] if isinstance(u, str) else [] for u in frame["observed_url"]]
 
 
 def _finding(frame: pd.DataFrame, rule: str, category: str | pd.Series, observed: pd.Series,
              policy_evidence=None, policy_url=None) -> pd.DataFrame:
     spec = RULES[rule]
+    seen = _seen_lists(frame)
     out = pd.DataFrame({
         "site": frame["site"].values, "category": category if isinstance(category, str) else category.values,
         "verdict": spec.verdict, "severity": spec.severity, "observed": observed.values,
@@ -227,22 +244,49 @@ def _finding(frame: pd.DataFrame, rule: str, category: str | pd.Series, observed
         "warc_record_id": frame["warc_record_id"].values if "warc_record_id" in frame else None,
         "service_id": frame["service_id"].values if "service_id" in frame else None,
         "country": frame["country"].values if "country" in frame else None,
+        "seen_at": seen, "occurrences": [len(v) for v in seen],
     })
     out["explanation"] = _explain(out)
-    return out[FINDING_COLUMNS]
+    return out.reindex(columns=FINDING_COLUMNS)
 
 
 def no_policy_findings(observations: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
-    """Personal data collected with no policy (one finding per site), or with an unreadable one."""
+    """Personal data collected with no policy (one finding per site), or with an unreadable one.
+
+    `no_policy` only when nothing policy-like was found anywhere: a site that names its policy in plain
+    text without a link (`policy_mention`) gets KZ-POLICY-NOT-LINKED, one that publishes only a consent to
+    processing (`consent_url`) gets KZ-CONSENT-WITHOUT-POLICY."""
     parts = []
     without = sites[sites["status"].eq("ok") & sites["policy_url"].isna()]
     personal = observations[observations["site"].isin(without["site"])
                             & observations["category"].isin(PERSONAL_DATA | {"cookies", "analytics", "advertising"})]
     if not personal.empty:
+        seen = personal.assign(_seen=_seen_lists(personal)).groupby("site")["_seen"].agg(
+            lambda lists: sorted({u for urls in lists for u in urls}))
         first = personal.sort_values(["site", "category"]).drop_duplicates("site")
+        first = first.assign(seen_at=first["site"].map(seen))
         what = personal.groupby("site")["category"].agg(lambda c: ", ".join(sorted(set(c))))
-        parts.append(_finding(first, "KZ-NO-POLICY", first["category"],
-                              first["site"].map(what) + ": " + first["observed"], policy_url=None))
+        mention = without.set_index("site")["policy_mention"] if "policy_mention" in without else pd.Series(dtype=object)
+        consent = without.set_index("site")["consent_url"] if "consent_url" in without else pd.Series(dtype=object)
+        named = first["site"].map(mention).notna()
+        consent_only = ~named & first["site"].map(consent).notna()
+        bare = first[~named & ~consent_only]
+        if not bare.empty:
+            parts.append(_finding(bare, "KZ-NO-POLICY", bare["category"],
+                                  bare["site"].map(what) + ": " + bare["observed"], policy_url=None))
+        if named.any():
+            rows = first[named]
+            where = rows["site"].map(without.set_index("site")["mention_url"])
+            rows = rows.assign(observed_url=where.str.split("#").str[0],
+                               warc_record_id=rows["site"].map(without.set_index("site")["mention_warc"]))
+            parts.append(_finding(rows, "KZ-POLICY-NOT-LINKED", rows["category"],
+                                  "«" + rows["site"].map(mention).str.slice(0, 160) + "» on "
+                                  + rows["observed_url"] + "; collects " + rows["site"].map(what), policy_url=None))
+        if consent_only.any():
+            rows = first[consent_only]
+            rows = rows.assign(observed_url=rows["site"].map(consent))
+            parts.append(_finding(rows, "KZ-CONSENT-WITHOUT-POLICY", rows["category"],
+                                  rows["observed_url"] + "; collects " + rows["site"].map(what), policy_url=None))
     unreadable = sites[sites["policy_url"].notna() & sites["policy_status"].ne("ok")]
     if not unreadable.empty:
         frame = unreadable.assign(observed_url=unreadable["policy_url"], warc_record_id=unreadable["policy_warc"])
@@ -251,27 +295,76 @@ def no_policy_findings(observations: pd.DataFrame, sites: pd.DataFrame) -> pd.Da
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=FINDING_COLUMNS)
 
 
+# A policy this short is checked for what the law asks every policy to state (Law No. 94-V: what data,
+# how long it is kept, the subject's rights, whom to ask); operator and law have rules of their own.
+SHORT_POLICY_CHARS = 1500  # the length below which is_policy_score counts a text as not full-length
+REQUIRED_IN_POLICY = ("retention", "user_rights", "contact")
+
+
+def short_policy_findings(sites: pd.DataFrame, declared_categories: pd.DataFrame) -> pd.DataFrame:
+    """A short policy (kept as the site's policy, never rejected) and what it lacks: one finding per site."""
+    if "policy_chars" not in sites:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    short = sites[sites["policy_url"].notna() & sites["policy_status"].eq("ok")
+                  & (sites["policy_chars"].fillna(SHORT_POLICY_CHARS) < SHORT_POLICY_CHARS)]
+    if short.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    declared = declared_categories[declared_categories["declared_specific"] | declared_categories["declared_vague"]]
+    has = declared.groupby("site")["category"].agg(set)
+    lacking, names_data = [], []
+    for site in short["site"]:
+        categories = has.get(site, set())
+        lacking.append([c for c in REQUIRED_IN_POLICY if c not in categories])
+        names_data.append(bool(categories & PERSONAL_DATA))
+    short = short.assign(lacking=lacking, names_data=names_data)
+    # What data it collects is judged flow by flow (FLOW-UNDECLARED); this finding is about the rest.
+    short = short[short["lacking"].str.len() > 0]
+    if short.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    short = short.assign(observed_url=short["policy_url"], warc_record_id=short["policy_warc"])
+    observed = (short["policy_chars"].astype(int).astype(str) + " characters; lacks "
+                + short["lacking"].str.join(", ")
+                + short["names_data"].map({True: "", False: "; names no personal data"}))
+    return _finding(short, "POLICY-SHORT", short["lacking"].str[0], observed)
+
+
+def _per_form(forms: pd.DataFrame) -> pd.DataFrame:
+    """One row per distinct form of a site (its form_key: the same form on several pages is one), the first
+    occurrence as evidence and every page it stands on as `seen_at`."""
+    key = forms["form_key"].fillna(forms["page_url"] + "#" + forms["form_index"].astype(str)) \
+        if "form_key" in forms else forms["page_url"] + "#" + forms["form_index"].astype(str)
+    pages = forms["page"] if "page" in forms else forms["page_url"]
+    forms = forms.assign(_form=key, _page=pages)
+    seen = forms.groupby(["site", "_form"], sort=False)["_page"].agg(places).rename("seen_at")
+    first = forms.sort_values(["site", "_form", "_page"]).drop_duplicates(["site", "_form"])
+    first = first.join(seen, on=["site", "_form"])
+    return first.assign(observed_url=first["_page"])
+
+
 def form_findings(forms: pd.DataFrame, fields: pd.DataFrame) -> pd.DataFrame:
-    """Forms collecting personal data over plain HTTP, or without consent checkbox and policy link."""
+    """Forms collecting personal data over plain HTTP, or without consent checkbox and policy link: one finding
+    per distinct form and rule, listing every page the form stands on."""
     personal = fields[fields["category"].isin(PERSONAL_DATA)]
     if forms.empty or personal.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     asked = personal.groupby(["site", "page_url", "form_index"])["category"].agg(
         lambda c: ", ".join(sorted(set(c)))).rename("asked").reset_index()
     collecting = forms.merge(asked, on=["site", "page_url", "form_index"], how="inner")
-    collecting = collecting.assign(observed_url=collecting["page_url"])
     parts = []
+    # Plain HTTP is a fact of the URLs themselves: an http twin of an https page is where it happens.
     plain = collecting[collecting["page_url"].str.startswith("http://")
                        | (collecting["action"].fillna("").str.startswith("http://"))]
     if not plain.empty:
+        plain = _per_form(plain.drop(columns=["page"], errors="ignore"))
         parts.append(_finding(plain, "KZ-FORM-PLAIN-HTTP", "security",
                               "form posting " + plain["asked"] + " to " + plain["action"].fillna(plain["page_url"]),
                               policy_url=None))
     bare = collecting[~collecting["has_consent_checkbox"].fillna(0).astype(bool)
                       & ~collecting["policy_link_near"].fillna(0).astype(bool)]
     if not bare.empty:
+        bare = _per_form(bare)
         parts.append(_finding(bare, "KZ-FORM-NO-CONSENT", "consent",
-                              "form asking for " + bare["asked"] + " on " + bare["page_url"], policy_url=None))
+                              "form asking for " + bare["asked"] + " on " + bare["observed_url"], policy_url=None))
     if not parts:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     return pd.concat(parts, ignore_index=True)
@@ -286,8 +379,11 @@ def consent_findings(cookies: pd.DataFrame) -> pd.DataFrame:
     if early.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     # One finding per service (its cookies together); unknown tracking cookies one each.
-    early = early.assign(_key=early["service_id"].fillna("cookie:" + early["name"]))
-    first = early.drop_duplicates(["site", "_key"]).assign(observed_url=lambda f: f["page_url"])
+    early = early.assign(_key=early["service_id"].fillna("cookie:" + early["name"]),
+                         _page=early["page"] if "page" in early else early["page_url"])
+    seen = early.groupby(["site", "_key"], sort=False)["_page"].agg(places).rename("seen_at")
+    first = early.drop_duplicates(["site", "_key"]).join(seen, on=["site", "_key"])
+    first = first.assign(observed_url=first["_page"])
     observed = ("«" + first["name"].str.slice(0, 80) + "» of " + first["vendor"].fillna("unknown service") + " ("
                 + first["set_by"].fillna("header") + ")")
     return _finding(first, "KZ-TRACKING-BEFORE-CONSENT", "consent", observed, policy_url=None)
@@ -326,6 +422,42 @@ def policy_findings(facts: pd.DataFrame, declared_categories: pd.DataFrame) -> p
         no_operator = no_operator.assign(observed_url=no_operator["policy_url"])
         parts.append(_finding(no_operator, "POLICY-NO-OPERATOR", "operator_identity", no_operator["policy_url"]))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=FINDING_COLUMNS)
+
+
+def policy_sides(findings: pd.DataFrame, sites: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
+    """The policy's side of every finding, true in every case (findings.policy_side):
+
+    - `quoted`: policy_evidence holds the sentence that bears on it: the flow's own, or for a rule about how
+      data is collected, the policy's sentence on the rule's topics (consent, security, cookies);
+    - `no_policy`: the site has no policy; `unreadable`: its policy could not be read;
+    - `silent`: a readable policy says nothing about it; `not_applicable`: a rule that never depends on a policy.
+    """
+    if findings.empty:
+        return findings
+    out = findings.copy()
+    state = sites.drop_duplicates("site").set_index("site")
+    site_policy = out["site"].map(state["policy_url"])
+    site_status = out["site"].map(state["policy_status"]).astype(object).fillna("ok")
+    # The rule's topics, looked up in the site's declarations (a specific sentence before a vague one).
+    topics = [(i, t) for i, rule in zip(out.index, out["rule"]) for t in getattr(RULES.get(rule), "policy_topics", ())]
+    if topics and not summary.empty:
+        wanted = pd.DataFrame(topics, columns=["_row", "category"]).assign(site=lambda f: out.loc[f["_row"], "site"].values)
+        found = wanted.merge(summary[summary["policy_evidence"].notna()][["site", "category", "policy_evidence",
+                                                                          "policy_url"]],
+                             on=["site", "category"], how="inner").drop_duplicates("_row").set_index("_row")
+        empty = out["policy_evidence"].isna() | out["policy_evidence"].eq("")
+        rows = found.index[empty.loc[found.index]]
+        out.loc[rows, "policy_evidence"] = found.loc[rows, "policy_evidence"]
+        out.loc[rows, "policy_url"] = found.loc[rows, "policy_url"]
+    has_quote = out["policy_evidence"].notna() & out["policy_evidence"].ne("")
+    fixed = out["rule"].map(lambda r: getattr(RULES.get(r), "policy_side", None))
+    out["policy_side"] = np.select(
+        [fixed.notna(), has_quote, site_policy.isna(), site_status.ne("ok")],
+        [fixed, "quoted", "no_policy", "unreadable"], "silent")
+    # Where the policy exists, its side names it, quoted or not.
+    out["policy_url"] = out["policy_url"].where(out["policy_url"].notna() | out["policy_side"].eq("no_policy"),
+                                                site_policy)
+    return out
 
 
 def summarise_sites(sites: pd.DataFrame, flows: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:

@@ -24,8 +24,9 @@ from functools import lru_cache
 from typing import Iterable
 
 from analysis.sentences import Sentence, lead_ins, split_sentences
-from kzprivacy.taxonomy import (ABSENCE_WORDS, ADVICE_PATTERN, EXCEPTION_FOLLOWS, EXCEPTION_PATTERN, KK_NEGATED_VERB,
-                                LAW_PATTERNS, LEGAL_NAME_PATTERNS, NEGATION_BRIDGES, NEGATIONS, OTHER_WORDS,
+from kzprivacy.taxonomy import (ABSENCE_WORDS, ADVICE_PATTERN, EXCEPTION_FOLLOWS, EXCEPTION_PATTERN,
+                                EXCEPTION_SCOPE_CHARS, FLOW_EXCEPTION, KK_NEGATED_VERB, KK_NOT_PROCESSING_BEFORE,
+                                LAW_PATTERNS, LEGAL_EXCEPTION, LEGAL_NAME_PATTERNS, NEGATION_BRIDGES, NEGATIONS, OTHER_WORDS,
                                 OWN_CONTACT_AFTER, OWN_CONTACT_BEFORE, OWN_CONTACT_CHANNEL, OWN_CONTACT_KK_CASE,
                                 OWN_CONTACT_USER, OWN_CONTACT_VERBS, OWN_DETAIL_CATEGORIES, POLICY_LEXICON,
                                 PROCESSING_VERBS, RECIPIENT_KINDS, VENDOR_PATTERNS, LexiconRule)
@@ -235,6 +236,7 @@ _VALUE_BEFORE = re.compile(r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+)\s*$")
 _VALUE_AFTER = re.compile(r"\s*[:\-–—№]?\s*(?:\+?\d[\d\s()\-]{5,}|[\w.+-]+@[\w-]+\.\w)")
 
 
+_EMPTY_LABEL = re.compile(r"\s*:\s*[,.;]?\s*$")
 _OWN_BEFORE = re.compile(OWN_CONTACT_BEFORE)
 _OWN_AFTER = re.compile(OWN_CONTACT_AFTER)
 _OWN_VERBS = re.compile(OWN_CONTACT_VERBS)
@@ -319,6 +321,12 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
                     _element_matches(e, toks[last + 1]) for e in compiled.not_after):
                 continue
             end = toks[last].end
+            if rule.not_suffix and toks[last].low.endswith(rule.not_suffix):
+                continue    # «үшінші тұлғадан» (from a third party) is a source, not a recipient
+            if _EMPTY_LABEL.match(sentence.text, end - sentence.start):
+                continue    # «Адрес: ,» left empty in a template is no data at all
+            if rule.vague and not rule.own_contact and sentence.text[end - sentence.start:].lstrip()[:1] == ":":
+                continue    # «Контактные данные: номер телефона …»: a label; the specific words after it speak
             if rule.own_contact or OWN_DETAIL_CATEGORIES.intersection(rule.categories):
                 own = _own_contact(sentence.text, toks[first].start - sentence.start, end - sentence.start, toks, last)
                 if own != rule.own_contact:
@@ -354,9 +362,18 @@ _KK_NEGATED_VERB = re.compile(KK_NEGATED_VERB)
 _ABSENCE = frozenset().union(*ABSENCE_WORDS.values())
 _EXCEPTION = re.compile(EXCEPTION_PATTERN)
 _EXCEPTION_FOLLOWS = re.compile(EXCEPTION_FOLLOWS)
+_LEGAL_EXCEPTION = re.compile(LEGAL_EXCEPTION)
+_FLOW_EXCEPTION = re.compile(FLOW_EXCEPTION)
 _ADVICE = re.compile(ADVICE_PATTERN)
 # «Cookies» — небольшой фрагмент данных ...: a definition names a term, it does not say the site uses it.
-_DEFINITION = re.compile(r"^[«\"“][^»\"”]{1,60}[»\"”]\s*(?:[-—–]|это\b|означает|представляет\s+собой)")
+_DEFINITION = re.compile(
+    r"^[«\"“][^»\"”]{1,60}[»\"”]\s*(?:[-—–]|это\b|означает|представляет\s+собой)"
+    # A glossary entry without quotes: a term of a few words, a spaced dash, and what it means
+    # («IP-адрес — уникальный сетевой адрес …», «IP мекенжайы – …», «IP address – a unique …»),
+    # unless what follows the dash is someone doing something («Сбор данных — мы собираем …»).
+    r"|^(?=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])(?:[^\W\d_][\w.-]*\s+){0,5}[^\W\d_][\w.)-]*\s+[—–-]\s+"
+    r"(?!(?:мы|вы|я|оператор\w*|компани\w*|сайт\w*|чтобы|для|если|так|we|you|the\s+operator|to|for|if|"
+    r"біз|сіз)\b)(?:[^\W\d_][\w-]*[\s,]+){4}")
 # A clause ends at «;» or «:», or where «и», «а», «но» open a negated one («... хранятся в РК, и не передаются ...»).
 _CLAUSE_CUTS = frozenset({"и", "а", "но", "однако", "and", "but", "however", "бірақ", "ал"})
 
@@ -407,7 +424,8 @@ def _raw_negations(toks: list[_Token]) -> list[tuple[int, bool]]:
         elif low in _ABSENCE or token.keys & _ABSENCE:
             # «нет», «отсутствуют», «жоқ»: what is absent usually stands before.
             out.append((i, True))
-        elif _KK_NEGATED_VERB.match(low):
+        elif _KK_NEGATED_VERB.match(low) and not (i > 0 and toks[i - 1].low.startswith(KK_NOT_PROCESSING_BEFORE)):
+            # «жауап бермейді» (is not liable) denies nothing about data.
             # A Kazakh verb closes its clause: what it negates stands before it.
             out.append((i, True))
     return out
@@ -466,7 +484,8 @@ def _denied_spans(toks: list[_Token], matches: list[_Match], text: str,
     return spans
 
 
-def _excepted(spans: list[tuple[int, int, int]], text: str, offset: int, follows: bool) -> set[int]:
+def _excepted(spans: list[tuple[int, int, int]], text: str, offset: int, follows: bool,
+              clauses: list[tuple[int, int]] = ()) -> set[int]:
     """Verb positions of the negations that an exception qualifies. An exception («за исключением»,
     «кроме», «қоспағанда», «except») belongs to the nearest negation before it, or to the first one after
     it when it opens the sentence («Иным третьим лицам … не передаются»); `follows` says that the next
@@ -476,10 +495,45 @@ def _excepted(spans: list[tuple[int, int, int]], text: str, offset: int, follows
         return set()
     out = {verbs[-1]} if follows else set()
     for match in _EXCEPTION.finditer(text):
+        if _legal_only(text, match):
+            continue
         position = match.start() + offset
         before = [v for v in verbs if v <= position]
         out.add(before[-1] if before else verbs[0])
+    # Negations joined in one clause share their exception («сатпаймыз және бермейміз, тек …»).
+    for a, b in clauses:
+        inside = {v for v in verbs if a <= v < b}
+        if inside & out:
+            out |= inside
     return out
+
+
+def _legal_only(text: str, match: re.Match) -> bool:
+    """Whether an exception names only what the law requires («за исключением случаев, предусмотренных
+    законодательством», «Исключением являются … уполномоченным государственным органам»): state bodies are
+    not third parties, so such an exception declares no flow and the denial stands."""
+    if _KK_LETTERS & set(match.group(0).lower()):
+        # A Kazakh postposition closes its clause: «заңда көзделген жағдайларды қоспағанда».
+        scope = text[max(0, match.start() - EXCEPTION_SCOPE_CHARS // 2):match.end()]
+        scope = re.split(r"[;.,]\s", scope)[-1]
+    else:
+        scope = text[match.start():match.start() + EXCEPTION_SCOPE_CHARS]
+        scope = re.split(r"[;.]\s", scope, maxsplit=1)[0]
+    return bool(_LEGAL_EXCEPTION.search(scope)) and not _FLOW_EXCEPTION.search(scope)
+
+
+def _glossary_item(sentences: list[Sentence], index: int, parent: int | None) -> bool:
+    """A definition laid out over two lines: a term as a heading and «– передача персональных данных …» as a
+    lone dash item under it, or a term ending with a dash and its meaning on the next line."""
+    if index == 0 or parent is not None:
+        return False
+    sentence, before = sentences[index], sentences[index - 1]
+    if before.text.rstrip()[-1:] in "–—-" and before.block != sentence.block:
+        return True
+    if sentence.kind != "item" or sentence.marker not in ("–", "—", "-") or before.kind != "heading":
+        return False
+    after = next((s for s in sentences[index + 1:] if s.block != sentence.block), None)
+    return after is None or after.kind != "item"
 
 
 # --- putting it together ---------------------------------------------------------------------
@@ -548,14 +602,16 @@ def extract_declarations(text: str, language: str | None = None) -> list[Declara
         found = _matches(sentence, words, context, lead is not None, hint)
         if not found:
             continue
-        if is_heading or _DEFINITION.match(sentence.text):
+        if is_heading or _DEFINITION.match(sentence.text) or _glossary_item(sentences, index, parent):
             # A heading or a glossary entry names a subject; only names and numbers count there.
             found = [m for m in found if m.first < 0]
             if not found:
                 continue
         denied = _denied_spans(toks, found, sentence.text, sentence.start)
-        follows = index + 1 < len(sentences) and bool(_EXCEPTION_FOLLOWS.match(sentences[index + 1].text))
-        excepted = _excepted(denied, sentence.text, sentence.start, follows)
+        follows = index + 1 < len(sentences) and bool(_EXCEPTION_FOLLOWS.match(sentences[index + 1].text)) and \
+            not _legal_only(sentences[index + 1].text, _EXCEPTION_FOLLOWS.match(sentences[index + 1].text))
+        clause_chars = [(toks[a].start, toks[b - 1].end) for a, b in _clauses(toks, sentence.text, sentence.start)]
+        excepted = _excepted(denied, sentence.text, sentence.start, follows, clause_chars)
         lead_negated = False
         if lead is not None:
             lead_negated = bool(_negations(lead_words.toks, lead.text, lead.start)) and not _EXCEPTION.search(

@@ -14,11 +14,13 @@ import pandas as pd
 from kzprivacy import trackers
 from kzprivacy.taxonomy import IMPLIED_BY_TRACKER_CATEGORY
 
+from .identity import places
+
 __all__ = ["OBSERVATION_COLUMNS", "observe", "field_observations", "service_observations", "cookie_observations",
            "service_table", "PERSONAL_DATA"]
 
 OBSERVATION_COLUMNS = ["site", "category", "source", "observed", "observed_url", "service_id", "vendor", "company",
-                       "country", "warc_record_id"]
+                       "country", "warc_record_id", "seen_at"]
 
 # Services that only serve files (fonts, libraries): they see the visitor's IP address and nothing
 # else of note, so they are not reported as sharing or transfer abroad (a deliberate, documented choice).
@@ -32,17 +34,37 @@ def _empty() -> pd.DataFrame:
     return pd.DataFrame(columns=OBSERVATION_COLUMNS)
 
 
+def _page(frame: pd.DataFrame) -> pd.Series:
+    """The canonical page of each row (analysis/identity.py), or its page_url when not identified."""
+    return frame["page"] if "page" in frame else frame["page_url"]
+
+
+def _one_per(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The first row of each group of `keys`, with `seen_at`: every page where the group was seen."""
+    frame = frame.assign(_page=_page(frame))
+    seen = frame.groupby(keys, sort=False, dropna=False)["_page"].agg(places).rename("seen_at")
+    first = frame.drop_duplicates(keys).set_index(keys)
+    return first.assign(seen_at=seen).reset_index().drop(columns="_page")
+
+
 def field_observations(fields: pd.DataFrame) -> pd.DataFrame:
-    """Form fields with a data category: what the site asks its visitors for."""
+    """Form fields with a data category: what the site asks its visitors for; a field of a form repeated
+    on several pages is one observation, seen on those pages."""
     fields = fields[fields["category"].notna()]
     if fields.empty:
         return _empty()
+    if "form_key" in fields:
+        fields = _one_per(fields.assign(_form=fields["form_key"].fillna(fields["page_url"]),
+                                        _name=fields["name"].fillna(""), _type=fields["type"].fillna("")),
+                          ["site", "category", "_form", "_name", "_type"])
+    else:
+        fields = fields.assign(seen_at=[[u] for u in fields["page_url"]])
     label = fields["label"].where(fields["label"].fillna("").str.len() > 0, fields["name"]).fillna("")
     return pd.DataFrame({
         "site": fields["site"], "category": fields["category"], "source": "form_field",
         "observed": "form field «" + label.str.slice(0, 80) + "» (" + fields["type"].fillna("") + ")",
-        "observed_url": fields["page_url"], "service_id": None, "vendor": None, "company": None, "country": None,
-        "warc_record_id": fields.get("warc_record_id"),
+        "observed_url": _page(fields), "service_id": None, "vendor": None, "company": None, "country": None,
+        "warc_record_id": fields.get("warc_record_id"), "seen_at": fields["seen_at"],
     })
 
 
@@ -54,14 +76,15 @@ def form_recipient_observations(forms: pd.DataFrame, fields: pd.DataFrame) -> pd
     third = forms[forms["action_party"].eq("third")].merge(personal, on=["site", "page_url", "form_index"])
     if third.empty:
         return _empty()
+    third = _one_per(third.assign(_host=third["action_host"].fillna("")), ["site", "_host"])
     service = [trackers.lookup_url(url).service for url in third["action"]]
     return pd.DataFrame({
         "site": third["site"].values, "category": "third_party_sharing", "source": "form_action",
         "observed": ("form posting to " + third["action_host"].fillna("")).values,
-        "observed_url": third["page_url"].values,
+        "observed_url": _page(third).values,
         "service_id": [s.id if s else None for s in service], "vendor": [s.name if s else None for s in service],
         "company": [s.company if s else None for s in service], "country": [s.country if s else None for s in service],
-        "warc_record_id": third["warc_record_id"].values,
+        "warc_record_id": third["warc_record_id"].values, "seen_at": third["seen_at"].values,
     })
 
 
@@ -86,8 +109,10 @@ def service_observations(uses: pd.DataFrame) -> pd.DataFrame:
     if uses.empty:
         return _empty()
     services = service_table()
-    # One row per (site, service): the first use is the evidence.
-    first = uses.drop_duplicates(["site", "service_id"]).merge(services, on="service_id", how="inner")
+    # One row per (site, service): the first use is the evidence, every page it was used on is listed.
+    seen = uses.groupby(["site", "service_id"], sort=False)["observed_url"].agg(places).rename("seen_at")
+    first = uses.drop_duplicates(["site", "service_id"]).join(seen, on=["site", "service_id"])
+    first = first.merge(services, on="service_id", how="inner")
     if first.empty:
         return _empty()
     implied = first.merge(_implied(services), on="tracker_category", how="inner")
@@ -103,13 +128,15 @@ def cookie_observations(cookies: pd.DataFrame) -> pd.DataFrame:
     """Any cookie means the site uses cookies; the evidence is the first one (a tracking one if any)."""
     if cookies.empty:
         return _empty()
-    ranked = cookies.assign(_rank=(~cookies["is_tracking"].fillna(0).astype(bool)).astype(int))
-    first = ranked.sort_values(["site", "_rank"]).drop_duplicates("site")
+    ranked = cookies.assign(_rank=(~cookies["is_tracking"].fillna(0).astype(bool)).astype(int), _page=_page(cookies))
+    seen = ranked.groupby("site", sort=False)["_page"].agg(places).rename("seen_at")
+    first = ranked.sort_values(["site", "_rank"]).drop_duplicates("site").join(seen, on="site")
     return pd.DataFrame({
         "site": first["site"], "category": "cookies", "source": "cookie",
         "observed": "cookie «" + first["name"].str.slice(0, 80) + "» on " + first["domain"].fillna(""),
-        "observed_url": first["page_url"], "service_id": first["service_id"], "vendor": first["vendor"],
+        "observed_url": first["_page"], "service_id": first["service_id"], "vendor": first["vendor"],
         "company": first["company"], "country": first["country"], "warc_record_id": first["warc_record_id"],
+        "seen_at": first["seen_at"],
     })
 
 
@@ -120,18 +147,18 @@ def _uses(requests: pd.DataFrame, inline: pd.DataFrame, cookies: pd.DataFrame) -
         parts.append(pd.DataFrame({"site": known["site"], "service_id": known["service_id"],
                                    "observed": known["vendor"].fillna("") + " (" + known["resource_type"].fillna("")
                                    + " " + known["url"].str.slice(0, 120) + ")",
-                                   "observed_url": known["page_url"], "warc_record_id": known["warc_record_id"]}))
+                                   "observed_url": _page(known), "warc_record_id": known["warc_record_id"]}))
     if not inline.empty:
         parts.append(pd.DataFrame({"site": inline["site"], "service_id": inline["service_id"],
                                    "observed": inline["vendor"].fillna("") + " (tag " + inline["tracker_id"].fillna("")
                                    + " in the page source)",
-                                   "observed_url": inline["page_url"], "warc_record_id": inline["warc_record_id"]}))
+                                   "observed_url": _page(inline), "warc_record_id": inline["warc_record_id"]}))
     if not cookies.empty:
         tracking = cookies[cookies["service_id"].notna() & cookies["is_tracking"].fillna(0).astype(bool)]
         parts.append(pd.DataFrame({"site": tracking["site"], "service_id": tracking["service_id"],
                                    "observed": tracking["vendor"].fillna("") + " (cookie «" +
                                    tracking["name"].str.slice(0, 60) + "»)",
-                                   "observed_url": tracking["page_url"],
+                                   "observed_url": _page(tracking),
                                    "warc_record_id": tracking["warc_record_id"]}))
     parts = [p for p in parts if not p.empty]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
@@ -139,7 +166,9 @@ def _uses(requests: pd.DataFrame, inline: pd.DataFrame, cookies: pd.DataFrame) -
 
 
 def observe(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Every observation of a crawl: fields, cookies, services and what they imply."""
+    """Every observation of a crawl: fields, cookies, services and what they imply.
+
+    `tables` come through analysis.identity.identify (pages and forms identified); plain tables work too."""
     fields = tables["form_fields"].merge(tables["forms"][["site", "page_url", "form_index", "warc_record_id"]],
                                          on=["site", "page_url", "form_index"], how="left")
     parts = [

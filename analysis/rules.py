@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Rule", "RULES", "SEVERITY_POINTS", "score", "explain"]
+__all__ = ["Rule", "RULES", "SEVERITY_POINTS", "POLICY_SIDES", "score", "explain", "policy_statement"]
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,11 @@ class Rule:
     en: str
     ru: str
     manual_review: bool = False
+    # The policy's side of the finding: the categories whose sentence bears on it (the first one the policy
+    # declares is quoted); empty: the finding's own category. `policy_side` fixes the side for a rule whose
+    # finding does not depend on any policy ("not_applicable").
+    policy_topics: tuple[str, ...] = ()
+    policy_side: str | None = None
 
 
 _RULES = [
@@ -63,15 +68,29 @@ _RULES = [
          "The site links to a privacy policy that cannot be read ({observed}).",
          "Сайт ссылается на политику конфиденциальности, которую невозможно прочитать ({observed}).",
          manual_review=True),
+    Rule("KZ-POLICY-NOT-LINKED", "medium", "bad_practice",
+         "The site collects personal data and names a privacy policy in plain text with no link to it "
+         "({observed}); no policy document was found, at the usual addresses either.",
+         "Сайт собирает персональные данные и упоминает политику конфиденциальности без ссылки на неё "
+         "({observed}); документ политики не найден, в том числе по типичным адресам.",
+         manual_review=True),
+    Rule("KZ-CONSENT-WITHOUT-POLICY", "medium", "bad_practice",
+         "The site collects personal data and publishes a consent to processing ({observed}), but no privacy "
+         "policy was found.",
+         "Сайт собирает персональные данные и публикует согласие на обработку ({observed}), но политика "
+         "конфиденциальности не найдена."),
     Rule("KZ-FORM-NO-CONSENT", "medium", "bad_practice",
          "A form collecting personal data ({observed}) has neither a consent checkbox nor a link to the policy.",
-         "Форма, собирающая персональные данные ({observed}), не содержит ни согласия, ни ссылки на политику."),
+         "Форма, собирающая персональные данные ({observed}), не содержит ни согласия, ни ссылки на политику.",
+         policy_topics=("consent",)),
     Rule("KZ-FORM-PLAIN-HTTP", "high", "bad_practice",
          "A form sends personal data ({observed}) over plain HTTP, unencrypted.",
-         "Форма передаёт персональные данные ({observed}) по незашифрованному HTTP."),
+         "Форма передаёт персональные данные ({observed}) по незашифрованному HTTP.",
+         policy_topics=("security",)),
     Rule("KZ-TRACKING-BEFORE-CONSENT", "medium", "bad_practice",
          "A tracking cookie ({observed}) is set before the visitor could consent.",
-         "Отслеживающий cookie ({observed}) устанавливается до того, как посетитель мог дать согласие."),
+         "Отслеживающий cookie ({observed}) устанавливается до того, как посетитель мог дать согласие.",
+         policy_topics=("cookies", "consent")),
     # -- the policy itself -------------------------------------------------------------------------
     Rule("POLICY-FOREIGN-LAW", "medium", "incorrect",
          "The policy cites foreign law ({observed}) instead of Kazakhstan's Law on Personal Data.",
@@ -92,6 +111,9 @@ _RULES = [
     Rule("POLICY-EMPTY-CONTACT", "low", "vague",
          "A contact line in the policy is left empty ({observed}).",
          "Контактная строка в политике не заполнена ({observed})."),
+    Rule("POLICY-SHORT", "medium", "omitted",
+         "The policy is short ({observed}) and does not state what the law asks a policy to state.",
+         "Политика короткая ({observed}) и не содержит того, что закон требует указать."),
     # -- language versions of one policy (analysis/versions.py) ------------------------------------
     Rule("POLICY-LANGUAGE-VERSION-GAP", "medium", "omitted",
          "One language version of the policy tells its readers less than another: {observed}.",
@@ -109,6 +131,34 @@ SEVERITY_POINTS = {"high": 20, "medium": 8, "low": 3, "info": 0}
 
 def score(severities: list[str]) -> int:
     return max(0, 100 - sum(SEVERITY_POINTS.get(s, 0) for s in severities))
+
+
+# What the policy's side of a finding says when it is not a quoted sentence (findings.policy_side).
+# (English, Russian); reports in Kazakh fall back to Russian.
+POLICY_SIDES: dict[str, tuple[str, str]] = {
+    "quoted": ("The policy says: {policy_evidence}", "Политика говорит: {policy_evidence}"),
+    "silent": ("A policy was found and read ({policy_url}); no sentence in it is about “{topic}”.",
+               "Политика найдена и прочитана ({policy_url}), но ни одно её предложение не касается темы «{topic}»."),
+    "no_policy": ("No privacy policy was found on the site.", "Политика конфиденциальности на сайте не найдена."),
+    "unreadable": ("A policy was found ({policy_url}) but its text could not be read: {policy_error}.",
+                   "Политика найдена ({policy_url}), но её текст не удалось прочитать: {policy_error}."),
+    "not_applicable": ("Not applicable: this finding does not depend on what a policy says.",
+                       "Не применимо: эта находка не зависит от того, что написано в политике."),
+}
+
+
+def policy_statement(side: str, lang: str = "en", *, rule: str = "", category: str = "", policy_url: str = "",
+                     policy_evidence: str = "", policy_error: str = "") -> str:
+    """The policy's side of a finding as one true sentence: the quote, or exactly why there is none."""
+    from kzprivacy.taxonomy import CATEGORIES
+
+    spec = RULES.get(rule)
+    topic = (spec.policy_topics[0] if spec and spec.policy_topics else "") or category
+    meanings = CATEGORIES.get(topic, (topic, topic))
+    en, ru = POLICY_SIDES.get(side, POLICY_SIDES["silent"])
+    fill = {"policy_url": policy_url or "—", "policy_evidence": policy_evidence, "policy_error": policy_error or "—",
+            "topic": meanings[1] if lang != "en" else meanings[0]}
+    return (en if lang == "en" else ru).format_map(_Keep(fill))
 
 
 def explain(code: str, lang: str = "en", **values: str) -> str:

@@ -17,20 +17,25 @@ import pandas as pd
 from kzprivacy.store import Store, utcnow
 
 from .compare import (FINDING_COLUMNS, consent_findings, flow_findings, form_findings, judge_flows,
-                      no_policy_findings, policy_findings, summarise_declarations, summarise_sites)
+                      no_policy_findings, policy_findings, policy_sides, short_policy_findings,
+                      summarise_declarations, summarise_sites)
+from .identity import identify
 from .observations import observe
 from .versions import language_version_findings
 
 __all__ = ["analyze_crawl", "load_crawl", "analyze_policy_text", "declarations_and_facts"]
 
-CRAWL_TABLES = ("sites", "policies", "forms", "form_fields", "cookies", "requests", "inline_trackers")
+CRAWL_TABLES = ("sites", "policies", "forms", "form_fields", "cookies", "requests", "inline_trackers", "pages")
+# Of pages, only what identifies them (analysis/identity.py).
+TABLE_COLUMNS = {"pages": "site, url, sha256, status_code"}
 ANALYSIS_TABLES = ("declarations", "policy_facts", "flows", "findings", "site_summaries")
 POLICY_SCORE_MIN = 0.5
 PARALLEL_FROM = 200  # distinct policy texts before worker processes pay off
 
 
 def load_crawl(store: Store, crawl_id: str) -> dict[str, pd.DataFrame]:
-    return {table: pd.read_sql_query(f"SELECT * FROM {table} WHERE crawl_id = ?", store.conn, params=(crawl_id,))
+    return {table: pd.read_sql_query(f"SELECT {TABLE_COLUMNS.get(table, '*')} FROM {table} WHERE crawl_id = ?",
+                                     store.conn, params=(crawl_id,))
             for table in CRAWL_TABLES}
 
 
@@ -83,10 +88,21 @@ def declarations_and_facts(policies: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
 
 
 def _sites_with_policy(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    policies = tables["policies"][["site", "url", "status", "error", "warc_record_id"]].rename(
+    """Sites with their chosen policy's status, and what else policy-like was found when there is none:
+    a policy named without a link (`policy_mention`), a consent to processing (`consent_url`)."""
+    all_policies = tables["policies"]
+    policies = all_policies[["site", "url", "status", "error", "warc_record_id", "chars"]].rename(
         columns={"url": "policy_url", "status": "policy_status", "error": "policy_error",
-                 "warc_record_id": "policy_warc"})
-    return tables["sites"].merge(policies, on=["site", "policy_url"], how="left")
+                 "warc_record_id": "policy_warc", "chars": "policy_chars"})
+    sites = tables["sites"].merge(policies, on=["site", "policy_url"], how="left")
+    mentions = all_policies[all_policies["status"].eq("mention")].sort_values("url").drop_duplicates("site")
+    sites = sites.merge(mentions[["site", "link_text", "url", "warc_record_id"]].rename(
+        columns={"link_text": "policy_mention", "url": "mention_url", "warc_record_id": "mention_warc"}),
+        on="site", how="left")
+    kind = all_policies["document_kind"] if "document_kind" in all_policies else pd.Series(None, index=all_policies.index)
+    consents = all_policies[kind.eq("consent") & all_policies["status"].eq("ok")].sort_values("url")
+    return sites.merge(consents.drop_duplicates("site")[["site", "url"]].rename(columns={"url": "consent_url"}),
+                       on="site", how="left")
 
 
 def _policy_fact_rows(facts: pd.DataFrame) -> list[dict[str, Any]]:
@@ -105,18 +121,21 @@ def analyze_crawl(db_path: str | Path, crawl_id: str) -> dict[str, int]:
     """Analyse one stored crawl and replace its analysis rows; returns counts."""
     store = Store(db_path)
     try:
-        tables = load_crawl(store, crawl_id)
+        tables = identify(load_crawl(store, crawl_id))
         sites = _sites_with_policy(tables)
         declarations, facts = declarations_and_facts(tables["policies"])
         observations = observe(tables)
         flows = judge_flows(observations, declarations, sites)
         parts = [flow_findings(flows), no_policy_findings(observations, sites),
                  form_findings(tables["forms"], tables["form_fields"]), consent_findings(tables["cookies"])]
+        summary = summarise_declarations(declarations)
         if not facts.empty:
-            parts.append(policy_findings(facts, summarise_declarations(declarations)))
+            parts.append(policy_findings(facts, summary))
+        parts.append(short_policy_findings(sites, summary))
         parts.append(language_version_findings(tables["policies"], declarations))
         parts = [p for p in parts if not p.empty]
         findings = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=FINDING_COLUMNS)
+        findings = policy_sides(findings, sites, summarise_declarations(declarations))
         summaries = summarise_sites(sites, flows, findings)
         _write(store, crawl_id, declarations, facts, flows, findings, summaries)
         return {"declarations": len(declarations), "flows": len(flows), "findings": len(findings),

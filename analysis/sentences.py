@@ -146,6 +146,7 @@ def split_sentences(text: str) -> list[Sentence]:
             blocks.append(line)
 
     sentences: list[Sentence] = []
+    previous_heading = False
     for number, (b_start, b_end) in enumerate(blocks):
         body_start, markers = _strip_markers(text, b_start, b_end)
         if body_start >= b_end:
@@ -153,7 +154,13 @@ def split_sentences(text: str) -> list[Sentence]:
         marker = " ".join(markers)
         body = text[body_start:b_end]
         numbered_only = not markers or not _SYMBOL_BULLET.fullmatch(markers[0])
-        if numbered_only and _is_heading(body):
+        heading_like = numbered_only and _is_heading(body)
+        # Under a heading, unpunctuated lines in a row are its content, as sites lay out a policy in
+        # cards or <p>s without full stops («1. Какие данные мы собираем» + «Имя и контактные данные»
+        # + «Номер телефона и адрес электронной почты»): only the first of a run is a heading.
+        run = heading_like and previous_heading and not markers
+        previous_heading = heading_like
+        if heading_like and not run:
             kind = "heading"
         elif _is_bullet(marker):
             kind = "item"
@@ -217,7 +224,8 @@ def lead_ins(sentences: list[Sentence]) -> list[int | None]:
                 # «Біз сұрай аламыз:» + «Аты-жөні» / «Телефон нөмірі» on lines of their own: a few words
                 # without a marker look like headings, but right after a lead-in (or after items of the
                 # same kind) they are its list.
-                short_line = (not sentence.marker and sentence.kind == "heading"
+                short_line = (not sentence.marker and sentence.kind in ("heading", "sentence")
+                              and sentence.text[-1:] not in _TERMINAL
                               and len(sentence.text.split()) <= _SHORT_ITEM_WORDS and plain_run)
                 if sentence.kind == "heading" and not continues_numbering and not short_line:
                     current = None

@@ -35,7 +35,10 @@ def language_versions(policies: pd.DataFrame) -> pd.DataFrame:
     columns = ["site", "url", "language", "chars", "warc_record_id"]
     if policies.empty:
         return pd.DataFrame(columns=columns)
+    # A consent to processing, terms or an offer is not a version of the policy (policies.document_kind).
+    kind = policies["document_kind"] if "document_kind" in policies else pd.Series(None, index=policies.index)
     readable = policies[(policies["status"] == "ok") & policies["text"].notna()
+                        & ~kind.isin(["consent", "terms", "offer"])
                         & ((policies["is_policy_score"].fillna(0) >= POLICY_SCORE_MIN)
                            | (policies["is_best"].fillna(0) == 1))].copy()
     if readable.empty:
@@ -88,4 +91,6 @@ def language_version_findings(policies: pd.DataFrame, declarations: pd.DataFrame
     out = pd.DataFrame(rows).assign(verdict=spec.verdict, severity=spec.severity, rule=RULE,
                                     manual_review=spec.manual_review, service_id=None)
     out["explanation"] = [explain(RULE, category=c, observed=o) for c, o in zip(out["category"], out["observed"])]
-    return out[FINDING_COLUMNS]
+    out["seen_at"] = [[u] for u in out["observed_url"]]
+    out["occurrences"] = 1
+    return out.reindex(columns=FINDING_COLUMNS)

@@ -42,8 +42,9 @@ SCORED: tuple[str, ...] = tuple(c for c in (*DATA_CATEGORIES, *PRACTICES) if c n
 STATUSES = ("declared", "denied")
 LANGUAGES = ("ru", "kk", "en")
 DOCUMENT_TYPES = ("privacy_policy", "consent", "terms", "other")
-# Under this many characters a converted document counts as an extraction failure.
-MIN_CHARS = 200
+# Under this many characters a converted document counts as an extraction failure (real
+# one-paragraph policies have a few hundred).
+MIN_CHARS = 100
 
 Triple = tuple[str, str, str]   # (document id, category, status)
 

@@ -114,15 +114,28 @@ class SetCookieRecorder:
 
 
 class WarcWriter:
-    """Every response (and its request) as a WARC record; rows point to it through meta["warc"]."""
+    """Every response (and its request) as a WARC record; rows point to it through meta["warc"].
 
-    def __init__(self, folder: Path, prefix: str, max_bytes: int, software: str):
+    Records are WARC/1.0, one gzip member each, the form replay tools (pywb, cdxj-indexer,
+    warcio) read everywhere. Scrapy hands over the body with any chunked transfer coding already
+    removed (Content-Encoding, such as gzip, is kept as sent), so a Transfer-Encoding header is
+    left out of the record: a header announcing chunks over an unchunked body misleads replay.
+    The payload is then the entity body the WARC spec defines (6.3.2), and its digest holds.
+    """
+
+    # Hop-by-hop framing the body no longer has once Scrapy has read it.
+    DROPPED_HEADERS = frozenset({"transfer-encoding"})
+
+    def __init__(self, folder: Path, prefix: str, max_bytes: int, software: str, crawl_id: str = "crawl",
+                 robots: str = "obey"):
         from warcio.warcwriter import WARCWriter  # noqa: F401  (fail early when warcio is missing)
 
         self.folder = folder
         self.prefix = prefix
         self.max_bytes = max_bytes
         self.software = software
+        self.crawl_id = crawl_id
+        self.robots = robots
         self.serial = 0
         self.file = None
         self.writer = None
@@ -137,7 +150,9 @@ class WarcWriter:
         # Unique per process, so a resumed crawl or a second worker never appends to another's file.
         prefix = f"{crawler.settings.get('KZPRIVACY_CRAWL_ID', 'crawl')}-{stamp}-{os.getpid()}"
         mw = cls(Path(folder), prefix, crawler.settings.getint("KZPRIVACY_WARC_MAX_BYTES", 1 << 30),
-                 crawler.settings.get("USER_AGENT", "kzprivacy"))
+                 crawler.settings.get("USER_AGENT", "kzprivacy"), str(crawler.settings.get("KZPRIVACY_CRAWL_ID") or
+                                                                     "crawl"),
+                 "obey" if crawler.settings.getbool("ROBOTSTXT_OBEY") else "ignore")
         crawler.signals.connect(mw.close, signal=signals.spider_closed)
         return mw
 
@@ -148,8 +163,9 @@ class WarcWriter:
         self.path = self.folder / f"{self.prefix}-{self.serial:05d}.warc.gz"
         self.file = open(self.path, "ab")
         self.writer = WARCWriter(self.file, gzip=True)
-        info = self.writer.create_warcinfo_record(self.path.name, {"software": self.software,
-                                                                    "format": "WARC File Format 1.1"})
+        info = self.writer.create_warcinfo_record(self.path.name, {
+            "software": self.software, "format": "WARC File Format 1.0", "isPartOf": self.crawl_id,
+            "robots": self.robots})
         self.writer.write_record(info)
 
     def close(self, spider=None) -> None:
@@ -168,7 +184,8 @@ class WarcWriter:
         fetched_at = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
         version = "HTTP/1.1"
         reason = _reason(response.status)
-        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs]
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs
+                   if k.decode("latin-1").lower() not in self.DROPPED_HEADERS]
         http_headers = StatusAndHeaders(f"{response.status} {reason}", headers, protocol=version)
         warc_headers = {"WARC-Date": fetched_at}
         if response.ip_address is not None:
@@ -180,7 +197,9 @@ class WarcWriter:
         record_id = record.rec_headers.get_header("WARC-Record-ID")
         req_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in request.headers.items() for v in vs]
         path = request.url.split("://", 1)[-1]
-        path = "/" + path.split("/", 1)[1] if "/" in path else "/"
+        host, path = (path.split("/", 1)[0], "/" + path.split("/", 1)[1]) if "/" in path else (path, "/")
+        if not any(k.lower() == "host" for k, _ in req_headers):  # Scrapy's download handler adds it later
+            req_headers.insert(0, ("Host", host.rsplit("@", 1)[-1]))
         req_record = self.writer.create_warc_record(
             request.url, "request", payload=BytesIO(request.body or b""),
             http_headers=StatusAndHeaders(f"{request.method} {path} {version}", req_headers, is_http_request=True),

@@ -201,6 +201,10 @@ def _print_summary(summary: dict[str, Any], out: Path, crawl_id: str, outputs: d
             click.echo(f"Tables (CSV, Parquet, XLSX): {outputs['data']}/")
         if outputs.get("report"):
             click.echo(f"Report: {outputs['report']}")
+        if outputs.get("report_pdf"):
+            click.echo(f"Report (PDF): {outputs['report_pdf']}")
+        if outputs.get("evidence"):
+            click.echo(f"Evidence pack ({outputs['evidence_site']}): {outputs['evidence']}")
 
 
 def _parse_overrides(overrides: tuple[str, ...]) -> dict[str, str]:
@@ -363,6 +367,10 @@ def demo(out: Path, crawl_id: str | None, max_pages: int, proxy: str | None, use
                    extra_settings={**browser_settings, **_parse_overrides(overrides)}, analyze=not no_analyze,
                    lang=lang)
         reason = run.run(entries, rejected, show_progress=not no_progress)
+    if reason == "finished" and run.output_paths:  # the PDF and one evidence pack, printed by Chromium
+        from analysis.commands import build_demo_evidence
+
+        run.output_paths.update(build_demo_evidence(run.db_path, crawl_id, out, lang=lang))
     _print_summary(_summary(run.db_path, crawl_id), out, crawl_id, run.output_paths)
     if reason != "finished":
         sys.exit(130)
@@ -452,10 +460,10 @@ def policy(documents: tuple[str, ...], fmt: str, proxy: str | None, timeout: flo
             click.echo(f"   warning {code}: {' '.join(evidence.split())[:110]}")
 
 
-from analysis.commands import diff, export, report  # noqa: E402  (registered after main is defined)
+from analysis.commands import diff, evidence, export, report  # noqa: E402  (registered after main is defined)
 from kzprivacy.trackers.cli import trackers  # noqa: E402
 
-for _command in (trackers, export, report, diff):
+for _command in (trackers, export, report, diff, evidence):
     main.add_command(_command)
 
 # One crawl on many machines (Redis queue, PostgreSQL results), and the weekly routine: docs/operations.md.

@@ -321,19 +321,20 @@ class LexiconRule:
     lead_in_context: bool = False               # a list item may take its `context` from its lead-in or heading
     only_in_list: bool = False                  # fires only in an item under a lead-in («- адрес;»)
     own_contact: bool = False                   # fires only on the operator's own e-mail/phone/address (OWN_CONTACT_*)
+    not_suffix: tuple[str, ...] = ()            # endings of the match's last word that cancel it (Kazakh cases)
 
 
 def _rule(rule: str, categories: str, phrases: str = "", *, context: tuple[str, ...] = (), regex: str = "",
           vague: bool = False, not_before: str = "", not_after: str = "", unless: str = "",
           gap: int = 1, near: str = "", window: int = 0, lead_in_context: bool = False,
-          only_in_list: bool = False, own_contact: bool = False) -> LexiconRule:
+          only_in_list: bool = False, own_contact: bool = False, not_suffix: str = "") -> LexiconRule:
     """A rule from compact text: alternatives separated by "|", categories by spaces."""
     def split(value: str) -> tuple[str, ...]:
         return tuple(p.strip() for p in value.split("|") if p.strip())
     language = rule.split(".", 1)[0]
     return LexiconRule(rule, tuple(categories.split()), language, split(phrases), tuple(split(g) for g in context),
                        regex, vague, split(not_before), split(not_after), split(unless), gap, split(near), window,
-                       lead_in_context, only_in_list, own_contact)
+                       lead_in_context, only_in_list, own_contact, split(not_suffix))
 
 
 # Verbs of handing data over, and who receives it (for third-party rules).
@@ -350,7 +351,7 @@ _RU_KEEP = ("хранить | храниться | хранение | перед
 _RU_STORE = ("хранить | храниться | хранение | сохранять | сервер | размещать | размещаться | размещённый | "
              "база данных | локализовать | локализация")
 _RU_RIGHT = "вправе | право | мочь | требовать | потребовать | запрашивать | запросить | обратиться | направить запрос"
-_RU_SUBJECT = "пользователь | клиент | субъект | вы | посетитель | покупатель | заказчик"
+_RU_SUBJECT = "пользователь | клиент | субъект | вы | ваш | посетитель | покупатель | заказчик"
 
 _KK_TRANSFER = "бер | тапсыр | жібер | ұсын | жария | сат"
 _EN_TRANSFER = "share | disclose | disclosure | transfer | sell | provide | pass | rent | give access"
@@ -365,21 +366,25 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.id_document.id_card", "id_document",
           "удостоверение личности | документ удостоверяющий личность | паспорт | паспортные данные",
           not_before="в"),  # «указано в документе, удостоверяющем личность» is where a name is read, not a copy kept
-    _rule("ru.birth_date.birth", "birth_date", "дата рождения | день рождения | год рождения | возраст"),
-    _rule("ru.phone.number", "phone", "номер телефона | телефонный номер | мобильный номер | телефон",
+    _rule("ru.birth_date.birth", "birth_date", "дата рождения | день рождения | год рождения | возраст | "
+          "данные о рождении | сведения о рождении | место рождения"),
+    _rule("ru.phone.number", "phone", "номер телефона | телефонный номер | мобильный номер | телефон | "
+          "абонентский номер | номер сотовой связи",
           not_before="по"),  # «по телефону» is a way to reach the operator, not data taken
     _rule("ru.email.address", "email",
           "адрес электронной почты | электронная почта | электронный адрес | e mail | email | емейл | имейл"),
     _rule("ru.address.postal", "address",
           "адрес доставки | почтовый адрес | домашний адрес | адрес проживания | адрес регистрации | "
-          "адрес места жительства | место жительства | почтовый индекс"),
+          "адрес места жительства | место жительства | почтовый индекс | город проживания | место проживания | "
+          "место пребывания"),
     _rule("ru.address.list_item", "address", "адрес", only_in_list=True,
           not_before="ip | по | юридический | веб | на | почтовый",
           not_after="сайт | страница | электронный | почта | веб | ip"),  # «- адрес, по которому выезжает курьер»
     _rule("ru.credentials.login", "credentials", "логин | пароль | учётные данные"),
     _rule("ru.payment_card.card", "payment_card",
           "платёжные данные | платёжная информация | платёжные реквизиты | данные карты | реквизиты карты | "
-          "номер карты | банковская карта | платёжная карта | кредитная карта | дебетовая карта | cvv | cvc"),
+          "номер карты | банковская карта | платёжная карта | кредитная карта | дебетовая карта | cvv | cvc | "
+          "банковские реквизиты | номер банковского счёта | платёжная транзакция | данные о платежах"),
     _rule("ru.ip_address.ip", "ip_address", "ip"),
     _rule("ru.device.browser", "device",
           "данные о браузере | информация о браузере | сведения о браузере | данные браузера | тип браузера | "
@@ -391,15 +396,19 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "время доступа | время посещения | посещённые страницы | адрес запрашиваемой страницы | "
           "история посещений | история просмотров | история заказов | история поисковых запросов | "
           "поисковые запросы | сведения о посещениях | информация об активности | активность на сайте | "
-          "журналы серверов | лог файлы | взаимодействие с сайтом", gap=2),
+          "журналы серверов | лог файлы | взаимодействие с сайтом | данные о посещении | сведения о посещении | "
+          "информация о посещении | действия на сайте | действия совершаемые на сайте | действия пользователя",
+          gap=2),
     _rule("ru.location.geo", "location",
           "данные о местоположении | местоположение устройства | геолокация | геоданные | геопозиция | gps"),
     _rule("ru.social_profile.network", "social_profile",
           "данные из социальных сетей | информация из профиля | профиль в социальной сети | "
-          "аккаунт в социальной сети | учётная запись в социальной сети | имя пользователя в социальной сети"),
+          "аккаунт в социальной сети | учётная запись в социальной сети | имя пользователя в социальной сети | "
+          "ссылка на социальную сеть | ссылка на профиль | профиль в соцсети | аккаунт в соцсети"),
+    _rule("ru.health.result", "health", "результат анализа | результат исследования | результат обследования"),
     _rule("ru.health.health", "health",
           "состояние здоровья | здоровье | медицинские данные | медицинская информация | диагноз | заболевание | "
-          "медицинская карта | врачебная тайна"),
+          "медицинская карта | врачебная тайна | инвалидность | медицинский осмотр | медицинское заключение"),
     _rule("ru.special_categories.generic", "health biometric", "специальные категории персональных данных",
           vague=True),  # the law's «special categories» include health and biometric data
     _rule("ru.biometric.biometric", "biometric",
@@ -413,29 +422,42 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.cookies.cookie", "cookies", "cookie | cookies | куки"),
     _rule("ru.analytics.counters", "analytics", "счётчик | веб аналитика | аналитика | аналитический | метрика"),
     _rule("ru.analytics.statistics", "analytics", "статистика | статистический", vague=True),
+    # «для анализа посещаемости», «для целей анализа и улучшения работы Сайта»: analysing visits.
+    _rule("ru.analytics.analysis", "analytics",
+          "анализ посещаемости | анализ трафика | анализ поведения | анализ использования | анализ улучшение | "
+          "анализ работы сайта", vague=True),
     _rule("ru.advertising.targeting", "advertising",
           "таргетирование | таргетированная реклама | ретаргетинг | ремаркетинг | персонализированная реклама | "
           "рекламная сеть | целевой маркетинг | показ рекламы"),
     _rule("ru.advertising.marketing", "advertising", "реклама | рекламный | маркетинг | маркетинговый",
           vague=True, not_before="о"),  # «законов о рекламе» is about the law, not a practice
+    # Newsletters and offers are marketing: «информирование о новых продуктах», «специальные предложения».
+    _rule("ru.advertising.newsletter", "advertising",
+          "рассылка | специальное предложение | информирование о новых | информирование об услугах | "
+          "информирование о продуктах | информация о наших услугах | информация о новых | новости и акции | "
+          "уведомление об акциях", gap=2, vague=True),
     _rule("ru.web_beacons.beacon", "web_beacons",
           "веб маяк | пиксель | пиксельный тег | пиксельная метка | прозрачный gif | интернет тег | web beacon"),
     # The verb must stand near the recipient, and «от партнёров» is a source, not a recipient.
     _rule("ru.third_party_sharing.transfer", "third_party_sharing", _RU_RECIPIENTS,
           near=_RU_TRANSFER, window=10, vague=True, not_before="от", lead_in_context=True,
           unless="неправомерный | несанкционированный | незаконный"),  # «защита от неправомерных действий третьих лиц»
-    _rule("ru.cross_border_transfer.explicit", "cross_border_transfer", "трансграничная передача | трансграничный"),
+    # «Оператор до начала трансграничной передачи обязан уведомить …» states the law's duty, not a transfer.
+    _rule("ru.cross_border_transfer.explicit", "cross_border_transfer", "трансграничная передача | трансграничный",
+          unless="обязанный | обязанность"),
     _rule("ru.cross_border_transfer.outside", "cross_border_transfer",
           "вне территории | за пределы республики | за пределами республики | за пределы казахстана | "
           "за пределами казахстана | за пределы рк | за пределами рк | за рубеж | за рубежом | "
           "иностранное государство | другие страны | некоторые страны | другое государство | зарубежный сервер",
-          context=(_RU_KEEP,)),
+          context=(_RU_KEEP,), unless="обязанный | обязанность"),
     _rule("ru.storage_in_kz.territory", "storage_in_kz",
           "на территории республики казахстан | на территории казахстана | на территории рк | "
-          "в республике казахстан | в казахстане", context=(_RU_STORE,)),
+          "в республике казахстан | в казахстане", context=(_RU_STORE,),
+          unless="или другой страна | или другое государство | или иностранное государство | либо другой страна | "
+                 "или за рубеж | или за пределы"),   # «в Казахстане и/или в других странах» claims nothing
     _rule("ru.retention.period", "retention",
           "в течение | на протяжении | до достижения | до момента | бессрочно | без ограничения срока | "
-          "неограниченный срок | не более",
+          "неограниченный срок | не более | не дольше | необходимый срок | необходимый период",
           context=("хранить | храниться | хранение | сохранять | обработка | обрабатывать | обрабатываться | "
                    "уничтожать | уничтожение | удалять",
                    "персональные данные | персональная информация | данные | сведения | информация")),
@@ -456,18 +478,28 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     # «напишите нам на электронную почту», «адрес электронной почты Оператора»: a way to reach the operator.
     _rule("ru.contact.own_channel", "contact",
           "адрес электронной почты | электронная почта | электронный адрес | e mail | email | номер телефона | "
-          "телефон | почтовый адрес | юридический адрес | фактический адрес", vague=True, own_contact=True),
+          "телефон | почтовый адрес | юридический адрес | фактический адрес | адрес", vague=True, own_contact=True),
     _rule("ru.contact.form", "contact",
           "форма обратной связи | раздел контакты | контактная информация администрации | по контактам",
-          vague=True),
+          vague=True, not_before="поле | заполнение | заполнять | из | в"),  # «полей форм», «из форм»: collection
+    # What the form rules quote: how consent is given, how data is protected in transit.
+    _rule("ru.consent.given", "consent",
+          "согласие на обработку | согласие на сбор", gap=2),
+    _rule("ru.security.encryption", "security",
+          "шифрование | зашифрованный | шифровать | ssl | tls | защищённый канал | защищённое соединение | "
+          "защищённый протокол | криптографический"),
+    _rule("ru.security.measures", "security",
+          "меры защиты | меры по защите | меры безопасности | технические меры | организационные меры | "
+          "необходимые меры", vague=True),
 
     # --- Kazakh (stems matched by prefix; see above) -----------------------------------------
     # Stems drop a final к / қ / п, which voice before a vowel (денсаулық -> денсаулығы, құрылғы,
     # куәлік -> куәлігі): «денсаулы» matches both. A word with "=" must match whole.
     _rule("kk.name.full_name", "name", "аты жөн | атыңыз | тегі= | тегіңіз | толық аты | әкесінің аты | таә= | "
+          "есімі= | есіміңіз | есімін | "
           "есіміңіз | тегін көрсет", not_before="компания | ұйым | сайт | өнім | тауар"),
     # A bare «Аты», «Есімі» is a name only as a list item («- Аты;» under a lead-in or in a consent).
-    _rule("kk.name.list_item", "name", "аты= | есімі= | есім= | атыңыз | аты жөні", only_in_list=True),
+    _rule("kk.name.list_item", "name", "аты= | есім= | аты жөні", only_in_list=True),
     _rule("kk.iin.iin", "iin", "жсн | жеке сәйкестендіру нөмір"),
     _rule("kk.id_document.id_card", "id_document",
           "жеке куәлі | төлқұжат | паспорт | жеке басын куәландыратын құжат | басын куәландыратын | "
@@ -487,14 +519,19 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "төлем карта | банк карта | банктік карта | карта дерек | карта нөмір | карточка | төлем дерек | "
           "төлем реквизит"),
     _rule("kk.ip_address.ip", "ip_address", "ip"),
-    _rule("kk.device.device", "device", "құрылғы | браузер | операциялық жүйе | user agent"),
+    # What is read about the device, not the device itself («cookie файлдары құрылғыңызда сақталады»).
+    _rule("kk.device.device", "device", "құрылғы туралы | құрылғы дерек | құрылғы ақпарат | құрылғы түр | "
+          "құрылғы идентификатор | құрылғы модел | браузер туралы | браузер түр | браузер дерек | браузер ақпарат | "
+          "браузер нұсқа | операциялық жүйе | user agent"),
     _rule("kk.device.technical", "device", "техникалық дерек | техникалық ақпарат | техникалық мәлімет", vague=True),
     _rule("kk.usage.visits", "usage",
           "кіру уақыт | қаралған бет | кірген бет | белсенділі | келу уақыт | қаралым | бет қара | "
-          "тапсырыс тарих | шолу тарих | қарау тарих | іздеу сұрау | сервер журнал"),
+          "тапсырыс тарих | шолу тарих | қарау тарих | іздеу сұрау | сервер журнал | келу тарих | кіру тарих | "
+          "сайттағы әрекет | әрекеттер тарих"),
     _rule("kk.location.geo", "location", "геолокац | орналасқан жер | геодерек | орналасу дерек"),
     _rule("kk.social_profile.network", "social_profile", "әлеуметтік желі"),
     _rule("kk.health.health", "health", "денсаулы | медициналық дерек | медициналық мәлімет | медициналық ақпарат | "
+          "анализ нәтиже | талдау нәтиже | зерттеу нәтиже | "
           "медициналық құжат | диагноз | ауру= | аурулар"),
     _rule("kk.special_categories.generic", "health biometric", "ерекше санатта | арнаулы санат", vague=True),
     _rule("kk.biometric.biometric", "biometric", "биометриял"),
@@ -508,31 +545,41 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("kk.cookies.cookie", "cookies", "cookie | куки"),
     _rule("kk.analytics.counters", "analytics", "аналитика | есептегіш | веб талдау | метрика"),
     _rule("kk.analytics.statistics", "analytics", "статистика", vague=True),
+    _rule("kk.analytics.analysis", "analytics", "талдау жақсарт | кірушілерді талдау | келушілерді талдау | "
+          "трафикті талдау | сайтқа кіруді талдау", gap=2, vague=True),
     _rule("kk.advertising.targeting", "advertising", "таргет | ретаргетинг | ремаркетинг | жарнамалық желі | "
           "жарнама көрсет"),
     _rule("kk.advertising.ads", "advertising", "жарнама | маркетинг", vague=True),
+    _rule("kk.advertising.newsletter", "advertising", "арнайы ұсыныс | жаңалықтар тарату | ақпараттық хат | "
+          "ақпараттық тарату | жаңа өнімдер | жаңа қызметтер | акциялар туралы", vague=True),
     _rule("kk.web_beacons.pixel", "web_beacons", "пиксель | веб маяк"),
     _rule("kk.third_party_sharing.transfer", "third_party_sharing",
           "үшінші тұлға | үшінші тарап | серіктес | мердігер | контрагент | қызмет көрсетуші | жеткізуші | "
           "курьер | жеткізу қызмет | төлем жүйе | төлем провайдер | хостинг | провайдер",
           near=_KK_TRANSFER, window=10, vague=True, lead_in_context=True,
+          not_suffix="дан | ден | тан | тен | нан | нен",   # «үшінші тұлғадан алынса»: received *from* them
           unless="заңсыз | рұқсатсыз | құқыққа қайшы"),   # «үшінші тұлғалардың заңсыз әрекеттерінен қорғау»
     _rule("kk.cross_border_transfer.explicit", "cross_border_transfer", "трансшекаралы"),
     _rule("kk.cross_border_transfer.outside", "cross_border_transfer",
           "аумағынан тыс | шетел | шет мемлекет | басқа елдер | басқа мемлекет",
           context=("сақта | бер | тапсыр | өңде | сервер",)),
     _rule("kk.storage_in_kz.territory", "storage_in_kz", "қазақстан республикасының аумағында | қазақстан аумағында | "
-          "қазақстан республикасында | қазақстанда", context=("сақта | сервер | орналас | дерекқор",)),
+          "қазақстан республикасында | қазақстанда", context=("сақта | сервер | орналас | дерекқор",),
+          unless="немесе басқа ел | немесе шетел | немесе басқа мемлекет"),
     _rule("kk.retention.term", "retention", "сақтау мерзім | сақталу мерзім | өңдеу мерзім | мерзімсіз", gap=2),
     # «алты ай сақталады»; the month is «ай=» (whole word) so that «айқындайды» is not one.
     _rule("kk.retention.duration", "retention", "жыл | ай= | күн", near="сақта | жой", window=4,
           not_before="туған"),
     # «мақсатқа қол жеткізілгенге дейін сақталады»: until the purpose is reached.
-    _rule("kk.retention.until", "retention", "дейін | бойы", near="сақта | өңде", window=2),
+    _rule("kk.retention.until", "retention", "дейін | бойы | қажетті мерзім | қажет мерзім | мерзім ішінде",
+          near="сақта | өңде", window=4),
     _rule("kk.user_rights.withdraw", "user_rights", "кері қайтар | кері шақыр | қайтарып ал | келісімді қайтар"),
     _rule("kk.user_rights.request", "user_rights",
           "өзгерт | жою | жойы | түзет | қол жеткіз | бұғатта | толықтыр | нақтыла",
           context=("құқ | талап | сұрау",), lead_in_context=True),
+    _rule("kk.consent.given", "consent", "келісім бер | келісімін бер | келісімді бер | келісесіз | келісемін"),
+    _rule("kk.security.encryption", "security", "шифрла | қорғалған арна | қорғалған байланыс | ssl"),
+    _rule("kk.security.measures", "security", "қорғау шара", vague=True),
 
     # --- English (Snowball stems) --------------------------------------------------------------
     _rule("en.name.name", "name", "full name | first name | last name | surname | your name | name",
@@ -545,19 +592,23 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("en.address.postal", "address",
           "postal address | delivery address | home address | billing address | shipping address | mailing address | "
           "postcode | zip code", not_before="e"),   # «e-mail address» is not a «mailing address»
-    _rule("en.credentials.password", "credentials", "password | login | username | credentials"),
+    _rule("en.credentials.password", "credentials", "password | login | username | credentials",
+          unless="telegram | facebook | instagram | vk | google account"),  # a network's username is its profile
     _rule("en.payment_card.card", "payment_card",
           "card number | credit card | debit card | payment card | bank card | payment details | payment information | "
-          "billing information"),
+          "billing information | card data | card details | payment transaction"),
     _rule("en.ip_address.ip", "ip_address", "ip address | ip"),
-    _rule("en.device.browser", "device", "browser type | browser | device | operating system | user agent"),
+    _rule("en.device.browser", "device",
+          "browser type | browser version | browser information | device information | information about your device | "
+          "device identifier | device id | device type | device data | device model | operating system | user agent",
+          gap=2),
     _rule("en.usage.activity", "usage",
           "pages visited | pages you visit | access time | browsing history | usage data | log files | "
           "search history | referring url"),
     _rule("en.location.geo", "location", "location data | geolocation | gps | precise location"),
     _rule("en.social_profile.network", "social_profile",
           "social media profile | social network | social media account"),
-    _rule("en.health.health", "health", "health | medical | diagnosis"),
+    _rule("en.health.health", "health", "health | medical | diagnosis | test results | lab results"),
     _rule("en.biometric.biometric", "biometric", "biometric | fingerprint | facial recognition"),
     _rule("en.call_recording.calls", "call_recording", "call recording | recording of calls | record calls | "
           "record phone calls | recorded calls", gap=2),
@@ -569,6 +620,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("en.advertising.targeting", "advertising",
           "targeted advertising | remarketing | retargeting | personalised ads | personalized ads | interest based"),
     _rule("en.advertising.marketing", "advertising", "advertising | marketing | ads", vague=True),
+    _rule("en.advertising.newsletter", "advertising", "newsletter | special offers | promotional | promotions",
+          vague=True),
     _rule("en.web_beacons.pixel", "web_beacons", "web beacon | pixel | pixel tag | tracking pixel | clear gif"),
     _rule("en.third_party_sharing.transfer", "third_party_sharing",
           "third parties | third party | partners | service providers | contractors | affiliates | vendors",
@@ -579,14 +632,23 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "foreign countries | international transfer", context=(_EN_KEEP,)),
     _rule("en.storage_in_kz.territory", "storage_in_kz",
           "in kazakhstan | in the republic of kazakhstan | territory of kazakhstan | "
-          "territory of the republic of kazakhstan", context=("store | server | host | locate | database",)),
+          "territory of the republic of kazakhstan", context=("store | server | host | locate | database",),
+          unless="or other countries | or other country | or abroad"),
     _rule("en.retention.duration", "retention", "year | month | day | week",
           near="keep | kept | retain | store | delete | deleted | erase", window=6),
     _rule("en.retention.period", "retention",
-          "retain | retention period | as long as necessary | indefinitely | storage period | for as long as"),
+          "retain | retention period | as long as necessary | indefinitely | storage period | for as long as | "
+          "processing period | until the purposes | achievement of the purposes | no longer than | period necessary"),
     _rule("en.user_rights.rights", "user_rights",
           "right to access | right to delete | right to rectification | right to erasure | withdraw consent | "
           "withdraw your consent | request access | request deletion | delete your data | correct your data", gap=2),
+    _rule("en.consent.given", "consent",
+          "you consent | give consent | give your consent | by submitting | by clicking | by ticking | "
+          "consent to the processing | agree to the processing"),
+    _rule("en.security.encryption", "security", "encryption | encrypted | ssl | tls | secure connection"),
+    _rule("en.security.measures", "security",
+          "security measures | technical and organisational measures | technical and organizational measures | "
+          "appropriate measures | safeguards", vague=True),
 
     # --- any language: names, numbers and vendors found by regular expression -------------------
     _rule("any.analytics.vendor", "analytics",
@@ -597,6 +659,15 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
                 r"(?:facebook|meta|vk|tiktok)\s+pixel|пиксел\w+\s+(?:vk|вконтакте|facebook|meta)|mytarget|"
                 r"\bmyTarget\b"),
     _rule("any.contact.email", "contact", regex=r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}"),
+    # «Telegram: @support_demo», «t.me/support_demo»: a messenger handle a person can write to.
+    _rule("any.contact.messenger", "contact",
+          regex=r"(?i)(?:telegram|телеграм\w*|tg)\s*[:\-–—]?\s*@[a-z0-9_]{4,}|\bt\.me/[a-z0-9_]{4,}"),
+    # «Данные Telegram: …», «Telegram деректері», «Facebook account»: what the network account tells.
+    _rule("any.social_profile.network_data", "social_profile",
+          regex=r"(?i)(?:данн\w+|сведени\w+|информаци\w+|data|деректер\w*)\s+(?:из\s+|from\s+)?(?:аккаунт\w*\s+)?"
+                r"(?:telegram|facebook|vk|вконтакте|instagram|apple\s+id)\b|"
+                r"\b(?:telegram|facebook|vk|вконтакте|instagram)\s+(?:data|деректер\w*|данн\w+|account|профил\w*|"
+                r"аккаунт\w*)"),
     _rule("any.contact.phone", "contact",
           regex=r"(?<![\w+])(?:\+7|8)[\s-]?\(?\d{3}\)?[\s-]?\d{3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)"),
     _rule("any.operator_identity.legal_name", "operator_identity", regex="LEGAL_NAME"),
@@ -640,7 +711,9 @@ LEGAL_NAME_PATTERNS: tuple[str, ...] = (
 # «законодательством о персональных данных и их защите» does not count.
 LAW_PATTERNS: dict[str, str] = {
     "kz_94v": r"\b94\s*[-–—]?\s*[VВ]\b|О\s+персональных\s+данных\s+и\s+их\s+защите|"
+              # the Kazakh title, also as real documents shorten it («Жеке деректерді қорғау туралы» Заң)
               r"(?:Дербес|Жеке)\s+деректер\s+және\s+оларды\s+қорғау\s+туралы|"
+              r"[«\"“](?:Дербес|Жеке)\s+деректерді\s+қорғау\s+туралы[»\"”]|"
               r"(?i:on\s+personal\s+data\s+and\s+(?:their|its)\s+protection)",
     "ru_152fz": r"\b152\s*[-–]?\s*ФЗ\b|(?i:федеральн\w*\s+закон\w*)\s+(?:от\s+27\.07\.2006\s*(?:г\.?\s*)?)?"
                 r"(?:№\s*152|«О\s+персональных\s+данных»)",
@@ -700,10 +773,27 @@ EXCEPTION_PATTERN = (
     r"без\s+(?:\w+\s+){0,3}(?:согласия|разрешения)|только\s+(?:с\s+|при\s+|в\s+случа|на\s+основани|по\s+)|"
     r"\bexcept\b|\bunless\b|other\s+than|apart\s+from|save\s+(?:for|as)\b|excluding|"
     r"without\s+(?:\w+\s+){0,2}(?:consent|permission)|"
-    r"only\s+(?:with|when|if|to)|қоспағанда|келісімінсіз|келісімсіз|рұқсатынсыз|тек\s+қана|тек\s|"
+    r"only\s+(?:with|when|if|to)|қоспағанда|келісім\w*сіз|рұқсат\w*сыз|тек\s+қана|тек\s|"
     # «Иным третьим лицам данные не передаются»: the ones named before do receive them.
     r"\b(?:иным|другим|прочим|иных|других|прочих)\s+(?:третьим\s+|третьих\s+)?(?:лицам|лиц)\b|"
     r"\b(?:any\s+)?other\s+third\s+part|басқа\s+үшінші|жағдайлардан\s+басқа|басқа\s+(?:кезде|жағдайда)")
+# An exception that names only what the law requires («за исключением случаев, предусмотренных
+# законодательством», «… уполномоченным государственным органам») declares no flow: state bodies are
+# not third parties. It does declare when it also names a recipient or consent («без согласия»,
+# «курьерской службе», «партнёрам»). The scope is the exception's clause, at most this many characters.
+EXCEPTION_SCOPE_CHARS = 200
+# (A need to serve the user — «когда это необходимо для выполнения ваших запросов» — is a flow reason.)
+LEGAL_EXCEPTION = (r"(?i)законодательств|\bзакон\w*|предусмотренн|\bсуд\w*|государственн\w+\s+орган|"
+                   r"уполномоченн\w+\s+орган|правоохранительн|заңнама|заңда|заңмен|\bсот\b|мемлекеттік\s+орган|"
+                   r"уәкілетті\s+орган|\blaw\b|\blaws\b|legal|court|authorit")
+FLOW_EXCEPTION = (r"(?i)согласи|разрешени|партн[её]р|служб|курьер|доставк|банк|платёж|платеж|подрядчик|агент|"
+                  r"контрагент|поставщик|аффилир|хостинг|келісім|рұқсат|серіктес|курьер|жеткізу|төлем|"
+                  r"необходим\w*\s+для|выполнени|оказани\w*\s+услуг|исполнени\w*\s+(?:договор|заказ|обязательств)|"
+                  r"қажет\s+болған|қызмет\w*\s+көрсет|"
+                  r"consent|permission|partner|provider|vendor|courier|delivery|payment|affiliat|contractor|"
+                  r"necessary\s+(?:to|for)|needed\s+(?:to|for)|provide\s+(?:the\s+|our\s+)?service|fulfil")
+# «жауап бермейді» (is not liable): a Kazakh negated verb after these words denies nothing about data.
+KK_NOT_PROCESSING_BEFORE = ("жауап",)
 # A sentence that opens with an exception qualifies the negation of the sentence before it
 # («Данные третьим лицам не передаются. Исключение составляют случаи, …»).
 EXCEPTION_FOLLOWS = (r"(?i)^\W*(?:исключени\w*\s+(?:составля|являют|допуска)|за\s+исключением|кроме\s+(?:случа|как)|"
@@ -719,9 +809,18 @@ OWN_CONTACT_BEFORE = (r"(?i)(?:\bнаш\w*|\bбіздің|\bour|\bюридиче
                       r"\bслужб\w+\s+поддержки|\bдля\s+(?:связи|обращений|справок))\s+(?:[\w-]+\s+){0,2}$")
 # Right after the word: whose it is («… Оператора», «… Компании», «… указанный на сайте», «… для связи»).
 OWN_CONTACT_AFTER = (r"(?i)^[\s:—–-]{0,3}(?:оператор\w*|компани\w*|администрац\w*|организац\w*|обществ\w*|"
-                     r"товариществ\w*|владельц\w*\s+сайта|продавц\w*|исполнител\w*|сайта\b|службы\s+поддержки|"
-                     r"для\s+(?:связи|обращени|справок|вопросов|запросов)|указанн\w+\s+(?:на\s+сайте|в\s+раздел|ниже|"
-                     r"выше|в\s+пункте|в\s+настоящ)|оператордың|компанияның|әкімшілі\w*|сайттың|"
+                     r"товариществ\w*|владельц\w*\s+сайта|продавц\w*|исполнител\w*|службы\s+поддержки|"
+                     r"для\s+(?:связи|обращени\w*|справок|вопросов|запросов)\s*[:—–-]|"
+                     # «… указаны на странице Контакты», «… негізгі бетте көрсетілген»
+                     r"(?:указан\w*|размещен\w*|приведен\w*|опубликован\w*)\s+(?:на|в)\s+(?:\w+\s+)?"
+                     r"(?:сайт|страниц|раздел)|(?:\w+\s+){0,2}(?:бет|сайт|бөлім)\w*\s+(?:көрсетілген|берілген|"
+                     r"орналастырылған)|указанн\w+\s+(?:на\s+сайте|в\s+раздел|ниже|"
+                     r"выше|в\s+пункте|в\s+настоящ)|оператордың|компанияның|әкімшілі\w*|"
+                     # «Адрес: г. Алматы, …», «Мекенжай: Алматы қ., …»: a label with a postal value
+                     r"\s*:\s*(?:г\.|город\b|ул\.|улица\b|пр\.|проспект\b|мкр|\d{6}\b|[\w-]+\s+(?:қ\.|қаласы)|"
+                     r"(?:Алматы|Астана|Нур-Султан|Шымкент|Караганд\w+|Қарағанды|Актобе|Ақтөбе|Атырау|Павлодар|"
+                     r"Усть-Каменогорск|Өскемен|Тараз|Костанай|Қостанай|Кокшетау|Көкшетау|Актау|Ақтау|Уральск|"
+                     r"Орал|Семей|Туркестан|Түркістан|Петропавловск|Петропавл|Kazakhstan|Almaty|Astana)\b)|"
                      r"of\s+(?:the\s+)?(?:operator|company|controller|our)|for\s+(?:enquiries|inquiries|questions|"
                      r"contact)|(?:listed|given|shown)\s+(?:below|above|on\s+the\s+site))")
 # A sentence telling the reader to write or call (imperative, or the user's right to apply) ...

@@ -53,8 +53,8 @@ def test_policies_are_found_where_planted(sample_crawl, sites_manifest):
         policy = sample_crawl.rows("SELECT * FROM policies WHERE site = ? AND url = ?", site, expected["url"])[0]
         assert (policy["format"], policy["language"], policy["is_best"]) == (expected["format"], expected["language"], 1), site
         assert policy["status"] == expected.get("status", "ok") and policy["sha256"], site
-        if policy["status"] == "ok":
-            assert policy["chars"] > 500, site
+        if policy["status"] == "ok":  # a short policy (a few sentences) is kept all the same
+            assert policy["chars"] > (50 if expected.get("short") else 500), site
         else:
             assert policy["error"] and not policy["text"], site
         if expected.get("found_via"):
@@ -83,7 +83,7 @@ def test_the_crawl_fetches_home_policy_and_every_form_page(sample_crawl, sites_m
             continue
         needed = {expect["final_url"]} | {form["page"] for form in expect.get("forms") or []}
         if expect.get("policy"):
-            needed.add(expect["policy"]["url"])
+            needed.add(expect["policy"]["url"].split("#")[0])  # an in-page policy: the page that holds it
         needed |= {v["url"] for v in expect.get("policy_variants") or []}
         fetched = _fetched(sample_crawl, site)
         assert needed <= fetched, (site, sorted(needed - fetched))
@@ -153,7 +153,8 @@ def test_forms_and_their_fields_are_exactly_those_planted(sample_crawl, sites_ma
         forms = sample_crawl.rows("SELECT * FROM forms WHERE site = ? ORDER BY page_url, form_index", site)
         assert len(forms) == len(expected), (site, [f["page_url"] for f in forms])
         for planted in expected:
-            match = [f for f in forms if f["page_url"] == planted["page"] and f["action"] == planted["action"]]
+            match = [f for f in forms if f["page_url"] == planted["page"] and f["action"] == planted["action"]
+                     and f["form_index"] == planted.get("form_index", f["form_index"])]
             assert len(match) == 1, (site, planted["page"])
             form = match[0]
             assert form["method"] == planted["method"], (site, planted["page"])

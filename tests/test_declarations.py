@@ -85,7 +85,7 @@ def test_a_negation_with_an_exception_is_a_declaration():
     for text in ("Мы не передаём персональные данные третьим лицам, за исключением службы доставки.",
                  "Компания не передаёт персональные данные третьим лицам без согласия Пользователя.",
                  "We do not share your personal data with third parties except our payment provider.",
-                 "Деректер үшінші тұлғаларға берілмейді, заңда көзделген жағдайларды қоспағанда."):
+                 "Деректер үшінші тұлғаларға берілмейді, жеткізу қызметін қоспағанда."):
         (declaration,) = _by_category(text)["third_party_sharing"]
         assert (declaration.status, declaration.note) == ("declared", "exception"), text
 
@@ -166,7 +166,7 @@ def test_a_negation_inside_a_condition_denies_nothing():
 
 def test_a_comma_and_a_verb_start_a_new_clause():
     # The exception of the first clause does not reach the storage claim of the second, and vice versa.
-    found = _by_category("Мы не передаём ваши данные третьим лицам, кроме случаев, предусмотренных законом, "
+    found = _by_category("Мы не передаём ваши данные третьим лицам, кроме курьерской службы, "
                          "и храним их на серверах в Республике Казахстан.")
     assert (found["storage_in_kz"][0].status, found["storage_in_kz"][0].note) == ("declared", "")
     assert (found["third_party_sharing"][0].status, found["third_party_sharing"][0].note) == ("declared", "exception")

@@ -32,10 +32,11 @@ def test_a_kazakh_lead_in_followed_by_unmarked_lines_declares_each_line():
 def test_a_consent_listing_bare_field_names_declares_them():
     text = ("Мен келесі жеке деректерімді өңдеуге келісім беремін:\n"
             "Аты\nТегі\nE-mail\nТелефон")
-    assert _summary(text) == {"name": "declared", "email": "declared", "phone": "declared"}
+    data = {"name": "declared", "email": "declared", "phone": "declared"}
+    assert {c: s for c, s in _summary(text).items() if c != "consent"} == data
     russian = ("Я даю согласие на обработку следующих персональных данных:\n"
                "Имя\nФамилия\nE-mail\nТелефон")
-    assert _summary(russian) == {"name": "declared", "email": "declared", "phone": "declared"}
+    assert {c: s for c, s in _summary(russian).items() if c != "consent"} == data
 
 
 def test_short_lines_after_a_lead_in_are_items_but_a_heading_after_bullets_ends_the_list():
@@ -91,18 +92,70 @@ def test_the_users_email_stays_collected_data():
 # --- scoped exceptions ----------------------------------------------------------------------------
 
 def test_every_exception_wording_turns_the_denial_into_a_declaration():
-    for text in ("Персональные данные не передаются третьим лицам, за исключением случаев, предусмотренных "
-                 "законом.",
+    for text in ("Персональные данные не передаются третьим лицам, за исключением платёжной системы.",
                  "Мы не передаём данные третьим лицам, кроме курьерской службы.",
-                 "За исключением случаев, предусмотренных законом, данные третьим лицам не передаются.",
-                 "Деректер үшінші тұлғаларға берілмейді, заңда көзделген жағдайларды қоспағанда.",
+                 "Без Вашего согласия данные третьим лицам не передаются.",
+                 "Деректер үшінші тұлғаларға берілмейді, серіктестерімізді қоспағанда.",
+                 "Сіздің келісіміңізсіз деректерді үшінші тұлғаларға бермейміз.",
                  "We do not share your data with third parties apart from our payment provider."):
         assert _found(text) == [("third_party_sharing", "declared", "exception")], text
 
 
+def test_an_exception_that_names_only_what_the_law_requires_leaves_the_denial():
+    # State bodies acting under the law are not third parties: such an exception declares no flow.
+    for text in ("Персональные данные не передаются третьим лицам, за исключением случаев, предусмотренных "
+                 "законодательством Республики Казахстан.",
+                 "Деректер үшінші тұлғаларға берілмейді, заңда көзделген жағдайларды қоспағанда.",
+                 "We never share your data with third parties except where the law requires it."):
+        assert _found(text) == [("third_party_sharing", "denied", "negated")], text
+    # With consent named as well, the flow can happen.
+    assert _found("Данные не передаются третьим лицам без согласия Пользователя, за исключением случаев, "
+                  "предусмотренных законом.") == [("third_party_sharing", "declared", "exception")]
+
+
 def test_an_exception_in_the_next_sentence_qualifies_the_denial_before_it():
-    text = "Данные третьим лицам не передаются. Исключение составляют случаи, предусмотренные законом."
+    text = "Данные третьим лицам не передаются. Исключение составляют наши партнёры по доставке."
     assert _found(text) == [("third_party_sharing", "declared", "exception")]
+    text = ("Мы не передаём данные третьим лицам. Исключением являются лишь случаи, когда предоставление "
+            "сведений уполномоченным государственным органам предписано законом.")
+    assert _found(text) == [("third_party_sharing", "denied", "negated")]
+
+
+def test_negations_joined_in_one_clause_share_their_exception():
+    text = "Біз деректерді үшінші тараптарға сатпаймыз және бермейміз, тек төлемді өңдеу қажет болған жағдайда."
+    assert _found(text) == [("third_party_sharing", "declared", "exception")]
+
+
+def test_glossary_entries_without_quotes_declare_nothing():
+    for text in ("Трансграничная передача персональных данных — передача персональных данных на территорию "
+                 "иностранного государства.",
+                 "IP мекенжайы – желідегі түйінді анықтайтын бірегей желілік мекенжай.",
+                 "IP address – a unique network address of a device in a network."):
+        assert _found(text) == [], text
+    # A dash before a purpose or before someone doing something is no definition.
+    assert _summary("- дату рождения — чтобы отличать однофамильцев в расписании.") == {"birth_date": "declared"}
+    assert _summary("Сбор данных — мы собираем имя и телефон.") == {"name": "declared", "phone": "declared"}
+
+
+def test_kazakh_source_and_liability_are_not_sharing():
+    # «үшінші тұлғадан алынса» (received from a third party), «жауап бермейді» (is not liable).
+    assert _found("Деректер үшінші тұлғадан алынса, Оператор олардың жария болуы үшін жауап бермейді.") == []
+
+
+def test_an_empty_template_label_is_no_data():
+    assert _found("Адрес: ,") == []
+    assert _summary("Контактные данные указаны на странице «Контакты».") == {}
+    assert _summary("Байланыс деректері сайттың негізгі бетінде көрсетілген.") == {}
+
+
+def test_unpunctuated_lines_under_a_heading_are_read_as_sentences():
+    text = ("1. Какие данные мы собираем\n\nИмя и контактные данные из форм обратной связи\n\n"
+            "Данные о посещении сайта через Яндекс.Метрику\n\n"
+            "2. Защита данных\n\nНе передаём данные третьим лицам без вашего согласия\n\n"
+            "3. Ваши права\n\nПотребовать удаления ваших персональных данных")
+    assert _summary(text) == {"analytics": "declared", "email": "declared", "name": "declared",
+                              "phone": "declared", "third_party_sharing": "declared", "usage": "declared",
+                              "user_rights": "declared"}
 
 
 def test_an_exception_speaks_only_for_its_own_negation():
@@ -114,3 +167,59 @@ def test_an_exception_speaks_only_for_its_own_negation():
 def test_krome_togo_is_not_an_exception():
     assert _found("Кроме того, мы не передаём данные третьим лицам.") == [
         ("third_party_sharing", "denied", "negated")]
+
+
+def test_a_glossary_laid_out_over_two_lines_declares_nothing():
+    text = ("Предоставление персональных данных\n\n– действия, направленные на раскрытие данных лицу;\n\n"
+            "Трансграничная передача персональных данных\n\n– передача персональных данных на территорию "
+            "иностранного государства;\n\nБлокирование персональных данных –\n\nвременное прекращение "
+            "сбора и хранения персональных данных.")
+    assert _found(text) == []
+    # A bulleted list under a heading is a list, not a glossary.
+    assert _summary("Что мы собираем\n– имя;\n– номер телефона.") == {"name": "declared", "phone": "declared"}
+
+
+def test_a_label_with_a_postal_value_is_the_operators_address():
+    for text in ("Адрес: г. Алматы, ул. Учебная, 5", "Мекенжай: Алматы қ., Оқу к-сі, 5",
+                 "Почтовый адрес Оператора: 050000, г. Алматы."):
+        assert _summary(text) == {"contact": "declared"}, text
+    assert _summary("Адрес сайта может измениться.") == {}
+    assert _summary("Мы собираем имя и адрес доставки.") == {"address": "declared", "name": "declared"}
+
+
+def test_a_vague_label_gives_way_to_the_specific_words_after_it():
+    assert _summary("Контактные данные: номер телефона, если вы его указали.") == {"phone": "declared"}
+    assert _summary("Байланыс деректері: телефон нөмірі.") == {"phone": "declared"}
+
+
+def test_storage_in_kazakhstan_or_elsewhere_is_no_storage_claim():
+    for text in ("Сервера могут находиться в Казахстане и/или в других странах.",
+                 "Серверлер Қазақстанда және/немесе басқа елдерде орналасуы мүмкін.",
+                 "Servers may be located in Kazakhstan and/or other countries."):
+        assert "storage_in_kz" not in _summary(text), text
+
+
+def test_the_laws_duty_about_transfers_abroad_is_no_transfer():
+    assert _summary("Оператор до начала трансграничной передачи обязан убедиться, что иностранное государство "
+                    "защищает права субъектов.") == {}
+    assert _summary("Пользователь даёт согласие на трансграничную передачу данных.") == {
+        "cross_border_transfer": "declared"}
+
+
+def test_a_messenger_account_is_a_profile_and_a_handle_is_a_contact():
+    assert _summary("Данные Telegram: идентификатор, username и аватар.") == {"social_profile": "declared"}
+    assert _summary("Telegram data: user ID, username and avatar.") == {"social_profile": "declared"}
+    assert _summary("Пишите нам в Telegram @demo_support.") == {"contact": "declared"}
+
+
+def test_the_device_a_cookie_sits_on_is_not_device_data():
+    for text in ("Cookies are small text files stored on your device.",
+                 "Сіз браузер параметрлерінде cookie пайдалануын өшіре аласыз."):
+        assert "device" not in _summary(text), text
+    assert _summary("We collect your browser type and operating system.") == {"device": "declared"}
+
+
+def test_an_exception_to_serve_the_user_is_a_flow_even_beside_the_law():
+    text = ("Мы не передаём данные третьим лицам, за исключением случаев, когда это необходимо для выполнения "
+            "ваших запросов или требуется законодательством.")
+    assert _found(text) == [("third_party_sharing", "declared", "exception")]

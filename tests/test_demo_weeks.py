@@ -20,7 +20,19 @@ def two_weeks(tmp_path_factory):
     second = run_cli("demo", "--week", "2", "--out", str(out), "--crawl-id", "week2", "--no-progress",
                      "--timeout", "3")
     assert "Sample web (week 2)" in second.stdout and "Report:" in first.stdout
+    # The demo ends with the PDF report and one evidence pack among its printed outputs.
+    for result, crawl in ((first, "week1"), (second, "week2")):
+        assert f"Report (PDF): {out / crawl / 'report' / 'index.pdf'}" in result.stdout
+        assert "Evidence pack (" in result.stdout and str(out / crawl / "evidence") in result.stdout
     return out
+
+
+def test_the_demo_evidence_pack_verifies(two_weeks):
+    packs = sorted((two_weeks / "week1" / "evidence").glob("*.zip"))
+    assert len(packs) == 1
+    assert (two_weeks / "week1" / "report" / "index.pdf").read_bytes().startswith(b"%PDF-")
+    result = run_cli("evidence", "verify", str(packs[0]))
+    assert "INTACT" in result.stdout
 
 
 def test_diff_of_two_demo_crawls_shows_what_the_site_changed(two_weeks):

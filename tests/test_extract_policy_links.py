@@ -27,9 +27,12 @@ def test_the_privacy_policy_outranks_terms_offer_and_news():
 
 
 def test_link_texts_in_three_languages_score_as_policies():
-    for text in ("Политика обработки персональных данных", "Согласие на обработку персональных данных",
-                 "Құпиялылық саясаты", "Дербес деректерді қорғау", "Privacy policy", "Personal data"):
+    for text in ("Политика обработки персональных данных", "Құпиялылық саясаты", "Дербес деректерді қорғау",
+                 "Privacy policy", "Personal data"):
         assert score_policy_link(Link("https://a.kz/page", text, "body")) >= 0.6, text
+    # A consent to processing is followed (it is kept as a document of its own kind), below the policy.
+    consent = score_policy_link(Link("https://a.kz/page", "Согласие на обработку персональных данных", "body"))
+    assert 0.4 <= consent < 0.6
     assert score_policy_link(Link("https://a.kz/personal-data", "Подробнее", "footer")) >= 0.4
     assert score_policy_link(Link("https://a.kz/about", "О компании", "body")) == 0
 

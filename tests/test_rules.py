@@ -184,6 +184,61 @@ def test_a_policy_that_cannot_be_read(tmp_path):
     assert finding["manual_review"] == 1 and "broken PDF" in finding["observed"]
 
 
+def _other_document(site: Site, path: str, **row) -> None:
+    """A policies row beside the site's policy: a mention, or a consent document, as the crawler writes them."""
+    url = site.base + path
+    site.store.write_page("c", {"site": site.site, "url": url.split("#")[0],
+                                "page": {"url": url.split("#")[0], "status_code": 200, "kind": "home"},
+                                "policy": {"url": url, "format": "html", "sha256": path, **row}})
+
+
+@covers("KZ-POLICY-NOT-LINKED")
+def test_a_policy_named_in_plain_text_without_a_link_is_not_no_policy(tmp_path):
+    site = Site(tmp_path, None).form(("phone", "tel", "Телефон", "phone"))
+    _other_document(site, "/#policy-mention", found_via="text_mention", status="mention", is_policy_score=0.0,
+                    link_text="© 2024 ТОО «Пример». Политика конфиденциальности", text="Политика конфиденциальности",
+                    chars=27, warc_record_id="<urn:2>")
+    findings = site.findings()
+    assert "KZ-NO-POLICY" not in findings
+    finding = findings["KZ-POLICY-NOT-LINKED"][0]
+    assert (finding["verdict"], finding["severity"], finding["manual_review"]) == ("bad_practice", "medium", 1)
+    assert "Политика конфиденциальности" in finding["observed"] and "phone" in finding["observed"]
+    assert finding["observed_url"] == site.base + "/" and finding["warc_record_id"] == "<urn:2>"
+
+
+@covers("KZ-CONSENT-WITHOUT-POLICY")
+def test_a_consent_document_alone_is_not_a_policy_but_not_nothing_either(tmp_path):
+    site = Site(tmp_path, None).form(("phone", "tel", "Телефон", "phone"))
+    consent = "Согласие на обработку персональных данных. Я даю согласие ТОО «Пример» на обработку моего телефона."
+    _other_document(site, "/consent", found_via="consent_link", status="ok", is_policy_score=0.9,
+                    document_kind="consent", text=consent, chars=len(consent))
+    findings = site.findings()
+    assert "KZ-NO-POLICY" not in findings
+    assert site.store.query("SELECT policy_url FROM sites")[0]["policy_url"] is None  # never the site's policy
+    finding = findings["KZ-CONSENT-WITHOUT-POLICY"][0]
+    assert finding["observed_url"] == site.base + "/consent" and "phone" in finding["observed"]
+
+
+@covers("POLICY-SHORT")
+def test_a_short_policy_is_kept_and_flagged_for_what_it_lacks(tmp_path):
+    short = OPERATOR + "Мы собираем имя и номер телефона, чтобы перезвонить. Вопросы: privacy@example-demo.kz."
+    site = Site(tmp_path, short).form(("phone", "tel", "Телефон", "phone"))
+    findings = site.findings()
+    assert "KZ-NO-POLICY" not in findings
+    finding = findings["POLICY-SHORT"][0]
+    assert finding["verdict"] == "omitted" and finding["observed_url"] == site.base + "/privacy"
+    assert "retention" in finding["observed"] and "user_rights" in finding["observed"]
+    assert "contact" not in finding["observed"] and "names no personal data" not in finding["observed"]
+    assert finding["observed"].startswith(f"{len(short)} characters")
+
+
+def test_a_long_complete_policy_is_not_flagged_short(tmp_path):
+    complete = OPERATOR + ("Мы собираем номер телефона. Данные хранятся в течение одного года. Вы вправе отозвать "
+                           "согласие и потребовать удаления данных. Вопросы: privacy@example-demo.kz. ")
+    site = Site(tmp_path, complete).form(("phone", "tel", "Телефон", "phone"))
+    assert "POLICY-SHORT" not in site.findings()
+
+
 @covers("KZ-FORM-NO-CONSENT")
 def test_a_form_without_consent_or_policy_link(tmp_path):
     site = Site(tmp_path, OPERATOR + "Мы собираем номер телефона.")

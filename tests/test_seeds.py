@@ -21,6 +21,7 @@ pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"seed policies not a
 D, N, A = "declared", "denied", "ambiguous"
 
 # What a careful reader finds in each policy (category -> summary status); absent categories are not listed.
+# consent and security (how consent is given, the protective measures) are what the form rules quote.
 EXPECTED: dict[str, dict[str, str]] = {
     # A shop's policy: lists registration data, automatic data and location; consents to cross-border
     # transfer within its group; says it does not store payment data, yet has the user enter card data.
@@ -29,33 +30,34 @@ EXPECTED: dict[str, dict[str, str]] = {
         "social_profile": D, "usage": D, "ip_address": D, "device": D, "location": D, "payment_card": A,
         "call_recording": D, "cookies": D, "web_beacons": D, "analytics": D, "advertising": D,
         "third_party_sharing": D, "cross_border_transfer": D, "retention": D, "user_rights": D,
-        "contact": D, "operator_identity": D,
+        "contact": D, "operator_identity": D, "consent": D, "security": D,
     },
     # A web studio: cites the Kazakhstan law, claims storage in Kazakhstan yet asks consent to transfers to
     # «некоторых странах»; denies special categories (health, biometric); gives an e-mail and a phone.
     "001_b37fee08cdb86705.txt": {
         "name": D, "phone": D, "email": D, "ip_address": D, "cookies": D, "device": D, "usage": D,
         "health": N, "biometric": N, "storage_in_kz": D, "cross_border_transfer": D, "third_party_sharing": D,
-        "advertising": D, "analytics": D, "user_rights": D, "contact": D, "law_reference": D,
+        "advertising": D, "analytics": D, "user_rights": D, "contact": D, "law_reference": D, "consent": D,
+        "security": D,
     },
     # A call service: names no data category a user types in, only automatic data, cookies and beacons;
     # no contact but a feedback form.
     "002_68b9ebb374d3f7b6.txt": {
         "ip_address": D, "device": D, "usage": D, "cookies": D, "web_beacons": D, "advertising": D,
         "analytics": D, "email": D, "third_party_sharing": D, "user_rights": D, "retention": D, "contact": D,
-        "operator_identity": D, "law_reference": D,
+        "operator_identity": D, "law_reference": D, "consent": D, "security": D,
     },
     # An online booking service for doctors that declares no health data, names no operator and
     # no contact (the contact line is empty).
     "003_4ad5ab21516813b0.txt": {
         "name": D, "phone": D, "email": D, "ip_address": D, "cookies": D, "device": D, "usage": D,
-        "analytics": D, "advertising": D, "user_rights": D,
+        "analytics": D, "advertising": D, "user_rights": D, "consent": D, "security": D,
     },
     # A document service: keeps data «без ограничения срока», may store it abroad, takes card data and the IIN.
     "004_49b2fd117285e3ee.txt": {
         "name": D, "iin": D, "email": D, "phone": D, "ip_address": D, "cookies": D, "device": D, "usage": D,
         "payment_card": D, "analytics": D, "advertising": D, "cross_border_transfer": D, "third_party_sharing": D,
-        "retention": D, "user_rights": D, "operator_identity": D, "contact": D,
+        "retention": D, "user_rights": D, "operator_identity": D, "contact": D, "security": D,
     },
 }
 

@@ -485,7 +485,8 @@ class Report:
                 policy_ref = evidence.ref(doc.get("warc_record_id")) if doc else None
             service = by_service.get(f.get("service_id"))
             findings.append({**f, "text": t.explain(f), "ref": evidence.ref(f.get("warc_record_id")),
-                             "anchor": anchor, "policy_ref": policy_ref, "service": service})
+                             "anchor": anchor, "policy_ref": policy_ref, "service": service,
+                             "policy_statement": _policy_statement(t, f, policy), "seen": _seen(f)})
 
         flows = sorted(parts.get("flows", []), key=lambda r: (r.get("verdict") == "clear", r.get("category") or ""))
         score = self.scores_by_site.get(site) or {"score": None, **{s: 0 for s in SEVERITY_ORDER}}
@@ -524,6 +525,39 @@ class Report:
             html = template.render(**self.site_context(site_row, parts))
             (sites_dir / self.site_files[site]).write_text(html, encoding="utf-8")
         return index
+
+
+def _policy_statement(t: Lang, finding: Mapping[str, Any], policy: Mapping[str, Any] | None) -> str:
+    """The policy's side of a finding without a quote, as one true sentence (analysis.rules.policy_statement).
+
+    A crawl analysed before findings had policy_side is judged by the site's policy as it stands."""
+    from analysis.rules import policy_statement
+
+    side = finding.get("policy_side")
+    if not isinstance(side, str) or not side:
+        if policy is None:
+            side = "no_policy"
+        else:
+            side = "silent" if (policy.get("status") or "ok") == "ok" else "unreadable"
+    policy_url = _first_text(finding.get("policy_url"), (policy or {}).get("url"))
+    return policy_statement(side, "en" if t.code == "en" else "ru", rule=finding.get("rule") or "",
+                            category=finding.get("category") or "", policy_url=policy_url,
+                            policy_error=_first_text((policy or {}).get("error")))
+
+
+def _first_text(*values: Any) -> str:
+    return next((v for v in values if isinstance(v, str) and v), "")
+
+
+def _seen(finding: Mapping[str, Any]) -> list[str]:
+    """Every page where the finding's fact was seen (findings.seen_at, a JSON list)."""
+    value = finding.get("seen_at")
+    if isinstance(value, str) and value.startswith("["):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return []
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def render_report(db_path: str | Path, crawl_id: str, out_dir: str | Path, lang: str = "ru",

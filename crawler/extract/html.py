@@ -133,9 +133,10 @@ def _http_url(base: str, href: str | None) -> str | None:
 class Link:
     url: str
     text: str
-    region: str          # footer | banner | body
+    region: str          # footer | banner | body | head | consent (a consent label, extract.discovery)
     context: str = ""    # the text around the link (its parent element)
     hreflang: str = ""
+    via: str = ""        # "" for <a href>; builder | script | rel for the navigation of extract.discovery
 
 
 def extract_links(html: str | Selector, page_url: str, caps: Caps = DEFAULT_CAPS,

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 from .html import Link
 
 __all__ = ["score_policy_link", "policy_links", "form_page_links", "language_variants", "is_policy_score",
-           "COMMON_POLICY_PATHS", "LANGUAGE_SEGMENTS"]
+           "document_kind", "link_document_kind", "COMMON_POLICY_PATHS", "LANGUAGE_SEGMENTS", "DOCUMENT_KINDS"]
 
 # Link text that names a privacy policy (strong) or personal data in general (weaker).
 _TEXT_STRONG = re.compile(
@@ -40,23 +40,56 @@ _NOT_POLICY = re.compile(
     re.I)
 
 
+# A consent to processing is a document of its own kind: followed, kept, never the privacy policy.
+_CONSENT_DOC = re.compile(
+    r"согласи\w*\s+(?:пользовател\w*\s+|субъект\w*\s+)?(?:на|о)\s+(?:сбор\w*\s+(?:и\s+)?)?обработк"
+    r"|(?:дербес|жеке)\s+деректер\w*[^.]{0,60}?келісім"
+    r"|келісім\w*\s+(?:дербес|жеке)\s+деректер"
+    r"|consent\s+(?:to|for)\s+(?:the\s+)?(?:collection|processing)",
+    re.I)
+# «Положение» (a regulation) names the policy when the words around it are about personal data.
+_REGULATION = re.compile(r"^\W*(?:положени\w*|ереже\w*|regulations?)\b", re.I)
+_PERSONAL = re.compile(r"персональн|дербес|жеке\s+деректер|personal\s+data", re.I)
+_POLICY_NAME = re.compile(r"политик|саясат|policy|положени|ереже", re.I)
+
+
+def link_document_kind(text: str) -> str | None:
+    """What a link's words say the document is: privacy_policy, consent, terms, offer, or None."""
+    text = text or ""
+    if _CONSENT_DOC.search(text) and not _POLICY_NAME.search(text):
+        return "consent"
+    if re.search(r"оферт|oferta", text, re.I):
+        return "offer"
+    if _TERMS.search(text):
+        return "terms"
+    if _TEXT_STRONG.search(text):
+        return "privacy_policy"
+    return None
+
+
 def score_policy_link(link: Link) -> float:
     """0..1: how likely a link leads to the site's privacy policy."""
     text = link.text or ""
     path = urlsplit(link.url).path + "?" + urlsplit(link.url).query
     score = 0.0
+    if link.via == "rel":
+        return 1.0  # <link rel="privacy-policy">: the site says so in the markup's own words
     if _TEXT_STRONG.search(text):
         score += 0.6
+    elif _REGULATION.search(text) and _PERSONAL.search(link.context) and len(link.context) < 400:
+        score += 0.5  # «Я принимаю <a>Положение</a> и даю согласие на обработку персональных данных»
     elif _TEXT_WEAK.search(text):
         score += 0.3
     elif _TEXT_STRONG.search(link.context) and len(link.context) < 200:
         score += 0.25  # "I agree with the <a>policy</a>" style links: the words are around the link
     if _HREF.search(path):
         score += 0.3
-    if link.region in ("footer", "banner"):
+    if link.region in ("footer", "banner", "consent"):
         score += 0.1
     if _NOT_POLICY.search(text) or _NOT_POLICY.search(path):
         score -= 0.5
+    elif link_document_kind(text) == "consent":
+        score -= 0.15  # followed and kept as a consent, ranked below the policy itself
     # Rounded: 0.6 + 0.3 - 0.5 must equal the 0.4 threshold, not fall a hair below it.
     return round(max(0.0, min(1.0, score)), 3)
 
@@ -66,7 +99,11 @@ class ScoredLink:
     url: str
     text: str
     score: float
-    found_via: str  # link | footer_link | banner_link
+    found_via: str  # link | footer_link | banner_link | consent_link | builder_link | script_link
+
+
+_FOUND_VIA_REGION = {"footer": "footer_link", "banner": "banner_link", "consent": "consent_link"}
+_FOUND_VIA_KIND = {"builder": "builder_link", "script": "script_link", "rel": "link"}
 
 
 def policy_links(links: list[Link], min_score: float = 0.3) -> list[ScoredLink]:
@@ -78,7 +115,8 @@ def policy_links(links: list[Link], min_score: float = 0.3) -> list[ScoredLink]:
         score = score_policy_link(link)
         if score < min_score:
             continue
-        via = {"footer": "footer_link", "banner": "banner_link"}.get(link.region, "link")
+        via = (_FOUND_VIA_REGION.get(link.region) if link.region == "consent" else None) or \
+            _FOUND_VIA_KIND.get(link.via) or _FOUND_VIA_REGION.get(link.region, "link")
         if link.url not in best or best[link.url].score < score:
             best[link.url] = ScoredLink(link.url, link.text, score, via)
     return sorted(best.values(), key=lambda s: (-s.score, s.url))
@@ -154,9 +192,9 @@ def language_variants(policy_url: str, links: list[Link]) -> list[str]:
     return out
 
 
-# Where sites keep a policy they do not link to; probed only when no link is found.
-COMMON_POLICY_PATHS = ("/privacy-policy", "/privacy", "/politika-konfidencialnosti", "/policy", "/personal-data",
-                       "/privacy.html")
+# Where sites keep a policy they do not link to; probed whenever no policy link is found.
+COMMON_POLICY_PATHS = ("/privacy-policy", "/privacy", "/politika-konfidencialnosti", "/politika-konfidentsialnosti",
+                       "/policy", "/personal-data", "/privacy.html", "/policy.html")
 
 
 def with_path(url: str, path: str) -> str:
@@ -174,8 +212,15 @@ _MARKERS = [re.compile(p, re.I) for p in (
 _TITLE = re.compile(_TEXT_STRONG.pattern + r"|политика|policy|саясат", re.I)
 
 
+MIN_SHORT_MARKERS = 2  # a short document titled as the policy needs this many policy words to be one
+
+
 def is_policy_score(title: str, text: str, url: str = "", link_text: str = "") -> float:
-    """0..1: how sure we are that a document is a privacy policy (not terms of use, not a news item)."""
+    """0..1: how sure we are that a document is a privacy policy (not terms of use, not a news item).
+
+    A short document (a few sentences) titled or headed as the privacy policy, or linked as one and naming
+    itself so in its first line, is kept as a policy (its score reaches the threshold): a site that serves
+    a policy-titled page has a policy, however thin. Other short pages stay below the threshold."""
     if not text:
         return 0.0
     head = text[:3000]
@@ -189,8 +234,40 @@ def is_policy_score(title: str, text: str, url: str = "", link_text: str = "") -
     chars = len(text)
     length = 0.0 if chars < 300 else 0.6 if chars < 1500 else 1.0
     score = 0.45 * named + 0.45 * density + 0.10 * length
-    if _NOT_POLICY.search(title or "") or _NOT_POLICY.search(text[:200]):
+    not_policy = bool(_NOT_POLICY.search(title or "") or _NOT_POLICY.search(text[:200]))
+    if not_policy:
         score -= 0.4
     if chars < 300:
-        score = min(score, 0.3)
+        first_line = text.strip().split("\n", 1)[0][:200]
+        titled = bool(_TEXT_STRONG.search(title or "") or _TEXT_STRONG.search(first_line))
+        if titled and not not_policy and hits >= MIN_SHORT_MARKERS and not _CONSENT_DOC.search(title or first_line):
+            score = max(score, 0.5)
+        else:
+            score = min(score, 0.3)
     return round(max(0.0, min(1.0, score)), 3)
+
+
+_TERMS = re.compile(
+    r"пользовательск\w*\s+соглашени|условия\s+(?:использования|пайдалану)|правила\s+(?:сайта|пользования)"
+    r"|пайдаланушы\w*\s+келісім|terms\s+(?:of\s+(?:use|service)|and\s+conditions)|user\s+agreement", re.I)
+DOCUMENT_KINDS = ("privacy_policy", "consent", "terms", "offer", "other")
+
+
+def document_kind(title: str, text: str, score: float) -> str:
+    """What a fetched candidate is: privacy_policy, consent, terms, offer or other.
+
+    A consent to processing («Согласие на обработку персональных данных», «Дербес деректерді өңдеуге
+    келісім») is its own kind even when it reads like a policy; terms of use and offers are not policies."""
+    head = f"{title or ''}\n{(text or '').strip()[:200]}"
+    first = f"{(title or '').strip()}\n{(text or '').strip().split(chr(10), 1)[0][:200]}"
+    if _CONSENT_DOC.search(first) and not re.search(r"политик|саясат|policy", first, re.I):
+        return "consent"
+    if re.search(r"оферт|oferta", first, re.I):
+        return "offer"
+    if _TERMS.search(first) and not _TEXT_STRONG.search(first):
+        return "terms"
+    if score >= 0.5:
+        return "privacy_policy"
+    if _CONSENT_DOC.search(head) and not _TEXT_STRONG.search(first):
+        return "consent"
+    return "other"

@@ -23,13 +23,15 @@ from scrapy.http import Request, Response, TextResponse
 from crawler.browser import classify_browser_failure, rendered_rows
 from crawler.errors import classify_failure, proxy_error_status
 from crawler.extract.cookies import parse_set_cookie
+from crawler.extract.discovery import discovery_links, in_page_policies, policy_mentions
 from crawler.extract.documents import DocumentError, DocumentTooLarge, sniff_format, to_document
 from crawler.extract.html import dom_depth_warning, extract_forms, extract_links, extract_resources, selector
 from crawler.extract.limits import DEFAULT_CAPS, Caps
-from crawler.extract.policy import (COMMON_POLICY_PATHS, form_page_links, is_policy_score, language_variants,
-                                    policy_links, with_path)
+from crawler.extract.policy import (COMMON_POLICY_PATHS, document_kind, form_page_links, is_policy_score,
+                                    language_variants, policy_links, with_path)
 from crawler.items import PageItem, SiteItem
 from kzprivacy.domains import SiteEntry, parse_entries, read_entries
+from kzprivacy.identity import canonical_url, form_key
 from kzprivacy.language import detect_language
 from kzprivacy.trackers import find_signatures, lookup_cookie, lookup_url, registrable_domain
 
@@ -39,6 +41,7 @@ MAX_LANGUAGE_VARIANTS = 3
 MAX_FORM_PAGES = 5
 MAX_HOME_VARIANTS = 2     # /kk/ and /en/ versions of the home page: their forms may differ
 FOLLOW_POLICY_SCORE = 0.4   # follow a policy link from the home page at this score
+POLICY_SCORE = 0.5          # a document scoring this reads as a policy (the store's POLICY_THRESHOLD)
 LATER_POLICY_SCORE = 0.6    # follow one found on a later page only when it is this clear
 # When https failed this way and plain http is refused, the https failure is the site's status.
 HTTPS_FAILURES_KEPT = ("tls_error", "timeout")
@@ -93,11 +96,13 @@ class SiteSpider(scrapy.Spider):
             sites[site] = {"pending": 0, "requested": {}, "domains": [registrable_domain(site)], "status": None,
                            "error": None, "https": None, "final_url": None, "redirect_chain": [],
                            "https_failure": None, "policy_requests": 0, "variant_requests": 0,
-                           "form_requests": 0, "probed": False, "done": False, "started_at": _now()}
+                           "form_requests": 0, "probed": False, "done": False, "started_at": _now(),
+                           "policy_seen": False, "in_page": [], "mentioned": False}
         return sites[site]
 
     def _request(self, site: str, url: str, kind: str, **meta: Any) -> Request | None:
         st = self._site(site)
+        url = canonical_url(url)  # no fragment, no utm_*: the same page is not fetched twice (kzprivacy/identity.py)
         if url in st["requested"] or len(st["requested"]) >= self.max_pages:
             return None
         if self.url_limit and len(url) > self.url_limit:
@@ -248,7 +253,7 @@ class SiteSpider(scrapy.Spider):
             depth_warning = dom_depth_warning(sel.root, self.caps)
             if depth_warning:
                 warnings.append(depth_warning)
-            links = extract_links(sel, response.url, self.caps, warnings)
+            links = extract_links(sel, response.url, self.caps, warnings) + discovery_links(sel, response.url)
             if not rendered:  # browser mode recorded what was actually fetched instead
                 item.requests = self._requests(sel, response.url, st, warc_id, warnings)
             item.inline_trackers = [
@@ -260,7 +265,11 @@ class SiteSpider(scrapy.Spider):
 
         if kind == "policy" and response.status < 400:
             item.policy = self._policy(response, item.page, warc_id, warnings)
-            if item.policy["is_policy_score"] >= 0.5 and links:
+            if item.policy["is_policy_score"] >= POLICY_SCORE:
+                st["policy_seen"] = True
+            elif item.policy.get("found_via") != "common_path":
+                follow += self._probe(site, st, response.url)  # the links led to no policy: try the usual paths
+            if item.policy["is_policy_score"] >= POLICY_SCORE and links:
                 for url in language_variants(response.url, links):
                     if st["variant_requests"] >= MAX_LANGUAGE_VARIANTS:
                         break
@@ -270,11 +279,62 @@ class SiteSpider(scrapy.Spider):
                         st["variant_requests"] += 1
                         follow.append(request)
 
+        if is_html and kind != "policy" and response.status < 400:
+            item.policy = self._in_page_policy(sel, response, item.page, st, warc_id, links)
         if links:
             follow += self._follow_links(site, st, links, response.url, home=(kind == "home"))
+        if kind == "home" and not any(c.score >= FOLLOW_POLICY_SCORE for c in policy_links(links)):
+            follow += self._probe(site, st, response.url)  # no policy link: a page without any links too
         if warnings:
             item.page["warnings"] = json.dumps(warnings, ensure_ascii=False)
         return item, follow
+
+    def _probe(self, site: str, st: dict[str, Any], page_url: str) -> list[Request]:
+        """The common policy addresses, once per site."""
+        if st["probed"] or st["policy_seen"]:
+            return []
+        st["probed"] = True
+        follow = []
+        for path in COMMON_POLICY_PATHS:
+            request = self._request(site, with_path(page_url, path), "policy", found_via="common_path", link_text="")
+            if request is not None:
+                follow.append(request)
+        return follow
+
+    def _in_page_policy(self, sel, response: Response, page: dict[str, Any], st: dict[str, Any],
+                        warc_id: str | None, links: list) -> dict[str, Any] | None:
+        """A policy kept inside the page (a modal, a section, a template), else a policy named without a link.
+
+        Either becomes a `policies` row of this page: the in-page one with its own text, found_via
+        `in_page`; the mention with status `mention`, so the analysis can tell "named but not published"
+        from "nothing at all"."""
+        row = {"found_via": "in_page", "link_score": None, "format": "html",
+               "fetched_at": page["fetched_at"], "warc_record_id": warc_id}
+        for found in in_page_policies(sel, response.url):
+            key = hashlib.sha256(found.text.encode("utf-8")).hexdigest()
+            if key in st["in_page"]:
+                continue  # the same modal on every page: kept once, where first seen
+            score = is_policy_score(found.heading, found.text, "", found.trigger or found.heading)
+            if score < POLICY_SCORE:
+                continue
+            st["in_page"].append(key)
+            st["policy_seen"] = True
+            return {**row, "url": response.url.split("#", 1)[0] + "#" + found.anchor,
+                    "link_text": (found.trigger or found.heading)[:300], "title": found.heading[:300], "sha256": key,
+                    "text": found.text, "chars": len(found.text), "language": detect_language(found.text),
+                    "is_policy_score": score, "document_kind": "privacy_policy", "status": "ok"}
+        if st["mentioned"] or any(c.score >= FOLLOW_POLICY_SCORE for c in policy_links(links)):
+            return None
+        mentions = policy_mentions(sel)
+        if not mentions:
+            return None
+        st["mentioned"] = True
+        text = "\n".join(mentions)[:2000]
+        return {**row, "found_via": "text_mention", "url": response.url.split("#", 1)[0] + "#policy-mention",
+                "link_text": mentions[0][:300], "title": mentions[0][:300], "text": text, "chars": len(text),
+                "language": detect_language(text), "is_policy_score": 0.0, "document_kind": None,
+                "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                "status": "mention"}
 
     def _follow_links(self, site: str, st: dict[str, Any], links: list, page_url: str, home: bool) -> list[Request]:
         follow: list[Request] = []
@@ -304,13 +364,6 @@ class SiteSpider(scrapy.Spider):
                     request = self._request(site, url, "other", link_text="")
                     if request is not None:
                         follow.append(request)
-        if home and not candidates and not st["probed"]:
-            st["probed"] = True
-            for path in COMMON_POLICY_PATHS:
-                request = self._request(site, with_path(page_url, path), "policy", found_via="common_path",
-                                        link_text="")
-                if request is not None:
-                    follow.append(request)
         return follow
 
     # -- what a page shows ---------------------------------------------------------------------------
@@ -358,6 +411,7 @@ class SiteSpider(scrapy.Spider):
         rows = []
         for form in extract_forms(sel, page_url, caps=self.caps, warnings=warnings):
             action_host = (urlsplit(form.action).hostname or "").lower() if form.action else None
+            third = bool(action_host) and not self._is_first_party(st, action_host)
             rows.append({
                 "form_index": form.form_index, "action": form.action, "method": form.method,
                 "action_is_https": form.action.startswith("https://") if form.action else None,
@@ -366,6 +420,8 @@ class SiteSpider(scrapy.Spider):
                                  if action_host else None),
                 "has_consent_checkbox": form.has_consent_checkbox, "policy_link_near": form.policy_link_near,
                 "warc_record_id": warc_id,
+                "form_key": form_key(form.action, form.method, page_url, [(f.name, f.type) for f in form.fields],
+                                     first_party=not third, consent=form.has_consent_checkbox),
                 "fields": [{"name": f.name, "type": f.type, "label": f.label, "placeholder": f.placeholder,
                             "autocomplete": f.autocomplete, "pattern": f.pattern, "required": f.required,
                             "category": f.category} for f in form.fields],
@@ -394,9 +450,9 @@ class SiteSpider(scrapy.Spider):
                     "language": detect_language(row["link_text"]) if row["link_text"] else "unknown"}
         if warnings is not None:
             warnings.extend(document.warnings)
+        score = is_policy_score(document.title, document.text, response.url, meta.get("link_text") or "")
         row.update(format=document.format, title=document.title, text=document.text, chars=len(document.text),
-                   language=detect_language(document.text),
-                   is_policy_score=is_policy_score(document.title, document.text, response.url,
-                                                   meta.get("link_text") or ""),
+                   language=detect_language(document.text), is_policy_score=score,
+                   document_kind=document_kind(document.title, document.text, score) if document.text.strip() else None,
                    status="ok" if document.text.strip() else "empty")
         return row

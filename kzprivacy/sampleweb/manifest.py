@@ -283,6 +283,7 @@ def _validate_expect(expect: Any, vendors: set[str] | None, categories: set[str]
     optional = {
         "https", "final_url", "policy", "policy_variants", "not_policies", "cookies", "requests",
         "inline_trackers", "forms", "mismatches", "matches", "not_fetched", "notes", "browser", "language_gaps",
+        "aliases", "form_destinations",
     }
     if not _check_keys("expect", expect, {"status"}, optional, errors):
         return errors
@@ -312,7 +313,7 @@ def _validate_expect(expect: Any, vendors: set[str] | None, categories: set[str]
     policy = expect.get("policy")
     if policy is not None:
         if _check_keys("expect.policy", policy, {"url", "format", "language"},
-                       {"found_via", "link_text", "status", "title"}, errors):
+                       {"found_via", "link_text", "status", "title", "short"}, errors):
             _check_url("expect.policy.url", policy["url"], errors)
             _check_in("expect.policy.format", policy["format"], POLICY_FORMATS, errors)
             _check_in("expect.policy.language", policy["language"], LANGUAGES, errors)
@@ -367,6 +368,19 @@ def _validate_expect(expect: Any, vendors: set[str] | None, categories: set[str]
             category_ok(where, item["category"], nullable=False)
     for i, category in enumerate(expect.get("matches") or []):
         category_ok(f"expect.matches[{i}]", category, nullable=False)
+    aliases = expect.get("aliases") or {}
+    if not isinstance(aliases, dict):
+        errors.append("expect.aliases: expected a mapping of alias URL -> the URL standing for it")
+    else:
+        for alias, canonical in aliases.items():
+            _check_url("expect.aliases", alias, errors)
+            _check_url(f"expect.aliases[{alias}]", canonical, errors)
+    # Where browser mode's form probe finds each form's data going (docs/browser-mode.md).
+    for i, item in enumerate(expect.get("form_destinations") or []):
+        where = f"expect.form_destinations[{i}]"
+        if _check_keys(where, item, {"form", "host", "service", "method", "party", "fields"}, {"note"}, errors):
+            vendor_ok(where, item["service"])
+            _check_in(f"{where}.party", item["party"], {"first", "third"}, errors)
     # A language version of the policy that says less than another (POLICY-LANGUAGE-VERSION-GAP).
     for i, gap in enumerate(expect.get("language_gaps") or []):
         where = f"expect.language_gaps[{i}]"

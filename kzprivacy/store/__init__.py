@@ -215,6 +215,8 @@ class Store:
         with self.transaction():
             best = self.conn.execute(
                 "SELECT url FROM policies WHERE crawl_id = ? AND site = ? AND status = 'ok' AND is_policy_score >= ?"
+                # A consent to processing, terms of use and an offer are documents of their own kinds.
+                " AND COALESCE(document_kind, 'privacy_policy') NOT IN ('consent', 'terms', 'offer')"
                 " ORDER BY is_policy_score DESC, CASE WHEN language = 'ru' THEN 1 ELSE 0 END DESC, chars DESC, url LIMIT 1",
                 (crawl_id, site, POLICY_THRESHOLD),
             ).fetchone()
@@ -227,6 +229,7 @@ class Store:
             best_url = best["url"] if best else None
             self.conn.execute("UPDATE policies SET is_best = CASE WHEN url = ? THEN 1 ELSE 0 END WHERE crawl_id = ? AND site = ?",
                               (best_url, crawl_id, site))
+            self._mark_aliases(crawl_id, site)
             counts = self.conn.execute(
                 "SELECT (SELECT count(*) FROM pages WHERE crawl_id = ?1 AND site = ?2 AND status_code IS NOT NULL),"
                 " (SELECT count(*) FROM policies WHERE crawl_id = ?1 AND site = ?2"
@@ -245,6 +248,21 @@ class Store:
             if cur.rowcount == 0:  # a site the crawl was not told about (scrapy crawl used directly)
                 self.insert("sites", [{"crawl_id": crawl_id, "site": site, **values}])
             self._count_sites(crawl_id)
+
+
+    def _mark_aliases(self, crawl_id: str, site: str) -> None:
+        """pages.alias_of: the same body under several URLs is one page (kzprivacy/identity.py decides which URL
+        stands for it)."""
+        from kzprivacy.identity import page_aliases
+
+        rows = self.conn.execute("SELECT url, sha256, status_code FROM pages WHERE crawl_id = ? AND site = ?",
+                                 (crawl_id, site)).fetchall()
+        aliases = page_aliases((r[0], r[1], r[2]) for r in rows)
+        self.conn.execute("UPDATE pages SET alias_of = NULL WHERE crawl_id = ? AND site = ? AND alias_of IS NOT NULL",
+                          (crawl_id, site))
+        for alias, canonical in aliases.items():
+            self.conn.execute("UPDATE pages SET alias_of = ? WHERE crawl_id = ? AND site = ? AND url = ?",
+                              (canonical, crawl_id, site, alias))
 
 
 def _sql_value(value: Any) -> Any:

@@ -53,6 +53,7 @@ CREATE TABLE IF NOT EXISTS pages (
     warc_record_id  TEXT,
     warc_offset     INTEGER,
     warnings        TEXT,                            -- JSON list: caps that cut what the page shows
+    alias_of        TEXT,                            -- the URL standing for this page when another one had the same body
     PRIMARY KEY (crawl_id, site, url)
 );
 
@@ -134,6 +135,7 @@ CREATE TABLE IF NOT EXISTS forms (
     policy_link_near      INTEGER,
     fields_count          INTEGER,
     warc_record_id        TEXT,
+    form_key              TEXT,                      -- the same form on several pages has one key (kzprivacy/identity.py)
     PRIMARY KEY (crawl_id, site, page_url, form_index)
 );
 
@@ -158,7 +160,7 @@ CREATE TABLE IF NOT EXISTS policies (
     crawl_id         TEXT NOT NULL,
     site             TEXT NOT NULL,
     url              TEXT NOT NULL,
-    found_via        TEXT,                           -- link | footer_link | banner_link | common_path | language_variant | redirect
+    found_via        TEXT,                           -- link | footer_link | banner_link | consent_link | builder_link | script_link | in_page | text_mention | common_path | language_variant | redirect
     link_text        TEXT,
     link_score       REAL,                           -- how strongly the link pointed to a policy
     format           TEXT,                           -- html | pdf | docx | txt
@@ -168,8 +170,9 @@ CREATE TABLE IF NOT EXISTS policies (
     text             TEXT,
     chars            INTEGER,
     is_policy_score  REAL,
+    document_kind    TEXT,                           -- privacy_policy | consent | terms | offer | other
     is_best          INTEGER NOT NULL DEFAULT 0,
-    status           TEXT NOT NULL DEFAULT 'ok',     -- ok | parse_error | empty | too_large
+    status           TEXT NOT NULL DEFAULT 'ok',     -- ok | parse_error | empty | too_large | mention
     error            TEXT,
     fetched_at       TEXT,
     warc_record_id   TEXT,
@@ -206,7 +209,10 @@ CREATE TABLE IF NOT EXISTS findings (
     explanation      TEXT,
     manual_review    INTEGER NOT NULL DEFAULT 0,
     warc_record_id   TEXT,
-    service_id       TEXT                            -- the third-party service concerned, if any
+    service_id       TEXT,                           -- the third-party service concerned, if any
+    policy_side      TEXT,                           -- quoted | silent | no_policy | unreadable | not_applicable
+    occurrences      INTEGER,                        -- places the fact was seen (pages, forms, fields)
+    seen_at          TEXT                            -- JSON list of the page URLs where it was seen
 );
 CREATE INDEX IF NOT EXISTS findings_site ON findings (crawl_id, site);
 

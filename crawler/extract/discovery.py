@@ -1,0 +1,339 @@
+"""Finding a policy the way real sites show it, beyond `<a href>` links.
+
+Pure functions over (HTML, page URL), alongside `html.extract_links`:
+
+- `extract_script_links`: navigation that is not an `<a href>`: site-builder attributes
+  (`data-page-link` of LPmotor, `data-href`, `data-url`, `data-link`), `onclick` handlers
+  (`location.href = '…'`, `window.open('…')`), `<button formaction>`, `<area href>`, and the
+  standard `rel="privacy-policy"` link type;
+- `extract_consent_links`: links inside a form's consent label or notice («Я принимаю
+  <a>Положение</a> и даю <a>Согласие на обработку персональных данных</a>»), region `consent`;
+- `in_page_policies`: a policy that lives inside the page (a modal dialog, a section, a
+  `<template>`, a hidden block), with its own text;
+- `policy_mentions`: a policy named in plain text with no link at all.
+
+Every loop is bounded by the number of elements on the page, and every string is cut.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from itertools import chain
+
+from parsel import Selector
+
+from .documents import _block_text
+from .html import Link, _http_url, clean_text, selector
+
+__all__ = ["extract_script_links", "extract_consent_links", "in_page_policies", "policy_mentions", "InPagePolicy",
+           "BUILDER_ATTRIBUTES", "discovery_links"]
+
+# Attributes that site builders use instead of href (LPmotor's data-page-link, and the common ones).
+BUILDER_ATTRIBUTES = ("data-page-link", "data-href", "data-url", "data-link", "data-link-href")
+MAX_ANCESTORS = 40      # how far up a region or a consent label is looked for
+MAX_NODES = 5000        # elements of one kind looked at on a page (a hostile page has more)
+
+
+def _js_string(name: str, quote_group: int) -> str:
+    """A quoted JavaScript string: its quote is group `quote_group`, its content group `name`."""
+    return "\\s*(['\"`])(?P<" + name + ">[^'\"`\\s]{1,2000})\\" + str(quote_group)
+
+
+# location = '…', location.href = '…', window.location.href = "…", location.assign('…'), window.open('…')
+_ONCLICK = re.compile(
+    r"(?:location(?:\.href)?\s*=" + _js_string("u1", 1) + r")"
+    r"|(?:location\.(?:assign|replace)\(" + _js_string("u2", 3) + r")"
+    r"|(?:open\(" + _js_string("u3", 5) + r")")
+_BANNER_MARK = re.compile(r"cookie|consent|gdpr", re.I)
+_FOOTER_MARK = re.compile(r"footer", re.I)
+# Words of a consent label or notice: «я согласен», «даю согласие», «принимаю», «ознакомлен», «келісемін», "I agree".
+_CONSENT_WORDS = re.compile(
+    r"соглас|принима|ознакомл|подтвержда|нажимая|даю\s+соглас|келіс|қабылда|agree|consent|accept|i\s+have\s+read",
+    re.I)
+
+
+def _region(node) -> str:
+    """banner (cookie or consent banner), footer or body, from the element's ancestors."""
+    footer = False
+    for depth, el in enumerate(chain([node], node.iterancestors())):
+        if depth > MAX_ANCESTORS:
+            break
+        tag = el.tag if isinstance(el.tag, str) else ""
+        marker = f"{el.get('class', '')} {el.get('id', '')}"
+        if _BANNER_MARK.search(marker):
+            return "banner"
+        if tag == "footer" or _FOOTER_MARK.search(marker):
+            footer = True
+    return "footer" if footer else "body"
+
+
+def _node_text(node) -> str:
+    text = clean_text(" ".join(node.itertext()) if hasattr(node, "itertext") else "")
+    return text or clean_text(node.get("title") or node.get("aria-label") or node.get("value") or "")
+
+
+def _context(node) -> str:
+    parent = node.getparent()
+    return clean_text(" ".join(parent.itertext())) if parent is not None else ""
+
+
+def _onclick_url(code: str) -> str | None:
+    match = _ONCLICK.search(code[:4000])
+    if not match:
+        return None
+    return match.group("u1") or match.group("u2") or match.group("u3")
+
+
+def extract_script_links(html: str | Selector, page_url: str) -> list[Link]:
+    """Navigation written as builder attributes, onclick handlers, formaction, area or rel=privacy-policy."""
+    sel = html if isinstance(html, Selector) else selector(html)
+    links: list[Link] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(node, href: str | None, via: str, text: str | None = None) -> None:
+        url = _http_url(page_url, href)
+        if url is None:
+            return
+        text = clean_text(text) if text is not None else _node_text(node)
+        if (url, text) in seen:
+            return
+        seen.add((url, text))
+        links.append(Link(url=url, text=text, region=_region(node), context=_context(node), via=via))
+
+    attrs = " or ".join(f"@{a}" for a in BUILDER_ATTRIBUTES)
+    for node in sel.xpath(f"//*[{attrs}]")[:MAX_NODES]:
+        el = node.root
+        for attr in BUILDER_ATTRIBUTES:
+            if el.get(attr):
+                add(el, el.get(attr), "builder")
+                break
+    for node in sel.xpath("//*[@onclick]")[:MAX_NODES]:
+        el = node.root
+        add(el, _onclick_url(el.get("onclick") or ""), "script")
+    for node in sel.xpath("//*[@formaction][self::button or self::input]")[:MAX_NODES]:
+        add(node.root, node.root.get("formaction"), "script")
+    for node in sel.xpath("//area[@href]")[:MAX_NODES]:
+        add(node.root, node.root.get("href"), "link", node.root.get("alt") or node.root.get("title") or "")
+    # The HTML standard's own link type for a privacy policy: <link rel="privacy-policy" href="…">.
+    for node in sel.xpath("//*[self::link or self::a][@href][contains(concat(' ', translate(@rel, "
+                          "'PRIVACYOLIC', 'privacyolic'), ' '), ' privacy-policy ')]")[:MAX_NODES]:
+        add(node.root, node.root.get("href"), "rel", _node_text(node.root) or "privacy-policy")
+    return links
+
+
+def _consent_spot(el) -> str | None:
+    """The text of the consent label or notice the element stands in, or None."""
+    in_form = False
+    label_text = None
+    for depth, anc in enumerate(el.iterancestors()):
+        if depth > MAX_ANCESTORS:
+            break
+        tag = anc.tag if isinstance(anc.tag, str) else ""
+        if tag == "form":
+            in_form = True
+            break
+        if depth < 4 and label_text is None:
+            if tag == "label" or anc.xpath("./input[@type='checkbox'] | ./*/input[@type='checkbox']"):
+                label_text = clean_text(" ".join(anc.itertext()))
+    if label_text is not None and _CONSENT_WORDS.search(label_text):
+        return label_text
+    if in_form:
+        context = _context(el)
+        if _CONSENT_WORDS.search(context):
+            return context
+    return None
+
+
+def extract_consent_links(html: str | Selector, page_url: str) -> list[Link]:
+    """Links inside consent labels and notices: «Я принимаю <a>Положение</a> и даю <a>Согласие…</a>».
+
+    Region `consent`, context the whole label, so that «Положение» is read with the words around it."""
+    sel = html if isinstance(html, Selector) else selector(html)
+    links: list[Link] = []
+    attrs = " or ".join(f"@{a}" for a in BUILDER_ATTRIBUTES)
+    nodes = sel.xpath(f"//form//a[@href] | //label//a[@href] | //form//*[{attrs} or @onclick] "
+                      "| //*[input[@type='checkbox']]//a[@href]")[:MAX_NODES]
+    seen: set[tuple[str, str]] = set()
+    for node in nodes:
+        el = node.root
+        spot = _consent_spot(el)
+        if spot is None:
+            continue
+        href = el.get("href") if el.tag == "a" else (
+            next((el.get(a) for a in BUILDER_ATTRIBUTES if el.get(a)), None) or _onclick_url(el.get("onclick") or ""))
+        url = _http_url(page_url, href)
+        if url is None:
+            continue
+        text = _node_text(el)
+        if (url, text) in seen:
+            continue
+        seen.add((url, text))
+        links.append(Link(url=url, text=text, region="consent", context=spot,
+                          via="" if el.tag == "a" else "builder"))
+    return links
+
+
+def discovery_links(html: str | Selector, page_url: str) -> list[Link]:
+    """Every link beyond `<a href>` that a policy finder should score, consent-label links included."""
+    sel = html if isinstance(html, Selector) else selector(html)
+    return extract_script_links(sel, page_url) + extract_consent_links(sel, page_url)
+
+
+# -- a policy inside the page -------------------------------------------------------------------
+
+# A heading that names the privacy policy or a regulation on personal data (not consent, not terms).
+_POLICY_HEADING = re.compile(
+    r"политик\w*\s+(?:в\s+отношении\s+)?(?:конфиденциальност|обработк|персональн|защит\w*\s+персональн)"
+    r"|конфиденциальност|положени\w*\s+(?:об?\s+)?(?:обработк\w*\s+|защит\w*\s+)?персональн"
+    r"|құпиялылық\s+саясат|құпиялық\s+саясат|дербес\s+деректер\w*\s+(?:қорғау|өңдеу)\w*\s+(?:туралы\s+)?(?:саясат|ереже)"
+    r"|privacy\s+(?:policy|notice|statement)|data\s+protection\s+policy",
+    re.I)
+_NOT_POLICY_HEADING = re.compile(r"согласи|келісім|соглашени|оферт|terms|consent|agreement", re.I)
+_CONTAINERS = ("//dialog | //template | //section | //aside | //article | //*[@role='dialog']"
+               " | //div[@hidden or @aria-hidden='true' or contains(translate(@style, ' ', ''), 'display:none')"
+               " or contains(@class, 'modal') or contains(@class, 'popup') or contains(@class, 'overlay')"
+               " or contains(@class, 'lightbox') or contains(@class, 'policy') or contains(@class, 'privacy')"
+               " or contains(@class, 'politika') or contains(@id, 'policy') or contains(@id, 'privacy')"
+               " or contains(@id, 'Policy') or contains(@id, 'Privacy') or contains(@id, 'politika')]")
+_HEADING_PATH = ("(.//h1 | .//h2 | .//h3 | .//h4 | .//h5 | .//h6 | .//strong | .//b | .//*[contains(@class, 'title')]"
+                 " | .//p)[1]")
+_DROP = ("script", "style", "button", "form", "nav", "svg", "noscript", "select")
+MIN_IN_PAGE_CHARS = 150  # less is a link block or a teaser, not a policy
+
+
+@dataclass
+class InPagePolicy:
+    anchor: str       # the element's id, or in-page-policy-N
+    container: str    # modal | dialog | template | section | hidden | block
+    heading: str
+    trigger: str      # the text of the link or button that opens it ("" when none)
+    text: str
+
+
+def _container_kind(el) -> str:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    cls = (el.get("class") or "").lower()
+    if tag in ("template", "dialog", "section", "article", "aside"):
+        return "section" if tag in ("article", "aside") else tag
+    if "modal" in cls or "popup" in cls or "overlay" in cls or "lightbox" in cls or el.get("role") == "dialog":
+        return "modal"
+    style = (el.get("style") or "").replace(" ", "").lower()
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true" or "display:none" in style:
+        return "hidden"
+    return "block"
+
+
+def _element_text(el) -> str:
+    el = copy.deepcopy(el)
+    for tag in _DROP:
+        for child in el.iter(tag):
+            if child is not el and child.getparent() is not None:
+                child.drop_tree()
+    return _block_text(el)
+
+
+def _triggers(sel: Selector) -> dict[str, str]:
+    """id -> the text of a link or button that opens it (href="#id", data-target, data-bs-target, aria-controls)."""
+    out: dict[str, str] = {}
+    for node in sel.xpath("//*[starts-with(@href, '#') or @data-target or @data-bs-target or @aria-controls"
+                          " or @data-src]")[:MAX_NODES]:
+        el = node.root
+        for attr in ("href", "data-target", "data-bs-target", "aria-controls", "data-src"):
+            value = (el.get(attr) or "").strip()
+            if value.startswith("#") or (attr == "aria-controls" and value):
+                key = value.lstrip("#")
+                text = _node_text(el)
+                if key and text and key not in out:
+                    out[key] = text
+    return out
+
+
+def in_page_policies(html: str | Selector, page_url: str = "") -> list[InPagePolicy]:
+    """Policies kept inside the page: a modal, a section, a <template>, a hidden block, each with its own text.
+
+    A container counts when its first heading (or the link that opens it) names the privacy policy and it
+    holds enough text to be one; whether the text reads as a policy is for `is_policy_score` to say."""
+    sel = html if isinstance(html, Selector) else selector(html)
+    triggers = _triggers(sel)
+    found: list[InPagePolicy] = []
+    by_heading: dict[int, int] = {}   # id of the heading element -> index in found
+    for node in sel.xpath(_CONTAINERS)[:MAX_NODES]:
+        el = node.root
+        if (el.tag if isinstance(el.tag, str) else "") in ("html", "body"):
+            continue
+        anchor = el.get("id") or ""
+        trigger = triggers.get(anchor, "") if anchor else ""
+        heads = node.xpath(_HEADING_PATH)
+        heading_el = heads[0].root if heads else None
+        heading = clean_text(" ".join(heading_el.itertext())) if heading_el is not None else ""
+        name = heading if _POLICY_HEADING.search(heading) else ""
+        if not name and trigger and _POLICY_HEADING.search(trigger):
+            name = trigger
+        if not name and el.get("aria-label") and _POLICY_HEADING.search(el.get("aria-label")):
+            name = clean_text(el.get("aria-label"))
+        if not name or _NOT_POLICY_HEADING.search(name):
+            continue
+        text = _element_text(el)
+        if len(text) < MIN_IN_PAGE_CHARS:
+            continue
+        key = id(heading_el) if heading_el is not None else id(el)
+        policy = InPagePolicy(anchor=anchor, container=_container_kind(el), heading=heading or name,
+                              trigger=trigger, text=text)
+        if key in by_heading:
+            # Nested containers around one heading (a modal, its dialog, its content): the outermost
+            # one with an id names it; the text is the same.
+            kept = found[by_heading[key]]
+            if not kept.anchor and anchor:
+                found[by_heading[key]] = policy
+            continue
+        by_heading[key] = len(found)
+        found.append(policy)
+    for n, policy in enumerate(found, 1):
+        if not policy.anchor:
+            policy.anchor = f"in-page-policy-{n}"
+    return found
+
+
+# -- a policy named without a link ------------------------------------------------------------------
+
+_MENTION = re.compile(
+    r"политик\w*\s+(?:в\s+отношении\s+)?(?:конфиденциальност|обработк\w*\s+(?:и\s+защит\w*\s+)?персональн)"
+    r"|положени\w*\s+(?:об?\s+)?(?:обработк\w*\s+|защит\w*\s+)?персональн"
+    r"|құпиялылық\s+саясат|құпиялық\s+саясат|privacy\s+(?:policy|notice)",
+    re.I)
+_MENTION_SKIP = {"a", "script", "style", "noscript", "template", "title", "button", "option", "textarea"}
+MAX_MENTION_REST = 60  # an element that names the policy with this little else is a label, not prose
+
+
+def policy_mentions(html: str | Selector) -> list[str]:
+    """Places where the page names its policy in plain text, with no link: the element's text each.
+
+    Prose about policies (a news article) is not a mention: the name must stand in a short element
+    (a footer line, a label) or in a consent notice."""
+    sel = html if isinstance(html, Selector) else selector(html)
+    out: list[str] = []
+    body = sel.xpath("//body")
+    if not body:
+        return out
+    for count, el in enumerate(body[0].root.iter()):
+        if count > MAX_NODES * 4:
+            break
+        if not isinstance(el.tag, str):
+            continue
+        # el.text belongs to el; el.tail to el's parent.
+        for text, owner in ((el.text, el), (el.tail, el.getparent())):
+            if not text or owner is None or not _MENTION.search(text[:2000]):
+                continue
+            if any((a.tag if isinstance(a.tag, str) else "") in _MENTION_SKIP
+                   or any(a.get(attr) for attr in BUILDER_ATTRIBUTES) or a.get("onclick")
+                   for a in chain([owner], owner.iterancestors())):
+                continue
+            whole = clean_text(" ".join(owner.itertext()), 1000)
+            rest = _MENTION.sub("", whole)
+            if len(rest) <= MAX_MENTION_REST or (_CONSENT_WORDS.search(whole) and len(whole) <= 400):
+                mention = clean_text(whole)
+                if mention not in out:
+                    out.append(mention)
+    return out
