@@ -19,7 +19,7 @@ DEFAULT_OUT = "output"
 DB_NAME = "kzprivacy.db"
 LANGS = ("ru", "en", "kk")
 
-__all__ = ["build_outputs", "build_demo_evidence", "export", "report", "diff", "evidence"]
+__all__ = ["build_outputs", "build_demo_evidence", "export", "report", "diff", "evidence", "serve"]
 
 
 def build_outputs(db_path: Path, crawl_id: str, out_dir: Path, lang: str = "ru") -> dict[str, Path]:
@@ -305,3 +305,48 @@ def evidence_verify(pack: Path) -> None:
     for problem in result.problems:
         click.echo(f"  - {problem}")
     sys.exit(1)
+
+
+# --------------------------------------------------------------------------- Datasette
+
+METADATA = Path(__file__).resolve().parents[1] / "docs" / "datasette-metadata.json"
+
+
+def datasette_command(db: Path, host: str = "127.0.0.1", port: int = 8001, open_browser: bool = False,
+                      metadata: Path = METADATA) -> list[str]:
+    """The `datasette serve` command line for a crawl database with the project's metadata."""
+    command = [sys.executable, "-m", "datasette", "serve", str(db), "--metadata", str(metadata),
+               "--host", host, "--port", str(port), "--setting", "sql_time_limit_ms", "10000",
+               "--setting", "facet_time_limit_ms", "1000"]
+    return command + (["--open"] if open_browser else [])
+
+
+@click.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True,
+              help="Folder holding kzprivacy.db.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: the network).")
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
+@click.option("--open", "open_browser", is_flag=True, help="Open it in the web browser.")
+def serve(out: Path, host: str, port: int, open_browser: bool) -> None:
+    """Open the crawl database in Datasette, with the tables, columns and canned queries described.
+
+    The same as `datasette OUT/kzprivacy.db -m docs/datasette-metadata.json`. Needs the datasette
+    extra (pip install -e '.[datasette]'). Canned queries: sites without a policy, IIN collected and
+    not declared, foreign trackers by country, third-party services, one site's findings.
+    """
+    import importlib.util
+    import os
+
+    db = out / DB_NAME
+    if not db.exists():
+        raise click.UsageError(f"no database at {db}: run `kzprivacy scan` or `kzprivacy demo` first")
+    if importlib.util.find_spec("datasette") is None:
+        click.echo("kzprivacy serve needs Datasette: python -m pip install -e '.[datasette]'", err=True)
+        sys.exit(2)
+    if not METADATA.exists():
+        click.echo(f"the Datasette metadata is missing ({METADATA}); run from the project's checkout", err=True)
+        sys.exit(2)
+    command = datasette_command(db, host, port, open_browser)
+    click.echo(f"Datasette on http://{host}:{port}/ (Ctrl-C stops it): {' '.join(command[2:])}", err=True)
+    sys.stderr.flush()
+    os.execv(command[0], command)  # Datasette takes over this process (signals, exit status)

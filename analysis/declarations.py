@@ -26,7 +26,7 @@ from typing import Iterable
 from analysis.sentences import Sentence, lead_ins, split_sentences
 from kzprivacy.taxonomy import (ABSENCE_WORDS, ADVICE_PATTERN, EXCEPTION_FOLLOWS, EXCEPTION_PATTERN,
                                 EXCEPTION_SCOPE_CHARS, FLOW_EXCEPTION, KK_NEGATED_VERB, KK_NOT_PROCESSING_BEFORE,
-                                LAW_PATTERNS, LEGAL_EXCEPTION, LEGAL_NAME_PATTERNS, NEGATION_BRIDGES, NEGATIONS, OTHER_WORDS,
+                                LAW_PATTERNS, LEGAL_EXCEPTION, RETENTION_LIMIT, LEGAL_NAME_PATTERNS, NEGATION_BRIDGES, NEGATIONS, OTHER_WORDS,
                                 OWN_CONTACT_AFTER, OWN_CONTACT_BEFORE, OWN_CONTACT_CHANNEL, OWN_CONTACT_KK_CASE,
                                 OWN_CONTACT_USER, OWN_CONTACT_VERBS, OWN_DETAIL_CATEGORIES, POLICY_LEXICON,
                                 PROCESSING_VERBS, RECIPIENT_KINDS, VENDOR_PATTERNS, LexiconRule)
@@ -363,6 +363,7 @@ _ABSENCE = frozenset().union(*ABSENCE_WORDS.values())
 _EXCEPTION = re.compile(EXCEPTION_PATTERN)
 _EXCEPTION_FOLLOWS = re.compile(EXCEPTION_FOLLOWS)
 _LEGAL_EXCEPTION = re.compile(LEGAL_EXCEPTION)
+_RETENTION_LIMIT = re.compile(RETENTION_LIMIT)
 _FLOW_EXCEPTION = re.compile(FLOW_EXCEPTION)
 _ADVICE = re.compile(ADVICE_PATTERN)
 # «Cookies» — небольшой фрагмент данных ...: a definition names a term, it does not say the site uses it.
@@ -627,6 +628,9 @@ def extract_declarations(text: str, language: str | None = None) -> list[Declara
             negated = bool(covering)
             exception = any(verb in excepted for verb in covering)
             other = match.first >= 0 and any(t.keys & OTHER_WORDS for t in toks[max(0, match.first - 2):match.first])
+            if negated and match.compiled.rule.categories == ("retention",) and _RETENTION_LIMIT.search(
+                    sentence.text):
+                negated = False     # «не дольше, чем необходимо» limits storage; it does not deny it
             if negated and (exception or other):
                 status, note = "declared", "exception"
             elif negated:

@@ -327,7 +327,45 @@ CANNED_QUERIES: dict[str, dict[str, str]] = {
         "sql": "SELECT crawl_id, site, final_url, pages_fetched FROM sites\n"
                "WHERE status = 'ok' AND policy_url IS NULL ORDER BY crawl_id, site",
     },
+    "iin_collected_not_declared": {
+        "title": "IIN asked for in a form and not declared in the policy",
+        "description": "Form fields classified as an IIN (individual identification number) on sites whose "
+                       "policy has no declaration that it collects the IIN (no policy at all included).",
+        "sql": "SELECT ff.crawl_id, ff.site, ff.page_url, ff.name AS field, ff.label, ff.placeholder,\n"
+               "       s.policy_url\n"
+               "FROM form_fields ff JOIN sites s ON s.crawl_id = ff.crawl_id AND s.site = ff.site\n"
+               "WHERE ff.category = 'iin' AND NOT EXISTS (\n"
+               "  SELECT 1 FROM declarations d WHERE d.crawl_id = ff.crawl_id AND d.site = ff.site\n"
+               "    AND d.category = 'iin' AND d.status = 'declared')\n"
+               "ORDER BY ff.crawl_id DESC, ff.site, ff.page_url, ff.form_index, ff.field_index",
+    },
+    "foreign_trackers_by_country": {
+        "title": "Foreign trackers by the country of their company",
+        "description": "Third-party analytics, advertising, session-replay, social, call-tracking and tag-manager "
+                       "services whose company is outside Kazakhstan, loaded by a script, pixel or frame or found "
+                       "as an inline tag: per crawl and country, how many sites and which services.",
+        "sql": "WITH seen AS (\n"
+               "  SELECT crawl_id, site, coalesce(service_id, vendor, host) AS service, vendor, company, country,\n"
+               "         category FROM requests WHERE party = 'third'\n"
+               "  UNION ALL\n"
+               "  SELECT crawl_id, site, service_id, vendor, company, country, category FROM inline_trackers)\n"
+               "SELECT crawl_id, country, count(DISTINCT site) AS sites, count(DISTINCT service) AS services,\n"
+               "       group_concat(DISTINCT coalesce(vendor, service)) AS services_seen,\n"
+               "       group_concat(DISTINCT company) AS companies\n"
+               "FROM seen WHERE country IS NOT NULL AND country <> 'KZ' AND category IN ('analytics',\n"
+               "  'advertising', 'session_replay', 'social', 'call_tracking', 'tag_manager')\n"
+               "GROUP BY crawl_id, country ORDER BY crawl_id DESC, sites DESC, country",
+    },
 }
+
+
+# Datasette lists every column's description above a table's rows; with twenty columns that list
+# fills the screen and the rows start below it. In compact columns the rows are in view at once.
+DATASETTE_CSS = (
+    "dl.column-descriptions{columns:3 24em;column-gap:2.5em;font-size:.8rem;line-height:1.3;margin:.4em 0 1.2em}"
+    "dl.column-descriptions dt{break-after:avoid;margin-top:.35em;font-family:monospace}"
+    "dl.column-descriptions dd{margin:0 0 0 1em;break-inside:avoid;color:#555}"
+)
 
 
 def datasette_metadata(dictionary_markdown: str) -> dict[str, Any]:
@@ -348,6 +386,7 @@ def datasette_metadata(dictionary_markdown: str) -> dict[str, Any]:
         "description": "Each crawl's sites, pages, cookies, third-party requests, forms, privacy policies, what the "
                        "policies declare and the findings where a site does what its policy does not say. Every row "
                        "carries crawl_id and site. Column meanings: docs/data-dictionary.md.",
+        "extra_css_urls": ["data:text/css," + quote(DATASETTE_CSS, safe=":;,.{}()#-")],
         "databases": {"kzprivacy": {"tables": out_tables, "queries": CANNED_QUERIES}},
     }
 

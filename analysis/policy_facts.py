@@ -19,9 +19,10 @@ import re
 from dataclasses import dataclass, field
 
 from analysis.sentences import Sentence, split_sentences
-from kzprivacy.taxonomy import FOREIGN_LAWS, LAW_PATTERNS, LEGAL_NAME_PATTERNS, VENDOR_PATTERNS
+from kzprivacy.taxonomy import (CONSENT_VOICE, CONSENT_VOICE_CHARS, DOCUMENT_TITLE_CHARS, DOCUMENT_TYPE_TITLES,
+                                FOREIGN_LAWS, LAW_PATTERNS, LEGAL_NAME_PATTERNS, VENDOR_PATTERNS)
 
-__all__ = ["PolicyFacts", "extract_facts", "bin_is_valid"]
+__all__ = ["PolicyFacts", "extract_facts", "bin_is_valid", "document_type"]
 
 
 @dataclass
@@ -34,6 +35,7 @@ class PolicyFacts:
     versions: list[str] = field(default_factory=list)
     laws: list[str] = field(default_factory=list)                  # codes of kzprivacy.taxonomy.LAW_PATTERNS
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (code, evidence)
+    document_type: str = "privacy_policy"                          # privacy_policy | consent | terms
 
 
 _WEIGHTS_1 = tuple(range(1, 12))
@@ -82,11 +84,20 @@ _PLACEHOLDERS = re.compile(
     r"|_{3,}"
     r"|(?<![\w])[XХ]{3,}(?![\w])"
     # «название компании» left where the operator's name belongs (after a legal form, a quote, «Оператор —»).
-    r"|(?:\b(?:ТОО|АО|ИП)\s*[«\"]?|[«\"\[<]|оператор\w*\s+(?:является\s+)?[—–:-]?\s*)"
+    r"|(?:\b(?:ТОО|АО|ИП)\s*[«\"]?|[«\"\[<]|оператор\w*\s*(?:является\s+)?[—–:-]?\s*)"
     r"(?:название|наименование)\s+(?:вашей\s+)?(?:компании|организации|юридического\s+лица)"
     r"|укажите\s+\w+|впишите\s+\w+|вставьте\s+\w+|your\s+company\s+name|company\s+name\s+here"
     r"|\{\{?\s*[\w.]+\s*\}?\}|%[A-Z_]{3,}%|<\s*(?:название|company|name|сайт|site)[^>\n]{0,30}>"
-    r"|\b(?:example\.(?:com|kz|ru)|yoursite\.\w+|вашсайт\.\w+|mysite\.\w+)\b")
+    r"|\b(?:example\.(?:com|kz|ru)|yoursite\.\w+|вашсайт\.\w+|mysite\.\w+)\b"
+    # A builder's sample domain left in («site.ru», «info@site.ru», «thismywebsite.com», «сайт.kz»).
+    r"|(?<![\w.-])(?:www\.)?(?:site|sitename|your-site|my-site|thismywebsite|mywebsite|domain|сайт|вашсайт)"
+    r"\.(?:ru|kz|com|рф|қаз)\b"
+    # An instruction left as the value of a label («Юридический адрес: указать адрес»).
+    r"|[:—–]\s*(?:указать|указывается|укажите|впишите|вставьте|заполнить)\s+\w+"
+    # A name in quotes that is only the word for a name («ТОО «Название»», «Название сайта»).
+    r"|[«\"](?:название|наименование)(?:\s+\w+)?[»\"]"
+    # The stock names of Russian templates: «Ромашка», «Иванов Иван Иванович».
+    r"|[«\"]Ромашка[»\"]|\bИванов\w*\s+Иван\w*\s+Иванович\w*")
 # A link text left instead of the link: «размещена на странице по адресу Ссылка на документ».
 _LINK_PLACEHOLDER = re.compile(r"\bСсылка\s+на\s+(?:документ|политику|страницу|сайт)\b")
 _CONTACT_LABEL = re.compile(
@@ -140,9 +151,25 @@ def _empty_contacts(text: str) -> list[int]:
     return found
 
 
+_TITLES = {kind: re.compile(pattern) for kind, pattern in DOCUMENT_TYPE_TITLES.items()}
+_CONSENT_VOICE = re.compile(CONSENT_VOICE)
+
+
+def document_type(text: str) -> str:
+    """privacy_policy, consent or terms: the kind whose title the text opens with (the earliest in its first
+    lines), else a consent when it speaks in the first person («Я … даю согласие»), else a privacy policy."""
+    head = text[:DOCUMENT_TITLE_CHARS]
+    found = [(m.start(), kind) for kind, regex in _TITLES.items() for m in [regex.search(head)] if m]
+    if found:
+        return min(found)[1]
+    if _CONSENT_VOICE.search(text[:CONSENT_VOICE_CHARS]):
+        return "consent"
+    return "privacy_policy"
+
+
 def extract_facts(text: str) -> PolicyFacts:
     """Operator, contacts, edition, cited laws and warning signs of one policy text."""
-    facts = PolicyFacts()
+    facts = PolicyFacts(document_type=document_type(text))
     sentences = split_sentences(text)
 
     inner_names: set[str] = set()

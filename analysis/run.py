@@ -21,7 +21,7 @@ from .compare import (FINDING_COLUMNS, consent_findings, flow_findings, form_fin
                       summarise_declarations, summarise_sites)
 from .identity import identify
 from .observations import observe
-from .versions import language_version_findings
+from .versions import language_version_findings, language_versions
 
 __all__ = ["analyze_crawl", "load_crawl", "analyze_policy_text", "declarations_and_facts"]
 
@@ -67,12 +67,16 @@ def declarations_and_facts(policies: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
     texts = dict(zip(readable["sha256"].fillna(readable["url"]), readable["text"]))
     results = _analyze_texts(texts)
     declaration_rows, fact_rows = [], []
-    for site, url, key, is_best in zip(readable["site"], readable["url"], readable["sha256"].fillna(readable["url"]),
-                                       readable["is_best"]):
+    # Facts for each site's best policy and its other language versions (a Kazakh version may keep a template's
+    # blanks that the Russian one filled), the best first: policy_findings reads a site's first row as its best.
+    with_facts = set(zip(readable.loc[readable["is_best"] == 1, "site"], readable.loc[readable["is_best"] == 1, "url"]))
+    with_facts |= set(zip(*[language_versions(policies)[c] for c in ("site", "url")]))
+    readable = readable.sort_values(["site", "is_best"], ascending=[True, False], kind="stable")
+    for site, url, key in zip(readable["site"], readable["url"], readable["sha256"].fillna(readable["url"])):
         result = results[key]
         for d in result["declarations"]:
             declaration_rows.append({"site": site, "policy_url": url, **d})
-        if is_best:
+        if (site, url) in with_facts:
             facts = result["facts"]
             flags = {"has_kz_law": "kz_94v" in facts["laws"],
                      "has_operator": bool(facts["operator_names"] or facts["bins"])}
@@ -113,7 +117,8 @@ def _policy_fact_rows(facts: pd.DataFrame) -> list[dict[str, Any]]:
                      "operator_names": f["operator_names"], "bins": [list(b) for b in f["bins"]],
                      "bins_valid": all(valid for _, valid in f["bins"]) if f["bins"] else None,
                      "emails": f["emails"], "phones": f["phones"], "dates": f["dates"], "versions": f["versions"],
-                     "laws": f["laws"], "warnings": [list(w) for w in f["warnings"]]})
+                     "laws": f["laws"], "warnings": [list(w) for w in f["warnings"]],
+                     "document_type": f.get("document_type")})
     return rows
 
 

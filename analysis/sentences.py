@@ -159,7 +159,9 @@ def split_sentences(text: str) -> list[Sentence]:
         # cards or <p>s without full stops («1. Какие данные мы собираем» + «Имя и контактные данные»
         # + «Номер телефона и адрес электронной почты»): only the first of a run is a heading.
         run = heading_like and previous_heading and not markers
-        previous_heading = heading_like
+        # The run goes on through an unmarked, unpunctuated line that is not a heading itself
+        # («Техническая информация: IP-адрес, тип браузера» between two such lines).
+        previous_heading = heading_like or (previous_heading and not markers and body[-1:] not in _TERMINAL)
         if heading_like and not run:
             kind = "heading"
         elif _is_bullet(marker):

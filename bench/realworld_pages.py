@@ -42,12 +42,12 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
-from crawler.extract.html import extract_forms, extract_links, extract_resources, selector  # noqa: E402
+from crawler.extract.discovery import page_links  # noqa: E402
+from crawler.extract.html import extract_forms, extract_resources, selector  # noqa: E402
 from crawler.extract.policy import policy_links  # noqa: E402
 from crawler.spiders.site import FOLLOW_POLICY_SCORE  # noqa: E402
 from kzprivacy.trackers import find_signatures, lookup_url, registrable_domain  # noqa: E402
 
-DEFAULT_ROOT = Path(os.environ.get("KZPRIVACY_REALWORLD", "/work/realworld"))
 PAGES_LABELS = HERE / "realworld" / "pages.yaml"
 FINDINGS_LABELS = HERE / "realworld" / "findings.yaml"
 MIRRORS = Path(os.environ.get("KZPRIVACY_MIRRORS", "/work/.mirror"))
@@ -193,7 +193,7 @@ def static_discovery(root: Path, labels: list[dict[str, Any]]) -> dict[str, Any]
         site_hit = False
         for page in site["pages"]:
             html = read_html(site_dir(root, site) / page["file"])
-            candidates = [c for c in policy_links(extract_links(selector(html), page["url"]))
+            candidates = [c for c in policy_links(page_links(selector(html), page["url"]))
                           if c.score >= FOLLOW_POLICY_SCORE]
             predicted = {_norm_url(c.url): c for c in candidates}
             labelled = {_norm_url(link["url"]): link for link in page.get("policy_links") or [] if link.get("url")}
@@ -451,7 +451,8 @@ def score_findings(db: Path, facts_by_site: dict[str, list[dict[str, Any]]]) -> 
         site_counts = {"facts": len(required), "expressible": len(expressible), "found": len(found),
                        "missed": len(missed), "no_rule": len(no_rule), "invented": len(invented),
                        "duplicates": duplicates, "findings": len(findings),
-                       "optional_found": sum(1 for i in hits if facts[i].get("optional"))}
+                       "optional_found": sum(1 for i in hits if facts[i].get("optional")),
+                       "added_after_scoring": sum(1 for i in required if facts[i].get("added_after_scoring"))}
         totals.update(site_counts)
         per_site[site] = {**site_counts, "missed_facts": missed, "invented_findings": invented,
                           "facts_without_rule": no_rule}
@@ -464,9 +465,62 @@ def _fmt(x: Any) -> str:
     return "n/a" if x is None else (f"{x:.3f}" if isinstance(x, float) else str(x))
 
 
+def run(root: Path, labels_path: Path = PAGES_LABELS, findings_path: Path = FINDINGS_LABELS,
+        scan: bool = True, out: Path | None = None) -> dict[str, Any] | None:
+    """Every figure, as a dict; None when no labelled site is present under ROOT/pages."""
+    labels = load_labels(labels_path)
+    here = [s for s in labels if present(root, s)]
+    if not here:
+        return None
+    result: dict[str, Any] = {
+        "material": {"root": str(root), "sites_labelled": len(labels), "sites_present": len(here),
+                     "pages_present": sum(len(s["pages"]) for s in here)},
+        "discovery_static": static_discovery(root, labels),
+        "form_fields": form_fields(root, labels),
+        "hosts": hosts(root, labels),
+    }
+    if scan:
+        out_ctx = tempfile.TemporaryDirectory(prefix="kzp-realworld-out-") if out is None else None
+        target = Path(out_ctx.name) if out_ctx else out
+        try:
+            db = scan_saved_sites(root, labels, target)
+            if db is not None:
+                result["discovery_scan"] = scanned_discovery(db, labels, root)
+                result["findings"] = score_findings(db, load_findings(findings_path))
+        finally:
+            if out_ctx:
+                out_ctx.cleanup()
+    return result
+
+
+def score(material: Path) -> str:
+    """The pages report for bench/realworld.py (material holds pages/)."""
+    result = run(Path(material))
+    if result is None:
+        return f"== Pages: no labelled page under {Path(material) / 'pages'} (python bench/realworld_pages.py --gather)"
+    return "== Pages (bench/realworld_pages.py)\n" + report(result)
+
+
+def default_root() -> Path:
+    """$KZPRIVACY_REALWORLD, else realworld/ beside this checkout, else beside the main checkout of a worktree."""
+    if os.environ.get("KZPRIVACY_REALWORLD"):
+        return Path(os.environ["KZPRIVACY_REALWORLD"])
+    candidates = [REPO.parent / "realworld"]
+    try:
+        common = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--path-format=absolute", "--git-common-dir"],
+                                capture_output=True, text=True, timeout=10).stdout.strip()
+        if common:
+            candidates.append(Path(common).parent.parent / "realworld")
+    except (OSError, subprocess.SubprocessError):
+        pass
+    candidates.append(Path("/work/realworld"))
+    return next((c for c in candidates if (c / "pages").is_dir()), candidates[0])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="material root (pages under ROOT/pages)")
+    parser.add_argument("--material", "--root", dest="root", type=Path, default=None,
+                        help="material root, pages under ROOT/pages (default: $KZPRIVACY_REALWORLD or ../realworld)")
     parser.add_argument("--labels", type=Path, default=PAGES_LABELS)
     parser.add_argument("--findings", type=Path, default=FINDINGS_LABELS)
     parser.add_argument("--gather", action="store_true", help="copy the pages out of fetched snapshots first")
@@ -475,43 +529,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every miss and mistake")
     args = parser.parse_args(argv)
-
-    labels = load_labels(args.labels)
+    root = args.root or default_root()
     if args.gather:
-        for problem in gather(labels, args.root):
+        for problem in gather(load_labels(args.labels), root):
             print("gather:", problem, file=sys.stderr)
-    here = [s for s in labels if present(args.root, s)]
-    if not here:
-        print(f"No real pages under {args.root / 'pages'}: none of the {len(labels)} labelled sites is present. "
-              f"Gather them first (see docs/realworld.md): python bench/realworld_pages.py --gather",
-              file=sys.stderr)
+    result = run(root, args.labels, args.findings, scan=not args.no_scan, out=args.out)
+    if result is None:
+        print(f"No real pages under {root / 'pages'}: none of the labelled sites of {args.labels.name} is present. "
+              f"Gather them first (docs/realworld.md): python bench/realworld_pages.py --gather", file=sys.stderr)
         return 2
-    result: dict[str, Any] = {
-        "material": {"sites_labelled": len(labels), "sites_present": len(here),
-                     "pages_present": sum(len(s["pages"]) for s in here)},
-        "discovery_static": static_discovery(args.root, labels),
-        "form_fields": form_fields(args.root, labels),
-        "hosts": hosts(args.root, labels),
-    }
-    if not args.no_scan:
-        out_ctx = tempfile.TemporaryDirectory(prefix="kzp-realworld-out-") if args.out is None else None
-        out = Path(out_ctx.name) if out_ctx else args.out
-        try:
-            db = scan_saved_sites(args.root, labels, out)
-            if db is not None:
-                result["discovery_scan"] = scanned_discovery(db, labels, args.root)
-                result["findings"] = score_findings(db, load_findings(args.findings))
-        finally:
-            if out_ctx:
-                out_ctx.cleanup()
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
-        return 0
-    _print(result, verbose=args.verbose)
+    else:
+        print(report(result, verbose=args.verbose))
     return 0
 
 
-def _print(result: dict[str, Any], verbose: bool) -> None:
+def report(result: dict[str, Any], verbose: bool = False) -> str:
+    lines: list[str] = []
+    print = lines.append  # noqa: A001 - the report reads as the lines it prints
     m = result["material"]
     print(f"real pages: {m['pages_present']} pages of {m['sites_present']}/{m['sites_labelled']} labelled sites")
     d = result["discovery_static"]
@@ -532,24 +568,25 @@ def _print(result: dict[str, Any], verbose: bool) -> None:
           f"({_fmt(h['attributed_share'])}); seen by the HTML extraction {h['seen_by_html_extraction']}/"
           f"{h['distinct_hosts']} ({_fmt(h['seen_share'])})")
     if h["unknown"] or h["without_country"]:
-        print("  unattributed:", ", ".join(h["unknown"] + h["without_country"]))
+        print("  unattributed: " + (", ".join(h["unknown"] + h["without_country"])))
     if "findings" in result:
         t = result["findings"]["totals"]
         print(f"findings on {len(result['findings']['sites'])} labelled sites: facts {t.get('facts', 0)} "
               f"(expressible by a rule {t.get('expressible', 0)}), found {t.get('found', 0)}, "
               f"missed {t.get('missed', 0)}, invented {t.get('invented', 0)}, duplicates {t.get('duplicates', 0)} "
-              f"(findings reported {t.get('findings', 0)})")
+              f"(findings reported {t.get('findings', 0)}; facts added after the first scoring "
+              f"{t.get('added_after_scoring', 0)})")
     if verbose:
         for line in d["missed"]:
-            print("  missed link:", line)
+            print("  missed link: " + (line))
         for line in d["wrong"]:
-            print("  wrong link:", line)
+            print("  wrong link: " + (line))
         if "discovery_scan" in result:
             for line in result["discovery_scan"]["details"]:
-                print("  scan:", line)
+                print("  scan: " + (line))
         for line in result["form_fields"]["errors"]:
-            print("  field:", line)
-        print("  not seen by the HTML extraction:", ", ".join(h["not_seen"]) or "none")
+            print("  field: " + (line))
+        print("  not seen by the HTML extraction: " + (", ".join(h["not_seen"]) or "none"))
         for site, r in (result.get("findings") or {}).get("sites", {}).items():
             for fact in r["missed_facts"]:
                 print(f"  {site}: missed fact: {fact}")
@@ -557,6 +594,7 @@ def _print(result: dict[str, Any], verbose: bool) -> None:
                 print(f"  {site}: invented: {finding}")
             for fact in r["facts_without_rule"]:
                 print(f"  {site}: no rule for: {fact}")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

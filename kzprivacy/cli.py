@@ -444,7 +444,9 @@ def policy(documents: tuple[str, ...], fmt: str, proxy: str | None, timeout: flo
         click.echo(json.dumps(results if len(results) > 1 else results[0], ensure_ascii=False, indent=2))
         return
     for result in results:
-        click.echo(f"== {result['document']}  ({result.get('format')}, {result.get('language')})")
+        kind = (result.get("facts") or {}).get("document_type")
+        click.echo(f"== {result['document']}  ({result.get('format')}, {result.get('language')}"
+                   f"{', ' + kind if kind else ''})")
         if result.get("error"):
             click.echo(f"   error: {result['error']}")
             continue
@@ -460,10 +462,10 @@ def policy(documents: tuple[str, ...], fmt: str, proxy: str | None, timeout: flo
             click.echo(f"   warning {code}: {' '.join(evidence.split())[:110]}")
 
 
-from analysis.commands import diff, evidence, export, report  # noqa: E402  (registered after main is defined)
+from analysis.commands import diff, evidence, export, report, serve  # noqa: E402  (registered after main)
 from kzprivacy.trackers.cli import trackers  # noqa: E402
 
-for _command in (trackers, export, report, diff, evidence):
+for _command in (trackers, export, report, diff, evidence, serve):
     main.add_command(_command)
 
 # One crawl on many machines (Redis queue, PostgreSQL results), and the weekly routine: docs/operations.md.

@@ -397,7 +397,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "история посещений | история просмотров | история заказов | история поисковых запросов | "
           "поисковые запросы | сведения о посещениях | информация об активности | активность на сайте | "
           "журналы серверов | лог файлы | взаимодействие с сайтом | данные о посещении | сведения о посещении | "
-          "информация о посещении | действия на сайте | действия совершаемые на сайте | действия пользователя",
+          "информация о посещении | действия на сайте | действия совершаемые на сайте | действия пользователя | "
+          "данные об использовании | сведения об использовании | информация об использовании",
           gap=2),
     _rule("ru.location.geo", "location",
           "данные о местоположении | местоположение устройства | геолокация | геоданные | геопозиция | gps"),
@@ -408,7 +409,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.health.result", "health", "результат анализа | результат исследования | результат обследования"),
     _rule("ru.health.health", "health",
           "состояние здоровья | здоровье | медицинские данные | медицинская информация | диагноз | заболевание | "
-          "медицинская карта | врачебная тайна | инвалидность | медицинский осмотр | медицинское заключение"),
+          "медицинская карта | медкарта | врачебная тайна | инвалидность | медицинский осмотр | "
+          "медицинское заключение"),
     _rule("ru.special_categories.generic", "health biometric", "специальные категории персональных данных",
           vague=True),  # the law's «special categories» include health and biometric data
     _rule("ru.biometric.biometric", "biometric",
@@ -419,7 +421,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.contact_data.generic", "phone email", "контактные данные | контактная информация", vague=True,
           not_before="в"),
     # --- practices, Russian ------------------------------------------------------------------
-    _rule("ru.cookies.cookie", "cookies", "cookie | cookies | куки"),
+    # Storage like cookies («локальное хранилище браузера») is the same practice for the taxonomy.
+    _rule("ru.cookies.cookie", "cookies", "cookie | cookies | куки | локальное хранилище | localstorage | local storage"),
     _rule("ru.analytics.counters", "analytics", "счётчик | веб аналитика | аналитика | аналитический | метрика"),
     _rule("ru.analytics.statistics", "analytics", "статистика | статистический", vague=True),
     # «для анализа посещаемости», «для целей анализа и улучшения работы Сайта»: analysing visits.
@@ -457,7 +460,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
                  "или за рубеж | или за пределы"),   # «в Казахстане и/или в других странах» claims nothing
     _rule("ru.retention.period", "retention",
           "в течение | на протяжении | до достижения | до момента | бессрочно | без ограничения срока | "
-          "неограниченный срок | не более | не дольше | необходимый срок | необходимый период",
+          "неограниченный срок | не более | не дольше | необходимый срок | необходимый период | "
+          "столько сколько необходимо",
           context=("хранить | храниться | хранение | сохранять | обработка | обрабатывать | обрабатываться | "
                    "уничтожать | уничтожение | удалять",
                    "персональные данные | персональная информация | данные | сведения | информация")),
@@ -531,7 +535,7 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("kk.location.geo", "location", "геолокац | орналасқан жер | геодерек | орналасу дерек"),
     _rule("kk.social_profile.network", "social_profile", "әлеуметтік желі"),
     _rule("kk.health.health", "health", "денсаулы | медициналық дерек | медициналық мәлімет | медициналық ақпарат | "
-          "анализ нәтиже | талдау нәтиже | зерттеу нәтиже | "
+          "анализ нәтиже | талдау нәтиже | зерттеу нәтиже | медкарта | медициналық карта | "
           "медициналық құжат | диагноз | ауру= | аурулар"),
     _rule("kk.special_categories.generic", "health biometric", "ерекше санатта | арнаулы санат", vague=True),
     _rule("kk.biometric.biometric", "biometric", "биометриял"),
@@ -614,7 +618,7 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "record phone calls | recorded calls", gap=2),
     _rule("en.contact.own_channel", "contact", "email address | email | e mail | phone number | phone | address",
           vague=True, own_contact=True),
-    _rule("en.cookies.cookie", "cookies", "cookies | cookie"),
+    _rule("en.cookies.cookie", "cookies", "cookies | cookie | local storage | localstorage"),
     _rule("en.analytics.analytics", "analytics", "analytics | web analytics | visitor counters | counters"),
     _rule("en.analytics.statistics", "analytics", "statistics | statistical", vague=True),
     _rule("en.advertising.targeting", "advertising",
@@ -667,7 +671,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           regex=r"(?i)(?:данн\w+|сведени\w+|информаци\w+|data|деректер\w*)\s+(?:из\s+|from\s+)?(?:аккаунт\w*\s+)?"
                 r"(?:telegram|facebook|vk|вконтакте|instagram|apple\s+id)\b|"
                 r"\b(?:telegram|facebook|vk|вконтакте|instagram)\s+(?:data|деректер\w*|данн\w+|account|профил\w*|"
-                r"аккаунт\w*)"),
+                r"аккаунт\w*)|(?:никнейм\w*|ник|username|аккаунт\w*|профил\w*)\s+(?:в|во|from|in|on)\s+"
+                r"(?:telegram|facebook|vk|вконтакте|instagram)\b"),
     _rule("any.contact.phone", "contact",
           regex=r"(?<![\w+])(?:\+7|8)[\s-]?\(?\d{3}\)?[\s-]?\d{3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)"),
     _rule("any.operator_identity.legal_name", "operator_identity", regex="LEGAL_NAME"),
@@ -719,13 +724,41 @@ LAW_PATTERNS: dict[str, str] = {
                 r"(?:№\s*152|«О\s+персональных\s+данных»)",
     # Russian law by name; «серверы в Российской Федерации» says where data goes, not which law applies.
     "ru_law": r"(?i:федеральн\w*\s+закон\w*)|(?i:закон\w*|законодательств\w*|кодекс\w*|прав[оа])\s+"
-              r"(?:\w+\s+){0,2}(?:Российской\s+Федерации|РФ)\b",
+              r"(?:\w+\s+){0,2}(?:Российской\s+Федерации|РФ)\b|"
+              # in Kazakh and English, and Russia's data-protection regulator, the mark of the same template
+              r"Ресей\s+Федерациясының\s+(?:\w+\s+)?заң\w*|(?i:laws?\s+of\s+the\s+Russian\s+Federation)|"
+              r"\bРоскомнадзор\w*",
     "gdpr": r"\bGDPR\b|(?i:general\s+data\s+protection\s+regulation)|\b2016/679\b|"
             r"(?i:общ\w+\s+регламент\w*\s+(?:по\s+)?защит\w+\s+(?:персональных\s+)?данных)",
 }
 # Codes of LAW_PATTERNS that are foreign law a Kazakhstan site's policy should not rest on
 # (a template copied from a Russian site); the GDPR may rightly apply, so it is not a warning.
 FOREIGN_LAWS = frozenset({"ru_152fz", "ru_law"})
+
+# What kind of document a policy candidate is, by the title it opens with (analysis/policy_facts.py).
+# A consent («Согласие на обработку персональных данных», «…өңдеуге келісім») lists what the user agrees
+# to; terms («Пользовательское соглашение», «Публичная оферта») are a contract that may hold a privacy part.
+DOCUMENT_TYPES = ("privacy_policy", "consent", "terms")
+DOCUMENT_TYPE_TITLES: dict[str, str] = {
+    "consent": r"(?i)согласи[ея]\s+(?:субъекта\s+|пользователя\s+|клиента\s+)?(?:персональных\s+данных\s+)?"
+               r"(?:на\s+(?:сбор\s+и\s+)?обработк\w*|на\s+сбор)|"
+               r"(?:деректер\w*|дерек\w*)\s+(?:жинауға\s+(?:және\s+)?)?(?:өңдеуге|жинауға)\s+(?:арналған\s+)?келісім|"
+               r"consent\s+to\s+(?:the\s+)?(?:collection\s+and\s+)?processing",
+    "terms": r"(?i)пользовательск\w+\s+соглашени|публичн\w+\s+оферт|договор\w*\s+(?:публичной\s+)?оферт|"
+             r"услови\w+\s+использовани|правила\s+(?:пользования|использования)|пайдаланушы\w*\s+келісім|"
+             r"жария\s+оферт|terms\s+(?:of\s+(?:use|service)|and\s+conditions)|user\s+agreement",
+    "privacy_policy": r"(?i)политик\w+\s+(?:конфиденциальности|обработки|в\s+отношении|защиты|о\s+защите)|"
+                      r"положени\w+\s+(?:об?\s+)?(?:обработке|защите)\s+персональных|"
+                      r"құпиялылық\s+саясат|деректер\w*\s+(?:өңдеу|қорғау)\s+(?:туралы\s+)?саясат|"
+                      r"privacy\s+(?:policy|notice)|data\s+protection\s+policy|personal\s+data\s+policy",
+}
+# The first-person voice of a consent without such a title («Я, …, даю согласие», «Мен … келісім беремін»).
+CONSENT_VOICE = (r"(?i)(?:\bя\b|настоящим)[^.]{0,200}?\bда(?:ю|ём)\s+(?:сво[её]\s+|полное\s+)?согласие|"
+                 r"\bмен\b[^.]{0,200}?келісім\w*\s+беремін|\bI\b[^.]{0,120}?\b(?:hereby\s+)?(?:give\s+(?:my\s+)?consent|"
+                 r"consent\s+to)")
+# Characters from the start of a text where its title is looked for, and where a consent's voice is.
+DOCUMENT_TITLE_CHARS = 600
+CONSENT_VOICE_CHARS = 1500
 
 # --- cue words for the status of a declaration (used by analysis/declarations.py) -------------
 
@@ -792,6 +825,10 @@ FLOW_EXCEPTION = (r"(?i)согласи|разрешени|партн[её]р|с�
                   r"қажет\s+болған|қызмет\w*\s+көрсет|"
                   r"consent|permission|partner|provider|vendor|courier|delivery|payment|affiliat|contractor|"
                   r"necessary\s+(?:to|for)|needed\s+(?:to|for)|provide\s+(?:the\s+|our\s+)?service|fulfil")
+# A limit on storage is a retention rule, not a denial of storage: «хранятся не дольше, чем необходимо»,
+# «stored no longer than necessary», «қажет мерзімнен артық сақталмайды».
+RETENTION_LIMIT = (r"(?i)не\s+дольше|не\s+более|не\s+превыша\w*|no\s+longer|not\s+longer|not\s+more\s+than|"
+                   r"артық\s+сақтал|аспайтын|аспауы")
 # «жауап бермейді» (is not liable): a Kazakh negated verb after these words denies nothing about data.
 KK_NOT_PROCESSING_BEFORE = ("жауап",)
 # A sentence that opens with an exception qualifies the negation of the sentence before it

@@ -67,3 +67,13 @@ def test_summary_and_analyze_of_a_missing_database_say_so_and_create_nothing(tmp
         result = run_cli(command, "--out", str(tmp_path), check=False)
         assert result.returncode == 2 and "no database at" in result.stderr, command
     assert not (tmp_path / "kzprivacy.db").exists()
+
+
+def test_policy_command_names_the_document_type_and_its_declarations(tmp_path):
+    consent = tmp_path / "consent.txt"
+    consent.write_text("Дербес деректерді өңдеуге келісім\nМен келесі деректерімді өңдеуге келісім беремін:\n"
+                       "Аты\nТегі\nE-mail\nТелефон\n", encoding="utf-8")
+    result = run_cli("policy", str(consent))
+    assert f"== {consent}  (txt, kk, consent)" in result.stdout
+    for category in ("name", "email", "phone"):
+        assert f"declared  {category}" in result.stdout, result.stdout

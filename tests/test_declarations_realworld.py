@@ -223,3 +223,24 @@ def test_an_exception_to_serve_the_user_is_a_flow_even_beside_the_law():
     text = ("Мы не передаём данные третьим лицам, за исключением случаев, когда это необходимо для выполнения "
             "ваших запросов или требуется законодательством.")
     assert _found(text) == [("third_party_sharing", "declared", "exception")]
+
+
+def test_a_limit_on_storage_is_a_retention_rule_not_a_denial():
+    for text in ("Данные хранятся не дольше, чем этого требуют цели обработки.",
+                 "Деректер өңдеу мақсаттары үшін қажет мерзімнен артық сақталмайды.",
+                 "Data is stored no longer than necessary for the purposes of processing."):
+        assert _found(text) == [("retention", "declared", "")], text
+    assert _summary("Данные хранятся столько, сколько необходимо для оказания услуги.") == {"retention": "declared"}
+
+
+def test_storage_like_cookies_and_usage_data_in_a_list_of_cards():
+    text = ("2. Что мы собираем\n\nТехническая информация: IP-адрес, тип браузера\n\n"
+            "Данные о посещении сайта через Яндекс.Метрику\n\n"
+            "Данные об использовании приложения: пройденные уроки и ответы\n\n"
+            "Приложение хранит настройки в локальном хранилище браузера.")
+    assert _summary(text) == {"analytics": "declared", "cookies": "declared", "device": "declared",
+                              "ip_address": "declared", "usage": "declared"}
+
+
+def test_a_nickname_in_a_messenger_is_a_social_profile():
+    assert _summary("Мы получаем ваш никнейм в Telegram при входе через бота.") == {"social_profile": "declared"}

@@ -76,3 +76,23 @@ def test_a_news_article_named_like_a_policy_is_fetched_to_be_judged_on_its_text(
     link = Link("https://news-demo.kz/news/2024/05/personalnye-dannye", "Политика конфиденциальности на сайте: разбор",
                 "body")
     assert score_policy_link(link) == 0.4  # exactly the follow threshold, no float shortfall
+
+
+def test_a_slug_about_processing_goods_is_not_a_policy_slug():
+    # «обработка» alone is a common word (cargo handling, metal working); the slug must name personal data.
+    cargo = Link("https://cargo-demo.kz/obrabotka-gruzov.html", "Обработка грузов", "footer")
+    assert score_policy_link(cargo) < 0.4
+    policy = Link("https://cargo-demo.kz/obrabotka-personalnyh-dannyh", "Подробнее", "footer")
+    assert score_policy_link(policy) >= 0.4
+
+
+def test_a_kazakh_policy_that_says_zheke_derekter_scores_as_one_that_says_derbes():
+    # Real Kazakh documents write «жеке деректер» where the law says «дербес деректер».
+    from crawler.extract.policy import is_policy_score
+
+    body = ("Біз сіздің {w} деректеріңізді тек тапсырысты орындау үшін жинаймыз және өңдейміз. "
+            "{W} деректер үшінші тұлғаларға берілмейді. Сіз келісіміңізді кез келген уақытта кері қайтарып "
+            "ала аласыз. Деректер Қазақстан Республикасының аумағында сақталады. ") * 3
+    derbes = is_policy_score("Саясат", body.format(w="дербес", W="Дербес"))
+    zheke = is_policy_score("Саясат", body.format(w="жеке", W="Жеке"))
+    assert zheke == derbes and zheke >= 0.5

@@ -2,7 +2,7 @@
 
 import pytest
 
-from analysis.policy_facts import bin_is_valid, extract_facts
+from analysis.policy_facts import bin_is_valid, document_type, extract_facts
 
 
 def _weighted(digits: str, weights) -> int:
@@ -117,3 +117,57 @@ def test_unlimited_retention_is_about_data_not_the_document():
     assert facts.warnings == [("unlimited_retention", "Персональные данные хранятся бессрочно.")]
     facts = extract_facts("Дербес деректер мерзімсіз сақталады.")
     assert [code for code, _ in facts.warnings] == ["unlimited_retention"]
+
+
+# --- what real builder templates leave behind (issue 10), in our own words ----------------------------
+
+@pytest.mark.parametrize("text", [
+    "Оператор: название компании, БИН: указать БИН.",
+    "Юридический адрес: указать адрес.",
+    "Политика действует на сайте site.ru и всех его поддоменах.",
+    "Вопросы присылайте на info@site.ru.",
+    "Сайт «Название сайта» принадлежит ТОО «Название».",
+    "Оператор — ООО «Ромашка».",
+    "Ответственный за обработку — Иванов Иван Иванович.",
+])
+def test_builder_template_leftovers(text):
+    assert "template_placeholder" in [code for code, _ in extract_facts(text).warnings], text
+
+
+@pytest.mark.parametrize("text", [
+    "Пользователь может указать адрес доставки при заказе.",
+    "Посетите наш сайт primer-demo.kz, чтобы узнать больше.",
+    "Пользователь указывает наименование организации при заказе счёта.",
+])
+def test_ordinary_words_are_no_template_leftovers(text):
+    assert extract_facts(text).warnings == [], text
+
+
+@pytest.mark.parametrize("text", [
+    "Надзор за обработкой данных осуществляет Роскомнадзор.",
+    "Деректерді өңдеу Ресей Федерациясының заңнамасына сәйкес жүзеге асырылады.",
+    "Data are processed under the laws of the Russian Federation.",
+])
+def test_russian_law_in_any_language_is_foreign_law(text):
+    facts = extract_facts(text)
+    assert "ru_law" in facts.laws and "foreign_law" in [code for code, _ in facts.warnings]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Согласие на обработку персональных данных\nЯ даю согласие ТОО «Пример» на обработку моих данных.", "consent"),
+    ("СОГЛАСИЕ ПОЛЬЗОВАТЕЛЯ НА ОБРАБОТКУ ПЕРСОНАЛЬНЫХ ДАННЫХ\n1. Настоящим я подтверждаю …", "consent"),
+    ("Дербес деректерді жинауға және өңдеуге келісім\nМен келісім беремін.", "consent"),
+    ("Жеке деректерді өңдеуге келісім\nОсы құжатпен мен …", "consent"),
+    ("Consent to the processing of personal data\nI agree that …", "consent"),
+    ("Я, заполняя форму на сайте, даю своё согласие на обработку имени и телефона.", "consent"),
+    ("Пользовательское соглашение\n1. Общие положения", "terms"),
+    ("Публичная оферта на оказание услуг", "terms"),
+    ("Политика конфиденциальности\nИспользуя сайт, вы даёте согласие на обработку персональных данных.",
+     "privacy_policy"),
+    ("Құпиялылық саясаты\n1. Жалпы ережелер", "privacy_policy"),
+    ("Privacy Policy\nWe respect your privacy.", "privacy_policy"),
+    ("1. Общие положения\nОператор обрабатывает данные посетителей.", "privacy_policy"),
+])
+def test_the_document_type_comes_from_its_title_or_its_voice(text, kind):
+    assert document_type(text) == kind
+    assert extract_facts(text).document_type == kind

@@ -347,6 +347,25 @@ def test_language_versions_that_agree_give_no_gap(tmp_path):
     assert "POLICY-LANGUAGE-VERSION-GAP" not in site.findings()
 
 
+def test_a_language_version_with_template_leftovers_is_reported_and_every_version_has_its_facts(tmp_path):
+    kazakh = ("Дербес деректерді өңдеуге келісім\nМен «Название» ЖШС-ге атымды және телефон нөмірімді өңдеуге "
+              "келісім беремін. Сұрақтар: info@site.ru.")
+    site = Site(tmp_path, OPERATOR + "Мы собираем имя и номер телефона Пользователя.")
+    url = site.base + "/kk/privacy"
+    site.store.write_page("c", {"site": site.site, "url": url, "page": {"url": url, "status_code": 200,
+                                                                        "kind": "policy"},
+                                "policy": {"url": url, "format": "html", "text": kazakh, "chars": len(kazakh),
+                                           "language": "kk", "is_policy_score": 0.8, "status": "ok", "sha256": "kk"}})
+    findings = site.findings()
+    (placeholder,) = findings["POLICY-TEMPLATE-PLACEHOLDER"]
+    assert placeholder["observed_url"] == url
+    facts = {row["policy_url"]: row for row in site.store.query("SELECT * FROM policy_facts")}
+    assert facts[site.base + "/privacy"]["document_type"] == "privacy_policy"
+    assert facts[url]["document_type"] == "consent"
+    # The best policy names the operator and the law: no finding about them from the Kazakh version.
+    assert "POLICY-NO-OPERATOR" not in findings and "POLICY-NO-KZ-LAW" not in findings
+
+
 def test_explanations_exist_in_both_languages_and_fill_in_what_was_seen():
     for code, rule in RULES.items():
         assert rule.en and rule.ru, code

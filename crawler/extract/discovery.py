@@ -25,10 +25,11 @@ from itertools import chain
 from parsel import Selector
 
 from .documents import _block_text
-from .html import Link, _http_url, clean_text, selector
+from .limits import DEFAULT_CAPS, Caps
+from .html import Link, _http_url, clean_text, extract_links, selector
 
 __all__ = ["extract_script_links", "extract_consent_links", "in_page_policies", "policy_mentions", "InPagePolicy",
-           "BUILDER_ATTRIBUTES", "discovery_links"]
+           "BUILDER_ATTRIBUTES", "discovery_links", "page_links"]
 
 # Attributes that site builders use instead of href (LPmotor's data-page-link, and the common ones).
 BUILDER_ATTRIBUTES = ("data-page-link", "data-href", "data-url", "data-link", "data-link-href")
@@ -54,6 +55,17 @@ _CONSENT_WORDS = re.compile(
     re.I)
 
 
+def _text(el, limit: int = 600) -> str:
+    """The element's text, read only as far as `limit` characters (a wrapper may hold the whole page)."""
+    parts, size = [], 0
+    for piece in el.itertext():
+        parts.append(piece)
+        size += len(piece)
+        if size > limit:
+            break
+    return clean_text(" ".join(parts), limit)
+
+
 def _region(node) -> str:
     """banner (cookie or consent banner), footer or body, from the element's ancestors."""
     footer = False
@@ -70,13 +82,13 @@ def _region(node) -> str:
 
 
 def _node_text(node) -> str:
-    text = clean_text(" ".join(node.itertext()) if hasattr(node, "itertext") else "")
+    text = _text(node, 300) if hasattr(node, "itertext") else ""
     return text or clean_text(node.get("title") or node.get("aria-label") or node.get("value") or "")
 
 
 def _context(node) -> str:
     parent = node.getparent()
-    return clean_text(" ".join(parent.itertext())) if parent is not None else ""
+    return _text(parent, 400) if parent is not None else ""
 
 
 def _onclick_url(code: str) -> str | None:
@@ -123,6 +135,20 @@ def extract_script_links(html: str | Selector, page_url: str) -> list[Link]:
     return links
 
 
+def _is_checkbox(el) -> bool:
+    return el.tag == "input" and (el.get("type") or "").lower() == "checkbox"
+
+
+def _has_checkbox(el, children: int = 40) -> bool:
+    """A checkbox among the element's children or grandchildren (looked at up to a bound)."""
+    for i, child in enumerate(el):
+        if i >= children:
+            break
+        if _is_checkbox(child) or any(_is_checkbox(g) for j, g in enumerate(child) if j < children):
+            return True
+    return False
+
+
 def _consent_spot(el) -> str | None:
     """The text of the consent label or notice the element stands in, or None."""
     in_form = False
@@ -135,8 +161,8 @@ def _consent_spot(el) -> str | None:
             in_form = True
             break
         if depth < 4 and label_text is None:
-            if tag == "label" or anc.xpath("./input[@type='checkbox'] | ./*/input[@type='checkbox']"):
-                label_text = clean_text(" ".join(anc.itertext()))
+            if tag == "label" or _has_checkbox(anc):
+                label_text = _text(anc, 400)
     if label_text is not None and _CONSENT_WORDS.search(label_text):
         return label_text
     if in_form:
@@ -153,8 +179,8 @@ def extract_consent_links(html: str | Selector, page_url: str) -> list[Link]:
     sel = html if isinstance(html, Selector) else selector(html)
     links: list[Link] = []
     attrs = " or ".join(f"@{a}" for a in BUILDER_ATTRIBUTES)
-    nodes = sel.xpath(f"//form//a[@href] | //label//a[@href] | //form//*[{attrs} or @onclick] "
-                      "| //*[input[@type='checkbox']]//a[@href]")[:MAX_NODES]
+    # Simple paths only: a union of many node sets is quadratic in libxml2. _consent_spot decides.
+    nodes = [*sel.xpath("//a[@href]")[:MAX_NODES], *sel.xpath(f"//form//*[{attrs} or @onclick]")[:MAX_NODES]]
     seen: set[tuple[str, str]] = set()
     for node in nodes:
         el = node.root
@@ -181,13 +207,21 @@ def discovery_links(html: str | Selector, page_url: str) -> list[Link]:
     return extract_script_links(sel, page_url) + extract_consent_links(sel, page_url)
 
 
+def page_links(html: str | Selector, page_url: str, caps: Caps = DEFAULT_CAPS,
+               warnings: list[str] | None = None) -> list[Link]:
+    """All the links of a page a crawler scores: `<a href>` and `<link>` alternates, then the rest
+    (`<a>` links capped at `caps.links`, a cut noted in `warnings`)."""
+    sel = html if isinstance(html, Selector) else selector(html)
+    return extract_links(sel, page_url, caps, warnings) + discovery_links(sel, page_url)
+
+
 # -- a policy inside the page -------------------------------------------------------------------
 
 # A heading that names the privacy policy or a regulation on personal data (not consent, not terms).
 _POLICY_HEADING = re.compile(
     r"политик\w*\s+(?:в\s+отношении\s+)?(?:конфиденциальност|обработк|персональн|защит\w*\s+персональн)"
     r"|конфиденциальност|положени\w*\s+(?:об?\s+)?(?:обработк\w*\s+|защит\w*\s+)?персональн"
-    r"|құпиялылық\s+саясат|құпиялық\s+саясат|дербес\s+деректер\w*\s+(?:қорғау|өңдеу)\w*\s+(?:туралы\s+)?(?:саясат|ереже)"
+    r"|құпиялылық\s+саясат|құпиялық\s+саясат|(?:дербес|жеке)\s+деректер\w*\s+(?:қорғау|өңдеу)\w*\s+(?:туралы\s+)?(?:саясат|ереже)"
     r"|privacy\s+(?:policy|notice|statement)|data\s+protection\s+policy",
     re.I)
 _NOT_POLICY_HEADING = re.compile(r"согласи|келісім|соглашени|оферт|terms|consent|agreement", re.I)
@@ -197,10 +231,11 @@ _CONTAINERS = ("//dialog | //template | //section | //aside | //article | //*[@r
                " or contains(@class, 'lightbox') or contains(@class, 'policy') or contains(@class, 'privacy')"
                " or contains(@class, 'politika') or contains(@id, 'policy') or contains(@id, 'privacy')"
                " or contains(@id, 'Policy') or contains(@id, 'Privacy') or contains(@id, 'politika')]")
-_HEADING_PATH = ("(.//h1 | .//h2 | .//h3 | .//h4 | .//h5 | .//h6 | .//strong | .//b | .//*[contains(@class, 'title')]"
-                 " | .//p)[1]")
+_HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "p"}
+MAX_HEADING_SEARCH = 200  # elements looked at for a container's first heading
 _DROP = ("script", "style", "button", "form", "nav", "svg", "noscript", "select")
 MIN_IN_PAGE_CHARS = 150  # less is a link block or a teaser, not a policy
+MAX_CONTAINERS = 500      # candidate containers looked at on one page
 
 
 @dataclass
@@ -234,6 +269,18 @@ def _element_text(el) -> str:
     return _block_text(el)
 
 
+def _first_heading(el):
+    """The container's first heading-like element (a heading, bold text, a title, or the first paragraph)."""
+    for count, child in enumerate(el.iter()):
+        if count > MAX_HEADING_SEARCH:
+            return None
+        if child is el or not isinstance(child.tag, str):
+            continue
+        if child.tag in _HEADING_TAGS or "title" in (child.get("class") or ""):
+            return child
+    return None
+
+
 def _triggers(sel: Selector) -> dict[str, str]:
     """id -> the text of a link or button that opens it (href="#id", data-target, data-bs-target, aria-controls)."""
     out: dict[str, str] = {}
@@ -259,15 +306,14 @@ def in_page_policies(html: str | Selector, page_url: str = "") -> list[InPagePol
     triggers = _triggers(sel)
     found: list[InPagePolicy] = []
     by_heading: dict[int, int] = {}   # id of the heading element -> index in found
-    for node in sel.xpath(_CONTAINERS)[:MAX_NODES]:
+    for node in sel.xpath(_CONTAINERS)[:MAX_CONTAINERS]:
         el = node.root
         if (el.tag if isinstance(el.tag, str) else "") in ("html", "body"):
             continue
         anchor = el.get("id") or ""
         trigger = triggers.get(anchor, "") if anchor else ""
-        heads = node.xpath(_HEADING_PATH)
-        heading_el = heads[0].root if heads else None
-        heading = clean_text(" ".join(heading_el.itertext())) if heading_el is not None else ""
+        heading_el = _first_heading(el)
+        heading = _text(heading_el, 300) if heading_el is not None else ""
         name = heading if _POLICY_HEADING.search(heading) else ""
         if not name and trigger and _POLICY_HEADING.search(trigger):
             name = trigger
@@ -275,19 +321,19 @@ def in_page_policies(html: str | Selector, page_url: str = "") -> list[InPagePol
             name = clean_text(el.get("aria-label"))
         if not name or _NOT_POLICY_HEADING.search(name):
             continue
+        key = id(heading_el) if heading_el is not None else id(el)
+        if key in by_heading:
+            # Nested containers around one heading (a modal, its dialog, its content): the outermost
+            # one with an id names it; the text is the outermost one's.
+            kept = found[by_heading[key]]
+            if not kept.anchor and anchor:
+                kept.anchor, kept.trigger = anchor, trigger or kept.trigger
+            continue
         text = _element_text(el)
         if len(text) < MIN_IN_PAGE_CHARS:
             continue
-        key = id(heading_el) if heading_el is not None else id(el)
         policy = InPagePolicy(anchor=anchor, container=_container_kind(el), heading=heading or name,
                               trigger=trigger, text=text)
-        if key in by_heading:
-            # Nested containers around one heading (a modal, its dialog, its content): the outermost
-            # one with an id names it; the text is the same.
-            kept = found[by_heading[key]]
-            if not kept.anchor and anchor:
-                found[by_heading[key]] = policy
-            continue
         by_heading[key] = len(found)
         found.append(policy)
     for n, policy in enumerate(found, 1):
@@ -330,7 +376,7 @@ def policy_mentions(html: str | Selector) -> list[str]:
                    or any(a.get(attr) for attr in BUILDER_ATTRIBUTES) or a.get("onclick")
                    for a in chain([owner], owner.iterancestors())):
                 continue
-            whole = clean_text(" ".join(owner.itertext()), 1000)
+            whole = _text(owner, 1000)
             rest = _MENTION.sub("", whole)
             if len(rest) <= MAX_MENTION_REST or (_CONSENT_WORDS.search(whole) and len(whole) <= 400):
                 mention = clean_text(whole)

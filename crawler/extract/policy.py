@@ -23,14 +23,14 @@ _TEXT_STRONG = re.compile(
     r"|согласи\w*\s+на\s+обработк"
     r"|обработк\w*\s+(?:и\s+защит\w*\s+)?персональн"
     r"|құпиялылық|құпиялық"
-    r"|дербес\s+деректер"
+    r"|(?:дербес|жеке)\s+деректер"
     r"|privacy|personal\s+data|data\s+protection|cookie\s+policy",
     re.I)
 _TEXT_WEAK = re.compile(r"персональн\w*\s+данн|политик|policy|cookie|куки|саясат", re.I)
 # Slugs that sites use for their policy pages.
 _HREF = re.compile(
     r"privacy|confiden|konfiden|policy|politik|politic|personal|persdan|pers-data|\bpdn\b|soglasie|"
-    r"gdpr|cookie|kupiya|derbes|zashchita-dannyh|zashita-dannyh|obrabotka",
+    r"gdpr|cookie|kupiya|derbes|zashchita-dannyh|zashita-dannyh|obrabotk\w*-(?:pers|dannyh|dannykh|pd\b)",
     re.I)
 # Documents that sit next to a policy and are not one.
 _NOT_POLICY = re.compile(
@@ -206,7 +206,7 @@ def with_path(url: str, path: str) -> str:
 _MARKERS = [re.compile(p, re.I) for p in (
     r"персональн\w*\s+данн", r"обработк\w*", r"конфиденциальн", r"cookie|куки", r"трет\w+\s+лиц",
     r"субъект\w*", r"оператор\w*|собственник\w*", r"согласи\w*", r"хранени\w*|хранит", r"защит\w*",
-    r"дербес\s+деректер", r"құпиялылық", r"үшінші\s+тұлға", r"келісім",
+    r"(?:дербес|жеке)\s+деректер", r"құпиялылық", r"үшінші\s+тұлға", r"келісім",
     r"personal\s+(?:data|information)", r"privacy", r"third\s+part", r"consent", r"process(?:ing)?\b",
 )]
 _TITLE = re.compile(_TEXT_STRONG.pattern + r"|политика|policy|саясат", re.I)

@@ -23,9 +23,9 @@ from scrapy.http import Request, Response, TextResponse
 from crawler.browser import classify_browser_failure, rendered_rows
 from crawler.errors import classify_failure, proxy_error_status
 from crawler.extract.cookies import parse_set_cookie
-from crawler.extract.discovery import discovery_links, in_page_policies, policy_mentions
+from crawler.extract.discovery import in_page_policies, page_links, policy_mentions
 from crawler.extract.documents import DocumentError, DocumentTooLarge, sniff_format, to_document
-from crawler.extract.html import dom_depth_warning, extract_forms, extract_links, extract_resources, selector
+from crawler.extract.html import dom_depth_warning, extract_forms, extract_resources, selector
 from crawler.extract.limits import DEFAULT_CAPS, Caps
 from crawler.extract.policy import (COMMON_POLICY_PATHS, document_kind, form_page_links, is_policy_score,
                                     language_variants, policy_links, with_path)
@@ -253,7 +253,7 @@ class SiteSpider(scrapy.Spider):
             depth_warning = dom_depth_warning(sel.root, self.caps)
             if depth_warning:
                 warnings.append(depth_warning)
-            links = extract_links(sel, response.url, self.caps, warnings) + discovery_links(sel, response.url)
+            links = page_links(sel, response.url, self.caps, warnings)
             if not rendered:  # browser mode recorded what was actually fetched instead
                 item.requests = self._requests(sel, response.url, st, warc_id, warnings)
             item.inline_trackers = [

@@ -250,6 +250,7 @@ CREATE TABLE IF NOT EXISTS policy_facts (
     versions        TEXT,
     laws            TEXT,                            -- kz_94v, ru_152fz, gdpr, ...
     warnings        TEXT,                            -- [[code, evidence], ...]
+    document_type   TEXT,                            -- privacy_policy | consent | terms
     PRIMARY KEY (crawl_id, site, policy_url)
 );
 
