@@ -27,6 +27,15 @@ def test_fifty_thousand_links_in_one_container_keep_the_footer_policy_link_and_s
     assert links[0].context.startswith("Товар 0 Товар 1")
 
 
+def test_the_crawlers_whole_link_discovery_on_that_page_is_bounded_too():
+    """page_links adds builder, onclick and consent-label links: each looked-at element costs a bounded walk."""
+    from crawler.extract.discovery import page_links
+
+    warnings: list[str] = []
+    links = page_links(bombs.many_links_page(50_000), URL, Caps(links=3000), warnings)
+    assert len(links) == 3000 and warnings == ["links: kept 3000 of 50001"]
+
+
 def test_links_under_the_cap_are_all_kept_without_a_warning():
     warnings: list[str] = []
     links = extract_links(bombs.many_links_page(100), URL, Caps(links=3000), warnings)

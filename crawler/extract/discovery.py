@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, islice
 
 from parsel import Selector
 
@@ -141,10 +141,9 @@ def _is_checkbox(el) -> bool:
 
 def _has_checkbox(el, children: int = 40) -> bool:
     """A checkbox among the element's children or grandchildren (looked at up to a bound)."""
-    for i, child in enumerate(el):
-        if i >= children:
-            break
-        if _is_checkbox(child) or any(_is_checkbox(g) for j, g in enumerate(child) if j < children):
+    for child in islice(el, children):
+        # islice, not a filter: a child holding 50,000 links must cost `children` steps, not 50,000.
+        if _is_checkbox(child) or any(_is_checkbox(g) for g in islice(child, children)):
             return True
     return False
 
