@@ -92,6 +92,13 @@ KZPRIVACY_MAX_PDF_PAGES = 300          # PDF pages converted to text
 KZPRIVACY_MAX_DOCX_PARTS = 1000        # files inside a DOCX: more is a ZIP bomb -> policy status too_large
 KZPRIVACY_MAX_INFLATED_BYTES = 50 * 1024 * 1024  # what a DOCX's parts or a PDF's streams may inflate to: more -> too_large
 
+# -- the parse pool (crawler/parsepool.py): pages are read in worker processes, so no page can stall the
+# crawl. A page whose parsing or conversion passes its budget is abandoned (its worker killed and
+# replaced) and recorded as parse_timeout; a worker past its memory limit records too_large.
+KZPRIVACY_PARSE_WORKERS = 2            # worker processes (the machine's other cores); 0: parse in-process
+KZPRIVACY_PARSE_TIMEOUT = 20           # seconds one page may take to read (links, forms, document to text)
+KZPRIVACY_PARSE_MEMORY_MB = 2048       # address space a worker may use
+
 # -- browser mode (KZPRIVACY_MODE = "browser", `kzprivacy scan --render`): see crawler/browser.py and
 # docs/browser-mode.md. The add-on below does nothing in HTTP mode; in browser mode it installs
 # scrapy-playwright and derives its PLAYWRIGHT_* settings from these.

@@ -27,6 +27,17 @@ class ScanResult:
     db: Path
 
 
+def prepare() -> None:
+    """Make every hostile payload now (bombs.py caches them per process), so that the scan measures the
+    crawler, not the sample web generating a 200 MB bomb on the first request."""
+    from kzprivacy.sampleweb import bombs, load_hostile
+
+    for case in load_hostile()["cases"]:
+        for route in (case.get("routes") or {}).values():
+            if isinstance(route, dict) and route.get("generate"):
+                bombs.payload(route["generate"], tuple(sorted((route.get("args") or {}).items())))
+
+
 def scan(domains: list[str], proxy: str, out: Path, crawl_id: str, timeout: float) -> ScanResult:
     """`kzprivacy scan` in its own process; its wall time and peak resident memory (wait4's ru_maxrss)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
