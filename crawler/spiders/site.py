@@ -287,7 +287,7 @@ class SiteSpider(scrapy.Spider):
                  "company": hit.service.company, "country": hit.service.country,
                  "category": hit.service.category, "snippet": hit.snippet, "warc_record_id": warc_id}
                 for hit in extract.signatures]
-            item.forms = self._forms(extract.forms, st, warc_id)
+            item.forms = self._forms(extract.forms, response.url, st, warc_id)
 
         if kind == "policy" and response.status < 400:
             item.policy = self._policy(response, item.page, warc_id, extract)
@@ -431,7 +431,7 @@ class SiteSpider(scrapy.Spider):
                          "fetched_at": _now(), "warc_record_id": warc_id})
         return rows
 
-    def _forms(self, forms: list, st: dict[str, Any], warc_id: str | None) -> list[dict[str, Any]]:
+    def _forms(self, forms: list, page_url: str, st: dict[str, Any], warc_id: str | None) -> list[dict[str, Any]]:
         rows = []
         for form in forms:
             action_host = (urlsplit(form.action).hostname or "").lower() if form.action else None
