@@ -205,6 +205,7 @@ class WarcWriter:
             http_headers=StatusAndHeaders(f"{request.method} {path} {version}", req_headers, is_http_request=True),
             warc_headers_dict={"WARC-Date": fetched_at, "WARC-Concurrent-To": record_id})
         self.writer.write_record(req_record)
+        self.file.flush()  # a stopped crawl keeps every record it wrote (crawler/shutdown.py)
         request.meta["warc"] = {"warc_file": self.path.name, "warc_record_id": record_id, "warc_offset": offset,
                                 "fetched_at": fetched_at,
                                 "payload_sha256": hashlib.sha256(response.body).hexdigest()}

@@ -63,7 +63,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RobotsTxtPerOrigin": 100,
 }
 # Names that resolve to private addresses are refused at connect time (DNS rebinding): crawler/netguard.py.
-DNS_RESOLVER = "crawler.netguard.GuardedResolver"
+TWISTED_DNS_RESOLVER = "crawler.netguard.GuardedResolver"
 
 ITEM_PIPELINES = {
     "crawler.pipelines.SQLitePipeline": 300,
@@ -98,6 +98,8 @@ KZPRIVACY_MAX_INFLATED_BYTES = 50 * 1024 * 1024  # what a DOCX's parts or a PDF'
 KZPRIVACY_PARSE_WORKERS = 2            # worker processes (the machine's other cores); 0: parse in-process
 KZPRIVACY_PARSE_TIMEOUT = 20           # seconds one page may take to read (links, forms, document to text)
 KZPRIVACY_PARSE_MEMORY_MB = 2048       # address space a worker may use
+# Ctrl-C / SIGTERM: seconds the graceful stop may take before requests in flight are dropped (crawler/shutdown.py).
+KZPRIVACY_SHUTDOWN_GRACE = 1.5
 
 # -- browser mode (KZPRIVACY_MODE = "browser", `kzprivacy scan --render`): see crawler/browser.py and
 # docs/browser-mode.md. The add-on below does nothing in HTTP mode; in browser mode it installs
