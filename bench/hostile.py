@@ -23,14 +23,22 @@ sys.path.insert(0, str(ROOT))
 
 def main() -> None:
     from kzprivacy.sampleweb import SampleWeb, hostile_domains
-    from kzprivacy.sampleweb.hostile.scan import CONTROL, scan
+    from kzprivacy.sampleweb.hostile.scan import CONTROL, prepare, scan
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--timeout", type=float, default=10.0, help="the crawl's download timeout, seconds")
+    parser.add_argument("--no-sigterm", action="store_true", help="skip the SIGTERM measurements")
     args = parser.parse_args()
+    prepare()
+    stops = []
     with tempfile.TemporaryDirectory() as tmp, SampleWeb(hang_seconds=args.timeout + 5) as web:
         alone = scan([CONTROL], web.proxy_url, Path(tmp) / "alone", "alone", args.timeout)
         hostile = scan([*hostile_domains(), CONTROL], web.proxy_url, Path(tmp) / "hostile", "hostile", args.timeout)
+        if not args.no_sigterm:  # SIGTERM at a quarter, half and three quarters of the way through
+            for i, fraction in enumerate((0.25, 0.5, 0.75)):
+                stopped = scan([*hostile_domains(), CONTROL], web.proxy_url, Path(tmp) / f"stop{i}", f"stop{i}",
+                               args.timeout, sigterm_after=fraction * hostile.seconds)
+                stops.append((fraction * hostile.seconds, stopped.stop_seconds, stopped.returncode))
         db = sqlite3.connect(hostile.db)
         statuses = dict(db.execute("SELECT status, COUNT(*) FROM sites WHERE crawl_id = 'hostile' GROUP BY status"))
         db.close()
@@ -43,6 +51,10 @@ def main() -> None:
     print(f"hostile scan / longest timeout: {hostile.seconds / args.timeout:.2f}x "
           f"(margin over the timeout: {hostile.seconds - args.timeout:+.1f} s; "
           f"over timeout + control alone: {hostile.seconds - args.timeout - alone.seconds:+.1f} s)")
+
+    for at, took, code in stops:
+        figure = f"{took:.2f} s" if took is not None else "(had already ended)"
+        print(f"SIGTERM at {at:.1f} s: exit after {figure}, exit code {code}")
 
 
 if __name__ == "__main__":

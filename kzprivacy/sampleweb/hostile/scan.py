@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -25,6 +26,7 @@ class ScanResult:
     returncode: int
     stderr: str
     db: Path
+    stop_seconds: float | None = None   # SIGTERM to exit, when one was sent
 
 
 def prepare() -> None:
@@ -38,8 +40,10 @@ def prepare() -> None:
                 bombs.payload(route["generate"], tuple(sorted((route.get("args") or {}).items())))
 
 
-def scan(domains: list[str], proxy: str, out: Path, crawl_id: str, timeout: float) -> ScanResult:
-    """`kzprivacy scan` in its own process; its wall time and peak resident memory (wait4's ru_maxrss)."""
+def scan(domains: list[str], proxy: str, out: Path, crawl_id: str, timeout: float,
+         sigterm_after: float | None = None) -> ScanResult:
+    """`kzprivacy scan` in its own process; its wall time and peak resident memory (wait4's ru_maxrss).
+    With `sigterm_after`, SIGTERM is sent that many seconds after the start and the time to exit measured."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     start = time.monotonic()
     process = subprocess.Popen([sys.executable, "-m", "kzprivacy.cli", "scan", *domains, "--proxy", proxy,
@@ -47,13 +51,23 @@ def scan(domains: list[str], proxy: str, out: Path, crawl_id: str, timeout: floa
                                 "--no-progress", "--no-analyze"], cwd=ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     stderr = b""
-    _, status, usage = os.wait4(process.pid, 0)
+    stop_seconds = None
+    if sigterm_after is not None:
+        while time.monotonic() - start < sigterm_after and process.poll() is None:
+            time.sleep(0.02)
+        if process.poll() is None:
+            sent = time.monotonic()
+            process.send_signal(signal.SIGTERM)
+            _, status, usage = os.wait4(process.pid, 0)
+            stop_seconds = time.monotonic() - sent
+    if stop_seconds is None:
+        _, status, usage = os.wait4(process.pid, 0)
     seconds = time.monotonic() - start
     if process.stderr is not None:
         stderr = process.stderr.read()
     process.returncode = os.waitstatus_to_exitcode(status)
     return ScanResult(seconds, usage.ru_maxrss / 1024, process.returncode, stderr.decode("utf-8", "replace"),
-                      out / "kzprivacy.db")
+                      out / "kzprivacy.db", stop_seconds)
 
 
 def site_rows(db: Path, crawl_id: str, site: str) -> dict[str, list[tuple]]:
