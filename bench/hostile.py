@@ -4,7 +4,7 @@
 
 Scans every hostile site (kzprivacy/sampleweb/hostile/sites.yaml) beside the control site, then the
 control site alone, each in its own process, and prints the hostile scan's wall time as a ratio to
-the longest timeout a page may take (the download timeout): a crawl where no page adds its parse time
+the longest timeout a page may take (the download timeout; the parse budget is set to the same): a crawl where no page adds its parse time
 to the others ends within that timeout plus a small margin, whatever the hostile sites do. The control
 scan alone is the baseline measured in the same run (these machines are shared and noisy).
 """
@@ -32,12 +32,14 @@ def main() -> None:
     prepare()
     stops = []
     with tempfile.TemporaryDirectory() as tmp, SampleWeb(hang_seconds=args.timeout + 5) as web:
-        alone = scan([CONTROL], web.proxy_url, Path(tmp) / "alone", "alone", args.timeout)
-        hostile = scan([*hostile_domains(), CONTROL], web.proxy_url, Path(tmp) / "hostile", "hostile", args.timeout)
+        budget = ("-s", f"KZPRIVACY_PARSE_TIMEOUT={args.timeout:g}")
+        alone = scan([CONTROL], web.proxy_url, Path(tmp) / "alone", "alone", args.timeout, extra=budget)
+        hostile = scan([*hostile_domains(), CONTROL], web.proxy_url, Path(tmp) / "hostile", "hostile", args.timeout,
+                       extra=budget)
         if not args.no_sigterm:  # SIGTERM at a quarter, half and three quarters of the way through
             for i, fraction in enumerate((0.25, 0.5, 0.75)):
                 stopped = scan([*hostile_domains(), CONTROL], web.proxy_url, Path(tmp) / f"stop{i}", f"stop{i}",
-                               args.timeout, sigterm_after=fraction * hostile.seconds)
+                               args.timeout, sigterm_after=fraction * hostile.seconds, extra=budget)
                 stops.append((fraction * hostile.seconds, stopped.stop_seconds, stopped.returncode))
         db = sqlite3.connect(hostile.db)
         statuses = dict(db.execute("SELECT status, COUNT(*) FROM sites WHERE crawl_id = 'hostile' GROUP BY status"))

@@ -41,14 +41,14 @@ def prepare() -> None:
 
 
 def scan(domains: list[str], proxy: str, out: Path, crawl_id: str, timeout: float,
-         sigterm_after: float | None = None) -> ScanResult:
+         sigterm_after: float | None = None, extra: tuple[str, ...] = ()) -> ScanResult:
     """`kzprivacy scan` in its own process; its wall time and peak resident memory (wait4's ru_maxrss).
     With `sigterm_after`, SIGTERM is sent that many seconds after the start and the time to exit measured."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     start = time.monotonic()
     process = subprocess.Popen([sys.executable, "-m", "kzprivacy.cli", "scan", *domains, "--proxy", proxy,
                                 "--out", str(out), "--crawl-id", crawl_id, "--timeout", str(timeout),
-                                "--no-progress", "--no-analyze"], cwd=ROOT, env=env,
+                                "--no-progress", "--no-analyze", *extra], cwd=ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     stderr = b""
     stop_seconds = None
