@@ -42,6 +42,7 @@ SCORED: tuple[str, ...] = tuple(c for c in (*DATA_CATEGORIES, *PRACTICES) if c n
 STATUSES = ("declared", "denied")
 LANGUAGES = ("ru", "kk", "en")
 DOCUMENT_TYPES = ("privacy_policy", "consent", "terms", "other")
+SPLITS = ("dev", "holdout")
 # Under this many characters a converted document counts as an extraction failure (real
 # one-paragraph policies have a few hundred).
 MIN_CHARS = 100
@@ -62,6 +63,7 @@ class Labelled:
     denied: dict[str, str] = field(default_factory=dict)
     source: dict[str, str] = field(default_factory=dict)     # repo, path, commit
     notes: str = ""
+    split: str = "dev"          # "dev": seen while the analysis was tuned; "holdout": labelled apart, to test generalisation
 
     def triples(self) -> set[Triple]:
         return {(self.id, c, "declared") for c in self.declared} | {(self.id, c, "denied") for c in self.denied}
@@ -77,7 +79,8 @@ def load_labels(path: Path = LABELS) -> list[Labelled]:
                        format=str(entry["format"]), type=str(entry["type"]),
                        declared={k: str(v) for k, v in (entry.get("declared") or {}).items()},
                        denied={k: str(v) for k, v in (entry.get("denied") or {}).items()},
-                       source=dict(entry.get("source") or {}), notes=str(entry.get("notes") or ""))
+                       source=dict(entry.get("source") or {}), notes=str(entry.get("notes") or ""),
+                       split=str(entry.get("split") or "dev"))
         problems = [c for c in (*doc.declared, *doc.denied) if c not in SCORED]
         if doc.id in seen:
             problems.append(f"duplicate id {doc.id}")
@@ -85,6 +88,8 @@ def load_labels(path: Path = LABELS) -> list[Labelled]:
             problems.append(f"language {doc.language!r}")
         if doc.type not in DOCUMENT_TYPES:
             problems.append(f"type {doc.type!r}")
+        if doc.split not in SPLITS:
+            problems.append(f"split {doc.split!r}")
         if problems:
             raise ValueError(f"{path}: document {doc.id}: not in the vocabulary: {', '.join(problems)}")
         seen.add(doc.id)
@@ -181,8 +186,8 @@ def analyse(doc: Labelled, material: Path) -> Result:
     return result
 
 
-def run(material: Path, labels: Path = LABELS) -> list[Result]:
-    return [analyse(doc, material) for doc in load_labels(labels)]
+def run(material: Path, labels: Path = LABELS, split: str | None = None) -> list[Result]:
+    return [analyse(doc, material) for doc in load_labels(labels) if split in (None, doc.split)]
 
 
 # --- the report ---------------------------------------------------------------------------------
@@ -205,9 +210,14 @@ def figures(results: list[Result]) -> dict[str, Any]:
         ids = {r.doc.id for r in scored if r.doc.language == lang}
         if ids:
             by_language[lang] = score({t for t in gold if t[0] in ids}, {t for t in pred if t[0] in ids})
+    by_split = {}
+    for split in SPLITS:
+        ids = {r.doc.id for r in scored if r.doc.split == split}
+        if ids:
+            by_split[split] = score({t for t in gold if t[0] in ids}, {t for t in pred if t[0] in ids})
     by_category = {c: score(gold, pred, category=c) for c in SCORED}
     by_document = {r.doc.id: score(r.doc.triples(), predicted_triples(r.doc.id, r.summary)) for r in scored}
-    return {"overall": score(gold, pred), "by_language": by_language, "by_category": by_category,
+    return {"overall": score(gold, pred), "by_language": by_language, "by_split": by_split, "by_category": by_category,
             "by_document": by_document, "gold": gold, "pred": pred}
 
 
@@ -234,6 +244,15 @@ def report(results: list[Result], *, errors: bool = False) -> str:
     for lang, s in fig["by_language"].items():
         n = sum(1 for r in found if r.doc.language == lang)
         lines.append(_line(f"{lang} ({n} documents)", s))
+    if len(fig["by_split"]) > 1:
+        for split, s in fig["by_split"].items():
+            n = sum(1 for r in found if r.doc.split == split)
+            lines.append(_line(f"{split} ({n} documents)", s))
+            for lang in LANGUAGES:
+                ids = {r.doc.id for r in found if r.doc.split == split and r.doc.language == lang}
+                if ids:
+                    sub = score({t for t in fig["gold"] if t[0] in ids}, {t for t in fig["pred"] if t[0] in ids})
+                    lines.append(_line(f"  {split} {lang} ({len(ids)})", sub))
     lines.append("")
     lines.append("  per category (worst F1 first):")
     cats = sorted(((c, s) for c, s in fig["by_category"].items() if s.tp + s.fp + s.fn),

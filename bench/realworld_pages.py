@@ -42,8 +42,12 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
-from crawler.extract.discovery import page_links  # noqa: E402
 from crawler.extract.html import extract_forms, extract_resources, selector  # noqa: E402
+
+try:  # the links the spider follows (builder buttons, onclick, consent labels too)
+    from crawler.extract.discovery import page_links  # noqa: E402
+except ImportError:  # a checkout from before crawler/extract/discovery.py: <a href> links only (BEFORE runs)
+    from crawler.extract.html import extract_links as page_links  # noqa: E402
 from crawler.extract.policy import policy_links  # noqa: E402
 from crawler.spiders.site import FOLLOW_POLICY_SCORE  # noqa: E402
 from kzprivacy.trackers import find_signatures, lookup_url, registrable_domain  # noqa: E402
@@ -362,7 +366,7 @@ def scan_saved_sites(root: Path, labels: list[dict[str, Any]], out: Path) -> Pat
         with SampleWeb(sites_dir=sites_dir, hang_seconds=5.0) as web:
             env = {**os.environ, "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": ""}
             cmd = [sys.executable, "-m", "kzprivacy.cli", "scan", *domains, "--proxy", web.proxy_url,
-                   "--out", str(out), "--crawl-id", "realworld", "--no-progress", "--timeout", "10"]
+                   "--out", str(out), "--crawl-id", "realworld", "--no-progress", "--timeout", "30"]
             done = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True)
             if done.returncode:
                 raise RuntimeError(f"scan failed ({done.returncode}): {done.stderr[-2000:]}")
@@ -380,9 +384,13 @@ def _rows(db: Path, sql: str, params: tuple = ()) -> list[dict[str, Any]]:
 
 def scanned_discovery(db: Path, labels: list[dict[str, Any]], root: Path) -> dict[str, Any]:
     """Site level, on a real scan: is the best policy the labelled one; no_policy only where there is none."""
-    sites = {r["site"]: r for r in _rows(db, "SELECT site, status, policy_url FROM sites WHERE crawl_id='realworld'")}
+    sites = {r["site"]: r for r in _rows(db, "SELECT site, status, https, policy_url FROM sites "
+                                             "WHERE crawl_id='realworld'")}
     score = PRF()
-    details = []
+    # The served sites answer https; a site crawled over http means https failed in this run (a loaded
+    # machine timing out on a 2 MB page): its plain-HTTP findings are the run's, not the site's.
+    details = [f"{site}: WARNING crawled over http in this run ({row['status']})"
+               for site, row in sites.items() if not row["https"]]
     for site in labels:
         if not present(root, site) or site["site"] not in sites:
             continue
@@ -423,6 +431,11 @@ def _matches(finding: dict[str, Any], match: dict[str, Any]) -> bool:
     return True
 
 
+def _alternatives(match: dict[str, Any] | list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A fact's match: one set of conditions, or a list of alternative sets."""
+    return match if isinstance(match, list) else [match]
+
+
 def score_findings(db: Path, facts_by_site: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     """Findings of the scan against the labelled facts: found, missed, invented, duplicates."""
     totals = Counter()
@@ -435,11 +448,12 @@ def score_findings(db: Path, facts_by_site: dict[str, list[dict[str, Any]]]) -> 
         hits: dict[int, int] = Counter()
         invented = []
         for finding in findings:
-            matched = [i for i, fact in enumerate(facts) if fact.get("match") and _matches(finding, fact["match"])]
+            matched = [i for i, fact in enumerate(facts)
+                       if fact.get("match") and any(_matches(finding, m) for m in _alternatives(fact["match"]))]
             if not matched:
                 invented.append(f"{finding['rule']} {finding['category'] or ''} {finding['observed'] or ''}"[:160])
-            for i in matched[:1]:
-                hits[i] += 1
+            if matched:  # credited to a fact not yet found when it matches several
+                hits[next((i for i in matched if not hits[i]), matched[0])] += 1
         # optional: defensible either way (Google Fonts receiving visitors' IP addresses): neither missed
         # when absent nor invented when present
         required = [i for i, fact in enumerate(facts) if not fact.get("optional")]
@@ -560,6 +574,9 @@ def report(result: dict[str, Any], verbose: bool = False) -> str:
         ds = result["discovery_scan"]["sites"]
         print(f"policy discovery (real scan of served sites): recall {_fmt(ds['recall'])}  "
               f"precision {_fmt(ds['precision'])}  (tp {ds['tp']}, fn {ds['fn']}, fp {ds['fp']})")
+        for line in result["discovery_scan"]["details"]:
+            if "WARNING" in line:
+                print("  " + line)
     f = result["form_fields"]["fields"]
     print(f"form-field categories: precision {_fmt(f['precision'])}  recall {_fmt(f['recall'])}  "
           f"F1 {_fmt(f['f1'])}  (tp {f['tp']}, fp {f['fp']}, fn {f['fn']})")
@@ -583,7 +600,8 @@ def report(result: dict[str, Any], verbose: bool = False) -> str:
             print("  wrong link: " + (line))
         if "discovery_scan" in result:
             for line in result["discovery_scan"]["details"]:
-                print("  scan: " + (line))
+                if "WARNING" not in line:
+                    print("  scan: " + (line))
         for line in result["form_fields"]["errors"]:
             print("  field: " + (line))
         print("  not seen by the HTML extraction: " + (", ".join(h["not_seen"]) or "none"))

@@ -4,10 +4,14 @@
   HttpProxyMiddleware then speaks to it, CONNECT included).
 - PrivateAddressGuard: refuses private and loopback addresses before anything
   is sent (crawler/netguard.py; names are checked at connect time by its resolver).
-- RobotsTxtPerOrigin: robots.txt per scheme and host (the http fallback obeys http's).
 - SetCookieRecorder: keeps every Set-Cookie header, redirect responses included,
   before the redirect middleware swallows them.
 - WarcWriter: writes every request and response, as the server sent it, to WARC.
+- FailFast: once an origin failed at the connection level (its name does not resolve, it timed
+  out, refused, broke TLS, or the proxy could not reach it), the rest of its requests fail the
+  same way at once instead of each waiting again.
+- SiteRobotsTxt, SiteCookies: Scrapy's robots.txt and cookie middlewares, keeping what they hold
+  per site only until the site is done (signal `site_done`), so memory stays flat over a zone.
 """
 
 from __future__ import annotations
@@ -20,16 +24,18 @@ from pathlib import Path
 from typing import Any
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
+from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
-from .errors import BlockedPrivateAddress
+from .errors import BlockedPrivateAddress, OriginFailed, classify_failure, proxy_error_status
 from .netguard import blocked_reason
+from .signals import site_done
 
 
 class ProxyMiddleware:
@@ -69,30 +75,6 @@ class PrivateAddressGuard:
         if reason:
             raise BlockedPrivateAddress(reason)
         return None
-
-
-class RobotsTxtPerOrigin(RobotsTxtMiddleware):
-    """Scrapy's RobotsTxtMiddleware keyed by scheme and host, not host alone: after a failed https
-    robots.txt (and the https -> http fallback) the http origin's robots.txt is fetched and obeyed,
-    instead of the https failure counting as «allowed» for http too."""
-
-    async def robot_parser(self, request: Request):
-        url = urlparse_cached(request)
-        key = f"{url.scheme}://{url.netloc}"
-        if key not in self._parsers:
-            self._parsers[key] = Deferred()
-            robotsreq = Request(f"{key}/robots.txt", priority=self.DOWNLOAD_PRIORITY,
-                                meta={"dont_obey_robotstxt": True}, callback=NO_CALLBACK)
-            try:
-                resp = await self.crawler.engine.download_async(robotsreq)
-                await self._parse_robots(resp, key, request)
-            except Exception as e:
-                self._robots_error(e, key)
-            self._stats.inc_value("robotstxt/request_count")
-        parser = self._parsers[key]
-        if isinstance(parser, Deferred):
-            return await maybe_deferred_to_future(parser)
-        return parser
 
 
 class SetCookieRecorder:
@@ -210,6 +192,125 @@ class WarcWriter:
                                 "fetched_at": fetched_at,
                                 "payload_sha256": hashlib.sha256(response.body).hexdigest()}
         return response
+
+
+class FailFast:
+    """Remembers origins (scheme://host) that failed at the connection level; their later requests
+    fail at once with the same status. A name that does not resolve fails for every scheme.
+
+    The robots.txt fetch usually pays the wait; the home page then fails without a second one
+    (and a hanging site costs one timeout per scheme, not one per request). Such failures are
+    not retried either: RETRY_EXCEPTIONS leaves them out, and a proxy's own error response
+    (X-Squid-Error: the proxy could not resolve or reach the site) is marked dont_retry here.
+    Memory is bounded: the oldest origins are forgotten past KZPRIVACY_FAIL_FAST_ORIGINS.
+    """
+
+    STATUSES = ("dns_error", "timeout", "tls_error", "proxy_error")
+
+    def __init__(self, max_origins: int):
+        from collections import OrderedDict
+
+        self.max_origins = max_origins
+        self.failed: OrderedDict[str, tuple[str, str]] = OrderedDict()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        size = crawler.settings.getint("KZPRIVACY_FAIL_FAST_ORIGINS")
+        if size <= 0:
+            raise NotConfigured
+        return cls(size)
+
+    @staticmethod
+    def _keys(request: Request) -> tuple[str, str]:
+        parts = urlparse_cached(request)
+        return f"{parts.scheme}://{parts.netloc}", f"*://{parts.hostname or ''}"
+
+    def _remember(self, key: str, status: str, error: str) -> None:
+        self.failed[key] = (status, error)
+        self.failed.move_to_end(key)
+        while len(self.failed) > self.max_origins:
+            self.failed.popitem(last=False)
+
+    def process_request(self, request: Request, spider=None) -> None:
+        origin, host = self._keys(request)
+        known = self.failed.get(origin) or self.failed.get(host)
+        if known is not None:
+            status, error = known
+            raise OriginFailed(status, f"{error} [not tried again: an earlier request to {origin} failed]")
+        return None
+
+    def process_response(self, request: Request, response: Response, spider=None) -> Response:
+        status = proxy_error_status(response.headers.get("X-Squid-Error")) if response.status >= 500 else None
+        if status in ("dns_error", "refused", "timeout", "tls_error"):
+            request.meta["dont_retry"] = True  # the proxy already tried: it would only answer the same
+            origin, host = self._keys(request)
+            error = f"proxy: {response.headers.get('X-Squid-Error', b'').decode('latin-1')}"
+            self._remember(host if status == "dns_error" else origin, status, error)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception, spider=None) -> None:
+        if isinstance(exception, OriginFailed):
+            return None
+        status, error = classify_failure(exception)
+        refused = "ConnectionRefused" in type(exception).__name__
+        if status in self.STATUSES or refused:
+            origin, host = self._keys(request)
+            self._remember(host if status == "dns_error" else origin, status, error)
+        return None
+
+
+class SiteRobotsTxt(RobotsTxtMiddleware):
+    """Scrapy's RobotsTxtMiddleware keyed by origin (scheme and host), forgetting a site's parsed robots.txt
+    files when the site is done (Scrapy keeps every host's for the whole crawl: over a zone, hundreds of MB).
+
+    Per origin, not per host: after a failed https robots.txt (and the https -> http fallback) the http
+    origin's robots.txt is fetched and obeyed, instead of the https failure counting as «allowed» for http."""
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self._site_origins: dict[str, set[str]] = {}
+        crawler.signals.connect(self._site_done, signal=site_done)
+
+    async def robot_parser(self, request: Request):
+        url = urlparse_cached(request)
+        key = f"{url.scheme}://{url.netloc}"
+        site = request.meta.get("site")
+        if site:
+            self._site_origins.setdefault(site, set()).add(key)
+        if key not in self._parsers:
+            self._parsers[key] = Deferred()
+            robotsreq = Request(f"{key}/robots.txt", priority=self.DOWNLOAD_PRIORITY,
+                                meta={"dont_obey_robotstxt": True}, callback=NO_CALLBACK)
+            try:
+                resp = await self.crawler.engine.download_async(robotsreq)
+                await self._parse_robots(resp, key, request)
+            except Exception as e:
+                self._robots_error(e, key)
+            self._stats.inc_value("robotstxt/request_count")
+        parser = self._parsers[key]
+        if isinstance(parser, Deferred):
+            return await maybe_deferred_to_future(parser)
+        return parser
+
+    def _site_done(self, site: str) -> None:
+        for key in self._site_origins.pop(site, ()):
+            if not isinstance(self._parsers.get(key), Deferred):  # never drop a fetch in flight
+                self._parsers.pop(key, None)
+
+
+class SiteCookies(CookiesMiddleware):
+    """Scrapy's CookiesMiddleware with one cookie jar per site (request.meta["cookiejar"], set by the
+    spider), dropped when the site is done: one site's cookies never reach another, and the jars
+    do not accumulate over a zone."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        mw = super().from_crawler(crawler)
+        crawler.signals.connect(mw._site_done, signal=site_done)
+        return mw
+
+    def _site_done(self, site: str) -> None:
+        self.jars.pop(site, None)
 
 
 def _reason(status: int) -> str:

@@ -69,3 +69,22 @@ def test_strings_to_html_keeps_text_and_drops_identifiers():
     page = rw.strings_to_html(source)
     assert "<p>Политика</p>" in page and "<p>Имя и телефон</p>" in page and "<p>We collect your e-mail</p>" in page
     assert "Shield" not in page and "max-w-4xl" not in page and "@/lib/y" not in page
+
+
+def test_splits_are_scored_apart_and_checked(tmp_path):
+    path = tmp_path / "labels.yaml"
+    path.write_text("documents:\n"
+                    "- {id: a, file: a.txt, language: ru, format: txt, type: consent, declared: {phone: «Телефон»}}\n"
+                    "- {id: b, file: b.txt, language: kk, format: txt, type: consent, split: holdout,\n"
+                    "   declared: {name: «Аты-жөні»}}\n", encoding="utf-8")
+    (tmp_path / "documents").mkdir()
+    (tmp_path / "documents" / "a.txt").write_text("Мы собираем номер телефона для связи с клиентом.", encoding="utf-8")
+    (tmp_path / "documents" / "b.txt").write_text("Біз тек қала атауын сақтаймыз.", encoding="utf-8")
+    assert [r.doc.id for r in rw.run(tmp_path, path, split="holdout")] == ["b"]
+    fig = rw.figures(rw.run(tmp_path, path))
+    assert set(fig["by_split"]) == {"dev", "holdout"}
+    assert fig["by_split"]["holdout"].fn == 1 and fig["by_split"]["holdout"].tp == 0
+    path.write_text("documents:\n- {id: c, file: c.txt, language: ru, format: txt, type: consent, split: test}\n",
+                    encoding="utf-8")
+    with pytest.raises(ValueError, match="split"):
+        rw.load_labels(path)

@@ -192,6 +192,16 @@ def _other_document(site: Site, path: str, **row) -> None:
                                 "policy": {"url": url, "format": "html", "sha256": path, **row}})
 
 
+def test_a_page_titled_as_the_policy_with_no_text_is_an_unreadable_policy_not_no_policy(tmp_path):
+    site = Site(tmp_path, None).form(("phone", "tel", "Телефон", "phone"))
+    _other_document(site, "/privacy-policy", found_via="common_path", status="empty", is_policy_score=0.3,
+                    document_kind="privacy_policy", title="Политика конфиденциальности", text="Загрузка…", chars=9,
+                    error="titled as the privacy policy but holds almost no text")
+    findings = site.findings()
+    assert site.store.query("SELECT policy_url FROM sites")[0]["policy_url"] == site.base + "/privacy-policy"
+    assert "KZ-NO-POLICY" not in findings and findings["KZ-POLICY-UNREADABLE"][0]["manual_review"] == 1
+
+
 @covers("KZ-POLICY-NOT-LINKED")
 def test_a_policy_named_in_plain_text_without_a_link_is_not_no_policy(tmp_path):
     site = Site(tmp_path, None).form(("phone", "tel", "Телефон", "phone"))
@@ -395,3 +405,16 @@ def test_naming_the_kind_of_service_clears_sharing_with_it(tmp_path):
     site.request("https://mc.yandex.ru/metrika/tag.js", "yandex_metrica", "Yandex.Metrica")
     findings = site.findings()
     assert not {r for r in findings if r.startswith(("FLOW", "VENDOR", "KZ-FOREIGN"))}, sorted(findings)
+
+
+def test_a_consent_in_another_language_is_not_a_version_of_the_policy(tmp_path):
+    russian = OPERATOR + ("Мы собираем имя и номер телефона Пользователя. На сайте работает счётчик Яндекс.Метрики, "
+                          "который получает IP-адрес посетителя. Данные хранятся три года, затем удаляются.")
+    kazakh = "Дербес деректерді өңдеуге келісім\nМен атымды және телефон нөмірімді өңдеуге келісім беремін."
+    site = Site(tmp_path, russian)
+    url = site.base + "/kk/consent"
+    site.store.write_page("c", {"site": site.site, "url": url, "page": {"url": url, "status_code": 200,
+                                                                        "kind": "policy"},
+                                "policy": {"url": url, "format": "html", "text": kazakh, "chars": len(kazakh),
+                                           "language": "kk", "is_policy_score": 0.8, "status": "ok", "sha256": "kk"}})
+    assert "POLICY-LANGUAGE-VERSION-GAP" not in site.findings()

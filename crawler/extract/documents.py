@@ -85,7 +85,7 @@ def _block_text(node: etree._Element, limit: int | None = None, max_depth: int =
                 out.append("- ")
             if tag in ("script", "style"):
                 skip += 1
-            elif el.text and tag and not skip:
+            elif el.text and tag and not skip:  # a comment's "text" is switched-off markup, never page text
                 out.append(el.text)
                 length += len(el.text)
         else:

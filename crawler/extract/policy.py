@@ -13,7 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 from .html import Link
 
 __all__ = ["score_policy_link", "policy_links", "form_page_links", "language_variants", "is_policy_score",
-           "document_kind", "link_document_kind", "COMMON_POLICY_PATHS", "LANGUAGE_SEGMENTS", "DOCUMENT_KINDS"]
+           "document_kind", "link_document_kind", "unreadable_policy", "COMMON_POLICY_PATHS", "LANGUAGE_SEGMENTS", "DOCUMENT_KINDS"]
 
 # Link text that names a privacy policy (strong) or personal data in general (weaker).
 _TEXT_STRONG = re.compile(
@@ -36,7 +36,8 @@ _HREF = re.compile(
 _NOT_POLICY = re.compile(
     r"пользовательск\w*\s+соглашени|публичн\w*\s+оферт|договор\w*\s+оферт|условия\s+(?:использования|"
     r"пайдалану)|правила\s+(?:сайта|пользования)|terms\s+(?:of\s+(?:use|service)|and\s+conditions)|"
-    r"\boferta\b|\bterms\b|пайдаланушы\w*\s+келісім|новост|жаңалық|\bnews\b|\bblog\b|статья",
+    r"\boferta\b|\bterms\b|пайдаланушы\w*\s+келісім|пайдалану\s+шарттар|public\s+offer|новост|жаңалық|\bnews\b|"
+    r"\bblog\b|статья",
     re.I)
 
 
@@ -51,6 +52,7 @@ _CONSENT_DOC = re.compile(
 _REGULATION = re.compile(r"^\W*(?:положени\w*|ереже\w*|regulations?)\b", re.I)
 _PERSONAL = re.compile(r"персональн|дербес|жеке\s+деректер|personal\s+data", re.I)
 _POLICY_NAME = re.compile(r"политик|саясат|policy|положени|ереже", re.I)
+_OFFER = re.compile(r"оферт|oferta|public\s+offer", re.I)
 
 
 def link_document_kind(text: str) -> str | None:
@@ -58,7 +60,7 @@ def link_document_kind(text: str) -> str | None:
     text = text or ""
     if _CONSENT_DOC.search(text) and not _POLICY_NAME.search(text):
         return "consent"
-    if re.search(r"оферт|oferta", text, re.I):
+    if _OFFER.search(text):
         return "offer"
     if _TERMS.search(text):
         return "terms"
@@ -249,7 +251,8 @@ def is_policy_score(title: str, text: str, url: str = "", link_text: str = "") -
 
 _TERMS = re.compile(
     r"пользовательск\w*\s+соглашени|условия\s+(?:использования|пайдалану)|правила\s+(?:сайта|пользования)"
-    r"|пайдаланушы\w*\s+келісім|terms\s+(?:of\s+(?:use|service)|and\s+conditions)|user\s+agreement", re.I)
+    r"|пайдаланушы\w*\s+келісім|пайдалану\s+шарттар|terms\s+(?:of\s+(?:use|service)|and\s+conditions)"
+    r"|user\s+agreement", re.I)
 DOCUMENT_KINDS = ("privacy_policy", "consent", "terms", "offer", "other")
 
 
@@ -262,7 +265,7 @@ def document_kind(title: str, text: str, score: float) -> str:
     first = f"{(title or '').strip()}\n{(text or '').strip().split(chr(10), 1)[0][:200]}"
     if _CONSENT_DOC.search(first) and not re.search(r"политик|саясат|policy", first, re.I):
         return "consent"
-    if re.search(r"оферт|oferta", first, re.I):
+    if _OFFER.search(first):
         return "offer"
     if _TERMS.search(first) and not _TEXT_STRONG.search(first):
         return "terms"
@@ -271,3 +274,14 @@ def document_kind(title: str, text: str, score: float) -> str:
     if _CONSENT_DOC.search(head) and not _TEXT_STRONG.search(first):
         return "consent"
     return "other"
+
+
+MAX_UNREADABLE_CHARS = 300  # a page titled as the policy with less text than this was not read
+
+
+def unreadable_policy(title: str, text: str, score: float) -> bool:
+    """A page titled as the privacy policy whose text is too thin to read as one: a shell that a script
+    fills in, a «loading…» placeholder. It is the site's policy all the same, one that could not be read."""
+    title = title or ""
+    return (score < 0.5 and len((text or "").strip()) < MAX_UNREADABLE_CHARS and bool(_TEXT_STRONG.search(title))
+            and not _NOT_POLICY.search(title) and not _CONSENT_DOC.search(title))

@@ -10,6 +10,7 @@ middlewares, pipelines and settings. Per-site bookkeeping lives in
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from datetime import datetime, timezone
@@ -22,14 +23,16 @@ from scrapy.http import Request, Response, TextResponse
 
 from crawler.browser import classify_browser_failure, rendered_rows
 from crawler.errors import classify_failure, proxy_error_status
+from crawler.formprobe import destination_rows
 from crawler.extract.cookies import parse_set_cookie
 from crawler.extract.documents import DocumentTooLarge, sniff_format
 from crawler.extract.limits import DEFAULT_CAPS, Caps
 from crawler.extract.page import PageExtract, PageTask
 from crawler.parsepool import ParseFailure, ParsePool
 from crawler.extract.policy import (COMMON_POLICY_PATHS, document_kind, form_page_links, is_policy_score,
-                                    language_variants, policy_links, with_path)
+                                    language_variants, policy_links, unreadable_policy, with_path)
 from crawler.items import PageItem, SiteItem
+from crawler.signals import site_done
 from kzprivacy.domains import SiteEntry, parse_entries, read_entries
 from kzprivacy.identity import canonical_url, form_key
 from kzprivacy.language import detect_language
@@ -74,6 +77,7 @@ class SiteSpider(scrapy.Spider):
         self.max_bytes = 0
         self.url_limit = 0
         self.pool = ParsePool(0, 0, 0)  # in-process until from_crawler reads the settings
+        self.max_sites_in_flight = 384
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -81,6 +85,7 @@ class SiteSpider(scrapy.Spider):
         settings = crawler.settings
         spider.max_pages = spider.max_pages or settings.getint("KZPRIVACY_MAX_PAGES", 20)
         spider.caps = Caps.from_settings(settings)
+        spider.max_sites_in_flight = settings.getint("KZPRIVACY_SITES_AT_ONCE", 384)
         spider.crawl_id = (spider.crawl_id or settings.get("KZPRIVACY_CRAWL_ID")
                            or datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S"))
         crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
@@ -112,8 +117,9 @@ class SiteSpider(scrapy.Spider):
             return None  # UrlLengthMiddleware would drop it silently and the site would never settle
         st["requested"][url] = kind
         st["pending"] += 1
+        # One cookie jar per site (crawler.middlewares.SiteCookies drops it when the site is done).
         return Request(url, callback=self.parse_page, errback=self.on_error, dont_filter=True,
-                       meta={"site": site, "kind": kind, **meta})
+                       meta={"site": site, "kind": kind, "cookiejar": site, **meta})
 
     def _settle(self, site: str) -> Iterator[SiteItem]:
         st = self._site(site)
@@ -124,6 +130,11 @@ class SiteSpider(scrapy.Spider):
                 "status": st["status"] or "error", "error": st["error"], "final_url": st["final_url"],
                 "https": st["https"], "redirect_chain": st["redirect_chain"], "started_at": st["started_at"],
                 **(st.get("browser") or {})})  # browser mode: screenshot, consent
+            # Forget the site: its row is written, and a resumed crawl skips finished sites anyway
+            # (the database knows them). Memory then holds only the sites in flight.
+            self.state["sites"].pop(site, None)
+            if getattr(self, "crawler", None) is not None:
+                self.crawler.signals.send_catch_log(signal=site_done, site=site)
 
     def _bytes_received(self, data: bytes, request: Request, spider=None) -> None:
         # Scrapy cancels a streamed body past DOWNLOAD_MAXSIZE without saying why: count, to tell.
@@ -145,9 +156,13 @@ class SiteSpider(scrapy.Spider):
 
     async def start(self):
         for entry in self.entries:
-            st = self._site(entry.site)
-            if st.get("started"):
+            # Start a site only when there is room: the scheduler then holds the sites in flight,
+            # not the whole list (Scrapy would otherwise queue every home page at once).
+            while len(self.state.get("sites", {})) >= self.max_sites_in_flight:
+                await asyncio.sleep(0.05)
+            if entry.site in self.state.get("sites", {}) and self._site(entry.site).get("started"):
                 continue  # resumed: its requests are in the JOBDIR queue already
+            st = self._site(entry.site)
             st["started"] = True
             request = self._request(entry.site, entry.start_url, "home", attempt="https", max_retry_times=0,
                                     entry=entry.ascii_host)
@@ -266,6 +281,10 @@ class SiteSpider(scrapy.Spider):
         rendered = response.meta.get("browser")  # browser mode: what the page did in Chromium
         if rendered:
             item.cookies, item.requests, item.storage = rendered_rows(rendered, site, st["domains"], warc_id)
+            item.form_destinations = [
+                {**row, "warc_record_id": warc_id} for row in destination_rows(
+                    rendered, lambda host: self._is_first_party(st, host),
+                    lambda url: lookup_url(url, st["domains"][0]).service)]
             if kind == "home" and rendered.get("site"):
                 st["browser"] = rendered["site"]
         else:
@@ -476,4 +495,10 @@ class SiteSpider(scrapy.Spider):
                    language=detect_language(document.text), is_policy_score=score,
                    document_kind=document_kind(document.title, document.text, score) if document.text.strip() else None,
                    status="ok" if document.text.strip() else "empty")
+        if unreadable_policy(document.title, document.text, score):
+            # Titled as the policy and (nearly) empty: the site has a policy, which could not be read.
+            row.update(status="empty", document_kind="privacy_policy",
+                       language=detect_language(document.title) if document.title else row["language"],
+                       error="titled as the privacy policy but holds almost no text (filled in by a script? "
+                             "try --render)")
         return row
