@@ -247,3 +247,10 @@ def test_parse_warc_reports_a_cut_record():
     assert len(records) == 1 and problems == []
     _, problems = parse_warc(data[:-6])
     assert problems and "cut short" in problems[0]
+
+
+def test_an_idn_site_given_in_punycode(out, tmp_path):
+    target = tmp_path / "idn.zip"
+    run_cli("evidence", "мысал-демо.қаз".encode("idna").decode("ascii"), "--out", str(out), "-o", str(target))
+    assert json.loads(members(target)["manifest.json"])["site"] == "мысал-демо.қаз"
+    assert "INTACT" in run_cli("evidence", "verify", str(target)).stdout
