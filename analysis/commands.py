@@ -298,7 +298,7 @@ def evidence_verify(pack: Path) -> None:
         click.echo(f"Site {result.manifest.get('site')}, crawl {crawl.get('crawl_id')} "
                    f"(started {crawl.get('started_at')}), pack made {result.manifest.get('created_at')}")
     if result.intact:
-        click.echo(f"INTACT: {result.checked_files} files and {result.checked_records} cited WARC records (and the "
+        click.echo(f"INTACT: {result.checked_files} files and {result.checked_records} WARC records (and the "
                    "pack's warcinfo record) match their hashes and digests.")
         return
     click.echo(f"ALTERED: {len(result.problems)} difference(s):")
