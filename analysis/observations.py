@@ -17,7 +17,7 @@ from kzprivacy.taxonomy import IMPLIED_BY_TRACKER_CATEGORY
 from .identity import places
 
 __all__ = ["OBSERVATION_COLUMNS", "observe", "field_observations", "service_observations", "cookie_observations",
-           "service_table", "PERSONAL_DATA"]
+           "form_destination_observations", "service_table", "PERSONAL_DATA"]
 
 OBSERVATION_COLUMNS = ["site", "category", "source", "observed", "observed_url", "service_id", "vendor", "company",
                        "country", "warc_record_id", "seen_at"]
@@ -86,6 +86,53 @@ def form_recipient_observations(forms: pd.DataFrame, fields: pd.DataFrame) -> pd
         "company": [s.company if s else None for s in service], "country": [s.country if s else None for s in service],
         "warc_record_id": third["warc_record_id"].values, "seen_at": third["seen_at"].values,
     })
+
+
+def _json_list(value) -> list:
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    if isinstance(value, str) and value.startswith("["):
+        import json
+
+        try:
+            return list(json.loads(value))
+        except ValueError:
+            return []
+    return []
+
+
+def form_destination_observations(destinations: pd.DataFrame | None,
+                                  forms: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Browser mode's form probe: a request that carried a form's values to another party shares them with
+    it, and sends them abroad when its company is outside Kazakhstan, named in the policy or not.
+    One observation per (site, destination host), every page of the forms listed."""
+    if destinations is None or destinations.empty or "fields_sent" not in destinations:
+        return _empty()
+    sent = destinations.assign(_fields=[_json_list(v) for v in destinations["fields_sent"]])
+    sent = sent[sent["party"].eq("third") & sent["_fields"].map(bool)]
+    if sent.empty:
+        return _empty()
+    sent = sent.assign(_host=sent["host"].fillna(""))
+    if forms is not None and not forms.empty and "form_key" in forms:
+        # The form was probed once per site; it stands on every page that carries its key.
+        pages = forms.assign(_page=_page(forms)).groupby(["site", "form_key"])["_page"].agg(places)
+        on_pages = [pages.get((s, k), [p]) for s, k, p in zip(sent["site"], sent["form_key"], _page(sent))]
+        sent = sent.assign(page=[p[0] for p in on_pages], _pages=on_pages).explode("_pages")
+        sent = sent.assign(page=sent["_pages"]).drop(columns="_pages")
+    fields = sent.groupby(["site", "_host"], sort=False)["_fields"].agg(
+        lambda lists: sorted({f for fs in lists for f in fs}))
+    first = _one_per(sent, ["site", "_host"]).drop(columns="_fields").join(fields, on=["site", "_host"])
+    observed = ["form data (" + ", ".join(f) + ") sent to " + h + " (" + (m or "") + ", found by submitting the "
+                "form with test values in the browser)" for f, h, m in zip(first["_fields"], first["_host"],
+                                                                            first["method"])]
+    base = pd.DataFrame({
+        "site": first["site"].values, "category": "third_party_sharing", "source": "form_destination",
+        "observed": observed, "observed_url": _page(first).values, "service_id": first["service_id"].values,
+        "vendor": first["vendor"].values, "company": first["company"].values, "country": first["country"].values,
+        "warc_record_id": first["warc_record_id"].values, "seen_at": first["seen_at"].values,
+    })
+    abroad = base[base["country"].notna() & base["country"].ne("KZ")].assign(category="cross_border_transfer")
+    return pd.concat([base, abroad], ignore_index=True)
 
 
 def service_table() -> pd.DataFrame:
@@ -174,6 +221,7 @@ def observe(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     parts = [
         field_observations(fields),
         form_recipient_observations(tables["forms"], tables["form_fields"]),
+        form_destination_observations(tables.get("form_destinations"), tables["forms"]),
         cookie_observations(tables["cookies"]),
         service_observations(_uses(tables["requests"], tables["inline_trackers"], tables["cookies"])),
     ]

@@ -2,15 +2,22 @@
 
 Re-running replaces the crawl's analysis rows in one transaction, so `kzprivacy analyze`
 is idempotent. Each distinct policy text is analysed once (many sites share a template).
+
+Every step is per site, so a crawl is analysed CHUNK_SITES sites at a time (ranges of site
+names, read through the tables' (crawl_id, site) indexes): memory follows the chunk, not the
+crawl, and the whole .kz zone fits in well under 1 GB. Analysed texts are kept for reuse across
+chunks in a bounded cache; one process pool serves every chunk.
 """
 
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
+from collections import OrderedDict
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pandas as pd
 
@@ -23,20 +30,51 @@ from .identity import identify
 from .observations import observe
 from .versions import language_version_findings, language_versions
 
-__all__ = ["analyze_crawl", "load_crawl", "analyze_policy_text", "declarations_and_facts"]
+__all__ = ["analyze_crawl", "analyze_tables", "load_crawl", "site_ranges", "analyze_policy_text",
+           "declarations_and_facts"]
 
-CRAWL_TABLES = ("sites", "policies", "forms", "form_fields", "cookies", "requests", "inline_trackers", "pages")
+CRAWL_TABLES = ("sites", "policies", "forms", "form_fields", "cookies", "requests", "inline_trackers", "pages",
+                "form_destinations")
 # Of pages, only what identifies them (analysis/identity.py).
 TABLE_COLUMNS = {"pages": "site, url, sha256, status_code"}
 ANALYSIS_TABLES = ("declarations", "policy_facts", "flows", "findings", "site_summaries")
 POLICY_SCORE_MIN = 0.5
 PARALLEL_FROM = 200  # distinct policy texts before worker processes pay off
+CHUNK_SITES = 2000   # sites analysed at a time
+TEXT_CACHE = 4000    # analysed policy texts kept for the next chunks (shared templates)
 
 
-def load_crawl(store: Store, crawl_id: str) -> dict[str, pd.DataFrame]:
-    return {table: pd.read_sql_query(f"SELECT {TABLE_COLUMNS.get(table, '*')} FROM {table} WHERE crawl_id = ?",
-                                     store.conn, params=(crawl_id,))
+def site_ranges(store: Store, crawl_id: str, size: int = CHUNK_SITES) -> Iterator[tuple[str, str]]:
+    """(first, last) site names of consecutive chunks of `size` sites, in the database's order."""
+    sites = [row[0] for row in store.conn.execute("SELECT site FROM sites WHERE crawl_id = ? ORDER BY site",
+                                                  (crawl_id,))]
+    for start in range(0, len(sites), size):
+        yield sites[start], sites[min(start + size, len(sites)) - 1]
+
+
+def load_crawl(store: Store, crawl_id: str, first: str | None = None, last: str | None = None
+               ) -> dict[str, pd.DataFrame]:
+    """The crawl's tables, or only the rows of sites `first` to `last` (inclusive, by name)."""
+    where, params = "crawl_id = ?", [crawl_id]
+    if first is not None and last is not None:
+        where, params = where + " AND site >= ? AND site <= ?", params + [first, last]
+    return {table: pd.read_sql_query(f"SELECT {TABLE_COLUMNS.get(table, '*')} FROM {table} WHERE {where}",
+                                     store.conn, params=params)
             for table in CRAWL_TABLES}
+
+
+class TextCache(OrderedDict):
+    """Analysed policy texts by key (sha256), the least recently used dropped past `size`."""
+
+    def __init__(self, size: int = TEXT_CACHE):
+        super().__init__()
+        self.size = size
+
+    def remember(self, key: str, value: dict[str, Any]) -> None:
+        self[key] = value
+        self.move_to_end(key)
+        while len(self) > self.size:
+            self.popitem(last=False)
 
 
 def analyze_policy_text(text: str) -> dict[str, Any]:
@@ -50,27 +88,54 @@ def analyze_policy_text(text: str) -> dict[str, Any]:
     return {"declarations": [asdict(d) for d in declarations], "facts": asdict(extract_facts(text))}
 
 
-def _analyze_texts(texts: dict[str, str]) -> dict[str, dict[str, Any]]:
-    keys = list(texts)
-    if len(keys) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        with ProcessPoolExecutor() as pool:
-            results = list(pool.map(analyze_policy_text, (texts[k] for k in keys), chunksize=16))
-    else:
-        results = [analyze_policy_text(texts[k]) for k in keys]
-    return dict(zip(keys, results))
+class _Pool:
+    """A process pool started on first use (only when a chunk has enough distinct texts to pay off)."""
+
+    def __init__(self) -> None:
+        self.executor: Executor | None = None
+
+    def map(self, func, items: list[str]) -> list[Any]:
+        if len(items) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+            return [func(item) for item in items]
+        if self.executor is None:
+            self.executor = ProcessPoolExecutor()
+        return list(self.executor.map(func, items, chunksize=16))
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown()
 
 
-def declarations_and_facts(policies: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(declarations, facts) for the readable policies of a crawl."""
+def _analyze_texts(texts: dict[str, str], cache: TextCache | None = None, pool: _Pool | None = None
+                   ) -> dict[str, dict[str, Any]]:
+    """Each distinct text's analysis: from the cache, or analysed now (in the pool when there are many)."""
+    cache = TextCache() if cache is None else cache
+    results = {k: cache[k] for k in texts if k in cache}
+    todo = [k for k in texts if k not in results]
+    owned = pool is None
+    pool = pool or _Pool()
+    try:
+        results.update(zip(todo, pool.map(analyze_policy_text, [texts[k] for k in todo])))
+    finally:
+        if owned:
+            pool.close()
+    for key in texts:
+        cache.remember(key, results[key])
+    return results
+
+
+def declarations_and_facts(policies: pd.DataFrame, cache: TextCache | None = None, pool: _Pool | None = None
+                           ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(declarations, facts) for the readable policies of a crawl (or of a chunk of its sites)."""
     readable = policies[(policies["status"] == "ok") & policies["text"].notna()
                         & ((policies["is_policy_score"] >= POLICY_SCORE_MIN) | (policies["is_best"] == 1))]
     texts = dict(zip(readable["sha256"].fillna(readable["url"]), readable["text"]))
-    results = _analyze_texts(texts)
+    results = _analyze_texts(texts, cache, pool)
     declaration_rows, fact_rows = [], []
     # Facts for each site's best policy and its other language versions (a Kazakh version may keep a template's
     # blanks that the Russian one filled), the best first: policy_findings reads a site's first row as its best.
     with_facts = set(zip(readable.loc[readable["is_best"] == 1, "site"], readable.loc[readable["is_best"] == 1, "url"]))
-    with_facts |= set(zip(*[language_versions(policies)[c] for c in ("site", "url")]))
+    with_facts |= set(zip(*[language_versions(policies, same_type=False)[c] for c in ("site", "url")]))
     readable = readable.sort_values(["site", "is_best"], ascending=[True, False], kind="stable")
     for site, url, key in zip(readable["site"], readable["url"], readable["sha256"].fillna(readable["url"])):
         result = results[key]
@@ -122,31 +187,51 @@ def _policy_fact_rows(facts: pd.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
-def analyze_crawl(db_path: str | Path, crawl_id: str) -> dict[str, int]:
-    """Analyse one stored crawl and replace its analysis rows; returns counts."""
+def analyze_crawl(db_path: str | Path, crawl_id: str, chunk_sites: int = CHUNK_SITES) -> dict[str, int]:
+    """Analyse one stored crawl, `chunk_sites` sites at a time, and replace its analysis rows (in one
+    transaction); returns counts."""
     store = Store(db_path)
+    counts = {"declarations": 0, "flows": 0, "findings": 0, "sites": 0}
+    cache = TextCache()
     try:
-        tables = identify(load_crawl(store, crawl_id))
-        sites = _sites_with_policy(tables)
-        declarations, facts = declarations_and_facts(tables["policies"])
-        observations = observe(tables)
-        flows = judge_flows(observations, declarations, sites)
-        parts = [flow_findings(flows), no_policy_findings(observations, sites),
-                 form_findings(tables["forms"], tables["form_fields"]), consent_findings(tables["cookies"])]
-        summary = summarise_declarations(declarations)
-        if not facts.empty:
-            parts.append(policy_findings(facts, summary))
-        parts.append(short_policy_findings(sites, summary))
-        parts.append(language_version_findings(tables["policies"], declarations))
-        parts = [p for p in parts if not p.empty]
-        findings = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=FINDING_COLUMNS)
-        findings = policy_sides(findings, sites, summarise_declarations(declarations))
-        summaries = summarise_sites(sites, flows, findings)
-        _write(store, crawl_id, declarations, facts, flows, findings, summaries)
-        return {"declarations": len(declarations), "flows": len(flows), "findings": len(findings),
-                "sites": len(summaries)}
+        with ExitStack() as stack:
+            pool = _Pool()
+            stack.callback(pool.close)
+            stack.enter_context(store.transaction())
+            for table in ANALYSIS_TABLES:
+                store.conn.execute(f"DELETE FROM {table} WHERE crawl_id = ?", (crawl_id,))
+            for first, last in site_ranges(store, crawl_id, chunk_sites):
+                results = analyze_tables(load_crawl(store, crawl_id, first, last), cache, pool)
+                _write(store, crawl_id, *results)
+                declarations, _facts, flows, findings, summaries = results
+                for key, frame in (("declarations", declarations), ("flows", flows), ("findings", findings),
+                                   ("sites", summaries)):
+                    counts[key] += len(frame)
+        return counts
     finally:
         store.close()
+
+
+def analyze_tables(tables: dict[str, pd.DataFrame], cache: TextCache | None = None, pool: _Pool | None = None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(declarations, facts, flows, findings, site summaries) of the crawl tables of some sites."""
+    tables = identify(tables)
+    sites = _sites_with_policy(tables)
+    declarations, facts = declarations_and_facts(tables["policies"], cache, pool)
+    observations = observe(tables)
+    flows = judge_flows(observations, declarations, sites)
+    parts = [flow_findings(flows), no_policy_findings(observations, sites),
+             form_findings(tables["forms"], tables["form_fields"]), consent_findings(tables["cookies"])]
+    summary = summarise_declarations(declarations)
+    if not facts.empty:
+        parts.append(policy_findings(facts, summary))
+    parts.append(short_policy_findings(sites, summary))
+    parts.append(language_version_findings(tables["policies"], declarations))
+    parts = [p for p in parts if not p.empty]
+    findings = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=FINDING_COLUMNS)
+    findings = policy_sides(findings, sites, summarise_declarations(declarations))
+    summaries = summarise_sites(sites, flows, findings)
+    return declarations, facts, flows, findings, summaries
 
 
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
@@ -156,19 +241,17 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
 
 def _write(store: Store, crawl_id: str, declarations: pd.DataFrame, facts: pd.DataFrame, flows: pd.DataFrame,
            findings: pd.DataFrame, summaries: pd.DataFrame) -> None:
+    """Insert one chunk's analysis rows (the caller holds the transaction and has cleared the old rows)."""
     key = {"crawl_id": crawl_id}
     flow_columns = ["site", "category", "source", "observed", "observed_url", "service_id", "vendor", "company",
                     "country", "verdict", "policy_evidence", "policy_url", "vendor_named", "warc_record_id"]
     summary_columns = [c for c in summaries.columns]
-    with store.transaction():
-        for table in ANALYSIS_TABLES:
-            store.conn.execute(f"DELETE FROM {table} WHERE crawl_id = ?", (crawl_id,))
-        store.insert("declarations", ({**key, **r} for r in _records(
-            declarations, ["site", "policy_url", "category", "status", "evidence", "start", "end", "rule", "vendors",
-                           "specificity", "note"])))
-        store.insert("policy_facts", ({**key, **r} for r in _policy_fact_rows(facts)))
-        store.insert("flows", ({**key, **r} for r in _records(flows, flow_columns)))
-        store.insert("findings", ({**key, **r} for r in _records(findings, FINDING_COLUMNS)))
-        store.insert("site_summaries", ({**key, "analyzed_at": utcnow(), **r}
-                                        for r in _records(summaries, summary_columns)))
+    store.insert("declarations", ({**key, **r} for r in _records(
+        declarations, ["site", "policy_url", "category", "status", "evidence", "start", "end", "rule", "vendors",
+                       "specificity", "note"])))
+    store.insert("policy_facts", ({**key, **r} for r in _policy_fact_rows(facts)))
+    store.insert("flows", ({**key, **r} for r in _records(flows, flow_columns)))
+    store.insert("findings", ({**key, **r} for r in _records(findings, FINDING_COLUMNS)))
+    store.insert("site_summaries", ({**key, "analyzed_at": utcnow(), **r}
+                                    for r in _records(summaries, summary_columns)))
 

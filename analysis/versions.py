@@ -15,6 +15,8 @@ from __future__ import annotations
 import pandas as pd
 
 from kzprivacy.language import detect_language
+
+from .policy_facts import document_type
 from kzprivacy.taxonomy import CATEGORIES
 
 from .compare import FINDING_COLUMNS
@@ -29,9 +31,10 @@ POLICY_SCORE_MIN = 0.5          # as analysis/run.py: a readable policy, not any
 EVIDENCE_CHARS = 240            # each quoted sentence, at most
 
 
-def language_versions(policies: pd.DataFrame) -> pd.DataFrame:
-    """One readable policy per site and language (the site's best first, then the likeliest policy),
-    for sites with at least two languages: columns site, url, language, chars, warc_record_id."""
+def language_versions(policies: pd.DataFrame, same_type: bool = True) -> pd.DataFrame:
+    """One readable policy per site and language (the site's best first, then the likeliest policy), of the
+    best one's document type (any type with `same_type=False`), for sites with at least two languages: columns
+    site, url, language, chars, warc_record_id."""
     columns = ["site", "url", "language", "chars", "warc_record_id"]
     if policies.empty:
         return pd.DataFrame(columns=columns)
@@ -51,6 +54,10 @@ def language_versions(policies: pd.DataFrame) -> pd.DataFrame:
         readable["warc_record_id"] = None
     readable = readable[readable["language"].isin(VERSION_LANGUAGES)]
     readable = readable.sort_values(["site", "is_best", "is_policy_score"], ascending=[True, False, False])
+    # Versions of one document: a Russian policy and a Kazakh consent are two documents, not two versions.
+    readable = readable.assign(_type=readable["text"].map(document_type))
+    if same_type:
+        readable = readable[readable["_type"] == readable.groupby("site")["_type"].transform("first")]
     versions = readable.drop_duplicates(["site", "language"])
     several = versions.groupby("site")["language"].transform("size") > 1
     return versions.loc[several, columns].reset_index(drop=True)

@@ -42,8 +42,12 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
-from crawler.extract.discovery import page_links  # noqa: E402
 from crawler.extract.html import extract_forms, extract_resources, selector  # noqa: E402
+
+try:  # the links the spider follows (builder buttons, onclick, consent labels too)
+    from crawler.extract.discovery import page_links  # noqa: E402
+except ImportError:  # a checkout from before crawler/extract/discovery.py: <a href> links only (BEFORE runs)
+    from crawler.extract.html import extract_links as page_links  # noqa: E402
 from crawler.extract.policy import policy_links  # noqa: E402
 from crawler.spiders.site import FOLLOW_POLICY_SCORE  # noqa: E402
 from kzprivacy.trackers import find_signatures, lookup_url, registrable_domain  # noqa: E402
@@ -423,6 +427,11 @@ def _matches(finding: dict[str, Any], match: dict[str, Any]) -> bool:
     return True
 
 
+def _alternatives(match: dict[str, Any] | list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A fact's match: one set of conditions, or a list of alternative sets."""
+    return match if isinstance(match, list) else [match]
+
+
 def score_findings(db: Path, facts_by_site: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     """Findings of the scan against the labelled facts: found, missed, invented, duplicates."""
     totals = Counter()
@@ -435,11 +444,12 @@ def score_findings(db: Path, facts_by_site: dict[str, list[dict[str, Any]]]) -> 
         hits: dict[int, int] = Counter()
         invented = []
         for finding in findings:
-            matched = [i for i, fact in enumerate(facts) if fact.get("match") and _matches(finding, fact["match"])]
+            matched = [i for i, fact in enumerate(facts)
+                       if fact.get("match") and any(_matches(finding, m) for m in _alternatives(fact["match"]))]
             if not matched:
                 invented.append(f"{finding['rule']} {finding['category'] or ''} {finding['observed'] or ''}"[:160])
-            for i in matched[:1]:
-                hits[i] += 1
+            if matched:  # credited to a fact not yet found when it matches several
+                hits[next((i for i in matched if not hits[i]), matched[0])] += 1
         # optional: defensible either way (Google Fonts receiving visitors' IP addresses): neither missed
         # when absent nor invented when present
         required = [i for i, fact in enumerate(facts) if not fact.get("optional")]

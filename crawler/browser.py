@@ -73,7 +73,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--no-first-run", "--disable-sync", "--mute-audio"]
 # Chromium's cookie_controls_mode: 0 never blocks third-party cookies (1 always does, 2 in incognito only).
 # Debian's Chromium blocks them in the contexts Playwright opens; a scan must see them.
-PROFILE_PREFERENCES = '{"profile": {"cookie_controls_mode": 0, "block_third_party_cookies": false}}'
+# net.network_prediction_options 2: no preconnects or DNS prefetches of Chromium's own. A page's requests
+# are what it asked for, and the form probe's aborted submissions open no connection to their target.
+PROFILE_PREFERENCES = ('{"profile": {"cookie_controls_mode": 0, "block_third_party_cookies": false}, '
+                       '"net": {"network_prediction_options": 2}}')
 
 # Where a link leads to a file, not a page: fetched by plain Scrapy (PDF/DOCX parsing, size limits).
 DOCUMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".rtf", ".odt", ".txt", ".xls", ".xlsx", ".zip", ".rar")
@@ -512,6 +515,7 @@ class _ContextState:
 
     consent_given: bool = False
     storage: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    probed_forms: set[str] = field(default_factory=set)   # form keys the form probe has submitted on this site
 
 
 _CONTEXTS: dict[str, Any] = {}                 # context name -> BrowserContext (closed when the site is done)
@@ -544,6 +548,7 @@ class PageRecorder:
         self.jar_before: dict[tuple[str, str, str], tuple[str, float]] = {}
         self._tasks: set[asyncio.Task] = set()
         self.marks: list[tuple[str, float]] = [("init", time.monotonic())]  # where a visit's time goes (debug log)
+        self.interceptor = None  # the form probe's routes, while they are in place (crawler/formprobe.py)
 
     def mark(self, what: str) -> None:
         self.marks.append((what, time.monotonic()))
@@ -859,6 +864,10 @@ async def visit(page) -> None:
     finally:
         recorder.recording = False
         _RECORDERS.pop(page, None)
+        if recorder.interceptor is not None:  # the visit failed after the form probe: leave, then unroute
+            from crawler.formprobe import _leave_then_release
+
+            await asyncio.shield(_leave_then_release(page, recorder.interceptor))
 
 
 async def _visit(recorder: PageRecorder) -> None:
@@ -922,6 +931,9 @@ async def _visit(recorder: PageRecorder) -> None:
                 storage += _storage_rows(recorder.state.storage, second["storage"], AFTER)
     recorder.mark("home page extras")
     recorder.recording = False
+    form_probes, interceptor = (await _probe_forms(recorder, dom, main.url) if options.get("form_probe")
+                                and answered else ([], None))
+    recorder.interceptor = interceptor
     requests, seen = [], set()
     for request in recorder.requests:
         row = {"url": request["url"], "resource_type": resource_type(request["type"]),
@@ -936,14 +948,57 @@ async def _visit(recorder: PageRecorder) -> None:
     latency = timing["responseEnd"] / 1000 if (timing.get("responseEnd") or 0) > 0 else None
     meta["browser"] = {"document": document, "dom": dom, "cookies": cookies, "requests": requests,
                        "storage": storage, "site": site_info or None, "load": load, "fetched_at": _now(),
-                       "latency": latency, "cookie_responses": list(recorder.cookie_responses)}
+                       "latency": latency, "form_probes": form_probes,
+                       "cookie_responses": list(recorder.cookie_responses)}
     # Leave the site: its timers and late requests stop here, and scrapy-playwright's own
     # wait for the load event and read of the content that follow cannot hang.
     await recorder.call(page.goto("about:blank"), "leaving the page")
+    if interceptor is not None:  # the form probe's routes go only now: nothing it set off can still go out
+        recorder.interceptor = None
+        await interceptor.release()
     recorder.mark("left")
     if logger.isEnabledFor(logging.DEBUG):
         steps = [f"{what} +{t - prev:.2f}s" for (_, prev), (what, t) in zip(recorder.marks, recorder.marks[1:])]
         logger.debug("visit of %s: %s", recorder.request.url, ", ".join(steps))
+
+
+async def _probe_forms(recorder: PageRecorder, dom: str, page_url: str) -> tuple[list[dict[str, Any]], Any]:
+    """Browser mode's form probe (crawler/formprobe.py) on this page's forms not yet probed on the site.
+
+    It runs after the page is recorded, so nothing it sets off is counted as the page's own."""
+    from crawler.formprobe import probe_candidates, probe_forms
+    from kzprivacy.trackers import registrable_domain
+
+    options, state = recorder.options, recorder.state
+    try:
+        site_domain = registrable_domain(page_url)
+    except ValueError:
+        site_domain = ""
+
+    def first_party(host: str) -> bool:
+        try:
+            return registrable_domain(host) == site_domain
+        except ValueError:
+            return False
+
+    forms = probe_candidates(dom, page_url, state.probed_forms, first_party)[:options.get("form_probe_max", 5)]
+    if not forms:
+        return [], None
+    if recorder.cdp is not None:
+        try:  # the document-body hold is for recording; the probe answers every request itself
+            await recorder.cdp.send("Fetch.disable")
+        except Exception:
+            pass
+    state.probed_forms.update(key for _, key in forms)
+    results, interceptor = await probe_forms(recorder.page, forms, wait=options.get("form_probe_wait", 3.0),
+                                             call=recorder.call)
+    recorder.mark("form probe")
+    # What the probe wrote into storage is not the next page's doing.
+    try:
+        _storage_rows(state.storage, (await _snapshot(recorder))["storage"], recorder.phase)
+    except Exception:
+        pass
+    return results, interceptor
 
 
 async def _content(page) -> str:
@@ -990,11 +1045,14 @@ class BrowserMiddleware:
         timeout = settings.getfloat("DOWNLOAD_TIMEOUT", 20)
         load_wait = min(settings.getfloat("KZPRIVACY_BROWSER_LOAD_WAIT", 10), max(timeout, 1.0))
         settle_max = settings.getfloat("KZPRIVACY_BROWSER_SETTLE", 3)
+        probe_max = settings.getint("KZPRIVACY_FORM_PROBE_MAX")
+        probe_wait = settings.getfloat("KZPRIVACY_FORM_PROBE_WAIT")
         self.options = {"consent": settings.get("KZPRIVACY_CONSENT") or "none",
                         "max_bytes": settings.getint("DOWNLOAD_MAXSIZE", 0), "load_wait": load_wait,
-                        "settle_max": settle_max,
+                        "settle_max": settle_max, "form_probe": settings.getbool("KZPRIVACY_FORM_PROBE"),
+                        "form_probe_max": probe_max, "form_probe_wait": probe_wait,
                         # Beyond this a page counts as hung, whatever it was waiting for.
-                        "budget": load_wait + 3 * settle_max + 4 * RENDERER_TIMEOUT}
+                        "budget": load_wait + 3 * settle_max + 4 * RENDERER_TIMEOUT + probe_max * (probe_wait + 1)}
         self.navigation_ms = timeout * 1000
         _PRIVATE_ALLOWED.update(settings.getlist("KZPRIVACY_ALLOW_PRIVATE_HOSTS"))
         self.screenshots = settings.get("KZPRIVACY_SCREENSHOT_DIR")

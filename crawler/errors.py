@@ -6,11 +6,21 @@ import re
 
 from scrapy.exceptions import IgnoreRequest
 
-__all__ = ["classify_failure", "BlockedPrivateAddress", "proxy_error_status"]
+__all__ = ["classify_failure", "BlockedPrivateAddress", "OriginFailed", "proxy_error_status"]
 
 
 class BlockedPrivateAddress(IgnoreRequest):
     """The host resolves to a private, loopback or link-local address, which a scan never visits."""
+
+
+class OriginFailed(Exception):
+    """A request not sent because an earlier one to the same origin failed at the connection level
+    (crawler.middlewares.FailFast); it carries that failure's status and text."""
+
+    def __init__(self, status: str, error: str):
+        super().__init__(error)
+        self.status = status
+        self.error = error
 
 
 # Squid's error codes, which corporate proxies (and our sample web) send in X-Squid-Error.
@@ -44,6 +54,8 @@ def classify_failure(exc: BaseException) -> tuple[str, str]:
     chain = _chain(exc)
     names = " ".join(type(e).__name__ for e in chain)
     text = "; ".join(f"{type(e).__name__}: {e}" for e in chain)[:1000]
+    if isinstance(exc, OriginFailed):
+        return exc.status, exc.error
     if isinstance(exc, BlockedPrivateAddress):
         return "blocked_private_address", str(exc)
     if isinstance(exc, IgnoreRequest):

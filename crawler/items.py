@@ -21,6 +21,7 @@ class PageItem:
     forms: list[dict[str, Any]] = field(default_factory=list)   # each with its "fields"
     storage: list[dict[str, Any]] = field(default_factory=list)
     policy: dict[str, Any] | None = None                   # a `policies` row when the page is a candidate
+    form_destinations: list[dict[str, Any]] = field(default_factory=list)  # browser mode's form probe
 
 
 @dataclass

@@ -7,6 +7,11 @@
 - SetCookieRecorder: keeps every Set-Cookie header, redirect responses included,
   before the redirect middleware swallows them.
 - WarcWriter: writes every request and response, as the server sent it, to WARC.
+- FailFast: once an origin failed at the connection level (its name does not resolve, it timed
+  out, refused, broke TLS, or the proxy could not reach it), the rest of its requests fail the
+  same way at once instead of each waiting again.
+- SiteRobotsTxt, SiteCookies: Scrapy's robots.txt and cookie middlewares, keeping what they hold
+  per site only until the site is done (signal `site_done`), so memory stays flat over a zone.
 """
 
 from __future__ import annotations
@@ -20,11 +25,16 @@ from pathlib import Path
 from typing import Any
 
 from scrapy import signals
+from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
-from .errors import BlockedPrivateAddress
+from .errors import BlockedPrivateAddress, OriginFailed, classify_failure, proxy_error_status
+from .signals import site_done
 
 
 class ProxyMiddleware:
@@ -221,6 +231,107 @@ class WarcWriter:
                                           is_http_request=True),
             warc_headers_dict={"WARC-Date": fetched_at,
                                "WARC-Concurrent-To": record.rec_headers.get_header("WARC-Record-ID")}))
+
+
+class FailFast:
+    """Remembers origins (scheme://host) that failed at the connection level; their later requests
+    fail at once with the same status. A name that does not resolve fails for every scheme.
+
+    The robots.txt fetch usually pays the wait; the home page then fails without a second one
+    (and a hanging site costs one timeout per scheme, not one per request). Such failures are
+    not retried either: RETRY_EXCEPTIONS leaves them out, and a proxy's own error response
+    (X-Squid-Error: the proxy could not resolve or reach the site) is marked dont_retry here.
+    Memory is bounded: the oldest origins are forgotten past KZPRIVACY_FAIL_FAST_ORIGINS.
+    """
+
+    STATUSES = ("dns_error", "timeout", "tls_error", "proxy_error")
+
+    def __init__(self, max_origins: int):
+        from collections import OrderedDict
+
+        self.max_origins = max_origins
+        self.failed: OrderedDict[str, tuple[str, str]] = OrderedDict()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        size = crawler.settings.getint("KZPRIVACY_FAIL_FAST_ORIGINS")
+        if size <= 0:
+            raise NotConfigured
+        return cls(size)
+
+    @staticmethod
+    def _keys(request: Request) -> tuple[str, str]:
+        parts = urlparse_cached(request)
+        return f"{parts.scheme}://{parts.netloc}", f"*://{parts.hostname or ''}"
+
+    def _remember(self, key: str, status: str, error: str) -> None:
+        self.failed[key] = (status, error)
+        self.failed.move_to_end(key)
+        while len(self.failed) > self.max_origins:
+            self.failed.popitem(last=False)
+
+    def process_request(self, request: Request, spider=None) -> None:
+        origin, host = self._keys(request)
+        known = self.failed.get(origin) or self.failed.get(host)
+        if known is not None:
+            status, error = known
+            raise OriginFailed(status, f"{error} [not tried again: an earlier request to {origin} failed]")
+        return None
+
+    def process_response(self, request: Request, response: Response, spider=None) -> Response:
+        status = proxy_error_status(response.headers.get("X-Squid-Error")) if response.status >= 500 else None
+        if status in ("dns_error", "refused", "timeout", "tls_error"):
+            request.meta["dont_retry"] = True  # the proxy already tried: it would only answer the same
+            origin, host = self._keys(request)
+            error = f"proxy: {response.headers.get('X-Squid-Error', b'').decode('latin-1')}"
+            self._remember(host if status == "dns_error" else origin, status, error)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception, spider=None) -> None:
+        if isinstance(exception, OriginFailed):
+            return None
+        status, error = classify_failure(exception)
+        refused = "ConnectionRefused" in type(exception).__name__
+        if status in self.STATUSES or refused:
+            origin, host = self._keys(request)
+            self._remember(host if status == "dns_error" else origin, status, error)
+        return None
+
+
+class SiteRobotsTxt(RobotsTxtMiddleware):
+    """Scrapy's RobotsTxtMiddleware, forgetting a site's parsed robots.txt files when the site is done
+    (Scrapy keeps every host's for the whole crawl: over a zone, hundreds of MB)."""
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self._site_netlocs: dict[str, set[str]] = {}
+        crawler.signals.connect(self._site_done, signal=site_done)
+
+    async def robot_parser(self, request: Request):
+        site = request.meta.get("site")
+        if site:
+            self._site_netlocs.setdefault(site, set()).add(urlparse_cached(request).netloc)
+        return await super().robot_parser(request)
+
+    def _site_done(self, site: str) -> None:
+        for netloc in self._site_netlocs.pop(site, ()):
+            if not isinstance(self._parsers.get(netloc), Deferred):  # never drop a fetch in flight
+                self._parsers.pop(netloc, None)
+
+
+class SiteCookies(CookiesMiddleware):
+    """Scrapy's CookiesMiddleware with one cookie jar per site (request.meta["cookiejar"], set by the
+    spider), dropped when the site is done: one site's cookies never reach another, and the jars
+    do not accumulate over a zone."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        mw = super().from_crawler(crawler)
+        crawler.signals.connect(mw._site_done, signal=site_done)
+        return mw
+
+    def _site_done(self, site: str) -> None:
+        self.jars.pop(site, None)
 
 
 def _reason(status: int) -> str:

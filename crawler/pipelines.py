@@ -44,7 +44,7 @@ class SQLitePipeline:
             self.store.write_page(self.crawl_id, {
                 "site": item.site, "url": item.url, "page": item.page, "cookies": item.cookies,
                 "requests": item.requests, "inline_trackers": item.inline_trackers, "forms": item.forms,
-                "storage": item.storage, "policy": item.policy})
+                "storage": item.storage, "policy": item.policy, "form_destinations": item.form_destinations})
         elif isinstance(item, SiteItem):
             self.store.finish_site(self.crawl_id, item.site, item.row)
         return item

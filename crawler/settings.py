@@ -12,7 +12,9 @@ USER_AGENT = f"kzprivacy/{kzprivacy.__version__} (+{kzprivacy.TOOL_URL}; privacy
 
 # Politeness: robots.txt obeyed; few requests per site at once, many sites in parallel.
 ROBOTSTXT_OBEY = True
-CONCURRENT_REQUESTS = 64
+# A broad crawl: throughput is set by how many requests are in flight while each waits for its
+# site (hundreds of ms), not by CPU; each site still gets two at a time at most, with its delays.
+CONCURRENT_REQUESTS = 384
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 0.25
 AUTOTHROTTLE_ENABLED = True
@@ -29,6 +31,15 @@ DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
 RETRY_ENABLED = True
 RETRY_TIMES = 1
+# Retry only what a second try can cure: a dropped connection or a truncated answer (and 5xx/429).
+# Not a name that does not resolve, a timeout, a refused connection or a proxy that could not
+# connect: those fail the same way again, and each retry of a hanging site costs DOWNLOAD_TIMEOUT.
+RETRY_EXCEPTIONS = [
+    "scrapy.exceptions.DownloadFailedError",
+    "scrapy.exceptions.ResponseDataLossError",
+    "twisted.internet.error.ConnectionDone",
+    "twisted.internet.error.ConnectionLost",
+]
 REDIRECT_MAX_TIMES = 10
 # A scan looks at every status itself (a 404 home page is a finding, not noise).
 HTTPERROR_ALLOW_ALL = True
@@ -41,15 +52,30 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 # Sites are visited once each: breadth first keeps many sites moving.
 DEPTH_PRIORITY = 1
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+# One queue per priority, not Scrapy's default of one per site (DownloaderAwarePriorityQueue): the
+# spider starts sites only as others finish, so the scheduler never holds many sites to balance,
+# and with JOBDIR the per-site queues cost a folder made and removed per site, blocking the reactor.
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.ScrapyPriorityQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+# Names are resolved on the reactor's thread pool, many at once, and cached (DNSCACHE_SIZE names);
+# a lookup that hangs ends after DNS_TIMEOUT (Scrapy's default, 60 s, is a long wait per dead name).
 DNSCACHE_ENABLED = True
-REACTOR_THREADPOOL_MAXSIZE = 20
+DNSCACHE_SIZE = 20000
+DNS_TIMEOUT = 10
+REACTOR_THREADPOOL_MAXSIZE = 64
 # A scan opens no listening ports of its own.
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's robots.txt and cookie middlewares, holding their state per site until it is done.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.SiteRobotsTxt": 100,
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "crawler.middlewares.SiteCookies": 700,
+    # After RetryMiddleware (550) on the way in, before it on the way back: a failed origin fails fast.
+    "crawler.middlewares.FailFast": 560,
     # Closest to the downloader: sees each response exactly as the server sent it.
     "crawler.middlewares.WarcWriter": 950,
     # Before RedirectMiddleware (600) handles a 3xx, and before CookiesMiddleware (700) consumes it.
@@ -73,6 +99,10 @@ KZPRIVACY_BLOCK_PRIVATE_ADDRESSES = True
 KZPRIVACY_ALLOW_PRIVATE_HOSTS = []     # host names exempt from the private-address guard
 KZPRIVACY_MAX_PAGES = 20               # pages per site, home included
 KZPRIVACY_MODE = "http"                # http | browser
+# Sites crawled at once: the spider starts a new site only when one finishes, so the scheduler,
+# robots.txt parsers and cookie jars hold this many sites, not the whole list.
+KZPRIVACY_SITES_AT_ONCE = 384
+KZPRIVACY_FAIL_FAST_ORIGINS = 50000    # origins remembered as failed (crawler.middlewares.FailFast); 0: off
 
 # -- browser mode (KZPRIVACY_MODE = "browser", `kzprivacy scan --render`): see crawler/browser.py and
 # docs/browser-mode.md. The add-on below does nothing in HTTP mode; in browser mode it installs
@@ -84,3 +114,8 @@ KZPRIVACY_BROWSER_SITES = 4            # sites rendered at once, one browser con
 KZPRIVACY_BROWSER_LOAD_WAIT = 10       # seconds to wait for the load event, then record from DOMContentLoaded
 KZPRIVACY_BROWSER_SETTLE = 3           # seconds at most to wait for the page's network to go quiet
 KZPRIVACY_SCREENSHOT_DIR = None        # where home-page screenshots go (the CLI: OUT/<crawl_id>/screenshots)
+# The form probe: each form asking for personal data is filled with synthetic values and submitted with
+# every request aborted inside the browser, to record where its data really goes (crawler/formprobe.py).
+KZPRIVACY_FORM_PROBE = True            # on: nothing leaves the browser, and the destination is the finding
+KZPRIVACY_FORM_PROBE_MAX = 5           # forms probed per page at most (each distinct form once per site)
+KZPRIVACY_FORM_PROBE_WAIT = 3.0        # seconds at most to wait for a submitted form's requests

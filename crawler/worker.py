@@ -82,7 +82,8 @@ class QueuePipeline:
         if isinstance(item, PageItem):
             self.pages.append({"site": item.site, "url": item.url, "page": item.page, "cookies": item.cookies,
                                "requests": item.requests, "inline_trackers": item.inline_trackers,
-                               "forms": item.forms, "storage": item.storage, "policy": item.policy})
+                               "forms": item.forms, "storage": item.storage, "policy": item.policy,
+                               "form_destinations": item.form_destinations})
         elif isinstance(item, SiteItem):
             self.sites.append((item.site, item.row))
             self.spider.site_crawled(item.site)

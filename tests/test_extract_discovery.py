@@ -185,3 +185,38 @@ def test_a_short_policy_titled_as_the_policy_is_kept_and_other_short_pages_are_n
     assert is_policy_score("Спасибо", "Спасибо! Ваша заявка принята, мы обработаем её и перезвоним.") < 0.5
     assert is_policy_score("Согласие на обработку персональных данных",
                            "Согласие на обработку персональных данных\nЯ даю согласие на обработку.") < 0.5
+
+
+def test_documents_are_told_apart_in_kazakh_and_english_too():
+    assert link_document_kind("Дербес деректерді өңдеуге келісім") == "consent"
+    assert link_document_kind("Consent to the processing of personal data") == "consent"
+    assert link_document_kind("Пайдаланушы келісімі") == "terms"
+    assert link_document_kind("Пайдалану шарттары") == "terms"
+    assert link_document_kind("Terms of Use") == "terms"
+    assert link_document_kind("Жария оферта") == "offer"
+    assert link_document_kind("Public offer") == "offer"
+    assert link_document_kind("Құпиялылық саясаты") == "privacy_policy"
+    assert link_document_kind("Privacy Policy") == "privacy_policy"
+    # «Ереже» in a Kazakh consent label names the regulation, as «Положение» does in Russian.
+    html = """<html><body><form><input name="phone">
+      <label><input type="checkbox"> <a href="/ereje">Ережені</a> қабылдаймын және <a href="/kelisim">дербес деректерді
+      өңдеуге келісім</a> беремін</label></form></body></html>"""
+    by_url = {c.url: c for c in _best(html)}
+    assert by_url["https://builder-demo.kz/ereje"].score > by_url["https://builder-demo.kz/kelisim"].score >= 0.4
+
+
+def test_a_dead_link_names_the_policy_as_plain_text_does():
+    html = """<html><body><footer><a href="javascript:void(0)">Политика конфиденциальности</a>
+      <a href="#">Құпиялылық саясаты</a><a href="/privacy-x">Privacy policy</a></footer></body></html>"""
+    assert policy_mentions(html) == ["Политика конфиденциальности", "Құпиялылық саясаты"]
+
+
+def test_a_tilda_style_popup_is_found_by_its_hook():
+    html = """<html><body><a href="#popup:privacy">Политика конфиденциальности</a>
+      <div class="t-popup" data-tooltip-hook="#popup:privacy"><div class="t-popup__container">
+        <div class="t-text">Мы обрабатываем персональные данные, которые вы оставляете в форме: имя, телефон и e-mail.
+        Данные хранятся один год и не передаются третьим лицам. Отозвать согласие можно письмом на info@tilda-demo.kz.
+        </div></div></div></body></html>"""
+    found = in_page_policies(html, PAGE)
+    assert [(p.anchor, p.container, p.trigger) for p in found] == [("popup:privacy", "modal",
+                                                                     "Политика конфиденциальности")]

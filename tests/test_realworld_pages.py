@@ -88,9 +88,10 @@ def test_committed_labels_parse_and_name_real_taxonomy_codes():
 
     for site, items in facts.items():
         for fact in items:
-            rules = (fact.get("match") or {}).get("rule")
-            for rule in ([rules] if isinstance(rules, str) else rules or []):
-                assert rule in RULES, (site, rule)
+            for match in rw._alternatives(fact.get("match") or {}):
+                rules = match.get("rule")
+                for rule in ([rules] if isinstance(rules, str) else rules or []):
+                    assert rule in RULES, (site, rule)
 
 
 def test_restore_mirror_assets_gives_back_the_live_address():

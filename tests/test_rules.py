@@ -395,3 +395,16 @@ def test_naming_the_kind_of_service_clears_sharing_with_it(tmp_path):
     site.request("https://mc.yandex.ru/metrika/tag.js", "yandex_metrica", "Yandex.Metrica")
     findings = site.findings()
     assert not {r for r in findings if r.startswith(("FLOW", "VENDOR", "KZ-FOREIGN"))}, sorted(findings)
+
+
+def test_a_consent_in_another_language_is_not_a_version_of_the_policy(tmp_path):
+    russian = OPERATOR + ("Мы собираем имя и номер телефона Пользователя. На сайте работает счётчик Яндекс.Метрики, "
+                          "который получает IP-адрес посетителя. Данные хранятся три года, затем удаляются.")
+    kazakh = "Дербес деректерді өңдеуге келісім\nМен атымды және телефон нөмірімді өңдеуге келісім беремін."
+    site = Site(tmp_path, russian)
+    url = site.base + "/kk/consent"
+    site.store.write_page("c", {"site": site.site, "url": url, "page": {"url": url, "status_code": 200,
+                                                                        "kind": "policy"},
+                                "policy": {"url": url, "format": "html", "text": kazakh, "chars": len(kazakh),
+                                           "language": "kk", "is_policy_score": 0.8, "status": "ok", "sha256": "kk"}})
+    assert "POLICY-LANGUAGE-VERSION-GAP" not in site.findings()

@@ -134,6 +134,7 @@ UI: dict[str, dict[str, str]] = {
         "explanation": "Пояснение",
         "no_policy_sentence": "В политике нет подходящего предложения.",
         "seen_on_pages": "Та же находка на {n} страницах",
+        "form_sent_to": "Куда на деле уходят данные (форма отправлена в браузере с тестовыми значениями, ни один запрос не покинул браузер)",
         "see_in_text": "в тексте политики",
         "evidence_records": "Доказательства (записи WARC)",
         "evidence_note": "Каждое наблюдение ссылается на запись WARC, в которой сохранён ответ сервера. "
@@ -317,6 +318,7 @@ UI: dict[str, dict[str, str]] = {
         "explanation": "Explanation",
         "no_policy_sentence": "No matching sentence in the policy.",
         "seen_on_pages": "The same finding on {n} pages",
+        "form_sent_to": "Where the data really go (the form submitted in the browser with test values; no request left the browser)",
         "see_in_text": "in the policy text",
         "evidence_records": "Evidence (WARC records)",
         "evidence_note": "Each observation points to the WARC record that keeps the server's response. SHA-256 is "
@@ -483,6 +485,7 @@ UI: dict[str, dict[str, str]] = {
         "policy_side": "Саясатта не айтылған",
         "no_policy_sentence": "Саясатта сәйкес сөйлем жоқ.",
         "seen_on_pages": "Дәл осы табылым {n} бетте",
+        "form_sent_to": "Деректер шын мәнінде қайда кетеді (нысан браузерде сынақ мәндерімен жіберілді; бірде-бір сұрау браузерден шықпады)",
         "see_in_text": "саясат мәтінінде",
         "evidence_records": "Дәлелдер (WARC жазбалары)",
         "url": "Мекенжай",

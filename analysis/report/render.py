@@ -466,7 +466,13 @@ class Report:
         fields: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
         for f in sorted(parts.get("form_fields", []), key=lambda r: r.get("field_index") or 0):
             fields.setdefault((f.get("page_url"), f.get("form_index")), []).append(f)
+        sent_to: dict[Any, list[dict[str, Any]]] = {}
+        for d in parts.get("form_destinations", []):  # browser mode's form probe, joined by the form's key
+            if d.get("url"):
+                sent_to.setdefault(d.get("form_key"), []).append({**d, "fields": ", ".join(_seen(
+                    {"seen_at": d.get("fields_sent")})) or "—"})
         forms = [{**form, "fields": fields.get((form.get("page_url"), form.get("form_index")), []),
+                  "sent_to": sent_to.get(form.get("form_key"), []) if form.get("form_key") else [],
                   "ref": evidence.ref(form.get("warc_record_id"))}
                  for form in sorted(parts.get("forms", []), key=lambda r: (r.get("page_url") or "",
                                                                            r.get("form_index") or 0))]
@@ -514,7 +520,7 @@ class Report:
             index.write_text(self.env.get_template("index.html").render(**self.summary_context()), encoding="utf-8")
         wanted = None if sites is None else set(sites)
         tables = ("pages", "policies", "declarations", "policy_facts", "cookies", "forms", "form_fields",
-                  "findings", "flows", "storage")
+                  "findings", "flows", "storage", "form_destinations")
         grouped = {name: _by_site(self.frames.get(name)) for name in tables}
         template = self.env.get_template("site.html")
         for site_row in self.sites:

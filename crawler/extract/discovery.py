@@ -307,7 +307,8 @@ def in_page_policies(html: str | Selector, page_url: str = "") -> list[InPagePol
         el = node.root
         if (el.tag if isinstance(el.tag, str) else "") in ("html", "body"):
             continue
-        anchor = el.get("id") or ""
+        # Tilda's popups are named by data-tooltip-hook="#popup:…" rather than an id.
+        anchor = el.get("id") or (el.get("data-tooltip-hook") or "").lstrip("#")
         trigger = triggers.get(anchor, "") if anchor else ""
         heading_el = _first_heading(el)
         heading = _text(heading_el, 300) if heading_el is not None else ""
@@ -346,7 +347,17 @@ _MENTION = re.compile(
     r"|положени\w*\s+(?:об?\s+)?(?:обработк\w*\s+|защит\w*\s+)?персональн"
     r"|құпиялылық\s+саясат|құпиялық\s+саясат|privacy\s+(?:policy|notice)",
     re.I)
-_MENTION_SKIP = {"a", "script", "style", "noscript", "template", "title", "button", "option", "textarea"}
+_MENTION_SKIP = {"script", "style", "noscript", "template", "title", "option", "textarea"}
+
+
+def _leads_somewhere(el) -> bool:
+    """Whether an element navigates to a URL: an <a> with a real href, a builder attribute, an onclick that
+    navigates. A dead link («#», «javascript:void(0)», no href) names its policy as plain text does."""
+    if el.tag == "a" and _http_url("https://x.invalid/", el.get("href")) is not None:
+        return True
+    if any(el.get(attr) and _http_url("https://x.invalid/", el.get(attr)) for attr in BUILDER_ATTRIBUTES):
+        return True
+    return bool(el.get("onclick") and _onclick_url(el.get("onclick")))
 MAX_MENTION_REST = 60  # an element that names the policy with this little else is a label, not prose
 
 
@@ -369,8 +380,7 @@ def policy_mentions(html: str | Selector) -> list[str]:
         for text, owner in ((el.text, el), (el.tail, el.getparent())):
             if not text or owner is None or not _MENTION.search(text[:2000]):
                 continue
-            if any((a.tag if isinstance(a.tag, str) else "") in _MENTION_SKIP
-                   or any(a.get(attr) for attr in BUILDER_ATTRIBUTES) or a.get("onclick")
+            if any((a.tag if isinstance(a.tag, str) else "") in _MENTION_SKIP or _leads_somewhere(a)
                    for a in chain([owner], owner.iterancestors())):
                 continue
             whole = _text(owner, 1000)

@@ -36,7 +36,8 @@ _HREF = re.compile(
 _NOT_POLICY = re.compile(
     r"пользовательск\w*\s+соглашени|публичн\w*\s+оферт|договор\w*\s+оферт|условия\s+(?:использования|"
     r"пайдалану)|правила\s+(?:сайта|пользования)|terms\s+(?:of\s+(?:use|service)|and\s+conditions)|"
-    r"\boferta\b|\bterms\b|пайдаланушы\w*\s+келісім|новост|жаңалық|\bnews\b|\bblog\b|статья",
+    r"\boferta\b|\bterms\b|пайдаланушы\w*\s+келісім|пайдалану\s+шарттар|public\s+offer|новост|жаңалық|\bnews\b|"
+    r"\bblog\b|статья",
     re.I)
 
 
@@ -51,6 +52,7 @@ _CONSENT_DOC = re.compile(
 _REGULATION = re.compile(r"^\W*(?:положени\w*|ереже\w*|regulations?)\b", re.I)
 _PERSONAL = re.compile(r"персональн|дербес|жеке\s+деректер|personal\s+data", re.I)
 _POLICY_NAME = re.compile(r"политик|саясат|policy|положени|ереже", re.I)
+_OFFER = re.compile(r"оферт|oferta|public\s+offer", re.I)
 
 
 def link_document_kind(text: str) -> str | None:
@@ -58,7 +60,7 @@ def link_document_kind(text: str) -> str | None:
     text = text or ""
     if _CONSENT_DOC.search(text) and not _POLICY_NAME.search(text):
         return "consent"
-    if re.search(r"оферт|oferta", text, re.I):
+    if _OFFER.search(text):
         return "offer"
     if _TERMS.search(text):
         return "terms"
@@ -249,7 +251,8 @@ def is_policy_score(title: str, text: str, url: str = "", link_text: str = "") -
 
 _TERMS = re.compile(
     r"пользовательск\w*\s+соглашени|условия\s+(?:использования|пайдалану)|правила\s+(?:сайта|пользования)"
-    r"|пайдаланушы\w*\s+келісім|terms\s+(?:of\s+(?:use|service)|and\s+conditions)|user\s+agreement", re.I)
+    r"|пайдаланушы\w*\s+келісім|пайдалану\s+шарттар|terms\s+(?:of\s+(?:use|service)|and\s+conditions)"
+    r"|user\s+agreement", re.I)
 DOCUMENT_KINDS = ("privacy_policy", "consent", "terms", "offer", "other")
 
 
@@ -262,7 +265,7 @@ def document_kind(title: str, text: str, score: float) -> str:
     first = f"{(title or '').strip()}\n{(text or '').strip().split(chr(10), 1)[0][:200]}"
     if _CONSENT_DOC.search(first) and not re.search(r"политик|саясат|policy", first, re.I):
         return "consent"
-    if re.search(r"оферт|oferta", first, re.I):
+    if _OFFER.search(first):
         return "offer"
     if _TERMS.search(first) and not _TEXT_STRONG.search(first):
         return "terms"

@@ -10,6 +10,7 @@ middlewares, pipelines and settings. Per-site bookkeeping lives in
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from datetime import datetime, timezone
 from typing import Any, Iterator
@@ -21,6 +22,7 @@ from scrapy.http import Request, Response, TextResponse
 
 from crawler.browser import classify_browser_failure, rendered_rows
 from crawler.errors import classify_failure, proxy_error_status
+from crawler.formprobe import destination_rows
 from crawler.extract.cookies import parse_set_cookie
 from crawler.extract.discovery import in_page_policies, page_links, policy_mentions
 from crawler.extract.documents import DocumentError, sniff_format, to_document
@@ -28,6 +30,7 @@ from crawler.extract.html import extract_forms, extract_resources, selector
 from crawler.extract.policy import (COMMON_POLICY_PATHS, document_kind, form_page_links, is_policy_score,
                                     language_variants, policy_links, with_path)
 from crawler.items import PageItem, SiteItem
+from crawler.signals import site_done
 from kzprivacy.domains import SiteEntry, parse_entries, read_entries
 from kzprivacy.identity import canonical_url, form_key
 from kzprivacy.language import detect_language
@@ -66,12 +69,14 @@ class SiteSpider(scrapy.Spider):
         self.crawl_id = crawl_id
         self.max_pages = int(max_pages) if max_pages else None
         self.state: dict[str, Any] = {}
+        self.max_sites_in_flight = 384
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         spider.max_pages = spider.max_pages or settings.getint("KZPRIVACY_MAX_PAGES", 20)
+        spider.max_sites_in_flight = settings.getint("KZPRIVACY_SITES_AT_ONCE", 384)
         spider.crawl_id = (spider.crawl_id or settings.get("KZPRIVACY_CRAWL_ID")
                            or datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S"))
         crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
@@ -96,8 +101,9 @@ class SiteSpider(scrapy.Spider):
             return None
         st["requested"][url] = kind
         st["pending"] += 1
+        # One cookie jar per site (crawler.middlewares.SiteCookies drops it when the site is done).
         return Request(url, callback=self.parse_page, errback=self.on_error, dont_filter=True,
-                       meta={"site": site, "kind": kind, **meta})
+                       meta={"site": site, "kind": kind, "cookiejar": site, **meta})
 
     def _settle(self, site: str) -> Iterator[SiteItem]:
         st = self._site(site)
@@ -108,6 +114,11 @@ class SiteSpider(scrapy.Spider):
                 "status": st["status"] or "error", "error": st["error"], "final_url": st["final_url"],
                 "https": st["https"], "redirect_chain": st["redirect_chain"], "started_at": st["started_at"],
                 **(st.get("browser") or {})})  # browser mode: screenshot, consent
+            # Forget the site: its row is written, and a resumed crawl skips finished sites anyway
+            # (the database knows them). Memory then holds only the sites in flight.
+            self.state["sites"].pop(site, None)
+            if getattr(self, "crawler", None) is not None:
+                self.crawler.signals.send_catch_log(signal=site_done, site=site)
 
     def _request_dropped(self, request: Request, spider=None) -> None:
         site = request.meta.get("site")
@@ -125,9 +136,13 @@ class SiteSpider(scrapy.Spider):
 
     async def start(self):
         for entry in self.entries:
-            st = self._site(entry.site)
-            if st.get("started"):
+            # Start a site only when there is room: the scheduler then holds the sites in flight,
+            # not the whole list (Scrapy would otherwise queue every home page at once).
+            while len(self.state.get("sites", {})) >= self.max_sites_in_flight:
+                await asyncio.sleep(0.05)
+            if entry.site in self.state.get("sites", {}) and self._site(entry.site).get("started"):
                 continue  # resumed: its requests are in the JOBDIR queue already
+            st = self._site(entry.site)
             st["started"] = True
             request = self._request(entry.site, entry.start_url, "home", attempt="https", max_retry_times=0,
                                     entry=entry.ascii_host)
@@ -217,6 +232,10 @@ class SiteSpider(scrapy.Spider):
         rendered = response.meta.get("browser")  # browser mode: what the page did in Chromium
         if rendered:
             item.cookies, item.requests, item.storage = rendered_rows(rendered, site, st["domains"], warc_id)
+            item.form_destinations = [
+                {**row, "warc_record_id": warc_id} for row in destination_rows(
+                    rendered, lambda host: self._is_first_party(st, host),
+                    lambda url: lookup_url(url, st["domains"][0]).service)]
             if kind == "home" and rendered.get("site"):
                 st["browser"] = rendered["site"]
         else:

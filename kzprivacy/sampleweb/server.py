@@ -109,12 +109,12 @@ def parse_headers(block: bytes) -> list[tuple[str, str]]:
 
 
 def load_catalog(sites_dir: Path = SITES_DIR, trackers_file: Path = TRACKERS_FILE, generated: int = 0,
-                 week: int = 1) -> Catalog:
+                 week: int = 1, zone: bool = False) -> Catalog:
     sites = [Site(spec, root, week=week) for spec, root in load_site_specs(sites_dir)]
     data = yaml.safe_load(trackers_file.read_text(encoding="utf-8"))
     scripts = data.get("scripts") or {}
     trackers = [TrackerHost(host, spec, scripts) for host, spec in (data.get("hosts") or {}).items()]
-    return Catalog(sites, trackers, generated=generated)
+    return Catalog(sites, trackers, generated=generated, zone=zone)
 
 
 class SampleWeb:
@@ -133,13 +133,14 @@ class SampleWeb:
         idle_timeout: float = 15.0,
         sites_dir: Path | None = None,
         week: int = 1,
+        zone: bool = False,
     ) -> None:
         self.host = host
         self.port = port
         self.hang_seconds = hang_seconds
         self.idle_timeout = idle_timeout
         self.week = week  # 2: the same web a week later (sites with a `week2:` section changed)
-        self.catalog = load_catalog(sites_dir or SITES_DIR, generated=generated, week=week)
+        self.catalog = load_catalog(sites_dir or SITES_DIR, generated=generated, week=week, zone=zone)
         self.log: list[Served] = []
         self.proxy_url: str | None = None
         self.ca: CertificateAuthority | None = None
@@ -379,15 +380,24 @@ class SampleWeb:
             return self._index(target)
         found = self.catalog.lookup(host)
         if found is None:
-            return proxy_error(503, "ERR_DNS_FAIL 0", f"Unable to determine IP address from host name {html.escape(host)}")
+            response = proxy_error(503, "ERR_DNS_FAIL 0", f"Unable to determine IP address from host name {html.escape(host)}")
+            dead = self.catalog.lookup_any(host)
+            if isinstance(dead, Site):  # a simulated zone's dead name takes a lookup's time to fail
+                response.delay = dead.delay_for("dns")
+            return response
         if isinstance(found, TrackerHost):
             return found.respond(req.method, scheme, target)
         if found.hang:
             return Response(hang=True)
         if scheme == "http" and found.http == "refuse":
             return proxy_error(503, "ERR_CONNECT_FAIL 111", f"Connection to {html.escape(host)} failed: connection refused")
-        response = found.respond(req.method, scheme, target)
-        response.delay = found.delay
+        if found.redirect_www and host == found.ascii_host:
+            response = Response(301, [("Location", f"{scheme}://www.{host}{target}"),
+                                      ("Content-Type", "text/html; charset=utf-8")],
+                                b"<html><body>Moved Permanently</body></html>\n")
+        else:
+            response = found.respond(req.method, scheme, target)
+        response.delay = found.delay_for(f"{scheme} {host} {target}")
         return response
 
     def _index(self, target: str) -> Response:
@@ -412,6 +422,9 @@ class SampleWeb:
         ascii_host = to_ascii_host(host)
         self.log.append(Served("CONNECT", "https", ascii_host, ""))
         found = self.catalog.lookup(ascii_host)
+        reached = self.catalog.lookup_any(ascii_host)
+        if isinstance(reached, Site) and reached.latency is not None:
+            await asyncio.sleep(reached.delay_for("connect"))  # name lookup, TCP and TLS round trips
         if found is None or (isinstance(found, Site) and found.https == "refuse"):
             await self._write(writer, "CONNECT", Response(503, [("Content-Type", "text/plain")], b"Service Unavailable\n"), keep=False)
             return

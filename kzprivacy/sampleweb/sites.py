@@ -158,6 +158,9 @@ class Site:
         self.http: str = behaviour.get("http", "serve")         # serve | refuse | redirect_https
         self.https: str = behaviour.get("https", "serve")       # serve | refuse | broken_tls
         self.delay: float = float(behaviour.get("delay", 0))
+        # Simulated zone (zone.py): median seconds per answer, each request drawing its own wait.
+        self.latency: float | None = float(behaviour["latency"]) if behaviour.get("latency") else None
+        self.redirect_www: bool = bool(behaviour.get("redirect_www", False))  # bare name -> www.
         self.hang: bool = bool(behaviour.get("hang", False))
         self.www_alias: bool = bool(behaviour.get("www_alias", True))
         self.charset: str = behaviour.get("charset", "utf-8")
@@ -169,6 +172,14 @@ class Site:
             **{k: str(v) for k, v in (spec.get("vars") or {}).items()},
         }
         self._cache: dict[str, bytes] = {}
+
+    def delay_for(self, key: str) -> float:
+        """Seconds to wait before answering the request identified by `key` (scheme, host, path)."""
+        if self.latency is None:
+            return self.delay
+        from .zone import request_latency
+
+        return self.delay + request_latency(self.latency, f"{self.ascii_host} {key}")
 
     @property
     def hosts(self) -> list[str]:
@@ -310,7 +321,7 @@ class TrackerHost:
 class Catalog:
     """Every host the sample web knows, by ASCII host name."""
 
-    def __init__(self, sites: list[Site], trackers: list[TrackerHost], generated: int = 0) -> None:
+    def __init__(self, sites: list[Site], trackers: list[TrackerHost], generated: int = 0, zone: bool = False) -> None:
         self.sites = sites
         self.hosts: dict[str, Site | TrackerHost] = {}
         for tracker in trackers:
@@ -319,16 +330,22 @@ class Catalog:
             for host in site.hosts:
                 self.hosts[host] = site
         self.generated = generated
+        self.zone = zone  # generated sites behave as a simulated zone (zone.py)
         self._generated_cache: dict[int, Site] = {}
 
     def lookup(self, host: str) -> Site | TrackerHost | None:
         """The site or tracker behind `host`; None for hosts that do not resolve."""
+        found = self.lookup_any(host)
+        if isinstance(found, Site) and found.dns == "fail":
+            return None
+        return found
+
+    def lookup_any(self, host: str) -> Site | TrackerHost | None:
+        """The site or tracker behind `host`, dead names included (they still take time to fail)."""
         ascii_host = to_ascii_host(host)
         found = self.hosts.get(ascii_host)
         if found is None and self.generated:
             found = self._generated(ascii_host)
-        if isinstance(found, Site) and found.dns == "fail":
-            return None
         return found
 
     def _generated(self, host: str) -> Site | None:
@@ -341,5 +358,10 @@ class Catalog:
         if not 1 <= index <= self.generated:
             return None
         if index not in self._generated_cache:
-            self._generated_cache[index] = Site(generated_site(index))
+            spec = generated_site(index)
+            if self.zone:
+                from .zone import zone_spec
+
+                spec = zone_spec(spec, index)
+            self._generated_cache[index] = Site(spec)
         return self._generated_cache[index]

@@ -27,7 +27,7 @@ POLICY_THRESHOLD = 0.5
 STRONG_LINK = 0.6
 
 # Tables whose rows belong to one fetched page (replaced together when the page is rewritten).
-PAGE_CHILD_TABLES = ("cookies", "requests", "inline_trackers", "forms", "form_fields", "storage")
+PAGE_CHILD_TABLES = ("cookies", "requests", "inline_trackers", "forms", "form_fields", "storage", "form_destinations")
 
 
 def utcnow() -> str:
@@ -201,6 +201,8 @@ class Store:
             self.insert("pages", [{**key, **page["page"]}], replace=True)
             for table in ("cookies", "requests", "inline_trackers", "storage"):
                 self.insert(table, ({**key, "page_url": url, **row} for row in page.get(table) or ()))
+            self.insert("form_destinations", ({**key, "page_url": url, **row}
+                                              for row in page.get("form_destinations") or ()), replace=True)
             for form in page.get("forms") or ():
                 fields = form.get("fields") or ()
                 self.insert("forms", [{**key, "page_url": url, **{k: v for k, v in form.items() if k != "fields"},

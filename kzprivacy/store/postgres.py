@@ -545,11 +545,12 @@ class PostgresStore(Store):
                                         keys)
             rows: dict[str, list[dict[str, Any]]] = {t: [] for t in ("pages", "cookies", "requests",
                                                                     "inline_trackers", "storage", "forms",
-                                                                    "form_fields", "policies")}
+                                                                    "form_fields", "policies",
+                                                                    "form_destinations")}
             for (site, url), page in latest.items():
                 key = {"crawl_id": crawl_id, "site": site}
                 rows["pages"].append({**key, **page["page"]})
-                for table in ("cookies", "requests", "inline_trackers", "storage"):
+                for table in ("cookies", "requests", "inline_trackers", "storage", "form_destinations"):
                     rows[table] += [{**key, "page_url": url, **row} for row in page.get(table) or ()]
                 for form in page.get("forms") or ():
                     fields = form.get("fields") or ()
@@ -559,7 +560,7 @@ class PostgresStore(Store):
                                              "field_index": i, **f} for i, f in enumerate(fields)]
                 if page.get("policy"):
                     rows["policies"].append({**key, **page["policy"]})
-            for table in ("pages", "forms", "form_fields", "policies"):
+            for table in ("pages", "forms", "form_fields", "policies", "form_destinations"):
                 self.insert(table, rows[table], replace=True)
             for table in ("cookies", "requests", "inline_trackers", "storage"):
                 self.insert(table, rows[table])

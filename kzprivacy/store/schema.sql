@@ -155,6 +155,34 @@ CREATE TABLE IF NOT EXISTS form_fields (
     PRIMARY KEY (crawl_id, site, page_url, form_index, field_index)
 );
 
+-- Browser mode's form probe: where each form's data went when it was submitted with synthetic values,
+-- every request aborted inside the browser (docs/browser-mode.md). One row per request the submission
+-- made (request_index), or one row with no url when it made none.
+CREATE TABLE IF NOT EXISTS form_destinations (
+    crawl_id       TEXT NOT NULL,
+    site           TEXT NOT NULL,
+    page_url       TEXT NOT NULL,
+    form_index     INTEGER NOT NULL,
+    request_index  INTEGER NOT NULL,
+    form_key       TEXT,                            -- forms.form_key
+    outcome        TEXT,                            -- submitted | no_request | invalid | gone | error
+    fields_filled  TEXT,                            -- JSON list of the fields given synthetic values
+    url            TEXT,
+    host           TEXT,
+    method         TEXT,                            -- GET | POST | ... | WEBSOCKET
+    resource_type  TEXT,
+    party          TEXT,                            -- first | third
+    service_id     TEXT,
+    vendor         TEXT,
+    company        TEXT,
+    country        TEXT,
+    fields_sent    TEXT,                            -- JSON list of the fields whose values the request carried
+    body_bytes     INTEGER,
+    probed_at      TEXT,
+    warc_record_id TEXT,                            -- the page's record
+    PRIMARY KEY (crawl_id, site, page_url, form_index, request_index)
+);
+
 CREATE TABLE IF NOT EXISTS policies (
     crawl_id         TEXT NOT NULL,
     site             TEXT NOT NULL,

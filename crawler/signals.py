@@ -1,0 +1,5 @@
+"""kzprivacy's own crawler signals (connect with crawler.signals.connect, as Scrapy's)."""
+
+# Sent by the site spider when a site is finished (its SiteItem yielded), with `site`: components
+# that keep something per site (robots.txt parsers, cookie jars) release it, so memory stays flat.
+site_done = object()

@@ -1,0 +1,72 @@
+"""Broad-crawl behaviour on the sample web: dead names and hanging sites cost one wait per scheme,
+nothing is retried that cannot succeed, and sites are started only as others finish."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from conftest import run_cli
+
+
+@pytest.fixture(scope="module")
+def web():
+    from kzprivacy.sampleweb.server import SampleWeb
+
+    with SampleWeb(hang_seconds=6) as web:
+        yield web
+
+
+def _scan(web, tmp_path, *sites: str, extra: tuple[str, ...] = ()) -> sqlite3.Connection:
+    run_cli("scan", *sites, "--proxy", web.proxy_url, "--out", str(tmp_path), "--crawl-id", "b",
+            "--timeout", "2", "--no-progress", "--no-analyze", *extra)
+    return sqlite3.connect(tmp_path / "kzprivacy.db")
+
+
+def test_dead_and_hanging_sites_fail_fast(web, tmp_path):
+    web.clear_log()
+    db = _scan(web, tmp_path, "dead-demo.kz", "hanging-demo.kz", "clinic-demo.kz")
+    statuses = dict(db.execute("SELECT site, status FROM sites"))
+    assert statuses == {"dead-demo.kz": "dns_error", "hanging-demo.kz": "timeout", "clinic-demo.kz": "ok"}
+    # The dead name: one CONNECT for https (robots.txt; the https home page then fails at once) and
+    # one plain-http home page (robots.txt is kept per host name), which the proxy answers
+    # ERR_DNS_FAIL; nothing is retried.
+    dead = web.served("dead-demo.kz")
+    assert [(s.method, s.scheme, s.path) for s in dead] == [("CONNECT", "https", ""), ("GET", "http", "/")]
+    # The hanging site: one timeout per scheme, not one per request and retry.
+    hanging = web.served("hanging-demo.kz")
+    assert [(s.method, s.scheme) for s in hanging] == [("CONNECT", "https"), ("GET", "http")]
+    errors = dict(db.execute("SELECT url, error FROM pages WHERE site = 'hanging-demo.kz'"))
+    assert any("not tried again" in (e or "") for e in errors.values()), errors
+    # A live site is fetched as before: its robots.txt once, its pages.
+    assert len(web.served("clinic-demo.kz", "/robots.txt")) == 1
+    assert db.execute("SELECT count(*) FROM pages WHERE site = 'clinic-demo.kz' AND status_code = 200").fetchone()[0] > 1
+
+
+def test_sites_start_only_as_others_finish(web, tmp_path):
+    web.clear_log()
+    _scan(web, tmp_path, "clinic-demo.kz", "medshop-demo.kz", "kitap-demo.kz",
+          extra=("-s", "KZPRIVACY_SITES_AT_ONCE=1"))
+    order = [s.host.removeprefix("www.") for s in web.log
+             if s.host.removeprefix("www.") in ("clinic-demo.kz", "medshop-demo.kz", "kitap-demo.kz")]
+    # One site at a time: each site's requests form one run, never interleaved with another's.
+    runs = [host for i, host in enumerate(order) if i == 0 or order[i - 1] != host]
+    assert sorted(runs) == ["clinic-demo.kz", "kitap-demo.kz", "medshop-demo.kz"], runs
+
+
+def test_processes_share_the_list_and_the_database(web, tmp_path):
+    web.clear_log()
+    sites = ("clinic-demo.kz", "medshop-demo.kz", "kitap-demo.kz", "dead-demo.kz")
+    db = _scan(web, tmp_path, *sites, extra=("--processes", "2"))
+    statuses = dict(db.execute("SELECT site, status FROM sites WHERE crawl_id = 'b'"))
+    assert statuses == {"clinic-demo.kz": "ok", "medshop-demo.kz": "ok", "kitap-demo.kz": "ok",
+                        "dead-demo.kz": "dns_error"}
+    assert db.execute("SELECT status FROM crawls").fetchone()[0] == "finished"
+    # Each process kept its own log and queue folder; every site was fetched by one of them only.
+    assert (tmp_path / "b" / "crawl-0.log").exists() and (tmp_path / "b" / "crawl-1.log").exists()
+    for site in sites[:3]:
+        assert len(web.served(site, "/robots.txt")) == 1, site
+    single = sqlite3.connect(tmp_path / "kzprivacy.db").execute(
+        "SELECT count(*) FROM pages WHERE crawl_id = 'b' AND status_code = 200").fetchone()[0]
+    assert single > 6
