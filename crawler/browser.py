@@ -611,7 +611,7 @@ class PageRecorder:
             if request.is_navigation_request() and request.frame == self.page.main_frame \
                     and not 300 <= response.status < 400:
                 return
-            request_headers = await request.headers_array()
+            request_headers = request.headers  # as sent, without a round trip to the browser
             try:
                 body = await response.body() if not 300 <= response.status < 400 else b""
             except Exception:  # a redirect or a body the browser did not keep
@@ -622,7 +622,7 @@ class PageRecorder:
                  (h["value"].split("\n") if h["name"].lower() == "set-cookie" else [h["value"]]) if v.strip()]
         self.cookie_responses.append({
             "url": response.url, "status": response.status, "reason": response.status_text, "headers": split,
-            "method": request.method, "request_headers": [(h["name"], h["value"]) for h in request_headers],
+            "method": request.method, "request_headers": list(request_headers.items()),
             "body": body, "fetched_at": _now()})
 
     def on_paused(self, event: dict[str, Any]) -> None:
