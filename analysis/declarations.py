@@ -29,7 +29,8 @@ from kzprivacy.taxonomy import (ABSENCE_WORDS, ADVICE_PATTERN, EXCEPTION_FOLLOWS
                                 LAW_PATTERNS, LEGAL_EXCEPTION, RETENTION_LIMIT, LEGAL_NAME_PATTERNS, NEGATION_BRIDGES, NEGATIONS, OTHER_WORDS,
                                 OWN_CONTACT_AFTER, OWN_CONTACT_BEFORE, OWN_CONTACT_CHANNEL, OWN_CONTACT_KK_CASE,
                                 OWN_CONTACT_USER, OWN_CONTACT_VERBS, OWN_DETAIL_CATEGORIES, POLICY_LEXICON,
-                                PROCESSING_VERBS, RECIPIENT_KINDS, VENDOR_PATTERNS, LexiconRule)
+                                PROCESSING_VERBS, RECIPIENT_KINDS, TRANSFER_VERBS, VENDOR_PATTERNS, CONTACT_VALUE,
+                                DATA_CATEGORIES, LexiconRule)
 
 __all__ = ["Declaration", "extract_declarations", "summarise"]
 
@@ -237,6 +238,7 @@ _VALUE_AFTER = re.compile(r"\s*[:\-–—№]?\s*(?:\+?\d[\d\s()\-]{5,}|[\w.+-]+
 
 
 _EMPTY_LABEL = re.compile(r"\s*:\s*[,.;]?\s*$")
+_CONTACT_VALUE = re.compile(CONTACT_VALUE)
 _OWN_BEFORE = re.compile(OWN_CONTACT_BEFORE)
 _OWN_AFTER = re.compile(OWN_CONTACT_AFTER)
 _OWN_VERBS = re.compile(OWN_CONTACT_VERBS)
@@ -296,6 +298,8 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
             continue
         if compiled.regex is not None:
             for m in compiled.regex.finditer(sentence.text):
+                if rule.categories == ("operator_identity",) and _vendor_regex().search(m.group(0)):
+                    continue    # «ТОО «CloudPayments Kazakhstan»» is a vendor's legal name, not the operator's
                 found.append(_Match(compiled, -1, -1, sentence.start + m.start(), sentence.start + m.end()))
             continue
         hits = [h for p in compiled.phrases for h in _find_phrase(p, words, rule.gap)]
@@ -325,12 +329,14 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
                 continue    # «үшінші тұлғадан» (from a third party) is a source, not a recipient
             if _EMPTY_LABEL.match(sentence.text, end - sentence.start):
                 continue    # «Адрес: ,» left empty in a template is no data at all
-            if rule.vague and not rule.own_contact and sentence.text[end - sentence.start:].lstrip()[:1] == ":":
+            if rule.vague and not rule.own_contact and sentence.text[end - sentence.start:].lstrip()[:1] in (":", "("):
                 continue    # «Контактные данные: номер телефона …»: a label; the specific words after it speak
             if rule.own_contact or OWN_DETAIL_CATEGORIES.intersection(rule.categories):
                 own = _own_contact(sentence.text, toks[first].start - sentence.start, end - sentence.start, toks, last)
                 if own != rule.own_contact:
                     continue
+                if rule.own_contact and not _CONTACT_VALUE.search(sentence.text):
+                    continue    # «напишите нам на электронную почту» with no address: no concrete contact
             if rule.categories[0] not in ("contact", "operator_identity", "law_reference") and (
                     _VALUE_AFTER.match(sentence.text, end - sentence.start)
                     or _VALUE_BEFORE.search(sentence.text, 0, toks[first].start - sentence.start)):
@@ -477,8 +483,15 @@ def _denied_spans(toks: list[_Token], matches: list[_Match], text: str,
         after = (toks[verb].start, toks[b - 1].end)
         first, second = (before, after) if passive else (after, before)
 
+        # A refusal to hand data over is about the transfer: its side is the one naming a practice
+        # («контактные данные не будут переданы третьим лицам»), not the data handed over.
+        relevant = [m for m in matches if m.first >= 0]
+        if _transfer_verb(toks[verb]):
+            practices = [m for m in relevant if not set(m.compiled.rule.categories) <= _DATA_CATEGORIES]
+            relevant = practices or relevant
+
         def has_match(span: tuple[int, int]) -> bool:
-            return any(span[0] <= m.start < span[1] for m in matches if m.first >= 0)
+            return any(span[0] <= m.start < span[1] for m in relevant)
 
         span = first if has_match(first) or not has_match(second) else second
         spans.append((span[0], span[1], toks[verb].start))
@@ -521,6 +534,25 @@ def _legal_only(text: str, match: re.Match) -> bool:
         scope = text[match.start():match.start() + EXCEPTION_SCOPE_CHARS]
         scope = re.split(r"[;.]\s", scope, maxsplit=1)[0]
     return bool(_LEGAL_EXCEPTION.search(scope)) and not _FLOW_EXCEPTION.search(scope)
+
+
+_RU_TRANSFER_VERBS = TRANSFER_VERBS["ru"]
+_EN_TRANSFER_VERBS = frozenset(_english().stemWord(w) for w in TRANSFER_VERBS["en"])
+_KK_TRANSFER_STEMS = tuple(TRANSFER_VERBS["kk"])
+_DATA_CATEGORIES = frozenset(DATA_CATEGORIES)
+
+
+def _transfer_verb(token: _Token) -> bool:
+    """Whether a negated verb is one of handing data over (передавать, продать, share, бермейміз)."""
+    return bool(token.keys & _RU_TRANSFER_VERBS or token.keys & _EN_TRANSFER_VERBS
+                or (_KK_LETTERS & set(token.low) or token.low.startswith(_KK_TRANSFER_STEMS))
+                and token.low.startswith(_KK_TRANSFER_STEMS))
+
+
+def _us_and(toks: list[_Token], j: int) -> bool:
+    """«нам и иным третьим лицам», «us or any other third party»: the other ones are everyone but the operator."""
+    before = [t.low for t in toks[max(0, j - 3):j]]
+    return bool({"нам", "нас", "us", "бізге"} & set(before))
 
 
 def _glossary_item(sentences: list[Sentence], index: int, parent: int | None) -> bool:
@@ -609,10 +641,16 @@ def extract_declarations(text: str, language: str | None = None) -> list[Declara
             if not found:
                 continue
         denied = _denied_spans(toks, found, sentence.text, sentence.start)
+        verbs_at = {t.start: t for t in toks}
         follows = index + 1 < len(sentences) and bool(_EXCEPTION_FOLLOWS.match(sentences[index + 1].text)) and \
             not _legal_only(sentences[index + 1].text, _EXCEPTION_FOLLOWS.match(sentences[index + 1].text))
         clause_chars = [(toks[a].start, toks[b - 1].end) for a, b in _clauses(toks, sentence.text, sentence.start)]
         excepted = _excepted(denied, sentence.text, sentence.start, follows, clause_chars)
+        # Clauses whose negated verb only refuses a transfer («… никогда не будут проданы или переданы»).
+        # Not when another negation shares the object («не собираем и не передаём данные карт»).
+        refusals = [(a, b) for a, b in clause_chars
+                    if any(a <= verb < b for _, _, verb in denied)] if denied and all(
+            _transfer_verb(verbs_at[verb]) for _, _, verb in denied) else []
         lead_negated = False
         if lead is not None:
             lead_negated = bool(_negations(lead_words.toks, lead.text, lead.start)) and not _EXCEPTION.search(
@@ -625,9 +663,13 @@ def extract_declarations(text: str, language: str | None = None) -> list[Declara
         for match in sorted(found, key=lambda m: (m.compiled.rule.vague, m.first >= 0,
                                                   order.get(m.compiled.rule.language, 9), m.start)):
             covering = [verb for a, b, verb in denied if a <= match.start < b] if match.first >= 0 else []
+            if match.first >= 0 and set(match.compiled.rule.categories) <= _DATA_CATEGORIES and (
+                    any(a <= match.start < b for a, b in refusals)):
+                continue    # «контактные данные не будут проданы» denies a sale, not that the data are held
             negated = bool(covering)
             exception = any(verb in excepted for verb in covering)
-            other = match.first >= 0 and any(t.keys & OTHER_WORDS for t in toks[max(0, match.first - 2):match.first])
+            other = match.first >= 0 and any(
+                toks[j].keys & OTHER_WORDS and not _us_and(toks, j) for j in range(max(0, match.first - 2), match.first))
             if negated and match.compiled.rule.categories == ("retention",) and _RETENTION_LIMIT.search(
                     sentence.text):
                 negated = False     # «не дольше, чем необходимо» limits storage; it does not deny it

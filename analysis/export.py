@@ -15,8 +15,8 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Mapping
-from contextlib import closing
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import ExitStack, closing
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -25,7 +25,7 @@ import pandas as pd
 
 __all__ = [
     "TABLES", "CATEGORICAL", "EXCEL_CELL_LIMIT", "connect_readonly", "crawl_tables", "crawl_ids", "latest_crawl_id", "previous_crawl_id",
-    "read_table", "read_crawl", "csv_safe", "write_csv", "write_parquet", "write_xlsx", "export_crawl",
+    "read_table", "read_crawl", "iter_table", "csv_safe", "write_csv", "write_parquet", "write_xlsx", "export_crawl",
     "parse_dictionary", "datasette_metadata", "codes_markdown", "with_codes",
 ]
 
@@ -43,6 +43,8 @@ CATEGORICAL = frozenset({
 })
 
 EXCEL_CELL_LIMIT = 32_767
+XLSX_MAX_ROWS = 1_048_576  # rows a sheet, header included: longer tables go on in "table (2)", ...
+EXPORT_CHUNK_ROWS = 50_000  # rows read and written at a time
 XLSX_CUT_MARKER = " […] [CUT for Excel: {n} characters in full; see the CSV or Parquet export]"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -108,6 +110,23 @@ def read_table(conn: sqlite3.Connection, table: str, crawl_id: str) -> pd.DataFr
     return _typed(frame, table, types)
 
 
+def iter_table(conn: sqlite3.Connection, table: str, crawl_id: str, chunk_rows: int | None = None
+               ) -> Iterator[pd.DataFrame]:
+    """One table's rows of a crawl, typed as read_table types them, `chunk_rows` rows at a time
+    (at least one frame, empty when the crawl has no rows; none for an absent table)."""
+    types = _schema_types(conn, table)
+    if not types:
+        return
+    chunks = pd.read_sql_query(f'SELECT * FROM "{table}" WHERE crawl_id = ? ORDER BY rowid', conn,
+                               params=(crawl_id,), chunksize=chunk_rows or EXPORT_CHUNK_ROWS)
+    seen = False
+    for chunk in chunks:
+        seen = True
+        yield _typed(chunk, table, types)
+    if not seen:
+        yield _typed(pd.DataFrame(columns=list(types)), table, types)
+
+
 def _typed(frame: pd.DataFrame, table: str, types: Mapping[str, str]) -> pd.DataFrame:
     out = {}
     for column in frame.columns:
@@ -150,20 +169,102 @@ def csv_safe(value: Any) -> Any:
     return value
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """UTF-8 with a byte-order mark, so Excel reads Cyrillic; text that looks like a formula is marked."""
+def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         if not (pd.api.types.is_numeric_dtype(out[column]) and not isinstance(out[column].dtype,
                                                                                pd.CategoricalDtype)):
             out[column] = out[column].astype(object).map(csv_safe, na_action="ignore")
-    out.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    return out
+
+
+def write_csv(frame: pd.DataFrame | Iterable[pd.DataFrame], path: Path) -> Path:
+    """UTF-8 with a byte-order mark, so Excel reads Cyrillic; text that looks like a formula is marked.
+    A frame, or chunks of one (written one after another under one header)."""
+    with CsvWriter(path) as writer:
+        for chunk in _chunks(frame):
+            writer.write(chunk)
     return path
 
 
-def write_parquet(frame: pd.DataFrame, path: Path) -> Path:
-    frame.to_parquet(path, index=False, engine="pyarrow")
+def write_parquet(frame: pd.DataFrame | Iterable[pd.DataFrame], path: Path,
+                  types: Mapping[str, str] | None = None) -> Path:
+    """A frame, or chunks of one, as one Parquet file (the schema from the first chunk and the
+    database's declared types, so every chunk has the same)."""
+    with ParquetWriter(path, types) as writer:
+        for chunk in _chunks(frame):
+            writer.write(chunk)
     return path
+
+
+def _chunks(frame: pd.DataFrame | Iterable[pd.DataFrame]) -> Iterable[pd.DataFrame]:
+    return [frame] if isinstance(frame, pd.DataFrame) else frame
+
+
+class CsvWriter:
+    """Appends chunks of one table to a CSV file, the header once."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.file = open(path, "w", encoding="utf-8-sig", newline="")
+        self.header = True
+
+    def write(self, chunk: pd.DataFrame) -> None:
+        _csv_ready(chunk).to_csv(self.file, index=False, header=self.header, lineterminator="\r\n")
+        self.header = False
+
+    def __enter__(self) -> "CsvWriter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.file.close()
+
+
+class ParquetWriter:
+    """Appends chunks of one table to a Parquet file under one schema: INTEGER and REAL columns as
+    int64 and double, vocabulary columns (CATEGORICAL) as dictionaries, text as strings."""
+
+    def __init__(self, path: Path, types: Mapping[str, str] | None = None):
+        self.path = path
+        self.types = types or {}
+        self.writer = None
+        self.schema = None
+
+    def _schema(self, chunk: pd.DataFrame):
+        import pyarrow as pa
+
+        inferred = pa.Schema.from_pandas(chunk, preserve_index=False)
+        fields = []
+        for field in inferred:
+            declared = self.types.get(field.name, "")
+            kind = field.type
+            if "INT" in declared:
+                kind = pa.int64()
+            elif "REAL" in declared or "FLOA" in declared or "DOUB" in declared:
+                kind = pa.float64()
+            elif pa.types.is_dictionary(kind):
+                kind = pa.dictionary(pa.int32(), pa.string())
+            elif declared or pa.types.is_null(kind):
+                kind = pa.string()
+            fields.append(pa.field(field.name, kind))
+        # With pandas' metadata, so nullable integers and categories read back as they were written.
+        return pa.Table.from_pandas(chunk, schema=pa.schema(fields), preserve_index=False).schema
+
+    def write(self, chunk: pd.DataFrame) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if self.writer is None:
+            self.schema = self._schema(chunk)
+            self.writer = pq.ParquetWriter(self.path, self.schema)
+        self.writer.write_table(pa.Table.from_pandas(chunk, schema=self.schema, preserve_index=False))
+
+    def __enter__(self) -> "ParquetWriter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.writer is not None:
+            self.writer.close()
 
 
 def _xlsx_text(value: str) -> str:
@@ -174,45 +275,83 @@ def _xlsx_text(value: str) -> str:
     return value
 
 
-def write_xlsx(frames: Mapping[str, pd.DataFrame], path: Path) -> Path:
-    """One sheet per table. Text longer than Excel's 32,767-character cell limit is cut with a marker;
-    every string is stored as text, never as a formula."""
+def write_xlsx(frames: Mapping[str, pd.DataFrame | Iterable[pd.DataFrame]], path: Path) -> Path:
+    """One sheet per table (a frame, or chunks of one). Text longer than Excel's 32,767-character cell
+    limit is cut with a marker; every string is stored as text, never as a formula. A table longer than
+    Excel's 1,048,576 rows a sheet goes on in continuation sheets, "requests (2)", ..., each with the
+    header; the CSV and Parquet files hold every table whole."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
-    bold = Font(bold=True)
     for table, frame in frames.items():
-        sheet = book.create_sheet(title=table[:31])
-        sheet.freeze_panes = "A2"
-        for i, column in enumerate(frame.columns, start=1):
-            width = 60 if column in ("text", "evidence", "policy_evidence", "explanation", "snippet", "raw") else 18
-            sheet.column_dimensions[get_column_letter(i)].width = width
-        header = []
-        for column in frame.columns:
-            cell = WriteOnlyCell(sheet, value=str(column))
-            cell.font = bold
-            header.append(cell)
-        sheet.append(header)
-        rows = frame.astype(object).where(frame.notna(), None)
-        for record in rows.itertuples(index=False, name=None):
-            cells = []
-            for value in record:
-                if isinstance(value, str):
-                    cell = WriteOnlyCell(sheet, value=_xlsx_text(value))
-                    cell.data_type = "s"  # "=..." from a site stays text, not a formula
-                else:
-                    cell = WriteOnlyCell(sheet, value=_plain(value))
-                cells.append(cell)
-            sheet.append(cells)
-        if len(frame.columns):
-            sheet.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
+        sheets = _XlsxTable(book, table)
+        for chunk in _chunks(frame):
+            sheets.write(chunk)
+        sheets.close()
     if not frames:
         book.create_sheet(title="empty")
     book.save(path)
     return path
+
+
+class _XlsxTable:
+    """The sheet(s) of one table in a write-only workbook."""
+
+    def __init__(self, book, table: str):
+        self.book, self.table = book, table
+        self.sheet = None
+        self.columns: list[str] = []
+        self.rows = 0       # data rows on the current sheet
+        self.part = 0
+
+    def _new_sheet(self) -> None:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+
+        self.close()
+        self.part += 1
+        title = self.table[:31] if self.part == 1 else f"{self.table[:24]} ({self.part})"
+        self.sheet = sheet = self.book.create_sheet(title=title)
+        sheet.freeze_panes = "A2"
+        for i, column in enumerate(self.columns, start=1):
+            width = 60 if column in ("text", "evidence", "policy_evidence", "explanation", "snippet", "raw") else 18
+            sheet.column_dimensions[get_column_letter(i)].width = width
+        bold = Font(bold=True)
+        header = []
+        for column in self.columns:
+            cell = WriteOnlyCell(sheet, value=str(column))
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        self.rows = 0
+
+    def write(self, chunk: pd.DataFrame) -> None:
+        from openpyxl.cell import WriteOnlyCell
+
+        if self.sheet is None:
+            self.columns = [str(c) for c in chunk.columns]
+            self._new_sheet()
+        rows = chunk.astype(object).where(chunk.notna(), None)
+        for record in rows.itertuples(index=False, name=None):
+            if self.rows >= XLSX_MAX_ROWS - 1:
+                self._new_sheet()
+            cells = []
+            for value in record:
+                if isinstance(value, str):
+                    cell = WriteOnlyCell(self.sheet, value=_xlsx_text(value))
+                    cell.data_type = "s"  # "=..." from a site stays text, not a formula
+                else:
+                    cell = WriteOnlyCell(self.sheet, value=_plain(value))
+                cells.append(cell)
+            self.sheet.append(cells)
+            self.rows += 1
+
+    def close(self) -> None:
+        from openpyxl.utils import get_column_letter
+
+        if self.sheet is not None and self.columns:
+            self.sheet.auto_filter.ref = f"A1:{get_column_letter(len(self.columns))}{self.rows + 1}"
 
 
 def _plain(value: Any) -> Any:
@@ -223,27 +362,47 @@ def _plain(value: Any) -> Any:
 
 
 def export_crawl(db_path: str | Path, crawl_id: str, out_dir: str | Path,
-                 formats: Iterable[str] = ("csv", "parquet", "xlsx")) -> dict[str, Path]:
-    """Write the datasets of one crawl under out_dir/<crawl_id>/data/; returns {"csv:sites": path, ...}."""
+                 formats: Iterable[str] = ("csv", "parquet", "xlsx"), chunk_rows: int | None = None
+                 ) -> dict[str, Path]:
+    """Write the datasets of one crawl under out_dir/<crawl_id>/data/; returns {"csv:sites": path, ...}.
+
+    Each table is read once, `chunk_rows` rows at a time, and every chunk goes to all the formats
+    before the next is read: memory follows the chunk, not the crawl."""
+    from openpyxl import Workbook
+
     formats = set(formats)
     unknown = formats - {"csv", "parquet", "xlsx"}
     if unknown:
         raise ValueError(f"unknown export format(s): {sorted(unknown)}")
-    frames = read_crawl(db_path, crawl_id)
     data_dir = Path(out_dir) / crawl_id / "data"
-    data_dir.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {"data": data_dir}
-    for table, frame in frames.items():
-        if "csv" in formats:
-            paths[f"csv:{table}"] = write_csv(frame, data_dir / f"{table}.csv")
-        if "parquet" in formats:
-            paths[f"parquet:{table}"] = write_parquet(frame, data_dir / f"{table}.parquet")
-    if "xlsx" in formats:
-        paths["xlsx"] = write_xlsx(frames, data_dir / f"kzprivacy-{_file_safe(crawl_id)}.xlsx")
-    if "csv" in formats:  # the CSV files' Frictionless Data Package (types, descriptions, keys)
-        from analysis.datapackage import write_datapackage
-
-        paths["datapackage"] = write_datapackage(data_dir, frames)
+    with closing(connect_readonly(db_path)) as conn:
+        if not conn.execute("SELECT 1 FROM crawls WHERE crawl_id = ?", (crawl_id,)).fetchone():
+            raise KeyError(f"no crawl {crawl_id!r} in {db_path}")
+        data_dir.mkdir(parents=True, exist_ok=True)
+        book = Workbook(write_only=True) if "xlsx" in formats else None
+        for table in crawl_tables(conn):
+            types = _schema_types(conn, table)
+            with ExitStack() as stack:
+                writers = []
+                if "csv" in formats:
+                    paths[f"csv:{table}"] = data_dir / f"{table}.csv"
+                    writers.append(stack.enter_context(CsvWriter(paths[f"csv:{table}"])))
+                if "parquet" in formats:
+                    paths[f"parquet:{table}"] = data_dir / f"{table}.parquet"
+                    writers.append(stack.enter_context(ParquetWriter(paths[f"parquet:{table}"], types)))
+                if book is not None:
+                    sheets = _XlsxTable(book, table)
+                    writers.append(sheets)
+                    stack.callback(sheets.close)
+                for chunk in iter_table(conn, table, crawl_id, chunk_rows):
+                    for writer in writers:
+                        writer.write(chunk)
+        if book is not None:
+            if not book.worksheets:
+                book.create_sheet(title="empty")
+            paths["xlsx"] = data_dir / f"kzprivacy-{_file_safe(crawl_id)}.xlsx"
+            book.save(paths["xlsx"])
     return paths
 
 

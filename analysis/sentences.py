@@ -37,6 +37,8 @@ _TERMINAL = ".;:!?…"
 # A line ending in one of these words is cut mid-sentence (a PDF or Word line break).
 _FUNCTION_WORDS = frozenset("""
 и или а но в во на с со к ко по о об от до для за из при через без под над что как также либо
+свой своя своё свое свои своих своим своей своего свою своими наш наших нашим нашей нашего ваш ваших вашим
+вашей вашего этих этой этого этим такие таких такой иных других всех каждого любых следующих следующие
 and or the of to in for with by from at on
 """.split())
 

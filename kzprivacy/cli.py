@@ -33,7 +33,9 @@ class Scan:
     def __init__(self, out: Path, crawl_id: str, *, proxy: str | None = None, max_pages: int = 20,
                  user_agent: str | None = None, ignore_robots: bool = False, timeout: float | None = None,
                  resume: bool = False, mode: str = "http", extra_settings: dict[str, Any] | None = None,
-                 analyze: bool = True, outputs: bool = True, lang: str = "ru", db: str | None = None):
+                 analyze: bool = True, outputs: bool = True, lang: str = "ru", db: str | None = None,
+                 processes: int = 1):
+        self.processes = max(1, processes)  # crawl processes sharing the site list (both cores at work)
         self.db = db  # a postgresql:// URL (or another SQLite file) instead of OUT/kzprivacy.db
         self.analyze = analyze
         self.outputs = outputs
@@ -92,13 +94,21 @@ class Scan:
         store = Store(self.db_path)
         try:
             job = self.crawl_dir / "job"
-            if self.resume and job.exists() and not (job / "spider.state").exists():
+            shard_jobs = sorted(self.crawl_dir.glob("job-*"))
+            if self.resume and (shard_jobs or (self.processes > 1 and job.exists())):
+                # A crawl split over several processes resumes as after a hard kill: the shards
+                # change with what is left, so their queues cannot be reused. Sites in flight start over.
+                for folder in [*shard_jobs, job]:
+                    shutil.rmtree(folder, ignore_errors=True)
+                store.reset_sites(self.crawl_id, store.pending_sites(self.crawl_id))
+            elif self.resume and job.exists() and not (job / "spider.state").exists():
                 # A hard kill leaves no spider state and maybe a torn queue: start the
                 # unfinished sites again from scratch, replacing whatever they had written.
                 shutil.rmtree(job)
                 store.reset_sites(self.crawl_id, store.pending_sites(self.crawl_id))
-            elif not self.resume and job.exists():
-                shutil.rmtree(job)
+            elif not self.resume:
+                for folder in [job, *shard_jobs]:
+                    shutil.rmtree(folder, ignore_errors=True)
             rows = [{"site": e.site, "input": e.input, "ascii_host": e.ascii_host, "start_url": e.start_url}
                     for e in entries]
             rows += [{"site": entry[:255], "input": entry, "status": "invalid", "error": reason}
@@ -123,7 +133,9 @@ class Scan:
 
         todo = self.prepare(entries, rejected)
         reason = "finished"
-        if todo:
+        if todo and self.processes > 1 and len(todo) > 1:
+            reason = self._run_processes(todo, show_progress)
+        elif todo:
             process = CrawlerProcess(self.settings())
             crawler = process.create_crawler(SiteSpider)
             # Scrapy's signals hold handlers weakly: the display must live as long as the crawl.
@@ -152,6 +164,65 @@ class Scan:
                     click.echo("Writing the exports and the report...", err=True)
                 self.output_paths = build_outputs(self.db_path, self.crawl_id, self.out, lang=self.lang)
         return reason
+
+
+    def _run_processes(self, todo: list[SiteEntry], show_progress: bool) -> str:
+        """Crawl `todo` split over self.processes crawl processes (every n-th site to each), which
+        write to the same database; returns 'finished', or 'shutdown' when any was interrupted."""
+        import multiprocessing
+        import time
+
+        context = multiprocessing.get_context("spawn")  # a fresh interpreter each: Twisted's reactor is per process
+        count = min(self.processes, len(todo))
+        workers = [context.Process(target=_crawl_shard, args=(self, i, [e.input for e in todo[i::count]]),
+                                   name=f"kzprivacy-scan-{i}") for i in range(count)]
+        for worker in workers:
+            worker.start()
+        progress = None
+        if show_progress:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            progress = Progress(TextColumn(f"[bold]scanning ({count} processes)"), BarColumn(), MofNCompleteColumn(),
+                                TextColumn("sites"), TimeElapsedColumn(), console=None, transient=False)
+            task = progress.add_task("scan", total=len(todo))
+            progress.start()
+        try:
+            while any(w.is_alive() for w in workers):
+                for worker in workers:
+                    worker.join(1.0 / count)
+                if progress is not None:
+                    from kzprivacy.store import Store
+
+                    store = Store(self.db_path)
+                    try:
+                        left = len(store.pending_sites(self.crawl_id))
+                    finally:
+                        store.close()
+                    progress.update(task, completed=len(todo) - min(left, len(todo)))
+                    time.sleep(1)
+        except KeyboardInterrupt:  # the children got it too, and stop cleanly
+            for worker in workers:
+                worker.join()
+        finally:
+            if progress is not None:
+                progress.stop()
+        return "finished" if all(w.exitcode == 0 for w in workers) else "shutdown"
+
+
+def _crawl_shard(scan: Scan, index: int, inputs: list[str]) -> None:
+    """One of `kzprivacy scan --processes N`'s crawl processes: its own queue folder and log."""
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.spiders.site import SiteSpider
+
+    scan.extra_settings = {**scan.extra_settings, "JOBDIR": str(scan.crawl_dir / f"job-{index}"),
+                           "LOG_FILE": str(scan.crawl_dir / f"crawl-{index}.log")}
+    process = CrawlerProcess(scan.settings())
+    crawler = process.create_crawler(SiteSpider)
+    process.crawl(crawler, domains=inputs, crawl_id=scan.crawl_id, max_pages=scan.max_pages)
+    process.start()
+    reason = (crawler.stats.get_value("finish_reason") if crawler.stats else None) or "finished"
+    sys.exit(0 if reason == "finished" else 3)
 
 
 def _summary(db_path: Path, crawl_id: str) -> dict[str, Any]:
@@ -306,9 +377,12 @@ def _stored_browser_mode(out: Path, crawl_id: str, consent: str) -> tuple[bool, 
               help="File of domains or URLs, one a line (# comments), or a CSV with a domain or site column.")
 @_scan_options
 @click.option("--resume", is_flag=True, help="Continue an interrupted crawl (the latest unfinished one, or --crawl-id).")
+@click.option("--processes", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Crawl processes sharing the site list and the database (one per core for a zone).")
 def scan(domains: tuple[str, ...], input_file: str | None, out: Path, crawl_id: str | None, max_pages: int,
          proxy: str | None, user_agent: str | None, ignore_robots: bool, timeout: float | None, no_progress: bool,
-         overrides: tuple[str, ...], no_analyze: bool, lang: str, render: bool, consent: str, resume: bool) -> None:
+         overrides: tuple[str, ...], no_analyze: bool, lang: str, render: bool, consent: str, resume: bool,
+         processes: int) -> None:
     """Scan sites: DOMAINS and/or the entries of --input."""
     mode, browser_settings = _browser_mode(render, consent, _parse_overrides(overrides))
     entries, rejected = parse_entries(list(domains))
@@ -338,7 +412,7 @@ def scan(domains: tuple[str, ...], input_file: str | None, out: Path, crawl_id: 
     crawl_id = crawl_id or _new_crawl_id()
     run = Scan(out, crawl_id, proxy=proxy, max_pages=max_pages, user_agent=user_agent, ignore_robots=ignore_robots,
                timeout=timeout, resume=resume, extra_settings={**browser_settings, **_parse_overrides(overrides)},
-               analyze=not no_analyze, mode=mode, lang=lang)
+               analyze=not no_analyze, mode=mode, lang=lang, processes=processes)
     reason = run.run(entries, rejected, show_progress=not no_progress)
     _print_summary(_summary(run.db_path, crawl_id), out, crawl_id, run.output_paths)
     if reason != "finished":

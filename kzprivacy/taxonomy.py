@@ -353,7 +353,9 @@ _RU_STORE = ("хранить | храниться | хранение | сохр�
 _RU_RIGHT = "вправе | право | мочь | требовать | потребовать | запрашивать | запросить | обратиться | направить запрос"
 _RU_SUBJECT = "пользователь | клиент | субъект | вы | ваш | посетитель | покупатель | заказчик"
 
-_KK_TRANSFER = "бер | тапсыр | жібер | ұсын | жария | сат"
+# «бер» as a verb, not «берушілер» (lenders, givers): its verb forms are written out.
+_KK_TRANSFER = ("беру= | беруге | беруі | беріл | беріп | берген | береді | береміз | беред | бермей | бермеу | "
+                "бермейд | тапсыр | жібер | ұсын | жария | сат")
 _EN_TRANSFER = "share | disclose | disclosure | transfer | sell | provide | pass | rent | give access"
 _EN_KEEP = "transfer | store | process | host | server | keep"
 
@@ -380,6 +382,11 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.address.list_item", "address", "адрес", only_in_list=True,
           not_before="ip | по | юридический | веб | на | почтовый",
           not_after="сайт | страница | электронный | почта | веб | ip"),  # «- адрес, по которому выезжает курьер»
+    # «(имя, адрес, телефон, e-mail)»: a bare «адрес» among other personal data in one sentence.
+    _rule("ru.address.enumeration", "address", "адрес",
+          context=("имя | фамилия | телефон | e mail | email | электронная почта | дата рождения",),
+          not_before="ip | по | юридический | веб | на | почтовый | электронный",
+          not_after="сайт | страница | электронный | почта | веб | ip | оператор | компания"),
     _rule("ru.credentials.login", "credentials", "логин | пароль | учётные данные"),
     _rule("ru.payment_card.card", "payment_card",
           "платёжные данные | платёжная информация | платёжные реквизиты | данные карты | реквизиты карты | "
@@ -398,10 +405,12 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "поисковые запросы | сведения о посещениях | информация об активности | активность на сайте | "
           "журналы серверов | лог файлы | взаимодействие с сайтом | данные о посещении | сведения о посещении | "
           "информация о посещении | действия на сайте | действия совершаемые на сайте | действия пользователя | "
-          "данные об использовании | сведения об использовании | информация об использовании",
+          "данные об использовании | сведения об использовании | информация об использовании | "
+          "страницы посещения | источник перехода | utm метка | реферер | referrer",
           gap=2),
     _rule("ru.location.geo", "location",
-          "данные о местоположении | местоположение устройства | геолокация | геоданные | геопозиция | gps"),
+          "данные о местоположении | местоположение устройства | геолокация | геоданные | геопозиция | gps | "
+          "отслеживать местоположение | ваше местоположение | местоположение пользователя"),
     _rule("ru.social_profile.network", "social_profile",
           "данные из социальных сетей | информация из профиля | профиль в социальной сети | "
           "аккаунт в социальной сети | учётная запись в социальной сети | имя пользователя в социальной сети | "
@@ -474,7 +483,7 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.user_rights.request", "user_rights",
           "доступ к персональным данным | изменить | изменение | обновить | обновление | дополнить | удалить | "
           "удаление | уничтожение | уточнение | исправление | блокирование | перечень | анонимизация | "
-          "деперсонализация", gap=2,
+          "деперсонализация | редактирование | редактировать", gap=2,
           context=(_RU_SUBJECT, _RU_RIGHT), lead_in_context=True,   # «Пользователь вправе:» + «- требовать ...»
           near="персональные данные | персональная информация | свои данные | предоставленная информация | "
                "свои сведения", window=5,
@@ -504,6 +513,9 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "есіміңіз | тегін көрсет", not_before="компания | ұйым | сайт | өнім | тауар"),
     # A bare «Аты», «Есімі» is a name only as a list item («- Аты;» under a lead-in or in a consent).
     _rule("kk.name.list_item", "name", "аты= | есім= | аты жөні", only_in_list=True),
+    # «аты, телефон нөмірі және/немесе email»: a bare «аты» among other personal data.
+    _rule("kk.name.enumeration", "name", "аты=", context=("телефон | пошта | email | e mail | мекенжай | тегі=",),
+          not_before="сайт | компания | ұйым | өнім | тауар | файл | қызмет"),
     _rule("kk.iin.iin", "iin", "жсн | жеке сәйкестендіру нөмір"),
     _rule("kk.id_document.id_card", "id_document",
           "жеке куәлі | төлқұжат | паспорт | жеке басын куәландыратын құжат | басын куәландыратын | "
@@ -531,7 +543,7 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("kk.usage.visits", "usage",
           "кіру уақыт | қаралған бет | кірген бет | белсенділі | келу уақыт | қаралым | бет қара | "
           "тапсырыс тарих | шолу тарих | қарау тарих | іздеу сұрау | сервер журнал | келу тарих | кіру тарих | "
-          "сайттағы әрекет | әрекеттер тарих"),
+          "сайттағы әрекет | әрекеттер тарих | шолған бет | өту көз | utm"),
     _rule("kk.location.geo", "location", "геолокац | орналасқан жер | геодерек | орналасу дерек"),
     _rule("kk.social_profile.network", "social_profile", "әлеуметтік желі"),
     _rule("kk.health.health", "health", "денсаулы | медициналық дерек | медициналық мәлімет | медициналық ақпарат | "
@@ -565,7 +577,7 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           unless="заңсыз | рұқсатсыз | құқыққа қайшы"),   # «үшінші тұлғалардың заңсыз әрекеттерінен қорғау»
     _rule("kk.cross_border_transfer.explicit", "cross_border_transfer", "трансшекаралы"),
     _rule("kk.cross_border_transfer.outside", "cross_border_transfer",
-          "аумағынан тыс | шетел | шет мемлекет | басқа елдер | басқа мемлекет",
+          "аумағынан тыс | шетел | шет мемлекет | басқа елдер | басқа мемлекет | қазақстаннан тыс | елден тыс",
           context=("сақта | бер | тапсыр | өңде | сервер",)),
     _rule("kk.storage_in_kz.territory", "storage_in_kz", "қазақстан республикасының аумағында | қазақстан аумағында | "
           "қазақстан республикасында | қазақстанда", context=("сақта | сервер | орналас | дерекқор",),
@@ -579,8 +591,9 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           near="сақта | өңде", window=4),
     _rule("kk.user_rights.withdraw", "user_rights", "кері қайтар | кері шақыр | қайтарып ал | келісімді қайтар"),
     _rule("kk.user_rights.request", "user_rights",
-          "өзгерт | жою | жойы | түзет | қол жеткіз | бұғатта | толықтыр | нақтыла",
-          context=("құқ | талап | сұрау",), lead_in_context=True),
+          "өзгерт | жою | жойы | өшір | түзет | қол жеткіз | бұғатта | толықтыр | нақтыла",
+          context=("құқ | талап | сұрау",), lead_in_context=True,
+          unless="авторлық"),   # «авторлық құқық белгілерін жоюға тыйым салынады» is copyright
     _rule("kk.consent.given", "consent", "келісім бер | келісімін бер | келісімді бер | келісесіз | келісемін"),
     _rule("kk.security.encryption", "security", "шифрла | қорғалған арна | қорғалған байланыс | ssl"),
     _rule("kk.security.measures", "security", "қорғау шара", vague=True),
@@ -645,7 +658,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "processing period | until the purposes | achievement of the purposes | no longer than | period necessary"),
     _rule("en.user_rights.rights", "user_rights",
           "right to access | right to delete | right to rectification | right to erasure | withdraw consent | "
-          "withdraw your consent | request access | request deletion | delete your data | correct your data", gap=2),
+          "withdraw your consent | request access | request deletion | delete your data | correct your data | "
+          "request removal | request the removal | right to request", gap=2),
     _rule("en.consent.given", "consent",
           "you consent | give consent | give your consent | by submitting | by clicking | by ticking | "
           "consent to the processing | agree to the processing"),
@@ -777,6 +791,15 @@ PROCESSING_VERBS: dict[str, frozenset[str]] = {
     "en": frozenset("""collect store process share disclose transfer sell use retain keep provide give rent
         track record gather obtain request ask save host""".split()),
 }
+# Verbs of handing data over: a negation of one denies the transfer, not that the data are held
+# («контактные данные никогда не будут проданы» says nothing against collecting the phone number).
+TRANSFER_VERBS: dict[str, frozenset[str] | tuple[str, ...]] = {
+    "ru": frozenset("""передавать передать передача передаваться продавать продать продажа продаваться раскрывать
+        раскрыть раскрытие раскрываться разглашать разгласить разглашение публиковать опубликовать делиться
+        поделиться обмениваться""".split()),
+    "en": frozenset("share disclose transfer sell rent give publish".split()),
+    "kk": ("бер", "сат", "жарияла", "тарат", "тапсыр", "жібер"),
+}
 # Words that may stand between a negation and its verb («не может быть передана», «will not be shared»).
 NEGATION_BRIDGES: dict[str, frozenset[str]] = {
     "ru": frozenset("мочь может быть будет вправе должный должен стать иметь право намереваться".split()),
@@ -808,7 +831,8 @@ EXCEPTION_PATTERN = (
     r"without\s+(?:\w+\s+){0,2}(?:consent|permission)|"
     r"only\s+(?:with|when|if|to)|қоспағанда|келісім\w*сіз|рұқсат\w*сыз|тек\s+қана|тек\s|"
     # «Иным третьим лицам данные не передаются»: the ones named before do receive them.
-    r"\b(?:иным|другим|прочим|иных|других|прочих)\s+(?:третьим\s+|третьих\s+)?(?:лицам|лиц)\b|"
+    r"(?<!нам\sи\s)(?<!нам,\s)\b(?:иным|другим|прочим|иных|других|прочих)\s+(?:третьим\s+|третьих\s+)?"
+    r"(?:лицам|лиц)\b|"
     r"\b(?:any\s+)?other\s+third\s+part|басқа\s+үшінші|жағдайлардан\s+басқа|басқа\s+(?:кезде|жағдайда)")
 # An exception that names only what the law requires («за исключением случаев, предусмотренных
 # законодательством», «… уполномоченным государственным органам») declares no flow: state bodies are
@@ -868,6 +892,10 @@ OWN_CONTACT_VERBS = (r"(?i)напишите|пишите|направьте|от
                      r"contact\s+us|write\s+to\s+us|email\s+us|call\s+us|reach\s+us|send\s+(?:us|a\s+request)")
 # ... where the word is the way in («на электронную почту», «по электронной почте», «via e-mail»),
 OWN_CONTACT_CHANNEL = r"(?i)(?:\bна|\bпо|\bчерез|\bto|\bat|\bvia|\bby)\s+(?:[\w-]+\s+){0,2}$"
+# An own-channel word declares `contact` only with something concrete in its sentence: an e-mail, a
+# number, a messenger handle or a postal address («Адрес: г. Алматы, …»).
+CONTACT_VALUE = (r"(?i)[\w.+-]+@[\w-]+\.\w|\+?\d[\d\s()\-]{6,}\d|\bt\.me/|(?<!\w)@[a-z0-9_]{4,}|"
+                 r"\bг\.|\bул\.|\bқ\.|к-сі|\bпр\.|қаласы|\b\d{6}\b")
 # A Kazakh word is the way in by its case ending («поштаға», «мекенжайына») or «арқылы» after it.
 OWN_CONTACT_KK_CASE = ("ға", "ге", "қа", "ке", "на", "не")
 # unless it is the user's own («… Пользователя», «… указанный Вами»).

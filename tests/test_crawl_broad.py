@@ -53,3 +53,20 @@ def test_sites_start_only_as_others_finish(web, tmp_path):
     # One site at a time: each site's requests form one run, never interleaved with another's.
     runs = [host for i, host in enumerate(order) if i == 0 or order[i - 1] != host]
     assert sorted(runs) == ["clinic-demo.kz", "kitap-demo.kz", "medshop-demo.kz"], runs
+
+
+def test_processes_share_the_list_and_the_database(web, tmp_path):
+    web.clear_log()
+    sites = ("clinic-demo.kz", "medshop-demo.kz", "kitap-demo.kz", "dead-demo.kz")
+    db = _scan(web, tmp_path, *sites, extra=("--processes", "2"))
+    statuses = dict(db.execute("SELECT site, status FROM sites WHERE crawl_id = 'b'"))
+    assert statuses == {"clinic-demo.kz": "ok", "medshop-demo.kz": "ok", "kitap-demo.kz": "ok",
+                        "dead-demo.kz": "dns_error"}
+    assert db.execute("SELECT status FROM crawls").fetchone()[0] == "finished"
+    # Each process kept its own log and queue folder; every site was fetched by one of them only.
+    assert (tmp_path / "b" / "crawl-0.log").exists() and (tmp_path / "b" / "crawl-1.log").exists()
+    for site in sites[:3]:
+        assert len(web.served(site, "/robots.txt")) == 1, site
+    single = sqlite3.connect(tmp_path / "kzprivacy.db").execute(
+        "SELECT count(*) FROM pages WHERE crawl_id = 'b' AND status_code = 200").fetchone()[0]
+    assert single > 6
