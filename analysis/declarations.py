@@ -171,6 +171,43 @@ def _lexicon() -> tuple[_Compiled, ...]:
 
 
 @lru_cache(maxsize=1)
+def _phrase_index() -> tuple[dict[object, frozenset[tuple[int, int]]], frozenset[tuple[int, int]]]:
+    """Which lexicon phrases a sentence can match at all, by one word of each: ({anchor: {(rule, phrase)}},
+    phrases with no anchor). A phrase's anchor is its first word given as stems or an exact form (a
+    sentence lacking every one of them cannot match it), else the first three letters of a prefix."""
+    index: dict[object, set[tuple[int, int]]] = {}
+    always: set[tuple[int, int]] = set()
+    for r, compiled in enumerate(_lexicon()):
+        for p, phrase in enumerate(compiled.phrases):
+            anchors = next((value if kind == "keys" else (value,) for kind, value in phrase
+                            if kind in ("keys", "exact")), None)
+            if anchors is None:
+                prefix = next((value for kind, value in phrase if kind == "prefix" and len(value) >= 3), None)
+                anchors = (("prefix", prefix[:3]),) if prefix else None  # type: ignore[index]
+            if anchors is None:
+                always.add((r, p))
+                continue
+            for anchor in anchors:  # type: ignore[union-attr]
+                index.setdefault(anchor, set()).add((r, p))
+    return {k: frozenset(v) for k, v in index.items()}, frozenset(always)
+
+
+def _candidates(words: "_Words") -> set[tuple[int, int]]:
+    """The (rule, phrase) pairs whose anchor occurs in the sentence: only these can match."""
+    index, always = _phrase_index()
+    found = set(always)
+    for key in words.by_key:
+        hit = index.get(key)
+        if hit:
+            found |= hit
+    for token in words.toks:
+        hit = index.get(("prefix", token.low[:3]))
+        if hit:
+            found |= hit
+    return found
+
+
+@lru_cache(maxsize=1)
 def _vendor_regex() -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in VENDOR_PATTERNS))
 
@@ -292,7 +329,8 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
     toks = words.toks
     langs = _languages(sentence.text, hint)
     found: list[_Match] = []
-    for compiled in _lexicon():
+    candidates = _candidates(words)  # the phrases worth trying on this sentence (the same result, sooner)
+    for r, compiled in enumerate(_lexicon()):
         rule = compiled.rule
         if rule.language not in langs:
             continue
@@ -302,7 +340,8 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
                     continue    # «ТОО «CloudPayments Kazakhstan»» is a vendor's legal name, not the operator's
                 found.append(_Match(compiled, -1, -1, sentence.start + m.start(), sentence.start + m.end()))
             continue
-        hits = [h for p in compiled.phrases for h in _find_phrase(p, words, rule.gap)]
+        hits = [h for i, p in enumerate(compiled.phrases) if (r, i) in candidates
+                for h in _find_phrase(p, words, rule.gap)]
         if not hits:
             continue
         if compiled.unless and _occurs(compiled.unless, words):
@@ -545,8 +584,7 @@ _DATA_CATEGORIES = frozenset(DATA_CATEGORIES)
 def _transfer_verb(token: _Token) -> bool:
     """Whether a negated verb is one of handing data over (передавать, продать, share, бермейміз)."""
     return bool(token.keys & _RU_TRANSFER_VERBS or token.keys & _EN_TRANSFER_VERBS
-                or (_KK_LETTERS & set(token.low) or token.low.startswith(_KK_TRANSFER_STEMS))
-                and token.low.startswith(_KK_TRANSFER_STEMS))
+                or (token.low.startswith(_KK_TRANSFER_STEMS) and _KK_NEGATED_VERB.match(token.low)))
 
 
 def _us_and(toks: list[_Token], j: int) -> bool:

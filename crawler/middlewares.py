@@ -194,10 +194,43 @@ class WarcWriter:
             http_headers=StatusAndHeaders(f"{request.method} {path} {version}", req_headers, is_http_request=True),
             warc_headers_dict={"WARC-Date": fetched_at, "WARC-Concurrent-To": record_id})
         self.writer.write_record(req_record)
+        for sub in (request.meta.get("browser") or {}).get("cookie_responses") or ():
+            self._write_exchange(sub)
         request.meta["warc"] = {"warc_file": self.path.name, "warc_record_id": record_id, "warc_offset": offset,
                                 "fetched_at": fetched_at,
                                 "payload_sha256": hashlib.sha256(response.body).hexdigest()}
         return response
+
+
+    def _write_exchange(self, sub: dict[str, Any]) -> None:
+        """A response browser mode kept because it set a cookie (a tracker's, a redirect), with its request.
+
+        Headers as Chromium reported them; the body as the browser kept it (empty for a redirect).
+        """
+        from warcio.statusandheaders import StatusAndHeaders
+
+        headers = [(k, v) for k, v in sub.get("headers") or () if k.lower() not in self.DROPPED_HEADERS]
+        status = int(sub.get("status") or 0)
+        http_headers = StatusAndHeaders(f"{status} {sub.get('reason') or _reason(status)}".strip(), headers,
+                                        protocol="HTTP/1.1")
+        fetched_at = sub.get("fetched_at") or datetime.now(timezone.utc).isoformat(timespec="seconds").replace(
+            "+00:00", "Z")
+        url = sub["url"]
+        record = self.writer.create_warc_record(url, "response", payload=BytesIO(sub.get("body") or b""),
+                                                http_headers=http_headers,
+                                                warc_headers_dict={"WARC-Date": fetched_at})
+        self.writer.write_record(record)
+        rest = url.split("://", 1)[-1]
+        host, path = (rest.split("/", 1)[0], "/" + rest.split("/", 1)[1]) if "/" in rest else (rest, "/")
+        req_headers = list(sub.get("request_headers") or ())
+        if not any(k.lower() == "host" for k, _ in req_headers):
+            req_headers.insert(0, ("Host", host.rsplit("@", 1)[-1]))
+        self.writer.write_record(self.writer.create_warc_record(
+            url, "request", payload=BytesIO(b""),
+            http_headers=StatusAndHeaders(f"{sub.get('method') or 'GET'} {path} HTTP/1.1", req_headers,
+                                          is_http_request=True),
+            warc_headers_dict={"WARC-Date": fetched_at,
+                               "WARC-Concurrent-To": record.rec_headers.get_header("WARC-Record-ID")}))
 
 
 class FailFast:

@@ -27,7 +27,7 @@ needs_chromium = pytest.mark.skipif(PROBLEM is not None, reason=f"browser mode c
 # redirect with a cookie, a windows-1251 site, PDF and DOCX policies, and the ways a site fails.
 SITES = ["scriptonly-demo.kz", "consentgate-demo.kz", "jsloop-demo.kz", "kitap-demo.kz", "medshop-demo.kz",
          "cookiebanner-demo.kz", "news-demo.kz", "trilingual-demo.kz", "win1251-demo.kz", "webstudio-demo.kz",
-         "docx-demo.kz", "dead-demo.kz",
+         "docx-demo.kz", "dead-demo.kz", "spashell-demo.kz",
          "huge-demo.kz", "loop-demo.kz", "robots-demo.kz", "tlsbroken-demo.kz"]
 
 

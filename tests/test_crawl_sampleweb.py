@@ -55,8 +55,8 @@ def test_policies_are_found_where_planted(sample_crawl, sites_manifest):
         assert policy["status"] == expected.get("status", "ok") and policy["sha256"], site
         if policy["status"] == "ok":  # a short policy (a few sentences) is kept all the same
             assert policy["chars"] > (50 if expected.get("short") else 500), site
-        else:
-            assert policy["error"] and not policy["text"], site
+        else:  # unreadable: a broken file has no text; a script-drawn page only its placeholder
+            assert policy["error"] and (policy["chars"] or 0) < 300, site
         if expected.get("found_via"):
             assert policy["found_via"] == expected["found_via"], site
         for variant in spec["expect"].get("policy_variants") or []:

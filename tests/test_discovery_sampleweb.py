@@ -67,3 +67,10 @@ def test_no_site_that_serves_a_policy_titled_page_is_reported_no_policy(sample_c
         if spec["expect"].get("policy"):
             assert "KZ-NO-POLICY" not in _rules(sample_crawl, site), site
     assert "KZ-NO-POLICY" in _rules(sample_crawl, "nopolicy-demo.kz")  # and the rule still fires where it should
+
+
+def test_a_policy_page_drawn_by_a_script_is_an_unreadable_policy_over_http(sample_crawl):
+    policy = sample_crawl.rows("SELECT * FROM policies WHERE site = 'spashell-demo.kz' AND is_best = 1")[0]
+    assert (policy["status"], policy["document_kind"]) == ("empty", "privacy_policy") and "--render" in policy["error"]
+    rules = _rules(sample_crawl, "spashell-demo.kz")
+    assert "KZ-POLICY-UNREADABLE" in rules and "KZ-NO-POLICY" not in rules

@@ -220,3 +220,16 @@ def test_a_tilda_style_popup_is_found_by_its_hook():
     found = in_page_policies(html, PAGE)
     assert [(p.anchor, p.container, p.trigger) for p in found] == [("popup:privacy", "modal",
                                                                      "Политика конфиденциальности")]
+
+
+def test_a_policy_titled_page_without_text_is_an_unreadable_policy_not_nothing():
+    from crawler.extract.policy import unreadable_policy
+
+    shell = "Загрузка…"
+    assert unreadable_policy("Политика конфиденциальности", shell, is_policy_score("Политика конфиденциальности", shell))
+    assert unreadable_policy("Құпиялылық саясаты", "", 0.0)
+    assert not unreadable_policy("Пользовательское соглашение", shell, 0.0)
+    assert not unreadable_policy("Согласие на обработку персональных данных", shell, 0.0)
+    assert not unreadable_policy("Главная", shell, 0.0)
+    long_text = "Политика конфиденциальности\n" + "Мы собираем имя, телефон и e-mail и не передаём их третьим лицам. " * 3
+    assert not unreadable_policy("Политика конфиденциальности", long_text, 0.9)

@@ -74,6 +74,17 @@ def test_a_small_modal_or_a_page_with_its_own_text_keeps_the_page_text():
     assert doc.title == "Политика конфиденциальности" and "Оператор обрабатывает" not in doc.text
 
 
+def test_commented_out_markup_is_not_read_as_text():
+    # Seen on a real saved .kz page: a footer menu switched off with <!-- ... --> came out as text,
+    # tags included, and its «Реклама» item was read as a declaration.
+    html = ("<html><body><main><h1>Политика</h1><p>Мы собираем имя и телефон.</p>"
+            "<!-- <ul class=\"old-menu\"><li><a href=\"/ads\">Реклама и рассылки</a></li></ul> -->"
+            "<p>Вопросы: info@example-demo.kz</p></main></body></html>")
+    text = html_to_document(html).text
+    assert "Мы собираем имя и телефон." in text and "info@example-demo.kz" in text
+    assert "old-menu" not in text and "Реклама" not in text and "<" not in text
+
+
 def test_empty_html_is_an_error():
     with pytest.raises(DocumentError):
         html_to_document("   ")

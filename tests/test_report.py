@@ -373,3 +373,15 @@ def test_every_site_status_has_a_short_label_in_russian_and_english():
 
     for lang in ("ru", "en"):
         assert set(SITE_STATUSES) <= set(SITE_STATUS_SHORT[lang]), lang
+
+
+def test_the_policy_table_names_the_document_type_in_the_reports_language():
+    from analysis.report.render import _facts
+
+    rows = [{"policy_url": "https://a-demo.kz/consent", "document_type": "consent", "operator_names": "[]",
+             "bins": "[]", "emails": "[]", "phones": "[]", "laws": "[]", "dates": "[]", "versions": "[]",
+             "warnings": "[]"}]
+    assert _facts(rows, "https://a-demo.kz/consent", Lang("ru"))[0] == (
+        "Тип документа", ["согласие на обработку персональных данных"])
+    assert _facts(rows, "https://a-demo.kz/consent", Lang("kk"))[0] == ("Құжат түрі", ["дербес деректерді өңдеуге келісім"])
+    assert _facts(rows, "https://a-demo.kz/consent", Lang("en"))[0][1] == ["consent to the processing of personal data"]

@@ -192,6 +192,16 @@ def _other_document(site: Site, path: str, **row) -> None:
                                 "policy": {"url": url, "format": "html", "sha256": path, **row}})
 
 
+def test_a_page_titled_as_the_policy_with_no_text_is_an_unreadable_policy_not_no_policy(tmp_path):
+    site = Site(tmp_path, None).form(("phone", "tel", "Телефон", "phone"))
+    _other_document(site, "/privacy-policy", found_via="common_path", status="empty", is_policy_score=0.3,
+                    document_kind="privacy_policy", title="Политика конфиденциальности", text="Загрузка…", chars=9,
+                    error="titled as the privacy policy but holds almost no text")
+    findings = site.findings()
+    assert site.store.query("SELECT policy_url FROM sites")[0]["policy_url"] == site.base + "/privacy-policy"
+    assert "KZ-NO-POLICY" not in findings and findings["KZ-POLICY-UNREADABLE"][0]["manual_review"] == 1
+
+
 @covers("KZ-POLICY-NOT-LINKED")
 def test_a_policy_named_in_plain_text_without_a_link_is_not_no_policy(tmp_path):
     site = Site(tmp_path, None).form(("phone", "tel", "Телефон", "phone"))

@@ -265,6 +265,8 @@ def _facts(rows: list[dict[str, Any]], policy_url: str | None, t: Lang) -> list[
     if row is None:
         return []
     out: list[tuple[str, list[str]]] = []
+    if row.get("document_type"):
+        out.append((t("document_type"), [t(f"doc_{row['document_type']}")]))
     if names := [str(x) for x in _json_list(row.get("operator_names"))]:
         out.append((t("operator"), names))
     bins = []

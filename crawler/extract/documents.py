@@ -66,7 +66,9 @@ def _block_text(node: etree._Element) -> str:
             out.append("\n")
         if tag == "li":
             out.append("- ")
-        if el.text and tag not in ("script", "style"):
+        # A comment's "text" is markup someone switched off (a whole old menu, real sites keep them):
+        # never page text. Its tail is still read, by the parent, like any child's.
+        if el.text and isinstance(el.tag, str) and tag not in ("script", "style"):
             out.append(el.text)
         for child in el:
             walk(child)

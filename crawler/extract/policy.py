@@ -13,7 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 from .html import Link
 
 __all__ = ["score_policy_link", "policy_links", "form_page_links", "language_variants", "is_policy_score",
-           "document_kind", "link_document_kind", "COMMON_POLICY_PATHS", "LANGUAGE_SEGMENTS", "DOCUMENT_KINDS"]
+           "document_kind", "link_document_kind", "unreadable_policy", "COMMON_POLICY_PATHS", "LANGUAGE_SEGMENTS", "DOCUMENT_KINDS"]
 
 # Link text that names a privacy policy (strong) or personal data in general (weaker).
 _TEXT_STRONG = re.compile(
@@ -274,3 +274,14 @@ def document_kind(title: str, text: str, score: float) -> str:
     if _CONSENT_DOC.search(head) and not _TEXT_STRONG.search(first):
         return "consent"
     return "other"
+
+
+MAX_UNREADABLE_CHARS = 300  # a page titled as the policy with less text than this was not read
+
+
+def unreadable_policy(title: str, text: str, score: float) -> bool:
+    """A page titled as the privacy policy whose text is too thin to read as one: a shell that a script
+    fills in, a «loading…» placeholder. It is the site's policy all the same, one that could not be read."""
+    title = title or ""
+    return (score < 0.5 and len((text or "").strip()) < MAX_UNREADABLE_CHARS and bool(_TEXT_STRONG.search(title))
+            and not _NOT_POLICY.search(title) and not _CONSENT_DOC.search(title))

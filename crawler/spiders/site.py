@@ -28,7 +28,7 @@ from crawler.extract.discovery import in_page_policies, page_links, policy_menti
 from crawler.extract.documents import DocumentError, sniff_format, to_document
 from crawler.extract.html import extract_forms, extract_resources, selector
 from crawler.extract.policy import (COMMON_POLICY_PATHS, document_kind, form_page_links, is_policy_score,
-                                    language_variants, policy_links, with_path)
+                                    language_variants, policy_links, unreadable_policy, with_path)
 from crawler.items import PageItem, SiteItem
 from crawler.signals import site_done
 from kzprivacy.domains import SiteEntry, parse_entries, read_entries
@@ -442,4 +442,10 @@ class SiteSpider(scrapy.Spider):
                    language=detect_language(document.text), is_policy_score=score,
                    document_kind=document_kind(document.title, document.text, score) if document.text.strip() else None,
                    status="ok" if document.text.strip() else "empty")
+        if unreadable_policy(document.title, document.text, score):
+            # Titled as the policy and (nearly) empty: the site has a policy, which could not be read.
+            row.update(status="empty", document_kind="privacy_policy",
+                       language=detect_language(document.title) if document.title else row["language"],
+                       error="titled as the privacy policy but holds almost no text (filled in by a script? "
+                             "try --render)")
         return row

@@ -223,11 +223,13 @@ class Store:
                 (crawl_id, site, POLICY_THRESHOLD),
             ).fetchone()
             if best is None:
-                # A policy the site clearly links to but that cannot be read (a broken PDF) is still
-                # the site's policy: "unreadable" is a different finding from "none".
+                # A policy the site clearly links to but that cannot be read (a broken PDF), or a page titled
+                # as the policy with no text to read, is still the site's policy: "unreadable" is a different
+                # finding from "none".
                 best = self.conn.execute(
-                    "SELECT url FROM policies WHERE crawl_id = ? AND site = ? AND status <> 'ok' AND link_score >= ?"
-                    " ORDER BY link_score DESC, url LIMIT 1", (crawl_id, site, STRONG_LINK)).fetchone()
+                    "SELECT url FROM policies WHERE crawl_id = ? AND site = ? AND status NOT IN ('ok', 'mention')"
+                    " AND (link_score >= ? OR document_kind = 'privacy_policy')"
+                    " ORDER BY COALESCE(link_score, 0) DESC, url LIMIT 1", (crawl_id, site, STRONG_LINK)).fetchone()
             best_url = best["url"] if best else None
             self.conn.execute("UPDATE policies SET is_best = CASE WHEN url = ? THEN 1 ELSE 0 END WHERE crawl_id = ? AND site = ?",
                               (best_url, crawl_id, site))
