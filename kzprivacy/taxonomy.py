@@ -361,7 +361,7 @@ _EN_KEEP = "transfer | store | process | host | server | keep"
 
 POLICY_LEXICON: tuple[LexiconRule, ...] = (
     # --- personal-data categories, Russian -------------------------------------------------
-    _rule("ru.name.fio", "name", "фамилия | отчество | фио | псевдоним | полное имя"),
+    _rule("ru.name.fio", "name", "фамилия | отчество | фио | ф и о | псевдоним | полное имя"),
     _rule("ru.name.first_name", "name", "имя", not_before="от | доменный",
           not_after="пользователь | домен | файл | сайт"),
     _rule("ru.iin.iin", "iin", "иин | индивидуальный идентификационный номер | идентификационный номер"),

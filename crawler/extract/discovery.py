@@ -50,7 +50,8 @@ _BANNER_MARK = re.compile(r"cookie|consent|gdpr", re.I)
 _FOOTER_MARK = re.compile(r"footer", re.I)
 # Words of a consent label or notice: «я согласен», «даю согласие», «принимаю», «ознакомлен», «келісемін», "I agree".
 _CONSENT_WORDS = re.compile(
-    r"соглас|принима|ознакомл|подтвержда|нажимая|даю\s+соглас|келіс|қабылда|agree|consent|accept|i\s+have\s+read",
+    r"соглас|соглаш|принима|ознакомл|подтвержда|нажимая|отправляя|даю\s+соглас|келіс|қабылда|agree|consent|accept|"
+    r"i\s+have\s+read",
     re.I)
 
 

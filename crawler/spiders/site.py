@@ -43,6 +43,7 @@ MAX_FORM_PAGES = 5
 MAX_HOME_VARIANTS = 2     # /kk/ and /en/ versions of the home page: their forms may differ
 FOLLOW_POLICY_SCORE = 0.4   # follow a policy link from the home page at this score
 POLICY_SCORE = 0.5          # a document scoring this reads as a policy (the store's POLICY_THRESHOLD)
+STRONG_LINK_SCORE = 0.6     # a link this clear names a policy even when its page is missing (the store's STRONG_LINK)
 LATER_POLICY_SCORE = 0.6    # follow one found on a later page only when it is this clear
 # Statuses after which trying plain http cannot help.
 NO_FALLBACK = {"robots_blocked", "blocked_private_address", "dns_error", "redirect_loop", "too_large",
@@ -259,6 +260,8 @@ class SiteSpider(scrapy.Spider):
                 for hit in find_signatures(html)]
             item.forms = self._forms(sel, response.url, st, warc_id)
 
+        if kind == "policy" and response.status >= 400 and (response.meta.get("link_score") or 0) >= STRONG_LINK_SCORE:
+            item.policy = self._dead_policy_link(response, item.page, warc_id)
         if kind == "policy" and response.status < 400:
             item.policy = self._policy(response, item.page, warc_id)
             if item.policy["is_policy_score"] >= POLICY_SCORE:
@@ -282,6 +285,15 @@ class SiteSpider(scrapy.Spider):
         if kind == "home" and not any(c.score >= FOLLOW_POLICY_SCORE for c in policy_links(links)):
             follow += self._probe(site, st, response.url)  # no policy link: a page without any links too
         return item, follow
+
+    def _dead_policy_link(self, response: Response, page: dict[str, Any], warc_id: str | None) -> dict[str, Any]:
+        """A clear policy link to a page that is not there: the policy is named, not published (status mention)."""
+        text = (response.meta.get("link_text") or "")[:300]
+        return {"url": response.url, "found_via": response.meta.get("found_via"), "link_text": text,
+                "link_score": response.meta.get("link_score"), "format": None, "title": text, "text": text,
+                "chars": len(text), "language": detect_language(text) if text else "unknown", "is_policy_score": 0.0,
+                "document_kind": None, "status": "mention", "error": f"the link leads to HTTP {response.status}",
+                "sha256": page["sha256"], "fetched_at": page["fetched_at"], "warc_record_id": warc_id}
 
     def _probe(self, site: str, st: dict[str, Any], page_url: str) -> list[Request]:
         """The common policy addresses, once per site."""
