@@ -105,8 +105,7 @@ class Sampled:
         out = []
         for i in range(1, points + 1):
             t = end * i / points
-            mb = max((m for s, m in self.samples if s <= t), default=0.0) if i == points else \
-                min(self.samples, key=lambda s: abs(s[0] - t))[1]
+            mb = min(self.samples, key=lambda s: abs(s[0] - t))[1]  # the sample nearest that moment
             out.append(f"{mb:.0f}@{100 * i // points}%")
         return " ".join(out)
 

@@ -286,14 +286,12 @@ class FailFast:
 
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
         status = proxy_error_status(response.headers.get("X-Squid-Error")) if response.status >= 500 else None
-        origin, host = self._keys(request)
         if status in ("dns_error", "refused", "timeout", "tls_error"):
-            request.meta["dont_retry"] = True  # the proxy already tried: it would only answer the same
-            if origin not in self.answered:
-                error = f"proxy: {response.headers.get('X-Squid-Error', b'').decode('latin-1')}"
-                self._remember(host if status == "dns_error" else origin, status, error)
+            # The proxy already tried: it would only answer the same. Its answer is cheap and the spider
+            # reads it (a proxy's page is not the site's), so it is not turned into a failure here.
+            request.meta["dont_retry"] = True
         elif not status:
-            self._answered(origin)
+            self._answered(self._keys(request)[0])
         return response
 
     def process_exception(self, request: Request, exception: Exception, spider=None) -> None:

@@ -29,11 +29,11 @@ def test_dead_and_hanging_sites_fail_fast(web, tmp_path):
     db = _scan(web, tmp_path, "dead-demo.kz", "hanging-demo.kz", "clinic-demo.kz")
     statuses = dict(db.execute("SELECT site, status FROM sites"))
     assert statuses == {"dead-demo.kz": "dns_error", "hanging-demo.kz": "timeout", "clinic-demo.kz": "ok"}
-    # The dead name: one CONNECT for https (robots.txt; the https home page then fails at once) and
-    # one plain-http home page (robots.txt is kept per host name), which the proxy answers
-    # ERR_DNS_FAIL; nothing is retried.
-    dead = web.served("dead-demo.kz")
-    assert [(s.method, s.scheme, s.path) for s in dead] == [("CONNECT", "https", ""), ("GET", "http", "/")]
+    # The dead name: one CONNECT for https (robots.txt; the https home page then fails at once), then
+    # plain http, which the proxy answers ERR_DNS_FAIL: nothing is asked twice, nothing retried.
+    dead = [(s.method, s.scheme, s.path) for s in web.served("dead-demo.kz")]
+    assert dead[0] == ("CONNECT", "https", "") and ("GET", "http", "/") in dead
+    assert len(dead) == len(set(dead)) <= 3, dead
     # The hanging site: two timeouts per scheme (robots.txt and its retry; then the home page over
     # plain http and its retry), not one per request and retry.
     hanging = web.served("hanging-demo.kz")
