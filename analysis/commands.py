@@ -261,7 +261,7 @@ def evidence() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the pack here (default: OUT/<crawl_id>/evidence/<site>.zip).")
 def evidence_pack(site: str, out: Path, crawl_id: str | None, lang: str, output: Path | None) -> None:
-    """Write the evidence pack of SITE (as stored: Unicode for IDN, e.g. мысал.қаз)."""
+    """Write the evidence pack of SITE (as stored, e.g. мысал.қаз; its punycode form works too)."""
     from analysis.evidence import build_pack
     from analysis.report.pdf import PdfError
 
@@ -298,8 +298,8 @@ def evidence_verify(pack: Path) -> None:
         click.echo(f"Site {result.manifest.get('site')}, crawl {crawl.get('crawl_id')} "
                    f"(started {crawl.get('started_at')}), pack made {result.manifest.get('created_at')}")
     if result.intact:
-        click.echo(f"INTACT: {result.checked_files} files and {result.checked_records} WARC records match "
-                   "their hashes and digests.")
+        click.echo(f"INTACT: {result.checked_files} files and {result.checked_records} WARC records (and the "
+                   "pack's warcinfo record) match their hashes and digests.")
         return
     click.echo(f"ALTERED: {len(result.problems)} difference(s):")
     for problem in result.problems:

@@ -276,12 +276,19 @@ def no_policy_findings(observations: pd.DataFrame, sites: pd.DataFrame) -> pd.Da
                                   bare["site"].map(what) + ": " + bare["observed"], policy_url=None))
         if named.any():
             rows = first[named]
-            where = rows["site"].map(without.set_index("site")["mention_url"])
+            by_site = without.set_index("site")
+            where = rows["site"].map(by_site["mention_url"])
+            error = rows["site"].map(by_site["mention_error"]) if "mention_error" in by_site else None
             rows = rows.assign(observed_url=where.str.split("#").str[0],
-                               warc_record_id=rows["site"].map(without.set_index("site")["mention_warc"]))
+                               warc_record_id=rows["site"].map(by_site["mention_warc"]))
+            # Plain text: «…» on the page; a dead link: «…» links to the missing page (HTTP 404).
+            place = (" on " + rows["observed_url"]) if error is None else \
+                np.where(error.notna(), " links to " + rows["observed_url"] + " ("
+                         + error.fillna("").str.replace("the link leads to ", "", regex=False) + ")",
+                         " on " + rows["observed_url"])
             parts.append(_finding(rows, "KZ-POLICY-NOT-LINKED", rows["category"],
-                                  "«" + rows["site"].map(mention).str.slice(0, 160) + "» on "
-                                  + rows["observed_url"] + "; collects " + rows["site"].map(what), policy_url=None))
+                                  "«" + rows["site"].map(mention).str.slice(0, 160) + "»" + place
+                                  + "; collects " + rows["site"].map(what), policy_url=None))
         if consent_only.any():
             rows = first[consent_only]
             rows = rows.assign(observed_url=rows["site"].map(consent))

@@ -368,8 +368,9 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
                 continue    # «үшінші тұлғадан» (from a third party) is a source, not a recipient
             if _EMPTY_LABEL.match(sentence.text, end - sentence.start):
                 continue    # «Адрес: ,» left empty in a template is no data at all
-            if rule.vague and not rule.own_contact and sentence.text[end - sentence.start:].lstrip()[:1] in (":", "("):
-                continue    # «Контактные данные: номер телефона …»: a label; the specific words after it speak
+            after = sentence.text[end - sentence.start:].lstrip()[:1]
+            if rule.vague and not rule.own_contact and (after == ":" or (after == "(" and len(rule.categories) > 1)):
+                continue    # «Контактные данные: номер телефона …», «… (аты-жөні, телефон)»: the specifics speak
             if rule.own_contact or OWN_DETAIL_CATEGORIES.intersection(rule.categories):
                 own = _own_contact(sentence.text, toks[first].start - sentence.start, end - sentence.start, toks, last)
                 if own != rule.own_contact:

@@ -299,6 +299,13 @@ def check_record(record: WarcRecord) -> list[str]:
 # --------------------------------------------------------------------------- building a pack
 
 
+def _unicode_host(name: str) -> str | None:
+    try:
+        return name.lower().encode("ascii").decode("idna")
+    except (UnicodeError, ValueError):
+        return None
+
+
 def _safe(name: str) -> str:
     from analysis.report.render import site_file_name
 
@@ -401,10 +408,13 @@ def build_pack(db_path: str | Path, crawl_id: str, site: str, out_dir: str | Pat
 
     out_dir = Path(out_dir)
     frames = read_crawl(db_path, crawl_id)
-    site_rows = [r for r in _rows(frames.get("sites")) if r.get("site") == site]
+    all_sites = _rows(frames.get("sites"))
+    site_rows = [r for r in all_sites if r.get("site") == site] or \
+        [r for r in all_sites if r.get("ascii_host") == site.lower() or r.get("site") == _unicode_host(site)]
     if not site_rows:
         raise KeyError(f"no site {site!r} in crawl {crawl_id!r}")
     site_row = site_rows[0]
+    site = str(site_row["site"])
     crawl = (_rows(frames.get("crawls")) or [{"crawl_id": crawl_id}])[0]
     index = WarcIndex.of_folder(out_dir / crawl_id / "warc") if (out_dir / crawl_id / "warc").is_dir() else WarcIndex()
     cited, missing = cited_records(frames, site, index)
@@ -599,7 +609,7 @@ def verify_pack(pack: str | Path) -> Verification:
         result.problems += [f"{WARC_NAME}: {p}" for p in problems]
         by_id = {}
         for record in records:
-            result.checked_records += 1
+            result.checked_records += record.headers.get("warc-type") != "warcinfo"
             result.problems += [f"{WARC_NAME}: {p}" for p in check_record(record)]
             by_id[record.record_id] = record
         for entry in (manifest or {}).get("warc_records", []):

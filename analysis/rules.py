@@ -69,10 +69,11 @@ _RULES = [
          "Сайт ссылается на политику конфиденциальности, которую невозможно прочитать ({observed}).",
          manual_review=True),
     Rule("KZ-POLICY-NOT-LINKED", "medium", "bad_practice",
-         "The site collects personal data and names a privacy policy in plain text with no link to it "
-         "({observed}); no policy document was found, at the usual addresses either.",
-         "Сайт собирает персональные данные и упоминает политику конфиденциальности без ссылки на неё "
-         "({observed}); документ политики не найден, в том числе по типичным адресам.",
+         "The site collects personal data and names a privacy policy ({observed}), but publishes no policy "
+         "document that could be found: it is not linked, or its link leads nowhere, and the usual addresses "
+         "hold none.",
+         "Сайт собирает персональные данные и упоминает политику конфиденциальности ({observed}), но документа "
+         "политики найти не удалось: ссылки на неё нет или она никуда не ведёт, по типичным адресам её тоже нет.",
          manual_review=True),
     Rule("KZ-CONSENT-WITHOUT-POLICY", "medium", "bad_practice",
          "The site collects personal data and publishes a consent to processing ({observed}), but no privacy "

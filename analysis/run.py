@@ -178,9 +178,9 @@ def _sites_with_policy(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                  "warc_record_id": "policy_warc", "chars": "policy_chars"})
     sites = tables["sites"].merge(policies, on=["site", "policy_url"], how="left")
     mentions = all_policies[all_policies["status"].eq("mention")].sort_values("url").drop_duplicates("site")
-    sites = sites.merge(mentions[["site", "link_text", "url", "warc_record_id"]].rename(
-        columns={"link_text": "policy_mention", "url": "mention_url", "warc_record_id": "mention_warc"}),
-        on="site", how="left")
+    sites = sites.merge(mentions[["site", "link_text", "url", "warc_record_id", "error"]].rename(
+        columns={"link_text": "policy_mention", "url": "mention_url", "warc_record_id": "mention_warc",
+                 "error": "mention_error"}), on="site", how="left")
     kind = all_policies["document_kind"] if "document_kind" in all_policies else pd.Series(None, index=all_policies.index)
     consents = all_policies[kind.eq("consent") & all_policies["status"].eq("ok")].sort_values("url")
     return sites.merge(consents.drop_duplicates("site")[["site", "url"]].rename(columns={"url": "consent_url"}),

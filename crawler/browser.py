@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import ipaddress
 import logging
 import re
 import shutil
@@ -56,6 +55,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.extract.cookies import parse_set_cookie
+from crawler.netguard import blocked_reason
 from crawler.items import SiteItem
 
 logger = logging.getLogger(__name__)
@@ -258,19 +258,11 @@ _PRIVATE_ALLOWED: set[str] = set()   # KZPRIVACY_ALLOW_PRIVATE_HOSTS, set by Bro
 
 
 def abort_private_request(request) -> bool:
-    """PLAYWRIGHT_ABORT_REQUEST without a proxy: refuse what a page asks of localhost or of a private,
-    loopback or link-local address, as HTTP mode's PrivateAddressGuard does for pages (a scan must not
-    probe the local network). Names are not resolved here, only addresses written as such are caught."""
-    host = (urlsplit(request.url).hostname or "").lower().strip("[]")
-    if not host or host in _PRIVATE_ALLOWED:
-        return False
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
+    """PLAYWRIGHT_ABORT_REQUEST: refuse what a page asks of localhost or of a private, loopback or
+    link-local address in any spelling, with the same decision as HTTP mode's PrivateAddressGuard
+    (crawler/netguard.py). Chromium resolves names itself, so names are not checked here: behind a
+    proxy the proxy resolves them; without one, a name pointing at a private address gets through."""
+    return blocked_reason(request.url, _PRIVATE_ALLOWED) is not None
 
 
 # -- which pages render ---------------------------------------------------------------------------
@@ -535,6 +527,7 @@ class PageRecorder:
         self.recording = True
         self.requests: list[dict[str, Any]] = []
         self.set_cookies: list[tuple[str, str, str]] = []      # (response url, header, phase)
+        self.cookie_responses: list[dict[str, Any]] = []       # other responses that set cookies, for the WARC
         self.cookie_writes: list[tuple[str, str, str, str]] = []  # (frame url, cookie string, script url, phase)
         self.initiators: dict[str, str] = {}
         self.main_response = None
@@ -591,11 +584,38 @@ class PageRecorder:
         except Exception:  # the page closed meanwhile
             return
         phase = self.phase
+        setting = False
         for header in headers:
             if header["name"].lower() == "set-cookie":
                 for value in header["value"].split("\n"):  # some Chromium builds fold repeats into one
                     if value.strip():
+                        setting = True
                         self.set_cookies.append((response.url, value.strip(), phase))
+        if setting and self.recording:
+            await self._keep_cookie_response(response, headers)
+
+    async def _keep_cookie_response(self, response, headers: list[dict[str, str]]) -> None:
+        """A response (a tracker's, a redirect's) whose Set-Cookie a cookie row cites: kept for the WARC,
+        so an evidence pack holds the response that set the cookie. The page's own document is
+        recorded through Scrapy already."""
+        try:
+            request = response.request
+            if request.is_navigation_request() and request.frame == self.page.main_frame \
+                    and not 300 <= response.status < 400:
+                return
+            request_headers = request.headers  # as sent, without a round trip to the browser
+            try:
+                body = await response.body() if not 300 <= response.status < 400 else b""
+            except Exception:  # a redirect or a body the browser did not keep
+                body = b""
+        except Exception:  # the page closed meanwhile
+            return
+        split = [(h["name"], v.strip()) for h in headers for v in
+                 (h["value"].split("\n") if h["name"].lower() == "set-cookie" else [h["value"]]) if v.strip()]
+        self.cookie_responses.append({
+            "url": response.url, "status": response.status, "reason": response.status_text, "headers": split,
+            "method": request.method, "request_headers": list(request_headers.items()),
+            "body": body, "fetched_at": _now()})
 
     def on_paused(self, event: dict[str, Any]) -> None:
         task = asyncio.ensure_future(self._paused(event))
@@ -920,7 +940,8 @@ async def _visit(recorder: PageRecorder) -> None:
     latency = timing["responseEnd"] / 1000 if (timing.get("responseEnd") or 0) > 0 else None
     meta["browser"] = {"document": document, "dom": dom, "cookies": cookies, "requests": requests,
                        "storage": storage, "site": site_info or None, "load": load, "fetched_at": _now(),
-                       "latency": latency, "form_probes": form_probes}
+                       "latency": latency, "form_probes": form_probes,
+                       "cookie_responses": list(recorder.cookie_responses)}
     # Leave the site: its timers and late requests stop here, and scrapy-playwright's own
     # wait for the load event and read of the content that follow cannot hang.
     await recorder.call(page.goto("about:blank"), "leaving the page")

@@ -83,7 +83,8 @@ SITE_STATUSES: dict[str, str] = {
     "refused": "the connection was refused or reset",
     "blocked_private_address": "the domain resolves to a private or loopback address",
     "redirect_loop": "the home page redirects in a loop or too many times",
-    "too_large": "the home page exceeds the maximum download size",
+    "too_large": "the home page exceeds the maximum download size (a compression bomb included)",
+    "parse_timeout": "the home page answered but could not be read within its time budget (KZPRIVACY_PARSE_TIMEOUT)",
     "proxy_error": "the proxy could not reach the site",
     "browser_hung": "browser mode: the home page stopped answering while it rendered",
     "browser_crash": "browser mode: the browser's renderer crashed on the home page",
@@ -104,6 +105,7 @@ SITE_STATUSES_RU: dict[str, str] = {
     "blocked_private_address": "домен указывает на частный или локальный адрес",
     "redirect_loop": "главная страница перенаправляет по кругу",
     "too_large": "главная страница превышает допустимый размер",
+    "parse_timeout": "главную страницу не удалось разобрать за отведённое время",
     "proxy_error": "прокси не смог связаться с сайтом",
     "invalid": "запись не является допустимым доменом",
     "error": "другая ошибка (см. столбец error)",
@@ -361,7 +363,7 @@ _EN_KEEP = "transfer | store | process | host | server | keep"
 
 POLICY_LEXICON: tuple[LexiconRule, ...] = (
     # --- personal-data categories, Russian -------------------------------------------------
-    _rule("ru.name.fio", "name", "фамилия | отчество | фио | псевдоним | полное имя"),
+    _rule("ru.name.fio", "name", "фамилия | отчество | фио | ф и о | псевдоним | полное имя"),
     _rule("ru.name.first_name", "name", "имя", not_before="от | доменный",
           not_after="пользователь | домен | файл | сайт"),
     _rule("ru.iin.iin", "iin", "иин | индивидуальный идентификационный номер | идентификационный номер"),

@@ -276,3 +276,9 @@ def test_lenders_are_not_a_transfer_and_copyright_is_not_a_right():
 
 def test_a_refusal_to_collect_and_to_pass_on_denies_the_data():
     assert _summary("Мы не собираем и не передаём данные банковских карт.") == {"payment_card": "denied"}
+
+
+def test_a_parenthesis_after_a_purpose_is_no_list_of_specifics():
+    assert _summary("Для отправки информации о наших услугах (только с вашего согласия).") == {
+        "advertising": "declared"}
+    assert _summary("Покупатель указывает Ф.И.О. и ИИН.") == {"iin": "declared", "name": "declared"}

@@ -22,6 +22,8 @@ def _served_policies():
         expect = spec.get("expect") or {}
         policies = ([expect["policy"]] if expect.get("policy") else []) + list(expect.get("policy_variants") or [])
         for policy in policies:
+            if policy.get("status", "ok") != "ok":
+                continue  # planted unreadable (a broken file, a page a script draws): nothing to read statically
             site = Site(spec, root)
             response = site.respond("GET", "https", "/" + policy["url"].split("/", 3)[3])
             if response.status != 200 or response.body is None:

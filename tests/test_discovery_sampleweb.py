@@ -34,9 +34,11 @@ def test_the_modal_policy_is_the_sites_policy_with_its_own_text(sample_crawl):
 
 
 def test_a_policy_named_without_a_link_is_its_own_finding_not_no_policy(sample_crawl):
-    mention = sample_crawl.rows("SELECT * FROM policies WHERE site = 'mention-demo.kz'")
-    assert [(m["status"], m["found_via"], m["is_best"]) for m in mention] == [("mention", "text_mention", 0)]
-    assert "Политика конфиденциальности" in mention[0]["text"]
+    mention = sample_crawl.rows("SELECT * FROM policies WHERE site = 'mention-demo.kz' ORDER BY url")
+    assert [(m["url"], m["status"], m["found_via"], m["is_best"]) for m in mention] == [
+        ("https://mention-demo.kz/#policy-mention", "mention", "text_mention", 0),  # the footer's plain text
+        ("https://mention-demo.kz/politika.html", "mention", "consent_link", 0)]   # the form note's dead link
+    assert "Политика конфиденциальности" in mention[0]["text"] and "404" in mention[1]["error"]
     rules = _rules(sample_crawl, "mention-demo.kz")
     assert "KZ-POLICY-NOT-LINKED" in rules and "KZ-NO-POLICY" not in rules
     finding = sample_crawl.rows("SELECT * FROM findings WHERE site = 'mention-demo.kz' AND rule = 'KZ-POLICY-NOT-LINKED'")

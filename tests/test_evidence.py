@@ -192,7 +192,14 @@ def _payload_byte(data: bytes) -> int:
 ])
 def test_one_changed_byte_fails_verify(site_pack, tmp_path, name, where, expected):
     original = members(site_pack)[name]
-    altered = rewrite(site_pack, tmp_path / "altered.zip", name, lambda d: flip(d, where(d)))
+
+    def change(data: bytes) -> bytes:
+        at = where(data)
+        if name == "SHA256SUMS":  # another hex digit, so the line still reads as a hash
+            return data[:at] + (b"1" if data[at:at + 1] == b"0" else b"0") + data[at + 1:]
+        return flip(data, at)
+
+    altered = rewrite(site_pack, tmp_path / "altered.zip", name, change)
     assert members(altered)[name] != original
     result = run_cli("evidence", "verify", str(altered), check=False)
     assert result.returncode == 1, result.stdout
@@ -247,3 +254,34 @@ def test_parse_warc_reports_a_cut_record():
     assert len(records) == 1 and problems == []
     _, problems = parse_warc(data[:-6])
     assert problems and "cut short" in problems[0]
+
+
+def test_an_idn_site_given_in_punycode(out, tmp_path):
+    target = tmp_path / "idn.zip"
+    run_cli("evidence", "мысал-демо.қаз".encode("idna").decode("ascii"), "--out", str(out), "-o", str(target))
+    assert json.loads(members(target)["manifest.json"])["site"] == "мысал-демо.қаз"
+    assert "INTACT" in run_cli("evidence", "verify", str(target)).stdout
+
+
+def test_browser_mode_pack_holds_the_tracker_responses_that_set_cookies(sample_web, tmp_path):
+    """In browser mode a tracker's own response sets its cookie; the crawl keeps it, and the pack cites it."""
+    out = tmp_path / "render"
+    run_cli("scan", "--render", "medshop-demo.kz", "--proxy", sample_web.proxy_url, "--out", str(out),
+            "--crawl-id", "render", "--timeout", "5", "--no-progress")
+    db = sqlite3.connect(out / "kzprivacy.db")
+    third = db.execute("SELECT name, response_url FROM cookies WHERE site = 'medshop-demo.kz' AND set_by = 'header'"
+                       " AND party = 'third'").fetchall()
+    assert third, "the sample tracker set no third-party cookie"
+    pack = tmp_path / "render.zip"
+    result = run_cli("evidence", "medshop-demo.kz", "--out", str(out), "-o", str(pack))
+    assert "warning" not in result.stderr
+    files = members(pack)
+    manifest = json.loads(files["manifest.json"])
+    assert manifest["not_found"] == [] and any(n.startswith("screenshots/") for n in files)
+    records, _ = parse_warc(files["evidence.warc"])
+    setters = {r.headers["warc-target-uri"]: r for r in records if r.headers["warc-type"] == "response"}
+    for name, url in third:
+        assert url in setters, f"no record of {url}, which set {name}"
+        head = setters[url].block.split(b"\r\n\r\n", 1)[0].decode("latin-1").lower()
+        assert f"set-cookie: {name.lower()}=" in head
+    assert "INTACT" in run_cli("evidence", "verify", str(pack)).stdout

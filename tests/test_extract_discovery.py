@@ -233,3 +233,10 @@ def test_a_policy_titled_page_without_text_is_an_unreadable_policy_not_nothing()
     assert not unreadable_policy("Главная", shell, 0.0)
     long_text = "Политика конфиденциальности\n" + "Мы собираем имя, телефон и e-mail и не передаём их третьим лицам. " * 3
     assert not unreadable_policy("Политика конфиденциальности", long_text, 0.9)
+
+
+def test_a_form_note_saying_you_agree_is_a_consent_spot():
+    html = """<html><body><form><input name="phone"><p class="note">Отправляя заказ, вы соглашаетесь с
+      <a href="/politika.html">политикой конфиденциальности</a>.</p></form></body></html>"""
+    assert [(link.url, link.region) for link in extract_consent_links(html, PAGE)] == [
+        ("https://builder-demo.kz/politika.html", "consent")]

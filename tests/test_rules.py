@@ -216,6 +216,18 @@ def test_a_policy_named_in_plain_text_without_a_link_is_not_no_policy(tmp_path):
     assert finding["observed_url"] == site.base + "/" and finding["warc_record_id"] == "<urn:2>"
 
 
+def test_a_policy_link_that_leads_nowhere_is_a_policy_named_not_published(tmp_path):
+    site = Site(tmp_path, None).form(("phone", "tel", "Телефон", "phone"))
+    _other_document(site, "/politika.html", found_via="footer_link", status="mention", is_policy_score=0.0,
+                    link_text="Политика конфиденциальности", link_score=0.9, text="Политика конфиденциальности",
+                    chars=27, error="the link leads to HTTP 404")
+    findings = site.findings()
+    assert "KZ-NO-POLICY" not in findings
+    observed = findings["KZ-POLICY-NOT-LINKED"][0]["observed"]
+    assert observed.startswith(f"«Политика конфиденциальности» links to {site.base}/politika.html (HTTP 404)")
+    assert site.store.query("SELECT policy_url FROM sites")[0]["policy_url"] is None
+
+
 @covers("KZ-CONSENT-WITHOUT-POLICY")
 def test_a_consent_document_alone_is_not_a_policy_but_not_nothing_either(tmp_path):
     site = Site(tmp_path, None).form(("phone", "tel", "Телефон", "phone"))
