@@ -156,6 +156,7 @@ class Result:
     detected_language: str = ""
     error: str = ""
     summary: dict[str, str] = field(default_factory=dict)
+    document_type: str = ""     # what the project calls the document (policy facts), when it says
     evidence: dict[tuple[str, str], str] = field(default_factory=dict)   # (category, status) -> first sentence
 
     @property
@@ -181,6 +182,7 @@ def analyse(doc: Labelled, material: Path) -> Result:
     analysed = analyze_text(text)
     result.detected_language = analysed["language"]
     result.summary = dict(analysed["summary"])
+    result.document_type = str(analysed["facts"].get("document_type") or "")
     for d in analysed["declarations"]:
         result.evidence.setdefault((d["category"], d["status"]), " ".join(d["evidence"].split()))
     return result
@@ -266,6 +268,13 @@ def report(results: list[Result], *, errors: bool = False) -> str:
     for doc_id, s in docs:
         r = by_id[doc_id]
         lines.append(_line(f"{doc_id} [{r.doc.language}, {r.format or r.doc.format}, {r.chars} ch]", s, width=44))
+    typed = [r for r in found if r.document_type]
+    if typed:
+        right = sum(1 for r in typed if r.document_type == r.doc.type)
+        lines.append("")
+        lines.append(f"  document type: {right}/{len(typed)} as labelled"
+                     + "".join(f"; {r.doc.id}: {r.document_type} (label {r.doc.type})"
+                               for r in typed if r.document_type != r.doc.type))
     if errors:
         lines.append("")
         lines.append("  errors, document by document (FP: the tool's sentence; FN: the label's cue):")
