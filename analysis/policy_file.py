@@ -10,6 +10,7 @@ from typing import Any
 
 from w3lib.encoding import html_to_unicode
 
+from crawler.errors import BlockedPrivateAddress
 from crawler.extract.documents import DocumentError, sniff_format, to_document
 from kzprivacy.language import detect_language
 
@@ -21,8 +22,46 @@ __all__ = ["analyze_documents", "analyze_text", "read_document"]
 MAX_BYTES = 20 * 1024 * 1024
 
 
+class _GuardedRedirects(urllib.request.HTTPRedirectHandler):
+    """Every redirect hop passes the private-address guard too."""
+
+    def __init__(self, proxy: str | None) -> None:
+        self.proxy = proxy
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        _guard(newurl, self.proxy)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _guard(url: str, proxy: str | None) -> None:
+    """The crawler's private-address guard (crawler/netguard.py) for `kzprivacy policy URL`: addresses in
+    the URL always; without a proxy, also every address the name resolves to (the connection then uses
+    one of them; a resolver that changes its answer between the two look-ups is not caught here)."""
+    import ipaddress
+    import socket
+    from urllib.parse import urlsplit
+
+    from crawler.netguard import blocked_reason, is_private_address
+
+    reason = blocked_reason(url)
+    if reason:
+        raise BlockedPrivateAddress(reason)
+    host = urlsplit(url).hostname or ""
+    if proxy or not host:
+        return
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError:
+        return  # the fetch reports the DNS error itself
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        if is_private_address(address):
+            raise BlockedPrivateAddress(f"{host} resolves to {address}, a private or loopback address")
+
+
 def _fetch(url: str, proxy: str | None, timeout: float) -> tuple[bytes, str]:
-    handlers: list[urllib.request.BaseHandler] = []
+    _guard(url, proxy)
+    handlers: list[urllib.request.BaseHandler] = [_GuardedRedirects(proxy)]
     if proxy:
         handlers.append(urllib.request.ProxyHandler({"http": proxy, "https": proxy}))
     # Like the crawler, record what a site serves even when its certificate is bad.
@@ -69,7 +108,7 @@ def analyze_documents(sources: list[str], *, proxy: str | None = None, timeout: 
     for source in sources:
         try:
             fmt, title, text = read_document(source, proxy=proxy, timeout=timeout)
-        except (OSError, DocumentError, ValueError) as exc:
+        except (OSError, DocumentError, ValueError, BlockedPrivateAddress) as exc:
             results.append({"document": source, "error": f"{type(exc).__name__}: {exc}", "declarations": []})
             continue
         results.append({"document": source, "format": fmt, "title": title, "chars": len(text), **analyze_text(text)})

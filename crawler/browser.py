@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import ipaddress
 import logging
 import re
 import shutil
@@ -56,6 +55,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.extract.cookies import parse_set_cookie
+from crawler.netguard import blocked_reason
 from crawler.items import SiteItem
 
 logger = logging.getLogger(__name__)
@@ -258,19 +258,11 @@ _PRIVATE_ALLOWED: set[str] = set()   # KZPRIVACY_ALLOW_PRIVATE_HOSTS, set by Bro
 
 
 def abort_private_request(request) -> bool:
-    """PLAYWRIGHT_ABORT_REQUEST without a proxy: refuse what a page asks of localhost or of a private,
-    loopback or link-local address, as HTTP mode's PrivateAddressGuard does for pages (a scan must not
-    probe the local network). Names are not resolved here, only addresses written as such are caught."""
-    host = (urlsplit(request.url).hostname or "").lower().strip("[]")
-    if not host or host in _PRIVATE_ALLOWED:
-        return False
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
+    """PLAYWRIGHT_ABORT_REQUEST: refuse what a page asks of localhost or of a private, loopback or
+    link-local address in any spelling, with the same decision as HTTP mode's PrivateAddressGuard
+    (crawler/netguard.py). Chromium resolves names itself, so names are not checked here: behind a
+    proxy the proxy resolves them; without one, a name pointing at a private address gets through."""
+    return blocked_reason(request.url, _PRIVATE_ALLOWED) is not None
 
 
 # -- which pages render ---------------------------------------------------------------------------

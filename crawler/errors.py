@@ -28,6 +28,11 @@ _SQUID = {"ERR_DNS_FAIL": "dns_error", "ERR_CONNECT_FAIL": "refused", "ERR_READ_
           "ERR_LIFETIME_EXP": "timeout", "ERR_SECURE_CONNECT_FAIL": "tls_error"}
 
 
+# Scrapy's words for a body past DOWNLOAD_MAXSIZE, whether sent as is or inflated from gzip, deflate,
+# brotli or zstd: «exceeded DOWNLOAD_MAXSIZE», «larger than download max size», «max size».
+_TOO_LARGE = re.compile(r"DOWNLOAD_MAXSIZE|max ?size|larger than", re.I)
+
+
 def proxy_error_status(header: str | bytes | None) -> str | None:
     if not header:
         return None
@@ -56,10 +61,13 @@ def classify_failure(exc: BaseException) -> tuple[str, str]:
     text = "; ".join(f"{type(e).__name__}: {e}" for e in chain)[:1000]
     if isinstance(exc, OriginFailed):
         return exc.status, exc.error
-    if isinstance(exc, BlockedPrivateAddress):
-        return "blocked_private_address", str(exc)
+    blocked = next((e for e in chain if isinstance(e, BlockedPrivateAddress)), None)
+    if blocked is not None:  # refused by the URL guard, or at connect time by the resolver
+        return "blocked_private_address", str(blocked)
     if isinstance(exc, IgnoreRequest):
         message = str(exc)
+        if _TOO_LARGE.search(message):  # a compression bomb: HttpCompressionMiddleware's «Ignored response»
+            return "too_large", message
         if "robots.txt" in message:
             return "robots_blocked", message
         if "max redirections" in message:
@@ -77,7 +85,7 @@ def classify_failure(exc: BaseException) -> tuple[str, str]:
     if re.search(r"ConnectionRefused|ConnectError|NoRoute", names):
         return "refused", text
     if "DownloadCancelledError" in names or "CancelledError" in names:
-        if "max size" in text or "maxsize" in text or "larger than" in text:
+        if _TOO_LARGE.search(text):
             return "too_large", text
         return "error", text
     if re.search(r"ConnectionLost|ConnectionDone|ResponseNeverReceived|DownloadFailed|DataLoss|ConnectionAborted",

@@ -2,8 +2,8 @@
 
 - ProxyMiddleware: routes every request through KZPRIVACY_PROXY (Scrapy's own
   HttpProxyMiddleware then speaks to it, CONNECT included).
-- PrivateAddressGuard: refuses hosts that resolve to private or loopback
-  addresses when no proxy is in use (a scan must not probe the local network).
+- PrivateAddressGuard: refuses private and loopback addresses before anything
+  is sent (crawler/netguard.py; names are checked at connect time by its resolver).
 - SetCookieRecorder: keeps every Set-Cookie header, redirect responses included,
   before the redirect middleware swallows them.
 - WarcWriter: writes every request and response, as the server sent it, to WARC.
@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import os
 from datetime import datetime, timezone
 from io import BytesIO
@@ -29,11 +28,13 @@ from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
+from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
 from .errors import BlockedPrivateAddress, OriginFailed, classify_failure, proxy_error_status
+from .netguard import blocked_reason
 from .signals import site_done
 
 
@@ -53,9 +54,15 @@ class ProxyMiddleware:
 
 
 class PrivateAddressGuard:
+    """Refuses, before anything is sent, every request whose host is a private or loopback address in any
+    spelling, or a localhost name (crawler/netguard.py). Pages, redirects (each hop comes back through the
+    middlewares), robots.txt (RobotsTxtMiddleware downloads through them too, and this guard runs first,
+    so a blocked page costs no robots.txt request either) and policy documents all pass here. Names that
+    resolve to private addresses are refused at connect time by the crawl's resolver, GuardedResolver."""
+
     def __init__(self, crawler):
         self.crawler = crawler
-        self.allowed = set(crawler.settings.getlist("KZPRIVACY_ALLOW_PRIVATE_HOSTS"))
+        self.allowed = {h.lower() for h in crawler.settings.getlist("KZPRIVACY_ALLOW_PRIVATE_HOSTS")}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -63,24 +70,10 @@ class PrivateAddressGuard:
             raise NotConfigured
         return cls(crawler)
 
-    async def process_request(self, request: Request, spider=None) -> None:
-        if request.meta.get("proxy"):
-            return None  # the proxy resolves names; its network is its own
-        host = request.url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].strip("[]")
-        if host in self.allowed:
-            return None
-        try:
-            address = ipaddress.ip_address(host)
-        except ValueError:
-            from twisted.internet import reactor
-
-            try:
-                resolved = await maybe_deferred_to_future(reactor.resolve(host))
-            except Exception:
-                return None  # let the download report the DNS error itself
-            address = ipaddress.ip_address(resolved)
-        if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
-            raise BlockedPrivateAddress(f"{host} resolves to {address}, a private or loopback address")
+    def process_request(self, request: Request, spider=None) -> None:
+        reason = blocked_reason(request.url, self.allowed)
+        if reason:
+            raise BlockedPrivateAddress(reason)
         return None
 
 
@@ -196,6 +189,7 @@ class WarcWriter:
         self.writer.write_record(req_record)
         for sub in (request.meta.get("browser") or {}).get("cookie_responses") or ():
             self._write_exchange(sub)
+        self.file.flush()  # a stopped crawl keeps every record it wrote (crawler/shutdown.py)
         request.meta["warc"] = {"warc_file": self.path.name, "warc_record_id": record_id, "warc_offset": offset,
                                 "fetched_at": fetched_at,
                                 "payload_sha256": hashlib.sha256(response.body).hexdigest()}
@@ -299,24 +293,42 @@ class FailFast:
 
 
 class SiteRobotsTxt(RobotsTxtMiddleware):
-    """Scrapy's RobotsTxtMiddleware, forgetting a site's parsed robots.txt files when the site is done
-    (Scrapy keeps every host's for the whole crawl: over a zone, hundreds of MB)."""
+    """Scrapy's RobotsTxtMiddleware keyed by origin (scheme and host), forgetting a site's parsed robots.txt
+    files when the site is done (Scrapy keeps every host's for the whole crawl: over a zone, hundreds of MB).
+
+    Per origin, not per host: after a failed https robots.txt (and the https -> http fallback) the http
+    origin's robots.txt is fetched and obeyed, instead of the https failure counting as «allowed» for http."""
 
     def __init__(self, crawler):
         super().__init__(crawler)
-        self._site_netlocs: dict[str, set[str]] = {}
+        self._site_origins: dict[str, set[str]] = {}
         crawler.signals.connect(self._site_done, signal=site_done)
 
     async def robot_parser(self, request: Request):
+        url = urlparse_cached(request)
+        key = f"{url.scheme}://{url.netloc}"
         site = request.meta.get("site")
         if site:
-            self._site_netlocs.setdefault(site, set()).add(urlparse_cached(request).netloc)
-        return await super().robot_parser(request)
+            self._site_origins.setdefault(site, set()).add(key)
+        if key not in self._parsers:
+            self._parsers[key] = Deferred()
+            robotsreq = Request(f"{key}/robots.txt", priority=self.DOWNLOAD_PRIORITY,
+                                meta={"dont_obey_robotstxt": True}, callback=NO_CALLBACK)
+            try:
+                resp = await self.crawler.engine.download_async(robotsreq)
+                await self._parse_robots(resp, key, request)
+            except Exception as e:
+                self._robots_error(e, key)
+            self._stats.inc_value("robotstxt/request_count")
+        parser = self._parsers[key]
+        if isinstance(parser, Deferred):
+            return await maybe_deferred_to_future(parser)
+        return parser
 
     def _site_done(self, site: str) -> None:
-        for netloc in self._site_netlocs.pop(site, ()):
-            if not isinstance(self._parsers.get(netloc), Deferred):  # never drop a fetch in flight
-                self._parsers.pop(netloc, None)
+        for key in self._site_origins.pop(site, ()):
+            if not isinstance(self._parsers.get(key), Deferred):  # never drop a fetch in flight
+                self._parsers.pop(key, None)
 
 
 class SiteCookies(CookiesMiddleware):

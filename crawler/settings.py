@@ -82,8 +82,11 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SetCookieRecorder": 720,
     # Before Scrapy's HttpProxyMiddleware (750), which then speaks to the proxy.
     "crawler.middlewares.ProxyMiddleware": 740,
-    "crawler.middlewares.PrivateAddressGuard": 745,
+    # First of all: a private or loopback address is refused before robots.txt is even asked (netguard.py).
+    "crawler.middlewares.PrivateAddressGuard": 50,
 }
+# Names that resolve to private addresses are refused at connect time (DNS rebinding): crawler/netguard.py.
+TWISTED_DNS_RESOLVER = "crawler.netguard.GuardedResolver"
 
 ITEM_PIPELINES = {
     "crawler.pipelines.SQLitePipeline": 300,
@@ -103,6 +106,27 @@ KZPRIVACY_MODE = "http"                # http | browser
 # robots.txt parsers and cookie jars hold this many sites, not the whole list.
 KZPRIVACY_SITES_AT_ONCE = 384
 KZPRIVACY_FAIL_FAST_ORIGINS = 50000    # origins remembered as failed (crawler.middlewares.FailFast); 0: off
+
+# -- caps on what one page may cost (crawler/extract/limits.py). Every extraction is linear in its input
+# and stops at these; a cut is recorded in pages.warnings, so a partial row says it is partial.
+KZPRIVACY_MAX_LINKS = 3000             # links kept per page (footer, cookie-banner and hreflang links first)
+KZPRIVACY_MAX_RESOURCES = 2000         # third-party scripts, pixels, iframes... kept per page
+KZPRIVACY_MAX_FORMS = 50               # forms read per page
+KZPRIVACY_MAX_FIELDS = 300             # fields read per form
+KZPRIVACY_MAX_TEXT_CHARS = 500_000     # characters of a policy's text (a long real policy is ~60,000)
+KZPRIVACY_MAX_DOM_DEPTH = 512          # element nesting our text walkers descend (the parser stops at 2048)
+KZPRIVACY_MAX_PDF_PAGES = 300          # PDF pages converted to text
+KZPRIVACY_MAX_DOCX_PARTS = 1000        # files inside a DOCX: more is a ZIP bomb -> policy status too_large
+KZPRIVACY_MAX_INFLATED_BYTES = 50 * 1024 * 1024  # what a DOCX's parts or a PDF's streams may inflate to: more -> too_large
+
+# -- the parse pool (crawler/parsepool.py): pages are read in worker processes, so no page can stall the
+# crawl. A page whose parsing or conversion passes its budget is abandoned (its worker killed and
+# replaced) and recorded as parse_timeout; a worker past its memory limit records too_large.
+KZPRIVACY_PARSE_WORKERS = 2            # worker processes (the machine's other cores); 0: parse in-process
+KZPRIVACY_PARSE_TIMEOUT = 20           # seconds one page may take to read (links, forms, document to text)
+KZPRIVACY_PARSE_MEMORY_MB = 2048       # address space a worker may use
+# Ctrl-C / SIGTERM: seconds the graceful stop may take before requests in flight are dropped (crawler/shutdown.py).
+KZPRIVACY_SHUTDOWN_GRACE = 1.5
 
 # -- browser mode (KZPRIVACY_MODE = "browser", `kzprivacy scan --render`): see crawler/browser.py and
 # docs/browser-mode.md. The add-on below does nothing in HTTP mode; in browser mode it installs

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sys
@@ -127,6 +128,7 @@ class Scan:
         """Crawl; returns Scrapy's finish reason ('finished', or 'shutdown' when interrupted)."""
         from scrapy.crawler import CrawlerProcess
 
+        from crawler.shutdown import PromptShutdown
         from crawler.spiders.site import SiteSpider
         from kzprivacy.progress import ScanProgress
         from kzprivacy.store import Store
@@ -144,8 +146,12 @@ class Scan:
                 self.progress.connect(crawler)
             process.crawl(crawler, domains=[e.input for e in todo], crawl_id=self.crawl_id,
                           max_pages=self.max_pages)
-            process.start()
+            shutdown = PromptShutdown(process, float(self.settings().getfloat("KZPRIVACY_SHUTDOWN_GRACE")))
+            shutdown.install()
+            process.start(install_signal_handlers=False)  # crawler/shutdown.py handles SIGINT and SIGTERM
             reason = (crawler.stats.get_value("finish_reason") if crawler.stats else None) or "finished"
+            if shutdown.interrupted:
+                reason = "shutdown"
         store = Store(self.db_path)
         try:
             store.finish_crawl(self.crawl_id, "finished" if reason == "finished" else "interrupted")
@@ -220,9 +226,24 @@ def _crawl_shard(scan: Scan, index: int, inputs: list[str]) -> None:
     process = CrawlerProcess(scan.settings())
     crawler = process.create_crawler(SiteSpider)
     process.crawl(crawler, domains=inputs, crawl_id=scan.crawl_id, max_pages=scan.max_pages)
-    process.start()
+    from crawler.shutdown import PromptShutdown
+
+    shutdown = PromptShutdown(process, scan.settings().getfloat("KZPRIVACY_SHUTDOWN_GRACE"))
+    shutdown.install()
+    process.start(install_signal_handlers=False)  # crawler/shutdown.py handles SIGINT and SIGTERM
     reason = (crawler.stats.get_value("finish_reason") if crawler.stats else None) or "finished"
-    sys.exit(0 if reason == "finished" else 3)
+    sys.exit(0 if reason == "finished" and not shutdown.interrupted else 3)
+
+
+def _exit_interrupted() -> None:
+    """Exit 130 at once after a signal: everything is written and flushed, and tearing down the interpreter
+    (a crawl's worth of objects) would take seconds more than the 2 s a stop may take."""
+    import logging
+
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(130)
 
 
 def _summary(db_path: Path, crawl_id: str) -> dict[str, Any]:
@@ -417,7 +438,7 @@ def scan(domains: tuple[str, ...], input_file: str | None, out: Path, crawl_id: 
     _print_summary(_summary(run.db_path, crawl_id), out, crawl_id, run.output_paths)
     if reason != "finished":
         click.echo(f"Interrupted ({reason}). Resume with: kzprivacy scan --resume --out {out} --crawl-id {crawl_id}")
-        sys.exit(130)
+        _exit_interrupted()
 
 
 @main.command()
@@ -447,7 +468,7 @@ def demo(out: Path, crawl_id: str | None, max_pages: int, proxy: str | None, use
         run.output_paths.update(build_demo_evidence(run.db_path, crawl_id, out, lang=lang))
     _print_summary(_summary(run.db_path, crawl_id), out, crawl_id, run.output_paths)
     if reason != "finished":
-        sys.exit(130)
+        _exit_interrupted()
 
 
 @main.command(name="summary")

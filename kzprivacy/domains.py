@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import ipaddress
+import unicodedata
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +81,9 @@ def normalize_entry(entry: str) -> SiteEntry:
     host = host.strip().rstrip(".").lower()
     if not host:
         raise InvalidEntry("no host name")
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in raw):
+        # A right-to-left override or a zero-width joiner makes a name read as another one.
+        raise InvalidEntry("a control or bidi formatting character in the entry")
     try:
         ipaddress.ip_address(host)
     except ValueError:

@@ -534,17 +534,17 @@ SITE_STATUS_SHORT: dict[str, dict[str, str]] = {
     "ru": {"ok": "доступен", "pending": "не обойдён", "dns_error": "нет DNS", "timeout": "таймаут",
            "tls_error": "ошибка TLS", "http_error": "ошибка HTTP", "robots_blocked": "запрет robots.txt",
            "refused": "отказ в соединении", "blocked_private_address": "частный адрес",
-           "redirect_loop": "цикл перенаправлений", "too_large": "слишком большой", "proxy_error": "ошибка прокси",
+           "redirect_loop": "цикл перенаправлений", "too_large": "слишком большой", "parse_timeout": "не разобрана вовремя", "proxy_error": "ошибка прокси",
            "invalid": "неверный домен", "error": "ошибка", "browser_hung": "браузер завис",
            "browser_crash": "сбой браузера"},
     "en": {"ok": "reached", "pending": "not crawled", "dns_error": "DNS error", "timeout": "timeout",
            "tls_error": "TLS error", "http_error": "HTTP error", "robots_blocked": "robots.txt forbids",
            "refused": "refused", "blocked_private_address": "private address", "redirect_loop": "redirect loop",
-           "too_large": "too large", "proxy_error": "proxy error", "invalid": "invalid domain", "error": "error",
+           "too_large": "too large", "parse_timeout": "parse timed out", "proxy_error": "proxy error", "invalid": "invalid domain", "error": "error",
            "browser_hung": "browser hung", "browser_crash": "browser crashed"},
     "kk": {"ok": "қолжетімді", "dns_error": "DNS қатесі", "timeout": "жауап жоқ", "tls_error": "TLS қатесі",
            "http_error": "HTTP қатесі", "robots_blocked": "robots.txt тыйым салады", "refused": "қосылудан бас тартты",
-           "redirect_loop": "қайта бағыттау циклі", "too_large": "тым үлкен", "invalid": "жарамсыз домен"},
+           "redirect_loop": "қайта бағыттау циклі", "too_large": "тым үлкен", "parse_timeout": "уақытында талданбады", "invalid": "жарамсыз домен"},
 }
 
 VERDICT_SHORT: dict[str, dict[str, str]] = {

@@ -20,11 +20,12 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, islice
 
 from parsel import Selector
 
 from .documents import _block_text
+from .limits import DEFAULT_CAPS, Caps
 from .html import Link, _http_url, clean_text, extract_links, selector
 
 __all__ = ["extract_script_links", "extract_consent_links", "in_page_policies", "policy_mentions", "InPagePolicy",
@@ -141,10 +142,9 @@ def _is_checkbox(el) -> bool:
 
 def _has_checkbox(el, children: int = 40) -> bool:
     """A checkbox among the element's children or grandchildren (looked at up to a bound)."""
-    for i, child in enumerate(el):
-        if i >= children:
-            break
-        if _is_checkbox(child) or any(_is_checkbox(g) for j, g in enumerate(child) if j < children):
+    for child in islice(el, children):
+        # islice, not a filter: a child holding 50,000 links must cost `children` steps, not 50,000.
+        if _is_checkbox(child) or any(_is_checkbox(g) for g in islice(child, children)):
             return True
     return False
 
@@ -207,10 +207,12 @@ def discovery_links(html: str | Selector, page_url: str) -> list[Link]:
     return extract_script_links(sel, page_url) + extract_consent_links(sel, page_url)
 
 
-def page_links(html: str | Selector, page_url: str) -> list[Link]:
-    """All the links of a page a crawler scores: `<a href>` and `<link>` alternates, then the rest."""
+def page_links(html: str | Selector, page_url: str, caps: Caps = DEFAULT_CAPS,
+               warnings: list[str] | None = None) -> list[Link]:
+    """All the links of a page a crawler scores: `<a href>` and `<link>` alternates, then the rest
+    (`<a>` links capped at `caps.links`, a cut noted in `warnings`)."""
     sel = html if isinstance(html, Selector) else selector(html)
-    return extract_links(sel, page_url) + discovery_links(sel, page_url)
+    return extract_links(sel, page_url, caps, warnings) + discovery_links(sel, page_url)
 
 
 # -- a policy inside the page -------------------------------------------------------------------

@@ -9,23 +9,102 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from parsel import Selector
+
+from .limits import DEFAULT_CAPS, Caps, cap_warning
 
 from kzprivacy.taxonomy import classify_field, is_consent_checkbox
 
 __all__ = ["Link", "Resource", "Form", "FormField", "extract_links", "extract_resources", "extract_forms",
-           "clean_text", "selector"]
+           "clean_text", "selector", "bounded_text", "dom_depth_warning"]
 
 _WS = re.compile(r"\s+")
 MAX_TEXT = 300  # labels and link texts are cut here: enough to read, bounded against hostile pages
 
 # Where a link stands tells how likely it is to be the policy: footers and cookie banners hold policy links.
-_FOOTER = "ancestor-or-self::*[self::footer or contains(translate(@class,'FOTER','foter'),'footer') or contains(translate(@id,'FOTER','foter'),'footer')]"
-_BANNER = ("ancestor-or-self::*[contains(translate(@class,'COKIEBANR','cokiebanr'),'cookie') or "
-           "contains(translate(@id,'COKIEBANR','cokiebanr'),'cookie') or contains(@class,'consent') or "
-           "contains(@id,'consent') or contains(@class,'gdpr')]")
+_BANNER_MARKERS = ("cookie", "consent", "gdpr")
+
+
+def _marks(el) -> tuple[bool, bool]:
+    """(banner, footer): whether this element itself marks a cookie banner or a footer."""
+    marker = f"{el.get('class', '')} {el.get('id', '')}".lower()
+    return any(m in marker for m in _BANNER_MARKERS), el.tag == "footer" or "footer" in marker
+
+
+class _Regions:
+    """Region of each element (banner, footer, body), memoised along the ancestor chain: linear in the page."""
+
+    def __init__(self) -> None:
+        self.memo: dict[Any, tuple[bool, bool]] = {}
+
+    def flags(self, el) -> tuple[bool, bool]:
+        chain = []
+        cur, inherited = el, (False, False)
+        while cur is not None:
+            if cur in self.memo:
+                inherited = self.memo[cur]
+                break
+            chain.append(cur)
+            cur = cur.getparent()
+        for node in reversed(chain):
+            own = _marks(node)
+            inherited = (inherited[0] or own[0], inherited[1] or own[1])
+            self.memo[node] = inherited
+        return inherited
+
+    def region(self, el) -> str:
+        banner, footer = self.flags(el)
+        return "banner" if banner else "footer" if footer else "body"
+
+
+def _iter(root, *tags: str):
+    """Elements of the whole document in order: libxml2 keeps markup after </html> as siblings of the root."""
+    tops = [*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()]
+    for top in tops:
+        yield from top.iter(*tags)
+
+
+PARSER_MAX_DEPTH = 2048  # libxml2 (huge_tree) stops building the tree at this depth and drops the rest
+
+
+def dom_depth_warning(root, caps: Caps = DEFAULT_CAPS) -> str | None:
+    """A warning when the page nests deeper than `caps.dom_depth` (text below that depth is not read
+    into policy documents); one linear pass."""
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth > deepest:
+            deepest = depth
+    if deepest >= PARSER_MAX_DEPTH:
+        return f"dom depth: nested past the parser's {PARSER_MAX_DEPTH} levels; the markup after that was not read"
+    return cap_warning("dom depth", caps.dom_depth, deepest) if deepest > caps.dom_depth else None
+
+
+def bounded_text(node, limit: int = MAX_TEXT, max_nodes: int = 5000) -> str:
+    """The whitespace-normalised text of `node`'s subtree, read only as far as `limit` characters (or
+    `max_nodes` text pieces): a link's text or its parent's costs O(limit), however big the subtree."""
+    pieces: list[str] = []
+    length = 0
+    count = 0
+    for event, el in etree.iterwalk(node, events=("start", "end")):
+        if event == "start":
+            text = el.text if isinstance(el.tag, str) else None
+        else:
+            text = el.tail if el is not node else None
+        if text:
+            pieces.append(text)
+            length += len(text)
+            count += 1
+            if length > 4 * limit + 64 or count >= max_nodes:
+                joined = clean_text(" ".join(pieces), limit)
+                if len(joined) >= limit or count >= max_nodes:
+                    return joined
+                pieces, length = [joined], len(joined)
+    return clean_text(" ".join(pieces), limit)
 
 
 def clean_text(text: str | None, limit: int = MAX_TEXT) -> str:
@@ -60,32 +139,55 @@ class Link:
     via: str = ""        # "" for <a href>; builder | script | rel for the navigation of extract.discovery
 
 
-def extract_links(html: str | Selector, page_url: str) -> list[Link]:
+def extract_links(html: str | Selector, page_url: str, caps: Caps = DEFAULT_CAPS,
+                  warnings: list[str] | None = None) -> list[Link]:
+    """Every http(s) link with its text, region and context, in page order.
+
+    Linear in the page: each link's text and its parent's are read only up to MAX_TEXT characters
+    (the parent's once per parent), regions are memoised along the ancestor chain. Past
+    `caps.links` links, footer, banner and head links are kept first and the cut is noted in `warnings`."""
     sel = html if isinstance(html, Selector) else selector(html)
+    root = sel.root
+    if not isinstance(getattr(root, "tag", None), str):
+        return []
+    regions = _Regions()
+    contexts: dict[Any, str] = {}
     links: list[Link] = []
     seen: set[tuple[str, str]] = set()
-    for a in sel.xpath("//a[@href]"):
-        url = _http_url(page_url, a.attrib.get("href"))
+    for a in _iter(root, "a"):
+        href = a.get("href")
+        if href is None:
+            continue
+        url = _http_url(page_url, href)
         if url is None:
             continue
-        text = clean_text(" ".join(a.xpath(".//text()").getall()) or a.attrib.get("title") or a.attrib.get("aria-label"))
+        text = bounded_text(a) or clean_text(a.get("title") or a.get("aria-label"))
         key = (url, text)
         if key in seen:
             continue
         seen.add(key)
-        if a.xpath(_BANNER):
-            region = "banner"
-        elif a.xpath(_FOOTER):
-            region = "footer"
+        parent = a.getparent()
+        if parent is None:
+            context = text
         else:
-            region = "body"
-        context = clean_text(" ".join(a.xpath("..//text()").getall()))
-        links.append(Link(url=url, text=text, region=region, context=context,
-                          hreflang=(a.attrib.get("hreflang") or "").lower()))
-    for alt in sel.xpath("//link[@rel='alternate'][@hreflang][@href]"):
-        url = _http_url(page_url, alt.attrib.get("href"))
+            if parent not in contexts:
+                contexts[parent] = bounded_text(parent)
+            context = contexts[parent]
+        links.append(Link(url=url, text=text, region=regions.region(a), context=context,
+                          hreflang=(a.get("hreflang") or "").lower()))
+    for alt in _iter(root, "link"):
+        if (alt.get("rel") or "").lower() != "alternate" or not alt.get("hreflang") or alt.get("href") is None:
+            continue
+        url = _http_url(page_url, alt.get("href"))
         if url:
-            links.append(Link(url=url, text="", region="head", hreflang=alt.attrib["hreflang"].lower()))
+            links.append(Link(url=url, text="", region="head", hreflang=alt.get("hreflang").lower()))
+    if len(links) > caps.links:
+        if warnings is not None:
+            warnings.append(cap_warning("links", caps.links, len(links)))
+        marked = [i for i, link in enumerate(links) if link.region != "body"][:caps.links]
+        room = caps.links - len(marked)
+        body = [i for i, link in enumerate(links) if link.region == "body"][:room]
+        links = [links[i] for i in sorted(marked + body)]
     return links
 
 
@@ -95,8 +197,18 @@ class Resource:
     resource_type: str  # script | iframe | img | stylesheet | preconnect | dns-prefetch | preload | media | object
 
 
-def extract_resources(html: str | Selector, page_url: str) -> list[Resource]:
-    """Every resource the markup asks a browser to load (noscript pixels included)."""
+def extract_resources(html: str | Selector, page_url: str, caps: Caps = DEFAULT_CAPS,
+                      warnings: list[str] | None = None) -> list[Resource]:
+    """Every resource the markup asks a browser to load (noscript pixels included), up to `caps.resources`."""
+    found = _resources(html, page_url)
+    if len(found) > caps.resources:
+        if warnings is not None:
+            warnings.append(cap_warning("resources", caps.resources, len(found)))
+        found = found[:caps.resources]
+    return found
+
+
+def _resources(html: str | Selector, page_url: str) -> list[Resource]:
     sel = html if isinstance(html, Selector) else selector(html)
     found: list[Resource] = []
     seen: set[tuple[str, str]] = set()
@@ -129,7 +241,7 @@ def extract_resources(html: str | Selector, page_url: str) -> list[Resource]:
     # A pixel inside <noscript> is not parsed as markup by lxml: read its text again.
     for block in sel.xpath("//noscript/text()").getall():
         if "<" in block:
-            for resource in extract_resources(block, page_url):
+            for resource in _resources(block, page_url):
                 if (resource.url, resource.resource_type) not in seen:
                     seen.add((resource.url, resource.resource_type))
                     found.append(resource)
@@ -166,110 +278,224 @@ _POLICY_HINT = re.compile(
     re.I)
 
 
-# A label's own words, without the options of a select or the text of a textarea inside it.
-_LABEL_TEXT = ".//text()[not(ancestor::select) and not(ancestor::textarea) and not(ancestor::option)]"
+
+class _Index:
+    """Labels by their `for` and elements by id, built once per page: a field's label is a dict look-up."""
+
+    def __init__(self, root) -> None:
+        self.root = root
+        self._labels: dict[str, Any] | None = None
+        self._ids: dict[str, Any] | None = None
+
+    def label_for(self, node_id: str):
+        if self._labels is None:
+            self._labels = {}
+            for label in _iter(self.root, "label"):
+                self._labels.setdefault(label.get("for") or "", label)
+        return self._labels.get(node_id)
+
+    def by_id(self, node_id: str):
+        if self._ids is None:
+            self._ids = {}
+            for el in _iter(self.root):
+                if isinstance(el.tag, str) and el.get("id"):
+                    self._ids.setdefault(el.get("id"), el)
+        return self._ids.get(node_id)
 
 
-def _label_for(sel: Selector, node: Selector) -> str:
+def _label_text(el) -> str:
+    """A label's own words, without the options of a select or the text of a textarea inside it."""
+    pieces: list[str] = []
+    skip = 0
+    length = 0
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if event == "start":
+            if tag in ("select", "textarea", "option"):
+                skip += 1
+            elif not skip and tag and node.text:
+                pieces.append(node.text)
+                length += len(node.text)
+        else:
+            if tag in ("select", "textarea", "option"):
+                skip -= 1
+            if node is not el and not skip and node.tail:
+                pieces.append(node.tail)
+                length += len(node.tail)
+        if length > 8 * MAX_TEXT:
+            break
+    return clean_text(" ".join(pieces))
+
+
+def _label_for(index: _Index, node) -> str:
     # "Телефон *", "E-mail:" -> the words only: required markers and colons are not part of the label.
-    return _LABEL_TAIL.sub("", _raw_label(sel, node))
+    return _LABEL_TAIL.sub("", _raw_label(index, node))
 
 
 _LABEL_TAIL = re.compile(r"[\s*:：]+$")
 
 
-def _raw_label(sel: Selector, node: Selector) -> str:
-    node_id = node.attrib.get("id")
+def _raw_label(index: _Index, node) -> str:
+    node_id = node.get("id")
     if node_id:
-        quoted = node_id.replace('"', "")
-        label = sel.xpath(f'//label[@for="{quoted}"]')
-        if label:
-            return clean_text(" ".join(label[0].xpath(_LABEL_TEXT).getall()))
-    wrapping = node.xpath("ancestor::label[1]")
-    if wrapping:
-        return clean_text(" ".join(wrapping[0].xpath(_LABEL_TEXT).getall()))
-    labelledby = node.attrib.get("aria-labelledby")
+        label = index.label_for(node_id)
+        if label is not None:
+            return _label_text(label)
+    wrapping = next(node.iterancestors("label"), None)
+    if wrapping is not None:
+        return _label_text(wrapping)
+    labelledby = node.get("aria-labelledby")
     if labelledby:
         texts = []
-        for ref in labelledby.split():
-            ref = ref.replace('"', "")
-            texts += sel.xpath(f'//*[@id="{ref}"]//text()').getall()
-        if texts:
+        for ref in labelledby.split()[:10]:
+            target = index.by_id(ref)
+            if target is not None:
+                texts.append(bounded_text(target))
+        if any(texts):
             return clean_text(" ".join(texts))
-    if node.attrib.get("aria-label"):
-        return clean_text(node.attrib["aria-label"])
-    if node.attrib.get("title"):
-        return clean_text(node.attrib["title"])
+    if node.get("aria-label"):
+        return clean_text(node.get("aria-label"))
+    if node.get("title"):
+        return clean_text(node.get("title"))
     # Layouts without <label>: "Имя: <input>" in one element, or the table cell to the left.
-    before = clean_text(" ".join(node.xpath("preceding-sibling::text()[1]").getall()))
+    before = clean_text(_preceding_text(node))
     if before:
         return before
-    cell = node.xpath("ancestor::td[1]/preceding-sibling::*[self::td or self::th][1]")
-    if cell:
-        return clean_text(" ".join(cell[0].xpath(_LABEL_TEXT).getall()))
+    cell = next(node.iterancestors("td"), None)
+    if cell is not None:
+        left = cell.getprevious()
+        while left is not None and not (isinstance(left.tag, str) and left.tag in ("td", "th")):
+            left = left.getprevious()
+        if left is not None:
+            return _label_text(left)
     return ""
 
 
-def _pattern(node: Selector) -> str:
+def _preceding_text(node) -> str:
+    """The text node right before `node` among its siblings (XPath preceding-sibling::text()[1])."""
+    prev = node.getprevious()
+    while prev is not None:
+        if prev.tail is not None:
+            return prev.tail
+        prev = prev.getprevious()
+    parent = node.getparent()
+    return (parent.text or "") if parent is not None else ""
+
+
+def _pattern(node) -> str:
     for attr in ("pattern", "data-mask", "data-inputmask-mask", "data-inputmask", "data-mask-pattern", "mask"):
-        if node.attrib.get(attr):
-            return clean_text(node.attrib[attr], 120)
-    if node.attrib.get("maxlength") and node.attrib.get("inputmode") == "numeric":
-        return f"maxlength={node.attrib['maxlength']}"
+        if node.get(attr):
+            return clean_text(node.get(attr), 120)
+    if node.get("maxlength") and node.get("inputmode") == "numeric":
+        return f"maxlength={node.get('maxlength')}"
     return ""
 
 
-def _fields(sel: Selector, nodes: list[Selector], context: str) -> tuple[list[FormField], bool]:
+def _fields(index: _Index, nodes: list, context: str) -> tuple[list[FormField], bool]:
     fields: list[FormField] = []
     consent = False
     for node in nodes:
-        tag = node.root.tag if isinstance(node.root.tag, str) else ""
-        ftype = (node.attrib.get("type") or ("text" if tag == "input" else tag)).lower()
+        tag = node.tag if isinstance(node.tag, str) else ""
+        ftype = (node.get("type") or ("text" if tag == "input" else tag)).lower()
         if ftype in _SKIP_TYPES:
             continue
-        name = clean_text(node.attrib.get("name") or node.attrib.get("id"), 120)
-        label = _label_for(sel, node)
-        placeholder = clean_text(node.attrib.get("placeholder"))
+        name = clean_text(node.get("name") or node.get("id"), 120)
+        label = _label_for(index, node)
+        placeholder = clean_text(node.get("placeholder"))
         if ftype in ("checkbox", "radio") and is_consent_checkbox(label, name):
             consent = True
-            fields.append(FormField(name, ftype, label, placeholder, "", "", "required" in node.attrib, None))
+            fields.append(FormField(name, ftype, label, placeholder, "", "", node.get("required") is not None, None))
             continue
-        autocomplete = clean_text(node.attrib.get("autocomplete"), 60)
+        autocomplete = clean_text(node.get("autocomplete"), 60)
         pattern = _pattern(node)
         category = classify_field(name=name, type=ftype, label=label, placeholder=placeholder,
                                   autocomplete=autocomplete, pattern=pattern, context=context)
         fields.append(FormField(name, ftype, label, placeholder, autocomplete, pattern,
-                                "required" in node.attrib or node.attrib.get("aria-required") == "true", category))
+                                node.get("required") is not None or node.get("aria-required") == "true", category))
     return fields, consent
 
 
-def _policy_link_inside(container: Selector) -> bool:
-    for a in container.xpath(".//a[@href]"):
-        text = " ".join(a.xpath(".//text()").getall()) + " " + a.attrib.get("href", "")
-        if _POLICY_HINT.search(text):
-            return True
-    return False
+_FIELD_TAGS = ("input", "select", "textarea")
+_HEADINGS = ("h1", "h2", "h3")
 
 
-def extract_forms(html: str | Selector, page_url: str, page_context: str = "") -> list[Form]:
-    """Forms with their fields; inputs outside any <form> (script-driven widgets) form one more pseudo-form."""
+def _policy_hint(a, memo: dict[Any, bool]) -> bool:
+    if a not in memo:
+        memo[a] = bool(_POLICY_HINT.search(a.get("href", "")) or _POLICY_HINT.search(bounded_text(a)))
+    return memo[a]
+
+
+def _policy_link_inside(container, memo: dict[Any, bool], containers: dict[Any, bool]) -> bool:
+    if container not in containers:
+        containers[container] = any(_policy_hint(a, memo) for a in container.iter("a") if a.get("href") is not None)
+    return containers[container]
+
+
+def _field_nodes(container, caps: Caps, warnings: list[str] | None, what: str, skip_in_forms: bool = False) -> list:
+    nodes, total = [], 0
+    for el in container.iter(*_FIELD_TAGS):
+        if skip_in_forms and next(el.iterancestors("form"), None) is not None:
+            continue
+        total += 1
+        if len(nodes) < caps.fields:
+            nodes.append(el)
+    if total > caps.fields and warnings is not None:
+        warnings.append(cap_warning(what, caps.fields, total))
+    return nodes
+
+
+def extract_forms(html: str | Selector, page_url: str, page_context: str = "", caps: Caps = DEFAULT_CAPS,
+                  warnings: list[str] | None = None) -> list[Form]:
+    """Forms with their fields; inputs outside any <form> (script-driven widgets) form one more pseudo-form.
+
+    Linear in the page: labels and ids are indexed once, the heading before each form is found in one
+    pass; at most `caps.forms` forms and `caps.fields` fields per form are read (cuts noted in `warnings`)."""
     sel = html if isinstance(html, Selector) else selector(html)
+    root = sel.root
+    if not isinstance(getattr(root, "tag", None), str):
+        return []
+    index = _Index(root)
     if not page_context:
-        page_context = clean_text(" ".join(sel.xpath("//title//text() | //h1//text()").getall()))
+        texts = [bounded_text(el) for el in _iter(root, "title", "h1")][:20]
+        page_context = clean_text(" ".join(texts))
+    # One pass: every form, and the last h1-h3 before it (XPath preceding::*[h1|h2|h3][1]).
+    form_nodes, heading_before, last_heading, total_forms = [], {}, None, 0
+    for el in _iter(root):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in _HEADINGS:
+            last_heading = el
+        elif tag == "form":
+            total_forms += 1
+            if len(form_nodes) < caps.forms:
+                form_nodes.append(el)
+                heading_before[el] = last_heading
+    if total_forms > caps.forms and warnings is not None:
+        warnings.append(cap_warning("forms", caps.forms, total_forms))
+    hints: dict[Any, bool] = {}
+    containers: dict[Any, bool] = {}
     forms: list[Form] = []
-    for index, node in enumerate(sel.xpath("//form")):
-        heading = clean_text(" ".join(node.xpath(".//h1//text() | .//h2//text() | .//h3//text() | .//legend//text()"
-                                                 " | preceding::*[self::h1 or self::h2 or self::h3][1]//text()").getall()))
-        fields, consent = _fields(sel, node.xpath(".//input | .//select | .//textarea"), f"{page_context} {heading}")
-        action = node.attrib.get("action")
+    for number, node in enumerate(form_nodes):
+        inner = [bounded_text(h) for h in node.iter("h1", "h2", "h3", "legend")][:5]
+        if heading_before.get(node) is not None:
+            inner.append(bounded_text(heading_before[node]))
+        heading = clean_text(" ".join(inner))
+        nodes = _field_nodes(node, caps, warnings, f"fields of form {number}")
+        fields, consent = _fields(index, nodes, f"{page_context} {heading}")
+        action = node.get("action")
         action_url = _http_url(page_url, action) if action and action.strip() else page_url
-        near = _policy_link_inside(node) or any(_policy_link_inside(p) for p in node.xpath("..")[:1])
-        forms.append(Form(index, action_url, (node.attrib.get("method") or "get").lower(), consent, near, fields,
-                          heading))
-    loose = sel.xpath("//body//*[self::input or self::select or self::textarea][not(ancestor::form)]")
+        parent = node.getparent()
+        near = _policy_link_inside(node, hints, containers) or (
+            parent is not None and _policy_link_inside(parent, hints, containers))
+        forms.append(Form(number, action_url, (node.get("method") or "get").lower(), consent, near, fields, heading))
+    body = root.find("body")
+    if body is None:
+        body = next(root.iter("body"), None)
+    loose = _field_nodes(body, caps, warnings, "fields outside forms", skip_in_forms=True) if body is not None else []
     if loose:
-        fields, consent = _fields(sel, list(loose), page_context)
+        fields, consent = _fields(index, loose, page_context)
         if fields:
-            parent = loose[0].xpath("..")[0] if loose[0].xpath("..") else sel
-            forms.append(Form(len(forms), None, "script", consent, _policy_link_inside(parent), fields, ""))
+            parent = loose[0].getparent()
+            container = parent if parent is not None else root
+            forms.append(Form(len(forms), None, "script", consent,
+                              _policy_link_inside(container, hints, containers), fields, ""))
     return forms

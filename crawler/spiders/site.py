@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 from datetime import datetime, timezone
 from typing import Any, Iterator
 from urllib.parse import urlsplit
@@ -24,9 +25,10 @@ from crawler.browser import classify_browser_failure, rendered_rows
 from crawler.errors import classify_failure, proxy_error_status
 from crawler.formprobe import destination_rows
 from crawler.extract.cookies import parse_set_cookie
-from crawler.extract.discovery import in_page_policies, page_links, policy_mentions
-from crawler.extract.documents import DocumentError, sniff_format, to_document
-from crawler.extract.html import extract_forms, extract_resources, selector
+from crawler.extract.documents import DocumentTooLarge, sniff_format
+from crawler.extract.limits import DEFAULT_CAPS, Caps
+from crawler.extract.page import PageExtract, PageTask
+from crawler.parsepool import ParseFailure, ParsePool
 from crawler.extract.policy import (COMMON_POLICY_PATHS, document_kind, form_page_links, is_policy_score,
                                     language_variants, policy_links, unreadable_policy, with_path)
 from crawler.items import PageItem, SiteItem
@@ -34,7 +36,7 @@ from crawler.signals import site_done
 from kzprivacy.domains import SiteEntry, parse_entries, read_entries
 from kzprivacy.identity import canonical_url, form_key
 from kzprivacy.language import detect_language
-from kzprivacy.trackers import find_signatures, lookup_cookie, lookup_url, registrable_domain
+from kzprivacy.trackers import lookup_cookie, lookup_url, registrable_domain
 
 # How many pages of each kind a site may cost, within the overall page budget.
 MAX_POLICY_CANDIDATES = 4
@@ -45,6 +47,8 @@ FOLLOW_POLICY_SCORE = 0.4   # follow a policy link from the home page at this sc
 POLICY_SCORE = 0.5          # a document scoring this reads as a policy (the store's POLICY_THRESHOLD)
 STRONG_LINK_SCORE = 0.6     # a link this clear names a policy even when its page is missing (the store's STRONG_LINK)
 LATER_POLICY_SCORE = 0.6    # follow one found on a later page only when it is this clear
+# When https failed this way and plain http is refused, the https failure is the site's status.
+HTTPS_FAILURES_KEPT = ("tls_error", "timeout")
 # Statuses after which trying plain http cannot help.
 NO_FALLBACK = {"robots_blocked", "blocked_private_address", "dns_error", "redirect_loop", "too_large",
                "browser_hung", "browser_crash"}  # the browser would only fail the same way again
@@ -70,6 +74,10 @@ class SiteSpider(scrapy.Spider):
         self.crawl_id = crawl_id
         self.max_pages = int(max_pages) if max_pages else None
         self.state: dict[str, Any] = {}
+        self.caps: Caps = DEFAULT_CAPS
+        self.max_bytes = 0
+        self.url_limit = 0
+        self.pool = ParsePool(0, 0, 0)  # in-process until from_crawler reads the settings
         self.max_sites_in_flight = 384
 
     @classmethod
@@ -77,10 +85,16 @@ class SiteSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         spider.max_pages = spider.max_pages or settings.getint("KZPRIVACY_MAX_PAGES", 20)
+        spider.caps = Caps.from_settings(settings)
         spider.max_sites_in_flight = settings.getint("KZPRIVACY_SITES_AT_ONCE", 384)
         spider.crawl_id = (spider.crawl_id or settings.get("KZPRIVACY_CRAWL_ID")
                            or datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S"))
         crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider._bytes_received, signal=signals.bytes_received)
+        spider.pool = ParsePool.from_settings(settings)
+        crawler.signals.connect(spider.pool.close, signal=signals.spider_closed)
+        spider.max_bytes = settings.getint("DOWNLOAD_MAXSIZE")
+        spider.url_limit = settings.getint("URLLENGTH_LIMIT")
         return spider
 
     # -- bookkeeping ---------------------------------------------------------------------------
@@ -100,6 +114,8 @@ class SiteSpider(scrapy.Spider):
         url = canonical_url(url)  # no fragment, no utm_*: the same page is not fetched twice (kzprivacy/identity.py)
         if url in st["requested"] or len(st["requested"]) >= self.max_pages:
             return None
+        if self.url_limit and len(url) > self.url_limit:
+            return None  # UrlLengthMiddleware would drop it silently and the site would never settle
         st["requested"][url] = kind
         st["pending"] += 1
         # One cookie jar per site (crawler.middlewares.SiteCookies drops it when the site is done).
@@ -120,6 +136,10 @@ class SiteSpider(scrapy.Spider):
             self.state["sites"].pop(site, None)
             if getattr(self, "crawler", None) is not None:
                 self.crawler.signals.send_catch_log(signal=site_done, site=site)
+
+    def _bytes_received(self, data: bytes, request: Request, spider=None) -> None:
+        # Scrapy cancels a streamed body past DOWNLOAD_MAXSIZE without saying why: count, to tell.
+        request.meta["bytes_received"] = request.meta.get("bytes_received", 0) + len(data)
 
     def _request_dropped(self, request: Request, spider=None) -> None:
         site = request.meta.get("site")
@@ -152,19 +172,43 @@ class SiteSpider(scrapy.Spider):
 
     # -- responses ---------------------------------------------------------------------------------
 
-    def parse_page(self, response: Response) -> Iterator[Any]:
+    async def parse_page(self, response: Response):
         site = response.meta["site"]
         st = self._site(site)
         try:
-            item, follow = self._page(response, st)
+            extract = await self._extract(response)
+            item, follow = self._page(response, st, extract)
         except Exception as exc:  # a hostile page must not stop the crawl: record it and go on
             self.logger.exception("failed to parse %s", response.url)
             item, follow = PageItem(site, response.url, {**self._page_row(response), "error": f"parse: {exc!r}"[:500]}), []
             if response.meta["kind"] == "home" and st["status"] is None:
                 st["status"], st["error"] = "error", f"parse: {exc!r}"[:500]
         yield item
-        yield from follow
-        yield from self._settle(site)
+        for request in follow:
+            yield request
+        for done in self._settle(site):
+            yield done
+
+    async def _extract(self, response: Response) -> PageExtract:
+        """What the page shows, read in the parse pool under the time budget (crawler/parsepool.py)."""
+        kind = response.meta["kind"]
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")[:200]
+        is_text = isinstance(response, TextResponse)
+        fmt = sniff_format(response.body[:4000], content_type, response.url)
+        rendered_dom = (response.meta.get("browser") or {}).get("dom")
+        task = PageTask(url=response.url, content_type=content_type, caps=self.caps,
+                        in_page=kind != "policy" and response.status < 400)
+        if is_text and fmt == "html":
+            task.html = rendered_dom or response.text  # forms and links that scripts inserted too
+        if kind == "policy" and response.status < 400:
+            task.body = response.body
+            task.text = response.text if is_text else None
+            if fmt == "html" and rendered_dom:
+                task.text = rendered_dom  # browser mode: the policy as a reader sees it
+        try:
+            return await self.pool.run(task)
+        except ParseFailure as exc:
+            return PageExtract(failure=(exc.status, str(exc)))
 
     def on_error(self, failure) -> Iterator[Any]:
         request = failure.request
@@ -172,6 +216,8 @@ class SiteSpider(scrapy.Spider):
         st = self._site(site)
         status, error = (classify_browser_failure(failure.value, request.meta) if request.meta.get("playwright")
                          else classify_failure(failure.value))
+        if status == "error" and self.max_bytes and request.meta.get("bytes_received", 0) > self.max_bytes:
+            status, error = "too_large", f"the body passed DOWNLOAD_MAXSIZE ({self.max_bytes} bytes) as it streamed"
         row = {"url": request.url, "kind": kind, "fetched_at": _now(), "error": f"{status}: {error}"[:1000]}
         yield PageItem(site, request.url, row)
         if kind == "home":
@@ -183,7 +229,7 @@ class SiteSpider(scrapy.Spider):
                     yield fallback
             else:
                 https_failure = st.get("https_failure")
-                if https_failure and https_failure[0] == "tls_error" and status in ("refused", "proxy_error"):
+                if https_failure and https_failure[0] in HTTPS_FAILURES_KEPT and status in ("refused", "proxy_error"):
                     status, error = https_failure  # https broke at TLS and there is no plain http either
                 st["status"], st["error"] = status, error
                 if status == "robots_blocked":  # robots.txt itself answered, over this scheme
@@ -204,18 +250,21 @@ class SiteSpider(scrapy.Spider):
             "warc_offset": warc.get("warc_offset"),
         }
 
-    def _page(self, response: Response, st: dict[str, Any]) -> tuple[PageItem, list[Request]]:
+    def _page(self, response: Response, st: dict[str, Any], extract: PageExtract) -> tuple[PageItem, list[Request]]:
         site, kind = response.meta["site"], response.meta["kind"]
         # After a redirect the final URL counts as visited too, so no link leads to it again.
         st["requested"].setdefault(response.url, kind)
         item = PageItem(site, response.url, self._page_row(response))
         warc_id = item.page["warc_record_id"]
         follow: list[Request] = []
+        warnings: list[str] = list(extract.warnings)  # caps that cut what this page shows (pages.warnings)
+        if extract.failure:  # parse_timeout, too_large, parse_error: the page's row says so
+            item.page["error"] = f"{extract.failure[0]}: {extract.failure[1]}"[:1000]
 
         if kind == "home":
             proxy_status = proxy_error_status(response.headers.get("X-Squid-Error"))
             https_failure = st.get("https_failure")
-            if proxy_status and https_failure and https_failure[0] == "tls_error" and proxy_status == "refused":
+            if proxy_status and https_failure and https_failure[0] in HTTPS_FAILURES_KEPT and proxy_status == "refused":
                 st["status"], st["error"] = https_failure  # https broke at TLS and there is no plain http either
             elif proxy_status:
                 st["status"], st["error"] = proxy_status, f"proxy: {response.headers.get('X-Squid-Error').decode('latin-1')}"
@@ -241,6 +290,8 @@ class SiteSpider(scrapy.Spider):
                 st["browser"] = rendered["site"]
         else:
             item.cookies = self._cookies(response, st, warc_id)
+        if kind == "home" and st["status"] == "ok" and extract.failure:
+            st["status"], st["error"] = extract.failure  # the site answered; its home page could not be read
         if kind == "home" and st["status"] != "ok":
             return item, follow
 
@@ -248,22 +299,20 @@ class SiteSpider(scrapy.Spider):
             response.body[:4000], item.page["content_type"], response.url) == "html"
         links = []
         if is_html:
-            html = (rendered or {}).get("dom") or response.text  # forms and links that scripts inserted too
-            sel = selector(html)
-            links = page_links(sel, response.url)
+            links = extract.links
             if not rendered:  # browser mode recorded what was actually fetched instead
-                item.requests = self._requests(sel, response.url, st, warc_id)
+                item.requests = self._requests(extract.resources, st, warc_id)
             item.inline_trackers = [
                 {"service_id": hit.service.id, "vendor": hit.service.name, "tracker_id": hit.tracker_id,
                  "company": hit.service.company, "country": hit.service.country,
                  "category": hit.service.category, "snippet": hit.snippet, "warc_record_id": warc_id}
-                for hit in find_signatures(html)]
-            item.forms = self._forms(sel, response.url, st, warc_id)
+                for hit in extract.signatures]
+            item.forms = self._forms(extract.forms, response.url, st, warc_id)
 
         if kind == "policy" and response.status >= 400 and (response.meta.get("link_score") or 0) >= STRONG_LINK_SCORE:
             item.policy = self._dead_policy_link(response, item.page, warc_id)
         if kind == "policy" and response.status < 400:
-            item.policy = self._policy(response, item.page, warc_id)
+            item.policy = self._policy(response, item.page, warc_id, extract)
             if item.policy["is_policy_score"] >= POLICY_SCORE:
                 st["policy_seen"] = True
             elif item.policy.get("found_via") != "common_path":
@@ -279,11 +328,13 @@ class SiteSpider(scrapy.Spider):
                         follow.append(request)
 
         if is_html and kind != "policy" and response.status < 400:
-            item.policy = self._in_page_policy(sel, response, item.page, st, warc_id, links)
+            item.policy = self._in_page_policy(extract, response, item.page, st, warc_id, links)
         if links:
             follow += self._follow_links(site, st, links, response.url, home=(kind == "home"))
         if kind == "home" and not any(c.score >= FOLLOW_POLICY_SCORE for c in policy_links(links)):
             follow += self._probe(site, st, response.url)  # no policy link: a page without any links too
+        if warnings:
+            item.page["warnings"] = json.dumps(warnings, ensure_ascii=False)
         return item, follow
 
     def _dead_policy_link(self, response: Response, page: dict[str, Any], warc_id: str | None) -> dict[str, Any]:
@@ -307,7 +358,7 @@ class SiteSpider(scrapy.Spider):
                 follow.append(request)
         return follow
 
-    def _in_page_policy(self, sel, response: Response, page: dict[str, Any], st: dict[str, Any],
+    def _in_page_policy(self, extract: PageExtract, response: Response, page: dict[str, Any], st: dict[str, Any],
                         warc_id: str | None, links: list) -> dict[str, Any] | None:
         """A policy kept inside the page (a modal, a section, a template), else a policy named without a link.
 
@@ -316,7 +367,7 @@ class SiteSpider(scrapy.Spider):
         from "nothing at all"."""
         row = {"found_via": "in_page", "link_score": None, "format": "html",
                "fetched_at": page["fetched_at"], "warc_record_id": warc_id}
-        for found in in_page_policies(sel, response.url):
+        for found in extract.in_page:
             key = hashlib.sha256(found.text.encode("utf-8")).hexdigest()
             if key in st["in_page"]:
                 continue  # the same modal on every page: kept once, where first seen
@@ -331,7 +382,7 @@ class SiteSpider(scrapy.Spider):
                     "is_policy_score": score, "document_kind": "privacy_policy", "status": "ok"}
         if st["mentioned"] or any(c.score >= FOLLOW_POLICY_SCORE for c in policy_links(links)):
             return None
-        mentions = policy_mentions(sel)
+        mentions = extract.mentions
         if not mentions:
             return None
         st["mentioned"] = True
@@ -395,9 +446,9 @@ class SiteSpider(scrapy.Spider):
                          "fetched_at": _now(), "warc_record_id": warc_id})
         return rows
 
-    def _requests(self, sel, page_url: str, st: dict[str, Any], warc_id: str | None) -> list[dict[str, Any]]:
+    def _requests(self, resources: list, st: dict[str, Any], warc_id: str | None) -> list[dict[str, Any]]:
         rows = []
-        for resource in extract_resources(sel, page_url):
+        for resource in resources:
             host = (urlsplit(resource.url).hostname or "").lower()
             if not host or self._is_first_party(st, host):
                 continue  # HTTP mode records what a page asks of third parties
@@ -411,9 +462,9 @@ class SiteSpider(scrapy.Spider):
                          "fetched_at": _now(), "warc_record_id": warc_id})
         return rows
 
-    def _forms(self, sel, page_url: str, st: dict[str, Any], warc_id: str | None) -> list[dict[str, Any]]:
+    def _forms(self, forms: list, page_url: str, st: dict[str, Any], warc_id: str | None) -> list[dict[str, Any]]:
         rows = []
-        for form in extract_forms(sel, page_url):
+        for form in forms:
             action_host = (urlsplit(form.action).hostname or "").lower() if form.action else None
             third = bool(action_host) and not self._is_first_party(st, action_host)
             rows.append({
@@ -432,7 +483,8 @@ class SiteSpider(scrapy.Spider):
             })
         return rows
 
-    def _policy(self, response: Response, page: dict[str, Any], warc_id: str | None) -> dict[str, Any]:
+    def _policy(self, response: Response, page: dict[str, Any], warc_id: str | None,
+                extract: PageExtract) -> dict[str, Any]:
         meta = response.meta
         row: dict[str, Any] = {"url": response.url, "found_via": meta.get("found_via"),
                                "link_text": (meta.get("link_text") or "")[:300], "link_score": meta.get("link_score"),
@@ -440,14 +492,15 @@ class SiteSpider(scrapy.Spider):
                                "fetched_at": page["fetched_at"], "warc_record_id": warc_id, "chars": 0,
                                "is_policy_score": 0.0, "format": sniff_format(response.body[:4000],
                                                                               page["content_type"], response.url)}
-        try:
-            text = response.text if isinstance(response, TextResponse) else None
-            if row["format"] == "html" and (meta.get("browser") or {}).get("dom"):
-                text = meta["browser"]["dom"]  # browser mode: the policy as a reader sees it
-            document = to_document(response.body, text=text, content_type=page["content_type"], url=response.url)
-        except DocumentError as exc:
-            # Unreadable: the language is the link's, the only text there is.
-            return {**row, "status": "parse_error", "error": str(exc)[:500],
+        document = extract.document
+        if document is None:
+            # Unreadable, a bomb, or past its time budget: the language is the link's, the only text there is.
+            exc = extract.document_error
+            if exc is not None:
+                status, error = ("too_large" if isinstance(exc, DocumentTooLarge) else "parse_error"), str(exc)
+            else:
+                status, error = extract.failure or ("parse_error", "no document")
+            return {**row, "status": status, "error": error[:500],
                     "language": detect_language(row["link_text"]) if row["link_text"] else "unknown"}
         score = is_policy_score(document.title, document.text, response.url, meta.get("link_text") or "")
         row.update(format=document.format, title=document.title, text=document.text, chars=len(document.text),

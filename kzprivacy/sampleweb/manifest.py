@@ -18,7 +18,7 @@ TRACKERS_FILE = HERE / "trackers.yaml"
 
 SITE_STATUSES = {
     "ok", "dns_error", "timeout", "tls_error", "http_error", "robots_blocked",
-    "refused", "redirect_loop", "too_large", "proxy_error",
+    "refused", "redirect_loop", "too_large", "proxy_error", "parse_timeout",
     "browser_hung", "browser_crash",  # browser mode only (crawler/browser.py)
 }
 # expect.browser: what browser mode finds where it differs from the rest of `expect` (which is HTTP
@@ -35,7 +35,7 @@ VERDICTS = {"clear", "vague", "omitted", "incorrect", "ambiguous", "no_policy"}
 BEHAVIOUR_KEYS = {
     "dns": {"ok", "fail"},
     "http": {"serve", "refuse", "redirect_https"},
-    "https": {"serve", "refuse", "broken_tls"},
+    "https": {"serve", "refuse", "broken_tls", "hang_tls"},
 }
 
 
@@ -47,6 +47,20 @@ def load_site_specs(sites_dir: Path = SITES_DIR) -> list[tuple[dict[str, Any], P
             continue  # shared templates, not a site
         specs.append((yaml.safe_load(path.read_text(encoding="utf-8")), path.parent))
     return specs
+
+
+HOSTILE_FILE = HERE / "hostile" / "sites.yaml"
+
+
+def load_hostile() -> dict[str, Any]:
+    """The hostile web (hostile/sites.yaml): {"cases": [site spec + why + expect], "inputs": [...]}."""
+    return yaml.safe_load(HOSTILE_FILE.read_text(encoding="utf-8"))
+
+
+def hostile_domains() -> list[str]:
+    """Every hostile site, then the entries no scanner may take at face value (not in the demo)."""
+    data = load_hostile()
+    return [case["domain"] for case in data["cases"]] + [item["entry"] for item in data.get("inputs") or []]
 
 
 def load_sites(include_generated: int = 0) -> dict[str, dict[str, Any]]:

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from .certs import CertificateAuthority
-from .manifest import SITES_DIR, TRACKERS_FILE, load_site_specs
+from .manifest import SITES_DIR, TRACKERS_FILE, load_hostile, load_site_specs
 from .sites import Catalog, Response, Site, TrackerHost, html_response, proxy_error, to_ascii_host
 
 log = logging.getLogger(__name__)
@@ -111,6 +111,7 @@ def parse_headers(block: bytes) -> list[tuple[str, str]]:
 def load_catalog(sites_dir: Path = SITES_DIR, trackers_file: Path = TRACKERS_FILE, generated: int = 0,
                  week: int = 1, zone: bool = False) -> Catalog:
     sites = [Site(spec, root, week=week) for spec, root in load_site_specs(sites_dir)]
+    sites += [Site(spec, week=week) for spec in load_hostile()["cases"]]  # the hostile web (not in the demo)
     data = yaml.safe_load(trackers_file.read_text(encoding="utf-8"))
     scripts = data.get("scripts") or {}
     trackers = [TrackerHost(host, spec, scripts) for host, spec in (data.get("hosts") or {}).items()]
@@ -343,7 +344,9 @@ class SampleWeb:
                 await self._write(writer, req.method, html_response(400, "400 Bad Request", html.escape(str(exc))), keep=False)
                 return
             self.log.append(Served(req.method, scheme, host, target))
-            response = self._respond(req, scheme, host, target)
+            # In a thread: the hostile web's payloads take a moment to make the first time (bombs.py),
+            # and the other connections must not wait for that.
+            response = await asyncio.get_running_loop().run_in_executor(None, self._respond, req, scheme, host, target)
             if response.hang:
                 await asyncio.sleep(self.hang_seconds)
                 return
@@ -396,7 +399,7 @@ class SampleWeb:
                                       ("Content-Type", "text/html; charset=utf-8")],
                                 b"<html><body>Moved Permanently</body></html>\n")
         else:
-            response = found.respond(req.method, scheme, target)
+            response = found.hop(scheme, host, target) or found.respond(req.method, scheme, target)
         response.delay = found.delay_for(f"{scheme} {host} {target}")
         return response
 
@@ -430,7 +433,10 @@ class SampleWeb:
             return
         writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
         await writer.drain()
-        if isinstance(found, Site) and found.hang:
+        if isinstance(found, Site) and (found.hang or found.https == "hang_tls"):
+            if found.https == "hang_tls":  # read the ClientHello, never answer it
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(reader.read(4096), 5)
             await asyncio.sleep(self.hang_seconds)
             return
         if isinstance(found, Site) and found.https == "broken_tls":
@@ -445,13 +451,46 @@ class SampleWeb:
         await asyncio.wait_for(writer.start_tls(ctx), self.idle_timeout)
         await self._serve(reader, writer, tunnel_host=ascii_host)
 
+    async def _misbehave(self, writer: asyncio.StreamWriter, response: Response, lines: list[str]) -> None:
+        """The hostile web's broken bodies; each ends within hang_seconds whatever the client does."""
+        lines.append("Connection: close")
+        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", errors="replace"))
+        await asyncio.wait_for(writer.drain(), CHUNK_TIMEOUT)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.hang_seconds
+        if response.misbehave == "reset":
+            sock = writer.get_extra_info("socket")
+            if sock is not None:  # SO_LINGER 0: close sends RST, not FIN
+                import socket
+                import struct
+
+                with contextlib.suppress(OSError):
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            writer.transport.abort()
+            return
+        chunk = b"<p>" + b"x" * 65536 + b"</p>\n"
+        while loop.time() < deadline:
+            if response.misbehave == "endless":
+                writer.write(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
+                await asyncio.wait_for(writer.drain(), CHUNK_TIMEOUT)
+                await asyncio.sleep(0.01)
+            else:  # drip: one byte a second
+                writer.write(b" ")
+                await asyncio.wait_for(writer.drain(), CHUNK_TIMEOUT)
+                await asyncio.sleep(1.0)
+
     async def _write(self, writer: asyncio.StreamWriter, method: str, response: Response, keep: bool) -> None:
         lines = [f"HTTP/1.1 {response.status} {response.reason_phrase}"]
         lines += [f"{name}: {value}" for name, value in response.headers]
         lines.append(f"Date: {formatdate(usegmt=True)}")
         lines.append("Server: kzprivacy-sampleweb")
-        if response.status not in (204, 304):
+        if response.misbehave == "endless":
+            lines.append("Transfer-Encoding: chunked")
+        elif response.status not in (204, 304):
             lines.append(f"Content-Length: {response.length}")
+        if response.misbehave:
+            await self._misbehave(writer, response, lines)
+            return
         lines.append("Connection: keep-alive" if keep else "Connection: close")
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", errors="replace")
         writer.write(head)

@@ -65,6 +65,9 @@ class Response:
     stream: tuple[int, Iterator[bytes]] | None = None
     delay: float = 0.0
     hang: bool = False          # hold the connection, answer nothing, then close
+    # The hostile web's misbehaviours after the head: "endless" (chunked, never ends), "drip" (one byte
+    # a second), "reset" (the connection is reset right after the head).
+    misbehave: str | None = None
     close: bool = False         # close the connection after this response
     reason: str | None = None
 
@@ -162,6 +165,8 @@ class Site:
         self.latency: float | None = float(behaviour["latency"]) if behaviour.get("latency") else None
         self.redirect_www: bool = bool(behaviour.get("redirect_www", False))  # bare name -> www.
         self.hang: bool = bool(behaviour.get("hang", False))
+        # hostile web: hN.<domain> redirects to hN+1.<domain> up to N, then the site answers
+        self.redirect_hops: int = int(behaviour.get("redirect_hops", 0))
         self.www_alias: bool = bool(behaviour.get("www_alias", True))
         self.charset: str = behaviour.get("charset", "utf-8")
         self.redirect_set_cookies: list[str] = list(behaviour.get("redirect_set_cookies") or [])
@@ -186,7 +191,18 @@ class Site:
         hosts = [self.ascii_host]
         if self.www_alias:
             hosts.append("www." + self.ascii_host)
+        hosts += [f"h{n}.{self.ascii_host}" for n in range(1, self.redirect_hops + 1)]
         return hosts
+
+    def hop(self, scheme: str, host: str, target: str) -> Response | None:
+        """The redirect chain across hosts: the site, then h1., h2., ... hN. of it, each sending on."""
+        if not self.redirect_hops:
+            return None
+        n = int(host.split(".", 1)[0][1:]) if host.startswith("h") and host != self.ascii_host else 0
+        if n >= self.redirect_hops:
+            return None
+        return Response(302, [("Location", f"{scheme}://h{n + 1}.{self.ascii_host}{target}"),
+                              ("Content-Type", "text/html; charset=utf-8")], b"<html><body>Moved</body></html>\n")
 
     def route_for(self, path: str) -> dict[str, Any] | None:
         if path in self.routes:
@@ -254,6 +270,18 @@ class Site:
             content_type = "text/html; charset=utf-8"
             headers.insert(0, ("Content-Type", content_type))
             return Response(status, headers, stream=big_page(int(route["size"])))
+        if "cookie_count" in route:  # tens of thousands of Set-Cookie headers
+            headers += [("Set-Cookie", f"c{i}=v{i}; Path=/") for i in range(int(route["cookie_count"]))]
+        if "header_bytes" in route:  # one header of that size
+            headers.append(("X-Padding", "a" * int(route["header_bytes"])))
+        if "content_encoding" in route:
+            headers.append(("Content-Encoding", route["content_encoding"]))
+        if route.get("generate"):  # a hostile payload from bombs.py, generated once
+            from . import bombs
+
+            body = bombs.payload(route["generate"], tuple(sorted((route.get("args") or {}).items())))
+            headers.insert(0, ("Content-Type", route.get("content_type", "text/html; charset=utf-8")))
+            return Response(status, headers, body, misbehave=route.get("misbehave"))
         source = route.get("file", "") or ""
         content_type = route.get("content_type") or (guess_type(source) if source else "text/html")
         charset = route.get("charset", self.charset)
@@ -263,7 +291,7 @@ class Site:
         headers.insert(0, ("Content-Type", content_type))
         if "last_modified" in route:
             headers.append(("Last-Modified", formatdate(float(route["last_modified"]), usegmt=True)))
-        return Response(status, headers, body)
+        return Response(status, headers, body, misbehave=route.get("misbehave"))
 
 
 def _header_items(headers: Any) -> list[tuple[str, str]]:

@@ -52,6 +52,7 @@ CREATE TABLE IF NOT EXISTS pages (
     warc_file       TEXT,
     warc_record_id  TEXT,
     warc_offset     INTEGER,
+    warnings        TEXT,                            -- JSON list: caps that cut what the page shows
     alias_of        TEXT,                            -- the URL standing for this page when another one had the same body
     PRIMARY KEY (crawl_id, site, url)
 );
