@@ -8,7 +8,9 @@ foreign keys that tie every row to its crawl and site (and a form field to its f
 to its policy).
 
     from analysis.datapackage import datapackage
-    descriptor = datapackage(tables={"sites": frame, ...}, crawl={"crawl_id": ..., ...})
+    descriptor = datapackage(tables={"sites": {"crawl_id": "TEXT", ...}, ...}, crawl={"crawl_id": ..., ...})
+
+Only the tables' columns and declared SQL types are needed, never their rows: the export streams.
 """
 
 from __future__ import annotations
@@ -19,8 +21,6 @@ import sqlite3
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
-
-import pandas as pd
 
 __all__ = ["datapackage", "write_datapackage", "field_type", "FOREIGN_KEYS", "PROFILE"]
 
@@ -57,9 +57,9 @@ def _primary_keys() -> dict[str, list[str]]:
         conn.close()
 
 
-def field_type(column: str, dtype: Any, documented: str) -> dict[str, Any]:
+def field_type(column: str, declared: str, documented: str) -> dict[str, Any]:
     """A Table Schema type for a column, from the dictionary's type ("integer 0/1", "text, UTC time", ...)
-    and, for undocumented columns, the frame's dtype."""
+    and, for undocumented columns, the database's declared type (INTEGER, REAL, TEXT)."""
     kind = documented.lower()
     if "0/1" in kind:
         return {"type": "boolean", "trueValues": ["1"], "falseValues": ["0"]}
@@ -73,9 +73,10 @@ def field_type(column: str, dtype: Any, documented: str) -> dict[str, Any]:
         return {"type": "object" if column == "settings" else "array"}
     if kind:
         return {"type": "string"}
-    if pd.api.types.is_integer_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype):
+    declared = (declared or "").upper()
+    if "INT" in declared:
         return {"type": "integer"}
-    if pd.api.types.is_float_dtype(dtype):
+    if any(t in declared for t in ("REAL", "FLOA", "DOUB")):
         return {"type": "number"}
     return {"type": "string"}
 
@@ -84,9 +85,10 @@ def _name(text: str) -> str:
     return re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-._") or "crawl"
 
 
-def datapackage(tables: Mapping[str, pd.DataFrame], crawl: Mapping[str, Any],
+def datapackage(tables: Mapping[str, Mapping[str, str]], crawl: Mapping[str, Any],
                 dictionary_markdown: str | None = None) -> dict[str, Any]:
-    """The datapackage.json descriptor for CSV files named <table>.csv, one per frame in `tables`."""
+    """The datapackage.json descriptor for CSV files named <table>.csv: `tables` maps each table to its
+    columns in file order, each with its declared SQL type."""
     import kzprivacy
     from analysis.export import _plain_markdown, parse_dictionary
 
@@ -95,19 +97,19 @@ def datapackage(tables: Mapping[str, pd.DataFrame], crawl: Mapping[str, Any],
     dictionary = parse_dictionary(dictionary_markdown)
     keys = _primary_keys()
     resources = []
-    for table, frame in tables.items():
+    for table, columns in tables.items():
         documented = dictionary.get(table, {"description": "", "columns": {}})
         fields = []
-        for column in frame.columns:
+        for column, declared in columns.items():
             spec = documented["columns"].get(column, {})
-            field = {"name": str(column), **field_type(str(column), frame[column].dtype, spec.get("type", ""))}
+            field = {"name": str(column), **field_type(str(column), declared, spec.get("type", ""))}
             if spec.get("meaning"):
                 field["description"] = _plain_markdown(spec["meaning"])
             if spec.get("example"):
                 field["example"] = _plain_markdown(spec["example"]).strip("`")
             fields.append(field)
         schema: dict[str, Any] = {"fields": fields, "missingValues": [""]}
-        names = set(frame.columns)
+        names = set(columns)
         primary = keys.get(table)
         if primary and set(primary) <= names:
             schema["primaryKey"] = primary
@@ -119,7 +121,7 @@ def datapackage(tables: Mapping[str, pd.DataFrame], crawl: Mapping[str, Any],
                             "reference": {"resource": "sites", "fields": ["crawl_id", "site"]}})
         for source, columns, target, target_columns in FOREIGN_KEYS:
             if source == table and target in tables and set(columns) <= names \
-                    and set(target_columns) <= set(tables[target].columns):
+                    and set(target_columns) <= set(tables[target]):
                 foreign.append({"fields": list(columns),
                                 "reference": {"resource": target, "fields": list(target_columns)}})
         if foreign:
@@ -151,12 +153,9 @@ def datapackage(tables: Mapping[str, pd.DataFrame], crawl: Mapping[str, Any],
     }
 
 
-def write_datapackage(data_dir: Path, tables: Mapping[str, pd.DataFrame]) -> Path:
-    """Write data_dir/datapackage.json for the <table>.csv files there."""
-    crawls = tables.get("crawls")
-    crawl = {} if crawls is None or not len(crawls) else {
-        k: (None if pd.isna(v) else v) for k, v in crawls.iloc[0].to_dict().items()}
-    descriptor = datapackage(tables, crawl)
+def write_datapackage(data_dir: Path, tables: Mapping[str, Mapping[str, str]], crawl: Mapping[str, Any]) -> Path:
+    """Write data_dir/datapackage.json for the <table>.csv files there (`tables` as for `datapackage`)."""
+    descriptor = datapackage(tables, {k: v for k, v in crawl.items() if v is not None})
     if descriptor.get("created") is None:
         descriptor.pop("created")
     path = Path(data_dir) / "datapackage.json"

@@ -417,6 +417,13 @@ def export_crawl(db_path: str | Path, crawl_id: str, out_dir: str | Path,
                 book.create_sheet(title="empty")
             paths["xlsx"] = data_dir / f"kzprivacy-{_file_safe(crawl_id)}.xlsx"
             book.save(paths["xlsx"])
+        if "csv" in formats:  # the CSV files' Frictionless Data Package (types, descriptions, keys)
+            from analysis.datapackage import write_datapackage
+
+            columns = {t: _schema_types(conn, t) for t in crawl_tables(conn)}
+            cursor = conn.execute("SELECT * FROM crawls WHERE crawl_id = ?", (crawl_id,))
+            crawl = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
+            paths["datapackage"] = write_datapackage(data_dir, columns, crawl)
     return paths
 
 

@@ -37,6 +37,16 @@ CRAWL_TABLES = ("sites", "policies", "forms", "form_fields", "cookies", "request
                 "form_destinations")
 # Of pages, only what identifies them (analysis/identity.py).
 TABLE_COLUMNS = {"pages": "site, url, sha256, status_code"}
+# Rows are read in the order of each table's own key, never in the order they were written: a crawl spread over
+# several workers writes them in another order, and the evidence a finding keeps must not depend on it.
+TABLE_ORDER = {
+    "sites": "site", "pages": "site, url", "policies": "site, url",
+    "cookies": "site, page_url, name, domain, path, consent_phase",
+    "requests": "site, page_url, url, resource_type, consent_phase",
+    "inline_trackers": "site, page_url, service_id, tracker_id",
+    "forms": "site, page_url, form_index", "form_fields": "site, page_url, form_index, field_index",
+    "form_destinations": "site, page_url, form_index, request_index",
+}
 ANALYSIS_TABLES = ("declarations", "policy_facts", "flows", "findings", "site_summaries")
 POLICY_SCORE_MIN = 0.5
 PARALLEL_FROM = 200  # distinct policy texts before worker processes pay off
@@ -58,9 +68,12 @@ def load_crawl(store: Store, crawl_id: str, first: str | None = None, last: str 
     where, params = "crawl_id = ?", [crawl_id]
     if first is not None and last is not None:
         where, params = where + " AND site >= ? AND site <= ?", params + [first, last]
-    return {table: pd.read_sql_query(f"SELECT {TABLE_COLUMNS.get(table, '*')} FROM {table} WHERE {where}",
-                                     store.conn, params=params)
-            for table in CRAWL_TABLES}
+    tables = {table: pd.read_sql_query(f"SELECT {TABLE_COLUMNS.get(table, '*')} FROM {table} WHERE {where}",
+                                       store.conn, params=params)
+              for table in CRAWL_TABLES}
+    # Sorted here, not by ORDER BY: the databases' collations differ, Python's code-point order does not.
+    return {table: frame.sort_values(TABLE_ORDER[table].split(", "), kind="stable", ignore_index=True)
+            for table, frame in tables.items()}
 
 
 class TextCache(OrderedDict):

@@ -1,6 +1,5 @@
 """How a policy's sentences become declarations: lead-ins, morphology, negation, exceptions, storage, vendors."""
 
-import time
 
 from analysis.declarations import Declaration, extract_declarations, summarise
 
@@ -224,19 +223,17 @@ def test_summarise_reports_ambiguous_when_a_policy_says_both():
     assert summarise([]) == {}
 
 
-def test_a_long_policy_is_fast_after_warm_up():
+def test_a_long_policy_gives_every_paragraph_its_declarations():
+    # Speed is measured by bench/analysis.py, never asserted in a test (shared machines are noisy).
     paragraph = ("Оператор собирает фамилию, имя, номер телефона и адрес электронной почты Пользователя. "
                  "Сайт использует файлы cookie и сервис Яндекс.Метрика для сбора статистики посещений. "
                  "Оператор не передаёт персональные данные третьим лицам, за исключением службы доставки. "
                  "Персональные данные хранятся на серверах на территории Республики Казахстан.\n")
     text = "".join(f"{i}. {paragraph}" for i in range(1, 200))[:30_000]
-    extract_declarations(text)   # warm-up: dictionaries and lemma cache
-    started = time.perf_counter()
     declarations = extract_declarations(text)
-    elapsed = time.perf_counter() - started
     assert len(declarations) > 300
-    # The target is well under 100 ms; the margin absorbs slow shared CI machines.
-    assert elapsed < 0.3, f"{elapsed * 1000:.0f} ms for 30 KB"
+    assert {"name", "phone", "email", "cookies", "analytics", "storage_in_kz"} <= set(summarise(declarations))
+    assert all(text[d.start:d.end] == d.evidence for d in declarations)
 
 
 def test_a_kazakh_hint_applies_kazakh_rules_to_kazakh_typed_without_its_letters():

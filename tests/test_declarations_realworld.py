@@ -282,3 +282,10 @@ def test_a_parenthesis_after_a_purpose_is_no_list_of_specifics():
     assert _summary("Для отправки информации о наших услугах (только с вашего согласия).") == {
         "advertising": "declared"}
     assert _summary("Покупатель указывает Ф.И.О. и ИИН.") == {"iin": "declared", "name": "declared"}
+
+
+def test_visits_are_web_usage_only_about_a_site():
+    assert _summary("Данные посещаемости: отметки о посещении тренировок, история посещений.") == {}
+    assert _summary("Мы анализируем историю посещений сайта.") == {"usage": "declared"}
+    # The florist's own couriers are its staff; a courier service is a third party.
+    assert _summary("Деректер тек біздің қызметкерлерімізге (менеджерлер мен курьерлер) беріледі.") == {}
