@@ -94,11 +94,13 @@ class WarcIndex:
     responses_by_uri: dict[str, list[RecordLoc]] = field(default_factory=dict)
 
     @classmethod
-    def of_folder(cls, folder: Path) -> "WarcIndex":
+    def of_folder(cls, folder: Path, only: set[str] | None = None) -> "WarcIndex":
+        """Index the folder's WARC files (only those named in `only`, when given)."""
         from warcio.archiveiterator import ArchiveIterator
 
         index = cls()
-        files = sorted(p for p in folder.glob("*.warc*") if p.name.endswith((".warc", ".warc.gz")))
+        files = sorted(p for p in folder.glob("*.warc*") if p.name.endswith((".warc", ".warc.gz"))
+                       and (only is None or p.name in only))
         for path in files:
             size = path.stat().st_size
             found: list[RecordLoc] = []
@@ -416,8 +418,16 @@ def build_pack(db_path: str | Path, crawl_id: str, site: str, out_dir: str | Pat
     site_row = site_rows[0]
     site = str(site_row["site"])
     crawl = (_rows(frames.get("crawls")) or [{"crawl_id": crawl_id}])[0]
-    index = WarcIndex.of_folder(out_dir / crawl_id / "warc") if (out_dir / crawl_id / "warc").is_dir() else WarcIndex()
+    folder = out_dir / crawl_id / "warc"
+    # A crawl's WARC files can be many and large: read first only the files holding the site's pages
+    # (its cookie responses and requests are written beside them), and all of them if that falls short.
+    own_files = {str(p.get("warc_file")) for p in _rows(frames.get("pages"))
+                 if p.get("site") == site and p.get("warc_file")}
+    index = WarcIndex.of_folder(folder, own_files) if folder.is_dir() and own_files else WarcIndex()
     cited, missing = cited_records(frames, site, index)
+    if missing and folder.is_dir():
+        index = WarcIndex.of_folder(folder)
+        cited, missing = cited_records(frames, site, index)
 
     chunks: list[bytes] = []
     record_meta: list[dict[str, Any]] = []
