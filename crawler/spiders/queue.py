@@ -146,10 +146,11 @@ class QueueSpider(SiteSpider):
 
     # -- what a lost site may still produce is dropped ------------------------------------------------
 
-    def parse_page(self, response):
+    async def parse_page(self, response):  # SiteSpider.parse_page is asynchronous (the parse pool)
         if response.meta.get("site") in self.lost:
             return
-        yield from super().parse_page(response)
+        async for result in super().parse_page(response):
+            yield result
 
     def on_error(self, failure):
         if failure.request.meta.get("site") in self.lost:
