@@ -70,13 +70,22 @@ __all__ = [
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium calls Google hosts on its own (and fails offline).
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync", "--mute-audio"]
+                 "--no-first-run", "--disable-sync", "--mute-audio",
+                 "--disable-default-apps", "--disable-extensions", "--disable-domain-reliability",
+                 "--disable-client-side-phishing-detection", "--safebrowsing-disable-auto-update", "--no-pings",
+                 "--metrics-recording-only", "--disable-breakpad", "--no-service-autorun",
+                 "--disable-dev-shm-usage"]  # what Debian's wrapper would add where /dev/shm is small
 # Chromium's cookie_controls_mode: 0 never blocks third-party cookies (1 always does, 2 in incognito only).
 # Debian's Chromium blocks them in the contexts Playwright opens; a scan must see them.
 # net.network_prediction_options 2: no preconnects or DNS prefetches of Chromium's own. A page's requests
 # are what it asked for, and the form probe's aborted submissions open no connection to their target.
+# The rest keep Chromium from calling Google on its own during a scan: autofill predictions for the forms
+# it sees, account checks, safe-browsing and translation.
 PROFILE_PREFERENCES = ('{"profile": {"cookie_controls_mode": 0, "block_third_party_cookies": false}, '
-                       '"net": {"network_prediction_options": 2}}')
+                       '"net": {"network_prediction_options": 2}, '
+                       '"autofill": {"enabled": false, "profile_enabled": false, "credit_card_enabled": false}, '
+                       '"signin": {"allowed": false}, "safebrowsing": {"enabled": false}, '
+                       '"translate": {"enabled": false}, "browser": {"enable_spellchecking": false}}')
 
 # Where a link leads to a file, not a page: fetched by plain Scrapy (PDF/DOCX parsing, size limits).
 DOCUMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".rtf", ".odt", ".txt", ".xls", ".xlsx", ".zip", ".rar")
@@ -119,6 +128,41 @@ def browser_problem(chromium: str | None = None) -> str | None:
     return None
 
 
+def chromium_executable(path: str) -> str:
+    """The Chromium binary to launch for `path`: Debian's /usr/bin/chromium is a shell wrapper that exports
+    Google API keys (/etc/chromium.d/apikeys), and with them Chromium calls Google's account, autofill and
+    update services on its own during a scan; the binary behind the wrapper, run directly, has no keys."""
+    real = Path("/usr/lib/chromium/chromium")
+    if Path(path) == Path(DEFAULT_CHROMIUM) and real.is_file():
+        return str(real)
+    return path
+
+
+# Chromium's own calls to Google that its switches and preferences do not stop: autofill predictions for
+# every form it sees (content-autofill.googleapis.com) and the like, seen through the sample web's proxy.
+DISABLED_FEATURES = ("AutofillServerCommunication", "OptimizationGuideModelDownloading", "OptimizationHintsFetching",
+                     "OptimizationTargetPrediction", "Translate", "CertificateTransparencyComponentUpdater")
+
+
+def playwright_disabled_features() -> list[str]:
+    """The features Playwright itself disables. Chromium honours only the last --disable-features switch,
+    so ours must repeat Playwright's list (HttpsUpgrades among them: http stays http) or undo it."""
+    import playwright
+
+    bundle = Path(playwright.__file__).parent / "driver" / "package" / "lib" / "coreBundle.js"
+    try:
+        source = bundle.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    match = re.search(r"disabledFeatures = \[(.*?)\]", source, re.S)
+    return re.findall(r'^\s*"([A-Za-z0-9]+)"', match.group(1), re.M) if match else []
+
+
+def chromium_args() -> list[str]:
+    features = list(dict.fromkeys([*playwright_disabled_features(), *DISABLED_FEATURES]))
+    return [*CHROMIUM_ARGS, "--disable-features=" + ",".join(features)]
+
+
 class BrowserMode:
     """Scrapy add-on (listed in ADDONS): with KZPRIVACY_MODE = "browser", render pages in Chromium.
 
@@ -133,8 +177,9 @@ class BrowserMode:
         settings.set("DOWNLOAD_HANDLERS", {"http": handler, "https": handler}, "addon")
         settings.set("PLAYWRIGHT_BROWSER_TYPE", "chromium", "addon")
         settings.set("PLAYWRIGHT_BROWSER_PROVIDER", "crawler.browser.ChromiumProvider", "addon")
-        options: dict[str, Any] = {"executable_path": settings.get("KZPRIVACY_CHROMIUM") or DEFAULT_CHROMIUM,
-                                   "headless": True, "args": list(CHROMIUM_ARGS),
+        options: dict[str, Any] = {"executable_path": chromium_executable(settings.get("KZPRIVACY_CHROMIUM")
+                                                                          or DEFAULT_CHROMIUM),
+                                   "headless": True, "args": chromium_args(),
                                    # Scrapy decides when the crawl stops (and so what a resumed crawl redoes).
                                    "handle_sigint": False, "handle_sigterm": False, "handle_sighup": False}
         if settings.get("KZPRIVACY_PROXY"):

@@ -3,6 +3,7 @@ banner, how failures and cookies are classified, how a visit becomes rows, how t
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -11,6 +12,7 @@ from scrapy.settings import Settings
 
 import kzprivacy  # noqa: F401  (offline tldextract first)
 from crawler.browser import (AFTER, BEFORE, BrowserPageError, _cookie_rows, _storage_rows, browser_problem,
+                             chromium_executable,
                              choose_consent_button, classify_browser_failure, rendered_rows, resource_type,
                              should_render)
 
@@ -229,12 +231,24 @@ def test_the_add_on_sets_up_chromium_through_the_proxy():
                                DOWNLOAD_TIMEOUT=7, PLAYWRIGHT_MAX_CONTEXTS=2)
     assert settings.getdict("DOWNLOAD_HANDLERS")["https"].endswith("BrowserDownloadHandler")
     options = settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")
-    assert options["executable_path"] == "/usr/bin/chromium" and options["proxy"] == {"server": "http://127.0.0.1:3128"}
+    assert options["executable_path"] == chromium_executable("/usr/bin/chromium")
+    assert options["proxy"] == {"server": "http://127.0.0.1:3128"}
     assert {"--no-sandbox", "--disable-background-networking", "--disable-component-update"} <= set(options["args"])
+    # One --disable-features switch (Chromium honours only the last), holding Playwright's list and ours.
+    features = [a for a in options["args"] if a.startswith("--disable-features=")]
+    assert len(features) == 1 and {"HttpsUpgrades", "AutofillServerCommunication"} <= set(features[0][19:].split(","))
     assert settings.getfloat("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT") == 7000
     assert settings.getint("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT") == 1
     assert settings.getint("PLAYWRIGHT_MAX_CONTEXTS") == 2  # the command line wins over the add-on
     assert settings.get("PLAYWRIGHT_BROWSER_PROVIDER") == "crawler.browser.ChromiumProvider"
+
+
+def test_debian_s_wrapper_is_bypassed_for_the_binary_behind_it(tmp_path):
+    # The wrapper exports Google API keys, with which Chromium calls Google services on its own.
+    expected = "/usr/lib/chromium/chromium" if Path("/usr/lib/chromium/chromium").is_file() else "/usr/bin/chromium"
+    assert chromium_executable("/usr/bin/chromium") == expected
+    other = tmp_path / "chrome"
+    assert chromium_executable(str(other)) == str(other)
 
 
 def test_a_missing_chromium_is_explained():
