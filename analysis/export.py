@@ -100,13 +100,18 @@ def _schema_types(conn: sqlite3.Connection, table: str) -> dict[str, str]:
     return {r[1]: (r[2] or "").upper() for r in conn.execute(f'PRAGMA table_info("{table}")')}
 
 
-def read_table(conn: sqlite3.Connection, table: str, crawl_id: str) -> pd.DataFrame:
-    """One table's rows of a crawl, typed from the schema (an absent table gives an empty frame)."""
+def read_table(conn: sqlite3.Connection, table: str, crawl_id: str,
+               sites: tuple[str, str] | None = None) -> pd.DataFrame:
+    """One table's rows of a crawl, typed from the schema (an absent table gives an empty frame);
+    with `sites` (first, last), only the rows of the sites named first to last (a table without a
+    site column is read whole)."""
     types = _schema_types(conn, table)
     if not types:
         return pd.DataFrame()
-    frame = pd.read_sql_query(f'SELECT * FROM "{table}" WHERE crawl_id = ? ORDER BY rowid', conn,
-                              params=(crawl_id,))
+    where, params = "crawl_id = ?", [crawl_id]
+    if sites is not None and "site" in types:
+        where, params = where + " AND site >= ? AND site <= ?", [crawl_id, *sites]
+    frame = pd.read_sql_query(f'SELECT * FROM "{table}" WHERE {where} ORDER BY rowid', conn, params=params)
     return _typed(frame, table, types)
 
 
@@ -144,15 +149,24 @@ def _typed(frame: pd.DataFrame, table: str, types: Mapping[str, str]) -> pd.Data
     return pd.DataFrame(out, columns=frame.columns)
 
 
-def read_crawl(db_path: str | Path, crawl_id: str, tables: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
-    """The tables of one crawl as DataFrames, by table name (default: every per-crawl table).
+def read_crawl(db_path: str | Path, crawl_id: str, tables: Iterable[str] | None = None,
+               sites: tuple[str, str] | None = None) -> dict[str, pd.DataFrame]:
+    """The tables of one crawl as DataFrames, by table name (default: every per-crawl table);
+    with `sites` (first, last), only those sites' rows (see read_table).
 
     A table the database lacks (an older schema) comes back as an empty frame.
     """
     with closing(connect_readonly(db_path)) as conn:
         if not conn.execute("SELECT 1 FROM crawls WHERE crawl_id = ?", (crawl_id,)).fetchone():
             raise KeyError(f"no crawl {crawl_id!r} in {db_path}")
-        return {table: read_table(conn, table, crawl_id) for table in (tables or crawl_tables(conn))}
+        return {table: read_table(conn, table, crawl_id, sites) for table in (tables or crawl_tables(conn))}
+
+
+def site_ranges(db_path: str | Path, crawl_id: str, size: int) -> list[tuple[str, str]]:
+    """(first, last) site names of consecutive chunks of `size` sites of a crawl, in the database's order."""
+    with closing(connect_readonly(db_path)) as conn:
+        names = [r[0] for r in conn.execute("SELECT site FROM sites WHERE crawl_id = ? ORDER BY site", (crawl_id,))]
+    return [(names[i], names[min(i + size, len(names)) - 1]) for i in range(0, len(names), size)]
 
 
 # --------------------------------------------------------------------------- writing

@@ -105,8 +105,7 @@ class Sampled:
         out = []
         for i in range(1, points + 1):
             t = end * i / points
-            mb = max((m for s, m in self.samples if s <= t), default=0.0) if i == points else \
-                min(self.samples, key=lambda s: abs(s[0] - t))[1]
+            mb = min(self.samples, key=lambda s: abs(s[0] - t))[1]  # the sample nearest that moment
             out.append(f"{mb:.0f}@{100 * i // points}%")
         return " ".join(out)
 
@@ -150,6 +149,35 @@ def same_work(db: Path, crawl_id: str) -> list[str]:
         conn.close()
     origins = {u.split("/", 3)[0] + "//" + u.split("/", 3)[2] for u in urls if u.count("/") >= 2}
     return [o + "/robots.txt" for o in sorted(origins)] + urls
+
+
+# --------------------------------------------------------------------------- a bigger crawl to analyse
+
+
+CRAWL_TABLES = ("sites", "pages", "policies", "forms", "form_fields", "cookies", "requests", "inline_trackers",
+                "storage")
+
+
+def replicate(db: Path, crawl_id: str, copies: int) -> int:
+    """Copy every site's crawl rows `copies` times under new names (site "x.kz" -> "x.kz-c1", ...),
+    so that the analysis meets a crawl `copies + 1` times larger; returns the sites in the crawl.
+    The copies share their policies' texts with the originals, as template-built sites do."""
+    conn = sqlite3.connect(db)
+    last = {t: conn.execute(f"SELECT max(rowid) FROM {t}").fetchone()[0] or 0 for t in CRAWL_TABLES
+            if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (t,)).fetchone()}
+    with conn:
+        for c in range(1, copies + 1):
+            for table in CRAWL_TABLES:
+                columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+                if table not in last:
+                    continue
+                picked = ", ".join(f"site || '-c{c}'" if col == "site" else f'"{col}"' for col in columns)
+                conn.execute(f'INSERT INTO {table} ({", ".join(chr(34) + c2 + chr(34) for c2 in columns)}) '
+                             f"SELECT {picked} FROM {table} WHERE crawl_id = ? AND rowid <= ?",
+                             (crawl_id, last[table]))
+    total = conn.execute("SELECT count(*) FROM sites WHERE crawl_id = ?", (crawl_id,)).fetchone()[0]
+    conn.close()
+    return total
 
 
 # --------------------------------------------------------------------------- the run
@@ -206,6 +234,9 @@ def run(args: argparse.Namespace) -> None:
             conn.close()
 
             analyze = None
+            analyzed = args.sites
+            if args.analyze_copies:
+                analyzed = replicate(db, "zone", args.analyze_copies)
             if not args.no_analyze:
                 analyze = Sampled([sys.executable, "-m", "kzprivacy.cli", "analyze", "--out", str(out),
                                    "--crawl-id", "zone"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
@@ -241,8 +272,9 @@ def run(args: argparse.Namespace) -> None:
         quarters = [finished[min(len(finished) - 1, len(finished) * q // 4)][0] for q in range(1, 5)]
         print(f"sites finished by quarter of the list (UTC): {' '.join(q[11:19] for q in quarters)}")
     if analyze is not None:
-        print(f"kzprivacy analyze: {analyze_seconds:7.1f} s  {n / analyze_seconds:7.1f} sites/s  "
-              f"peak RSS {analyze.peak:5.0f} MB  (RSS over the run: {analyze.profile()})")
+        copies = f" (the scanned sites and {args.analyze_copies} renamed copies)" if args.analyze_copies else ""
+        print(f"kzprivacy analyze: {analyze_seconds:7.1f} s  {analyzed / analyze_seconds:7.1f} sites/s  "
+              f"peak RSS {analyze.peak:5.0f} MB  (RSS over the run: {analyze.profile()}); {analyzed} sites{copies}")
 
 
 def main() -> None:
@@ -255,6 +287,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=512, help="the bare client's requests in flight")
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds per request, both clients (default 20)")
     parser.add_argument("--no-analyze", action="store_true", help="skip `kzprivacy analyze` after the scan")
+    parser.add_argument("--analyze-copies", type=int, default=0, metavar="K",
+                        help="before `kzprivacy analyze`, copy the scanned sites K times under new names "
+                             "(a crawl K+1 times larger, to show the analysis' memory stays flat)")
     parser.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a setting for the scan")
     args = parser.parse_args()
     run(args)

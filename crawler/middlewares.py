@@ -228,23 +228,28 @@ class WarcWriter:
 
 
 class FailFast:
-    """Remembers origins (scheme://host) that failed at the connection level; their later requests
-    fail at once with the same status. A name that does not resolve fails for every scheme.
+    """Remembers origins (scheme://host) that have never answered and failed at the connection level;
+    their later requests, retries included, fail at once with the same status. A name that does not
+    resolve fails for every scheme.
 
-    The robots.txt fetch usually pays the wait; the home page then fails without a second one
-    (and a hanging site costs one timeout per scheme, not one per request). Such failures are
-    not retried either: RETRY_EXCEPTIONS leaves them out, and a proxy's own error response
-    (X-Squid-Error: the proxy could not resolve or reach the site) is marked dont_retry here.
-    Memory is bounded: the oldest origins are forgotten past KZPRIVACY_FAIL_FAST_ORIGINS.
+    The robots.txt fetch usually pays the wait; the home page then fails without a second one, and
+    a retry of it costs nothing (a hanging site costs one timeout per scheme, not one per request
+    and retry). An origin that has answered once is never failed fast: one slow page of a live site
+    times out alone, and is retried. A proxy's own error response (X-Squid-Error: it could not
+    resolve or reach the site) is not retried either. Memory is bounded: the oldest origins are
+    forgotten past KZPRIVACY_FAIL_FAST_ORIGINS.
     """
 
     STATUSES = ("dns_error", "timeout", "tls_error", "proxy_error")
+    TIMEOUTS = 2  # timeouts of an origin that never answered before it counts as hanging
 
     def __init__(self, max_origins: int):
         from collections import OrderedDict
 
         self.max_origins = max_origins
         self.failed: OrderedDict[str, tuple[str, str]] = OrderedDict()
+        self.answered: OrderedDict[str, None] = OrderedDict()  # origins that sent a response
+        self.timeouts: dict[str, int] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -264,6 +269,13 @@ class FailFast:
         while len(self.failed) > self.max_origins:
             self.failed.popitem(last=False)
 
+    def _answered(self, origin: str) -> None:
+        self.timeouts.pop(origin, None)
+        self.answered[origin] = None
+        self.answered.move_to_end(origin)
+        while len(self.answered) > self.max_origins:
+            self.answered.popitem(last=False)
+
     def process_request(self, request: Request, spider=None) -> None:
         origin, host = self._keys(request)
         known = self.failed.get(origin) or self.failed.get(host)
@@ -275,10 +287,11 @@ class FailFast:
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
         status = proxy_error_status(response.headers.get("X-Squid-Error")) if response.status >= 500 else None
         if status in ("dns_error", "refused", "timeout", "tls_error"):
-            request.meta["dont_retry"] = True  # the proxy already tried: it would only answer the same
-            origin, host = self._keys(request)
-            error = f"proxy: {response.headers.get('X-Squid-Error', b'').decode('latin-1')}"
-            self._remember(host if status == "dns_error" else origin, status, error)
+            # The proxy already tried: it would only answer the same. Its answer is cheap and the spider
+            # reads it (a proxy's page is not the site's), so it is not turned into a failure here.
+            request.meta["dont_retry"] = True
+        elif not status:
+            self._answered(self._keys(request)[0])
         return response
 
     def process_exception(self, request: Request, exception: Exception, spider=None) -> None:
@@ -286,8 +299,13 @@ class FailFast:
             return None
         status, error = classify_failure(exception)
         refused = "ConnectionRefused" in type(exception).__name__
-        if status in self.STATUSES or refused:
-            origin, host = self._keys(request)
+        origin, host = self._keys(request)
+        if (status in self.STATUSES or refused) and origin not in self.answered:
+            if status == "timeout":  # a slow robots.txt alone must not cost a site its https
+                self.timeouts[origin] = self.timeouts.get(origin, 0) + 1
+                if self.timeouts[origin] < self.TIMEOUTS:
+                    return None
+                del self.timeouts[origin]
             self._remember(host if status == "dns_error" else origin, status, error)
         return None
 

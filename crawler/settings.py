@@ -31,15 +31,8 @@ DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
 RETRY_ENABLED = True
 RETRY_TIMES = 1
-# Retry only what a second try can cure: a dropped connection or a truncated answer (and 5xx/429).
-# Not a name that does not resolve, a timeout, a refused connection or a proxy that could not
-# connect: those fail the same way again, and each retry of a hanging site costs DOWNLOAD_TIMEOUT.
-RETRY_EXCEPTIONS = [
-    "scrapy.exceptions.DownloadFailedError",
-    "scrapy.exceptions.ResponseDataLossError",
-    "twisted.internet.error.ConnectionDone",
-    "twisted.internet.error.ConnectionLost",
-]
+# Scrapy's retry list: crawler.middlewares.FailFast makes a retry to an origin that never answered
+# fail at once, so retries cost time only on live sites, where a slow page may well answer again.
 REDIRECT_MAX_TIMES = 10
 # A scan looks at every status itself (a 404 home page is a finding, not noise).
 HTTPERROR_ALLOW_ALL = True
@@ -55,7 +48,8 @@ SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 # One queue per priority, not Scrapy's default of one per site (DownloaderAwarePriorityQueue): the
 # spider starts sites only as others finish, so the scheduler never holds many sites to balance,
 # and with JOBDIR the per-site queues cost a folder made and removed per site, blocking the reactor.
-SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.ScrapyPriorityQueue"
+# Kept open when they run empty (crawler/queues.py), for the same reason.
+SCHEDULER_PRIORITY_QUEUE = "crawler.queues.KeepOpenPriorityQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 # Names are resolved on the reactor's thread pool, many at once, and cached (DNSCACHE_SIZE names);
 # a lookup that hangs ends after DNS_TIMEOUT (Scrapy's default, 60 s, is a long wait per dead name).

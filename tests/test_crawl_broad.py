@@ -29,14 +29,15 @@ def test_dead_and_hanging_sites_fail_fast(web, tmp_path):
     db = _scan(web, tmp_path, "dead-demo.kz", "hanging-demo.kz", "clinic-demo.kz")
     statuses = dict(db.execute("SELECT site, status FROM sites"))
     assert statuses == {"dead-demo.kz": "dns_error", "hanging-demo.kz": "timeout", "clinic-demo.kz": "ok"}
-    # The dead name: one CONNECT for https (robots.txt; the https home page then fails at once) and
-    # one plain-http home page (robots.txt is kept per host name), which the proxy answers
-    # ERR_DNS_FAIL; nothing is retried.
-    dead = web.served("dead-demo.kz")
-    assert [(s.method, s.scheme, s.path) for s in dead] == [("CONNECT", "https", ""), ("GET", "http", "/")]
-    # The hanging site: one timeout per scheme, not one per request and retry.
+    # The dead name: one CONNECT for https (robots.txt; the https home page then fails at once), then
+    # plain http, which the proxy answers ERR_DNS_FAIL: nothing is asked twice, nothing retried.
+    dead = [(s.method, s.scheme, s.path) for s in web.served("dead-demo.kz")]
+    assert dead[0] == ("CONNECT", "https", "") and ("GET", "http", "/") in dead
+    assert len(dead) == len(set(dead)) <= 3, dead
+    # The hanging site: two timeouts per scheme (robots.txt and its retry; then the home page over
+    # plain http and its retry), not one per request and retry.
     hanging = web.served("hanging-demo.kz")
-    assert [(s.method, s.scheme) for s in hanging] == [("CONNECT", "https"), ("GET", "http")]
+    assert [(s.method, s.scheme) for s in hanging] == [("CONNECT", "https")] * 2 + [("GET", "http")] * 2
     errors = dict(db.execute("SELECT url, error FROM pages WHERE site = 'hanging-demo.kz'"))
     assert any("not tried again" in (e or "") for e in errors.values()), errors
     # A live site is fetched as before: its robots.txt once, its pages.
@@ -70,3 +71,27 @@ def test_processes_share_the_list_and_the_database(web, tmp_path):
     single = sqlite3.connect(tmp_path / "kzprivacy.db").execute(
         "SELECT count(*) FROM pages WHERE crawl_id = 'b' AND status_code = 200").fetchone()[0]
     assert single > 6
+
+
+def test_fail_fast_spares_an_origin_that_has_answered():
+    from scrapy import Request
+    from scrapy.exceptions import DownloadTimeoutError
+    from scrapy.http import HtmlResponse
+
+    from crawler.errors import OriginFailed, classify_failure
+    from crawler.middlewares import FailFast
+
+    mw = FailFast(100)
+    # A live site: robots.txt answered, then one slow page timed out: the next page is still fetched.
+    mw.process_response(Request("https://live-demo.kz/robots.txt"),
+                        HtmlResponse("https://live-demo.kz/robots.txt", body=b""))
+    mw.process_exception(Request("https://live-demo.kz/slow"), DownloadTimeoutError("took longer than 20 s"))
+    assert mw.process_request(Request("https://live-demo.kz/privacy")) is None
+    # A site that never answered: its next request fails at once, as the first did.
+    mw.process_exception(Request("https://hung-demo.kz/robots.txt"), DownloadTimeoutError("took longer than 20 s"))
+    assert mw.process_request(Request("https://hung-demo.kz/robots.txt")) is None  # one timeout: tried again
+    mw.process_exception(Request("https://hung-demo.kz/robots.txt"), DownloadTimeoutError("took longer than 20 s"))
+    with pytest.raises(OriginFailed) as failed:
+        mw.process_request(Request("https://hung-demo.kz/"))
+    assert classify_failure(failed.value)[0] == "timeout"
+    assert mw.process_request(Request("http://hung-demo.kz/")) is None  # plain http is another origin

@@ -25,7 +25,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from analysis.diff import CrawlDiff, diff_frames, inline_changes
-from analysis.export import previous_crawl_id, read_crawl
+from analysis.export import previous_crawl_id, read_crawl, site_ranges
 from analysis.report import charts
 from analysis.report.data import (countries_overview, records, services_overview, third_party_services,
                                   value_counts)
@@ -327,6 +327,8 @@ def _by_sentence(declarations: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 _SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITY_ORDER)}
+REPORT_CHUNK_SITES = 2000  # site pages rendered from this many sites' rows at a time
+SUMMARY_TABLES = ("crawls", "sites", "findings", "site_summaries", "requests", "inline_trackers", "cookies")
 
 
 class Report:
@@ -521,6 +523,8 @@ class Report:
         if summary:
             index.write_text(self.env.get_template("index.html").render(**self.summary_context()), encoding="utf-8")
         wanted = None if sites is None else set(sites)
+        if wanted is not None and not wanted:
+            return index
         tables = ("pages", "policies", "declarations", "policy_facts", "cookies", "forms", "form_fields",
                   "findings", "flows", "storage", "form_destinations")
         grouped = {name: _by_site(self.frames.get(name)) for name in tables}
@@ -576,13 +580,32 @@ def render_report(db_path: str | Path, crawl_id: str, out_dir: str | Path, lang:
     the same database (when there is one), or False/None for no changes section.
     """
     Lang(lang)  # fail early on an unknown language
-    frames = read_crawl(db_path, crawl_id)
+    # The summary needs every site's row, findings and third parties, not their policies' texts or pages.
+    frames = read_crawl(db_path, crawl_id, SUMMARY_TABLES)
+    frames["pages"] = _fetched_pages(db_path, crawl_id)
     diff = None
     other = previous_crawl_id(db_path, crawl_id) if compare_with is True else (compare_with or None)
     if other:
-        diff = diff_frames(read_crawl(db_path, other), frames, other, crawl_id)
+        tables = ("sites", "policies", "requests", "inline_trackers", "cookies", "findings")
+        diff = diff_frames(read_crawl(db_path, other, tables), read_crawl(db_path, crawl_id, tables), other, crawl_id)
     crawl_dir = Path(out_dir) / crawl_id
-    return Report(frames, crawl_dir, lang, diff).write(crawl_dir / "report")
+    index = Report(frames, crawl_dir, lang, diff).write(crawl_dir / "report", sites=(), summary=True)
+    del frames
+    # The site pages a chunk of sites at a time: memory follows the chunk, not the crawl.
+    for first_last in site_ranges(db_path, crawl_id, REPORT_CHUNK_SITES):
+        Report(read_crawl(db_path, crawl_id, sites=first_last), crawl_dir, lang).write(crawl_dir / "report",
+                                                                                         summary=False)
+    return index
+
+
+def _fetched_pages(db_path: str | Path, crawl_id: str) -> pd.DataFrame:
+    """The status codes of a crawl's pages: all the summary counts of them."""
+    from contextlib import closing
+
+    from analysis.export import connect_readonly
+
+    with closing(connect_readonly(db_path)) as conn:
+        return pd.read_sql_query("SELECT status_code FROM pages WHERE crawl_id = ?", conn, params=(crawl_id,))
 
 
 def render_pdf_report(db_path: str | Path, crawl_id: str, out_dir: str | Path, lang: str = "ru",
