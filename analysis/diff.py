@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.report.data import records, third_party_services
+from kzprivacy.identity import canonical_url
 
 __all__ = [
     "CrawlDiff", "compare_sites", "site_policies", "compare_policies", "text_diff", "inline_changes",
@@ -105,6 +106,10 @@ def inline_changes(old: str, new: str) -> list[tuple[str, str]]:
     return out
 
 
+def _address(url: str | None) -> str:
+    return canonical_url(url or "").split("://", 1)[-1]
+
+
 def compare_policies(old: pd.DataFrame, new: pd.DataFrame, sites: set[str], context: int = 2
                      ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(appeared, disappeared, changed) among `sites`, from two `site_policies` frames.
@@ -118,7 +123,9 @@ def compare_policies(old: pd.DataFrame, new: pd.DataFrame, sites: set[str], cont
     changed = []
     for site in sorted(set(old_by) & set(new_by)):
         was, now = old_by[site], new_by[site]
-        moved = was["url"] != now["url"]
+        # The http and https twins of one address are one page (kzprivacy/identity.py): a site that answered
+        # over http one week and https the next has not moved its policy.
+        moved = _address(was["url"]) != _address(now["url"])
         if not moved and _normalised(was["text"]) == _normalised(now["text"]):
             continue
         lines = [] if _normalised(was["text"]) == _normalised(now["text"]) else \

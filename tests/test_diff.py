@@ -63,6 +63,12 @@ def test_whitespace_only_changes_are_not_changes_but_a_move_is():
     assert changed["moved"].tolist() == [True] and changed["diff"].tolist() == [[]]
 
 
+def test_the_same_policy_over_http_one_week_and_https_the_next_has_not_moved():
+    old = site_policies(sites(("a.kz", "ok", "http://a.kz/p")), policies(("a.kz", "http://a.kz/p", "Текст политики.")))
+    new = site_policies(sites(("a.kz", "ok", "https://a.kz/p")), policies(("a.kz", "https://a.kz/p", "Текст политики.")))
+    assert compare_policies(old, new, {"a.kz"})[2].empty
+
+
 def test_policies_appear_and_disappear_only_among_compared_sites():
     old = site_policies(sites(("a.kz", "ok", None), ("b.kz", "ok", "https://b.kz/p")),
                         policies(("b.kz", "https://b.kz/p", "x")))
