@@ -152,21 +152,29 @@ def _profile_shares(path: Path) -> list[tuple[str, float]]:
     totals = {name: 0.0 for name, _ in AREAS}
     totals["other"] = 0.0
 
-    def charge(func: tuple, seconds: float, depth: int = 0) -> None:
+    memo: dict[tuple, dict[str, float]] = {}
+
+    def shares(func: tuple, depth: int = 0, path: frozenset = frozenset()) -> dict[str, float]:
+        """How `func`'s own time divides over areas (memoised: the call graph is walked once)."""
         area = _area(func[0], func[2])
         if area is not None:
-            totals[area] += seconds
-            return
+            return {area: 1.0}
+        if func in memo:
+            return memo[func]
         callers = stats.get(func, (0, 0, 0, 0, {}))[4]
         spent = sum(edge[2] for edge in callers.values())  # own time of `func` per calling edge
-        if depth >= 8 or not callers or spent <= 0:
-            totals["other"] += seconds
-            return
+        if depth >= 8 or not callers or spent <= 0 or func in path:
+            return {"other": 1.0}
+        out: dict[str, float] = {}
         for caller, edge in callers.items():
-            charge(caller, seconds * edge[2] / spent, depth + 1)
+            for name, part in shares(caller, depth + 1, path | {func}).items():
+                out[name] = out.get(name, 0.0) + part * edge[2] / spent
+        memo[func] = out
+        return out
 
     for func, (_cc, _nc, tottime, _ct, _callers) in stats.items():
-        charge(func, tottime)
+        for name, part in shares(func).items():
+            totals[name] += tottime * part
     whole = sum(totals.values()) or 1.0
     return sorted(((k, v / whole) for k, v in totals.items()), key=lambda kv: -kv[1])
 
