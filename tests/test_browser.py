@@ -98,9 +98,10 @@ def test_the_browser_scan_finishes_as_a_browser_crawl(browser_crawl):
     # One fresh browser context per rendered site, each closed when its site was done.
     contexts = int(re.search(r"'playwright/context_count': (\d+)", log).group(1))
     closed = int(re.search(r"'browser/contexts_closed': (\d+)", log).group(1))
-    # robots.txt stopped robots-demo.kz before any browser, and a name that does not resolve is not tried
-    # again in one (dead-demo.kz); an https site falling back to http keeps its context.
-    assert contexts == closed == len(SITES) - 2
+    # robots.txt stopped robots-demo.kz before any browser. dead-demo.kz reaches one only when its page is
+    # asked for before its robots.txt has failed (after that, a name that does not resolve is not tried
+    # again); an https site falling back to http keeps its context.
+    assert contexts == closed and len(SITES) - 2 <= contexts <= len(SITES) - 1
 
 
 @needs_chromium
@@ -415,7 +416,9 @@ def test_ctrl_c_then_resume_carries_on_in_the_browser(tmp_path):
     with SampleWeb(generated=count) as web:
         proc = subprocess.Popen([sys.executable, "-m", "kzprivacy.cli", "scan", "-i", str(domains), "--proxy",
                                  web.proxy_url, "--out", str(out), "--crawl-id", "r", "--no-progress", "--no-analyze",
-                                 "--render", "-s", "KZPRIVACY_BROWSER_SITES=2"], cwd=ROOT, stdout=subprocess.PIPE,
+                                 "--render", "-s", "KZPRIVACY_BROWSER_SITES=2",
+                                 # a graceful stop (the hurried one is tests/test_shutdown.py's)
+                                 "-s", "KZPRIVACY_SHUTDOWN_GRACE=60"], cwd=ROOT, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, start_new_session=True)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:

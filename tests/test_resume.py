@@ -85,7 +85,10 @@ def _assert_complete_without_duplicates(db_path: Path) -> sqlite3.Connection:
 def test_ctrl_c_then_resume_fetches_nothing_twice(generated_web, tmp_path):
     out = tmp_path / "out"
     args = ["scan", "-i", str(_domains(tmp_path)), "--proxy", generated_web.proxy_url, "--out", str(out),
-            "--crawl-id", "r1", "--no-progress", *SLOW]
+            "--crawl-id", "r1", "--no-progress", *SLOW,
+            # A graceful stop is what saves the queue; a generous grace keeps a loaded machine from hurrying it
+            # (the hurried stop and its resume from home pages are tests/test_shutdown.py's).
+            "-s", "KZPRIVACY_SHUTDOWN_GRACE=60"]
     proc = _start(args)
     done = _wait_for_sites_done(out / "kzprivacy.db", 3, proc)
     assert done < GENERATED
