@@ -42,6 +42,11 @@ class ParseFailure(Exception):
 def _worker_main(conn, memory_mb: int) -> None:
     """A worker: read tasks from the pipe, answer each with ("ok", PageExtract) or (status, message)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the whole group: the crawler decides
+    # So does systemd's SIGTERM: dying at once would turn the pages in flight into parse errors and finish
+    # their sites, where the crawler's graceful stop (1.5 s) would have given them back. The worker outlives
+    # it by 2 s (SIGALRM's default action ends it), so a parent that exits without closing the pool still
+    # has its workers gone within its 2 s.
+    signal.signal(signal.SIGTERM, lambda signum, frame: signal.alarm(2))
     os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
     if memory_mb:
         import resource
