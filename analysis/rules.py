@@ -151,7 +151,7 @@ POLICY_SIDES: dict[str, tuple[str, str]] = {
 def policy_statement(side: str, lang: str = "en", *, rule: str = "", category: str = "", policy_url: str = "",
                      policy_evidence: str = "", policy_error: str = "") -> str:
     """The policy's side of a finding as one true sentence: the quote, or exactly why there is none."""
-    from kzprivacy.taxonomy import CATEGORIES
+    from kzprivacy.vocabulary.taxonomy import CATEGORIES
 
     spec = RULES.get(rule)
     topic = (spec.policy_topics[0] if spec and spec.policy_topics else "") or category
@@ -164,7 +164,7 @@ def policy_statement(side: str, lang: str = "en", *, rule: str = "", category: s
 
 def explain(code: str, lang: str = "en", **values: str) -> str:
     """The rule's sentence with the observed values filled in; unknown placeholders stay visible."""
-    from kzprivacy.taxonomy import CATEGORIES
+    from kzprivacy.vocabulary.taxonomy import CATEGORIES
 
     rule = RULES[code]
     category = values.get("category", "")

@@ -92,7 +92,7 @@ class TextCache(OrderedDict):
 
 def analyze_policy_text(text: str) -> dict[str, Any]:
     """Declarations and facts of one policy text (a plain function, so worker processes can run it)."""
-    from kzprivacy.language import detect_language
+    from kzprivacy.vocabulary.language import detect_language
 
     from .declarations import extract_declarations
     from .policy_facts import extract_facts

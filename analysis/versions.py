@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kzprivacy.language import detect_language
+from kzprivacy.vocabulary.language import detect_language
 
 from .policy_facts import document_type
-from kzprivacy.taxonomy import CATEGORIES
+from kzprivacy.vocabulary.taxonomy import CATEGORIES
 
 from .compare import FINDING_COLUMNS
 from .rules import RULES, explain

@@ -54,9 +54,9 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.extract.cookies import parse_set_cookie
-from crawler.netguard import blocked_reason
-from crawler.items import SiteItem
+from kzprivacy.extract.cookies import parse_set_cookie
+from kzprivacy.crawler.netguard import blocked_reason
+from kzprivacy.crawler.items import SiteItem
 
 logger = logging.getLogger(__name__)
 
@@ -173,10 +173,10 @@ class BrowserMode:
     def update_settings(self, settings) -> None:
         if settings.get("KZPRIVACY_MODE") != "browser":
             return
-        handler = "crawler.browser.BrowserDownloadHandler"
+        handler = "kzprivacy.crawler.browser.BrowserDownloadHandler"
         settings.set("DOWNLOAD_HANDLERS", {"http": handler, "https": handler}, "addon")
         settings.set("PLAYWRIGHT_BROWSER_TYPE", "chromium", "addon")
-        settings.set("PLAYWRIGHT_BROWSER_PROVIDER", "crawler.browser.ChromiumProvider", "addon")
+        settings.set("PLAYWRIGHT_BROWSER_PROVIDER", "kzprivacy.crawler.browser.ChromiumProvider", "addon")
         options: dict[str, Any] = {"executable_path": chromium_executable(settings.get("KZPRIVACY_CHROMIUM")
                                                                           or DEFAULT_CHROMIUM),
                                    "headless": True, "args": chromium_args(),
@@ -186,7 +186,7 @@ class BrowserMode:
             options["proxy"] = {"server": settings.get("KZPRIVACY_PROXY")}
         elif settings.getbool("KZPRIVACY_BLOCK_PRIVATE_ADDRESSES"):
             # PrivateAddressGuard checks the pages Scrapy asks for; this, what a page asks the browser for.
-            settings.set("PLAYWRIGHT_ABORT_REQUEST", "crawler.browser.abort_private_request", "addon")
+            settings.set("PLAYWRIGHT_ABORT_REQUEST", "kzprivacy.crawler.browser.abort_private_request", "addon")
         settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", options, "addon")
         # One context per site, so one site's cookies never reach another; one page at a time per
         # context, so each page's cookies and storage are told apart from the page before.
@@ -392,7 +392,7 @@ _NET_ERRORS = (
 
 def classify_browser_failure(exc: BaseException, meta: dict[str, Any] | None = None) -> tuple[str, str]:
     """(status, error text) for a request that failed in the browser."""
-    from crawler.errors import classify_failure
+    from kzprivacy.crawler.errors import classify_failure
 
     marked = (meta or {}).get("browser_failure")
     if marked:  # decided while the page was open (too large, hung)
@@ -442,7 +442,7 @@ def rendered_rows(visit_result: dict[str, Any], site: str, domains: list[str],
     what is under them is first party. Requests are recorded for third parties only,
     as in HTTP mode; cookies and storage keys of every party.
     """
-    from kzprivacy.trackers import lookup_cookie, lookup_url, registrable_domain
+    from kzprivacy.vocabulary.trackers import lookup_cookie, lookup_url, registrable_domain
 
     def first_party(host: str) -> bool:
         try:
@@ -902,7 +902,7 @@ async def visit(page) -> None:
         recorder.recording = False
         _RECORDERS.pop(page, None)
         if recorder.interceptor is not None:  # the visit failed after the form probe: leave, then unroute
-            from crawler.formprobe import _leave_then_release
+            from kzprivacy.crawler.formprobe import _leave_then_release
 
             await asyncio.shield(_leave_then_release(page, recorder.interceptor))
 
@@ -1003,8 +1003,8 @@ async def _probe_forms(recorder: PageRecorder, dom: str, page_url: str) -> tuple
     """Browser mode's form probe (crawler/formprobe.py) on this page's forms not yet probed on the site.
 
     It runs after the page is recorded, so nothing it sets off is counted as the page's own."""
-    from crawler.formprobe import probe_candidates, probe_forms
-    from kzprivacy.trackers import registrable_domain
+    from kzprivacy.crawler.formprobe import probe_candidates, probe_forms
+    from kzprivacy.vocabulary.trackers import registrable_domain
 
     options, state = recorder.options, recorder.state
     try:
@@ -1129,7 +1129,7 @@ class BrowserMiddleware:
                 options["screenshot_path"]
         request.meta.update({
             "playwright": True, "playwright_context": name, "playwright_context_kwargs": self.context_kwargs,
-            "playwright_page_init_callback": "crawler.browser.init_page",
+            "playwright_page_init_callback": "kzprivacy.crawler.browser.init_page",
             "playwright_page_goto_kwargs": {"wait_until": "domcontentloaded", "timeout": self.navigation_ms},
             "playwright_page_methods": [PageMethod(visit)], "browser_options": options,
         })

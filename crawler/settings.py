@@ -4,8 +4,8 @@
 import kzprivacy
 
 BOT_NAME = "kzprivacy"
-SPIDER_MODULES = ["crawler.spiders"]
-NEWSPIDER_MODULE = "crawler.spiders"
+SPIDER_MODULES = ["kzprivacy.crawler.spiders"]
+NEWSPIDER_MODULE = "kzprivacy.crawler.spiders"
 
 # Name the tool and where to read about it, so site owners know who visits.
 USER_AGENT = f"kzprivacy/{kzprivacy.__version__} (+{kzprivacy.TOOL_URL}; privacy-policy research scanner)"
@@ -49,7 +49,7 @@ SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 # spider starts sites only as others finish, so the scheduler never holds many sites to balance,
 # and with JOBDIR the per-site queues cost a folder made and removed per site, blocking the reactor.
 # Kept open when they run empty (crawler/queues.py), for the same reason.
-SCHEDULER_PRIORITY_QUEUE = "crawler.queues.KeepOpenPriorityQueue"
+SCHEDULER_PRIORITY_QUEUE = "kzprivacy.crawler.queues.KeepOpenPriorityQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 # Names are resolved on the reactor's thread pool, many at once, and cached (DNSCACHE_SIZE names);
 # a lookup that hangs ends after DNS_TIMEOUT (Scrapy's default, 60 s, is a long wait per dead name).
@@ -65,25 +65,25 @@ LOG_LEVEL = "INFO"
 DOWNLOADER_MIDDLEWARES = {
     # Scrapy's robots.txt and cookie middlewares, holding their state per site until it is done.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "crawler.middlewares.SiteRobotsTxt": 100,
+    "kzprivacy.crawler.middlewares.SiteRobotsTxt": 100,
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
-    "crawler.middlewares.SiteCookies": 700,
+    "kzprivacy.crawler.middlewares.SiteCookies": 700,
     # After RetryMiddleware (550) on the way in, before it on the way back: a failed origin fails fast.
-    "crawler.middlewares.FailFast": 560,
+    "kzprivacy.crawler.middlewares.FailFast": 560,
     # Closest to the downloader: sees each response exactly as the server sent it.
-    "crawler.middlewares.WarcWriter": 950,
+    "kzprivacy.crawler.middlewares.WarcWriter": 950,
     # Before RedirectMiddleware (600) handles a 3xx, and before CookiesMiddleware (700) consumes it.
-    "crawler.middlewares.SetCookieRecorder": 720,
+    "kzprivacy.crawler.middlewares.SetCookieRecorder": 720,
     # Before Scrapy's HttpProxyMiddleware (750), which then speaks to the proxy.
-    "crawler.middlewares.ProxyMiddleware": 740,
+    "kzprivacy.crawler.middlewares.ProxyMiddleware": 740,
     # First of all: a private or loopback address is refused before robots.txt is even asked (netguard.py).
-    "crawler.middlewares.PrivateAddressGuard": 50,
+    "kzprivacy.crawler.middlewares.PrivateAddressGuard": 50,
 }
 # Names that resolve to private addresses are refused at connect time (DNS rebinding): crawler/netguard.py.
-TWISTED_DNS_RESOLVER = "crawler.netguard.GuardedResolver"
+TWISTED_DNS_RESOLVER = "kzprivacy.crawler.netguard.GuardedResolver"
 
 ITEM_PIPELINES = {
-    "crawler.pipelines.SQLitePipeline": 300,
+    "kzprivacy.crawler.pipelines.SQLitePipeline": 300,
 }
 
 # -- kzprivacy's own knobs ----------------------------------------------------------------
@@ -101,7 +101,7 @@ KZPRIVACY_MODE = "http"                # http | browser
 KZPRIVACY_SITES_AT_ONCE = 384
 KZPRIVACY_FAIL_FAST_ORIGINS = 50000    # origins remembered as failed (crawler.middlewares.FailFast); 0: off
 
-# -- caps on what one page may cost (crawler/extract/limits.py). Every extraction is linear in its input
+# -- caps on what one page may cost (kzprivacy/extract/limits.py). Every extraction is linear in its input
 # and stops at these; a cut is recorded in pages.warnings, so a partial row says it is partial.
 KZPRIVACY_MAX_LINKS = 3000             # links kept per page (footer, cookie-banner and hreflang links first)
 KZPRIVACY_MAX_RESOURCES = 2000         # third-party scripts, pixels, iframes... kept per page
@@ -125,7 +125,7 @@ KZPRIVACY_SHUTDOWN_GRACE = 1.5
 # -- browser mode (KZPRIVACY_MODE = "browser", `kzprivacy scan --render`): see crawler/browser.py and
 # docs/browser-mode.md. The add-on below does nothing in HTTP mode; in browser mode it installs
 # scrapy-playwright and derives its PLAYWRIGHT_* settings from these.
-ADDONS = {"crawler.browser.BrowserMode": 0}
+ADDONS = {"kzprivacy.crawler.browser.BrowserMode": 0}
 KZPRIVACY_CHROMIUM = "/usr/bin/chromium"  # the system's Chromium (Playwright's own download is not used)
 KZPRIVACY_CONSENT = "none"             # none: never touch a page | accept: also click the cookie banner's accept
 KZPRIVACY_BROWSER_SITES = 4            # sites rendered at once, one browser context each

@@ -26,8 +26,8 @@ from typing import Any
 
 from scrapy.exceptions import IgnoreRequest
 
-from crawler.items import PageItem, SiteItem
-from crawler.middlewares import WarcWriter
+from kzprivacy.crawler.items import PageItem, SiteItem
+from kzprivacy.crawler.middlewares import WarcWriter
 
 logger = logging.getLogger(__name__)
 

@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 
 import kzprivacy  # noqa: F401  (sets the offline tldextract environment first)
-from analysis.export import (connect_readonly, datasette_metadata, parse_dictionary,
+from kzprivacy.analysis.report.export import (connect_readonly, datasette_metadata, parse_dictionary,
                              with_codes)
-from kzprivacy import taxonomy
+from kzprivacy.vocabulary import taxonomy
 from kzprivacy.store import SCHEMA
 
 ROOT = Path(__file__).resolve().parents[1]
 DICTIONARY = ROOT / "docs" / "data-dictionary.md"
 METADATA = ROOT / "docs" / "datasette-metadata.json"
-REGENERATE = "run `python -m analysis.export` to regenerate"
+REGENERATE = "run `python -m kzprivacy.analysis.report.export` to regenerate"
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +64,8 @@ def test_codes_section_is_generated_from_the_code(markdown):
 
 
 def test_every_taxonomy_code_appears_with_its_meaning(markdown):
-    from analysis.rules import RULES
-    from kzprivacy.trackers import CATEGORIES as TRACKER_CATEGORIES
+    from kzprivacy.analysis.rules import RULES
+    from kzprivacy.vocabulary.trackers import CATEGORIES as TRACKER_CATEGORIES
 
     codes = markdown[markdown.index("<!-- codes:begin -->"):]
     rows: dict[str, str] = {}  # code -> its rows (a code such as "analytics" is in two tables)

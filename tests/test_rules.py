@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.rules import RULES, explain, score
-from analysis.run import analyze_crawl
+from kzprivacy.analysis.rules import RULES, explain, score
+from kzprivacy.analysis.run import analyze_crawl
 from kzprivacy.store import Store
 
 TESTED: set[str] = set()

@@ -3,7 +3,7 @@
 UI strings are looked up by key; a key missing in Kazakh falls back to Russian (the
 language most Kazakhstan regulators work in), a key missing everywhere shows as the
 key itself so a gap is visible rather than silent. Taxonomy meanings come from
-kzprivacy.taxonomy (English and Russian); Kazakh falls back to Russian there too.
+kzprivacy.vocabulary.taxonomy (English and Russian); Kazakh falls back to Russian there too.
 
 Rule explanations: the findings table stores one explanation in one language, but the
 rule code is stable, so RULE_EXPLANATIONS maps a rule code to a template per language.
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Mapping
 
-from kzprivacy.taxonomy import CATEGORIES, SITE_STATUSES, SITE_STATUSES_RU, VERDICTS
+from kzprivacy.vocabulary.taxonomy import CATEGORIES, SITE_STATUSES, SITE_STATUSES_RU, VERDICTS
 
 LANGUAGES = ("ru", "en", "kk")
 FALLBACK = {"kk": "ru", "ru": "en", "en": "ru"}
@@ -630,7 +630,7 @@ RULE_TITLES: dict[str, dict[str, str]] = {
 def _analysis_rules() -> dict[str, dict[str, str]]:
     """The analysis's rule templates (analysis/rules.py), the one place rules are defined."""
     try:
-        from analysis.rules import RULES
+        from kzprivacy.analysis.rules import RULES
     except ImportError:  # a report of an older database without the analysis package still renders
         return {}
     return {code: {"ru": rule.ru, "en": rule.en} for code, rule in RULES.items()}
@@ -772,7 +772,7 @@ def _service_country(service_id: Any) -> str | None:
     if not isinstance(service_id, str) or not service_id:
         return None
     try:
-        from kzprivacy import trackers
+        from kzprivacy.vocabulary import trackers
         return trackers.get(service_id).country
     except (ImportError, KeyError):
         return None
@@ -780,7 +780,7 @@ def _service_country(service_id: Any) -> str | None:
 
 @lru_cache(maxsize=1)
 def _iso_names() -> dict[str, str]:
-    from kzprivacy.trackers._model import iso_countries
+    from kzprivacy.vocabulary.trackers._model import iso_countries
 
     return iso_countries()
 

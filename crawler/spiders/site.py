@@ -21,22 +21,22 @@ import scrapy
 from scrapy import signals
 from scrapy.http import Request, Response, TextResponse
 
-from crawler.browser import classify_browser_failure, rendered_rows
-from crawler.errors import classify_failure, proxy_error_status
-from crawler.formprobe import destination_rows
-from crawler.extract.cookies import parse_set_cookie
-from crawler.extract.documents import DocumentTooLarge, sniff_format
-from crawler.extract.limits import DEFAULT_CAPS, Caps
-from crawler.extract.page import PageExtract, PageTask
-from crawler.parsepool import ParseFailure, ParsePool
-from crawler.extract.policy import (COMMON_POLICY_PATHS, document_kind, form_page_links, is_policy_score,
+from kzprivacy.crawler.browser import classify_browser_failure, rendered_rows
+from kzprivacy.crawler.errors import classify_failure, proxy_error_status
+from kzprivacy.crawler.formprobe import destination_rows
+from kzprivacy.extract.cookies import parse_set_cookie
+from kzprivacy.extract.documents import DocumentTooLarge, sniff_format
+from kzprivacy.extract.limits import DEFAULT_CAPS, Caps
+from kzprivacy.extract.page import PageExtract, PageTask
+from kzprivacy.crawler.parsepool import ParseFailure, ParsePool
+from kzprivacy.extract.policy import (COMMON_POLICY_PATHS, document_kind, form_page_links, is_policy_score,
                                     language_variants, policy_links, unreadable_policy, with_path)
-from crawler.items import PageItem, SiteItem
-from crawler.signals import site_done
-from kzprivacy.domains import SiteEntry, parse_entries, read_entries
-from kzprivacy.identity import canonical_url, form_key
-from kzprivacy.language import detect_language
-from kzprivacy.trackers import lookup_cookie, lookup_url, registrable_domain
+from kzprivacy.crawler.items import PageItem, SiteItem
+from kzprivacy.crawler.signals import site_done
+from kzprivacy.vocabulary.domains import SiteEntry, parse_entries, read_entries
+from kzprivacy.vocabulary.identity import canonical_url, form_key
+from kzprivacy.vocabulary.language import detect_language
+from kzprivacy.vocabulary.trackers import lookup_cookie, lookup_url, registrable_domain
 
 # How many pages of each kind a site may cost, within the overall page budget.
 MAX_POLICY_CANDIDATES = 4
@@ -111,7 +111,7 @@ class SiteSpider(scrapy.Spider):
 
     def _request(self, site: str, url: str, kind: str, **meta: Any) -> Request | None:
         st = self._site(site)
-        url = canonical_url(url)  # no fragment, no utm_*: the same page is not fetched twice (kzprivacy/identity.py)
+        url = canonical_url(url)  # no fragment, no utm_*: the same page is not fetched twice (kzprivacy/vocabulary/identity.py)
         if url in st["requested"] or len(st["requested"]) >= self.max_pages:
             return None
         if self.url_limit and len(url) > self.url_limit:

@@ -255,9 +255,9 @@ class Store:
 
 
     def _mark_aliases(self, crawl_id: str, site: str) -> None:
-        """pages.alias_of: the same body under several URLs is one page (kzprivacy/identity.py decides which URL
+        """pages.alias_of: the same body under several URLs is one page (kzprivacy/vocabulary/identity.py decides which URL
         stands for it)."""
-        from kzprivacy.identity import page_aliases
+        from kzprivacy.vocabulary.identity import page_aliases
 
         rows = self.conn.execute("SELECT url, sha256, status_code FROM pages WHERE crawl_id = ? AND site = ?",
                                  (crawl_id, site)).fetchall()

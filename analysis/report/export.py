@@ -7,7 +7,7 @@
 Reading goes through `read_table` / `read_crawl`, which type the columns from the schema
 (integers as nullable Int64, codes as category), so the report and the diff see the same
 frames a journalist gets from the Parquet files. docs/data-dictionary.md documents every
-column; `python -m analysis.export` regenerates docs/datasette-metadata.json from it.
+column; `python -m kzprivacy.analysis.report.export` regenerates docs/datasette-metadata.json from it.
 """
 
 from __future__ import annotations
@@ -418,7 +418,7 @@ def export_crawl(db_path: str | Path, crawl_id: str, out_dir: str | Path,
             paths["xlsx"] = data_dir / f"kzprivacy-{_file_safe(crawl_id)}.xlsx"
             book.save(paths["xlsx"])
         if "csv" in formats:  # the CSV files' Frictionless Data Package (types, descriptions, keys)
-            from analysis.datapackage import write_datapackage
+            from kzprivacy.analysis.report.datapackage import write_datapackage
 
             columns = {t: _schema_types(conn, t) for t in crawl_tables(conn)}
             cursor = conn.execute("SELECT * FROM crawls WHERE crawl_id = ?", (crawl_id,))
@@ -625,8 +625,8 @@ def _md(text: Any) -> str:
 
 def codes_markdown() -> str:
     """The codes section of the data dictionary, from the taxonomy, the tracker base and the rules."""
-    from kzprivacy import taxonomy
-    from kzprivacy.trackers import CATEGORIES as TRACKER_CATEGORIES
+    from kzprivacy.vocabulary import taxonomy
+    from kzprivacy.vocabulary.trackers import CATEGORIES as TRACKER_CATEGORIES
 
     lines: list[str] = []
 
@@ -645,7 +645,7 @@ def codes_markdown() -> str:
     table("Verdicts", "`flows.verdict`, `findings.verdict`: how the policy covers an observed flow.",
           ("code", "meaning", "по-русски"), [(c, en, ru) for c, (en, ru) in taxonomy.VERDICTS.items()])
     try:
-        from analysis.rules import RULES, SEVERITY_POINTS
+        from kzprivacy.analysis.rules import RULES, SEVERITY_POINTS
     except ImportError:  # pragma: no cover - the analysis ships with this package
         RULES, SEVERITY_POINTS = {}, {}
     table("Severities", "`findings.severity`, and the points each takes off a site's score.",
@@ -673,7 +673,7 @@ def with_codes(markdown: str) -> str:
 
 def _main() -> None:
     """Regenerate the codes section of docs/data-dictionary.md and docs/datasette-metadata.json."""
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     dictionary = root / "docs" / "data-dictionary.md"
     markdown = with_codes(dictionary.read_text(encoding="utf-8"))
     dictionary.write_text(markdown, encoding="utf-8")
