@@ -230,7 +230,7 @@ def worker(redis_url: str, db: str, crawl_id: str | None, out: Path, proxy: str 
     settings = worker_settings(out, crawl_id, db, worker_id, meta, proxy=proxy, local=local)
     if sites_at_once is None:
         # A site waiting out its politeness delay holds no request slot: keep several sites per slot.
-        sites_at_once = (settings.getint("KZPRIVACY_BROWSER_SITES", 4) if render
+        sites_at_once = (settings.getint("KZPRIVACY_BROWSER_SITES") if render
                          else max(1, 4 * settings.getint("CONCURRENT_REQUESTS", 64)))
     (out / crawl_id).mkdir(parents=True, exist_ok=True)
     click.echo(f"Worker {worker_id} on crawl {crawl_id} ({mode}), {sites_at_once} sites at once; "
