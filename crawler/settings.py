@@ -112,6 +112,7 @@ KZPRIVACY_MAX_DOM_DEPTH = 512          # element nesting our text walkers descen
 KZPRIVACY_MAX_PDF_PAGES = 300          # PDF pages converted to text
 KZPRIVACY_MAX_DOCX_PARTS = 1000        # files inside a DOCX: more is a ZIP bomb -> policy status too_large
 KZPRIVACY_MAX_INFLATED_BYTES = 50 * 1024 * 1024  # what a DOCX's parts or a PDF's streams may inflate to: more -> too_large
+KZPRIVACY_MAX_COOKIES = 300            # Set-Cookie headers read per response (browsers keep ~180 per site)
 
 # -- the parse pool (crawler/parsepool.py): pages are read in worker processes, so no page can stall the
 # crawl. A page whose parsing or conversion passes its budget is abandoned (its worker killed and
@@ -119,6 +120,9 @@ KZPRIVACY_MAX_INFLATED_BYTES = 50 * 1024 * 1024  # what a DOCX's parts or a PDF'
 KZPRIVACY_PARSE_WORKERS = 2            # worker processes (the machine's other cores); 0: parse in-process
 KZPRIVACY_PARSE_TIMEOUT = 20           # seconds one page may take to read (links, forms, document to text)
 KZPRIVACY_PARSE_MEMORY_MB = 2048       # address space a worker may use
+# Bytes of responses waiting to be read before Scrapy stops downloading (its default, 5 MB, is half of
+# one page at DOWNLOAD_MAXSIZE: two megabyte pages waiting for the parse pool stalled every other site's downloads).
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 64 * 1024 * 1024
 # Ctrl-C / SIGTERM: seconds the graceful stop may take before requests in flight are dropped (crawler/shutdown.py).
 KZPRIVACY_SHUTDOWN_GRACE = 1.5
 
