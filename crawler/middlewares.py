@@ -82,7 +82,7 @@ class SetCookieRecorder:
 
     @classmethod
     def from_crawler(cls, crawler):
-        if not crawler.settings.getbool("KZPRIVACY_RECORD_COOKIES", True):
+        if not crawler.settings.getbool("KZPRIVACY_RECORD_COOKIES"):
             raise NotConfigured
         return cls()
 
@@ -130,9 +130,9 @@ class WarcWriter:
             raise NotConfigured
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
         # Unique per process, so a resumed crawl or a second worker never appends to another's file.
-        prefix = f"{crawler.settings.get('KZPRIVACY_CRAWL_ID', 'crawl')}-{stamp}-{os.getpid()}"
-        mw = cls(Path(folder), prefix, crawler.settings.getint("KZPRIVACY_WARC_MAX_BYTES", 1 << 30),
-                 crawler.settings.get("USER_AGENT", "kzprivacy"), str(crawler.settings.get("KZPRIVACY_CRAWL_ID") or
+        prefix = f"{crawler.settings.get('KZPRIVACY_CRAWL_ID') or 'crawl'}-{stamp}-{os.getpid()}"
+        mw = cls(Path(folder), prefix, crawler.settings.getint("KZPRIVACY_WARC_MAX_BYTES"),
+                 crawler.settings.get("USER_AGENT"), str(crawler.settings.get("KZPRIVACY_CRAWL_ID") or
                                                                      "crawl"),
                  "obey" if crawler.settings.getbool("ROBOTSTXT_OBEY") else "ignore")
         crawler.signals.connect(mw.close, signal=signals.spider_closed)

@@ -29,9 +29,11 @@ from kzprivacy.extract.documents import DocumentTooLarge, sniff_format
 from kzprivacy.extract.limits import DEFAULT_CAPS, Caps
 from kzprivacy.extract.page import PageExtract, PageTask
 from kzprivacy.crawler.parsepool import ParseFailure, ParsePool
-from kzprivacy.extract.policy import (COMMON_POLICY_PATHS, document_kind, form_page_links, is_policy_score,
-                                    language_variants, policy_links, unreadable_policy, with_path)
+from kzprivacy.extract.policy import (COMMON_POLICY_PATHS, POLICY_THRESHOLD, STRONG_LINK_SCORE, document_kind,
+                                    form_page_links, is_policy_score, language_variants, policy_links,
+                                    unreadable_policy, with_path)
 from kzprivacy.crawler.items import PageItem, SiteItem
+from kzprivacy.crawler.settings_table import default
 from kzprivacy.crawler.signals import site_done
 from kzprivacy.vocabulary.domains import SiteEntry, parse_entries, read_entries
 from kzprivacy.vocabulary.identity import canonical_url, form_key
@@ -44,8 +46,6 @@ MAX_LANGUAGE_VARIANTS = 3
 MAX_FORM_PAGES = 5
 MAX_HOME_VARIANTS = 2     # /kk/ and /en/ versions of the home page: their forms may differ
 FOLLOW_POLICY_SCORE = 0.4   # follow a policy link from the home page at this score
-POLICY_SCORE = 0.5          # a document scoring this reads as a policy (the store's POLICY_THRESHOLD)
-STRONG_LINK_SCORE = 0.6     # a link this clear names a policy even when its page is missing (the store's STRONG_LINK)
 LATER_POLICY_SCORE = 0.6    # follow one found on a later page only when it is this clear
 # When https failed this way and plain http is refused, the https failure is the site's status.
 HTTPS_FAILURES_KEPT = ("tls_error", "timeout")
@@ -78,15 +78,15 @@ class SiteSpider(scrapy.Spider):
         self.max_bytes = 0
         self.url_limit = 0
         self.pool = ParsePool(0, 0, 0)  # in-process until from_crawler reads the settings
-        self.max_sites_in_flight = 384
+        self.max_sites_in_flight = default("KZPRIVACY_SITES_AT_ONCE")  # from_crawler reads the settings
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        spider.max_pages = spider.max_pages or settings.getint("KZPRIVACY_MAX_PAGES", 20)
+        spider.max_pages = spider.max_pages or settings.getint("KZPRIVACY_MAX_PAGES")
         spider.caps = Caps.from_settings(settings)
-        spider.max_sites_in_flight = settings.getint("KZPRIVACY_SITES_AT_ONCE", 384)
+        spider.max_sites_in_flight = settings.getint("KZPRIVACY_SITES_AT_ONCE")
         spider.crawl_id = (spider.crawl_id or settings.get("KZPRIVACY_CRAWL_ID")
                            or datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S"))
         crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
@@ -313,11 +313,11 @@ class SiteSpider(scrapy.Spider):
             item.policy = self._dead_policy_link(response, item.page, warc_id)
         if kind == "policy" and response.status < 400:
             item.policy = self._policy(response, item.page, warc_id, extract)
-            if item.policy["is_policy_score"] >= POLICY_SCORE:
+            if item.policy["is_policy_score"] >= POLICY_THRESHOLD:
                 st["policy_seen"] = True
             elif item.policy.get("found_via") != "common_path":
                 follow += self._probe(site, st, response.url)  # the links led to no policy: try the usual paths
-            if item.policy["is_policy_score"] >= POLICY_SCORE and links:
+            if item.policy["is_policy_score"] >= POLICY_THRESHOLD and links:
                 for url in language_variants(response.url, links):
                     if st["variant_requests"] >= MAX_LANGUAGE_VARIANTS:
                         break
@@ -372,7 +372,7 @@ class SiteSpider(scrapy.Spider):
             if key in st["in_page"]:
                 continue  # the same modal on every page: kept once, where first seen
             score = is_policy_score(found.heading, found.text, "", found.trigger or found.heading)
-            if score < POLICY_SCORE:
+            if score < POLICY_THRESHOLD:
                 continue
             st["in_page"].append(key)
             st["policy_seen"] = True

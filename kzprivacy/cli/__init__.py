@@ -299,14 +299,21 @@ def _print_summary(summary: dict[str, Any], out: Path, crawl_id: str, outputs: d
             click.echo(f"Evidence pack ({outputs['evidence_site']}): {outputs['evidence']}")
 
 
-def _parse_overrides(overrides: tuple[str, ...]) -> dict[str, str]:
+def _parse_overrides(overrides: tuple[str, ...]) -> dict[str, Any]:
+    """-s NAME=VALUE pairs, checked against the settings table before anything starts (a typo would
+    otherwise be ignored by Scrapy and the crawl run with the default)."""
+    from kzprivacy.crawler.settings_table import SettingError, check_overrides
+
     values = {}
     for item in overrides:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="--set")
         values[name.strip()] = value
-    return values
+    try:
+        return check_overrides(values)
+    except SettingError as error:
+        raise click.BadParameter(str(error), param_hint="'-s' / '--set'") from None
 
 
 def _resolve_resume_id(out: Path, crawl_id: str | None) -> str:
@@ -555,6 +562,21 @@ def policy(documents: tuple[str, ...], fmt: str, proxy: str | None, timeout: flo
         click.echo(f"   contacts: {', '.join(facts['emails'] + facts['phones']) or '—'};  law: {', '.join(facts['laws']) or '—'}")
         for code, evidence in facts["warnings"]:
             click.echo(f"   warning {code}: {' '.join(evidence.split())[:110]}")
+
+
+@main.command(name="settings")
+@click.option("--json", "as_json", is_flag=True, help="The table as JSON (name, default, type, help...).")
+def settings_command(as_json: bool) -> None:
+    """Every kzprivacy setting (-s NAME=VALUE) with its default and what it does, the Scrapy settings
+    kzprivacy changes, and the environment variables it reads (docs/settings.md)."""
+    from kzprivacy.crawler.settings_table import ENVIRONMENT, SETTINGS, render_text
+
+    if as_json:
+        click.echo(json.dumps({"settings": [row.as_dict() for row in SETTINGS],
+                               "environment": [{"name": n, "help": h} for n, h in ENVIRONMENT]},
+                              ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_text(), nl=False)
 
 
 from kzprivacy.cli.analysis import diff, evidence, export, report, serve  # noqa: E402  (registered after main)
