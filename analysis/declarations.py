@@ -1,6 +1,6 @@
 """What a privacy policy declares, or denies, about each taxonomy category.
 
-For every sentence or list item of a policy the lexicon (kzprivacy.taxonomy.POLICY_LEXICON)
+For every sentence or list item of a policy the lexicon (kzprivacy.vocabulary.taxonomy.POLICY_LEXICON)
 is matched on lemmas (Russian, pymorphy3), stems (English, Snowball) or written
 prefixes (Kazakh). Each match becomes a `Declaration` carrying the sentence as
 evidence, its offsets, the id of the rule that fired, the vendors the sentence
@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
-from analysis.sentences import Sentence, lead_ins, split_sentences
-from kzprivacy.taxonomy import (ABSENCE_WORDS, ADVICE_PATTERN, EXCEPTION_FOLLOWS, EXCEPTION_PATTERN,
+from kzprivacy.analysis.sentences import Sentence, lead_ins, split_sentences
+from kzprivacy.vocabulary.taxonomy import (ABSENCE_WORDS, ADVICE_PATTERN, EXCEPTION_FOLLOWS, EXCEPTION_PATTERN,
                                 EXCEPTION_SCOPE_CHARS, FLOW_EXCEPTION, KK_NEGATED_VERB, KK_NOT_PROCESSING_BEFORE,
                                 LAW_PATTERNS, LEGAL_EXCEPTION, RETENTION_LIMIT, LEGAL_NAME_PATTERNS, NEGATION_BRIDGES, NEGATIONS, OTHER_WORDS,
                                 OWN_CONTACT_AFTER, OWN_CONTACT_BEFORE, OWN_CONTACT_CHANNEL, OWN_CONTACT_KK_CASE,
@@ -649,7 +649,7 @@ def extract_declarations(text: str, language: str | None = None) -> list[Declara
     """Every declaration and denial in a policy text, ordered by offset (several per category are normal).
 
     Each sentence is matched with the rules of the scripts it contains, so mixed Russian-Kazakh
-    texts need no hint; `language="kk"` (from kzprivacy.language.detect_language) also applies
+    texts need no hint; `language="kk"` (from kzprivacy.vocabulary.language.detect_language) also applies
     the Kazakh rules to sentences typed without Kazakh letters. Other values change nothing.
     """
     sentences = split_sentences(text)

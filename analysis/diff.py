@@ -1,7 +1,7 @@
 """What changed between two crawls: policies, third-party services, findings, site statuses.
 
 Each comparison is a pure function over the crawls' DataFrames (those of
-`analysis.export.read_crawl`), so a scheduled weekly run can compute and mail just
+`analysis.report.export.read_crawl`), so a scheduled weekly run can compute and mail just
 this. Sites are compared by name; policies, services and findings only for sites that
 were reached in both crawls, because a site that did not answer this week has not
 "removed" its policy or its trackers (its status change is reported instead).
@@ -26,8 +26,8 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.report.data import records, third_party_services
-from kzprivacy.identity import canonical_url
+from kzprivacy.analysis.report.data import records, third_party_services
+from kzprivacy.vocabulary.identity import canonical_url
 
 __all__ = [
     "CrawlDiff", "compare_sites", "site_policies", "compare_policies", "text_diff", "inline_changes",
@@ -123,7 +123,7 @@ def compare_policies(old: pd.DataFrame, new: pd.DataFrame, sites: set[str], cont
     changed = []
     for site in sorted(set(old_by) & set(new_by)):
         was, now = old_by[site], new_by[site]
-        # The http and https twins of one address are one page (kzprivacy/identity.py): a site that answered
+        # The http and https twins of one address are one page (kzprivacy/vocabulary/identity.py): a site that answered
         # over http one week and https the next has not moved its policy.
         moved = _address(was["url"]) != _address(now["url"])
         if not moved and _normalised(was["text"]) == _normalised(now["text"]):
@@ -240,7 +240,7 @@ def diff_frames(old: Mapping[str, pd.DataFrame], new: Mapping[str, pd.DataFrame]
 
 def diff_crawls(db_path: str | Path, from_crawl: str, to_crawl: str, context: int = 2) -> CrawlDiff:
     """Read two crawls of one database and compare them."""
-    from analysis.export import read_crawl
+    from kzprivacy.analysis.report.export import read_crawl
 
     tables = ("sites", "policies", "requests", "inline_trackers", "cookies", "findings")
     return diff_frames(read_crawl(db_path, from_crawl, tables), read_crawl(db_path, to_crawl, tables),

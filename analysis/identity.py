@@ -1,4 +1,4 @@
-"""One fact, one finding: pages and forms identified by what they are (kzprivacy/identity.py), as tables.
+"""One fact, one finding: pages and forms identified by what they are (kzprivacy/vocabulary/identity.py), as tables.
 
 Before the comparison, every row that names a page gets `page`, the URL standing for
 that page (an alias such as `/index.html` serving the same body as `/` becomes `/`), and
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kzprivacy.identity import form_key, page_aliases
+from kzprivacy.vocabulary.identity import form_key, page_aliases
 
 __all__ = ["alias_map", "identify", "places"]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kzprivacy import trackers
-from kzprivacy.taxonomy import IMPLIED_BY_TRACKER_CATEGORY
+from kzprivacy.vocabulary import trackers
+from kzprivacy.vocabulary.taxonomy import IMPLIED_BY_TRACKER_CATEGORY
 
 from .identity import places
 

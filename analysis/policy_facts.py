@@ -1,7 +1,7 @@
 """Facts about a policy itself: who the operator is, how to reach it, what law it rests on, and warning signs.
 
 Everything here is a regular expression over the text (the patterns shared with the
-declarations live in kzprivacy.taxonomy); each warning keeps the sentence it came
+declarations live in kzprivacy.vocabulary.taxonomy); each warning keeps the sentence it came
 from so a reader can check it.
 
 Warning codes:
@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from analysis.sentences import Sentence, split_sentences
-from kzprivacy.taxonomy import (CONSENT_VOICE, CONSENT_VOICE_CHARS, DOCUMENT_TITLE_CHARS, DOCUMENT_TYPE_TITLES,
+from kzprivacy.analysis.sentences import Sentence, split_sentences
+from kzprivacy.vocabulary.taxonomy import (CONSENT_VOICE, CONSENT_VOICE_CHARS, DOCUMENT_TITLE_CHARS, DOCUMENT_TYPE_TITLES,
                                 FOREIGN_LAWS, LAW_PATTERNS, LEGAL_NAME_PATTERNS, VENDOR_PATTERNS)
 
 __all__ = ["PolicyFacts", "extract_facts", "bin_is_valid", "document_type"]
@@ -33,7 +33,7 @@ class PolicyFacts:
     phones: list[str] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)                 # dates of the edition, as written
     versions: list[str] = field(default_factory=list)
-    laws: list[str] = field(default_factory=list)                  # codes of kzprivacy.taxonomy.LAW_PATTERNS
+    laws: list[str] = field(default_factory=list)                  # codes of kzprivacy.vocabulary.taxonomy.LAW_PATTERNS
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (code, evidence)
     document_type: str = "privacy_policy"                          # privacy_policy | consent | terms
 

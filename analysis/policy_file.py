@@ -10,9 +10,9 @@ from typing import Any
 
 from w3lib.encoding import html_to_unicode
 
-from crawler.errors import BlockedPrivateAddress
-from crawler.extract.documents import DocumentError, sniff_format, to_document
-from kzprivacy.language import detect_language
+from kzprivacy.crawler.errors import BlockedPrivateAddress
+from kzprivacy.extract.documents import DocumentError, sniff_format, to_document
+from kzprivacy.vocabulary.language import detect_language
 
 from .declarations import extract_declarations, summarise
 from .policy_facts import extract_facts
@@ -41,7 +41,7 @@ def _guard(url: str, proxy: str | None) -> None:
     import socket
     from urllib.parse import urlsplit
 
-    from crawler.netguard import blocked_reason, is_private_address
+    from kzprivacy.crawler.netguard import blocked_reason, is_private_address
 
     reason = blocked_reason(url)
     if reason:

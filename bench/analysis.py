@@ -44,7 +44,7 @@ def measure(func, *args):
 
 def policy_texts() -> list[str]:
     """The sample web's policies (HTML, converted as the crawler does) and the seeds where present."""
-    from crawler.extract.documents import html_to_document
+    from kzprivacy.extract.documents import html_to_document
 
     texts = []
     for path in sorted((ROOT / "kzprivacy" / "sampleweb" / "sites").glob("*/pages/*")):
@@ -58,7 +58,7 @@ def policy_texts() -> list[str]:
 
 
 def bench_policies(rounds: int = 3) -> None:
-    from analysis.run import analyze_policy_text
+    from kzprivacy.analysis.run import analyze_policy_text
 
     texts = policy_texts()
     analyze_policy_text(texts[0])  # load the morphology dictionaries once, as a long crawl does
@@ -91,7 +91,7 @@ EVIDENCE = [f"{i}. Сайт использует сервисы {v} и пере�
 
 def synthetic(n_sites: int, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(observations, declarations, sites) shaped like a real crawl: ~12 observations, ~15 declarations a site."""
-    from analysis.observations import service_table
+    from kzprivacy.analysis.observations import service_table
 
     rng = np.random.default_rng(seed)
     sites = pd.DataFrame({"site": [f"site{i:06d}-demo.kz" for i in range(n_sites)]})
@@ -125,7 +125,7 @@ def synthetic(n_sites: int, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame, 
 
 
 def bench_comparison(n_sites: int) -> None:
-    from analysis.compare import flow_findings, judge_flows, summarise_sites
+    from kzprivacy.analysis.compare import flow_findings, judge_flows, summarise_sites
 
     obs, decl, sites = synthetic(n_sites)
 
@@ -142,7 +142,7 @@ def bench_comparison(n_sites: int) -> None:
     def chunked():
         """The same work as analyze_crawl does it: CHUNK_SITES sites at a time (the tables come sorted
         by site from the database's (crawl_id, site) index; here sorted once, then sliced)."""
-        from analysis.run import CHUNK_SITES
+        from kzprivacy.analysis.run import CHUNK_SITES
 
         o = obs.sort_values("site", kind="stable").reset_index(drop=True)
         d = decl.sort_values("site", kind="stable").reset_index(drop=True)

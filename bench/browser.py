@@ -121,7 +121,7 @@ def main() -> None:
                         help="browser contexts (sites rendered at once) to try (default 4)")
     args = parser.parse_args()
     os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
-    from crawler.browser import browser_problem
+    from kzprivacy.crawler.browser import browser_problem
 
     problem = browser_problem()
     if problem:

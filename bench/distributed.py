@@ -2,7 +2,7 @@
 
     python bench/distributed.py --sites 300
 
-Starts a throw-away PostgreSQL and Redis on loopback (kzprivacy/scale/local.py) and the sample
+Starts a throw-away PostgreSQL and Redis on loopback (kzprivacy/app/scale/local.py) and the sample
 web with generated sites, then for 1 and 2 workers: a fresh database, `kzprivacy enqueue`, the
 workers as child processes (`kzprivacy worker`, as a user runs them), timed from their launch
 until Redis has every site done. A single-process `kzprivacy scan` of the same sites into SQLite
@@ -41,7 +41,7 @@ def _cli(*args: str) -> list[str]:
 
 def run_workers(count: int, domains: Path, pg, redis_url: str, proxy: str, out: Path, extra: list[str],
                 worker_args: list[str], attempt: int) -> dict:
-    from kzprivacy.scale.queue import SiteQueue
+    from kzprivacy.app.scale.queue import SiteQueue
     from kzprivacy.store import Store
 
     crawl_id = f"bench-{count}w-{attempt}"
@@ -120,7 +120,7 @@ def main() -> None:
 
     from kzprivacy.sampleweb.manifest import sample_domains
     from kzprivacy.sampleweb.server import SampleWeb
-    from kzprivacy.scale.local import LocalPostgres, LocalRedis, missing_servers
+    from kzprivacy.app.scale.local import LocalPostgres, LocalRedis, missing_servers
 
     problem = missing_servers()
     if problem:

@@ -30,7 +30,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
-from kzprivacy.taxonomy import DATA_CATEGORIES, PRACTICES  # noqa: E402
+from kzprivacy.vocabulary.taxonomy import DATA_CATEGORIES, PRACTICES  # noqa: E402
 
 LABELS = ROOT / "bench" / "realworld" / "documents.yaml"
 SUBDIR = "documents"
@@ -166,8 +166,8 @@ class Result:
 
 def analyse(doc: Labelled, material: Path) -> Result:
     """Convert and analyse one document as `kzprivacy policy` does; never raises."""
-    from analysis.policy_file import analyze_text, read_document
-    from crawler.extract.documents import DocumentError
+    from kzprivacy.analysis.policy_file import analyze_text, read_document
+    from kzprivacy.extract.documents import DocumentError
 
     path = material / SUBDIR / doc.file
     if not path.is_file():

@@ -42,15 +42,15 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
-from crawler.extract.html import extract_forms, extract_resources, selector  # noqa: E402
+from kzprivacy.extract.html import extract_forms, extract_resources, selector  # noqa: E402
 
 try:  # the links the spider follows (builder buttons, onclick, consent labels too)
-    from crawler.extract.discovery import page_links  # noqa: E402
-except ImportError:  # a checkout from before crawler/extract/discovery.py: <a href> links only (BEFORE runs)
-    from crawler.extract.html import extract_links as page_links  # noqa: E402
-from crawler.extract.policy import policy_links  # noqa: E402
-from crawler.spiders.site import FOLLOW_POLICY_SCORE  # noqa: E402
-from kzprivacy.trackers import find_signatures, lookup_url, registrable_domain  # noqa: E402
+    from kzprivacy.extract.discovery import page_links  # noqa: E402
+except ImportError:  # a checkout from before kzprivacy/extract/discovery.py: <a href> links only (BEFORE runs)
+    from kzprivacy.extract.html import extract_links as page_links  # noqa: E402
+from kzprivacy.extract.policy import policy_links  # noqa: E402
+from kzprivacy.crawler.spiders.site import FOLLOW_POLICY_SCORE  # noqa: E402
+from kzprivacy.vocabulary.trackers import find_signatures, lookup_url, registrable_domain  # noqa: E402
 
 PAGES_LABELS = HERE / "realworld" / "pages.yaml"
 FINDINGS_LABELS = HERE / "realworld" / "findings.yaml"

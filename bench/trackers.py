@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, installed or not
 
 import kzprivacy  # noqa: F401  (offline tldextract first)
-from kzprivacy.trackers import find_signatures, lookup_cookie, lookup_url, services
+from kzprivacy.vocabulary.trackers import find_signatures, lookup_cookie, lookup_url, services
 
 
 def make_urls(n: int, rng: random.Random) -> list[str]:

@@ -54,9 +54,10 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.extract.cookies import parse_set_cookie
-from crawler.netguard import blocked_reason
-from crawler.items import SiteItem
+from kzprivacy.extract.cookies import parse_set_cookie
+from kzprivacy.crawler.netguard import blocked_reason
+from kzprivacy.crawler.items import SiteItem
+from kzprivacy.crawler.settings_table import default
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ __all__ = [
     "CHROMIUM_ARGS",
 ]
 
-DEFAULT_CHROMIUM = "/usr/bin/chromium"
+DEFAULT_CHROMIUM = default("KZPRIVACY_CHROMIUM")
 # Without the background-networking flags Chromium calls Google hosts on its own (and fails offline).
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync", "--mute-audio",
@@ -173,10 +174,10 @@ class BrowserMode:
     def update_settings(self, settings) -> None:
         if settings.get("KZPRIVACY_MODE") != "browser":
             return
-        handler = "crawler.browser.BrowserDownloadHandler"
+        handler = "kzprivacy.crawler.browser.BrowserDownloadHandler"
         settings.set("DOWNLOAD_HANDLERS", {"http": handler, "https": handler}, "addon")
         settings.set("PLAYWRIGHT_BROWSER_TYPE", "chromium", "addon")
-        settings.set("PLAYWRIGHT_BROWSER_PROVIDER", "crawler.browser.ChromiumProvider", "addon")
+        settings.set("PLAYWRIGHT_BROWSER_PROVIDER", "kzprivacy.crawler.browser.ChromiumProvider", "addon")
         options: dict[str, Any] = {"executable_path": chromium_executable(settings.get("KZPRIVACY_CHROMIUM")
                                                                           or DEFAULT_CHROMIUM),
                                    "headless": True, "args": chromium_args(),
@@ -186,15 +187,15 @@ class BrowserMode:
             options["proxy"] = {"server": settings.get("KZPRIVACY_PROXY")}
         elif settings.getbool("KZPRIVACY_BLOCK_PRIVATE_ADDRESSES"):
             # PrivateAddressGuard checks the pages Scrapy asks for; this, what a page asks the browser for.
-            settings.set("PLAYWRIGHT_ABORT_REQUEST", "crawler.browser.abort_private_request", "addon")
+            settings.set("PLAYWRIGHT_ABORT_REQUEST", "kzprivacy.crawler.browser.abort_private_request", "addon")
         settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", options, "addon")
         # One context per site, so one site's cookies never reach another; one page at a time per
         # context, so each page's cookies and storage are told apart from the page before.
         # SiteGate keeps to KZPRIVACY_BROWSER_SITES contexts; this cap is a safety net above it (waiting
         # for a free context, scrapy-playwright holds a lock that every other page needs).
-        settings.set("PLAYWRIGHT_MAX_CONTEXTS", 2 * settings.getint("KZPRIVACY_BROWSER_SITES", 4), "addon")
+        settings.set("PLAYWRIGHT_MAX_CONTEXTS", 2 * settings.getint("KZPRIVACY_BROWSER_SITES"), "addon")
         settings.set("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", 1, "addon")
-        settings.set("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT", settings.getfloat("DOWNLOAD_TIMEOUT", 20) * 1000, "addon")
+        settings.set("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT", settings.getfloat("DOWNLOAD_TIMEOUT") * 1000, "addon")
         # After the server's document comes back, nearest the downloader: WarcWriter (950) sees it as sent.
         settings.set_in_component_priority_dict("DOWNLOADER_MIDDLEWARES", BrowserMiddleware, 960)
         settings.set_in_component_priority_dict("SPIDER_MIDDLEWARES", SiteGate, 10)
@@ -392,7 +393,7 @@ _NET_ERRORS = (
 
 def classify_browser_failure(exc: BaseException, meta: dict[str, Any] | None = None) -> tuple[str, str]:
     """(status, error text) for a request that failed in the browser."""
-    from crawler.errors import classify_failure
+    from kzprivacy.crawler.errors import classify_failure
 
     marked = (meta or {}).get("browser_failure")
     if marked:  # decided while the page was open (too large, hung)
@@ -442,7 +443,7 @@ def rendered_rows(visit_result: dict[str, Any], site: str, domains: list[str],
     what is under them is first party. Requests are recorded for third parties only,
     as in HTTP mode; cookies and storage keys of every party.
     """
-    from kzprivacy.trackers import lookup_cookie, lookup_url, registrable_domain
+    from kzprivacy.vocabulary.trackers import lookup_cookie, lookup_url, registrable_domain
 
     def first_party(host: str) -> bool:
         try:
@@ -902,7 +903,7 @@ async def visit(page) -> None:
         recorder.recording = False
         _RECORDERS.pop(page, None)
         if recorder.interceptor is not None:  # the visit failed after the form probe: leave, then unroute
-            from crawler.formprobe import _leave_then_release
+            from kzprivacy.crawler.formprobe import _leave_then_release
 
             await asyncio.shield(_leave_then_release(page, recorder.interceptor))
 
@@ -1003,8 +1004,8 @@ async def _probe_forms(recorder: PageRecorder, dom: str, page_url: str) -> tuple
     """Browser mode's form probe (crawler/formprobe.py) on this page's forms not yet probed on the site.
 
     It runs after the page is recorded, so nothing it sets off is counted as the page's own."""
-    from crawler.formprobe import probe_candidates, probe_forms
-    from kzprivacy.trackers import registrable_domain
+    from kzprivacy.crawler.formprobe import probe_candidates, probe_forms
+    from kzprivacy.vocabulary.trackers import registrable_domain
 
     options, state = recorder.options, recorder.state
     try:
@@ -1079,13 +1080,13 @@ class BrowserMiddleware:
         settings = crawler.settings
         self.crawler = crawler
         self.crawl_id = settings.get("KZPRIVACY_CRAWL_ID") or "crawl"
-        timeout = settings.getfloat("DOWNLOAD_TIMEOUT", 20)
-        load_wait = min(settings.getfloat("KZPRIVACY_BROWSER_LOAD_WAIT", 10), max(timeout, 1.0))
-        settle_max = settings.getfloat("KZPRIVACY_BROWSER_SETTLE", 3)
+        timeout = settings.getfloat("DOWNLOAD_TIMEOUT")
+        load_wait = min(settings.getfloat("KZPRIVACY_BROWSER_LOAD_WAIT"), max(timeout, 1.0))
+        settle_max = settings.getfloat("KZPRIVACY_BROWSER_SETTLE")
         probe_max = settings.getint("KZPRIVACY_FORM_PROBE_MAX")
         probe_wait = settings.getfloat("KZPRIVACY_FORM_PROBE_WAIT")
         self.options = {"consent": settings.get("KZPRIVACY_CONSENT") or "none",
-                        "max_bytes": settings.getint("DOWNLOAD_MAXSIZE", 0), "load_wait": load_wait,
+                        "max_bytes": settings.getint("DOWNLOAD_MAXSIZE"), "load_wait": load_wait,
                         "settle_max": settle_max, "form_probe": settings.getbool("KZPRIVACY_FORM_PROBE"),
                         "form_probe_max": probe_max, "form_probe_wait": probe_wait,
                         # Beyond this a page counts as hung, whatever it was waiting for.
@@ -1129,7 +1130,7 @@ class BrowserMiddleware:
                 options["screenshot_path"]
         request.meta.update({
             "playwright": True, "playwright_context": name, "playwright_context_kwargs": self.context_kwargs,
-            "playwright_page_init_callback": "crawler.browser.init_page",
+            "playwright_page_init_callback": "kzprivacy.crawler.browser.init_page",
             "playwright_page_goto_kwargs": {"wait_until": "domcontentloaded", "timeout": self.navigation_ms},
             "playwright_page_methods": [PageMethod(visit)], "browser_options": options,
         })
@@ -1235,7 +1236,7 @@ class SiteGate:
     def from_crawler(cls, crawler):
         if crawler.settings.get("KZPRIVACY_MODE") != "browser":
             raise NotConfigured
-        return cls(crawler, crawler.settings.getint("KZPRIVACY_BROWSER_SITES", 4))
+        return cls(crawler, crawler.settings.getint("KZPRIVACY_BROWSER_SITES"))
 
     def item_scraped(self, item, response=None, spider=None) -> None:
         if isinstance(item, SiteItem):

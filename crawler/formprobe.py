@@ -26,9 +26,9 @@ import time
 from typing import Any
 from urllib.parse import unquote_plus, urlsplit
 
-from crawler.extract.html import Form, extract_forms
-from kzprivacy.identity import form_key
-from kzprivacy.taxonomy import DATA_CATEGORIES
+from kzprivacy.extract.html import Form, extract_forms
+from kzprivacy.vocabulary.identity import form_key
+from kzprivacy.vocabulary.taxonomy import DATA_CATEGORIES
 
 logger = logging.getLogger(__name__)
 

@@ -35,6 +35,7 @@ from twisted.internet.defer import Deferred
 
 from .errors import BlockedPrivateAddress, OriginFailed, classify_failure, proxy_error_status
 from .netguard import blocked_reason
+from .shutdown import writing
 from .signals import site_done
 
 
@@ -90,7 +91,7 @@ class SetCookieRecorder:
 
     @classmethod
     def from_crawler(cls, crawler):
-        if not crawler.settings.getbool("KZPRIVACY_RECORD_COOKIES", True):
+        if not crawler.settings.getbool("KZPRIVACY_RECORD_COOKIES"):
             raise NotConfigured
         return cls(crawler.settings.getint("KZPRIVACY_MAX_COOKIES"))
 
@@ -145,9 +146,9 @@ class WarcWriter:
             raise NotConfigured
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
         # Unique per process, so a resumed crawl or a second worker never appends to another's file.
-        prefix = f"{crawler.settings.get('KZPRIVACY_CRAWL_ID', 'crawl')}-{stamp}-{os.getpid()}"
-        mw = cls(Path(folder), prefix, crawler.settings.getint("KZPRIVACY_WARC_MAX_BYTES", 1 << 30),
-                 crawler.settings.get("USER_AGENT", "kzprivacy"), str(crawler.settings.get("KZPRIVACY_CRAWL_ID") or
+        prefix = f"{crawler.settings.get('KZPRIVACY_CRAWL_ID') or 'crawl'}-{stamp}-{os.getpid()}"
+        mw = cls(Path(folder), prefix, crawler.settings.getint("KZPRIVACY_WARC_MAX_BYTES"),
+                 crawler.settings.get("USER_AGENT"), str(crawler.settings.get("KZPRIVACY_CRAWL_ID") or
                                                                      "crawl"),
                  "obey" if crawler.settings.getbool("ROBOTSTXT_OBEY") else "ignore")
         crawler.signals.connect(mw.close, signal=signals.spider_closed)
@@ -171,6 +172,10 @@ class WarcWriter:
             self.file = None
 
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
+        with writing:  # a forced stop (crawler/shutdown.py) waits for the record being written
+            return self._write(request, response)
+
+    def _write(self, request: Request, response: Response) -> Response:
         from warcio.statusandheaders import StatusAndHeaders
 
         if self.file is None or self.file.tell() > self.max_bytes:

@@ -26,7 +26,7 @@ import signal
 from collections import deque
 from typing import Any
 
-from .extract.page import PageExtract, PageTask, extract_page
+from kzprivacy.extract.page import PageExtract, PageTask, extract_page
 
 __all__ = ["ParsePool", "ParseFailure"]
 

@@ -1,4 +1,4 @@
-"""Throw-away PostgreSQL and Redis for the scale-out tests (kzprivacy/scale/local.py starts them).
+"""Throw-away PostgreSQL and Redis for the scale-out tests (kzprivacy/app/scale/local.py starts them).
 
 Import the fixtures into a test module (`from scale_fixtures import pg_url, redis_url`). The
 servers start once per test run, on loopback and free ports, and stop by pid when it ends. Where
@@ -14,7 +14,7 @@ import os
 
 import pytest
 
-from kzprivacy.scale.local import LocalPostgres, LocalRedis, missing_servers
+from kzprivacy.app.scale.local import LocalPostgres, LocalRedis, missing_servers
 
 _servers: dict[str, object] = {}
 _names = itertools.count(1)

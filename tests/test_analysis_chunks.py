@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from analysis.run import analyze_crawl, site_ranges
+from kzprivacy.analysis.run import analyze_crawl, site_ranges
 from kzprivacy.store import Store
 
 POLICIES = [

@@ -104,7 +104,7 @@ def test_analyze_again_replaces_instead_of_duplicating(sample_crawl):
 
 
 def test_every_site_has_a_summary_and_a_documented_score(sample_crawl):
-    from analysis.rules import SEVERITY_POINTS
+    from kzprivacy.analysis.rules import SEVERITY_POINTS
 
     for row in sample_crawl.rows("SELECT * FROM site_summaries"):
         points = sum(row[f"findings_{s}"] * p for s, p in SEVERITY_POINTS.items())

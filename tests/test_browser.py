@@ -18,7 +18,7 @@ import pytest
 from conftest import Crawl, run_cli
 
 import kzprivacy  # noqa: F401  (offline tldextract first)
-from crawler.browser import DEFAULT_CHROMIUM, browser_problem
+from kzprivacy.crawler.browser import DEFAULT_CHROMIUM, browser_problem
 
 PROBLEM = browser_problem(DEFAULT_CHROMIUM)
 needs_chromium = pytest.mark.skipif(PROBLEM is not None, reason=f"browser mode cannot run here: {PROBLEM}")
@@ -474,7 +474,7 @@ def test_a_crashed_page_is_a_browser_crash():
 
     from playwright.async_api import async_playwright
 
-    from crawler.browser import CHROMIUM_ARGS, BrowserPageError, PageRecorder, classify_browser_failure
+    from kzprivacy.crawler.browser import CHROMIUM_ARGS, BrowserPageError, PageRecorder, classify_browser_failure
 
     async def run():
         async with async_playwright() as pw:
@@ -515,7 +515,7 @@ def test_the_browser_really_blocks_third_party_cookies_without_the_profile(sampl
     from playwright.async_api import async_playwright
     from scrapy_playwright.handler import Config
 
-    from crawler.browser import CHROMIUM_ARGS, ChromiumProvider
+    from kzprivacy.crawler.browser import CHROMIUM_ARGS, ChromiumProvider
 
     url = "https://scriptonly-demo.kz/"
     options = {"executable_path": DEFAULT_CHROMIUM, "args": CHROMIUM_ARGS, "proxy": {"server": sample_web.proxy_url}}

@@ -11,7 +11,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.settings import Settings
 
 import kzprivacy  # noqa: F401  (offline tldextract first)
-from crawler.browser import (AFTER, BEFORE, BrowserPageError, _cookie_rows, _storage_rows, browser_problem,
+from kzprivacy.crawler.browser import (AFTER, BEFORE, BrowserPageError, _cookie_rows, _storage_rows, browser_problem,
                              chromium_executable,
                              choose_consent_button, classify_browser_failure, rendered_rows, resource_type,
                              should_render)
@@ -212,10 +212,10 @@ def test_a_visit_becomes_rows_with_party_and_vendor():
 # -- set-up ------------------------------------------------------------------------------------------
 
 def _addon_settings(**values) -> Settings:
-    from crawler.browser import BrowserMode
+    from kzprivacy.crawler.browser import BrowserMode
 
     settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
+    settings.setmodule("kzprivacy.crawler.settings", priority="project")
     settings.setdict(values, priority="cmdline")
     BrowserMode().update_settings(settings)
     return settings
@@ -240,7 +240,7 @@ def test_the_add_on_sets_up_chromium_through_the_proxy():
     assert settings.getfloat("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT") == 7000
     assert settings.getint("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT") == 1
     assert settings.getint("PLAYWRIGHT_MAX_CONTEXTS") == 2  # the command line wins over the add-on
-    assert settings.get("PLAYWRIGHT_BROWSER_PROVIDER") == "crawler.browser.ChromiumProvider"
+    assert settings.get("PLAYWRIGHT_BROWSER_PROVIDER") == "kzprivacy.crawler.browser.ChromiumProvider"
 
 
 def test_debian_s_wrapper_is_bypassed_for_the_binary_behind_it(tmp_path):
@@ -257,7 +257,7 @@ def test_a_missing_chromium_is_explained():
 
 
 def test_without_a_proxy_pages_cannot_make_the_browser_probe_the_local_network():
-    from crawler.browser import _PRIVATE_ALLOWED, abort_private_request
+    from kzprivacy.crawler.browser import _PRIVATE_ALLOWED, abort_private_request
 
     def asks(url):
         return abort_private_request(SimpleNamespace(url=url))
@@ -271,5 +271,5 @@ def test_without_a_proxy_pages_cannot_make_the_browser_probe_the_local_network()
     finally:
         _PRIVATE_ALLOWED.discard("127.0.0.1")
     settings = _addon_settings(KZPRIVACY_MODE="browser")
-    assert settings.get("PLAYWRIGHT_ABORT_REQUEST") == "crawler.browser.abort_private_request"
+    assert settings.get("PLAYWRIGHT_ABORT_REQUEST") == "kzprivacy.crawler.browser.abort_private_request"
     assert "PLAYWRIGHT_ABORT_REQUEST" not in _addon_settings(KZPRIVACY_MODE="browser", KZPRIVACY_PROXY="http://p:3128")

@@ -48,8 +48,8 @@ def test_the_private_address_guard_refuses_loopback_without_a_proxy():
 
     import pytest
 
-    from crawler.errors import BlockedPrivateAddress, classify_failure
-    from crawler.middlewares import PrivateAddressGuard
+    from kzprivacy.crawler.errors import BlockedPrivateAddress, classify_failure
+    from kzprivacy.crawler.middlewares import PrivateAddressGuard
 
     guard = PrivateAddressGuard.__new__(PrivateAddressGuard)
     guard.allowed = set()

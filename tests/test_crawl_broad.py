@@ -79,8 +79,8 @@ def test_fail_fast_spares_an_origin_that_has_answered():
     from scrapy.exceptions import DownloadTimeoutError
     from scrapy.http import HtmlResponse
 
-    from crawler.errors import OriginFailed, classify_failure
-    from crawler.middlewares import FailFast
+    from kzprivacy.crawler.errors import OriginFailed, classify_failure
+    from kzprivacy.crawler.middlewares import FailFast
 
     mw = FailFast(100)
     # A live site: robots.txt answered, then one slow page timed out: the next page is still fetched.

@@ -129,7 +129,7 @@ def test_screenshot_of_a_table_page(server, tmp_path):
         pytest.skip("no Chromium for the screenshot")
     from playwright.sync_api import sync_playwright
 
-    from crawler.browser import CHROMIUM_ARGS
+    from kzprivacy.crawler.browser import CHROMIUM_ARGS
 
     folder = Path(os.environ.get("KZPRIVACY_ARTIFACTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)

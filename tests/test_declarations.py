@@ -1,7 +1,7 @@
 """How a policy's sentences become declarations: lead-ins, morphology, negation, exceptions, storage, vendors."""
 
 
-from analysis.declarations import Declaration, extract_declarations, summarise
+from kzprivacy.analysis.declarations import Declaration, extract_declarations, summarise
 
 
 def _by_category(text: str) -> dict[str, list[Declaration]]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import analysis.declarations as declarations
-from crawler.extract.documents import html_to_document
-from kzprivacy.language import detect_language
+import kzprivacy.analysis.declarations as declarations
+from kzprivacy.extract.documents import html_to_document
+from kzprivacy.vocabulary.language import detect_language
 
 SITES = Path(__file__).resolve().parents[1] / "kzprivacy" / "sampleweb" / "sites"
 

@@ -6,8 +6,8 @@ here fails `test_every_rule_has_an_example`.
 
 import pytest
 
-from analysis.declarations import extract_declarations
-from kzprivacy.taxonomy import CATEGORIES, POLICY_LEXICON
+from kzprivacy.analysis.declarations import extract_declarations
+from kzprivacy.vocabulary.taxonomy import CATEGORIES, POLICY_LEXICON
 
 # rule id -> a sentence in which that rule (and no stronger rule of the same category) applies
 EXAMPLES: dict[str, str] = {

@@ -3,9 +3,9 @@
 The real documents stay outside the project (/work/realworld); `python bench/realworld.py` scores them.
 """
 
-from analysis.declarations import extract_declarations, summarise
-from analysis.sentences import lead_ins, split_sentences
-from kzprivacy.language import detect_language
+from kzprivacy.analysis.declarations import extract_declarations, summarise
+from kzprivacy.analysis.sentences import lead_ins, split_sentences
+from kzprivacy.vocabulary.language import detect_language
 
 
 def _summary(text: str) -> dict[str, str]:

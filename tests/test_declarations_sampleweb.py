@@ -6,10 +6,10 @@ or contradicts (`mismatches`); the declarations must agree, or the comparison bu
 
 import pytest
 
-from analysis.declarations import extract_declarations, summarise
-from analysis.policy_facts import extract_facts
-from crawler.extract.documents import DocumentError, to_document
-from kzprivacy.language import detect_language
+from kzprivacy.analysis.declarations import extract_declarations, summarise
+from kzprivacy.analysis.policy_facts import extract_facts
+from kzprivacy.extract.documents import DocumentError, to_document
+from kzprivacy.vocabulary.language import detect_language
 from kzprivacy.sampleweb.generated import generated_site
 from kzprivacy.sampleweb.manifest import load_site_specs
 from kzprivacy.sampleweb.sites import Site

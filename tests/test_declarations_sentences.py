@@ -1,6 +1,6 @@
 """Splitting a policy into sentences and list items (analysis.sentences)."""
 
-from analysis.sentences import lead_ins, split_sentences
+from kzprivacy.analysis.sentences import lead_ins, split_sentences
 
 
 def _texts(text: str) -> list[str]:

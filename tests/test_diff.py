@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 import kzprivacy  # noqa: F401  (sets the offline tldextract environment first)
-from analysis.commands import diff as diff_command
-from analysis.diff import (compare_findings, compare_policies, compare_services, compare_sites, diff_frames,
+from kzprivacy.cli.analysis import diff as diff_command
+from kzprivacy.analysis.diff import (compare_findings, compare_policies, compare_services, compare_sites, diff_frames,
                            inline_changes, site_policies, text_diff, to_json, to_markdown, to_text)
-from analysis.report.data import third_party_services
+from kzprivacy.analysis.report.data import third_party_services
 
 PAYLOAD = "<script>alert(1)</script>"
 
@@ -249,7 +249,7 @@ def test_diff_command_explains_a_missing_crawl(two_crawls, sample_crawl):
 
 
 def test_summary_report_shows_the_changes_since_the_previous_crawl(two_crawls):
-    from analysis.report import render_report, site_file_name
+    from kzprivacy.analysis.report import render_report, site_file_name
 
     index = render_report(two_crawls / "kzprivacy.db", "week2", two_crawls, lang="en")
     html = index.read_text(encoding="utf-8")

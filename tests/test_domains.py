@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from kzprivacy.domains import InvalidEntry, normalize_entry, parse_entries, read_entries
+from kzprivacy.vocabulary.domains import InvalidEntry, normalize_entry, parse_entries, read_entries
 
 
 @pytest.mark.parametrize("entry, site, ascii_host", [

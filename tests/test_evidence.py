@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 import kzprivacy  # noqa: F401  (offline tldextract first)
-from analysis.evidence import parse_warc
+from kzprivacy.analysis.report.evidence import parse_warc
 from conftest import run_cli
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import kzprivacy  # noqa: F401  (sets the offline tldextract environment first)
-from analysis.export import (CATEGORICAL, EXCEL_CELL_LIMIT, crawl_tables, csv_safe, export_crawl, read_crawl,
+from kzprivacy.analysis.report.export import (CATEGORICAL, EXCEL_CELL_LIMIT, crawl_tables, csv_safe, export_crawl, read_crawl,
                              connect_readonly)
 from kzprivacy.store import Store
 

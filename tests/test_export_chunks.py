@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from openpyxl import load_workbook
 
-import analysis.export as export
+import kzprivacy.analysis.report.export as export
 from test_analysis_chunks import _crawl
 
 

@@ -1,4 +1,4 @@
-from crawler.extract.cookies import parse_set_cookie
+from kzprivacy.extract.cookies import parse_set_cookie
 
 
 def test_all_attributes_are_read():

@@ -4,10 +4,10 @@ link, and short policies."""
 
 from __future__ import annotations
 
-from crawler.extract.discovery import (discovery_links, extract_consent_links, extract_script_links,
+from kzprivacy.extract.discovery import (discovery_links, extract_consent_links, extract_script_links,
                                        in_page_policies, policy_mentions)
-from crawler.extract.html import extract_links
-from crawler.extract.policy import document_kind, is_policy_score, link_document_kind, policy_links
+from kzprivacy.extract.html import extract_links
+from kzprivacy.extract.policy import document_kind, is_policy_score, link_document_kind, policy_links
 
 PAGE = "https://builder-demo.kz/"
 
@@ -223,7 +223,7 @@ def test_a_tilda_style_popup_is_found_by_its_hook():
 
 
 def test_a_policy_titled_page_without_text_is_an_unreadable_policy_not_nothing():
-    from crawler.extract.policy import unreadable_policy
+    from kzprivacy.extract.policy import unreadable_policy
 
     shell = "Загрузка…"
     assert unreadable_policy("Политика конфиденциальности", shell, is_policy_score("Политика конфиденциальности", shell))

@@ -2,7 +2,7 @@ import io
 
 import pytest
 
-from crawler.extract.documents import DocumentError, docx_to_document, html_to_document, pdf_to_document, \
+from kzprivacy.extract.documents import DocumentError, docx_to_document, html_to_document, pdf_to_document, \
     sniff_format, to_document
 
 POLICY_PAGE = """<html><head><title>Политика | Демо</title></head><body>

@@ -1,4 +1,4 @@
-from crawler.extract.html import extract_forms, extract_resources
+from kzprivacy.extract.html import extract_forms, extract_resources
 
 ORDER = """<html><head><title>Оформление заказа</title></head><body>
 <h2>Заказ анализов</h2>

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.extract.documents import DocumentError, DocumentTooLarge, html_to_document, to_document
-from crawler.extract.html import dom_depth_warning, extract_forms, extract_links, extract_resources, selector
-from crawler.extract.limits import Caps
-from crawler.extract.policy import policy_links
+from kzprivacy.extract.documents import DocumentError, DocumentTooLarge, html_to_document, to_document
+from kzprivacy.extract.html import dom_depth_warning, extract_forms, extract_links, extract_resources, selector
+from kzprivacy.extract.limits import Caps
+from kzprivacy.extract.policy import policy_links
 from kzprivacy.sampleweb import bombs
 
 URL = "https://shop-demo.kz/"
@@ -29,7 +29,7 @@ def test_fifty_thousand_links_in_one_container_keep_the_footer_policy_link_and_s
 
 def test_the_crawlers_whole_link_discovery_on_that_page_is_bounded_too():
     """page_links adds builder, onclick and consent-label links: each looked-at element costs a bounded walk."""
-    from crawler.extract.discovery import page_links
+    from kzprivacy.extract.discovery import page_links
 
     warnings: list[str] = []
     links = page_links(bombs.many_links_page(50_000), URL, Caps(links=3000), warnings)

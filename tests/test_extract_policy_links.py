@@ -1,5 +1,5 @@
-from crawler.extract.html import Link, extract_links
-from crawler.extract.policy import form_page_links, is_policy_score, language_variants, policy_links, \
+from kzprivacy.extract.html import Link, extract_links
+from kzprivacy.extract.policy import form_page_links, is_policy_score, language_variants, policy_links, \
     score_policy_link
 
 HOME = """<html><body>
@@ -88,7 +88,7 @@ def test_a_slug_about_processing_goods_is_not_a_policy_slug():
 
 def test_a_kazakh_policy_that_says_zheke_derekter_scores_as_one_that_says_derbes():
     # Real Kazakh documents write «жеке деректер» where the law says «дербес деректер».
-    from crawler.extract.policy import is_policy_score
+    from kzprivacy.extract.policy import is_policy_score
 
     body = ("Біз сіздің {w} деректеріңізді тек тапсырысты орындау үшін жинаймыз және өңдейміз. "
             "{W} деректер үшінші тұлғаларға берілмейді. Сіз келісіміңізді кез келген уақытта кері қайтарып "

@@ -14,11 +14,11 @@ import pytest
 from conftest import Crawl, run_cli
 
 import kzprivacy  # noqa: F401  (offline tldextract first)
-from crawler.browser import DEFAULT_CHROMIUM, browser_problem
-from crawler.extract.html import extract_forms
-from crawler.formprobe import (destination_rows, fields_in_request, probe_candidates, redact_secrets,
+from kzprivacy.crawler.browser import DEFAULT_CHROMIUM, browser_problem
+from kzprivacy.extract.html import extract_forms
+from kzprivacy.crawler.formprobe import (destination_rows, fields_in_request, probe_candidates, redact_secrets,
                                synthetic_values)
-from kzprivacy import trackers
+from kzprivacy.vocabulary import trackers
 
 PROBLEM = browser_problem(DEFAULT_CHROMIUM)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.netguard import blocked_reason
+from kzprivacy.crawler.netguard import blocked_reason
 from kzprivacy.sampleweb import SampleWeb, hostile_domains, load_hostile
 from kzprivacy.sampleweb.hostile.scan import CONTROL, prepare, scan, site_rows
 
@@ -44,7 +44,7 @@ def test_every_site_ends_with_its_final_status(hostile):
     db = hostile["db"]
     statuses = {r["site"]: (r["status"], r["error"]) for r in db.execute("SELECT * FROM sites WHERE crawl_id='hostile'")}
     data = load_hostile()
-    from kzprivacy.domains import parse_entries
+    from kzprivacy.vocabulary.domains import parse_entries
 
     wrong = []
     for case in data["cases"] + data["inputs"]:

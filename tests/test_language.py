@@ -3,7 +3,7 @@
 
 import pytest
 
-from kzprivacy.language import detect_language
+from kzprivacy.vocabulary.language import detect_language
 
 RU = ("Настоящая Политика определяет порядок обработки персональных данных пользователей сайта. "
       "Оператор собирает имя, номер телефона и адрес электронной почты, а также использует файлы cookie "

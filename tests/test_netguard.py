@@ -10,8 +10,8 @@ import pytest
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 
-from crawler.errors import BlockedPrivateAddress, classify_failure
-from crawler.netguard import blocked_reason, literal_address
+from kzprivacy.crawler.errors import BlockedPrivateAddress, classify_failure
+from kzprivacy.crawler.netguard import blocked_reason, literal_address
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 
@@ -41,7 +41,7 @@ def test_allowed_hosts_are_exempt():
 
 def test_the_guard_middleware_refuses_private_urls_even_behind_a_proxy():
     """With a proxy the proxy resolves names, but an address written in the URL is still ours to refuse."""
-    from crawler.middlewares import PrivateAddressGuard
+    from kzprivacy.crawler.middlewares import PrivateAddressGuard
 
     guard = PrivateAddressGuard.__new__(PrivateAddressGuard)
     guard.allowed = set()
@@ -63,7 +63,7 @@ def test_a_name_resolving_to_a_private_address_is_refused_at_connect_time():
         pytest.skip(f"{name} resolves to a public address here")
     script = f"""
 from twisted.internet import reactor
-from crawler.netguard import GuardedResolver
+from kzprivacy.crawler.netguard import GuardedResolver
 resolver = GuardedResolver(reactor, 0, 5.0)
 out = []
 d = resolver.getHostByName({name!r})

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 import kzprivacy  # noqa: F401  (offline tldextract first)
-from analysis.report.i18n import Lang
-from analysis.report.pdf import PdfJob, footer_html, header_html, print_pdfs
+from kzprivacy.analysis.report.i18n import Lang
+from kzprivacy.analysis.report.pdf import PdfJob, footer_html, header_html, print_pdfs
 from conftest import run_cli
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from analysis.policy_facts import bin_is_valid, document_type, extract_facts
+from kzprivacy.analysis.policy_facts import bin_is_valid, document_type, extract_facts
 
 
 def _weighted(digits: str, weights) -> int:

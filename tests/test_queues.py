@@ -8,7 +8,7 @@ from scrapy.pqueues import ScrapyPriorityQueue
 from scrapy.squeues import PickleFifoDiskQueue, FifoMemoryQueue
 from scrapy.utils.test import get_crawler
 
-from crawler.queues import KeepOpenPriorityQueue
+from kzprivacy.crawler.queues import KeepOpenPriorityQueue
 
 
 def _requests() -> list[Request]:

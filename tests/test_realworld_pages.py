@@ -72,7 +72,7 @@ def material(tmp_path: Path) -> Path:
 
 
 def test_committed_labels_parse_and_name_real_taxonomy_codes():
-    from kzprivacy.taxonomy import CATEGORIES
+    from kzprivacy.vocabulary.taxonomy import CATEGORIES
 
     sites = rw.load_labels()
     assert len(sites) >= 14 and sum(len(s["pages"]) for s in sites) >= 30
@@ -84,7 +84,7 @@ def test_committed_labels_parse_and_name_real_taxonomy_codes():
                     assert f.get("category") is None or f["category"] in CATEGORIES, (site["site"], f)
     facts = rw.load_findings()
     assert len(facts) >= 10
-    from analysis.rules import RULES
+    from kzprivacy.analysis.rules import RULES
 
     for site, items in facts.items():
         for fact in items:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-import analysis.report.render as render
-from analysis.export import read_crawl
-from analysis.run import analyze_crawl
+import kzprivacy.analysis.report.render as render
+from kzprivacy.analysis.report.export import read_crawl
+from kzprivacy.analysis.run import analyze_crawl
 from test_analysis_chunks import _crawl
 
 

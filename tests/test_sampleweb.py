@@ -24,7 +24,7 @@ from kzprivacy.sampleweb.bin import bin_is_valid
 from kzprivacy.sampleweb.generated import generated_site
 from kzprivacy.sampleweb.manifest import TRACKERS_FILE, load_site_specs
 from kzprivacy.sampleweb.sites import PIXEL_GIF, Site, to_ascii_host
-from kzprivacy.taxonomy import CATEGORIES
+from kzprivacy.vocabulary.taxonomy import CATEGORIES
 
 SERVICES_FILE = Path(kzprivacy.__file__).parent / "trackers" / "services.yaml"
 
@@ -379,7 +379,7 @@ def test_the_validator_catches_mistakes():
 def test_planted_vendor_ids_are_known_to_the_tracker_knowledge_base():
     vendors = _vendor_ids()
     if vendors is None:
-        pytest.skip("kzprivacy/trackers/services.yaml does not exist yet")
+        pytest.skip("kzprivacy/vocabulary/trackers/services.yaml does not exist yet")
     for domain, spec in load_sites(include_generated=3).items():
         assert validate_site(spec, vendors=vendors) == [], domain
 
@@ -590,11 +590,11 @@ def test_every_ok_site_is_served_through_the_proxy(web):
 
 
 def test_manifest_agrees_with_the_tracker_knowledge_base():
-    """Every planted vendor is what kzprivacy.trackers attributes; keeps the two in step."""
+    """Every planted vendor is what kzprivacy.vocabulary.trackers attributes; keeps the two in step."""
     try:
-        from kzprivacy import trackers
+        from kzprivacy.vocabulary import trackers
     except ImportError as exc:  # pragma: no cover - written in parallel
-        pytest.skip(f"kzprivacy.trackers not importable: {exc}")
+        pytest.skip(f"kzprivacy.vocabulary.trackers not importable: {exc}")
     problems = []
     for domain, spec in SITES_ALL.items():
         expect = spec["expect"]

@@ -125,7 +125,7 @@ SLOW = ["-s", "CONCURRENT_REQUESTS=2", "-s", "DOWNLOAD_DELAY=0.2", "-s", "AUTOTH
 def test_a_worker_killed_mid_crawl_loses_nothing(tmp_path):
     from kzprivacy.sampleweb.manifest import sample_domains
     from kzprivacy.sampleweb.server import SampleWeb
-    from kzprivacy.scale.queue import SiteQueue
+    from kzprivacy.app.scale.queue import SiteQueue
     from kzprivacy.store import connect_readonly
 
     pg, redis = postgres(), redis_server()
@@ -191,9 +191,9 @@ def test_analyze_and_summary_take_the_postgres_database(two_runs):
 
 
 def test_the_export_readers_see_the_same_tables_in_postgres(two_runs):
-    """analysis/export.py reads through a DB-API connection; kzprivacy.store.connect_readonly gives one
+    """analysis/report/export.py reads through a DB-API connection; kzprivacy.store.connect_readonly gives one
     for PostgreSQL that takes its SQLite-flavoured SQL (sqlite_master, PRAGMA table_info, rowid)."""
-    from analysis.export import crawl_ids, crawl_tables, read_table
+    from kzprivacy.analysis.report.export import crawl_ids, crawl_tables, read_table
     from kzprivacy.store import connect_readonly
 
     single = connect_readonly(two_runs["tmp"] / "single" / "kzprivacy.db")
@@ -209,7 +209,7 @@ def test_the_export_readers_see_the_same_tables_in_postgres(two_runs):
 
 
 def test_exports_and_report_build_from_postgres_as_from_sqlite(two_runs):
-    from analysis.commands import build_outputs
+    from kzprivacy.cli.analysis import build_outputs
 
     out = two_runs["tmp"] / "exports"
     paths = build_outputs(two_runs["db"], "dist", out)
@@ -224,7 +224,7 @@ def test_exports_and_report_build_from_postgres_as_from_sqlite(two_runs):
 def test_a_worker_stopped_with_sigterm_gives_its_sites_back_at_once(tmp_path):
     from kzprivacy.sampleweb.manifest import sample_domains
     from kzprivacy.sampleweb.server import SampleWeb
-    from kzprivacy.scale.queue import SiteQueue
+    from kzprivacy.app.scale.queue import SiteQueue
     from kzprivacy.store import connect_readonly
 
     pg, redis = postgres(), redis_server()

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from kzprivacy.scale.queue import SiteQueue, new_worker_id, valid_crawl_id
+from kzprivacy.app.scale.queue import SiteQueue, new_worker_id, valid_crawl_id
 from scale_fixtures import redis_url  # noqa: F401  (fixture)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from conftest import run_cli
-from kzprivacy.scale.status import crawl_status, format_status
+from kzprivacy.app.scale.status import crawl_status, format_status
 from kzprivacy.store import Store
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from types import SimpleNamespace
 
-from crawler.worker import LeaseKeeper
+from kzprivacy.crawler.worker import LeaseKeeper
 
 
 class RecordingQueue:

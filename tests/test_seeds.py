@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis.declarations import extract_declarations, summarise
-from analysis.policy_facts import extract_facts
-from kzprivacy.language import detect_language
+from kzprivacy.analysis.declarations import extract_declarations, summarise
+from kzprivacy.analysis.policy_facts import extract_facts
+from kzprivacy.vocabulary.language import detect_language
 
 # Beside the repository (../shared/seeds), or wherever KZPRIVACY_SEEDS points (a git worktree lives elsewhere).
 SEEDS = Path(os.environ.get("KZPRIVACY_SEEDS") or Path(__file__).resolve().parents[1].parent / "shared" / "seeds")

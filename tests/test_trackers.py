@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 import kzprivacy  # noqa: F401  (sets the offline tldextract environment first)
-from kzprivacy.trackers import (
+from kzprivacy.vocabulary.trackers import (
     Service,
     find_signatures,
     get,
@@ -20,7 +20,7 @@ from kzprivacy.trackers import (
     registrable_domain,
     services,
 )
-from kzprivacy.trackers.cli import classify, trackers
+from kzprivacy.cli.trackers import classify, trackers
 
 SCHEMA = Path(__file__).resolve().parents[1] / "kzprivacy" / "store" / "schema.sql"
 

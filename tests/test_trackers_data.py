@@ -8,8 +8,8 @@ from collections import Counter
 import pytest
 
 import kzprivacy  # noqa: F401  (sets the offline tldextract environment first)
-from kzprivacy.trackers import CATEGORIES, lookup_cookie, lookup_url, services
-from kzprivacy.trackers._model import iso_countries, raw_data, validate
+from kzprivacy.vocabulary.trackers import CATEGORIES, lookup_cookie, lookup_url, services
+from kzprivacy.vocabulary.trackers._model import iso_countries, raw_data, validate
 
 RAW = raw_data()
 
@@ -172,7 +172,7 @@ def test_docs_state_the_current_counts():
     # docs/trackers.md quotes `kzprivacy trackers list --summary`; keep them in step.
     from pathlib import Path
 
-    from kzprivacy.trackers.cli import summary
+    from kzprivacy.cli.trackers import summary
 
     docs = (Path(__file__).resolve().parents[1] / "docs" / "trackers.md").read_text(encoding="utf-8")
     info = summary()
@@ -188,7 +188,7 @@ def test_cli_list_summary():
 
     from click.testing import CliRunner
 
-    from kzprivacy.trackers.cli import trackers
+    from kzprivacy.cli.trackers import trackers
 
     result = CliRunner().invoke(trackers, ["list", "--summary", "--format", "json"])
     assert result.exit_code == 0, result.output

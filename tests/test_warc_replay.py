@@ -16,7 +16,7 @@ import pytest
 from scrapy.http import HtmlResponse, Request
 
 import kzprivacy  # noqa: F401  (offline tldextract first)
-from crawler.middlewares import WarcWriter
+from kzprivacy.crawler.middlewares import WarcWriter
 
 WARCIO = [sys.executable, "-c", "from warcio.cli import main; main()"]
 CDXJ = [sys.executable, "-c", "from cdxj_indexer.main import main; main()"]

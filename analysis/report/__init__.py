@@ -1,6 +1,6 @@
 """HTML reports of a crawl: a summary page and one page per site (static, offline, escaped).
 
-    from analysis.report import render_report
+    from kzprivacy.analysis.report import render_report
     render_report("output/kzprivacy.db", "20250101-120000", "output", lang="ru")
 
 Parts: i18n (words and rule explanations in ru/en/kk), data (tables the pages are made
@@ -18,7 +18,7 @@ __all__ = ["render_report", "render_pdf_report", "render_diff_page", "site_file_
 def __getattr__(name: str) -> Any:
     # Imported on first use: analysis.diff uses analysis.report.data, and render uses analysis.diff.
     if name in __all__:
-        from analysis.report import render
+        from kzprivacy.analysis.report import render
 
         return getattr(render, name)
     raise AttributeError(name)

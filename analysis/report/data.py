@@ -1,7 +1,7 @@
 """Tables the reports are made of, each a function from the crawl's DataFrames to a DataFrame.
 
 Pure pandas, no I/O: the report, the diff and anyone in a notebook can call them on the
-frames of `analysis.export.read_crawl`.
+frames of `analysis.report.export.read_crawl`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ SERVICE_COLUMNS = ("site", "key", "service_id", "name", "company", "country", "c
 def _known_service(service_id: str) -> dict[str, Any] | None:
     """Name, company, country and category from the tracker knowledge base, when it knows the id."""
     try:
-        from kzprivacy import trackers
+        from kzprivacy.vocabulary import trackers
         svc = trackers.get(service_id)
     except (ImportError, KeyError):
         return None

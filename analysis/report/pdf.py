@@ -1,6 +1,6 @@
 """PDF reports: the HTML pages printed by headless Chromium (the browser mode's Debian Chromium).
 
-    from analysis.report.pdf import print_pdfs, PdfJob
+    from kzprivacy.analysis.report.pdf import print_pdfs, PdfJob
     print_pdfs([PdfJob(html, pdf, lang="ru", crawl_id=..., crawl_time=..., title=site)])
 
 Each page of a PDF carries, in its running header and footer, the crawl id, the crawl's
@@ -20,7 +20,7 @@ from typing import Iterable
 
 from markupsafe import escape
 
-from analysis.report.i18n import Lang
+from kzprivacy.analysis.report.i18n import Lang
 
 __all__ = ["PdfJob", "print_pdfs", "pdf_problem", "PdfError"]
 
@@ -50,14 +50,14 @@ class PdfJob:
 
 def chromium_path() -> str:
     """The Chromium browser mode uses ($KZPRIVACY_CHROMIUM overrides it)."""
-    from crawler.browser import DEFAULT_CHROMIUM
+    from kzprivacy.crawler.browser import DEFAULT_CHROMIUM
 
     return os.environ.get("KZPRIVACY_CHROMIUM") or DEFAULT_CHROMIUM
 
 
 def pdf_problem(chromium: str | None = None) -> str | None:
     """Why PDFs cannot be printed here (with how to fix it), or None when they can."""
-    from crawler.browser import browser_problem
+    from kzprivacy.crawler.browser import browser_problem
 
     problem = browser_problem(chromium or chromium_path())
     return problem.replace("Browser mode needs", "PDF reports need") if problem else None
@@ -93,7 +93,7 @@ def print_pdfs(jobs: Iterable[PdfJob], chromium: str | None = None) -> list[Path
         raise PdfError(problem)
     from playwright.sync_api import Error as PlaywrightError, sync_playwright
 
-    from crawler.browser import CHROMIUM_ARGS
+    from kzprivacy.crawler.browser import CHROMIUM_ARGS
 
     written: list[Path] = []
     try:

@@ -24,14 +24,14 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from analysis.diff import CrawlDiff, diff_frames, inline_changes
-from analysis.export import previous_crawl_id, read_crawl, site_ranges
-from analysis.report import charts
-from analysis.report.data import (countries_overview, records, services_overview, third_party_services,
+from kzprivacy.analysis.diff import CrawlDiff, diff_frames, inline_changes
+from kzprivacy.analysis.report.export import previous_crawl_id, read_crawl, site_ranges
+from kzprivacy.analysis.report import charts
+from kzprivacy.analysis.report.data import (countries_overview, records, services_overview, third_party_services,
                                   value_counts)
-from analysis.report.highlight import FULL_TEXT_LIMIT, Span, excerpt, highlight, locate
-from analysis.report.i18n import Lang
-from analysis.report.score import SEVERITY_ORDER, score_is_provided, severity_points, site_scores
+from kzprivacy.analysis.report.highlight import FULL_TEXT_LIMIT, Span, excerpt, highlight, locate
+from kzprivacy.analysis.report.i18n import Lang
+from kzprivacy.analysis.report.score import SEVERITY_ORDER, score_is_provided, severity_points, site_scores
 
 HERE = Path(__file__).resolve().parent
 SCREENSHOT_MAX_BYTES = 8 * 1024 * 1024
@@ -543,7 +543,7 @@ def _policy_statement(t: Lang, finding: Mapping[str, Any], policy: Mapping[str, 
     """The policy's side of a finding without a quote, as one true sentence (analysis.rules.policy_statement).
 
     A crawl analysed before findings had policy_side is judged by the site's policy as it stands."""
-    from analysis.rules import policy_statement
+    from kzprivacy.analysis.rules import policy_statement
 
     side = finding.get("policy_side")
     if not isinstance(side, str) or not side:
@@ -552,7 +552,7 @@ def _policy_statement(t: Lang, finding: Mapping[str, Any], policy: Mapping[str, 
         else:
             side = "silent" if (policy.get("status") or "ok") == "ok" else "unreadable"
     policy_url = _first_text(finding.get("policy_url"), (policy or {}).get("url"))
-    return policy_statement(side, "en" if t.code == "en" else "ru", rule=finding.get("rule") or "",
+    return policy_statement(side, t.code, rule=finding.get("rule") or "",
                             category=finding.get("category") or "", policy_url=policy_url,
                             policy_error=_first_text((policy or {}).get("error")))
 
@@ -602,7 +602,7 @@ def _fetched_pages(db_path: str | Path, crawl_id: str) -> pd.DataFrame:
     """The status codes of a crawl's pages: all the summary counts of them."""
     from contextlib import closing
 
-    from analysis.export import connect_readonly
+    from kzprivacy.analysis.report.export import connect_readonly
 
     with closing(connect_readonly(db_path)) as conn:
         return pd.read_sql_query("SELECT status_code FROM pages WHERE crawl_id = ?", conn, params=(crawl_id,))
@@ -618,7 +618,7 @@ def render_pdf_report(db_path: str | Path, crawl_id: str, out_dir: str | Path, l
     Returns {"summary": path, "site:<site>": path, ...}. Raises analysis.report.pdf.PdfError when
     Chromium cannot run.
     """
-    from analysis.report.pdf import PdfJob, print_pdfs
+    from kzprivacy.analysis.report.pdf import PdfJob, print_pdfs
 
     Lang(lang)
     frames = read_crawl(db_path, crawl_id)

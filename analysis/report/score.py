@@ -18,13 +18,13 @@ SCORE_COLUMNS = ("site", "score", "high", "medium", "low", "info", "manual_revie
 
 def severity_points() -> dict[str, int]:
     """Points a finding of each severity takes off the score (from the analysis's rules)."""
-    from analysis.rules import SEVERITY_POINTS
+    from kzprivacy.analysis.rules import SEVERITY_POINTS
 
     return dict(SEVERITY_POINTS)
 
 
 def score_from_severities(severities: list[str]) -> int:
-    from analysis.rules import score
+    from kzprivacy.analysis.rules import score
 
     return int(score(list(severities)))
 

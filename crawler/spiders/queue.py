@@ -9,7 +9,7 @@ calls `site_done`, which frees the slot. `start()` returns, and the crawl closes
 crawl's queue has stayed empty (nothing waiting, nothing held by any worker) for `idle_exit`
 seconds; while other workers still hold sites it waits, to take them over if their leases expire.
 
-    kzprivacy worker --redis redis://HOST:6379/0 --db postgresql://...    (kzprivacy/scale/commands.py)
+    kzprivacy worker --redis redis://HOST:6379/0 --db postgresql://...    (kzprivacy/app/scale/commands.py)
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from typing import Any
 
 from scrapy import signals
 
-from crawler.spiders.site import SiteSpider
-from kzprivacy.domains import InvalidEntry, normalize_entry
+from kzprivacy.crawler.spiders.site import SiteSpider
+from kzprivacy.vocabulary.domains import InvalidEntry, normalize_entry
 
 
 class QueueSpider(SiteSpider):
@@ -57,7 +57,7 @@ class QueueSpider(SiteSpider):
         return spider
 
     def _opened(self, spider=None) -> None:
-        from crawler.worker import LeaseKeeper
+        from kzprivacy.crawler.worker import LeaseKeeper
 
         lease = self.queue.lease_seconds
         self._keeper = LeaseKeeper(self, interval=max(0.2, lease / 4), stall_seconds=max(600.0, lease * 5))

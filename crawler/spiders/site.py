@@ -21,22 +21,24 @@ import scrapy
 from scrapy import signals
 from scrapy.http import Request, Response, TextResponse
 
-from crawler.browser import classify_browser_failure, rendered_rows
-from crawler.errors import classify_failure, proxy_error_status
-from crawler.formprobe import destination_rows
-from crawler.extract.cookies import parse_set_cookie
-from crawler.extract.documents import DocumentTooLarge, sniff_format
-from crawler.extract.limits import DEFAULT_CAPS, Caps, cap_warning
-from crawler.extract.page import PageExtract, PageTask
-from crawler.parsepool import ParseFailure, ParsePool
-from crawler.extract.policy import (COMMON_POLICY_PATHS, document_kind, form_page_links, is_policy_score,
-                                    language_variants, unreadable_policy, with_path)
-from crawler.items import PageItem, SiteItem
-from crawler.signals import site_done
-from kzprivacy.domains import SiteEntry, parse_entries, read_entries
-from kzprivacy.identity import canonical_url, form_key
-from kzprivacy.language import detect_language
-from kzprivacy.trackers import lookup_cookie, lookup_url, registrable_domain
+from kzprivacy.crawler.browser import classify_browser_failure, rendered_rows
+from kzprivacy.crawler.errors import classify_failure, proxy_error_status
+from kzprivacy.crawler.formprobe import destination_rows
+from kzprivacy.extract.cookies import parse_set_cookie
+from kzprivacy.extract.documents import DocumentTooLarge, sniff_format
+from kzprivacy.extract.limits import DEFAULT_CAPS, Caps, cap_warning
+from kzprivacy.extract.page import PageExtract, PageTask
+from kzprivacy.crawler.parsepool import ParseFailure, ParsePool
+from kzprivacy.extract.policy import (COMMON_POLICY_PATHS, POLICY_THRESHOLD, STRONG_LINK_SCORE, document_kind,
+                                    form_page_links, is_policy_score, language_variants,
+                                    unreadable_policy, with_path)
+from kzprivacy.crawler.items import PageItem, SiteItem
+from kzprivacy.crawler.settings_table import default
+from kzprivacy.crawler.signals import site_done
+from kzprivacy.vocabulary.domains import SiteEntry, parse_entries, read_entries
+from kzprivacy.vocabulary.identity import canonical_url, form_key
+from kzprivacy.vocabulary.language import detect_language
+from kzprivacy.vocabulary.trackers import lookup_cookie, lookup_url, registrable_domain
 
 # How many pages of each kind a site may cost, within the overall page budget.
 MAX_POLICY_CANDIDATES = 4
@@ -44,8 +46,6 @@ MAX_LANGUAGE_VARIANTS = 3
 MAX_FORM_PAGES = 5
 MAX_HOME_VARIANTS = 2     # /kk/ and /en/ versions of the home page: their forms may differ
 FOLLOW_POLICY_SCORE = 0.4   # follow a policy link from the home page at this score
-POLICY_SCORE = 0.5          # a document scoring this reads as a policy (the store's POLICY_THRESHOLD)
-STRONG_LINK_SCORE = 0.6     # a link this clear names a policy even when its page is missing (the store's STRONG_LINK)
 LATER_POLICY_SCORE = 0.6    # follow one found on a later page only when it is this clear
 # When https failed this way and plain http is refused, the https failure is the site's status.
 HTTPS_FAILURES_KEPT = ("tls_error", "timeout")
@@ -78,15 +78,15 @@ class SiteSpider(scrapy.Spider):
         self.max_bytes = 0
         self.url_limit = 0
         self.pool = ParsePool(0, 0, 0)  # in-process until from_crawler reads the settings
-        self.max_sites_in_flight = 384
+        self.max_sites_in_flight = default("KZPRIVACY_SITES_AT_ONCE")  # from_crawler reads the settings
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        spider.max_pages = spider.max_pages or settings.getint("KZPRIVACY_MAX_PAGES", 20)
+        spider.max_pages = spider.max_pages or settings.getint("KZPRIVACY_MAX_PAGES")
         spider.caps = Caps.from_settings(settings)
-        spider.max_sites_in_flight = settings.getint("KZPRIVACY_SITES_AT_ONCE", 384)
+        spider.max_sites_in_flight = settings.getint("KZPRIVACY_SITES_AT_ONCE")
         spider.crawl_id = (spider.crawl_id or settings.get("KZPRIVACY_CRAWL_ID")
                            or datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S"))
         crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
@@ -111,7 +111,7 @@ class SiteSpider(scrapy.Spider):
 
     def _request(self, site: str, url: str, kind: str, **meta: Any) -> Request | None:
         st = self._site(site)
-        url = canonical_url(url)  # no fragment, no utm_*: the same page is not fetched twice (kzprivacy/identity.py)
+        url = canonical_url(url)  # no fragment, no utm_*: the same page is not fetched twice (kzprivacy/vocabulary/identity.py)
         if url in st["requested"] or len(st["requested"]) >= self.max_pages:
             return None
         if self.url_limit and len(url) > self.url_limit:
@@ -322,11 +322,11 @@ class SiteSpider(scrapy.Spider):
             item.policy = self._dead_policy_link(response, item.page, warc_id)
         if kind == "policy" and response.status < 400:
             item.policy = self._policy(response, item.page, warc_id, extract)
-            if item.policy["is_policy_score"] >= POLICY_SCORE:
+            if item.policy["is_policy_score"] >= POLICY_THRESHOLD:
                 st["policy_seen"] = True
             elif item.policy.get("found_via") != "common_path":
                 follow += self._probe(site, st, response.url)  # the links led to no policy: try the usual paths
-            if item.policy["is_policy_score"] >= POLICY_SCORE and links:
+            if item.policy["is_policy_score"] >= POLICY_THRESHOLD and links:
                 for url in language_variants(response.url, links):
                     if st["variant_requests"] >= MAX_LANGUAGE_VARIANTS:
                         break
@@ -381,7 +381,7 @@ class SiteSpider(scrapy.Spider):
             if key in st["in_page"]:
                 continue  # the same modal on every page: kept once, where first seen
             score = is_policy_score(found.heading, found.text, "", found.trigger or found.heading)
-            if score < POLICY_SCORE:
+            if score < POLICY_THRESHOLD:
                 continue
             st["in_page"].append(key)
             st["policy_seen"] = True

@@ -19,7 +19,7 @@ from typing import Any
 import click
 
 import kzprivacy
-from kzprivacy.domains import SiteEntry, parse_entries, read_entries
+from kzprivacy.vocabulary.domains import SiteEntry, parse_entries, read_entries
 
 DEFAULT_OUT = "output"
 
@@ -65,7 +65,7 @@ class Scan:
         from scrapy.settings import Settings
 
         settings = Settings()
-        settings.setmodule("crawler.settings", priority="project")
+        settings.setmodule("kzprivacy.crawler.settings", priority="project")
         values: dict[str, Any] = {
             "KZPRIVACY_DB": str(self.db_path), "KZPRIVACY_CRAWL_ID": self.crawl_id,
             "KZPRIVACY_WARC_DIR": str(self.crawl_dir / "warc"), "KZPRIVACY_MAX_PAGES": self.max_pages,
@@ -128,9 +128,9 @@ class Scan:
         """Crawl; returns Scrapy's finish reason ('finished', or 'shutdown' when interrupted)."""
         from scrapy.crawler import CrawlerProcess
 
-        from crawler.shutdown import PromptShutdown
-        from crawler.spiders.site import SiteSpider
-        from kzprivacy.progress import ScanProgress
+        from kzprivacy.crawler.shutdown import PromptShutdown
+        from kzprivacy.crawler.spiders.site import SiteSpider
+        from kzprivacy.app.progress import ScanProgress
         from kzprivacy.store import Store
 
         todo = self.prepare(entries, rejected)
@@ -158,13 +158,13 @@ class Scan:
         finally:
             store.close()
         if reason == "finished" and self.analyze:
-            from analysis.run import analyze_crawl
+            from kzprivacy.analysis.run import analyze_crawl
 
             if show_progress:
                 click.echo("Comparing what the sites collect with what their policies declare...", err=True)
             analyze_crawl(self.db_path, self.crawl_id)
             if self.outputs:
-                from analysis.commands import build_outputs
+                from kzprivacy.cli.analysis import build_outputs
 
                 if show_progress:
                     click.echo("Writing the exports and the report...", err=True)
@@ -219,14 +219,14 @@ def _crawl_shard(scan: Scan, index: int, inputs: list[str]) -> None:
     """One of `kzprivacy scan --processes N`'s crawl processes: its own queue folder and log."""
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.spiders.site import SiteSpider
+    from kzprivacy.crawler.spiders.site import SiteSpider
 
     scan.extra_settings = {**scan.extra_settings, "JOBDIR": str(scan.crawl_dir / f"job-{index}"),
                            "LOG_FILE": str(scan.crawl_dir / f"crawl-{index}.log")}
     process = CrawlerProcess(scan.settings())
     crawler = process.create_crawler(SiteSpider)
     process.crawl(crawler, domains=inputs, crawl_id=scan.crawl_id, max_pages=scan.max_pages)
-    from crawler.shutdown import PromptShutdown
+    from kzprivacy.crawler.shutdown import PromptShutdown
 
     shutdown = PromptShutdown(process, scan.settings().getfloat("KZPRIVACY_SHUTDOWN_GRACE"))
     shutdown.install()
@@ -299,14 +299,21 @@ def _print_summary(summary: dict[str, Any], out: Path, crawl_id: str, outputs: d
             click.echo(f"Evidence pack ({outputs['evidence_site']}): {outputs['evidence']}")
 
 
-def _parse_overrides(overrides: tuple[str, ...]) -> dict[str, str]:
+def _parse_overrides(overrides: tuple[str, ...]) -> dict[str, Any]:
+    """-s NAME=VALUE pairs, checked against the settings table before anything starts (a typo would
+    otherwise be ignored by Scrapy and the crawl run with the default)."""
+    from kzprivacy.crawler.settings_table import SettingError, check_overrides
+
     values = {}
     for item in overrides:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="--set")
         values[name.strip()] = value
-    return values
+    try:
+        return check_overrides(values)
+    except SettingError as error:
+        raise click.BadParameter(str(error), param_hint="'-s' / '--set'") from None
 
 
 def _resolve_resume_id(out: Path, crawl_id: str | None) -> str:
@@ -367,7 +374,7 @@ def _browser_mode(render: bool, consent: str, overrides: dict[str, str]) -> tupl
         if consent != "none":
             raise click.UsageError("--consent needs --render (clicking a banner takes a browser)")
         return "http", {}
-    from crawler.browser import browser_problem
+    from kzprivacy.crawler.browser import browser_problem
 
     problem = browser_problem(overrides.get("KZPRIVACY_CHROMIUM"))
     if problem:
@@ -463,7 +470,7 @@ def demo(out: Path, crawl_id: str | None, max_pages: int, proxy: str | None, use
                    lang=lang)
         reason = run.run(entries, rejected, show_progress=not no_progress)
     if reason == "finished" and run.output_paths:  # the PDF and one evidence pack, printed by Chromium
-        from analysis.commands import build_demo_evidence
+        from kzprivacy.cli.analysis import build_demo_evidence
 
         run.output_paths.update(build_demo_evidence(run.db_path, crawl_id, out, lang=lang))
     _print_summary(_summary(run.db_path, crawl_id), out, crawl_id, run.output_paths)
@@ -514,7 +521,7 @@ def analyze(out: Path, db: str | None, crawl_id: str | None) -> None:
     """Compare what sites collect with what their policies declare, for a stored crawl (no crawling).
 
     Re-running replaces the crawl's declarations and findings; it never duplicates them."""
-    from analysis.run import analyze_crawl
+    from kzprivacy.analysis.run import analyze_crawl
 
     db = db or out / "kzprivacy.db"
     crawl_id = crawl_id or _latest_crawl(db)
@@ -532,7 +539,7 @@ def policy(documents: tuple[str, ...], fmt: str, proxy: str | None, timeout: flo
     """Analyse policy documents on their own: .txt, .html, .pdf or .docx files, or URLs.
 
     Prints what each declares and denies, with the sentence that says so, and facts about the operator."""
-    from analysis.policy_file import analyze_documents
+    from kzprivacy.analysis.policy_file import analyze_documents
 
     results = analyze_documents(list(documents), proxy=proxy, timeout=timeout)
     if fmt == "json":
@@ -557,16 +564,31 @@ def policy(documents: tuple[str, ...], fmt: str, proxy: str | None, timeout: flo
             click.echo(f"   warning {code}: {' '.join(evidence.split())[:110]}")
 
 
-from analysis.commands import diff, evidence, export, report, serve  # noqa: E402  (registered after main)
-from kzprivacy.trackers.cli import trackers  # noqa: E402
+@main.command(name="settings")
+@click.option("--json", "as_json", is_flag=True, help="The table as JSON (name, default, type, help...).")
+def settings_command(as_json: bool) -> None:
+    """Every kzprivacy setting (-s NAME=VALUE) with its default and what it does, the Scrapy settings
+    kzprivacy changes, and the environment variables it reads (docs/settings.md)."""
+    from kzprivacy.crawler.settings_table import ENVIRONMENT, SETTINGS, render_text
+
+    if as_json:
+        click.echo(json.dumps({"settings": [row.as_dict() for row in SETTINGS],
+                               "environment": [{"name": n, "help": h} for n, h in ENVIRONMENT]},
+                              ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_text(), nl=False)
+
+
+from kzprivacy.cli.analysis import diff, evidence, export, report, serve  # noqa: E402  (registered after main)
+from kzprivacy.cli.trackers import trackers  # noqa: E402
 
 for _command in (trackers, export, report, diff, evidence, serve):
     main.add_command(_command)
 
 # One crawl on many machines (Redis queue, PostgreSQL results), and the weekly routine: docs/operations.md.
-from kzprivacy.prune import prune_command  # noqa: E402
-from kzprivacy.scale.commands import enqueue, status, worker  # noqa: E402
-from kzprivacy.weekly import weekly  # noqa: E402
+from kzprivacy.app.prune import prune_command  # noqa: E402
+from kzprivacy.app.scale.commands import enqueue, status, worker  # noqa: E402
+from kzprivacy.app.weekly import weekly  # noqa: E402
 
 for _command in (enqueue, worker, status, weekly, prune_command):
     main.add_command(_command)

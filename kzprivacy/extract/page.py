@@ -48,7 +48,7 @@ class PageExtract:
 
 
 def extract_page(task: PageTask) -> PageExtract:
-    from kzprivacy.trackers import find_signatures
+    from kzprivacy.vocabulary.trackers import find_signatures
 
     from .discovery import in_page_policies, page_links, policy_mentions
     from .html import dom_depth_warning, extract_forms, extract_resources, selector

@@ -17,7 +17,7 @@ from parsel import Selector
 
 from .limits import DEFAULT_CAPS, Caps, cap_warning
 
-from kzprivacy.taxonomy import classify_field, is_consent_checkbox
+from kzprivacy.vocabulary.taxonomy import classify_field, is_consent_checkbox
 
 __all__ = ["Link", "Resource", "Form", "FormField", "extract_links", "extract_resources", "extract_forms",
            "clean_text", "selector", "bounded_text", "dom_depth_warning"]

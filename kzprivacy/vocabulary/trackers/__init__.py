@@ -1,6 +1,6 @@
 """The tracker knowledge base: who stands behind a third-party host, a cookie or a snippet.
 
-    >>> from kzprivacy.trackers import lookup_url, lookup_cookie, find_signatures
+    >>> from kzprivacy.vocabulary.trackers import lookup_url, lookup_cookie, find_signatures
     >>> lookup_url("https://mc.yandex.ru/metrika/tag.js", site="shop.kz").service.name
     'Yandex.Metrica'
     >>> lookup_cookie("_ym_uid", ".shop.kz", site="shop.kz").service.company

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from . import Service, lookup_cookie, lookup_url, services
-from ._stats import cookie_coverage, request_coverage
+from kzprivacy.vocabulary.trackers import Service, lookup_cookie, lookup_url, services
+from kzprivacy.vocabulary.trackers._stats import cookie_coverage, request_coverage
 
 # Countries of the Commonwealth of Independent States and its neighbours whose services
 # are "regional" for a Kazakh audience, as opposed to global ones.

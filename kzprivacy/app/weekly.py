@@ -55,10 +55,10 @@ def previous_crawl(db: str | Path, crawl_id: str) -> str | None:
 
 
 def read_frames(db: str | Path, crawl_id: str, tables=DIGEST_TABLES) -> dict[str, Any]:
-    """The crawl's tables as analysis/export.py types them, from SQLite or PostgreSQL alike."""
+    """The crawl's tables as analysis/report/export.py types them, from SQLite or PostgreSQL alike."""
     from contextlib import closing
 
-    from analysis.export import read_table
+    from kzprivacy.analysis.report.export import read_table
     from kzprivacy.store import connect_readonly
 
     with closing(connect_readonly(db)) as conn:
@@ -69,7 +69,7 @@ def read_frames(db: str | Path, crawl_id: str, tables=DIGEST_TABLES) -> dict[str
 
 
 def _items(name: str, frame_or_list: Any) -> list[dict[str, Any]]:
-    from analysis.report.data import records
+    from kzprivacy.analysis.report.data import records
 
     if isinstance(frame_or_list, list):
         return [{"site": s} for s in frame_or_list]
@@ -101,7 +101,7 @@ def _line(name: str, r: dict[str, Any]) -> str:
 def build_digest(db: str | Path, crawl_id: str, previous: str | None, *, max_items: int = 25,
                  report: Path | None = None) -> dict[str, Any]:
     """What the digest says, as data: this week's counts and the changes since `previous`."""
-    from analysis.diff import diff_frames
+    from kzprivacy.analysis.diff import diff_frames
     from kzprivacy.cli import _summary
 
     summary = _summary(db, crawl_id)
@@ -240,7 +240,7 @@ def weekly(domains: tuple[str, ...], input_file: str | None, out: Path, db: str 
            render: bool, consent: str) -> None:
     """Scan, analyse, export, and write a digest of what changed since the previous crawl (for cron)."""
     from kzprivacy.cli import Scan, _browser_mode, _new_crawl_id, _parse_overrides
-    from kzprivacy.domains import parse_entries, read_entries
+    from kzprivacy.vocabulary.domains import parse_entries, read_entries
 
     local = _parse_overrides(overrides)
     mode, browser_settings = _browser_mode(render, consent, local)

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
     TimeRemainingColumn
 from scrapy import signals
 
-from crawler.items import PageItem, SiteItem
+from kzprivacy.crawler.items import PageItem, SiteItem
 
 
 class ScanProgress:

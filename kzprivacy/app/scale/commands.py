@@ -5,7 +5,7 @@
     kzprivacy status --db postgresql://USER@HOST/kz [--redis redis://HOST:6379/0]
 
 The database (PostgreSQL) holds the results, the same tables as a single-machine scan; Redis
-holds the queue of sites (kzprivacy/scale/queue.py). docs/operations.md tells how to run it.
+holds the queue of sites (kzprivacy/app/scale/queue.py). docs/operations.md tells how to run it.
 """
 
 from __future__ import annotations
@@ -84,8 +84,8 @@ def enqueue(domains: tuple[str, ...], input_file: str | None, redis_url: str, db
             overrides: tuple[str, ...], render: bool, consent: str, lease_seconds: float) -> None:
     """Register a crawl in the database and put its sites on the shared queue for `kzprivacy worker`."""
     from kzprivacy.cli import _new_crawl_id, _parse_overrides
-    from kzprivacy.domains import parse_entries, read_entries
-    from kzprivacy.scale.queue import SiteQueue, valid_crawl_id
+    from kzprivacy.vocabulary.domains import parse_entries, read_entries
+    from kzprivacy.app.scale.queue import SiteQueue, valid_crawl_id
     from kzprivacy.store import Store
 
     if consent != "none" and not render:
@@ -157,13 +157,13 @@ def worker_settings(out: Path, crawl_id: str, db: str, worker_id: str, meta: dic
                 timeout=crawl.get("timeout"), mode=mode, extra_settings=extra, analyze=False)
     settings = scan.settings()
     middlewares = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
-    middlewares.pop("crawler.middlewares.WarcWriter", None)
-    middlewares.update({"crawler.middlewares.WarcWriter": None, "crawler.worker.WorkerWarcWriter": 950,
-                        "crawler.worker.LostSiteFilter": 100})
+    middlewares.pop("kzprivacy.crawler.middlewares.WarcWriter", None)
+    middlewares.update({"kzprivacy.crawler.middlewares.WarcWriter": None, "kzprivacy.crawler.worker.WorkerWarcWriter": 950,
+                        "kzprivacy.crawler.worker.LostSiteFilter": 100})
     settings.setdict({
         "KZPRIVACY_DB": db, "KZPRIVACY_WORKER_ID": worker_id, "JOBDIR": None,
         "LOG_FILE": str(out / crawl_id / f"worker-{worker_id}.log"),
-        "ITEM_PIPELINES": {"crawler.worker.QueuePipeline": 300},
+        "ITEM_PIPELINES": {"kzprivacy.crawler.worker.QueuePipeline": 300},
         "DOWNLOADER_MIDDLEWARES": middlewares,
     }, priority="cmdline")
     for name, value in (local or {}).items():  # the machine's own -s win over the crawl's
@@ -172,7 +172,7 @@ def worker_settings(out: Path, crawl_id: str, db: str, worker_id: str, meta: dic
 
 
 def _wait_for_crawl(queue_redis: Any, crawl_id: str | None, wait: float) -> str | None:
-    from kzprivacy.scale.queue import SiteQueue
+    from kzprivacy.app.scale.queue import SiteQueue
 
     deadline = time.monotonic() + wait
     while True:
@@ -194,7 +194,7 @@ def _wait_for_crawl(queue_redis: Any, crawl_id: str | None, wait: float) -> str 
               help="Route this worker's requests through an HTTP proxy (or $KZPRIVACY_PROXY).")
 @click.option("--render", is_flag=True, help="This worker renders pages in Chromium (for a crawl enqueued with --render).")
 @click.option("--sites", "sites_at_once", type=click.IntRange(1, 10000), default=None,
-              help="Sites crawled at once by this worker (default: 4 x CONCURRENT_REQUESTS, 256; "
+              help="Sites crawled at once by this worker (default: 4 x CONCURRENT_REQUESTS; "
                    "KZPRIVACY_BROWSER_SITES with --render).")
 @click.option("--idle-exit", type=click.FloatRange(0), default=60, show_default=True,
               help="Stop once the crawl's queue has been empty (nothing waiting, nothing held) this many seconds.")
@@ -207,9 +207,9 @@ def worker(redis_url: str, db: str, crawl_id: str | None, out: Path, proxy: str 
     """Crawl sites from the shared queue until the crawl is done; run on as many machines as you like."""
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.spiders.queue import QueueSpider
+    from kzprivacy.crawler.spiders.queue import QueueSpider
     from kzprivacy.cli import _browser_mode, _parse_overrides
-    from kzprivacy.scale.queue import SiteQueue, connect_redis, new_worker_id
+    from kzprivacy.app.scale.queue import SiteQueue, connect_redis, new_worker_id
     from kzprivacy.store import Store
 
     local = _parse_overrides(overrides)
@@ -230,8 +230,8 @@ def worker(redis_url: str, db: str, crawl_id: str | None, out: Path, proxy: str 
     settings = worker_settings(out, crawl_id, db, worker_id, meta, proxy=proxy, local=local)
     if sites_at_once is None:
         # A site waiting out its politeness delay holds no request slot: keep several sites per slot.
-        sites_at_once = (settings.getint("KZPRIVACY_BROWSER_SITES", 4) if render
-                         else max(1, 4 * settings.getint("CONCURRENT_REQUESTS", 64)))
+        sites_at_once = (settings.getint("KZPRIVACY_BROWSER_SITES") if render
+                         else max(1, 4 * settings.getint("CONCURRENT_REQUESTS")))
     (out / crawl_id).mkdir(parents=True, exist_ok=True)
     click.echo(f"Worker {worker_id} on crawl {crawl_id} ({mode}), {sites_at_once} sites at once; "
                f"log: {out / crawl_id / f'worker-{worker_id}.log'}")
@@ -263,7 +263,7 @@ def worker(redis_url: str, db: str, crawl_id: str | None, out: Path, proxy: str 
         store.close()
     click.echo(f"Crawl {crawl_id} is complete.")
     if analyze and client.set(queue.key("analyzed"), worker_id, nx=True):
-        from analysis.run import analyze_crawl
+        from kzprivacy.analysis.run import analyze_crawl
 
         counts = analyze_crawl(db, crawl_id)
         click.echo(f"Analysed: {counts['declarations']} declarations, {counts['findings']} findings.")
@@ -280,7 +280,7 @@ def worker(redis_url: str, db: str, crawl_id: str | None, out: Path, proxy: str 
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def status(db: str | None, out: Path, crawl_id: str | None, redis_url: str | None, fmt: str) -> None:
     """Progress of a crawl, wherever it runs: sites done, failed by status, in progress, and an ETA."""
-    from kzprivacy.scale.status import crawl_status, format_status
+    from kzprivacy.app.scale.status import crawl_status, format_status
     from kzprivacy.store import Store, is_database_url
 
     db = db or str(out / "kzprivacy.db")
@@ -293,7 +293,7 @@ def status(db: str | None, out: Path, crawl_id: str | None, redis_url: str | Non
         if crawl_id is None:
             raise click.UsageError("no crawls in the database")
         if redis_url:
-            from kzprivacy.scale.queue import SiteQueue
+            from kzprivacy.app.scale.queue import SiteQueue
 
             queue = SiteQueue(redis_url, crawl_id)
         report = crawl_status(store, crawl_id, queue)

@@ -132,7 +132,7 @@ class WarcIndex:
 
 
 def _rows(frame: Any) -> list[dict[str, Any]]:
-    from analysis.report.data import records
+    from kzprivacy.analysis.report.data import records
 
     return records(frame) if frame is not None else []
 
@@ -309,7 +309,7 @@ def _unicode_host(name: str) -> str | None:
 
 
 def _safe(name: str) -> str:
-    from analysis.report.render import site_file_name
+    from kzprivacy.analysis.report.render import site_file_name
 
     return site_file_name(name)[:-5]
 
@@ -405,8 +405,8 @@ def build_pack(db_path: str | Path, crawl_id: str, site: str, out_dir: str | Pat
     Chromium cannot print the report.
     """
     import kzprivacy
-    from analysis.export import read_crawl
-    from analysis.report.render import render_pdf_report
+    from kzprivacy.analysis.report.export import read_crawl
+    from kzprivacy.analysis.report.render import render_pdf_report
 
     out_dir = Path(out_dir)
     frames = read_crawl(db_path, crawl_id)

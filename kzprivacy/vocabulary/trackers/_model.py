@@ -90,7 +90,7 @@ class KnowledgeBase:
 
 
 def read_text(name: str) -> str:
-    return resources.files("kzprivacy.trackers").joinpath(name).read_text(encoding="utf-8")
+    return resources.files("kzprivacy.vocabulary.trackers").joinpath(name).read_text(encoding="utf-8")
 
 
 def raw_data() -> dict[str, Any]:
@@ -238,7 +238,7 @@ def load() -> KnowledgeBase:
     data = raw_data()
     problems = validate(data)
     if problems:
-        raise ValueError("kzprivacy/trackers/services.yaml is invalid:\n  " + "\n  ".join(problems))
+        raise ValueError("kzprivacy/vocabulary/trackers/services.yaml is invalid:\n  " + "\n  ".join(problems))
     return KnowledgeBase(
         version=int(data.get("version", 1)),
         services=tuple(_service(e) for e in data["services"]),

@@ -28,8 +28,8 @@ def build_outputs(db_path: Path, crawl_id: str, out_dir: Path, lang: str = "ru")
     Returns the paths written: "data" (the folder), "xlsx", "csv:<table>", "parquet:<table>",
     and "report" (the summary page, index.html).
     """
-    from analysis.export import export_crawl
-    from analysis.report import render_report
+    from kzprivacy.analysis.report.export import export_crawl
+    from kzprivacy.analysis.report import render_report
 
     paths = export_crawl(db_path, crawl_id, out_dir)
     paths["report"] = render_report(db_path, crawl_id, out_dir, lang=lang)
@@ -44,10 +44,10 @@ def build_demo_evidence(db_path: Path, crawl_id: str, out_dir: Path, lang: str =
     """
     from contextlib import closing
 
-    from analysis.evidence import build_pack
-    from analysis.export import connect_readonly
-    from analysis.report import render_pdf_report
-    from analysis.report.pdf import PdfError, pdf_problem
+    from kzprivacy.analysis.report.evidence import build_pack
+    from kzprivacy.analysis.report.export import connect_readonly
+    from kzprivacy.analysis.report import render_pdf_report
+    from kzprivacy.analysis.report.pdf import PdfError, pdf_problem
 
     problem = pdf_problem()
     if problem:
@@ -92,7 +92,7 @@ def _database(out: Path) -> Path | str:
 def _crawls(db: Path) -> list[str]:
     from contextlib import closing
 
-    from analysis.export import connect_readonly, crawl_ids
+    from kzprivacy.analysis.report.export import connect_readonly, crawl_ids
 
     with closing(connect_readonly(db)) as conn:
         return crawl_ids(conn)
@@ -122,7 +122,7 @@ def export(out: Path, crawl_id: str | None, formats: tuple[str, ...]) -> None:
 
     Files go to OUT/<crawl_id>/data/. Column meanings: docs/data-dictionary.md.
     """
-    from analysis.export import export_crawl
+    from kzprivacy.analysis.report.export import export_crawl
 
     db = _database(out)
     crawl_id = _crawl_id(db, crawl_id)
@@ -150,7 +150,7 @@ def report(out: Path, crawl_id: str | None, lang: str, compare_with: str | None,
 
     Static files under OUT/<crawl_id>/report/; they open from disk with no server and no network.
     """
-    from analysis.report import render_pdf_report, render_report
+    from kzprivacy.analysis.report import render_pdf_report, render_report
 
     db = _database(out)
     crawl_id = _crawl_id(db, crawl_id)
@@ -162,7 +162,7 @@ def report(out: Path, crawl_id: str | None, lang: str, compare_with: str | None,
         index = render_report(db, crawl_id, out, lang=lang, compare_with=compare_with or True)
         click.echo(f"Report: {index}")
         return
-    from analysis.report.pdf import PdfError
+    from kzprivacy.analysis.report.pdf import PdfError
 
     try:
         pdfs = render_pdf_report(db, crawl_id, out, lang=lang, compare_with=compare_with or True,
@@ -200,7 +200,7 @@ def diff(out: Path, from_id: str | None, to_id: str | None, fmt: str, lang: str,
     Policies whose text changed (with a line diff), policies that appeared or disappeared,
     third-party services added or removed, findings new or resolved, site statuses.
     """
-    from analysis.diff import diff_crawls, to_json, to_markdown, to_text
+    from kzprivacy.analysis.diff import diff_crawls, to_json, to_markdown, to_text
 
     db = _database(out)
     ids = _crawls(db)
@@ -213,7 +213,7 @@ def diff(out: Path, from_id: str | None, to_id: str | None, fmt: str, lang: str,
     from_id = _crawl_id(db, from_id)
     result = diff_crawls(db, from_id, to_id, context=context)
     if fmt == "html":
-        from analysis.report import render_diff_page
+        from kzprivacy.analysis.report import render_diff_page
 
         text = render_diff_page(result, lang)
     else:
@@ -262,8 +262,8 @@ def evidence() -> None:
               help="Write the pack here (default: OUT/<crawl_id>/evidence/<site>.zip).")
 def evidence_pack(site: str, out: Path, crawl_id: str | None, lang: str, output: Path | None) -> None:
     """Write the evidence pack of SITE (as stored, e.g. мысал.қаз; its punycode form works too)."""
-    from analysis.evidence import build_pack
-    from analysis.report.pdf import PdfError
+    from kzprivacy.analysis.report.evidence import build_pack
+    from kzprivacy.analysis.report.pdf import PdfError
 
     db = _database(out)
     crawl_id = _crawl_id(db, crawl_id)
@@ -288,7 +288,7 @@ def evidence_verify(pack: Path) -> None:
 
     Exits 0 when the pack is intact, 1 when anything differs (each difference is listed).
     """
-    from analysis.evidence import verify_pack
+    from kzprivacy.analysis.report.evidence import verify_pack
 
     result = verify_pack(pack)
     if result.fingerprint:
@@ -309,7 +309,7 @@ def evidence_verify(pack: Path) -> None:
 
 # --------------------------------------------------------------------------- Datasette
 
-METADATA = Path(__file__).resolve().parents[1] / "docs" / "datasette-metadata.json"
+METADATA = Path(__file__).resolve().parents[2] / "docs" / "datasette-metadata.json"
 
 
 def datasette_command(db: Path, host: str = "127.0.0.1", port: int = 8001, open_browser: bool = False,

@@ -7,7 +7,7 @@ descriptions of docs/data-dictionary.md, the primary keys of kzprivacy/store/sch
 foreign keys that tie every row to its crawl and site (and a form field to its form, a declaration
 to its policy).
 
-    from analysis.datapackage import datapackage
+    from kzprivacy.analysis.report.datapackage import datapackage
     descriptor = datapackage(tables={"sites": {"crawl_id": "TEXT", ...}, ...}, crawl={"crawl_id": ..., ...})
 
 Only the tables' columns and declared SQL types are needed, never their rows: the export streams.
@@ -25,7 +25,7 @@ from typing import Any, Mapping
 __all__ = ["datapackage", "write_datapackage", "field_type", "FOREIGN_KEYS", "PROFILE"]
 
 PROFILE = "tabular-data-package"
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DICTIONARY = ROOT / "docs" / "data-dictionary.md"
 SCHEMA = ROOT / "kzprivacy" / "store" / "schema.sql"
 
@@ -90,7 +90,7 @@ def datapackage(tables: Mapping[str, Mapping[str, str]], crawl: Mapping[str, Any
     """The datapackage.json descriptor for CSV files named <table>.csv: `tables` maps each table to its
     columns in file order, each with its declared SQL type."""
     import kzprivacy
-    from analysis.export import _plain_markdown, parse_dictionary
+    from kzprivacy.analysis.report.export import _plain_markdown, parse_dictionary
 
     if dictionary_markdown is None:
         dictionary_markdown = DICTIONARY.read_text(encoding="utf-8") if DICTIONARY.exists() else ""
