@@ -179,7 +179,7 @@ SETTINGS: tuple[Setting, ...] = (
             "is recorded as too_large.", POOL, minimum=64),
     Setting("KZPRIVACY_SHUTDOWN_GRACE", 1.5, "float", "Seconds a Ctrl-C or SIGTERM stop may take before the "
             "requests in flight are dropped.", POOL, minimum=0),
-    Setting("KZPRIVACY_SHUTDOWN_DEADLINE", 1.9, "float", "Seconds after a Ctrl-C or SIGTERM at which the "
+    Setting("KZPRIVACY_SHUTDOWN_DEADLINE", 1.8, "float", "Seconds after a Ctrl-C or SIGTERM at which the "
             "process exits whatever it is doing, keeping what it wrote (crawler/shutdown.py); at least the "
             "grace plus 0.3 s.", POOL, minimum=0.1),
     # -- browser mode (crawler/browser.py, docs/browser-mode.md) --------------------------------------------

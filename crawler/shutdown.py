@@ -33,17 +33,20 @@ from typing import Any, Callable
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PromptShutdown", "writing", "EXIT_INTERRUPTED"]
+__all__ = ["PromptShutdown", "ChildrenShutdown", "writing", "EXIT_INTERRUPTED"]
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a stopped job
 # Held while a WARC record is written: a forced exit waits for it (briefly), so no record is cut in two.
 writing = threading.RLock()
+# Signals this close together are one stop (a terminal's Ctrl-C reaches every process of the group, and
+# `kzprivacy scan --processes N` passes the signal it got on to its crawl processes as well).
+SAME_STOP = 0.5
 
 
 class PromptShutdown:
     """Install with `.install()` before `process.start(install_signal_handlers=False)`."""
 
-    def __init__(self, process: Any, grace: float, deadline: float = 1.9,
+    def __init__(self, process: Any, grace: float, deadline: float = 1.8,
                  on_forced_exit: Callable[[], None] | None = None, on_hurry: Callable[[], None] | None = None):
         self.process = process
         self.grace = grace
@@ -72,6 +75,8 @@ class PromptShutdown:
         if self._signalled_at is None:
             self._signalled_at = time.monotonic()
             threading.Thread(target=self._watchdog, name="kzprivacy-shutdown", daemon=True).start()
+        elif time.monotonic() - self._signalled_at < SAME_STOP:
+            return  # Ctrl-C reached the whole group and a parent passed it on too: one stop, not two
         else:
             self._again.set()  # a second signal: drop what is in flight now
         reactor.callFromThread(self._on_signal, signum)
@@ -153,3 +158,60 @@ class PromptShutdown:
                 child.kill()
             except Exception:
                 pass
+
+
+class ChildrenShutdown:
+    """The same promise for a process that runs crawl processes (`kzprivacy scan --processes N`): the first
+    Ctrl-C or SIGTERM is passed on to every child still running (each stops with its own PromptShutdown);
+    children still running at `deadline - 0.1` s are killed, and if this process itself is still there at
+    the deadline it runs `on_forced_exit` and exits with status 130. `restore()` puts the previous handlers back."""
+
+    def __init__(self, children: list[Any], deadline: float, on_forced_exit: Callable[[], None] | None = None):
+        self.children = children
+        self.deadline = deadline
+        self.on_forced_exit = on_forced_exit
+        self.interrupted = False
+        self._previous: dict[int, Any] = {}
+
+    def install(self) -> None:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            self._previous[signum] = signal.signal(signum, self._handler)
+
+    def restore(self) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+        self._previous.clear()
+
+    def _handler(self, signum: int, frame: Any) -> None:
+        if self.interrupted:
+            return
+        self.interrupted = True
+        for child in self.children:
+            if child.is_alive():
+                try:
+                    os.kill(child.pid, signal.SIGTERM)
+                except OSError:
+                    pass
+        threading.Thread(target=self._watchdog, name="kzprivacy-shutdown", daemon=True).start()
+
+    def _watchdog(self) -> None:
+        start = time.monotonic()
+        time.sleep(max(0.0, self.deadline - 0.1))
+        for child in self.children:
+            if child.is_alive():
+                try:
+                    child.kill()
+                except Exception:
+                    pass
+        time.sleep(max(0.0, start + self.deadline - time.monotonic()))
+        if self.on_forced_exit is not None:
+            done = threading.Thread(target=PromptShutdown._quietly, args=(self.on_forced_exit,), daemon=True)
+            done.start()
+            done.join(0.2)
+        try:
+            logging.shutdown()
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except Exception:
+            pass
+        os._exit(EXIT_INTERRUPTED)
