@@ -163,7 +163,7 @@ class PromptShutdown:
 class ChildrenShutdown:
     """The same promise for a process that runs crawl processes (`kzprivacy scan --processes N`): the first
     Ctrl-C or SIGTERM is passed on to every child still running (each stops with its own PromptShutdown);
-    children still running at `deadline - 0.1` s are killed, and if this process itself is still there at
+    children still running at `deadline - 0.25` s are killed, and if this process itself is still there at
     the deadline it runs `on_forced_exit` and exits with status 130. `restore()` puts the previous handlers back."""
 
     def __init__(self, children: list[Any], deadline: float, on_forced_exit: Callable[[], None] | None = None):
@@ -196,7 +196,7 @@ class ChildrenShutdown:
 
     def _watchdog(self) -> None:
         start = time.monotonic()
-        time.sleep(max(0.0, self.deadline - 0.1))
+        time.sleep(max(0.0, self.deadline - 0.25))  # the children stop 0.3 s before the deadline themselves
         for child in self.children:
             if child.is_alive():
                 try:

@@ -181,6 +181,8 @@ class Scan:
 
         for job in [self.crawl_dir / "job", *self.crawl_dir.glob("job-*")]:
             (job / "spider.state").unlink(missing_ok=True)
+        click.echo(f"Interrupted (shutdown). Resume with: kzprivacy scan --resume --out {self.out} "
+                   f"--crawl-id {self.crawl_id}")
         store = Store(self.db_path)
         try:
             store.finish_crawl(self.crawl_id, "interrupted")
@@ -240,8 +242,12 @@ def _crawl_shard(scan: Scan, index: int, inputs: list[str]) -> None:
 
     from kzprivacy.crawler.spiders.site import SiteSpider
 
+    settings = scan.settings()
+    # A stop ends here 0.3 s before the parent's deadline, leaving the parent its time to write the crawl's end.
     scan.extra_settings = {**scan.extra_settings, "JOBDIR": str(scan.crawl_dir / f"job-{index}"),
-                           "LOG_FILE": str(scan.crawl_dir / f"crawl-{index}.log")}
+                           "LOG_FILE": str(scan.crawl_dir / f"crawl-{index}.log"),
+                           "KZPRIVACY_SHUTDOWN_GRACE": max(0.0, settings.getfloat("KZPRIVACY_SHUTDOWN_GRACE") - 0.3),
+                           "KZPRIVACY_SHUTDOWN_DEADLINE": settings.getfloat("KZPRIVACY_SHUTDOWN_DEADLINE") - 0.3}
     process = CrawlerProcess(scan.settings())
     crawler = process.create_crawler(SiteSpider)
     process.crawl(crawler, domains=inputs, crawl_id=scan.crawl_id, max_pages=scan.max_pages)
