@@ -195,7 +195,7 @@ class BrowserMode:
         # for a free context, scrapy-playwright holds a lock that every other page needs).
         settings.set("PLAYWRIGHT_MAX_CONTEXTS", 2 * settings.getint("KZPRIVACY_BROWSER_SITES"), "addon")
         settings.set("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", 1, "addon")
-        settings.set("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT", settings.getfloat("DOWNLOAD_TIMEOUT", 20) * 1000, "addon")
+        settings.set("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT", settings.getfloat("DOWNLOAD_TIMEOUT") * 1000, "addon")
         # After the server's document comes back, nearest the downloader: WarcWriter (950) sees it as sent.
         settings.set_in_component_priority_dict("DOWNLOADER_MIDDLEWARES", BrowserMiddleware, 960)
         settings.set_in_component_priority_dict("SPIDER_MIDDLEWARES", SiteGate, 10)
@@ -1080,13 +1080,13 @@ class BrowserMiddleware:
         settings = crawler.settings
         self.crawler = crawler
         self.crawl_id = settings.get("KZPRIVACY_CRAWL_ID") or "crawl"
-        timeout = settings.getfloat("DOWNLOAD_TIMEOUT", 20)
+        timeout = settings.getfloat("DOWNLOAD_TIMEOUT")
         load_wait = min(settings.getfloat("KZPRIVACY_BROWSER_LOAD_WAIT"), max(timeout, 1.0))
         settle_max = settings.getfloat("KZPRIVACY_BROWSER_SETTLE")
         probe_max = settings.getint("KZPRIVACY_FORM_PROBE_MAX")
         probe_wait = settings.getfloat("KZPRIVACY_FORM_PROBE_WAIT")
         self.options = {"consent": settings.get("KZPRIVACY_CONSENT") or "none",
-                        "max_bytes": settings.getint("DOWNLOAD_MAXSIZE", 0), "load_wait": load_wait,
+                        "max_bytes": settings.getint("DOWNLOAD_MAXSIZE"), "load_wait": load_wait,
                         "settle_max": settle_max, "form_probe": settings.getbool("KZPRIVACY_FORM_PROBE"),
                         "form_probe_max": probe_max, "form_probe_wait": probe_wait,
                         # Beyond this a page counts as hung, whatever it was waiting for.

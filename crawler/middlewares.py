@@ -132,7 +132,7 @@ class WarcWriter:
         # Unique per process, so a resumed crawl or a second worker never appends to another's file.
         prefix = f"{crawler.settings.get('KZPRIVACY_CRAWL_ID') or 'crawl'}-{stamp}-{os.getpid()}"
         mw = cls(Path(folder), prefix, crawler.settings.getint("KZPRIVACY_WARC_MAX_BYTES"),
-                 crawler.settings.get("USER_AGENT", "kzprivacy"), str(crawler.settings.get("KZPRIVACY_CRAWL_ID") or
+                 crawler.settings.get("USER_AGENT"), str(crawler.settings.get("KZPRIVACY_CRAWL_ID") or
                                                                      "crawl"),
                  "obey" if crawler.settings.getbool("ROBOTSTXT_OBEY") else "ignore")
         crawler.signals.connect(mw.close, signal=signals.spider_closed)

@@ -183,8 +183,8 @@ SETTINGS: tuple[Setting, ...] = (
             "banner's accept button and record again (`--consent`).", BROWSER, choices=("none", "accept")),
     Setting("KZPRIVACY_BROWSER_SITES", 4, "int", "Sites rendered at once, one browser context each.", BROWSER,
             minimum=1),
-    Setting("KZPRIVACY_BROWSER_LOAD_WAIT", 10.0, "float", "Seconds to wait for the load event; past it the page "
-            "is recorded as of DOMContentLoaded.", BROWSER, minimum=0),
+    Setting("KZPRIVACY_BROWSER_LOAD_WAIT", 10.0, "float", "Seconds to wait for the load event (never more than "
+            "DOWNLOAD_TIMEOUT); past it the page is recorded as of DOMContentLoaded.", BROWSER, minimum=0),
     Setting("KZPRIVACY_BROWSER_SETTLE", 3.0, "float", "Seconds at most to wait for a page's network to go "
             "quiet.", BROWSER, minimum=0),
     Setting("KZPRIVACY_SCREENSHOT_DIR", None, "str", "Folder for home-page screenshots; unset: none are taken "

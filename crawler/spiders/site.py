@@ -33,6 +33,7 @@ from kzprivacy.extract.policy import (COMMON_POLICY_PATHS, POLICY_THRESHOLD, STR
                                     form_page_links, is_policy_score, language_variants, policy_links,
                                     unreadable_policy, with_path)
 from kzprivacy.crawler.items import PageItem, SiteItem
+from kzprivacy.crawler.settings_table import default
 from kzprivacy.crawler.signals import site_done
 from kzprivacy.vocabulary.domains import SiteEntry, parse_entries, read_entries
 from kzprivacy.vocabulary.identity import canonical_url, form_key
@@ -77,7 +78,7 @@ class SiteSpider(scrapy.Spider):
         self.max_bytes = 0
         self.url_limit = 0
         self.pool = ParsePool(0, 0, 0)  # in-process until from_crawler reads the settings
-        self.max_sites_in_flight = 384
+        self.max_sites_in_flight = default("KZPRIVACY_SITES_AT_ONCE")  # from_crawler reads the settings
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):

@@ -194,7 +194,7 @@ def _wait_for_crawl(queue_redis: Any, crawl_id: str | None, wait: float) -> str 
               help="Route this worker's requests through an HTTP proxy (or $KZPRIVACY_PROXY).")
 @click.option("--render", is_flag=True, help="This worker renders pages in Chromium (for a crawl enqueued with --render).")
 @click.option("--sites", "sites_at_once", type=click.IntRange(1, 10000), default=None,
-              help="Sites crawled at once by this worker (default: 4 x CONCURRENT_REQUESTS, 256; "
+              help="Sites crawled at once by this worker (default: 4 x CONCURRENT_REQUESTS; "
                    "KZPRIVACY_BROWSER_SITES with --render).")
 @click.option("--idle-exit", type=click.FloatRange(0), default=60, show_default=True,
               help="Stop once the crawl's queue has been empty (nothing waiting, nothing held) this many seconds.")
@@ -231,7 +231,7 @@ def worker(redis_url: str, db: str, crawl_id: str | None, out: Path, proxy: str 
     if sites_at_once is None:
         # A site waiting out its politeness delay holds no request slot: keep several sites per slot.
         sites_at_once = (settings.getint("KZPRIVACY_BROWSER_SITES") if render
-                         else max(1, 4 * settings.getint("CONCURRENT_REQUESTS", 64)))
+                         else max(1, 4 * settings.getint("CONCURRENT_REQUESTS")))
     (out / crawl_id).mkdir(parents=True, exist_ok=True)
     click.echo(f"Worker {worker_id} on crawl {crawl_id} ({mode}), {sites_at_once} sites at once; "
                f"log: {out / crawl_id / f'worker-{worker_id}.log'}")
