@@ -166,6 +166,9 @@ SETTINGS: tuple[Setting, ...] = (
             "bomb, and the policy's status is too_large.", CAPS, minimum=1),
     Setting("KZPRIVACY_MAX_INFLATED_BYTES", DEFAULT_CAPS.inflated_bytes, "int", "Bytes a DOCX's parts or a PDF's "
             "streams may inflate to; more is too_large.", CAPS, minimum=1),
+    Setting("KZPRIVACY_MAX_COOKIES", 300, "int", "Set-Cookie headers read per response (browsers keep about "
+            "180 cookies per site); the rest are cut before the cookie jar and noted in pages.warnings, the WARC "
+            "record keeps them all (crawler.middlewares.SetCookieRecorder). 0: no cap.", CAPS, minimum=0),
     # -- the parse pool (crawler/parsepool.py) and stopping (crawler/shutdown.py) ---------------------------
     Setting("KZPRIVACY_PARSE_WORKERS", 2, "int", "Worker processes that read pages, so no page can stall the "
             "crawl; 0 reads pages in the crawling process, with no time or memory budget.", POOL, minimum=0),
@@ -176,6 +179,9 @@ SETTINGS: tuple[Setting, ...] = (
             "is recorded as too_large.", POOL, minimum=64),
     Setting("KZPRIVACY_SHUTDOWN_GRACE", 1.5, "float", "Seconds a Ctrl-C or SIGTERM stop may take before the "
             "requests in flight are dropped.", POOL, minimum=0),
+    Setting("KZPRIVACY_SHUTDOWN_DEADLINE", 1.8, "float", "Seconds after a Ctrl-C or SIGTERM at which the "
+            "process exits whatever it is doing, keeping what it wrote (crawler/shutdown.py); at least the "
+            "grace plus 0.3 s.", POOL, minimum=0.1),
     # -- browser mode (crawler/browser.py, docs/browser-mode.md) --------------------------------------------
     Setting("KZPRIVACY_CHROMIUM", "/usr/bin/chromium", "str", "The Chromium to launch (Playwright's own "
             "download is not used); also the one that prints PDF reports.", BROWSER),
