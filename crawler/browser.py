@@ -429,54 +429,20 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
-def _service_columns(service) -> dict[str, Any]:
-    return {"service_id": service.id if service else None, "vendor": service.name if service else None,
-            "company": service.company if service else None, "country": service.country if service else None,
-            "category": service.category if service else None}
-
-
-def rendered_rows(visit_result: dict[str, Any], site: str, domains: list[str],
+def rendered_rows(visit_result: dict[str, Any],
                   warc_id: str | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
-    """(cookies, requests, storage) rows of one rendered page.
-
-    `domains` are the site's registrable domains (its own, and where it redirected):
-    what is under them is first party. Requests are recorded for third parties only,
-    as in HTTP mode; cookies and storage keys of every party.
-    """
-    from kzprivacy.vocabulary.trackers import lookup_cookie, lookup_url, registrable_domain
-
-    def first_party(host: str) -> bool:
-        try:
-            return bool(host) and registrable_domain(host) in domains
-        except ValueError:
-            return False
-
+    """(cookies, requests, storage) rows of one rendered page, as observed: the EnrichObservations
+    pipeline (crawler/pipelines.py) adds party and service columns, and keeps third-party requests only,
+    as in HTTP mode. Cookies and storage keys are kept for every party."""
     fetched_at = visit_result.get("fetched_at") or _now()
-    cookies = []
-    for cookie in visit_result.get("cookies") or []:
-        match = lookup_cookie(cookie["name"], cookie["domain"], site)
-        cookies.append({**cookie, **_service_columns(match.service), "is_tracking": match.is_tracking,
-                        "party": "first" if first_party(cookie["domain"].lstrip(".")) else "third",
-                        "fetched_at": fetched_at, "warc_record_id": warc_id})
-    requests = []
-    for request in visit_result.get("requests") or []:
-        host = _host(request["url"])
-        if not host or first_party(host):
-            continue
-        service = lookup_url(request["url"], domains[0] if domains else site).service
-        requests.append({"url": request["url"][:2000], "host": host, "resource_type": request["resource_type"],
-                         "initiator": (request.get("initiator") or "")[:2000] or None, "party": "third",
-                         **_service_columns(service), "consent_phase": request["consent_phase"],
-                         "fetched_at": fetched_at, "warc_record_id": warc_id})
-    storage = []
-    for item in visit_result.get("storage") or []:
-        host = _host(item["origin"])
-        party = "first" if first_party(host) else "third"
-        service = lookup_cookie(item["key"], host, site).service  # _ym_*, _ga... name their vendor
-        if service is None and party == "third":
-            service = lookup_url(item["origin"], site).service
-        storage.append({"origin": item["origin"], "kind": item["kind"], "key": item["key"][:500], "party": party,
-                        "vendor": service.name if service else None, "consent_phase": item["consent_phase"]})
+    cookies = [{**cookie, "fetched_at": fetched_at, "warc_record_id": warc_id}
+               for cookie in visit_result.get("cookies") or []]
+    requests = [{"url": request["url"], "host": _host(request["url"]), "resource_type": request["resource_type"],
+                 "initiator": (request.get("initiator") or "")[:2000] or None,
+                 "consent_phase": request["consent_phase"], "fetched_at": fetched_at, "warc_record_id": warc_id}
+                for request in visit_result.get("requests") or []]
+    storage = [{"origin": item["origin"], "kind": item["kind"], "key": item["key"][:500],
+                "consent_phase": item["consent_phase"]} for item in visit_result.get("storage") or []]
     return cookies, requests, storage
 
 

@@ -154,10 +154,9 @@ def redact_secrets(url: str) -> str:
     return url
 
 
-def destination_rows(visit: dict[str, Any], first_party, lookup) -> list[dict[str, Any]]:
-    """form_destinations rows (without crawl_id, site, page_url) from a visit's probe results.
-
-    first_party(host) -> bool; lookup(url) -> a tracker-knowledge-base service or None."""
+def destination_rows(visit: dict[str, Any]) -> list[dict[str, Any]]:
+    """form_destinations rows (without crawl_id, site, page_url) from a visit's probe results, as observed:
+    the EnrichObservations pipeline (crawler/pipelines.py) adds each request's party and service."""
     rows = []
     for probe in visit.get("form_probes") or []:
         base = {"form_index": probe["form_index"], "form_key": probe["form_key"], "outcome": probe["outcome"],
@@ -166,15 +165,10 @@ def destination_rows(visit: dict[str, Any], first_party, lookup) -> list[dict[st
             rows.append({**base, "request_index": 0})
             continue
         for i, request in enumerate(probe["requests"]):
-            host = (urlsplit(request["url"]).hostname or "").lower()
-            service = lookup(request["url"])
-            rows.append({**base, "request_index": i, "url": redact_secrets(request["url"])[:2000], "host": host,
-                         "method": request["method"], "resource_type": request["resource_type"],
-                         "party": "first" if first_party(host) else "third",
-                         "service_id": service.id if service else None, "vendor": service.name if service else None,
-                         "company": service.company if service else None,
-                         "country": service.country if service else None,
-                         "fields_sent": request["fields_sent"], "body_bytes": request["body_bytes"]})
+            rows.append({**base, "request_index": i, "url": redact_secrets(request["url"])[:2000],
+                         "host": (urlsplit(request["url"]).hostname or "").lower(), "method": request["method"],
+                         "resource_type": request["resource_type"], "fields_sent": request["fields_sent"],
+                         "body_bytes": request["body_bytes"]})
     return rows
 
 

@@ -92,6 +92,8 @@ TWISTED_DNS_RESOLVER = "kzprivacy.crawler.netguard.GuardedResolver"
 EXTENSIONS = {"kzprivacy.crawler.settings_table.CheckSettings": 0}
 
 ITEM_PIPELINES = {
+    # What the spider and the browser observed gets its party and tracker columns, the same for both modes.
+    "kzprivacy.crawler.pipelines.EnrichObservations": 100,
     "kzprivacy.crawler.pipelines.SQLitePipeline": 300,
 }
 

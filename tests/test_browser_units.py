@@ -11,6 +11,8 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.settings import Settings
 
 import kzprivacy  # noqa: F401  (offline tldextract first)
+from kzprivacy.crawler.items import PageItem
+from kzprivacy.crawler.pipelines import enrich_page
 from kzprivacy.crawler.browser import (AFTER, BEFORE, BrowserPageError, _cookie_rows, _storage_rows, browser_problem,
                              chromium_executable,
                              choose_consent_button, classify_browser_failure, rendered_rows, resource_type,
@@ -197,16 +199,22 @@ def test_a_visit_becomes_rows_with_party_and_vendor():
             {"origin": "https://www.youtube.com", "kind": "local", "key": "yt-remote-device-id", "consent_phase": BEFORE},
         ],
     }
-    cookies, requests, storage = rendered_rows(visit, "shop.kz", ["shop.kz"], "<urn:uuid:1>")
-    by_name = {c["name"]: c for c in cookies}
+    cookies, requests, storage = rendered_rows(visit, "<urn:uuid:1>")
+    # As observed: no party or service yet (the EnrichObservations pipeline adds them, for both modes).
+    assert not {"party", "service_id", "vendor"} & {k for row in cookies + requests + storage for k in row}
+    assert [r["host"] for r in requests] == ["mc.yandex.ru", "cdn.shop.kz", "www.googletagmanager.com"]
+    page = PageItem("shop.kz", "https://shop.kz/", {}, cookies=cookies, requests=requests, storage=storage,
+                    site_domains=["shop.kz"])
+    enrich_page(page)
+    by_name = {c["name"]: c for c in page.cookies}
     assert (by_name["_ym_uid"]["party"], by_name["_ym_uid"]["service_id"], by_name["_ym_uid"]["is_tracking"]) == (
         "first", "yandex_metrica", True)
     assert by_name["yandexuid"]["party"] == "third" and by_name["yandexuid"]["warc_record_id"] == "<urn:uuid:1>"
     # First-party requests (the site's own CDN subdomain) are not recorded, as in HTTP mode.
-    assert [r["host"] for r in requests] == ["mc.yandex.ru", "www.googletagmanager.com"]
-    assert requests[0]["service_id"] == "yandex_metrica" and requests[1]["consent_phase"] == AFTER
-    assert requests[1]["initiator"].startswith("script https://www.googletagmanager.com/gtm.js")
-    assert [(s["party"], s["vendor"]) for s in storage] == [("first", "Yandex.Metrica"), ("third", "YouTube")]
+    assert [r["host"] for r in page.requests] == ["mc.yandex.ru", "www.googletagmanager.com"]
+    assert page.requests[0]["service_id"] == "yandex_metrica" and page.requests[1]["consent_phase"] == AFTER
+    assert page.requests[1]["initiator"].startswith("script https://www.googletagmanager.com/gtm.js")
+    assert [(s["party"], s["vendor"]) for s in page.storage] == [("first", "Yandex.Metrica"), ("third", "YouTube")]
 
 
 # -- set-up ------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from kzprivacy.crawler.browser import DEFAULT_CHROMIUM, browser_problem
 from kzprivacy.extract.html import extract_forms
 from kzprivacy.crawler.formprobe import (destination_rows, fields_in_request, probe_candidates, redact_secrets,
                                synthetic_values)
-from kzprivacy.vocabulary import trackers
+from kzprivacy.crawler.pipelines import enrich_destinations
 
 PROBLEM = browser_problem(DEFAULT_CHROMIUM)
 
@@ -71,7 +71,7 @@ def test_secrets_in_destination_urls_are_masked_and_rows_name_the_company():
                        "resource_type": "fetch", "fields_sent": ["phone"], "body_bytes": 40}]},
         {"form_index": 1, "form_key": "k2", "outcome": "invalid", "fields_filled": [], "probed_at": "t",
          "requests": []}]}
-    rows = destination_rows(visit, lambda host: host.endswith("a-demo.kz"), lambda url: trackers.lookup_url(url).service)
+    rows = enrich_destinations(destination_rows(visit), ["a-demo.kz"])
     assert rows[0]["host"] == "api.telegram.org" and rows[0]["party"] == "third"
     assert rows[0]["service_id"] == "telegram" and rows[0]["country"] and "<token>" in rows[0]["url"]
     assert rows[1] == {"form_index": 1, "form_key": "k2", "outcome": "invalid", "fields_filled": [],

@@ -29,6 +29,7 @@ from kzprivacy.extract.documents import DocumentTooLarge, sniff_format
 from kzprivacy.extract.limits import DEFAULT_CAPS, Caps, cap_warning
 from kzprivacy.extract.page import PageExtract, PageTask
 from kzprivacy.crawler.parsepool import ParseFailure, ParsePool
+from kzprivacy.crawler.pipelines import is_first_party
 from kzprivacy.extract.policy import (COMMON_POLICY_PATHS, POLICY_THRESHOLD, STRONG_LINK_SCORE, document_kind,
                                     form_page_links, is_policy_score, language_variants,
                                     unreadable_policy, with_path)
@@ -38,7 +39,7 @@ from kzprivacy.crawler.signals import site_done
 from kzprivacy.vocabulary.domains import SiteEntry, parse_entries, read_entries
 from kzprivacy.vocabulary.identity import canonical_url, form_key
 from kzprivacy.vocabulary.language import detect_language
-from kzprivacy.vocabulary.trackers import lookup_cookie, lookup_url, registrable_domain
+from kzprivacy.vocabulary.trackers import registrable_domain
 
 # How many pages of each kind a site may cost, within the overall page budget.
 MAX_POLICY_CANDIDATES = 4
@@ -148,10 +149,7 @@ class SiteSpider(scrapy.Spider):
             st["pending"] = max(0, st["pending"] - 1)
 
     def _is_first_party(self, st: dict[str, Any], url_or_host: str) -> bool:
-        try:
-            return registrable_domain(url_or_host) in st["domains"]
-        except ValueError:
-            return False
+        return is_first_party(url_or_host, st["domains"])
 
     # -- start -----------------------------------------------------------------------------------
 
@@ -286,17 +284,16 @@ class SiteSpider(scrapy.Spider):
                 final_domain = registrable_domain(response.url)
                 if final_domain not in st["domains"]:
                     st["domains"].append(final_domain)
+        # What is first party for the EnrichObservations pipeline, which adds party and service columns.
+        item.site_domains = list(st["domains"])
         rendered = response.meta.get("browser")  # browser mode: what the page did in Chromium
         if rendered:
-            item.cookies, item.requests, item.storage = rendered_rows(rendered, site, st["domains"], warc_id)
-            item.form_destinations = [
-                {**row, "warc_record_id": warc_id} for row in destination_rows(
-                    rendered, lambda host: self._is_first_party(st, host),
-                    lambda url: lookup_url(url, st["domains"][0]).service)]
+            item.cookies, item.requests, item.storage = rendered_rows(rendered, warc_id)
+            item.form_destinations = [{**row, "warc_record_id": warc_id} for row in destination_rows(rendered)]
             if kind == "home" and rendered.get("site"):
                 st["browser"] = rendered["site"]
         else:
-            item.cookies = self._cookies(response, st, warc_id)
+            item.cookies = self._cookies(response, warc_id)
         if kind == "home" and st["status"] == "ok" and extract.failure:
             st["status"], st["error"] = extract.failure  # the site answered; its home page could not be read
         if kind == "home" and st["status"] != "ok":
@@ -310,12 +307,9 @@ class SiteSpider(scrapy.Spider):
         if is_html:
             links, candidates = extract.links, extract.policy_links  # scored in the parse worker
             if not rendered:  # browser mode recorded what was actually fetched instead
-                item.requests = self._requests(extract.resources, st, warc_id)
-            item.inline_trackers = [
-                {"service_id": hit.service.id, "vendor": hit.service.name, "tracker_id": hit.tracker_id,
-                 "company": hit.service.company, "country": hit.service.country,
-                 "category": hit.service.category, "snippet": hit.snippet, "warc_record_id": warc_id}
-                for hit in extract.signatures]
+                item.requests = self._requests(extract.resources, warc_id)
+            item.inline_trackers = [{"service_id": hit.service.id, "tracker_id": hit.tracker_id, "snippet": hit.snippet,
+                                     "warc_record_id": warc_id} for hit in extract.signatures]
             item.forms = self._forms(extract.forms, response.url, st, warc_id)
 
         if kind == "policy" and response.status >= 400 and (response.meta.get("link_score") or 0) >= STRONG_LINK_SCORE:
@@ -434,7 +428,8 @@ class SiteSpider(scrapy.Spider):
 
     # -- what a page shows ---------------------------------------------------------------------------
 
-    def _cookies(self, response: Response, st: dict[str, Any], warc_id: str | None) -> list[dict[str, Any]]:
+    def _cookies(self, response: Response, warc_id: str | None) -> list[dict[str, Any]]:
+        """The cookies the page's responses set (Set-Cookie headers, redirects included), once each."""
         rows, seen = [], set()
         for url, header in response.meta.get("set_cookies", []):
             cookie = parse_set_cookie(header, url)
@@ -444,32 +439,16 @@ class SiteSpider(scrapy.Spider):
             if key in seen:
                 continue
             seen.add(key)
-            match = lookup_cookie(cookie.name, cookie.domain, response.meta["site"])
-            service = match.service
-            rows.append({**cookie.row(), "response_url": url, "set_by": "header",
-                         "party": "first" if self._is_first_party(st, cookie.domain.lstrip(".")) else "third",
-                         "service_id": service.id if service else None, "vendor": service.name if service else None,
-                         "company": service.company if service else None,
-                         "country": service.country if service else None,
-                         "category": service.category if service else None, "is_tracking": match.is_tracking,
-                         "fetched_at": _now(), "warc_record_id": warc_id})
+            rows.append({**cookie.row(), "response_url": url, "set_by": "header", "fetched_at": _now(),
+                         "warc_record_id": warc_id})
         return rows
 
-    def _requests(self, resources: list, st: dict[str, Any], warc_id: str | None) -> list[dict[str, Any]]:
-        rows = []
-        for resource in resources:
-            host = (urlsplit(resource.url).hostname or "").lower()
-            if not host or self._is_first_party(st, host):
-                continue  # HTTP mode records what a page asks of third parties
-            service = lookup_url(resource.url, st["domains"][0]).service
-            rows.append({"url": resource.url[:2000], "host": host, "resource_type": resource.resource_type,
-                         "initiator": "html", "party": "third",
-                         "service_id": service.id if service else None, "vendor": service.name if service else None,
-                         "company": service.company if service else None,
-                         "country": service.country if service else None,
-                         "category": service.category if service else None,
-                         "fetched_at": _now(), "warc_record_id": warc_id})
-        return rows
+    def _requests(self, resources: list, warc_id: str | None) -> list[dict[str, Any]]:
+        """What the markup makes a browser fetch (scripts, frames, pixels...). EnrichObservations keeps the
+        third parties' and adds their service columns."""
+        return [{"url": resource.url, "host": (urlsplit(resource.url).hostname or "").lower(),
+                 "resource_type": resource.resource_type, "initiator": "html", "fetched_at": _now(),
+                 "warc_record_id": warc_id} for resource in resources]
 
     def _forms(self, forms: list, page_url: str, st: dict[str, Any], warc_id: str | None) -> list[dict[str, Any]]:
         rows = []

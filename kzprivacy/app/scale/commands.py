@@ -160,10 +160,12 @@ def worker_settings(out: Path, crawl_id: str, db: str, worker_id: str, meta: dic
     middlewares.pop("kzprivacy.crawler.middlewares.WarcWriter", None)
     middlewares.update({"kzprivacy.crawler.middlewares.WarcWriter": None, "kzprivacy.crawler.worker.WorkerWarcWriter": 950,
                         "kzprivacy.crawler.worker.LostSiteFilter": 100})
+    pipelines = dict(settings.getdict("ITEM_PIPELINES"))  # the enrichment stays; the writer is the worker's
+    pipelines.update({"kzprivacy.crawler.pipelines.SQLitePipeline": None, "kzprivacy.crawler.worker.QueuePipeline": 300})
     settings.setdict({
         "KZPRIVACY_DB": db, "KZPRIVACY_WORKER_ID": worker_id, "JOBDIR": None,
         "LOG_FILE": str(out / crawl_id / f"worker-{worker_id}.log"),
-        "ITEM_PIPELINES": {"kzprivacy.crawler.worker.QueuePipeline": 300},
+        "ITEM_PIPELINES": pipelines,
         "DOWNLOADER_MIDDLEWARES": middlewares,
     }, priority="cmdline")
     for name, value in (local or {}).items():  # the machine's own -s win over the crawl's
