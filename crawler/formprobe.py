@@ -335,12 +335,12 @@ async def probe_forms(page, forms: list[tuple[Form, str]], *, wait: float, call)
                             "fields_filled": outcome.get("filled") or [], "requests": sent,
                             "probed_at": _now()})
     except BaseException:
-        await asyncio.shield(_leave_then_release(page, interceptor))
+        await asyncio.shield(leave_then_release(page, interceptor))
         raise
     return results, interceptor
 
 
-async def _leave_then_release(page, interceptor: _Interceptor) -> None:
+async def leave_then_release(page: Any, interceptor: _Interceptor) -> None:
     try:
         await asyncio.wait_for(page.goto("about:blank"), 10)
     except Exception:

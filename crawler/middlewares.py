@@ -34,7 +34,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
 from .errors import BlockedPrivateAddress, OriginFailed, classify_failure, proxy_error_status
-from .netguard import blocked_reason
+from .netguard import allowed_private_hosts, blocked_reason
 from .shutdown import writing
 from .signals import site_done
 
@@ -63,7 +63,7 @@ class PrivateAddressGuard:
 
     def __init__(self, crawler):
         self.crawler = crawler
-        self.allowed = {h.lower() for h in crawler.settings.getlist("KZPRIVACY_ALLOW_PRIVATE_HOSTS")}
+        self.allowed = allowed_private_hosts(crawler.settings)
 
     @classmethod
     def from_crawler(cls, crawler):

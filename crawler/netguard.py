@@ -5,8 +5,8 @@ A scan must never probe the machine it runs on or its network (a cloud metadata 
 redirects to. The decision is made twice:
 
 1. On the URL, before anything is sent (`PrivateAddressGuard`, the first downloader middleware, so a
-   blocked page does not even cost a robots.txt request; `abort_private_request` in browser mode; the
-   fetch of `kzprivacy policy URL`): host names that are addresses in any spelling (`127.1`,
+   blocked page does not even cost a robots.txt request; `AddressGuard` on every request a page makes
+   in browser mode; the fetch of `kzprivacy policy URL`): host names that are addresses in any spelling (`127.1`,
    `2130706433`, `0x7f.0.0.1`, `[::ffff:127.0.0.1]`) and `localhost` names.
 2. On the address a name resolves to, at the moment the connection is made (`GuardedResolver`, the
    crawl's DNS resolver): a public name that resolves to a private address (DNS rebinding) is refused,
@@ -14,8 +14,8 @@ redirects to. The decision is made twice:
 
 Behind a proxy (`--proxy`, and the sample web) names are resolved by the proxy, on its network, so
 only step 1 applies; the proxy's own address is of course allowed. `KZPRIVACY_ALLOW_PRIVATE_HOSTS`
-exempts named hosts (a test server on the LAN); `KZPRIVACY_BLOCK_PRIVATE_ADDRESSES = False` turns the
-guard off.
+exempts named hosts (a test server on the LAN), read by `allowed_private_hosts` for every guard;
+`KZPRIVACY_BLOCK_PRIVATE_ADDRESSES = False` turns the guard off.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ from scrapy.resolver import CachingThreadedResolver
 
 from .errors import BlockedPrivateAddress
 
-__all__ = ["is_private_address", "literal_address", "blocked_reason", "GuardedResolver"]
+__all__ = ["is_private_address", "literal_address", "blocked_reason", "allowed_private_hosts", "AddressGuard",
+           "GuardedResolver"]
 
 
 def is_private_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
@@ -70,6 +71,35 @@ def blocked_reason(url_or_host: str, allowed: Iterable[str] = ()) -> str | None:
     return None
 
 
+def allowed_private_hosts(settings: Any) -> frozenset[str]:
+    """KZPRIVACY_ALLOW_PRIVATE_HOSTS as every guard reads it: host names, lower case, no final dot
+    (blocked_reason compares hosts in that form)."""
+    return frozenset(h.strip().lower().rstrip(".") for h in settings.getlist("KZPRIVACY_ALLOW_PRIVATE_HOSTS")
+                     if h.strip())
+
+
+class AddressGuard:
+    """blocked_reason with one crawl's allow-list, for requests that do not pass Scrapy's middlewares:
+    called with a request (anything with a .url) it answers True for one to refuse, which is the
+    interface of scrapy-playwright's PLAYWRIGHT_ABORT_REQUEST (what a rendered page asks the browser for)."""
+
+    def __init__(self, allowed: Iterable[str] = ()) -> None:
+        self.allowed = frozenset(allowed)
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> AddressGuard | None:
+        """The guard this crawl's settings ask for, or None when KZPRIVACY_BLOCK_PRIVATE_ADDRESSES is off."""
+        if not settings.getbool("KZPRIVACY_BLOCK_PRIVATE_ADDRESSES"):
+            return None
+        return cls(allowed_private_hosts(settings))
+
+    def reason(self, url: str) -> str | None:
+        return blocked_reason(url, self.allowed)
+
+    def __call__(self, request: Any) -> bool:
+        return self.reason(request.url) is not None
+
+
 class GuardedResolver(CachingThreadedResolver):
     """Scrapy's caching resolver that refuses names resolving to private addresses (DNS rebinding).
 
@@ -83,7 +113,7 @@ class GuardedResolver(CachingThreadedResolver):
         resolver = super().from_crawler(crawler, reactor)
         settings = crawler.settings
         resolver.enabled = settings.getbool("KZPRIVACY_BLOCK_PRIVATE_ADDRESSES")
-        resolver.allowed = {h.lower() for h in settings.getlist("KZPRIVACY_ALLOW_PRIVATE_HOSTS")}
+        resolver.allowed = set(allowed_private_hosts(settings))
         proxy = settings.get("KZPRIVACY_PROXY")
         if proxy:
             resolver.allowed.add((urlsplit(proxy).hostname or "").lower())

@@ -101,7 +101,7 @@ ITEM_PIPELINES = {
 # declares, documents and checks them all (crawler/settings_table.py; `kzprivacy settings` prints it).
 globals().update({row.name: row.default for row in _table})
 
-# Browser mode (KZPRIVACY_MODE = "browser", `kzprivacy scan --render`): see crawler/browser.py and
+# Browser mode (KZPRIVACY_MODE = "browser", `kzprivacy scan --render`): see crawler/browser/ and
 # docs/browser-mode.md. The add-on does nothing in HTTP mode; in browser mode it installs
 # scrapy-playwright and derives its PLAYWRIGHT_* settings from the KZPRIVACY_BROWSER_* ones.
 ADDONS = {"kzprivacy.crawler.browser.BrowserMode": 0}

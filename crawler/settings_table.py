@@ -182,7 +182,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("KZPRIVACY_SHUTDOWN_DEADLINE", 1.8, "float", "Seconds after a Ctrl-C or SIGTERM at which the "
             "process exits whatever it is doing, keeping what it wrote (crawler/shutdown.py); at least the "
             "grace plus 0.3 s.", POOL, minimum=0.1),
-    # -- browser mode (crawler/browser.py, docs/browser-mode.md) --------------------------------------------
+    # -- browser mode (crawler/browser/, docs/browser-mode.md) --------------------------------------------
     Setting("KZPRIVACY_CHROMIUM", "/usr/bin/chromium", "str", "The Chromium to launch (Playwright's own "
             "download is not used); also the one that prints PDF reports.", BROWSER),
     Setting("KZPRIVACY_CONSENT", "none", "choice", "none: never touch a page; accept: also click the cookie "

@@ -474,7 +474,8 @@ def test_a_crashed_page_is_a_browser_crash():
 
     from playwright.async_api import async_playwright
 
-    from kzprivacy.crawler.browser import CHROMIUM_ARGS, BrowserPageError, PageRecorder, classify_browser_failure
+    from kzprivacy.crawler.browser import CHROMIUM_ARGS, BrowserPageError, classify_browser_failure
+    from kzprivacy.crawler.browser.recorder import PageRecorder
 
     async def run():
         async with async_playwright() as pw:
@@ -515,7 +516,8 @@ def test_the_browser_really_blocks_third_party_cookies_without_the_profile(sampl
     from playwright.async_api import async_playwright
     from scrapy_playwright.handler import Config
 
-    from kzprivacy.crawler.browser import CHROMIUM_ARGS, ChromiumProvider
+    from kzprivacy.crawler.browser import CHROMIUM_ARGS
+    from kzprivacy.crawler.browser.provider import ChromiumProvider
 
     url = "https://scriptonly-demo.kz/"
     options = {"executable_path": DEFAULT_CHROMIUM, "args": CHROMIUM_ARGS, "proxy": {"server": sample_web.proxy_url}}

@@ -13,10 +13,10 @@ from scrapy.settings import Settings
 import kzprivacy  # noqa: F401  (offline tldextract first)
 from kzprivacy.crawler.items import PageItem
 from kzprivacy.crawler.pipelines import enrich_page
-from kzprivacy.crawler.browser import (AFTER, BEFORE, BrowserPageError, _cookie_rows, _storage_rows, browser_problem,
-                             chromium_executable,
-                             choose_consent_button, classify_browser_failure, rendered_rows, resource_type,
-                             should_render)
+from kzprivacy.crawler.browser import (BrowserPageError, browser_problem, chromium_executable, choose_consent_button,
+                                       classify_browser_failure, rendered_rows, resource_type)
+from kzprivacy.crawler.browser.middleware import should_render
+from kzprivacy.crawler.browser.recorder import AFTER, BEFORE, cookie_rows, storage_rows
 
 
 # -- which pages render ---------------------------------------------------------------------------
@@ -133,7 +133,7 @@ def test_cookies_are_told_apart_by_header_and_script():
     jar = _jar(_cookie("sid", "abc", "shop.kz"), _cookie("yandexuid", "42", ".yandex.ru"),
                _cookie("_ym_uid", "777", "shop.kz", expires=2e9), _cookie("theme", "dark", "shop.kz"),
                _cookie("from_a_worker", "1", "shop.kz"))
-    rows = {r["name"]: r for r in _cookie_rows(recorder, jar, {}, BEFORE)}
+    rows = {r["name"]: r for r in cookie_rows(recorder, jar, {}, BEFORE)}
     assert rows["sid"]["set_by"] == "header" and rows["sid"]["raw"] == "sid=abc; Path=/; HttpOnly"
     assert rows["sid"]["response_url"] == "https://shop.kz/" and rows["sid"]["httponly"]
     assert (rows["yandexuid"]["set_by"], rows["yandexuid"]["domain"]) == ("header", ".yandex.ru")
@@ -153,7 +153,7 @@ def test_a_page_records_only_the_cookies_it_wrote():
     previous = {("sid", "shop.kz", "/"): ("abc", -1), ("_ga", "shop.kz", "/"): ("GA1.1.1", 2e9),
                 ("_ga_X", "shop.kz", "/"): ("GS1.1", 2e9)}
     # sid was sent again (a header on this page), _ga is untouched, _ga_X changed.
-    assert sorted(r["name"] for r in _cookie_rows(recorder, jar, previous, BEFORE)) == ["_ga_X", "sid"]
+    assert sorted(r["name"] for r in cookie_rows(recorder, jar, previous, BEFORE)) == ["_ga_X", "sid"]
 
 
 def test_after_consent_rows_are_what_the_click_wrote():
@@ -163,17 +163,17 @@ def test_after_consent_rows_are_what_the_click_wrote():
     before = _jar(_cookie("sid", "abc", "shop.kz"))
     after = _jar(_cookie("sid", "abc", "shop.kz"), _cookie("cookie_consent", "all", "shop.kz"),
                  _cookie("fr", "1", ".facebook.com"))
-    rows = _cookie_rows(recorder, after, {k: (c["value"], c["expires"]) for k, c in before.items()}, AFTER)
+    rows = cookie_rows(recorder, after, {k: (c["value"], c["expires"]) for k, c in before.items()}, AFTER)
     assert {(r["name"], r["set_by"], r["consent_phase"]) for r in rows} == {
         ("cookie_consent", "script", AFTER), ("fr", "header", AFTER)}
 
 
 def test_storage_rows_are_new_or_changed_keys():
     known = {("https://shop.kz", "local", "a"): "1"}
-    rows = _storage_rows(known, {("https://shop.kz", "local", "a"): "1", ("https://shop.kz", "session", "b"): "x"},
+    rows = storage_rows(known, {("https://shop.kz", "local", "a"): "1", ("https://shop.kz", "session", "b"): "x"},
                          BEFORE)
     assert rows == [{"origin": "https://shop.kz", "kind": "session", "key": "b", "consent_phase": BEFORE}]
-    assert _storage_rows(known, {("https://shop.kz", "local", "a"): "2"}, AFTER)[0]["key"] == "a"
+    assert storage_rows(known, {("https://shop.kz", "local", "a"): "2"}, AFTER)[0]["key"] == "a"
 
 
 # -- a visit to rows ---------------------------------------------------------------------------------
@@ -248,7 +248,7 @@ def test_the_add_on_sets_up_chromium_through_the_proxy():
     assert settings.getfloat("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT") == 7000
     assert settings.getint("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT") == 1
     assert settings.getint("PLAYWRIGHT_MAX_CONTEXTS") == 2  # the command line wins over the add-on
-    assert settings.get("PLAYWRIGHT_BROWSER_PROVIDER") == "kzprivacy.crawler.browser.ChromiumProvider"
+    assert settings.get("PLAYWRIGHT_BROWSER_PROVIDER") == "kzprivacy.crawler.browser.provider.ChromiumProvider"
 
 
 def test_debian_s_wrapper_is_bypassed_for_the_binary_behind_it(tmp_path):
@@ -265,19 +265,19 @@ def test_a_missing_chromium_is_explained():
 
 
 def test_without_a_proxy_pages_cannot_make_the_browser_probe_the_local_network():
-    from kzprivacy.crawler.browser import _PRIVATE_ALLOWED, abort_private_request
+    from kzprivacy.crawler.browser.handler import page_request_guard
 
-    def asks(url):
-        return abort_private_request(SimpleNamespace(url=url))
+    def asks(url, **settings):
+        guard = page_request_guard(_addon_settings(KZPRIVACY_MODE="browser", **settings))
+        return guard is not None and guard(SimpleNamespace(url=url))
 
     assert asks("http://192.168.1.1/admin") and asks("http://127.0.0.1:8080/") and asks("http://localhost/")
     assert asks("http://[::1]/") and asks("http://169.254.169.254/latest/meta-data/")
     assert not asks("https://mc.yandex.ru/watch/1") and not asks("https://8.8.8.8/")
-    _PRIVATE_ALLOWED.add("127.0.0.1")
-    try:
-        assert not asks("http://127.0.0.1:8080/static/app.js")  # KZPRIVACY_ALLOW_PRIVATE_HOSTS
-    finally:
-        _PRIVATE_ALLOWED.discard("127.0.0.1")
-    settings = _addon_settings(KZPRIVACY_MODE="browser")
-    assert settings.get("PLAYWRIGHT_ABORT_REQUEST") == "kzprivacy.crawler.browser.abort_private_request"
-    assert "PLAYWRIGHT_ABORT_REQUEST" not in _addon_settings(KZPRIVACY_MODE="browser", KZPRIVACY_PROXY="http://p:3128")
+    # The HTTP guard's allow-list, read the same way (netguard.allowed_private_hosts).
+    assert not asks("http://127.0.0.1:8080/static/app.js", KZPRIVACY_ALLOW_PRIVATE_HOSTS=["127.0.0.1"])
+    assert asks("http://127.0.0.2:8080/static/app.js", KZPRIVACY_ALLOW_PRIVATE_HOSTS=["127.0.0.1"])
+    # Behind a proxy the proxy resolves and connects; with the guard off, nothing is checked.
+    assert page_request_guard(_addon_settings(KZPRIVACY_MODE="browser", KZPRIVACY_PROXY="http://p:3128")) is None
+    assert not asks("http://127.0.0.1/", KZPRIVACY_BLOCK_PRIVATE_ADDRESSES=False)
+    assert "PLAYWRIGHT_ABORT_REQUEST" not in _addon_settings(KZPRIVACY_MODE="browser")  # the user's own would win

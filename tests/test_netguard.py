@@ -83,3 +83,29 @@ print(out[0])
 def test_a_compression_bomb_is_too_large_not_error(message):
     assert classify_failure(IgnoreRequest(message))[0] == "too_large"
     assert classify_failure(IgnoreRequest("Forbidden by robots.txt"))[0] == "robots_blocked"
+
+
+def test_one_allow_list_for_every_guard():
+    """The HTTP guard, the resolver and browser mode's page guard read KZPRIVACY_ALLOW_PRIVATE_HOSTS one way."""
+    from types import SimpleNamespace
+
+    from scrapy.settings import Settings
+
+    from kzprivacy.crawler.browser.handler import page_request_guard
+    from kzprivacy.crawler.middlewares import PrivateAddressGuard
+    from kzprivacy.crawler.netguard import AddressGuard, allowed_private_hosts
+
+    settings = Settings()
+    settings.setmodule("kzprivacy.crawler.settings", priority="project")
+    settings.set("KZPRIVACY_ALLOW_PRIVATE_HOSTS", ["Test-Server.LAN.", " 10.0.0.5 "], priority="cmdline")
+    allowed = allowed_private_hosts(settings)
+    assert allowed == {"test-server.lan", "10.0.0.5"}
+    http_guard = PrivateAddressGuard(SimpleNamespace(settings=settings))
+    browser_guard = page_request_guard(settings)
+    assert http_guard.allowed == browser_guard.allowed == allowed
+    for url, refused in [("http://10.0.0.5/x", False), ("http://10.0.0.6/x", True), ("http://test-server.lan/", False),
+                         ("http://localhost/", True), ("https://medshop-demo.kz/", False)]:
+        assert browser_guard(SimpleNamespace(url=url)) is refused
+        assert (blocked_reason(url, http_guard.allowed) is not None) is refused
+    settings.set("KZPRIVACY_BLOCK_PRIVATE_ADDRESSES", False, priority="cmdline")
+    assert AddressGuard.from_settings(settings) is None and page_request_guard(settings) is None

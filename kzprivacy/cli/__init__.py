@@ -81,7 +81,7 @@ class Scan:
             values["ROBOTSTXT_OBEY"] = False
         if self.timeout:
             values["DOWNLOAD_TIMEOUT"] = self.timeout
-        if self.mode == "browser":  # home-page screenshots beside the WARC (crawler/browser.py)
+        if self.mode == "browser":  # home-page screenshots beside the WARC (crawler/browser/)
             values["KZPRIVACY_SCREENSHOT_DIR"] = str(self.crawl_dir / "screenshots")
         values.update(self.extra_settings)
         settings.setdict(values, priority="cmdline")

@@ -1,0 +1,1 @@
+() => { const el = document.querySelector('[data-kzprivacy-consent]'); if (el) el.click(); }

@@ -1,0 +1,1 @@
+(i) => { const el = window.__kzprivacyCandidates[i]; el.setAttribute('data-kzprivacy-consent', '1'); }
