@@ -211,7 +211,7 @@ def stats(crawl_id: str, db_path: Path | None, out_dir: Path, top: int, fmt: str
     and lists the unattributed hosts and cookie names, most widespread first: the
     candidates for the next entries in services.yaml.
     """
-    path = Workspace(out_dir, str(db_path) if db_path else None).require_database()
+    path = Path(Workspace(out_dir, str(db_path) if db_path else None).db)
     with closing(_open_db(path)) as conn:
         req_rows = conn.execute(
             "SELECT site, url, host, vendor FROM requests WHERE crawl_id = ?", (crawl_id,)
