@@ -21,10 +21,9 @@ __all__ = ["Store", "connect", "utcnow", "SCHEMA", "POLICY_THRESHOLD", "open_sto
 
 SCHEMA = resources.files(__package__).joinpath("schema.sql").read_text(encoding="utf-8")
 
-# A candidate needs at least this is_policy_score to become the site's policy.
-POLICY_THRESHOLD = 0.5
-# A link this clear names a policy even when the document behind it cannot be read.
-STRONG_LINK = 0.6
+# A candidate needs at least POLICY_THRESHOLD (is_policy_score) to become the site's policy; a link scoring
+# STRONG_LINK_SCORE names one even when the document behind it cannot be read.
+from kzprivacy.extract.policy import POLICY_THRESHOLD, STRONG_LINK_SCORE  # noqa: E402
 
 # Tables whose rows belong to one fetched page (replaced together when the page is rewritten).
 PAGE_CHILD_TABLES = ("cookies", "requests", "inline_trackers", "forms", "form_fields", "storage", "form_destinations")
@@ -291,7 +290,8 @@ class Store:
                 best = self.conn.execute(
                     "SELECT url FROM policies WHERE crawl_id = ? AND site = ? AND status NOT IN ('ok', 'mention')"
                     " AND (link_score >= ? OR document_kind = 'privacy_policy')"
-                    " ORDER BY COALESCE(link_score, 0) DESC, url LIMIT 1", (crawl_id, site, STRONG_LINK)).fetchone()
+                    " ORDER BY COALESCE(link_score, 0) DESC, url LIMIT 1",
+                    (crawl_id, site, STRONG_LINK_SCORE)).fetchone()
             best_url = best["url"] if best else None
             self.conn.execute("UPDATE policies SET is_best = CASE WHEN url = ? THEN 1 ELSE 0 END WHERE crawl_id = ? AND site = ?",
                               (best_url, crawl_id, site))

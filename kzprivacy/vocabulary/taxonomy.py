@@ -9,109 +9,40 @@ from __future__ import annotations
 import re as _re
 from dataclasses import dataclass as _dataclass
 
-# code -> (English meaning, Russian meaning)
-DATA_CATEGORIES: dict[str, tuple[str, str]] = {
-    "name": ("surname, first name, patronymic", "фамилия, имя, отчество"),
-    "iin": ("national identification number (IIN / BIN)", "ИИН / БИН"),
-    "id_document": ("identity document: ID card, passport, their scans", "удостоверение личности, паспорт"),
-    "birth_date": ("date of birth, age", "дата рождения, возраст"),
-    "phone": ("phone number", "номер телефона"),
-    "email": ("e-mail address", "адрес электронной почты"),
-    "address": ("postal or delivery address", "почтовый адрес, адрес доставки"),
-    "credentials": ("login and password", "логин и пароль"),
-    "payment_card": ("bank-card or other payment details", "данные платёжных карт"),
-    "ip_address": ("IP address", "IP-адрес"),
-    "device": ("browser, operating system, device identifiers", "данные о браузере и устройстве"),
-    "usage": ("pages visited, access times, activity history", "посещённые страницы, время доступа"),
-    "location": ("geolocation", "геолокация"),
-    "social_profile": ("data from social-network accounts", "данные из социальных сетей"),
-    "health": ("health data (a special category)", "данные о здоровье"),
-    "biometric": ("biometric data, face photos for identification", "биометрические данные"),
-    "call_recording": ("recordings of phone calls", "запись телефонных разговоров"),
-}
+# The codes; what each means, in every language, is in the message catalogue (kzprivacy/vocabulary/messages/:
+# `category.CODE`, `verdict_meaning.CODE`, `status_meaning.CODE`), so wording lives in one place.
+DATA_CATEGORIES: tuple[str, ...] = (
+    "name", "iin", "id_document", "birth_date", "phone", "email", "address", "credentials", "payment_card",
+    "ip_address", "device", "usage", "location", "social_profile", "health", "biometric", "call_recording",
+)
 
-PRACTICES: dict[str, tuple[str, str]] = {
-    "cookies": ("the site uses cookies or similar storage", "сайт использует файлы cookie"),
-    "analytics": ("counters, web analytics, statistics", "счётчики, веб-аналитика"),
-    "advertising": ("targeted advertising, marketing, remarketing", "таргетированная реклама, маркетинг"),
-    "web_beacons": ("pixels, web beacons", "пиксели, веб-маяки"),
-    "third_party_sharing": ("data passed to third parties", "передача третьим лицам"),
-    "cross_border_transfer": ("data transferred, stored or processed outside Kazakhstan", "трансграничная передача"),
-    "storage_in_kz": ("the policy claims storage on the territory of Kazakhstan", "хранение на территории РК"),
-    "retention": ("a retention period or rule is stated", "срок хранения"),
-    "user_rights": ("the data subject's rights", "права субъекта данных"),
-    "contact": ("a concrete contact for data-protection requests", "контакт для обращений"),
-    "operator_identity": ("the operator is named (legal name, BIN)", "оператор назван (наименование, БИН)"),
-    "law_reference": ("the Kazakhstan personal-data law is cited", "ссылка на Закон РК о персональных данных"),
+PRACTICES: tuple[str, ...] = (
+    "cookies", "analytics", "advertising", "web_beacons", "third_party_sharing", "cross_border_transfer",
+    "storage_in_kz", "retention", "user_rights", "contact", "operator_identity", "law_reference",
     # Added to the shared minimum: what the form rules judge.
-    "consent": ("the visitor's consent is asked where data is collected (a checkbox, a policy link by the form)",
-                "согласие посетителя запрашивается там, где собираются данные"),
-    "security": ("personal data travel encrypted (forms post over https)",
-                 "персональные данные передаются в зашифрованном виде (формы по https)"),
-}
+    "consent", "security",
+)
 
-CATEGORIES: dict[str, tuple[str, str]] = {**DATA_CATEGORIES, **PRACTICES}
+CATEGORIES: tuple[str, ...] = DATA_CATEGORIES + PRACTICES
 
 DECLARATION_STATUSES = ("declared", "denied")
 
-# verdict -> (English meaning, Russian meaning)
-VERDICTS: dict[str, tuple[str, str]] = {
-    "clear": ("the policy names the category (and the vendor or its kind)", "политика прямо называет категорию"),
-    "vague": ("only a broader statement covers it", "покрыто лишь общей формулировкой"),
-    "omitted": ("nothing in the policy covers it", "политика об этом молчит"),
-    "incorrect": ("the policy denies it", "политика это отрицает"),
-    "ambiguous": ("the policy both declares and denies it", "политика и заявляет, и отрицает"),
-    "no_policy": ("personal data collected and no policy found", "данные собираются, политики нет"),
+VERDICTS: tuple[str, ...] = (
+    "clear", "vague", "omitted", "incorrect", "ambiguous", "no_policy",
     # Added to the shared minimum: how the site collects falls short, whatever its policy says.
-    "bad_practice": ("the site's own collection falls short (plain-HTTP form, no consent, tracking before consent)",
-                     "сам сбор данных нарушает порядок (форма по HTTP, нет согласия, слежка до согласия)"),
-}
+    "bad_practice",
+)
 
 SEVERITIES = ("high", "medium", "low", "info")
 
 PAGE_KINDS = ("home", "policy", "form", "other")
 
 # Site statuses: a crawl records one per site; everything but "ok" is a failure kind.
-SITE_STATUSES: dict[str, str] = {
-    "ok": "the site answered and was crawled",
-    "pending": "not crawled yet (an interrupted crawl)",
-    "dns_error": "the domain does not resolve",
-    "timeout": "the site did not answer in time",
-    "tls_error": "https failed and http was not available",
-    "http_error": "the home page answered with an HTTP error status",
-    "robots_blocked": "robots.txt forbids crawling the home page",
-    "refused": "the connection was refused or reset",
-    "blocked_private_address": "the domain resolves to a private or loopback address",
-    "redirect_loop": "the home page redirects in a loop or too many times",
-    "too_large": "the home page exceeds the maximum download size (a compression bomb included)",
-    "parse_timeout": "the home page answered but could not be read within its time budget (KZPRIVACY_PARSE_TIMEOUT)",
-    "proxy_error": "the proxy could not reach the site",
-    "browser_hung": "browser mode: the home page stopped answering while it rendered",
-    "browser_crash": "browser mode: the browser's renderer crashed on the home page",
-    "invalid": "the entry is not a valid domain",
-    "error": "another error; see the error column",
-}
-
-# The same statuses in Russian, for reports and exports.
-SITE_STATUSES_RU: dict[str, str] = {
-    "ok": "сайт ответил и обойдён",
-    "pending": "ещё не обойдён (обход прерван)",
-    "dns_error": "домен не разрешается",
-    "timeout": "сайт не ответил вовремя",
-    "tls_error": "ошибка https, а http недоступен",
-    "http_error": "главная страница ответила ошибкой HTTP",
-    "robots_blocked": "robots.txt запрещает обход главной страницы",
-    "refused": "соединение отклонено или сброшено",
-    "blocked_private_address": "домен указывает на частный или локальный адрес",
-    "redirect_loop": "главная страница перенаправляет по кругу",
-    "too_large": "главная страница превышает допустимый размер",
-    "parse_timeout": "главную страницу не удалось разобрать за отведённое время",
-    "proxy_error": "прокси не смог связаться с сайтом",
-    "invalid": "запись не является допустимым доменом",
-    "error": "другая ошибка (см. столбец error)",
-    "browser_hung": "режим браузера: главная страница перестала отвечать при отрисовке",
-    "browser_crash": "режим браузера: процесс отрисовки браузера аварийно завершился на главной странице",
-}
+SITE_STATUSES: tuple[str, ...] = (
+    "ok", "pending", "dns_error", "timeout", "tls_error", "http_error", "robots_blocked", "refused",
+    "blocked_private_address", "redirect_loop", "too_large", "parse_timeout", "proxy_error", "browser_hung",
+    "browser_crash", "invalid", "error",
+)
 
 
 # ---------------------------------------------------------------------------
