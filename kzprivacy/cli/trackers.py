@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from kzprivacy.app.workspace import Workspace
+from kzprivacy.app.workspace import DEFAULT_OUT, Workspace
 from kzprivacy.vocabulary.trackers import Service, lookup_cookie, lookup_url, services
 from kzprivacy.vocabulary.trackers._stats import cookie_coverage, request_coverage
 
@@ -200,7 +200,7 @@ def _open_db(path: Path) -> sqlite3.Connection:
 @trackers.command()
 @click.option("--crawl-id", required=True, help="The crawl to measure.")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), help="SQLite database [default: OUT/kzprivacy.db].")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"), show_default=True, help="Output directory of the scan.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True, help="Output directory of the scan.")
 @click.option("--top", type=int, default=30, show_default=True, help="How many unattributed hosts and cookie names to list.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def stats(crawl_id: str, db_path: Path | None, out_dir: Path, top: int, fmt: str) -> None:
