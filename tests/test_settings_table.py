@@ -219,3 +219,17 @@ def test_a_crawl_started_by_scrapy_itself_refuses_unknown_names_and_bad_text_val
     with pytest.raises(SettingError, match="KZPRIVACY_FORM_PROBE is true or false, not 'sometimes'"):
         CheckSettings.from_crawler(crawler(KZPRIVACY_FORM_PROBE="sometimes"))
     assert project_module.EXTENSIONS["kzprivacy.crawler.settings_table.CheckSettings"] == 0
+
+
+def test_command_line_options_take_their_defaults_from_the_table():
+    from kzprivacy.app.plan import CrawlPlan
+    from kzprivacy.cli import main
+
+    max_pages, consent = setting("KZPRIVACY_MAX_PAGES"), setting("KZPRIVACY_CONSENT")
+    for name in ("scan", "demo", "weekly", "enqueue"):
+        params = {p.name: p for p in main.commands[name].params}
+        assert params["max_pages"].default == max_pages.default, name
+        assert (params["max_pages"].type.min, params["max_pages"].type.max) == (max_pages.minimum, max_pages.maximum)
+        assert params["consent"].default == consent.default and tuple(params["consent"].type.choices) == consent.choices
+    assert CrawlPlan().max_pages == max_pages.default
+    assert CrawlPlan.from_record("http", {}).max_pages == max_pages.default
