@@ -10,7 +10,12 @@ from urllib.parse import urlsplit
 import kzprivacy
 from kzprivacy.store import Store, site_rows
 from kzprivacy.vocabulary import trackers
-from kzprivacy.vocabulary.trackers import Service, lookup_cookie, lookup_url, registrable_domain
+from kzprivacy.vocabulary.trackers import (
+    Service,
+    lookup_cookie,
+    lookup_url,
+    registrable_domain,
+)
 
 from .items import PageItem, SiteItem
 

@@ -47,10 +47,25 @@ settings name them by their modules' paths.
 from __future__ import annotations
 
 from .addon import BrowserMode
-from .chromium import CHROMIUM_ARGS, DEFAULT_CHROMIUM, browser_problem, chromium_executable
+from .chromium import (
+           CHROMIUM_ARGS,
+           DEFAULT_CHROMIUM,
+           browser_problem,
+           chromium_executable,
+)
 from .consent import choose_consent_button
 from .failures import BrowserPageError, classify_browser_failure
 from .rows import rendered_rows, resource_type
 
-__all__ = ["BrowserMode", "CHROMIUM_ARGS", "DEFAULT_CHROMIUM", "browser_problem", "chromium_executable",
-           "choose_consent_button", "BrowserPageError", "classify_browser_failure", "rendered_rows", "resource_type"]
+__all__ = [
+           "CHROMIUM_ARGS",
+           "DEFAULT_CHROMIUM",
+           "BrowserMode",
+           "BrowserPageError",
+           "browser_problem",
+           "choose_consent_button",
+           "chromium_executable",
+           "classify_browser_failure",
+           "rendered_rows",
+           "resource_type",
+]

@@ -75,8 +75,8 @@ def playwright_disabled_features() -> list[str]:
         source = bundle.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return []
-    match = re.search(r"disabledFeatures = \[(.*?)\]", source, re.S)
-    return re.findall(r'^\s*"([A-Za-z0-9]+)"', match.group(1), re.M) if match else []
+    match = re.search(r"disabledFeatures = \[(.*?)\]", source, re.DOTALL)
+    return re.findall(r'^\s*"([A-Za-z0-9]+)"', match.group(1), re.MULTILINE) if match else []
 
 
 def chromium_args() -> list[str]:

@@ -37,7 +37,8 @@ def classify_browser_failure(exc: BaseException, meta: dict[str, Any] | None = N
     if isinstance(exc, BrowserPageError):
         return exc.status, str(exc)
     try:
-        from playwright.async_api import Error as PlaywrightError, TimeoutError as PlaywrightTimeout
+        from playwright.async_api import Error as PlaywrightError
+        from playwright.async_api import TimeoutError as PlaywrightTimeout
     except ImportError:  # pragma: no cover  (scrapy-playwright, and with it Playwright, is browser mode's only)
         return classify_failure(exc)
     if not isinstance(exc, PlaywrightError):

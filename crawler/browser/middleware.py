@@ -93,11 +93,13 @@ class BrowserMiddleware:
         return handler.contexts() if handler is not None else {}
 
     def process_request(self, request: Request, spider: Any = None) -> None:
-        from scrapy_playwright.page import PageMethod  # scrapy-playwright is imported in browser mode only
+        from scrapy_playwright.page import (
+            PageMethod,  # scrapy-playwright is imported in browser mode only
+        )
 
         site, kind = request.meta.get("site"), request.meta.get("kind")
         if not site or request.meta.get("playwright") is False or not should_render(request.url, kind):
-            return None
+            return
         name = self._context_name(site)
         options = {**self.options, "context": name, "kind": kind}
         if kind == "home" and self.screenshots:
@@ -115,7 +117,7 @@ class BrowserMiddleware:
         self.inflight[id(request)] = (time.monotonic() + self.deadline, request)
         if self.watchdog is None:
             self.watchdog = asyncio.ensure_future(self._watch())
-        return None
+        return
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
         self.inflight.pop(id(request), None)
@@ -148,7 +150,6 @@ class BrowserMiddleware:
         if self.inflight.pop(id(request), None) is not None:
             status, _ = classify_browser_failure(exception, request.meta)
             self.crawler.stats.inc_value(f"browser/failed/{status}")
-        return None
 
     def item_scraped(self, item: Any, response: Any = None, spider: Any = None) -> None:
         if isinstance(item, SiteItem):

@@ -10,14 +10,25 @@ import time
 from pathlib import Path
 from typing import Any
 
-from kzprivacy.crawler.formprobe import leave_then_release, probe_candidates, probe_forms
+from kzprivacy.crawler.formprobe import (
+    leave_then_release,
+    probe_candidates,
+    probe_forms,
+)
 from kzprivacy.store import utcnow
 from kzprivacy.vocabulary.trackers import registrable_domain
 
 from .consent import click_consent
 from .failures import BrowserPageError, classify_browser_failure
-from .recorder import (AFTER, RENDERER_TIMEOUT, PageRecorder, cookie_rows, recorder_of, snapshot,
-                       storage_rows)
+from .recorder import (
+    AFTER,
+    RENDERER_TIMEOUT,
+    PageRecorder,
+    cookie_rows,
+    recorder_of,
+    snapshot,
+    storage_rows,
+)
 from .rows import resource_type
 from .scripts import script
 
