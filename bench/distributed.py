@@ -42,7 +42,7 @@ def _cli(*args: str) -> list[str]:
 def run_workers(count: int, domains: Path, pg, redis_url: str, proxy: str, out: Path, extra: list[str],
                 worker_args: list[str], attempt: int) -> dict:
     from kzprivacy.app.scale.queue import SiteQueue
-    from kzprivacy.store import Store
+    from kzprivacy.store import open_store
 
     crawl_id = f"bench-{count}w-{attempt}"
     db = pg.create_database(crawl_id.replace("-", "_"))
@@ -70,7 +70,7 @@ def run_workers(count: int, domains: Path, pg, redis_url: str, proxy: str, out: 
                 p.kill()
                 p.wait()
     cpu = _cpu_children() - cpu_before
-    store = Store(db)
+    store = open_store(db)
     try:
         pages = store.query("SELECT count(*) FROM pages WHERE crawl_id = ? AND status_code IS NOT NULL",
                             (crawl_id,))[0][0]

@@ -4,7 +4,7 @@
     OUT/<crawl_id>/data/<table>.parquet    exact copy; coded columns as pandas `category`
     OUT/<crawl_id>/data/kzprivacy-<crawl_id>.xlsx   one sheet per table, every value stored as text or number
 
-Reading goes through `read_table` / `read_crawl`, which type the columns from the schema
+Reading goes through the store (`Store.iter_table`, `kzprivacy.store.read.read_crawl`), which types the columns from the schema
 (integers as nullable Int64, codes as category), so the report and the diff see the same
 frames a journalist gets from the Parquet files. docs/data-dictionary.md documents every
 column; `python -m kzprivacy.analysis.report.export` regenerates docs/datasette-metadata.json from it.
@@ -12,161 +12,23 @@ column; `python -m kzprivacy.analysis.report.export` regenerates docs/datasette-
 
 from __future__ import annotations
 
-import json
 import re
-import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from contextlib import ExitStack, closing
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pandas as pd
 
-__all__ = [
-    "TABLES", "CATEGORICAL", "EXCEL_CELL_LIMIT", "connect_readonly", "crawl_tables", "crawl_ids", "latest_crawl_id", "previous_crawl_id",
-    "read_table", "read_crawl", "iter_table", "csv_safe", "write_csv", "write_parquet", "write_xlsx", "export_crawl",
-    "parse_dictionary", "datasette_metadata", "codes_markdown", "with_codes",
-]
+from kzprivacy.store.read import open_reader
 
-# The contract's tables, in the order a reader meets them. Any other table of the database
-# with a crawl_id column is exported too, after these (see `crawl_tables`).
-TABLES = ("crawls", "sites", "pages", "cookies", "requests", "inline_trackers", "storage", "forms", "form_fields",
-          "policies", "policy_facts", "declarations", "flows", "findings", "site_summaries")
-
-# Columns holding codes from a small vocabulary: `category` dtype in Parquet (smaller, and
-# pandas groups and sorts them as codes). A column is only converted where a table has it.
-CATEGORICAL = frozenset({
-    "mode", "status", "kind", "party", "set_by", "samesite", "resource_type", "initiator", "service_id", "vendor",
-    "company", "country", "category", "consent_phase", "method", "action_party", "type", "autocomplete",
-    "found_via", "format", "language", "verdict", "severity", "rule", "encoding", "source", "specificity",
-})
+__all__ = ["EXCEL_CELL_LIMIT", "csv_safe", "write_csv", "write_parquet", "write_xlsx", "export_crawl"]
 
 EXCEL_CELL_LIMIT = 32_767
 XLSX_MAX_ROWS = 1_048_576  # rows a sheet, header included: longer tables go on in "table (2)", ...
-EXPORT_CHUNK_ROWS = 50_000  # rows read and written at a time
 XLSX_CUT_MARKER = " […] [CUT for Excel: {n} characters in full; see the CSV or Parquet export]"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-# --------------------------------------------------------------------------- reading
-
-
-def crawl_ids(conn: sqlite3.Connection) -> list[str]:
-    """Crawls in the database, newest first."""
-    return [r[0] for r in conn.execute("SELECT crawl_id FROM crawls ORDER BY started_at DESC, rowid DESC")]
-
-
-def latest_crawl_id(db_path: str | Path) -> str | None:
-    with closing(connect_readonly(db_path)) as conn:
-        ids = crawl_ids(conn)
-    return ids[0] if ids else None
-
-
-def previous_crawl_id(db_path: str | Path, crawl_id: str) -> str | None:
-    """The crawl started just before `crawl_id` in the same database (what a weekly diff compares with)."""
-    with closing(connect_readonly(db_path)) as conn:
-        ids = crawl_ids(conn)
-    if crawl_id not in ids:
-        return None
-    older = ids[ids.index(crawl_id) + 1:]
-    return older[0] if older else None
-
-
-def connect_readonly(db_path: str | Path) -> sqlite3.Connection:
-    """Open a database for reading only: exporting and reporting never create or change one.
-
-    A postgresql:// URL opens the shared database of a scaled-out crawl (kzprivacy.store, which
-    takes this module's SQLite-flavoured SQL there too)."""
-    from kzprivacy.store import connect_readonly as connect_any, is_database_url
-
-    if is_database_url(db_path):
-        return connect_any(db_path)
-    path = Path(db_path)
-    if not path.exists():
-        raise FileNotFoundError(f"no database at {path}")
-    return sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
-
-
-def crawl_tables(conn: sqlite3.Connection) -> list[str]:
-    """Tables of the database that hold rows per crawl: TABLES first, then any others by name."""
-    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-    per_crawl = [n for n in names if "crawl_id" in _schema_types(conn, n)]
-    return [t for t in TABLES if t in per_crawl] + [t for t in per_crawl if t not in TABLES]
-
-
-def _schema_types(conn: sqlite3.Connection, table: str) -> dict[str, str]:
-    return {r[1]: (r[2] or "").upper() for r in conn.execute(f'PRAGMA table_info("{table}")')}
-
-
-def read_table(conn: sqlite3.Connection, table: str, crawl_id: str,
-               sites: tuple[str, str] | None = None) -> pd.DataFrame:
-    """One table's rows of a crawl, typed from the schema (an absent table gives an empty frame);
-    with `sites` (first, last), only the rows of the sites named first to last (a table without a
-    site column is read whole)."""
-    types = _schema_types(conn, table)
-    if not types:
-        return pd.DataFrame()
-    where, params = "crawl_id = ?", [crawl_id]
-    if sites is not None and "site" in types:
-        where, params = where + " AND site >= ? AND site <= ?", [crawl_id, *sites]
-    frame = pd.read_sql_query(f'SELECT * FROM "{table}" WHERE {where} ORDER BY rowid', conn, params=params)
-    return _typed(frame, table, types)
-
-
-def iter_table(conn: sqlite3.Connection, table: str, crawl_id: str, chunk_rows: int | None = None
-               ) -> Iterator[pd.DataFrame]:
-    """One table's rows of a crawl, typed as read_table types them, `chunk_rows` rows at a time
-    (at least one frame, empty when the crawl has no rows; none for an absent table)."""
-    types = _schema_types(conn, table)
-    if not types:
-        return
-    chunks = pd.read_sql_query(f'SELECT * FROM "{table}" WHERE crawl_id = ? ORDER BY rowid', conn,
-                               params=(crawl_id,), chunksize=chunk_rows or EXPORT_CHUNK_ROWS)
-    seen = False
-    for chunk in chunks:
-        seen = True
-        yield _typed(chunk, table, types)
-    if not seen:
-        yield _typed(pd.DataFrame(columns=list(types)), table, types)
-
-
-def _typed(frame: pd.DataFrame, table: str, types: Mapping[str, str]) -> pd.DataFrame:
-    out = {}
-    for column in frame.columns:
-        values = frame[column]
-        declared = types.get(column, "")
-        if "INT" in declared:
-            values = pd.to_numeric(values, errors="coerce").astype("Int64")
-        elif "REAL" in declared or "FLOA" in declared or "DOUB" in declared:
-            values = pd.to_numeric(values, errors="coerce").astype("Float64")
-        elif column in CATEGORICAL:
-            values = values.astype("category")
-        elif values.dtype == object or pd.api.types.is_string_dtype(values):
-            values = values.astype(object).where(values.notna(), None)
-        out[column] = values
-    return pd.DataFrame(out, columns=frame.columns)
-
-
-def read_crawl(db_path: str | Path, crawl_id: str, tables: Iterable[str] | None = None,
-               sites: tuple[str, str] | None = None) -> dict[str, pd.DataFrame]:
-    """The tables of one crawl as DataFrames, by table name (default: every per-crawl table);
-    with `sites` (first, last), only those sites' rows (see read_table).
-
-    A table the database lacks (an older schema) comes back as an empty frame.
-    """
-    with closing(connect_readonly(db_path)) as conn:
-        if not conn.execute("SELECT 1 FROM crawls WHERE crawl_id = ?", (crawl_id,)).fetchone():
-            raise KeyError(f"no crawl {crawl_id!r} in {db_path}")
-        return {table: read_table(conn, table, crawl_id, sites) for table in (tables or crawl_tables(conn))}
-
-
-def site_ranges(db_path: str | Path, crawl_id: str, size: int) -> list[tuple[str, str]]:
-    """(first, last) site names of consecutive chunks of `size` sites of a crawl, in the database's order."""
-    with closing(connect_readonly(db_path)) as conn:
-        names = [r[0] for r in conn.execute("SELECT site FROM sites WHERE crawl_id = ? ORDER BY site", (crawl_id,))]
-    return [(names[i], names[min(i + size, len(names)) - 1]) for i in range(0, len(names), size)]
 
 
 # --------------------------------------------------------------------------- writing
@@ -390,13 +252,14 @@ def export_crawl(db_path: str | Path, crawl_id: str, out_dir: str | Path,
         raise ValueError(f"unknown export format(s): {sorted(unknown)}")
     data_dir = Path(out_dir) / crawl_id / "data"
     paths: dict[str, Path] = {"data": data_dir}
-    with closing(connect_readonly(db_path)) as conn:
-        if not conn.execute("SELECT 1 FROM crawls WHERE crawl_id = ?", (crawl_id,)).fetchone():
+    with closing(open_reader(db_path)) as store:
+        crawl = store.crawl(crawl_id)
+        if crawl is None:
             raise KeyError(f"no crawl {crawl_id!r} in {db_path}")
         data_dir.mkdir(parents=True, exist_ok=True)
         book = Workbook(write_only=True) if "xlsx" in formats else None
-        for table in crawl_tables(conn):
-            types = _schema_types(conn, table)
+        for table in store.crawl_tables():
+            types = store.column_types(table)
             with ExitStack() as stack:
                 writers = []
                 if "csv" in formats:
@@ -409,7 +272,7 @@ def export_crawl(db_path: str | Path, crawl_id: str, out_dir: str | Path,
                     sheets = _XlsxTable(book, table)
                     writers.append(sheets)
                     stack.callback(sheets.close)
-                for chunk in iter_table(conn, table, crawl_id, chunk_rows):
+                for chunk in store.iter_table(table, crawl_id, chunk_rows):
                     for writer in writers:
                         writer.write(chunk)
         if book is not None:
@@ -420,267 +283,10 @@ def export_crawl(db_path: str | Path, crawl_id: str, out_dir: str | Path,
         if "csv" in formats:  # the CSV files' Frictionless Data Package (types, descriptions, keys)
             from kzprivacy.analysis.report.datapackage import write_datapackage
 
-            columns = {t: _schema_types(conn, t) for t in crawl_tables(conn)}
-            cursor = conn.execute("SELECT * FROM crawls WHERE crawl_id = ?", (crawl_id,))
-            crawl = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
+            columns = {t: store.column_types(t) for t in store.crawl_tables()}
             paths["datapackage"] = write_datapackage(data_dir, columns, crawl)
     return paths
 
 
 def _file_safe(name: str) -> str:
     return re.sub(r"[^\w.-]+", "_", name).strip("._") or "crawl"
-
-
-# --------------------------------------------------------------------------- the data dictionary
-
-_TABLE_HEADING = re.compile(r"^###\s+`(?P<table>[a-z_]+)`\s*$")
-_ROW = re.compile(r"^\|\s*`(?P<column>[^`]+)`\s*\|(?P<rest>.*)\|\s*$")
-
-
-def _cells(rest: str) -> list[str]:
-    # Cells are split on "|" that is not escaped as "\|" (markdown tables escape pipes in examples).
-    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", rest)]
-
-
-def parse_dictionary(markdown: str) -> dict[str, dict[str, Any]]:
-    """The tables of docs/data-dictionary.md: {table: {"description", "columns": {column: {type, meaning, example}}}}.
-
-    Only the "## Tables" section is read: a "### `table`" heading, a description, and a
-    markdown table whose rows start with a `column` name in backticks.
-    """
-    tables: dict[str, dict[str, Any]] = {}
-    in_tables = False
-    current: dict[str, Any] | None = None
-    for line in markdown.splitlines():
-        if line.startswith("## "):
-            in_tables = line[3:].strip().lower() == "tables"
-            current = None
-            continue
-        if not in_tables:
-            continue
-        heading = _TABLE_HEADING.match(line)
-        if heading:
-            current = tables.setdefault(heading["table"], {"description": "", "columns": {}})
-            continue
-        if current is None:
-            continue
-        row = _ROW.match(line)
-        if row:
-            cells = _cells(row["rest"])
-            cells += [""] * (3 - len(cells))
-            current["columns"][row["column"]] = {"type": cells[0], "meaning": cells[1], "example": cells[2]}
-        elif line.strip() and not line.startswith("|") and not current["columns"]:
-            current["description"] = (current["description"] + " " + line.strip()).strip()
-    return tables
-
-
-# Columns a Datasette user most often filters by, per table.
-FACETS: dict[str, tuple[str, ...]] = {
-    "sites": ("status", "https"),
-    "pages": ("kind", "status_code"),
-    "cookies": ("party", "vendor", "set_by"),
-    "requests": ("vendor", "country", "category"),
-    "inline_trackers": ("vendor", "country"),
-    "forms": ("action_party", "has_consent_checkbox"),
-    "form_fields": ("category", "type"),
-    "policies": ("language", "format", "found_via"),
-    "declarations": ("category", "status"),
-    "findings": ("verdict", "severity", "category", "rule"),
-}
-
-CANNED_QUERIES: dict[str, dict[str, str]] = {
-    "site_findings": {
-        "title": "Findings of one site, with both sides of the evidence",
-        "sql": "SELECT f.severity, f.verdict, f.category, f.rule, f.observed, f.observed_url, f.policy_evidence,\n"
-               "       f.policy_url, f.explanation, f.manual_review, p.fetched_at, p.sha256, p.warc_file,\n"
-               "       f.warc_record_id\n"
-               "FROM findings f LEFT JOIN pages p\n"
-               "  ON p.crawl_id = f.crawl_id AND p.site = f.site AND p.warc_record_id = f.warc_record_id\n"
-               "WHERE f.site = :site ORDER BY CASE f.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1\n"
-               "  WHEN 'low' THEN 2 ELSE 3 END, f.rule",
-    },
-    "third_party_services": {
-        "title": "Third-party services by number of sites, with company and country",
-        "sql": "SELECT coalesce(service_id, vendor, host) AS service, vendor, company, country,\n"
-               "       count(DISTINCT site) AS sites\n"
-               "FROM requests WHERE party = 'third'\n"
-               "GROUP BY 1 ORDER BY sites DESC",
-    },
-    "sites_without_policy": {
-        "title": "Sites reached that have no policy",
-        "sql": "SELECT crawl_id, site, final_url, pages_fetched FROM sites\n"
-               "WHERE status = 'ok' AND policy_url IS NULL ORDER BY crawl_id, site",
-    },
-    "iin_collected_not_declared": {
-        "title": "IIN asked for in a form and not declared in the policy",
-        "description": "Form fields classified as an IIN (individual identification number) on sites whose "
-                       "policy has no declaration that it collects the IIN (no policy at all included).",
-        "sql": "SELECT ff.crawl_id, ff.site, ff.page_url, ff.name AS field, ff.label, ff.placeholder,\n"
-               "       s.policy_url\n"
-               "FROM form_fields ff JOIN sites s ON s.crawl_id = ff.crawl_id AND s.site = ff.site\n"
-               "WHERE ff.category = 'iin' AND NOT EXISTS (\n"
-               "  SELECT 1 FROM declarations d WHERE d.crawl_id = ff.crawl_id AND d.site = ff.site\n"
-               "    AND d.category = 'iin' AND d.status = 'declared')\n"
-               "ORDER BY ff.crawl_id DESC, ff.site, ff.page_url, ff.form_index, ff.field_index",
-    },
-    "foreign_trackers_by_country": {
-        "title": "Foreign trackers by the country of their company",
-        "description": "Third-party analytics, advertising, session-replay, social, call-tracking and tag-manager "
-                       "services whose company is outside Kazakhstan, loaded by a script, pixel or frame or found "
-                       "as an inline tag: per crawl and country, how many sites and which services.",
-        "sql": "WITH seen AS (\n"
-               "  SELECT crawl_id, site, coalesce(service_id, vendor, host) AS service, vendor, company, country,\n"
-               "         category FROM requests WHERE party = 'third'\n"
-               "  UNION ALL\n"
-               "  SELECT crawl_id, site, service_id, vendor, company, country, category FROM inline_trackers)\n"
-               "SELECT crawl_id, country, count(DISTINCT site) AS sites, count(DISTINCT service) AS services,\n"
-               "       group_concat(DISTINCT coalesce(vendor, service)) AS services_seen,\n"
-               "       group_concat(DISTINCT company) AS companies\n"
-               "FROM seen WHERE country IS NOT NULL AND country <> 'KZ' AND category IN ('analytics',\n"
-               "  'advertising', 'session_replay', 'social', 'call_tracking', 'tag_manager')\n"
-               "GROUP BY crawl_id, country ORDER BY crawl_id DESC, sites DESC, country",
-    },
-}
-
-
-# Datasette lists every column's description above a table's rows; with twenty columns that list
-# fills the screen and the rows start below it. In compact columns the rows are in view at once.
-DATASETTE_CSS = (
-    "dl.column-descriptions{columns:3 24em;column-gap:2.5em;font-size:.8rem;line-height:1.3;margin:.4em 0 1.2em}"
-    "dl.column-descriptions dt{break-after:avoid;margin-top:.35em;font-family:monospace}"
-    "dl.column-descriptions dd{margin:0 0 0 1em;break-inside:avoid;color:#555}"
-)
-
-
-def datasette_metadata(dictionary_markdown: str) -> dict[str, Any]:
-    """Datasette metadata (title, table and column descriptions, facets, canned queries) from the dictionary."""
-    tables = parse_dictionary(dictionary_markdown)
-    out_tables: dict[str, Any] = {}
-    for table, spec in tables.items():
-        entry: dict[str, Any] = {
-            "description": _plain_markdown(spec["description"]),
-            "columns": {column: _column_text(col) for column, col in spec["columns"].items()},
-        }
-        facets = [c for c in FACETS.get(table, ()) if c in spec["columns"]]
-        if facets:
-            entry["facets"] = facets
-        out_tables[table] = entry
-    return {
-        "title": "kzprivacy: privacy scans of Kazakhstan websites",
-        "description": "Each crawl's sites, pages, cookies, third-party requests, forms, privacy policies, what the "
-                       "policies declare and the findings where a site does what its policy does not say. Every row "
-                       "carries crawl_id and site. Column meanings: docs/data-dictionary.md.",
-        "extra_css_urls": ["data:text/css," + quote(DATASETTE_CSS, safe=":;,.{}()#-")],
-        "databases": {"kzprivacy": {"tables": out_tables, "queries": CANNED_QUERIES}},
-    }
-
-
-def _plain_markdown(text: str) -> str:
-    """Markdown of a dictionary cell as plain text: links to their words, no backticks or bold."""
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
-    return text.replace("`", "").replace("**", "")
-
-
-def _column_text(column: Mapping[str, str]) -> str:
-    meaning = _plain_markdown(column["meaning"])
-    kind = _plain_markdown(column["type"])
-    return f"{meaning} [{kind}]" if kind else meaning
-
-
-# --------------------------------------------------------------------------- the codes section
-
-CODES_BEGIN, CODES_END = "<!-- codes:begin -->", "<!-- codes:end -->"
-
-DECLARATION_STATUS_MEANINGS = {
-    "declared": "the policy says the data is collected or the practice happens",
-    "denied": "the policy says it is not («обработка специальных категорий … не осуществляется»)",
-}
-PAGE_KIND_MEANINGS = {
-    "home": "the site's home page (after redirects)",
-    "policy": "a privacy-policy candidate (HTML, PDF, DOCX, TXT)",
-    "form": "a page holding a form (contacts, booking, order, registration)",
-    "other": "any other page followed within the site",
-}
-SEVERITY_MEANINGS = {
-    "high": "special categories (health, IIN, documents, payment cards), a policy contradicted, no policy at all, "
-            "data over plain HTTP",
-    "medium": "an undeclared collection or transfer, a missing consent, a policy defect",
-    "low": "vague wording, an unnamed recipient, technical data",
-    "info": "for information; no problem in itself",
-}
-TRACKER_CATEGORY_MEANINGS = {
-    "analytics": "web analytics and counters", "advertising": "advertising and retargeting pixels",
-    "social": "social-network widgets, buttons and logins", "session_replay": "session recording (replays of visits)",
-    "chat": "live-chat widgets", "forms_crm": "form builders and CRM widgets",
-    "call_tracking": "call tracking (phone numbers swapped per visitor)", "maps": "maps and map widgets",
-    "payments": "payment providers", "video": "video embeds", "fonts": "web fonts",
-    "cdn": "content delivery (libraries, files)", "captcha": "bot checks (CAPTCHA)",
-    "tag_manager": "tag managers (load other tags)", "other": "other services",
-}
-
-
-def _md(text: Any) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def codes_markdown() -> str:
-    """The codes section of the data dictionary, from the taxonomy, the tracker base and the rules."""
-    from kzprivacy.vocabulary import taxonomy
-    from kzprivacy.vocabulary.trackers import CATEGORIES as TRACKER_CATEGORIES
-
-    lines: list[str] = []
-
-    def table(title: str, intro: str, header: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> None:
-        lines.extend([f"### {title}", "", intro, "", "| " + " | ".join(header) + " |",
-                      "|" + "---|" * len(header)])
-        lines.extend("| `" + str(row[0]) + "` | " + " | ".join(_md(c) for c in row[1:]) + " |" for row in rows)
-        lines.append("")
-
-    table("Categories", "Personal-data categories and practices (`category` in form_fields, declarations, flows, "
-          "findings).", ("code", "kind", "meaning", "по-русски"),
-          [(code, "data" if code in taxonomy.DATA_CATEGORIES else "practice", en, ru)
-           for code, (en, ru) in taxonomy.CATEGORIES.items()])
-    table("Declaration statuses", "`declarations.status`; a category the policy does not mention has no row.",
-          ("code", "meaning"), [(c, DECLARATION_STATUS_MEANINGS.get(c, c)) for c in taxonomy.DECLARATION_STATUSES])
-    table("Verdicts", "`flows.verdict`, `findings.verdict`: how the policy covers an observed flow.",
-          ("code", "meaning", "по-русски"), [(c, en, ru) for c, (en, ru) in taxonomy.VERDICTS.items()])
-    try:
-        from kzprivacy.analysis.rules import RULES, SEVERITY_POINTS
-    except ImportError:  # pragma: no cover - the analysis ships with this package
-        RULES, SEVERITY_POINTS = {}, {}
-    table("Severities", "`findings.severity`, and the points each takes off a site's score.",
-          ("code", "points", "typically"),
-          [(c, SEVERITY_POINTS.get(c, 0), SEVERITY_MEANINGS.get(c, c)) for c in taxonomy.SEVERITIES])
-    table("Site statuses", "`sites.status`: everything but `ok` is a kind of failure.", ("code", "meaning"),
-          list(taxonomy.SITE_STATUSES.items()))
-    table("Page kinds", "`pages.kind`.", ("code", "meaning"),
-          [(c, PAGE_KIND_MEANINGS.get(c, c)) for c in taxonomy.PAGE_KINDS])
-    table("Tracker categories", "`category` in cookies, requests and inline_trackers: the kind of third-party "
-          "service (docs/trackers.md).", ("code", "meaning"),
-          [(c, TRACKER_CATEGORY_MEANINGS.get(c, c.replace("_", " "))) for c in TRACKER_CATEGORIES])
-    table("Rules", "`findings.rule`: stable codes; reports, datasets and weekly diffs join on them.",
-          ("code", "severity", "verdict", "manual review", "explanation"),
-          [(code, r.severity, r.verdict or "from the comparison", "yes" if r.manual_review else "", r.en)
-           for code, r in RULES.items()])
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def with_codes(markdown: str) -> str:
-    """The dictionary with its codes section regenerated between the markers."""
-    start, end = markdown.index(CODES_BEGIN) + len(CODES_BEGIN), markdown.index(CODES_END)
-    return markdown[:start] + "\n" + codes_markdown() + markdown[end:]
-
-
-def _main() -> None:
-    """Regenerate the codes section of docs/data-dictionary.md and docs/datasette-metadata.json."""
-    root = Path(__file__).resolve().parents[2]
-    dictionary = root / "docs" / "data-dictionary.md"
-    markdown = with_codes(dictionary.read_text(encoding="utf-8"))
-    dictionary.write_text(markdown, encoding="utf-8")
-    target = root / "docs" / "datasette-metadata.json"
-    target.write_text(json.dumps(datasette_metadata(markdown), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {dictionary} and {target}")
-
-
-if __name__ == "__main__":
-    _main()

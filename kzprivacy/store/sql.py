@@ -361,8 +361,8 @@ class SqlStore:
     def query(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         def work(conn: Conn) -> list[Row]:
             result = conn.execute(sa.text(sql), dict(params or {}))
-            if not result.returns_rows:
-                return []
+            if not result.returns_rows:  # rolled back: the store's writes are its named operations
+                raise ValueError("Store.query reads; it does not write")
             names = tuple(result.keys())
             return [Row(r, names) for r in result]
 

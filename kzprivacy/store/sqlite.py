@@ -54,7 +54,9 @@ class SQLiteStore(SqlStore):
                 conn.execute("PRAGMA synchronous=NORMAL")
             return conn
 
-        self.engine = sa.create_engine("sqlite://", creator=connect)
+        # A pool of connections to the file (not the one-per-thread pool SQLAlchemy gives "sqlite://"): the
+        # analysis reads the crawl on one while it writes its results on another.
+        self.engine = sa.create_engine("sqlite://", creator=connect, poolclass=sa.pool.QueuePool)
         sa.event.listen(self.engine, "begin", self._on_begin)
         if not read_only:
             self._create_schema()
