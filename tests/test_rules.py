@@ -11,7 +11,7 @@ import pytest
 
 from kzprivacy.analysis.rules import RULES, explain, score
 from kzprivacy.analysis.run import analyze_crawl
-from kzprivacy.store import Store, open_store
+from kzprivacy.store import open_store
 
 TESTED: set[str] = set()
 

@@ -1,6 +1,6 @@
 import sqlite3
 
-from kzprivacy.store import Store, open_store
+from kzprivacy.store import open_store
 
 
 def page(site, url, **extra):
