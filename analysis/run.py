@@ -20,6 +20,7 @@ from typing import Any, Iterator
 
 import pandas as pd
 
+from kzprivacy.extract.policy import POLICY_THRESHOLD
 from kzprivacy.store import Store, open_store, utcnow
 
 from .compare import (FINDING_COLUMNS, consent_findings, flow_findings, form_findings, judge_flows,
@@ -46,7 +47,6 @@ TABLE_ORDER = {
     "forms": "site, page_url, form_index", "form_fields": "site, page_url, form_index, field_index",
     "form_destinations": "site, page_url, form_index, request_index",
 }
-POLICY_SCORE_MIN = 0.5
 PARALLEL_FROM = 200  # distinct policy texts before worker processes pay off
 CHUNK_SITES = 2000   # sites analysed at a time
 TEXT_CACHE = 4000    # analysed policy texts kept for the next chunks (shared templates)
@@ -137,7 +137,7 @@ def declarations_and_facts(policies: pd.DataFrame, cache: TextCache | None = Non
                            ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(declarations, facts) for the readable policies of a crawl (or of a chunk of its sites)."""
     readable = policies[(policies["status"] == "ok") & policies["text"].notna()
-                        & ((policies["is_policy_score"] >= POLICY_SCORE_MIN) | (policies["is_best"] == 1))]
+                        & ((policies["is_policy_score"] >= POLICY_THRESHOLD) | (policies["is_best"] == 1))]
     texts = dict(zip(readable["sha256"].fillna(readable["url"]), readable["text"]))
     results = _analyze_texts(texts, cache, pool)
     declaration_rows, fact_rows = [], []

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kzprivacy.extract.policy import POLICY_THRESHOLD
 from kzprivacy.vocabulary.language import detect_language
 
 from .policy_facts import document_type
@@ -27,7 +28,6 @@ __all__ = ["VERSION_LANGUAGES", "language_versions", "language_version_findings"
 RULE = "POLICY-LANGUAGE-VERSION-GAP"
 # Languages whose versions are compared; "mixed" and "unknown" texts are not versions of one language.
 VERSION_LANGUAGES = ("ru", "kk", "en")
-POLICY_SCORE_MIN = 0.5          # as analysis/run.py: a readable policy, not any page
 EVIDENCE_CHARS = 240            # each quoted sentence, at most
 
 
@@ -42,7 +42,7 @@ def language_versions(policies: pd.DataFrame, same_type: bool = True) -> pd.Data
     kind = policies["document_kind"] if "document_kind" in policies else pd.Series(None, index=policies.index)
     readable = policies[(policies["status"] == "ok") & policies["text"].notna()
                         & ~kind.isin(["consent", "terms", "offer"])
-                        & ((policies["is_policy_score"].fillna(0) >= POLICY_SCORE_MIN)
+                        & ((policies["is_policy_score"].fillna(0) >= POLICY_THRESHOLD)
                            | (policies["is_best"].fillna(0) == 1))].copy()
     if readable.empty:
         return pd.DataFrame(columns=columns)

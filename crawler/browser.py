@@ -57,6 +57,7 @@ from scrapy.exceptions import NotConfigured
 from kzprivacy.extract.cookies import parse_set_cookie
 from kzprivacy.crawler.netguard import blocked_reason
 from kzprivacy.crawler.items import SiteItem
+from kzprivacy.crawler.settings_table import default
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ __all__ = [
     "CHROMIUM_ARGS",
 ]
 
-DEFAULT_CHROMIUM = "/usr/bin/chromium"
+DEFAULT_CHROMIUM = default("KZPRIVACY_CHROMIUM")
 # Without the background-networking flags Chromium calls Google hosts on its own (and fails offline).
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync", "--mute-audio",
@@ -192,9 +193,9 @@ class BrowserMode:
         # context, so each page's cookies and storage are told apart from the page before.
         # SiteGate keeps to KZPRIVACY_BROWSER_SITES contexts; this cap is a safety net above it (waiting
         # for a free context, scrapy-playwright holds a lock that every other page needs).
-        settings.set("PLAYWRIGHT_MAX_CONTEXTS", 2 * settings.getint("KZPRIVACY_BROWSER_SITES", 4), "addon")
+        settings.set("PLAYWRIGHT_MAX_CONTEXTS", 2 * settings.getint("KZPRIVACY_BROWSER_SITES"), "addon")
         settings.set("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", 1, "addon")
-        settings.set("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT", settings.getfloat("DOWNLOAD_TIMEOUT", 20) * 1000, "addon")
+        settings.set("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT", settings.getfloat("DOWNLOAD_TIMEOUT") * 1000, "addon")
         # After the server's document comes back, nearest the downloader: WarcWriter (950) sees it as sent.
         settings.set_in_component_priority_dict("DOWNLOADER_MIDDLEWARES", BrowserMiddleware, 960)
         settings.set_in_component_priority_dict("SPIDER_MIDDLEWARES", SiteGate, 10)
@@ -1079,13 +1080,13 @@ class BrowserMiddleware:
         settings = crawler.settings
         self.crawler = crawler
         self.crawl_id = settings.get("KZPRIVACY_CRAWL_ID") or "crawl"
-        timeout = settings.getfloat("DOWNLOAD_TIMEOUT", 20)
-        load_wait = min(settings.getfloat("KZPRIVACY_BROWSER_LOAD_WAIT", 10), max(timeout, 1.0))
-        settle_max = settings.getfloat("KZPRIVACY_BROWSER_SETTLE", 3)
+        timeout = settings.getfloat("DOWNLOAD_TIMEOUT")
+        load_wait = min(settings.getfloat("KZPRIVACY_BROWSER_LOAD_WAIT"), max(timeout, 1.0))
+        settle_max = settings.getfloat("KZPRIVACY_BROWSER_SETTLE")
         probe_max = settings.getint("KZPRIVACY_FORM_PROBE_MAX")
         probe_wait = settings.getfloat("KZPRIVACY_FORM_PROBE_WAIT")
         self.options = {"consent": settings.get("KZPRIVACY_CONSENT") or "none",
-                        "max_bytes": settings.getint("DOWNLOAD_MAXSIZE", 0), "load_wait": load_wait,
+                        "max_bytes": settings.getint("DOWNLOAD_MAXSIZE"), "load_wait": load_wait,
                         "settle_max": settle_max, "form_probe": settings.getbool("KZPRIVACY_FORM_PROBE"),
                         "form_probe_max": probe_max, "form_probe_wait": probe_wait,
                         # Beyond this a page counts as hung, whatever it was waiting for.
@@ -1235,7 +1236,7 @@ class SiteGate:
     def from_crawler(cls, crawler):
         if crawler.settings.get("KZPRIVACY_MODE") != "browser":
             raise NotConfigured
-        return cls(crawler, crawler.settings.getint("KZPRIVACY_BROWSER_SITES", 4))
+        return cls(crawler, crawler.settings.getint("KZPRIVACY_BROWSER_SITES"))
 
     def item_scraped(self, item, response=None, spider=None) -> None:
         if isinstance(item, SiteItem):

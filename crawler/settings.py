@@ -1,7 +1,10 @@
 """Scrapy settings for kzprivacy. Behaviour is data: every default here is overridable per run
-(`kzprivacy scan` sets the KZPRIVACY_* ones from its options)."""
+(`kzprivacy scan` sets the KZPRIVACY_* ones from its options, and `-s NAME=VALUE` any of them).
+kzprivacy's own settings are declared in crawler/settings_table.py; Scrapy's that we change are below,
+each with why."""
 
 import kzprivacy
+from kzprivacy.crawler.settings_table import SETTINGS as _table  # lower case: not a setting itself
 
 BOT_NAME = "kzprivacy"
 SPIDER_MODULES = ["kzprivacy.crawler.spiders"]
@@ -31,9 +34,12 @@ DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
 RETRY_ENABLED = True
 RETRY_TIMES = 1
-# Scrapy's retry list: crawler.middlewares.FailFast makes a retry to an origin that never answered
-# fail at once, so retries cost time only on live sites, where a slow page may well answer again.
+# Scrapy's retry list, but a timeout is never retried (a hang costs one timeout, not two), and
+# crawler.middlewares.FailFast makes a retry to an origin that never answered fail at once.
 REDIRECT_MAX_TIMES = 10
+# Bytes of responses waiting to be read before Scrapy stops downloading. Its default, 5 MB, is half of one
+# page at DOWNLOAD_MAXSIZE: two megabyte pages waiting for the parse pool stalled every other site's downloads.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 64 * 1024 * 1024
 # A scan looks at every status itself (a 404 home page is a finding, not noise).
 HTTPERROR_ALLOW_ALL = True
 # Certificates are recorded, not enforced: a site with a bad certificate is still a site to scan.
@@ -82,58 +88,18 @@ DOWNLOADER_MIDDLEWARES = {
 # Names that resolve to private addresses are refused at connect time (DNS rebinding): crawler/netguard.py.
 TWISTED_DNS_RESOLVER = "kzprivacy.crawler.netguard.GuardedResolver"
 
+# A KZPRIVACY_* name the settings table lacks, or a value it cannot take, stops the crawl before it starts.
+EXTENSIONS = {"kzprivacy.crawler.settings_table.CheckSettings": 0}
+
 ITEM_PIPELINES = {
     "kzprivacy.crawler.pipelines.SQLitePipeline": 300,
 }
 
-# -- kzprivacy's own knobs ----------------------------------------------------------------
-KZPRIVACY_CRAWL_ID = None              # default: a UTC timestamp chosen by the spider
-KZPRIVACY_DB = "output/kzprivacy.db"   # SQLite file the pipeline writes
-KZPRIVACY_WARC_DIR = None              # WARC folder; None disables WARC writing
-KZPRIVACY_WARC_MAX_BYTES = 1 << 30     # start a new WARC file past this size
-KZPRIVACY_PROXY = None                 # http://host:port: route every request through it
-KZPRIVACY_BLOCK_PRIVATE_ADDRESSES = True
-KZPRIVACY_ALLOW_PRIVATE_HOSTS = []     # host names exempt from the private-address guard
-KZPRIVACY_MAX_PAGES = 20               # pages per site, home included
-KZPRIVACY_MODE = "http"                # http | browser
-# Sites crawled at once: the spider starts a new site only when one finishes, so the scheduler,
-# robots.txt parsers and cookie jars hold this many sites, not the whole list.
-KZPRIVACY_SITES_AT_ONCE = 384
-KZPRIVACY_FAIL_FAST_ORIGINS = 50000    # origins remembered as failed (crawler.middlewares.FailFast); 0: off
+# -- kzprivacy's own knobs: every KZPRIVACY_* setting, set to its default from the one table that
+# declares, documents and checks them all (crawler/settings_table.py; `kzprivacy settings` prints it).
+globals().update({row.name: row.default for row in _table})
 
-# -- caps on what one page may cost (kzprivacy/extract/limits.py). Every extraction is linear in its input
-# and stops at these; a cut is recorded in pages.warnings, so a partial row says it is partial.
-KZPRIVACY_MAX_LINKS = 3000             # links kept per page (footer, cookie-banner and hreflang links first)
-KZPRIVACY_MAX_RESOURCES = 2000         # third-party scripts, pixels, iframes... kept per page
-KZPRIVACY_MAX_FORMS = 50               # forms read per page
-KZPRIVACY_MAX_FIELDS = 300             # fields read per form
-KZPRIVACY_MAX_TEXT_CHARS = 500_000     # characters of a policy's text (a long real policy is ~60,000)
-KZPRIVACY_MAX_DOM_DEPTH = 512          # element nesting our text walkers descend (the parser stops at 2048)
-KZPRIVACY_MAX_PDF_PAGES = 300          # PDF pages converted to text
-KZPRIVACY_MAX_DOCX_PARTS = 1000        # files inside a DOCX: more is a ZIP bomb -> policy status too_large
-KZPRIVACY_MAX_INFLATED_BYTES = 50 * 1024 * 1024  # what a DOCX's parts or a PDF's streams may inflate to: more -> too_large
-
-# -- the parse pool (crawler/parsepool.py): pages are read in worker processes, so no page can stall the
-# crawl. A page whose parsing or conversion passes its budget is abandoned (its worker killed and
-# replaced) and recorded as parse_timeout; a worker past its memory limit records too_large.
-KZPRIVACY_PARSE_WORKERS = 2            # worker processes (the machine's other cores); 0: parse in-process
-KZPRIVACY_PARSE_TIMEOUT = 20           # seconds one page may take to read (links, forms, document to text)
-KZPRIVACY_PARSE_MEMORY_MB = 2048       # address space a worker may use
-# Ctrl-C / SIGTERM: seconds the graceful stop may take before requests in flight are dropped (crawler/shutdown.py).
-KZPRIVACY_SHUTDOWN_GRACE = 1.5
-
-# -- browser mode (KZPRIVACY_MODE = "browser", `kzprivacy scan --render`): see crawler/browser.py and
-# docs/browser-mode.md. The add-on below does nothing in HTTP mode; in browser mode it installs
-# scrapy-playwright and derives its PLAYWRIGHT_* settings from these.
+# Browser mode (KZPRIVACY_MODE = "browser", `kzprivacy scan --render`): see crawler/browser.py and
+# docs/browser-mode.md. The add-on does nothing in HTTP mode; in browser mode it installs
+# scrapy-playwright and derives its PLAYWRIGHT_* settings from the KZPRIVACY_BROWSER_* ones.
 ADDONS = {"kzprivacy.crawler.browser.BrowserMode": 0}
-KZPRIVACY_CHROMIUM = "/usr/bin/chromium"  # the system's Chromium (Playwright's own download is not used)
-KZPRIVACY_CONSENT = "none"             # none: never touch a page | accept: also click the cookie banner's accept
-KZPRIVACY_BROWSER_SITES = 4            # sites rendered at once, one browser context each
-KZPRIVACY_BROWSER_LOAD_WAIT = 10       # seconds to wait for the load event, then record from DOMContentLoaded
-KZPRIVACY_BROWSER_SETTLE = 3           # seconds at most to wait for the page's network to go quiet
-KZPRIVACY_SCREENSHOT_DIR = None        # where home-page screenshots go (the CLI: OUT/<crawl_id>/screenshots)
-# The form probe: each form asking for personal data is filled with synthetic values and submitted with
-# every request aborted inside the browser, to record where its data really goes (crawler/formprobe.py).
-KZPRIVACY_FORM_PROBE = True            # on: nothing leaves the browser, and the destination is the finding
-KZPRIVACY_FORM_PROBE_MAX = 5           # forms probed per page at most (each distinct form once per site)
-KZPRIVACY_FORM_PROBE_WAIT = 3.0        # seconds at most to wait for a submitted form's requests

@@ -54,8 +54,8 @@ class QueuePipeline:
     def from_crawler(cls, crawler):
         s = crawler.settings
         return cls(crawler, s.get("KZPRIVACY_DB"), s.get("KZPRIVACY_CRAWL_ID"),
-                   s.getint("KZPRIVACY_BATCH_PAGES", 50), s.getfloat("KZPRIVACY_BATCH_SECONDS", 2.0),
-                   s.getint("KZPRIVACY_BATCH_MAX", 2000))
+                   s.getint("KZPRIVACY_BATCH_PAGES"), s.getfloat("KZPRIVACY_BATCH_SECONDS"),
+                   s.getint("KZPRIVACY_BATCH_MAX"))
 
     @property
     def spider(self):
@@ -212,5 +212,5 @@ class WorkerWarcWriter(WarcWriter):
         worker = crawler.settings.get("KZPRIVACY_WORKER_ID")
         if worker:
             stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
-            mw.prefix = f"{crawler.settings.get('KZPRIVACY_CRAWL_ID', 'crawl')}-{worker}-{stamp}"
+            mw.prefix = f"{crawler.settings.get('KZPRIVACY_CRAWL_ID') or 'crawl'}-{worker}-{stamp}"
         return mw

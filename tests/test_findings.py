@@ -18,7 +18,7 @@ from kzprivacy.analysis.report.i18n import Lang
 from kzprivacy.analysis.report.render import _policy_statement
 from kzprivacy.analysis.rules import POLICY_SIDES, RULES, policy_statement
 from kzprivacy.vocabulary.identity import canonical_url, form_key, page_aliases
-from kzprivacy.vocabulary.taxonomy import CATEGORIES
+from kzprivacy.vocabulary.messages import message
 
 LEADS = "leads-demo.kz"
 
@@ -190,7 +190,7 @@ def test_every_rule_states_the_policy_side_truly_in_both_languages(with_topics):
         assert topic is None, where  # a rule with a topic the policy speaks of always quotes it
         assert f["policy_side"] == "silent", where
         named = rule.policy_topics[0] if rule.policy_topics else f["category"]
-        en_topic, ru_topic = CATEGORIES[named]
+        en_topic, ru_topic = message("en", f"category.{named}"), message("ru", f"category.{named}")
         assert ru == f"Политика найдена и прочитана ({POLICY}), но ни одно её предложение не касается темы «{ru_topic}».", where
         assert en == f"A policy was found and read ({POLICY}); no sentence in it is about “{en_topic}”.", where
 

@@ -209,6 +209,7 @@ def _md(text: Any) -> str:
 def codes_markdown() -> str:
     """The codes section of the data dictionary, from the taxonomy, the tracker base and the rules."""
     from kzprivacy.vocabulary import taxonomy
+    from kzprivacy.vocabulary.messages import message
     from kzprivacy.vocabulary.trackers import CATEGORIES as TRACKER_CATEGORIES
 
     lines: list[str] = []
@@ -221,21 +222,19 @@ def codes_markdown() -> str:
 
     table("Categories", "Personal-data categories and practices (`category` in form_fields, declarations, flows, "
           "findings).", ("code", "kind", "meaning", "по-русски"),
-          [(code, "data" if code in taxonomy.DATA_CATEGORIES else "practice", en, ru)
-           for code, (en, ru) in taxonomy.CATEGORIES.items()])
+          [(code, "data" if code in taxonomy.DATA_CATEGORIES else "practice", message("en", f"category.{code}"),
+            message("ru", f"category.{code}")) for code in taxonomy.CATEGORIES])
     table("Declaration statuses", "`declarations.status`; a category the policy does not mention has no row.",
           ("code", "meaning"), [(c, DECLARATION_STATUS_MEANINGS.get(c, c)) for c in taxonomy.DECLARATION_STATUSES])
     table("Verdicts", "`flows.verdict`, `findings.verdict`: how the policy covers an observed flow.",
-          ("code", "meaning", "по-русски"), [(c, en, ru) for c, (en, ru) in taxonomy.VERDICTS.items()])
-    try:
-        from kzprivacy.analysis.rules import RULES, SEVERITY_POINTS
-    except ImportError:  # pragma: no cover - the analysis ships with this package
-        RULES, SEVERITY_POINTS = {}, {}
+          ("code", "meaning", "по-русски"),
+          [(c, message("en", f"verdict_meaning.{c}"), message("ru", f"verdict_meaning.{c}")) for c in taxonomy.VERDICTS])
+    from kzprivacy.analysis.rules import RULES, SEVERITY_POINTS
     table("Severities", "`findings.severity`, and the points each takes off a site's score.",
           ("code", "points", "typically"),
           [(c, SEVERITY_POINTS.get(c, 0), SEVERITY_MEANINGS.get(c, c)) for c in taxonomy.SEVERITIES])
     table("Site statuses", "`sites.status`: everything but `ok` is a kind of failure.", ("code", "meaning"),
-          list(taxonomy.SITE_STATUSES.items()))
+          [(c, message("en", f"status_meaning.{c}")) for c in taxonomy.SITE_STATUSES])
     table("Page kinds", "`pages.kind`.", ("code", "meaning"),
           [(c, PAGE_KIND_MEANINGS.get(c, c)) for c in taxonomy.PAGE_KINDS])
     table("Tracker categories", "`category` in cookies, requests and inline_trackers: the kind of third-party "
@@ -243,7 +242,8 @@ def codes_markdown() -> str:
           [(c, TRACKER_CATEGORY_MEANINGS.get(c, c.replace("_", " "))) for c in TRACKER_CATEGORIES])
     table("Rules", "`findings.rule`: stable codes; reports, datasets and weekly diffs join on them.",
           ("code", "severity", "verdict", "manual review", "explanation"),
-          [(code, r.severity, r.verdict or "from the comparison", "yes" if r.manual_review else "", r.en)
+          [(code, r.severity, r.verdict or "from the comparison", "yes" if r.manual_review else "",
+            message("en", f"rule.{code}"))
            for code, r in RULES.items()])
     return "\n".join(lines).rstrip() + "\n"
 

@@ -552,7 +552,7 @@ def _policy_statement(t: Lang, finding: Mapping[str, Any], policy: Mapping[str, 
         else:
             side = "silent" if (policy.get("status") or "ok") == "ok" else "unreadable"
     policy_url = _first_text(finding.get("policy_url"), (policy or {}).get("url"))
-    return policy_statement(side, "en" if t.code == "en" else "ru", rule=finding.get("rule") or "",
+    return policy_statement(side, t.code, rule=finding.get("rule") or "",
                             category=finding.get("category") or "", policy_url=policy_url,
                             policy_error=_first_text((policy or {}).get("error")))
 

@@ -27,15 +27,21 @@ def new_crawl_id(prefix: str = "") -> str:
     return prefix + datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
 
 
-def parse_overrides(items: Iterable[str]) -> dict[str, str]:
-    """-s NAME=VALUE pairs as a dict (the values are converted by Scrapy's settings getters)."""
+def parse_overrides(items: Iterable[str]) -> dict[str, Any]:
+    """-s NAME=VALUE pairs, checked against the settings table before anything starts (a typo would
+    otherwise be ignored by Scrapy and the crawl run with the default); values come back converted."""
+    from kzprivacy.crawler.settings_table import SettingError, check_overrides
+
     values = {}
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise PlanError(f"expected NAME=VALUE, got {item!r}")
+            raise PlanError(f"-s/--set: expected NAME=VALUE, got {item!r}")
         values[name.strip()] = value
-    return values
+    try:
+        return check_overrides(values)
+    except SettingError as error:
+        raise PlanError(f"-s/--set: {error}") from None
 
 
 def read_sites(domains: Iterable[str], input_file: str | Path | None = None
@@ -61,7 +67,7 @@ class CrawlPlan:
     ignore_robots: bool = False
     timeout: float | None = None
     consent: str | None = None  # browser mode: "none" or "accept" (click the banner's accept button)
-    overrides: Mapping[str, str] = field(default_factory=dict)  # -s NAME=VALUE
+    overrides: Mapping[str, Any] = field(default_factory=dict)  # -s NAME=VALUE, checked and converted
 
     @classmethod
     def from_options(cls, *, render: bool = False, consent: str = "none", **options: Any) -> CrawlPlan:
@@ -72,7 +78,7 @@ class CrawlPlan:
 
     @classmethod
     def from_record(cls, mode: str, record: Mapping[str, Any], *, proxy: str | None = None,
-                    local: Mapping[str, str] | None = None) -> CrawlPlan:
+                    local: Mapping[str, Any] | None = None) -> CrawlPlan:
         """The plan a crawl was started with (its `crawls.settings` record), run with this machine's proxy
         and -s values (which win over the crawl's)."""
         return cls(mode=mode or "http", max_pages=int(record.get("max_pages") or 20), proxy=proxy,

@@ -32,7 +32,7 @@ class Scan:
 
     def __init__(self, workspace: Workspace, crawl_id: str, plan: CrawlPlan, *, resume: bool = False,
                  analyze: bool = True, outputs: bool = True, lang: str = "ru", processes: int = 1,
-                 say: Callable[[str], None] | None = None):
+                 say: Callable[[str], None] | None = None, tell: Callable[[str], None] = print):
         self.workspace = workspace
         self.crawl_id = crawl_id
         self.plan = plan
@@ -42,6 +42,7 @@ class Scan:
         self.lang = lang
         self.processes = max(1, processes)  # crawl processes sharing the site list (both cores at work)
         self.say = say or (lambda message: None)  # progress lines for a person watching
+        self.tell = tell  # what must be said even then: how to resume a crawl stopped past its deadline
         self.output_paths: dict[str, Any] = {}
         self.progress: Any = None
 
@@ -119,11 +120,24 @@ class Scan:
         if self.progress:
             self.progress.connect(crawler)
         process.crawl(crawler, domains=[e.input for e in todo], crawl_id=self.crawl_id, max_pages=self.plan.max_pages)
-        shutdown = PromptShutdown(process, settings.getfloat("KZPRIVACY_SHUTDOWN_GRACE"))
+        shutdown = PromptShutdown.from_settings(process, settings, on_forced_exit=self._stopped)
         shutdown.install()
         process.start(install_signal_handlers=False)  # crawler/shutdown.py handles SIGINT and SIGTERM
         reason = (crawler.stats.get_value("finish_reason") if crawler.stats else None) or "finished"
+        if shutdown.hurried:  # the queue was not saved whole: --resume restarts the unfinished sites
+            (self.crawl_dir / "job" / "spider.state").unlink(missing_ok=True)
+        shutdown.on_forced_exit = None  # the crawl's end is written by run()
         return "shutdown" if shutdown.interrupted else reason
+
+    def _stopped(self) -> None:
+        """A stop that ran past its deadline (crawler/shutdown.py): the crawl is interrupted, and its
+        job folders hold no spider state, so --resume restarts the unfinished sites."""
+        for job in [self.crawl_dir / "job", *self.crawl_dir.glob("job-*")]:
+            (job / "spider.state").unlink(missing_ok=True)
+        self.tell(f"Interrupted (shutdown). Resume with: kzprivacy scan --resume --out {self.workspace.out} "
+                  f"--crawl-id {self.crawl_id}")
+        with self.workspace.store() as store:
+            store.finish_crawl(self.crawl_id, "interrupted")
 
     def _run_processes(self, todo: list[SiteEntry], show_progress: bool) -> str:
         """Crawl `todo` split over self.processes crawl processes (every n-th site to each), which
@@ -131,12 +145,17 @@ class Scan:
         import multiprocessing
         import time
 
+        from kzprivacy.crawler.shutdown import ChildrenShutdown
+
         context = multiprocessing.get_context("spawn")  # a fresh interpreter each: Twisted's reactor is per process
         count = min(self.processes, len(todo))
         workers = [context.Process(target=_crawl_shard, args=(self, i, [e.input for e in todo[i::count]]),
                                    name=f"kzprivacy-scan-{i}") for i in range(count)]
         for worker in workers:
             worker.start()
+        # Ctrl-C or SIGTERM: passed on to each crawl process, and the whole scan ends within the deadline.
+        shutdown = ChildrenShutdown(workers, self.settings().getfloat("KZPRIVACY_SHUTDOWN_DEADLINE"), self._stopped)
+        shutdown.install()
         progress = None
         if show_progress:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -153,25 +172,25 @@ class Scan:
                     with self.workspace.store() as store:
                         left = len(store.pending_sites(self.crawl_id))
                     progress.update(task, completed=len(todo) - min(left, len(todo)))
-                    time.sleep(1)
-        except KeyboardInterrupt:  # the children got it too, and stop cleanly
-            for worker in workers:
-                worker.join()
+                    if not shutdown.interrupted:
+                        time.sleep(1)
         finally:
+            shutdown.restore()
             if progress is not None:
                 progress.stop()
-        return "finished" if all(w.exitcode == 0 for w in workers) else "shutdown"
+        return "finished" if all(w.exitcode == 0 for w in workers) and not shutdown.interrupted else "shutdown"
 
     def __getstate__(self) -> dict[str, Any]:
         # A scan is sent to its shard processes: the progress display and the say() callback stay home.
         state = dict(self.__dict__)
         state["progress"] = None
-        state["say"] = None
+        state["say"] = state["tell"] = None
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self.say = lambda message: None
+        self.tell = print
 
 
 def _crawl_shard(scan: Scan, index: int, inputs: list[str]) -> None:
@@ -181,12 +200,16 @@ def _crawl_shard(scan: Scan, index: int, inputs: list[str]) -> None:
     from kzprivacy.crawler.shutdown import PromptShutdown
     from kzprivacy.crawler.spiders.site import SiteSpider
 
+    settings = scan.settings()
+    # A stop ends here 0.3 s before the parent's deadline, leaving the parent its time to write the crawl's end.
     settings = scan.settings({"JOBDIR": str(scan.crawl_dir / f"job-{index}"),
-                              "LOG_FILE": str(scan.crawl_dir / f"crawl-{index}.log")})
+                              "LOG_FILE": str(scan.crawl_dir / f"crawl-{index}.log"),
+                              "KZPRIVACY_SHUTDOWN_GRACE": max(0.0, settings.getfloat("KZPRIVACY_SHUTDOWN_GRACE") - 0.3),
+                              "KZPRIVACY_SHUTDOWN_DEADLINE": settings.getfloat("KZPRIVACY_SHUTDOWN_DEADLINE") - 0.3})
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(SiteSpider)
     process.crawl(crawler, domains=inputs, crawl_id=scan.crawl_id, max_pages=scan.plan.max_pages)
-    shutdown = PromptShutdown(process, settings.getfloat("KZPRIVACY_SHUTDOWN_GRACE"))
+    shutdown = PromptShutdown.from_settings(process, settings)  # the parent marks the crawl interrupted
     shutdown.install()
     process.start(install_signal_handlers=False)  # crawler/shutdown.py handles SIGINT and SIGTERM
     reason = (crawler.stats.get_value("finish_reason") if crawler.stats else None) or "finished"

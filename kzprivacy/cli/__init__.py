@@ -67,7 +67,7 @@ def scan(domains: tuple[str, ...], input_file: str | None, out: Path, db: str | 
         raise click.UsageError("no valid domains to scan (give DOMAINS or --input)")
     crawl_id = crawl_id or new_crawl_id()
     run = Scan(workspace, crawl_id, plan, resume=resume, analyze=not no_analyze, lang=lang, processes=processes,
-               say=None if no_progress else say)
+               say=None if no_progress else say, tell=click.echo)
     reason = run.run(entries, rejected, show_progress=not no_progress)
     print_summary(workspace, crawl_id, run.output_paths)
     if reason != "finished":
@@ -102,7 +102,7 @@ def demo(out: Path, crawl_id: str | None, render: bool, consent: str, overrides:
         click.echo(f"Sample web (week {week}) running as a proxy at {web.proxy_url}")
         entries, rejected = read_sites(sample_domains())
         run = Scan(workspace, crawl_id, plan.with_proxy(proxy or web.proxy_url), analyze=not no_analyze,
-                   lang=lang, say=None if no_progress else say)
+                   lang=lang, say=None if no_progress else say, tell=click.echo)
         reason = run.run(entries, rejected, show_progress=not no_progress)
     if reason == "finished" and run.output_paths:  # the PDF and one evidence pack, printed by Chromium
         run.output_paths.update(build_demo_evidence(workspace.db, crawl_id, out, lang=lang, say=say))
@@ -175,6 +175,21 @@ def policy(documents: tuple[str, ...], fmt: str, proxy: str | None, timeout: flo
         click.echo(f"   contacts: {', '.join(facts['emails'] + facts['phones']) or '—'};  law: {', '.join(facts['laws']) or '—'}")
         for code, evidence in facts["warnings"]:
             click.echo(f"   warning {code}: {' '.join(evidence.split())[:110]}")
+
+
+@main.command(name="settings")
+@click.option("--json", "as_json", is_flag=True, help="The table as JSON (name, default, type, help...).")
+def settings_command(as_json: bool) -> None:
+    """Every kzprivacy setting (-s NAME=VALUE) with its default and what it does, the Scrapy settings
+    kzprivacy changes, and the environment variables it reads (docs/settings.md)."""
+    from kzprivacy.crawler.settings_table import ENVIRONMENT, SETTINGS, render_text
+
+    if as_json:
+        click.echo(json.dumps({"settings": [row.as_dict() for row in SETTINGS],
+                               "environment": [{"name": n, "help": h} for n, h in ENVIRONMENT]},
+                              ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_text(), nl=False)
 
 
 from .analysis import diff, evidence, export, report, serve  # noqa: E402  (registered after main)

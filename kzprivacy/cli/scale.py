@@ -83,7 +83,7 @@ def enqueue(domains: tuple[str, ...], input_file: str | None, redis_url: str, db
               help="Route this worker's requests through an HTTP proxy (or $KZPRIVACY_PROXY).")
 @click.option("--render", is_flag=True, help="This worker renders pages in Chromium (for a crawl enqueued with --render).")
 @click.option("--sites", "sites_at_once", type=click.IntRange(1, 10000), default=None,
-              help="Sites crawled at once by this worker (default: 4 x CONCURRENT_REQUESTS, 256; "
+              help="Sites crawled at once by this worker (default: 4 x CONCURRENT_REQUESTS; "
                    "KZPRIVACY_BROWSER_SITES with --render).")
 @click.option("--idle-exit", type=click.FloatRange(0), default=60, show_default=True,
               help="Stop once the crawl's queue has been empty (nothing waiting, nothing held) this many seconds.")

@@ -214,10 +214,14 @@ def stats(crawl_id: str, db_path: Path | None, out_dir: Path, top: int, fmt: str
     and lists the unattributed hosts and cookie names, most widespread first: the
     candidates for the next entries in services.yaml.
     """
-    path = Workspace(out_dir, str(db_path) if db_path else None).require_database()
     from kzprivacy.store.read import open_reader
 
-    with closing(open_reader(path)) as store:
+    path = Workspace(out_dir, str(db_path) if db_path else None).db
+    try:
+        reader = open_reader(path)
+    except FileNotFoundError:
+        raise click.ClickException(f"no database at {path} (run a scan, or give --db / --out)") from None
+    with closing(reader) as store:
         req_rows = _tuples(store, "requests", crawl_id, ["site", "url", "host", "vendor"])
         cookie_rows = _tuples(store, "cookies", crawl_id, ["site", "name", "domain", "vendor"])
     sites = len({row[0] for row in req_rows} | {row[0] for row in cookie_rows})

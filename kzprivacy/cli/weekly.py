@@ -48,7 +48,7 @@ def weekly(domains: tuple[str, ...], input_file: str | None, out: Path, db: str 
     for entry, reason in rejected:
         click.echo(f"skipped {entry!r}: {reason}", err=True)
     crawl_id = crawl_id or new_crawl_id()
-    scan = Scan(Workspace(out, db), crawl_id, plan, lang=lang)
+    scan = Scan(Workspace(out, db), crawl_id, plan, lang=lang, tell=click.echo)
     try:
         week = run_week(scan, entries, rejected, compare_with=compare_with, max_items=max_items)
     except (click.exceptions.Exit, SystemExit):

@@ -13,7 +13,13 @@ from urllib.parse import urlsplit, urlunsplit
 from .html import Link
 
 __all__ = ["score_policy_link", "policy_links", "form_page_links", "language_variants", "is_policy_score",
-           "document_kind", "link_document_kind", "unreadable_policy", "COMMON_POLICY_PATHS", "LANGUAGE_SEGMENTS", "DOCUMENT_KINDS"]
+           "document_kind", "link_document_kind", "unreadable_policy", "COMMON_POLICY_PATHS", "LANGUAGE_SEGMENTS",
+           "DOCUMENT_KINDS", "POLICY_THRESHOLD", "STRONG_LINK_SCORE"]
+
+# The scale of the scores below, declared once for the crawler, the store and the analysis alike: these are
+# part of what a crawl's data means (sites.policy_url, the policies analysed), so they are not per-run settings.
+POLICY_THRESHOLD = 0.5   # a document scoring this reads as a policy, and may become the site's policy
+STRONG_LINK_SCORE = 0.6  # a link this clear names a policy even when the document behind it cannot be read
 
 # Link text that names a privacy policy (strong) or personal data in general (weaker).
 _TEXT_STRONG = re.compile(
@@ -72,17 +78,18 @@ def link_document_kind(text: str) -> str | None:
 def score_policy_link(link: Link) -> float:
     """0..1: how likely a link leads to the site's privacy policy."""
     text = link.text or ""
-    path = urlsplit(link.url).path + "?" + urlsplit(link.url).query
+    parts = urlsplit(link.url)
+    path = (parts.path + "?" + parts.query)[:2048]  # a 100,000-character address is read as far as any is
     score = 0.0
     if link.via == "rel":
         return 1.0  # <link rel="privacy-policy">: the site says so in the markup's own words
     if _TEXT_STRONG.search(text):
         score += 0.6
-    elif _REGULATION.search(text) and _PERSONAL.search(link.context) and len(link.context) < 400:
+    elif len(link.context) < 400 and _REGULATION.search(text) and _PERSONAL.search(link.context):
         score += 0.5  # «Я принимаю <a>Положение</a> и даю согласие на обработку персональных данных»
     elif _TEXT_WEAK.search(text):
         score += 0.3
-    elif _TEXT_STRONG.search(link.context) and len(link.context) < 200:
+    elif len(link.context) < 200 and _TEXT_STRONG.search(link.context):
         score += 0.25  # "I agree with the <a>policy</a>" style links: the words are around the link
     if _HREF.search(path):
         score += 0.3
@@ -243,7 +250,7 @@ def is_policy_score(title: str, text: str, url: str = "", link_text: str = "") -
         first_line = text.strip().split("\n", 1)[0][:200]
         titled = bool(_TEXT_STRONG.search(title or "") or _TEXT_STRONG.search(first_line))
         if titled and not not_policy and hits >= MIN_SHORT_MARKERS and not _CONSENT_DOC.search(title or first_line):
-            score = max(score, 0.5)
+            score = max(score, POLICY_THRESHOLD)
         else:
             score = min(score, 0.3)
     return round(max(0.0, min(1.0, score)), 3)
@@ -269,7 +276,7 @@ def document_kind(title: str, text: str, score: float) -> str:
         return "offer"
     if _TERMS.search(first) and not _TEXT_STRONG.search(first):
         return "terms"
-    if score >= 0.5:
+    if score >= POLICY_THRESHOLD:
         return "privacy_policy"
     if _CONSENT_DOC.search(head) and not _TEXT_STRONG.search(first):
         return "consent"
@@ -283,5 +290,5 @@ def unreadable_policy(title: str, text: str, score: float) -> bool:
     """A page titled as the privacy policy whose text is too thin to read as one: a shell that a script
     fills in, a «loading…» placeholder. It is the site's policy all the same, one that could not be read."""
     title = title or ""
-    return (score < 0.5 and len((text or "").strip()) < MAX_UNREADABLE_CHARS and bool(_TEXT_STRONG.search(title))
-            and not _NOT_POLICY.search(title) and not _CONSENT_DOC.search(title))
+    return (score < POLICY_THRESHOLD and len((text or "").strip()) < MAX_UNREADABLE_CHARS
+            and bool(_TEXT_STRONG.search(title)) and not _NOT_POLICY.search(title) and not _CONSENT_DOC.search(title))

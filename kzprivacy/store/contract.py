@@ -18,16 +18,16 @@ from typing import Any
 
 import sqlalchemy as sa
 
-__all__ = ["SCHEMA", "POLICY_THRESHOLD", "STRONG_LINK", "PAGE_CHILD_TABLES", "PAGE_TABLES", "REPLACED_TABLES",
+from kzprivacy.extract.policy import POLICY_THRESHOLD, STRONG_LINK_SCORE
+
+__all__ = ["SCHEMA", "POLICY_THRESHOLD", "STRONG_LINK_SCORE", "PAGE_CHILD_TABLES", "PAGE_TABLES", "REPLACED_TABLES",
            "ANALYSIS_TABLES", "utcnow", "is_database_url", "metadata", "sql_value", "page_rows", "site_rows",
            "Row"]
 
 SCHEMA = resources.files(__package__).joinpath("schema.sql").read_text(encoding="utf-8")
 
-# A candidate needs at least this is_policy_score to become the site's policy.
-POLICY_THRESHOLD = 0.5
-# A link this clear names a policy even when the document behind it cannot be read.
-STRONG_LINK = 0.6
+# A candidate needs at least POLICY_THRESHOLD (is_policy_score) to become the site's policy; a link scoring
+# STRONG_LINK_SCORE names one even when the document behind it cannot be read (kzprivacy/extract/policy.py).
 
 # Tables whose rows belong to one fetched page (replaced together when the page is rewritten).
 PAGE_CHILD_TABLES = ("cookies", "requests", "inline_trackers", "forms", "form_fields", "storage", "form_destinations")

@@ -17,7 +17,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from .contract import (ANALYSIS_TABLES, PAGE_CHILD_TABLES, PAGE_TABLES, POLICY_THRESHOLD, REPLACED_TABLES,
-                       STRONG_LINK, Row, metadata, page_rows, sql_value, utcnow)
+                       STRONG_LINK_SCORE, Row, metadata, page_rows, sql_value, utcnow)
 from .frames import EXPORT_CHUNK_ROWS, TABLES, typed_frame
 
 __all__ = ["SqlStore"]
@@ -249,7 +249,7 @@ class SqlStore:
             # "none".
             best = conn.execute(
                 sa.select(p.url).where(*mine, p.status.not_in(["ok", "mention"]),
-                                       sa.or_(p.link_score >= STRONG_LINK, p.document_kind == "privacy_policy"))
+                                       sa.or_(p.link_score >= STRONG_LINK_SCORE, p.document_kind == "privacy_policy"))
                 .order_by(sa.func.coalesce(p.link_score, 0).desc(), p.url).limit(1)).scalar()
         conn.execute(policies.update().where(*mine).values(
             is_best=sa.case((p.url == best, 1), else_=0) if best is not None else 0))

@@ -9,109 +9,40 @@ from __future__ import annotations
 import re as _re
 from dataclasses import dataclass as _dataclass
 
-# code -> (English meaning, Russian meaning)
-DATA_CATEGORIES: dict[str, tuple[str, str]] = {
-    "name": ("surname, first name, patronymic", "фамилия, имя, отчество"),
-    "iin": ("national identification number (IIN / BIN)", "ИИН / БИН"),
-    "id_document": ("identity document: ID card, passport, their scans", "удостоверение личности, паспорт"),
-    "birth_date": ("date of birth, age", "дата рождения, возраст"),
-    "phone": ("phone number", "номер телефона"),
-    "email": ("e-mail address", "адрес электронной почты"),
-    "address": ("postal or delivery address", "почтовый адрес, адрес доставки"),
-    "credentials": ("login and password", "логин и пароль"),
-    "payment_card": ("bank-card or other payment details", "данные платёжных карт"),
-    "ip_address": ("IP address", "IP-адрес"),
-    "device": ("browser, operating system, device identifiers", "данные о браузере и устройстве"),
-    "usage": ("pages visited, access times, activity history", "посещённые страницы, время доступа"),
-    "location": ("geolocation", "геолокация"),
-    "social_profile": ("data from social-network accounts", "данные из социальных сетей"),
-    "health": ("health data (a special category)", "данные о здоровье"),
-    "biometric": ("biometric data, face photos for identification", "биометрические данные"),
-    "call_recording": ("recordings of phone calls", "запись телефонных разговоров"),
-}
+# The codes; what each means, in every language, is in the message catalogue (kzprivacy/vocabulary/messages/:
+# `category.CODE`, `verdict_meaning.CODE`, `status_meaning.CODE`), so wording lives in one place.
+DATA_CATEGORIES: tuple[str, ...] = (
+    "name", "iin", "id_document", "birth_date", "phone", "email", "address", "credentials", "payment_card",
+    "ip_address", "device", "usage", "location", "social_profile", "health", "biometric", "call_recording",
+)
 
-PRACTICES: dict[str, tuple[str, str]] = {
-    "cookies": ("the site uses cookies or similar storage", "сайт использует файлы cookie"),
-    "analytics": ("counters, web analytics, statistics", "счётчики, веб-аналитика"),
-    "advertising": ("targeted advertising, marketing, remarketing", "таргетированная реклама, маркетинг"),
-    "web_beacons": ("pixels, web beacons", "пиксели, веб-маяки"),
-    "third_party_sharing": ("data passed to third parties", "передача третьим лицам"),
-    "cross_border_transfer": ("data transferred, stored or processed outside Kazakhstan", "трансграничная передача"),
-    "storage_in_kz": ("the policy claims storage on the territory of Kazakhstan", "хранение на территории РК"),
-    "retention": ("a retention period or rule is stated", "срок хранения"),
-    "user_rights": ("the data subject's rights", "права субъекта данных"),
-    "contact": ("a concrete contact for data-protection requests", "контакт для обращений"),
-    "operator_identity": ("the operator is named (legal name, BIN)", "оператор назван (наименование, БИН)"),
-    "law_reference": ("the Kazakhstan personal-data law is cited", "ссылка на Закон РК о персональных данных"),
+PRACTICES: tuple[str, ...] = (
+    "cookies", "analytics", "advertising", "web_beacons", "third_party_sharing", "cross_border_transfer",
+    "storage_in_kz", "retention", "user_rights", "contact", "operator_identity", "law_reference",
     # Added to the shared minimum: what the form rules judge.
-    "consent": ("the visitor's consent is asked where data is collected (a checkbox, a policy link by the form)",
-                "согласие посетителя запрашивается там, где собираются данные"),
-    "security": ("personal data travel encrypted (forms post over https)",
-                 "персональные данные передаются в зашифрованном виде (формы по https)"),
-}
+    "consent", "security",
+)
 
-CATEGORIES: dict[str, tuple[str, str]] = {**DATA_CATEGORIES, **PRACTICES}
+CATEGORIES: tuple[str, ...] = DATA_CATEGORIES + PRACTICES
 
 DECLARATION_STATUSES = ("declared", "denied")
 
-# verdict -> (English meaning, Russian meaning)
-VERDICTS: dict[str, tuple[str, str]] = {
-    "clear": ("the policy names the category (and the vendor or its kind)", "политика прямо называет категорию"),
-    "vague": ("only a broader statement covers it", "покрыто лишь общей формулировкой"),
-    "omitted": ("nothing in the policy covers it", "политика об этом молчит"),
-    "incorrect": ("the policy denies it", "политика это отрицает"),
-    "ambiguous": ("the policy both declares and denies it", "политика и заявляет, и отрицает"),
-    "no_policy": ("personal data collected and no policy found", "данные собираются, политики нет"),
+VERDICTS: tuple[str, ...] = (
+    "clear", "vague", "omitted", "incorrect", "ambiguous", "no_policy",
     # Added to the shared minimum: how the site collects falls short, whatever its policy says.
-    "bad_practice": ("the site's own collection falls short (plain-HTTP form, no consent, tracking before consent)",
-                     "сам сбор данных нарушает порядок (форма по HTTP, нет согласия, слежка до согласия)"),
-}
+    "bad_practice",
+)
 
 SEVERITIES = ("high", "medium", "low", "info")
 
 PAGE_KINDS = ("home", "policy", "form", "other")
 
 # Site statuses: a crawl records one per site; everything but "ok" is a failure kind.
-SITE_STATUSES: dict[str, str] = {
-    "ok": "the site answered and was crawled",
-    "pending": "not crawled yet (an interrupted crawl)",
-    "dns_error": "the domain does not resolve",
-    "timeout": "the site did not answer in time",
-    "tls_error": "https failed and http was not available",
-    "http_error": "the home page answered with an HTTP error status",
-    "robots_blocked": "robots.txt forbids crawling the home page",
-    "refused": "the connection was refused or reset",
-    "blocked_private_address": "the domain resolves to a private or loopback address",
-    "redirect_loop": "the home page redirects in a loop or too many times",
-    "too_large": "the home page exceeds the maximum download size (a compression bomb included)",
-    "parse_timeout": "the home page answered but could not be read within its time budget (KZPRIVACY_PARSE_TIMEOUT)",
-    "proxy_error": "the proxy could not reach the site",
-    "browser_hung": "browser mode: the home page stopped answering while it rendered",
-    "browser_crash": "browser mode: the browser's renderer crashed on the home page",
-    "invalid": "the entry is not a valid domain",
-    "error": "another error; see the error column",
-}
-
-# The same statuses in Russian, for reports and exports.
-SITE_STATUSES_RU: dict[str, str] = {
-    "ok": "сайт ответил и обойдён",
-    "pending": "ещё не обойдён (обход прерван)",
-    "dns_error": "домен не разрешается",
-    "timeout": "сайт не ответил вовремя",
-    "tls_error": "ошибка https, а http недоступен",
-    "http_error": "главная страница ответила ошибкой HTTP",
-    "robots_blocked": "robots.txt запрещает обход главной страницы",
-    "refused": "соединение отклонено или сброшено",
-    "blocked_private_address": "домен указывает на частный или локальный адрес",
-    "redirect_loop": "главная страница перенаправляет по кругу",
-    "too_large": "главная страница превышает допустимый размер",
-    "parse_timeout": "главную страницу не удалось разобрать за отведённое время",
-    "proxy_error": "прокси не смог связаться с сайтом",
-    "invalid": "запись не является допустимым доменом",
-    "error": "другая ошибка (см. столбец error)",
-    "browser_hung": "режим браузера: главная страница перестала отвечать при отрисовке",
-    "browser_crash": "режим браузера: процесс отрисовки браузера аварийно завершился на главной странице",
-}
+SITE_STATUSES: tuple[str, ...] = (
+    "ok", "pending", "dns_error", "timeout", "tls_error", "http_error", "robots_blocked", "refused",
+    "blocked_private_address", "redirect_loop", "too_large", "parse_timeout", "proxy_error", "browser_hung",
+    "browser_crash", "invalid", "error",
+)
 
 
 # ---------------------------------------------------------------------------
@@ -347,7 +278,9 @@ _RU_TRANSFER = ("передавать | передать | передача | п
 _RU_RECIPIENTS = ("третьи лица | третья сторона | сторонние организации | сторонние компании | сторонние сервисы | "
                   "партнёры | контрагенты | подрядчики | поставщики услуг | сторонние поставщики | агенты | "
                   "аффилированные лица | группа компаний | служба доставки | курьерская служба | платёжная система | "
-                  "платёжный провайдер | банк партнёр | хостинг провайдер | поставщик | оператор связи | дата центр")
+                  "платёжный провайдер | банк партнёр | хостинг провайдер | поставщик | оператор связи | дата центр | "
+                  # «обработчикам по договорам поручения», «в сторонние базы данных»: processors and others' files
+                  "обработчик | сторонняя база данных | чужая база данных | другая база данных | рекламодатель")
 _RU_KEEP = ("хранить | храниться | хранение | передавать | передаваться | передача | передать | обрабатывать | "
             "обрабатываться | обработка | размещать | размещаться | размещённый | сервер | перемещать | переносить")
 _RU_STORE = ("хранить | храниться | хранение | сохранять | сервер | размещать | размещаться | размещённый | "
@@ -389,17 +322,26 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           context=("имя | фамилия | телефон | e mail | email | электронная почта | дата рождения",),
           not_before="ip | по | юридический | веб | на | почтовый | электронный",
           not_after="сайт | страница | электронный | почта | веб | ip | оператор | компания"),
-    _rule("ru.credentials.login", "credentials", "логин | пароль | учётные данные"),
+    _rule("ru.credentials.login", "credentials", "логин | пароль | учётные данные",
+          not_before="защищать | защитить | защищённый | защищаться",   # «устройства защищены паролем»: security
+          unless="нести ответственность | не отвечать"),   # «не несёт ответственности, если пароль стал известен …»
+    # Messenger accounts are profiles on a third-party network, not credentials for the site
+    # («Telegram ID, имя и username», «логин/контакт в мессенджерах»).
+    _rule("ru.social_profile.messenger", "social_profile",
+          "логин в мессенджер | контакт в мессенджер | аккаунт в мессенджер | профиль в мессенджер | "
+          "ник в мессенджер | никнейм | username | telegram id | идентификатор пользователя telegram | "
+          "идентификатор telegram | chat id", gap=2),
     _rule("ru.payment_card.card", "payment_card",
           "платёжные данные | платёжная информация | платёжные реквизиты | данные карты | реквизиты карты | "
           "номер карты | банковская карта | платёжная карта | кредитная карта | дебетовая карта | cvv | cvc | "
-          "банковские реквизиты | номер банковского счёта | платёжная транзакция | данные о платежах"),
+          "банковские реквизиты | номер банковского счёта | платёжная транзакция | данные о платежах | "
+          "номер расчётного счёта | расчётный счёт | банковские данные | реквизиты банковской карты"),
     _rule("ru.ip_address.ip", "ip_address", "ip"),
     _rule("ru.device.browser", "device",
           "данные о браузере | информация о браузере | сведения о браузере | данные браузера | тип браузера | "
           "характеристики браузера | сведения об устройстве | данные об устройстве | информация об устройстве | "
           "операционная система | идентификатор устройства | тип устройства | характеристики устройства | "
-          "модель устройства | технические характеристики оборудования | user agent", gap=2),
+          "модель устройства | технические характеристики оборудования | user agent | данные устройства", gap=2),
     _rule("ru.device.technical", "device", "технические данные | техническая информация", vague=True),
     _rule("ru.usage.activity", "usage",
           "время доступа | время посещения | посещённые страницы | адрес запрашиваемой страницы | "
@@ -408,7 +350,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "журналы серверов | лог файлы | взаимодействие с сайтом | "
           "действия на сайте | действия совершаемые на сайте | действия пользователя | "
           "данные об использовании | сведения об использовании | информация об использовании | "
-          "страницы посещения | источник перехода | utm метка | реферер | referrer",
+          "страницы посещения | источник перехода | utm метка | реферер | referrer | журнал действий | "
+          "история действий | с какого сайта | с какого интернет сайта | посещённые разделы | просмотренные страницы",
           gap=2),
     # «данные о посещении», «история посещений» are web usage only about a site, page or app: a gym's or a
     # clinic's visits are not («отметки о посещении тренировок, история посещений»).
@@ -428,8 +371,12 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "состояние здоровья | здоровье | медицинские данные | медицинская информация | диагноз | заболевание | "
           "медицинская карта | медкарта | врачебная тайна | инвалидность | медицинский осмотр | "
           "медицинское заключение"),
-    _rule("ru.special_categories.generic", "health biometric", "специальные категории персональных данных",
-          vague=True),  # the law's «special categories» include health and biometric data
+    # The law's «special categories» (race, beliefs, health, intimate life) hold health data; biometric data
+    # are a category of their own, so «особые категории» alone says nothing about them.
+    _rule("ru.special_categories.generic", "health",
+          "специальные категории персональных данных | особые категории персональных данных | "
+          "специальные категории данных | особые категории данных", vague=True,
+          not_before="иной | другой | прочий"),   # «… сведения о здоровье и иные особые категории»: the list speaks
     _rule("ru.biometric.biometric", "biometric",
           "биометрические данные | биометрический | биометрия | отпечаток пальца | изображение лица"),
     _rule("ru.call_recording.calls", "call_recording",
@@ -462,9 +409,18 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.third_party_sharing.transfer", "third_party_sharing", _RU_RECIPIENTS,
           near=_RU_TRANSFER, window=10, vague=True, not_before="от", lead_in_context=True,
           unless="неправомерный | несанкционированный | незаконный"),  # «защита от неправомерных действий третьих лиц»
+    # «Данные проходят через сервисы: хостинг, мессенджер, Kaspi», «сообщение передаётся через WhatsApp»,
+    # «…арқылы жіберіледі»: a service the data pass through is a processor that receives them.
+    _rule("any.third_party_sharing.through", "third_party_sharing", vague=True,
+          regex=r"(?i)\b(?:проход\w*|переда[её]\w*ся|передаю\w*ся|отправля\w*ся|пересыла\w*ся|обрабатыва\w*ся)\s+"
+                r"(?:[\w-]+\s+){0,2}?через\s+(?:[\w.-]+\s+){0,3}?(?:сервис|инфраструктур|хостинг|мессенджер|облачн|WhatsApp|"
+                r"Telegram|Kaspi|платформ)|"
+                r"\b(?:WhatsApp|Telegram|мессенджер\w*|сервис\w*|хостинг\w*)\s+арқылы\s+(?:[\w-]+\s+){0,2}?"
+                r"(?:жіберіл|беріл|өңдел|өтеді)"),
     # «Оператор до начала трансграничной передачи обязан уведомить …» states the law's duty, not a transfer.
     _rule("ru.cross_border_transfer.explicit", "cross_border_transfer", "трансграничная передача | трансграничный",
-          unless="обязанный | обязанность"),
+          unless="обязанный | обязанность | предполагаемый | не отвечать требование | не отвечающий требование | "
+                 "не обеспечивать защита | не обеспечивающий"),
     _rule("ru.cross_border_transfer.outside", "cross_border_transfer",
           "вне территории | за пределы республики | за пределами республики | за пределы казахстана | "
           "за пределами казахстана | за пределы рк | за пределами рк | за рубеж | за рубежом | "
@@ -527,10 +483,10 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("kk.iin.iin", "iin", "жсн | жеке сәйкестендіру нөмір"),
     _rule("kk.id_document.id_card", "id_document",
           "жеке куәлі | төлқұжат | паспорт | жеке басын куәландыратын құжат | басын куәландыратын | "
-          "куәландыратын құжат"),
+          "куәландыратын құжат | басыңызды растайтын құжат | басын растайтын құжат"),
     _rule("kk.birth_date.birth", "birth_date", "туған күн | туған жыл | туған уақыт | жасыңыз"),
     _rule("kk.phone.number", "phone", "телефон | ұялы нөмір | байланыс нөмір | ұялы байланыс нөмір",
-          not_before="біздің"),
+          not_before="біздің", not_suffix="дағы | дегі | тағы"),   # «телефоныңыздағы»: on the device
     _rule("kk.email.address", "email",
           "электрондық пошта | электронды пошта | эл пошта | электрондық мекенжай | e mail | email",
           not_before="біздің"),
@@ -538,7 +494,10 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           # «электрондық пошта мекенжайы» is an e-mail, «IP мекенжайы» an IP address;
           # «пошталық мекенжай» (postal) is an address.
           not_before="пошта= | поштаның= | поштасының= | поштасы= | ip= | веб= | сайт"),
-    _rule("kk.credentials.password", "credentials", "құпиясөз | құпия сөз | логин | пароль | тіркелгі дерек"),
+    _rule("kk.credentials.password", "credentials", "құпиясөз | құпия сөз | логин | пароль | тіркелгі дерек",
+          not_after="қорғал"),   # «құпиясөзбен қорғалған» protects a device: security
+    _rule("kk.social_profile.messenger", "social_profile",
+          "telegram идентификатор | telegram пайдаланушы идентификатор | username | никнейм | мессенджердегі"),
     _rule("kk.payment_card.card", "payment_card",
           "төлем карта | банк карта | банктік карта | карта дерек | карта нөмір | карточка | төлем дерек | "
           "төлем реквизит"),
@@ -557,7 +516,7 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("kk.health.health", "health", "денсаулы | медициналық дерек | медициналық мәлімет | медициналық ақпарат | "
           "анализ нәтиже | талдау нәтиже | зерттеу нәтиже | медкарта | медициналық карта | "
           "медициналық құжат | диагноз | ауру= | аурулар"),
-    _rule("kk.special_categories.generic", "health biometric", "ерекше санатта | арнаулы санат", vague=True),
+    _rule("kk.special_categories.generic", "health", "ерекше санатта | арнаулы санат", vague=True),
     _rule("kk.biometric.biometric", "biometric", "биометриял"),
     _rule("kk.call_recording.calls", "call_recording", "қоңырау жаз | әңгіме жаз | сөйлесу жаз | қоңырауларды жаз",
           gap=2),
@@ -566,7 +525,7 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("kk.contact.own_channel", "contact",
           "электрондық пошта | электронды пошта | эл пошта | e mail | email | телефон | мекенжай | байланыс нөмір",
           vague=True, own_contact=True),
-    _rule("kk.cookies.cookie", "cookies", "cookie | куки"),
+    _rule("kk.cookies.cookie", "cookies", "cookie | куки | локалдық сақта | жергілікті сақтау= | localstorage"),
     _rule("kk.analytics.counters", "analytics", "аналитика | есептегіш | веб талдау | метрика"),
     _rule("kk.analytics.statistics", "analytics", "статистика", vague=True),
     _rule("kk.analytics.analysis", "analytics", "талдау жақсарт | кірушілерді талдау | келушілерді талдау | "
@@ -576,17 +535,20 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("kk.advertising.ads", "advertising", "жарнама | маркетинг", vague=True),
     _rule("kk.advertising.newsletter", "advertising", "арнайы ұсыныс | жаңалықтар тарату | ақпараттық хат | "
           "ақпараттық тарату | жаңа өнімдер | жаңа қызметтер | акциялар туралы", vague=True),
-    _rule("kk.web_beacons.pixel", "web_beacons", "пиксель | веб маяк"),
+    _rule("kk.web_beacons.pixel", "web_beacons", "пиксел | веб маяк"),   # «пиксель», «пикселдер»
     _rule("kk.third_party_sharing.transfer", "third_party_sharing",
           "үшінші тұлға | үшінші тарап | серіктес | мердігер | контрагент | қызмет көрсетуші | жеткізуші | "
-          "курьерлік қызмет | курьер қызмет | жеткізу қызмет | төлем жүйе | төлем провайдер | хостинг | провайдер",
+          "курьерлік қызмет | курьер қызмет | жеткізу қызмет | төлем жүйе | төлем провайдер | хостинг | провайдер | "
+          "өңдеуші | жарнама беруші",
           near=_KK_TRANSFER, window=10, vague=True, lead_in_context=True,
           not_suffix="дан | ден | тан | тен | нан | нен",   # «үшінші тұлғадан алынса»: received *from* them
           unless="заңсыз | рұқсатсыз | құқыққа қайшы"),   # «үшінші тұлғалардың заңсыз әрекеттерінен қорғау»
-    _rule("kk.cross_border_transfer.explicit", "cross_border_transfer", "трансшекаралы"),
+    _rule("kk.cross_border_transfer.explicit", "cross_border_transfer", "трансшекаралы",
+          unless="бастамас бұрын | міндетті | болжанып отырған | болжамды | сәйкес келмейтін"),   # the law's duty
     _rule("kk.cross_border_transfer.outside", "cross_border_transfer",
           "аумағынан тыс | шетел | шет мемлекет | басқа елдер | басқа мемлекет | қазақстаннан тыс | елден тыс",
-          context=("сақта | бер | тапсыр | өңде | сервер",)),
+          context=("сақта | бер | тапсыр | өңде | сервер",),
+          unless="бастамас бұрын | міндетті | болжанып отырған | болжамды | сәйкес келмейтін"),
     _rule("kk.storage_in_kz.territory", "storage_in_kz", "қазақстан республикасының аумағында | қазақстан аумағында | "
           "қазақстан республикасында | қазақстанда", context=("сақта | сервер | орналас | дерекқор",),
           unless="немесе басқа ел | немесе шетел | немесе басқа мемлекет"),
@@ -597,7 +559,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     # «мақсатқа қол жеткізілгенге дейін сақталады»: until the purpose is reached.
     _rule("kk.retention.until", "retention", "дейін | бойы | қажетті мерзім | қажет мерзім | мерзім ішінде",
           near="сақта | өңде", window=4),
-    _rule("kk.user_rights.withdraw", "user_rights", "кері қайтар | кері шақыр | қайтарып ал | келісімді қайтар"),
+    _rule("kk.user_rights.withdraw", "user_rights", "кері қайтар | кері шақыр | қайтарып ал | келісімді қайтар | "
+          "келісімін кері ал | келісімді кері ал"),
     _rule("kk.user_rights.request", "user_rights",
           "өзгерт | жою | жойы | өшір | түзет | қол жеткіз | бұғатта | толықтыр | нақтыла",
           context=("құқ | талап | сұрау",), lead_in_context=True,
@@ -722,14 +685,16 @@ VENDOR_PATTERNS: tuple[str, ...] = (
 # «ИП Иванов», ««Атау» ЖШС», «Acme LLP». Group "name" holds the name inside the quotes.
 _QUOTED = r"[«\"“„'][ \t]*(?P<name>[^»\"”'\n]{1,80}?)[ \t]*[»\"”']"
 LEGAL_NAME_PATTERNS: tuple[str, ...] = (
-    r"(?:\b(?:ТОО|АО|ОО|ОЮЛ|ПК|ЧУ|ГКП|РГП|КГП|ОФ|ООО|АҚ|ЖШС|LLP|LLC|JSC|Ltd\.?)|"
+    r"(?:\b(?:ТОО|АО|ОО|ОЮЛ|ПК|ЧУ|ГКП|РГП|КГП|ОФ|ООО|АҚ|ЖШС|ИП|ЖК|LLP|LLC|JSC|Ltd\.?)|"
     r"(?i:товарищество\s+с\s+ограниченной\s+ответственностью|акционерное\s+общество|частное\s+учреждение|"
     r"общественный\s+фонд|общество\s+с\s+ограниченной\s+ответственностью|"
     r"жауапкершілігі\s+шектеулі\s+серіктестігі|limited\s+liability\s+partnership))[ \t]*" + _QUOTED,
     r"[«\"“][ \t]*(?P<name>[^»\"”\n]{1,80}?)[ \t]*[»\"”][ \t]*(?:ЖШС|АҚ|LLP|LLC|JSC|ТОО|АО|"
     r"(?i:жауапкершілігі\s+шектеулі\s+серіктестіг\w*|акционерлік\s+қоғам\w*))\b",
     r"(?:\bИП|Индивидуальный\s+предприниматель|\bЖК)\s+(?P<name>[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+"
-    r"(?:\s+[А-ЯЁ]\.\s?[А-ЯЁ]\.?|(?:\s+[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+){1,2}))",
+    r"(?:\s+[А-ЯЁ]\.\s?[А-ЯЁ]\.?|(?:\s+[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+){1,2})"
+    # «ИП Path of Peaks», «ИП SMART STUDIO»: a Latin trade name after the legal form
+    r"|[A-Z][\w&-]*(?:\.[\w&-]+)*(?:\s+(?:of|and|&|[A-Z][\w&-]*(?:\.[\w&-]+)*)){0,3})",
     r"\b(?P<name>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})\s+(?:LLP|LLC|JSC)\b",
 )
 
@@ -740,7 +705,9 @@ LAW_PATTERNS: dict[str, str] = {
     "kz_94v": r"\b94\s*[-–—]?\s*[VВ]\b|О\s+персональных\s+данных\s+и\s+их\s+защите|"
               # the Kazakh title, also as real documents shorten it («Жеке деректерді қорғау туралы» Заң)
               r"(?:Дербес|Жеке)\s+деректер\s+және\s+оларды\s+қорғау\s+туралы|"
-              r"[«\"“](?:Дербес|Жеке)\s+деректерді\s+қорғау\s+туралы[»\"”]|"
+              r"[«\"“](?:Дербес|Жеке)\s+деректер\w*\s+(?:және\s+оларды\s+)?(?:қорғау\s+)?туралы[»\"”]|"
+              # a loose Russian title tied to Kazakhstan («Закон РК «О защите персональных данных»»)
+              r"(?:Республики\s+Казахстан|\bРК\b)[^.«»\"\n]{0,40}[«\"“]О\s+(?:защите\s+)?персональных\s+данных|"
               r"(?i:on\s+personal\s+data\s+and\s+(?:their|its)\s+protection)",
     "ru_152fz": r"\b152\s*[-–]?\s*ФЗ\b|(?i:федеральн\w*\s+закон\w*)\s+(?:от\s+27\.07\.2006\s*(?:г\.?\s*)?)?"
                 r"(?:№\s*152|«О\s+персональных\s+данных»)",
@@ -795,7 +762,7 @@ PROCESSING_VERBS: dict[str, frozenset[str]] = {
         производиться получать получить получаться запрашивать запросить предоставлять предоставить
         предоставление предоставляться размещать размещаться устанавливать применять применяться вести
         вестись допускать допускаться обмениваться делиться поделиться записывать записываться накапливать
-        отслеживать анализировать""".split()),
+        отслеживать анализировать читать прочитать""".split()),
     "en": frozenset("""collect store process share disclose transfer sell use retain keep provide give rent
         track record gather obtain request ask save host""".split()),
 }
@@ -828,7 +795,8 @@ NEGATIONS: dict[str, frozenset[str]] = {
     "en": frozenset({"not", "never", "no", "cannot"}),
 }
 # Kazakh negation is a suffix on the verb: жина-ма-ймыз, сақта-ма-йды, бер-ме-йміз, сат-па-ймыз, өңде-л-мей-ді.
-KK_NEGATED_VERB = (r"^(?:жина|сақта|өңде|бер|тапсыр|жібер|пайдалан|қолдан|жарияла|сат|ұсын|тарат|жаз)"
+KK_NEGATED_VERB = (r"^(?:жина|сақта|өңде|бер|тапсыр|жібер|пайдалан|қолдан|жарияла|сат|ұсын|тарат|жаз|оқы|"
+                   r"жоспарла)"
                    r"(?:ыл|іл|л|ын|ін|н)?(?:ма|ме|ба|бе|па|пе)(?:й|с|ған|ген|ң|у)")
 # An exception turns «не передаём ... за исключением» into a declaration (PoliCheck: the flow can happen).
 # It speaks for the negation it stands next to, not for every negation of the sentence.
@@ -886,7 +854,8 @@ OWN_CONTACT_AFTER = (r"(?i)^[\s:—–-]{0,3}(?:оператор\w*|компан
                      r"орналастырылған)|указанн\w+\s+(?:на\s+сайте|в\s+раздел|ниже|"
                      r"выше|в\s+пункте|в\s+настоящ)|оператордың|компанияның|әкімшілі\w*|"
                      # «Адрес: г. Алматы, …», «Мекенжай: Алматы қ., …»: a label with a postal value
-                     r"\s*:\s*(?:г\.|город\b|ул\.|улица\b|пр\.|проспект\b|мкр|\d{6}\b|[\w-]+\s+(?:қ\.|қаласы)|"
+                     r"\s*:\s*(?:(?:Республика\s+Казахстан|Қазақстан\s+Республикасы|РК|Казахстан|Қазақстан),?\s+)?"
+                     r"(?:г\.|город\b|ул\.|улица\b|пр\.|проспект\b|мкр|\d{6}\b|[\w-]+\s+(?:қ\.|қаласы)|"
                      r"(?:Алматы|Астана|Нур-Султан|Шымкент|Караганд\w+|Қарағанды|Актобе|Ақтөбе|Атырау|Павлодар|"
                      r"Усть-Каменогорск|Өскемен|Тараз|Костанай|Қостанай|Кокшетау|Көкшетау|Актау|Ақтау|Уральск|"
                      r"Орал|Семей|Туркестан|Түркістан|Петропавловск|Петропавл|Kazakhstan|Almaty|Astana)\b)|"
@@ -896,7 +865,7 @@ OWN_CONTACT_AFTER = (r"(?i)^[\s:—–-]{0,3}(?:оператор\w*|компан
 OWN_CONTACT_VERBS = (r"(?i)напишите|пишите|направьте|отправьте|обращайтесь|обратитесь|обратиться|обратившись|"
                      r"свяжитесь|связаться|позвоните|звоните|направив|отправив|написав|"
                      r"(?:направ|отправ)\w*\s+(?:\w+\s+)?(?:запрос|обращени|заявлени|письменн|уведомлени\w*\s+об\s+отзыве)|"
-                     r"жазыңыз|жолдаңыз|хабарласыңыз|хабарласу|жүгініңіз|жүгінуге|жіберіңіз|"
+                     r"жазыңыз|жолдаңыз|хабарласыңыз|хабарласу|хабарласа|жүгініңіз|жүгінуге|жіберіңіз|жазу\s+арқылы|"
                      r"contact\s+us|write\s+to\s+us|email\s+us|call\s+us|reach\s+us|send\s+(?:us|a\s+request)")
 # ... where the word is the way in («на электронную почту», «по электронной почте», «via e-mail»),
 OWN_CONTACT_CHANNEL = r"(?i)(?:\bна|\bпо|\bчерез|\bto|\bat|\bvia|\bby)\s+(?:[\w-]+\s+){0,2}$"

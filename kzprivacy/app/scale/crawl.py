@@ -96,7 +96,7 @@ def wait_for_crawl(queue_redis: Any, crawl_id: str | None, wait: float) -> str |
 
 
 def run_worker(redis_url: str, db: str, crawl_id: str | None, out: Path, *, proxy: str | None, render: bool,
-               sites_at_once: int | None, idle_exit: float, local: Mapping[str, str], analyze: bool,
+               sites_at_once: int | None, idle_exit: float, local: Mapping[str, Any], analyze: bool,
                say: Callable[[str], None]) -> dict[str, Any]:
     """Crawl sites from the shared queue until it is empty; the last worker marks the crawl finished
     (and, with `analyze`, the first to notice analyses it). Returns {"reason", "crawl_id", ...}."""
@@ -120,8 +120,8 @@ def run_worker(redis_url: str, db: str, crawl_id: str | None, out: Path, *, prox
     settings = worker_settings(out, crawl_id, db, worker_id, meta, proxy=proxy, local=local)
     if sites_at_once is None:
         # A site waiting out its politeness delay holds no request slot: keep several sites per slot.
-        sites_at_once = (settings.getint("KZPRIVACY_BROWSER_SITES", 4) if render
-                         else max(1, 4 * settings.getint("CONCURRENT_REQUESTS", 64)))
+        sites_at_once = (settings.getint("KZPRIVACY_BROWSER_SITES") if render
+                         else max(1, 4 * settings.getint("CONCURRENT_REQUESTS")))
     (out / crawl_id).mkdir(parents=True, exist_ok=True)
     say(f"Worker {worker_id} on crawl {crawl_id} ({mode}), {sites_at_once} sites at once; "
         f"log: {out / crawl_id / f'worker-{worker_id}.log'}")
@@ -130,8 +130,18 @@ def run_worker(redis_url: str, db: str, crawl_id: str | None, out: Path, *, prox
     crawler = process.create_crawler(QueueSpider)
     process.crawl(crawler, queue=queue, worker_id=worker_id, sites_at_once=sites_at_once, idle_exit=idle_exit,
                   crawl_id=crawl_id, max_pages=settings.getint("KZPRIVACY_MAX_PAGES"), store_url=db)
-    process.start()
+    from kzprivacy.crawler.shutdown import PromptShutdown
+
+    def give_back() -> None:  # a stop that cannot wait for the spider to close still returns the sites
+        if crawler.spider is not None:
+            crawler.spider.give_back()
+
+    shutdown = PromptShutdown.from_settings(process, settings, on_hurry=give_back, on_forced_exit=give_back)
+    shutdown.install()
+    process.start(install_signal_handlers=False)  # crawler/shutdown.py: Ctrl-C and SIGTERM obeyed within 2 s
     reason = (crawler.stats.get_value("finish_reason") if crawler.stats else None) or "finished"
+    if shutdown.interrupted:
+        reason = "shutdown"
     spider = crawler.spider
     done_here = getattr(spider, "sites_done", 0) if spider else 0
     pages = crawler.stats.get_value("response_received_count", 0) if crawler.stats else 0
