@@ -40,6 +40,7 @@ class SqlStore:
     def __init__(self) -> None:
         self.tables = metadata().tables
         self._columns: dict[str, dict[str, str]] = {}
+        self._statements: dict[Any, Any] = {}
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -95,6 +96,13 @@ class SqlStore:
         return count
 
     def _upsert(self, table: sa.Table, keys: Sequence[str], replace: bool) -> Any:
+        # Built once per table: a statement object used again is compiled once (SQLAlchemy caches it).
+        cached = self._statements.get((table.name, replace))
+        if cached is None:
+            cached = self._statements[(table.name, replace)] = self._build_upsert(table, replace)
+        return cached
+
+    def _build_upsert(self, table: sa.Table, replace: bool) -> Any:
         statement = self.dialect_insert(table)
         key = [c.name for c in table.primary_key] or next(
             ([c.name for c in u.columns] for u in table.constraints if isinstance(u, sa.UniqueConstraint)), [])
@@ -108,6 +116,16 @@ class SqlStore:
 
     def dialect_insert(self, table: sa.Table) -> Any:
         raise NotImplementedError
+
+    def _page_delete(self, name: str) -> Any:
+        """DELETE of one page's rows from a table (crawl, site and page URL as parameters c, s, u)."""
+        cached = self._statements.get(("delete page", name))
+        if cached is None:
+            table = self.tables[name]
+            cached = self._statements[("delete page", name)] = table.delete().where(
+                table.c.crawl_id == sa.bindparam("c"), table.c.site == sa.bindparam("s"),
+                table.c.page_url == sa.bindparam("u"))
+        return cached
 
     # -- crawls -----------------------------------------------------------------------------
 
@@ -218,10 +236,7 @@ class SqlStore:
             if latest:
                 keys = [{"c": crawl_id, "s": site, "u": url} for site, url in latest]
                 for name in PAGE_CHILD_TABLES:
-                    table = self.tables[name]
-                    conn.execute(table.delete().where(table.c.crawl_id == sa.bindparam("c"),
-                                                      table.c.site == sa.bindparam("s"),
-                                                      table.c.page_url == sa.bindparam("u")), keys)
+                    conn.execute(self._page_delete(name), keys)
             for table in PAGE_TABLES:
                 self._insert(conn, table, rows[table], replace=table in REPLACED_TABLES)
             for site, row in finished:
