@@ -61,7 +61,7 @@ def _scenario(store: Store) -> dict[str, list[tuple]]:
     for table in ("sites", "pages", "cookies", "requests", "forms", "form_fields", "policies"):
         rows = store.query(f"SELECT * FROM {table}")
         drop = {"started_at", "finished_at", "fetched_at"}
-        tables[table] = sorted(tuple(v for k, v in zip(r.keys(), r) if k not in drop) for r in rows)
+        tables[table] = sorted(tuple(v for k, v in zip(r.keys(), r, strict=False) if k not in drop) for r in rows)
     tables["crawls"] = [tuple(store.query("SELECT sites_total, sites_done, status FROM crawls")[0])]
     tables["pending"] = [tuple(store.pending_sites("c1"))]
     return tables
@@ -113,7 +113,7 @@ def test_tables_read_back_typed_and_read_only_stays_read_only(pg_url, tmp_path):
         assert [list(c["url"]) for c in chunks] == [["https://a.kz/"], ["https://a.kz/b"]]  # as written
         assert list(reader.read_sql("SELECT name FROM cookies WHERE crawl_id = :c", {"c": "c1"})["name"]) == \
             ["sid", "sid"]
-        with pytest.raises(sa.exc.DBAPIError, match="read-only|readonly"):
+        with pytest.raises(sa.exc.DBAPIError, match=r"read-only|readonly"):
             reader.query("DELETE FROM pages")
         reader.close()
     pg, lite = frames["post"], frames[str(tmp_path / "k.db")[:4]]
