@@ -270,11 +270,15 @@ def _occurs(phrases: Iterable[tuple[_Element, ...]], words: _Words | None, gap: 
 # A value right after a category word means the sentence gives the operator's own detail
 # («Телефон: +7 727 …», «БИН 180740027339»), not data it takes from users.
 # «privacy@site.kz мекенжайына жазыңыз»: the word after an address names that address.
-_VALUE_BEFORE = re.compile(r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+)\s*$")
+_VALUE_BEFORE = re.compile(r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|"
+                           r"\b[\w-]+\.(?:kz|com|ru|net|org|қаз)(?:/\S*)?)\s*$")   # «site.kz/privacy мекенжайында»
 _VALUE_AFTER = re.compile(r"\s*[:\-–—№]?\s*(?:\+?\d[\d\s()\-]{5,}|[\w.+-]+@[\w-]+\.\w)")
 
 
 _EMPTY_LABEL = re.compile(r"\s*:\s*[,.;]?\s*$")
+# A template's blank: «[e-mail]», «[указать телефон]», «<ГОРОД>», «{{ email }}».
+_PLACEHOLDER_VALUE = re.compile(r"<[^<>\n]{1,30}>|\[[^\[\]\n]{1,40}\]|\{\{?[^{}\n]{1,30}\}?\}")
+_PLACEHOLDER_LABEL = re.compile(r"\s*:\s*(?:" + _PLACEHOLDER_VALUE.pattern + r")")
 _CONTACT_VALUE = re.compile(CONTACT_VALUE)
 _OWN_BEFORE = re.compile(OWN_CONTACT_BEFORE)
 _OWN_AFTER = re.compile(OWN_CONTACT_AFTER)
@@ -366,8 +370,10 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
             end = toks[last].end
             if rule.not_suffix and toks[last].low.endswith(rule.not_suffix):
                 continue    # «үшінші тұлғадан» (from a third party) is a source, not a recipient
-            if _EMPTY_LABEL.match(sentence.text, end - sentence.start):
-                continue    # «Адрес: ,» left empty in a template is no data at all
+            if _EMPTY_LABEL.match(sentence.text, end - sentence.start) or _PLACEHOLDER_LABEL.match(
+                    sentence.text, end - sentence.start) or _inside_placeholder(sentence.text,
+                                                                                toks[first].start - sentence.start):
+                continue    # «Адрес: ,» or «E-mail: [указать e-mail]» left in a template is no data at all
             after = sentence.text[end - sentence.start:].lstrip()[:1]
             if rule.vague and not rule.own_contact and (after == ":" or (after == "(" and len(rule.categories) > 1)):
                 continue    # «Контактные данные: номер телефона …», «… (аты-жөні, телефон)»: the specifics speak
@@ -375,14 +381,20 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
                 own = _own_contact(sentence.text, toks[first].start - sentence.start, end - sentence.start, toks, last)
                 if own != rule.own_contact:
                     continue
-                if rule.own_contact and not _CONTACT_VALUE.search(sentence.text):
-                    continue    # «напишите нам на электронную почту» with no address: no concrete contact
+                if rule.own_contact and (not _CONTACT_VALUE.search(sentence.text)
+                                         or _PLACEHOLDER_VALUE.search(sentence.text)):
+                    continue    # no address, or a template's «г. <ГОРОД>»: no concrete contact
             if rule.categories[0] not in ("contact", "operator_identity", "law_reference") and (
                     _VALUE_AFTER.match(sentence.text, end - sentence.start)
                     or _VALUE_BEFORE.search(sentence.text, 0, toks[first].start - sentence.start)):
                 continue
             found.append(_Match(compiled, first, last, toks[first].start, end))
     return [m for m in found if not _inside_another(m, found)]
+
+
+def _inside_placeholder(text: str, pos: int) -> bool:
+    """Whether text[pos] stands inside a template's «[…]» or «<…>» blank."""
+    return text.rfind("[", 0, pos) > text.rfind("]", 0, pos) or text.rfind("<", 0, pos) > text.rfind(">", 0, pos)
 
 
 def _inside_another(match: _Match, found: list[_Match]) -> bool:
@@ -413,16 +425,22 @@ _RETENTION_LIMIT = re.compile(RETENTION_LIMIT)
 _FLOW_EXCEPTION = re.compile(FLOW_EXCEPTION)
 _ADVICE = re.compile(ADVICE_PATTERN)
 # «Cookies» — небольшой фрагмент данных ...: a definition names a term, it does not say the site uses it.
-_DEFINITION = re.compile(
-    r"^[«\"“][^»\"”]{1,60}[»\"”]\s*(?:[-—–]|это\b|означает|представляет\s+собой)"
-    # A glossary entry without quotes: a term of a few words, a spaced dash, and what it means
-    # («IP-адрес — уникальный сетевой адрес …», «IP мекенжайы – …», «IP address – a unique …»),
-    # unless what follows the dash is someone doing something («Сбор данных — мы собираем …»).
-    r"|^(?=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])(?:[^\W\d_][\w.-]*\s+){0,5}[^\W\d_][\w.)-]*\s+[—–-]\s+"
+# A glossary entry without quotes: a term of a few words, a spaced dash, and what it means
+# («IP-адрес — уникальный сетевой адрес …», «IP мекенжайы – …», «IP address – a unique …»),
+# unless what follows the dash is someone doing something («Сбор данных — мы собираем …»).
+_GLOSSARY_ENTRY = (
+    r"(?:[^\W\d_][\w.-]*\s+){0,5}[^\W\d_][\w.)-]*\s+[—–-]\s+"
     r"(?!(?:мы|вы|я|оператор\w*|компани\w*|сайт\w*|чтобы|для|если|так|we|you|the\s+operator|to|for|if|"
     r"біз|сіз)\b)(?:[^\W\d_][\w-]*[\s,]+){4}")
+_DEFINITION = re.compile(
+    r"^[«\"“][^»\"”]{1,60}[»\"”]\s*(?:[-—–]|это\b|означает|представляет\s+собой)"
+    r"|^(?=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])" + _GLOSSARY_ENTRY)
 # A clause ends at «;» or «:», or where «и», «а», «но» open a negated one («... хранятся в РК, и не передаются ...»).
 _CLAUSE_CUTS = frozenset({"и", "а", "но", "однако", "and", "but", "however", "бірақ", "ал"})
+# The same glossary entry written in lower case, as lettered items of a terms section are
+# («и) трансграничная передача персональных данных — передача персональных данных на территорию …;»):
+# only for list items and numbered clauses, where such entries stand.
+_ITEM_DEFINITION = re.compile(r"^" + _GLOSSARY_ENTRY)
 
 
 _CONDITIONAL = frozenset({"если", "if", "егер"})
@@ -521,7 +539,23 @@ def _denied_spans(toks: list[_Token], matches: list[_Match], text: str,
         previous = verb
         before = (toks[a].start, toks[verb].start)
         after = (toks[verb].start, toks[b - 1].end)
+        start = next((c for c, d in _clauses(toks, text, offset) if d == a), a)
+        if passive and a > 0 and toks[a].low in ("и", "а") and not _transfer_verb(toks[verb]) and not any(
+                before[0] <= m.start < before[1] for m in matches if m.first >= 0) and not any(
+                toks[j].keys & _RU_PROCESSING for j in range(start, a)):
+            # «Экраны ввода пароля — они отфильтровываются и не обрабатываются»: a passive verb after «и»
+            # shares its subject with the clause before (a transfer verb does not: «хранятся и не передаются»),
+            # unless that clause states a processing of its own («пароль обрабатывается провайдером и не
+            # хранится у нас»: the password is processed; only our copy is denied).
+            before = (toks[start].start, toks[verb].start)
         first, second = (before, after) if passive else (after, before)
+        if verb + 1 < len(toks) and ":" in text[toks[verb].end - offset:toks[verb + 1].start - offset]:
+            # «Сервис не собирает: данные карт, ИИН, …», «Қосымша жинамайды: …»: the verb closes a lead-in
+            # and denies the list after its colon, up to the end of the sentence or the next «;», as well as
+            # what stands before it in its clause («Трансграничная передача не осуществляется: …»).
+            stop = next((j for j in range(verb + 2, len(toks))
+                         if ";" in text[toks[j - 1].end - offset:toks[j].start - offset]), len(toks))
+            first = second = (toks[a].start, toks[stop - 1].end)
 
         # A refusal to hand data over is about the transfer: its side is the one naming a practice
         # («контактные данные не будут переданы третьим лицам»), not the data handed over.
@@ -580,6 +614,9 @@ _RU_TRANSFER_VERBS = TRANSFER_VERBS["ru"]
 _EN_TRANSFER_VERBS = frozenset(_english().stemWord(w) for w in TRANSFER_VERBS["en"])
 _KK_TRANSFER_STEMS = tuple(TRANSFER_VERBS["kk"])
 _DATA_CATEGORIES = frozenset(DATA_CATEGORIES)
+# Practices named by a vendor's name («Google Analytics», «Meta Pixel»): a negation covers them like words
+# («Біз Google Analytics, Meta Pixel … пайдаланбаймыз», «we do not use Google Analytics»).
+_VENDOR_PRACTICES = frozenset({"analytics", "advertising", "web_beacons"})
 
 
 def _transfer_verb(token: _Token) -> bool:
@@ -674,7 +711,8 @@ def extract_declarations(text: str, language: str | None = None) -> list[Declara
         found = _matches(sentence, words, context, lead is not None, hint)
         if not found:
             continue
-        if is_heading or _DEFINITION.match(sentence.text) or _glossary_item(sentences, index, parent):
+        if is_heading or _DEFINITION.match(sentence.text) or _glossary_item(sentences, index, parent) or (
+                sentence.kind in ("item", "clause") and _ITEM_DEFINITION.match(sentence.text)):
             # A heading or a glossary entry names a subject; only names and numbers count there.
             found = [m for m in found if m.first < 0]
             if not found:
@@ -701,7 +739,8 @@ def extract_declarations(text: str, language: str | None = None) -> list[Declara
         order = _language_order(sentence.text)
         for match in sorted(found, key=lambda m: (m.compiled.rule.vague, m.first >= 0,
                                                   order.get(m.compiled.rule.language, 9), m.start)):
-            covering = [verb for a, b, verb in denied if a <= match.start < b] if match.first >= 0 else []
+            covering = [verb for a, b, verb in denied if a <= match.start < b] if (
+                match.first >= 0 or set(match.compiled.rule.categories) <= _VENDOR_PRACTICES) else []
             if match.first >= 0 and set(match.compiled.rule.categories) <= _DATA_CATEGORIES and (
                     any(a <= match.start < b for a, b in refusals)):
                 continue    # «контактные данные не будут проданы» denies a sale, not that the data are held

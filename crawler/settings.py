@@ -88,6 +88,9 @@ DOWNLOADER_MIDDLEWARES = {
 # Names that resolve to private addresses are refused at connect time (DNS rebinding): crawler/netguard.py.
 TWISTED_DNS_RESOLVER = "kzprivacy.crawler.netguard.GuardedResolver"
 
+# A KZPRIVACY_* name the settings table lacks, or a value it cannot take, stops the crawl before it starts.
+EXTENSIONS = {"kzprivacy.crawler.settings_table.CheckSettings": 0}
+
 ITEM_PIPELINES = {
     "kzprivacy.crawler.pipelines.SQLitePipeline": 300,
 }

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from kzprivacy.extract.limits import DEFAULT_CAPS
 
 __all__ = ["Setting", "SETTINGS", "ENVIRONMENT", "SettingError", "setting", "default", "check_overrides",
-           "scrapy_changes", "render_text", "render_markdown", "update_docs"]
+           "scrapy_changes", "render_text", "render_markdown", "update_docs", "CheckSettings"]
 
 TYPES = ("int", "float", "bool", "str", "url", "list", "choice")
 
@@ -217,7 +217,7 @@ SETTINGS: tuple[Setting, ...] = (
 ENVIRONMENT: tuple[tuple[str, str], ...] = (
     ("KZPRIVACY_DB_URL", "Database for the commands that take --db (postgresql://... or a SQLite file)."),
     ("KZPRIVACY_REDIS_URL", "Redis queue of a distributed crawl (`kzprivacy enqueue`, `worker`, `status`)."),
-    ("KZPRIVACY_PROXY", "Default for --proxy of `kzprivacy weekly` and `kzprivacy worker`."),
+    ("KZPRIVACY_PROXY", "Default for --proxy of the commands that crawl (`scan`, `demo`, `weekly`, `worker`)."),
     ("KZPRIVACY_CHROMIUM", "The Chromium that prints PDF reports (default: the KZPRIVACY_CHROMIUM setting's)."),
     ("KZPRIVACY_REALWORLD", "Developers: folder of real-world material for bench/realworld*.py."),
     ("KZPRIVACY_MIRRORS", "Developers: folder of mirrored repositories for bench/realworld_pages.py."),
@@ -284,6 +284,31 @@ def check_overrides(values: Mapping[str, str]) -> dict[str, Any]:
         else:
             raise SettingError(_unknown(name, [*_BY_NAME, *scrapy, *project]))
     return checked
+
+
+class CheckSettings:
+    """Scrapy extension (EXTENSIONS in crawler/settings.py): a crawl started any way at all, `scrapy crawl
+    site -s ...` included, refuses to start with a KZPRIVACY_* name the table lacks or a text value its
+    setting cannot take, instead of running with the default it meant to change."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CheckSettings:
+        problems = []
+        for name in crawler.settings:
+            if not name.startswith("KZPRIVACY_"):
+                continue
+            row = _BY_NAME.get(name)
+            value = crawler.settings.get(name)
+            try:
+                if row is None:
+                    raise SettingError(_unknown(name, _BY_NAME))
+                if isinstance(value, str) and row.type not in ("str", "list"):
+                    row.convert(value)  # -s on Scrapy's own command line gives text
+            except SettingError as error:
+                problems.append(str(error))
+        if problems:
+            raise SettingError("; ".join(problems))
+        return cls()
 
 
 def _unknown(name: str, known: Iterable[str]) -> str:

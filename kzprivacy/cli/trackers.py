@@ -10,8 +10,11 @@ from pathlib import Path
 
 import click
 
+from kzprivacy.app.workspace import DEFAULT_OUT, Workspace
 from kzprivacy.vocabulary.trackers import Service, lookup_cookie, lookup_url, services
 from kzprivacy.vocabulary.trackers._stats import cookie_coverage, request_coverage
+
+from .common import Commands
 
 # Countries of the Commonwealth of Independent States and its neighbours whose services
 # are "regional" for a Kazakh audience, as opposed to global ones.
@@ -103,7 +106,7 @@ def _text_line(rec: dict) -> str:
     return f"{rec['input']}\t{rec['kind']}\t{what}" + (f"\t{'; '.join(extras)}" if extras else "")
 
 
-@click.group()
+@click.group(cls=Commands)
 def trackers() -> None:
     """The tracker knowledge base: which service, company and country is behind a
     third-party request, a cookie or an inline snippet."""
@@ -197,7 +200,7 @@ def _open_db(path: Path) -> sqlite3.Connection:
 @trackers.command()
 @click.option("--crawl-id", required=True, help="The crawl to measure.")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), help="SQLite database [default: OUT/kzprivacy.db].")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"), show_default=True, help="Output directory of the scan.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True, help="Output directory of the scan.")
 @click.option("--top", type=int, default=30, show_default=True, help="How many unattributed hosts and cookie names to list.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def stats(crawl_id: str, db_path: Path | None, out_dir: Path, top: int, fmt: str) -> None:
@@ -208,7 +211,7 @@ def stats(crawl_id: str, db_path: Path | None, out_dir: Path, top: int, fmt: str
     and lists the unattributed hosts and cookie names, most widespread first: the
     candidates for the next entries in services.yaml.
     """
-    path = db_path or out_dir / "kzprivacy.db"
+    path = Path(Workspace(out_dir, str(db_path) if db_path else None).db)
     with closing(_open_db(path)) as conn:
         req_rows = conn.execute(
             "SELECT site, url, host, vendor FROM requests WHERE crawl_id = ?", (crawl_id,)
