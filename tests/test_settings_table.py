@@ -127,7 +127,7 @@ def test_scrapy_names_are_checked_against_scrapy_s_own():
         check_overrides({"DOWNLOAD_TIMEOUT": "20s"})
 
 
-@pytest.mark.parametrize("name, value, converted", [
+@pytest.mark.parametrize(("name", "value", "converted"), [
     ("KZPRIVACY_MAX_PAGES", "40", 40),
     ("KZPRIVACY_SHUTDOWN_GRACE", "60", 60.0),
     ("KZPRIVACY_FORM_PROBE", "off", False),
@@ -143,7 +143,7 @@ def test_values_are_converted_by_type(name, value, converted):
     assert check_overrides({name: value}) == {name: converted}
 
 
-@pytest.mark.parametrize("name, value, message", [
+@pytest.mark.parametrize(("name", "value", "message"), [
     ("KZPRIVACY_MAX_PAGES", "many", "KZPRIVACY_MAX_PAGES is a whole number, not 'many'"),
     ("KZPRIVACY_MAX_PAGES", "0", "KZPRIVACY_MAX_PAGES must be from 1 to 500, not '0'"),
     ("KZPRIVACY_MAX_PAGES", "2.5", "a whole number"),
