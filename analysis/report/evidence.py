@@ -132,7 +132,7 @@ class WarcIndex:
 
 
 def _rows(frame: Any) -> list[dict[str, Any]]:
-    from kzprivacy.analysis.report.data import records
+    from kzprivacy.analysis.tables import records
 
     return records(frame) if frame is not None else []
 
