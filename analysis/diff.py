@@ -21,6 +21,7 @@ import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -30,7 +31,7 @@ from kzprivacy.vocabulary.identity import canonical_url
 
 __all__ = [
     "CrawlDiff", "DIFF_TABLES", "compare_sites", "site_policies", "compare_policies", "text_diff", "inline_changes",
-    "compare_services", "compare_findings", "diff_frames",
+    "compare_services", "compare_findings", "diff_frames", "diff_crawls",
 ]
 
 # The tables of each crawl the diff reads; readers (`read_crawl`, the digest) fetch just these.
@@ -241,3 +242,11 @@ def diff_frames(old: Mapping[str, pd.DataFrame], new: Mapping[str, pd.DataFrame]
     findings_new, findings_resolved = compare_findings(get(old, "findings"), get(new, "findings"), both)
     return CrawlDiff(from_crawl, to_crawl, added, removed, statuses, changed, appeared, disappeared,
                      services_added, services_removed, findings_new, findings_resolved, compared_sites=len(both))
+
+
+def diff_crawls(db_path: str | Path, from_crawl: str, to_crawl: str, context: int = 2) -> CrawlDiff:
+    """Read two crawls of one database (just DIFF_TABLES) and compare them."""
+    from kzprivacy.store.read import read_crawl
+
+    return diff_frames(read_crawl(db_path, from_crawl, DIFF_TABLES), read_crawl(db_path, to_crawl, DIFF_TABLES),
+                       from_crawl, to_crawl, context)

@@ -405,7 +405,7 @@ def build_pack(db_path: str | Path, crawl_id: str, site: str, out_dir: str | Pat
     Chromium cannot print the report.
     """
     import kzprivacy
-    from kzprivacy.analysis.report.export import read_crawl
+    from kzprivacy.store.read import read_crawl
     from kzprivacy.analysis.report.render import render_pdf_report
 
     out_dir = Path(out_dir)

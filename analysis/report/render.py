@@ -24,7 +24,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from kzprivacy.analysis.diff import DIFF_TABLES, CrawlDiff, diff_frames
-from kzprivacy.analysis.report.export import previous_crawl_id, read_crawl, site_ranges
+from kzprivacy.store.read import previous_crawl_id, read_crawl, site_ranges
 from kzprivacy.analysis.report import charts
 from kzprivacy.analysis.report.changes import changes
 from kzprivacy.analysis.tables import (countries_overview, records, services_overview, third_party_services,
@@ -511,7 +511,7 @@ def _fetched_pages(db_path: str | Path, crawl_id: str) -> pd.DataFrame:
     """The status codes of a crawl's pages: all the summary counts of them."""
     from contextlib import closing
 
-    from kzprivacy.analysis.report.export import connect_readonly
+    from kzprivacy.store.read import connect_readonly
 
     with closing(connect_readonly(db_path)) as conn:
         return pd.read_sql_query("SELECT status_code FROM pages WHERE crawl_id = ?", conn, params=(crawl_id,))
