@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pandas as pd
 
@@ -67,7 +68,7 @@ def load_crawl(store: Store, crawl_id: str, first: str | None = None, last: str 
     """The crawl's tables, or only the rows of sites `first` to `last` (inclusive, by name)."""
     where, params = "crawl_id = ?", [crawl_id]
     if first is not None and last is not None:
-        where, params = where + " AND site >= ? AND site <= ?", params + [first, last]
+        where, params = where + " AND site >= ? AND site <= ?", [*params, first, last]
     tables = {table: pd.read_sql_query(f"SELECT {TABLE_COLUMNS.get(table, '*')} FROM {table} WHERE {where}",
                                        store.conn, params=params)
               for table in CRAWL_TABLES}
@@ -107,7 +108,7 @@ class _Pool:
     def __init__(self) -> None:
         self.executor: Executor | None = None
 
-    def map(self, func, items: list[str]) -> list[Any]:
+    def map(self, func: Callable[[str], Any], items: list[str]) -> list[Any]:
         if len(items) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
             return [func(item) for item in items]
         if self.executor is None:
@@ -128,7 +129,7 @@ def _analyze_texts(texts: dict[str, str], cache: TextCache | None = None, pool: 
     owned = pool is None
     pool = pool or _Pool()
     try:
-        results.update(zip(todo, pool.map(analyze_policy_text, [texts[k] for k in todo])))
+        results.update(zip(todo, pool.map(analyze_policy_text, [texts[k] for k in todo]), strict=True))
     finally:
         if owned:
             pool.close()
@@ -142,15 +143,17 @@ def declarations_and_facts(policies: pd.DataFrame, cache: TextCache | None = Non
     """(declarations, facts) for the readable policies of a crawl (or of a chunk of its sites)."""
     readable = policies[(policies["status"] == "ok") & policies["text"].notna()
                         & ((policies["is_policy_score"] >= POLICY_THRESHOLD) | (policies["is_best"] == 1))]
-    texts = dict(zip(readable["sha256"].fillna(readable["url"]), readable["text"]))
+    texts = dict(zip(readable["sha256"].fillna(readable["url"]), readable["text"], strict=True))
     results = _analyze_texts(texts, cache, pool)
     declaration_rows, fact_rows = [], []
     # Facts for each site's best policy and its other language versions (a Kazakh version may keep a template's
     # blanks that the Russian one filled), the best first: policy_findings reads a site's first row as its best.
-    with_facts = set(zip(readable.loc[readable["is_best"] == 1, "site"], readable.loc[readable["is_best"] == 1, "url"]))
-    with_facts |= set(zip(*[language_versions(policies, same_type=False)[c] for c in ("site", "url")]))
+    best = readable["is_best"] == 1
+    with_facts = set(zip(readable.loc[best, "site"], readable.loc[best, "url"], strict=True))
+    with_facts |= set(zip(*[language_versions(policies, same_type=False)[c] for c in ("site", "url")], strict=True))
     readable = readable.sort_values(["site", "is_best"], ascending=[True, False], kind="stable")
-    for site, url, key in zip(readable["site"], readable["url"], readable["sha256"].fillna(readable["url"])):
+    for site, url, key in zip(readable["site"], readable["url"], readable["sha256"].fillna(readable["url"]),
+                              strict=True):
         result = results[key]
         for d in result["declarations"]:
             declaration_rows.append({"site": site, "policy_url": url, **d})
@@ -181,7 +184,8 @@ def _sites_with_policy(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     sites = sites.merge(mentions[["site", "link_text", "url", "warc_record_id", "error"]].rename(
         columns={"link_text": "policy_mention", "url": "mention_url", "warc_record_id": "mention_warc",
                  "error": "mention_error"}), on="site", how="left")
-    kind = all_policies["document_kind"] if "document_kind" in all_policies else pd.Series(None, index=all_policies.index)
+    kind = (all_policies["document_kind"] if "document_kind" in all_policies
+            else pd.Series(None, index=all_policies.index))
     consents = all_policies[kind.eq("consent") & all_policies["status"].eq("ok")].sort_values("url")
     return sites.merge(consents.drop_duplicates("site")[["site", "url"]].rename(columns={"url": "consent_url"}),
                        on="site", how="left")
@@ -258,7 +262,7 @@ def _write(store: Store, crawl_id: str, declarations: pd.DataFrame, facts: pd.Da
     key = {"crawl_id": crawl_id}
     flow_columns = ["site", "category", "source", "observed", "observed_url", "service_id", "vendor", "company",
                     "country", "verdict", "policy_evidence", "policy_url", "vendor_named", "warc_record_id"]
-    summary_columns = [c for c in summaries.columns]
+    summary_columns = list(summaries.columns)
     store.insert("declarations", ({**key, **r} for r in _records(
         declarations, ["site", "policy_url", "category", "status", "evidence", "start", "end", "rule", "vendors",
                        "specificity", "note"])))

@@ -4,9 +4,9 @@
 
 Scans every hostile site (kzprivacy/sampleweb/hostile/sites.yaml) beside the control site, then the
 control site alone, each in its own process, and prints the hostile scan's wall time as a ratio to
-the longest timeout a page may take (the download timeout; the parse budget is set to the same): a crawl where no page adds its parse time
-to the others ends within that timeout plus a small margin, whatever the hostile sites do. The control
-scan alone is the baseline measured in the same run (these machines are shared and noisy).
+the longest timeout a page may take (the download timeout; the parse budget is set to the same): a crawl where no
+page adds its parse time to the others ends within that timeout plus a small margin, whatever the hostile sites do.
+The control scan alone is the baseline measured in the same run (these machines are shared and noisy).
 """
 
 from __future__ import annotations

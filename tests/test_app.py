@@ -53,7 +53,7 @@ def test_resume_means_the_newest_unfinished_crawl(workspace, tmp_path):
 
 def test_a_missing_database_is_a_clear_error_and_is_not_created(tmp_path):
     ws = Workspace(tmp_path / "empty")
-    with pytest.raises(WorkspaceError, match="no database at .*kzprivacy.db: run `kzprivacy scan`"):
+    with pytest.raises(WorkspaceError, match=r"no database at .*kzprivacy\.db: run `kzprivacy scan`"):
         ws.crawl_id()
     assert ws.crawls() == [] and not (tmp_path / "empty" / "kzprivacy.db").exists()
 

@@ -111,7 +111,7 @@ def test_canned_queries_run_on_a_real_database(tmp_path):
     conn = connect_readonly(db)
     try:
         for name, query in queries.items():
-            params = {p: "x" for p in re.findall(r":(\w+)", query["sql"])}
+            params = dict.fromkeys(re.findall(r":(\w+)", query["sql"]), "x")
             conn.execute(query["sql"], params).fetchall()  # raises on a bad column or table
             assert query["title"], name
     finally:

@@ -112,7 +112,7 @@ def test_csv_has_a_bom_and_reads_back_as_the_database(exported):
 
 
 def test_hostile_strings_survive_csv_and_xlsx_as_text(exported):
-    crawl, _, paths = exported
+    _crawl, _, paths = exported
     cookies = pd.read_csv(paths["csv:cookies"], encoding="utf-8-sig")
     assert HOSTILE_NAME in set(cookies["name"])
     from openpyxl import load_workbook
@@ -193,7 +193,7 @@ def test_formula_like_values_never_become_formulas(edge_db, tmp_path):
     sheet = book["cookies"]
     header = [c.value for c in sheet[1]]
     cells = [row[header.index("name")] for row in sheet.iter_rows(min_row=2)]
-    assert [c.value for c in cells][0] == FORMULA
+    assert next(c.value for c in cells) == FORMULA
     assert all(c.data_type == "s" for c in cells)  # text, not "f" (formula)
     assert "\x07" not in cells[1].value  # XML forbids control characters
     csv = pd.read_csv(paths["csv:cookies"], encoding="utf-8-sig")

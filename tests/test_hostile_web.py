@@ -42,14 +42,15 @@ def test_the_hostile_web_has_at_least_forty_cases():
 def test_every_site_ends_with_its_final_status(hostile):
     assert hostile["mixed"].returncode == 0, hostile["mixed"].stderr[-3000:]
     db = hostile["db"]
-    statuses = {r["site"]: (r["status"], r["error"]) for r in db.execute("SELECT * FROM sites WHERE crawl_id='hostile'")}
+    statuses = {r["site"]: (r["status"], r["error"])
+                for r in db.execute("SELECT * FROM sites WHERE crawl_id='hostile'")}
     data = load_hostile()
     from kzprivacy.vocabulary.domains import parse_entries
 
     wrong = []
     for case in data["cases"] + data["inputs"]:
         entry = case.get("domain") or case["entry"]
-        entries, rejected = parse_entries([entry])
+        entries, _rejected = parse_entries([entry])
         site = entries[0].site if entries else entry
         status, error = statuses.get(site, (None, None))
         expected = case["expect"]["status"]

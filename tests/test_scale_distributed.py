@@ -58,21 +58,21 @@ def _rows(conn, table: str, crawl_id: str) -> Counter:
 @pytest.fixture(scope="module")
 def two_runs(sample_web, tmp_path_factory):
     """The same sites: once by `kzprivacy scan` into SQLite, once by two workers into PostgreSQL."""
-    pg, redis = postgres(), redis_server()  # skip (or, under CI, fail) here when they are missing
+    pg, redis = postgres(), redis_server()  # fail here when they are missing
     db = pg.create_database("kz_distributed")
     tmp = tmp_path_factory.mktemp("distributed")
     single = run_cli("scan", *SITES, "--proxy", sample_web.proxy_url, "--out", str(tmp / "single"),
                      "--crawl-id", "single", "--timeout", "4", "--no-progress")
     enqueued = run_cli("enqueue", *SITES, "--redis", redis.url, "--db", db, "--crawl-id", "dist", "--timeout", "4")
-    workers = [_worker(redis.url, db, tmp / f"w{i}", sample_web.proxy_url, "--crawl-id", "dist", "--idle-exit", "2", "--sites", "4",
-                       "--analyze") for i in (1, 2)]
+    workers = [_worker(redis.url, db, tmp / f"w{i}", sample_web.proxy_url, "--crawl-id", "dist", "--idle-exit", "2",
+                       "--sites", "4", "--analyze") for i in (1, 2)]
     outputs = [w.communicate(timeout=300) for w in workers]
     return {"single": single, "enqueued": enqueued, "workers": workers, "outputs": outputs, "db": db,
             "redis": redis.url, "tmp": tmp}
 
 
 def test_two_workers_share_the_crawl_and_both_exit_cleanly(two_runs):
-    for worker, (stdout, stderr) in zip(two_runs["workers"], two_runs["outputs"]):
+    for worker, (_stdout, stderr) in zip(two_runs["workers"], two_runs["outputs"], strict=False):
         assert worker.returncode == 0, stderr[-3000:]
     done_by = [int(out.split("sites,")[0].rsplit(":", 1)[1]) for out, _ in two_runs["outputs"]]
     assert sum(done_by) == len(SITES) and all(n > 0 for n in done_by), done_by
@@ -147,7 +147,7 @@ def test_a_worker_killed_mid_crawl_loses_nothing(tmp_path):
 
         survivor = _worker(redis.url, db, tmp_path / "survivor", web.proxy_url, "--crawl-id", "killed",
                            "--idle-exit", "1")
-        stdout, stderr = survivor.communicate(timeout=300)
+        _stdout, stderr = survivor.communicate(timeout=300)
         assert survivor.returncode == 0, stderr[-3000:]
         log = list(web.log)
 
@@ -168,9 +168,11 @@ def test_a_worker_killed_mid_crawl_loses_nothing(tmp_path):
                              " HAVING count(*) > 1").fetchall()
         assert dupes == [], (table, dupes[:3])
     # Nothing is missing either: each generated site has its policy and its contact form.
-    assert conn.execute("SELECT count(*) FROM sites WHERE crawl_id = 'killed' AND policy_url IS NULL").fetchone()[0] == 0
+    assert conn.execute(
+        "SELECT count(*) FROM sites WHERE crawl_id = 'killed' AND policy_url IS NULL").fetchone()[0] == 0
     assert conn.execute("SELECT count(DISTINCT site) FROM forms WHERE crawl_id = 'killed'").fetchone()[0] == GENERATED
-    pages = conn.execute("SELECT count(*) FROM pages WHERE crawl_id = 'killed' AND status_code IS NOT NULL").fetchone()[0]
+    pages = conn.execute(
+        "SELECT count(*) FROM pages WHERE crawl_id = 'killed' AND status_code IS NOT NULL").fetchone()[0]
     fetched = {(s.host, s.path) for s in log if s.method == "GET" and s.path != "/robots.txt"}
     assert pages == len(fetched)
     assert conn.execute("SELECT status FROM crawls WHERE crawl_id = 'killed'").fetchone()[0] == "finished"
@@ -217,7 +219,8 @@ def test_exports_and_report_build_from_postgres_as_from_sqlite(two_runs):
     single = build_outputs(two_runs["tmp"] / "single" / "kzprivacy.db", "single", two_runs["tmp"] / "exports-single")
     import pandas as pd
 
-    a, b = (pd.read_parquet(p["parquet:findings"]).drop(columns=["crawl_id", "warc_record_id"]) for p in (single, paths))
+    a, b = (pd.read_parquet(p["parquet:findings"]).drop(columns=["crawl_id", "warc_record_id"])
+            for p in (single, paths))
     assert sorted(map(tuple, a.astype(str).values)) == sorted(map(tuple, b.astype(str).values))
 
 

@@ -31,7 +31,8 @@ def test_status_counts_and_eta_from_the_recent_pace(tmp_path):
     assert report["sites_per_minute"] == 2.0  # 30 sites within the last 15 minutes
     assert report["eta_minutes"] == 35.0 and report["eta"] == "2026-01-05T02:35:00Z"
     text = format_status(report)
-    assert "done 30 (30.0%): 20 ok, 10 timeout" in text and "in progress: 1" in text and "ETA 2026-01-05T02:35:00Z" in text
+    assert "done 30 (30.0%): 20 ok, 10 timeout" in text and "in progress: 1" in text
+    assert "ETA 2026-01-05T02:35:00Z" in text
 
 
 def test_status_command_reads_the_out_folder(tmp_path):

@@ -75,7 +75,7 @@ def _scenario(store: Store) -> dict[str, list[tuple]]:
     for table in ("sites", "pages", "cookies", "requests", "forms", "form_fields", "policies"):
         rows = store.query(f"SELECT * FROM {table}")
         drop = {"started_at", "finished_at", "fetched_at"}
-        tables[table] = sorted(tuple(v for k, v in zip(r.keys(), r) if k not in drop) for r in rows)
+        tables[table] = sorted(tuple(v for k, v in zip(r.keys(), r, strict=False) if k not in drop) for r in rows)
     tables["crawls"] = [tuple(store.query("SELECT sites_total, sites_done, status FROM crawls")[0])]
     tables["pending"] = [tuple(store.pending_sites("c1"))]
     return tables

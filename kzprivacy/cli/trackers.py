@@ -7,10 +7,11 @@ import re
 import sqlite3
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import click
 
-from kzprivacy.app.workspace import Workspace
+from kzprivacy.app.workspace import DEFAULT_OUT, Workspace
 from kzprivacy.vocabulary.trackers import Service, lookup_cookie, lookup_url, services
 from kzprivacy.vocabulary.trackers._stats import cookie_coverage, request_coverage
 
@@ -166,6 +167,7 @@ def summary() -> dict:
 def list_services(only_summary: bool, fmt: str) -> None:
     """List the services in the base (id, name, company, country, category)."""
     if fmt == "json":
+        payload: dict[str, Any] | list[dict[str, Any]]
         if only_summary:
             payload = summary()
         else:
@@ -199,9 +201,12 @@ def _open_db(path: Path) -> sqlite3.Connection:
 
 @trackers.command()
 @click.option("--crawl-id", required=True, help="The crawl to measure.")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), help="SQLite database [default: OUT/kzprivacy.db].")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"), show_default=True, help="Output directory of the scan.")
-@click.option("--top", type=int, default=30, show_default=True, help="How many unattributed hosts and cookie names to list.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="SQLite database [default: OUT/kzprivacy.db].")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT,
+              show_default=True, help="Output directory of the scan.")
+@click.option("--top", type=int, default=30, show_default=True,
+              help="How many unattributed hosts and cookie names to list.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def stats(crawl_id: str, db_path: Path | None, out_dir: Path, top: int, fmt: str) -> None:
     """How much of a crawl the base can attribute.
@@ -240,14 +245,16 @@ def stats(crawl_id: str, db_path: Path | None, out_dir: Path, top: int, fmt: str
 
     click.echo(f"crawl {crawl_id}: {sites} sites ({path})")
     click.echo(
-        f"third-party hosts:    {req['hosts_attributed']} of {req['third_party_hosts']} attributed ({pct(req['hosts_attributed_pct'])})"
+        f"third-party hosts:    {req['hosts_attributed']} of {req['third_party_hosts']} attributed"
+        f" ({pct(req['hosts_attributed_pct'])})"
     )
     click.echo(
         f"third-party requests: {req['requests_attributed']} of {req['third_party_requests']} attributed"
         f" ({pct(req['requests_attributed_pct'])}); stored vendor column filled on {req['requests_with_stored_vendor']}"
     )
     click.echo(
-        f"cookies:              {ck['cookies_attributed']} of {ck['cookies']} attributed ({pct(ck['cookies_attributed_pct'])}),"
+        f"cookies:              {ck['cookies_attributed']} of {ck['cookies']} attributed"
+        f" ({pct(ck['cookies_attributed_pct'])}),"
         f" {ck['cookies_generic']} generic, {ck['cookies_unknown']} unknown; {ck['third_party_cookies']} third-party;"
         f" stored vendor column filled on {ck['cookies_with_stored_vendor']}"
     )

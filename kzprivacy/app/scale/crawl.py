@@ -133,7 +133,7 @@ def run_worker(redis_url: str, db: str, crawl_id: str | None, out: Path, *, prox
     from kzprivacy.crawler.shutdown import PromptShutdown
 
     def give_back() -> None:  # a stop that cannot wait for the spider to close still returns the sites
-        if crawler.spider is not None:
+        if isinstance(crawler.spider, QueueSpider):
             crawler.spider.give_back()
 
     shutdown = PromptShutdown.from_settings(process, settings, on_hurry=give_back, on_forced_exit=give_back)

@@ -63,7 +63,8 @@ def crawl_status(store: Any, crawl_id: str, queue: Any = None, now: datetime | N
     report: dict[str, Any] = {
         "crawl_id": crawl_id, "crawl_status": crawl["status"], "mode": crawl["mode"],
         "started_at": crawl["started_at"], "finished_at": crawl["finished_at"],
-        "sites": total, "done": done, "pending": pending, "statuses": {k: v for k, v in statuses.items() if k != "pending"},
+        "sites": total, "done": done, "pending": pending,
+        "statuses": {k: v for k, v in statuses.items() if k != "pending"},
         "failed": sum(v for k, v in statuses.items() if k not in ("pending", "ok")),
         "in_progress": started_pending, "in_progress_source": "database (pending sites with pages stored)",
         "sites_per_minute": round(rate, 2) if rate else None, "pace_over": pace_over,
