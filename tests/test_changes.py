@@ -18,11 +18,12 @@ HOSTILE = f"[x](javascript:alert(1)) *b* `c` | {PAYLOAD}"
 
 
 def _sites(*rows):
-    return pd.DataFrame([dict(zip(("site", "status", "policy_url"), r)) for r in rows])
+    return pd.DataFrame([dict(zip(("site", "status", "policy_url"), r, strict=True)) for r in rows])
 
 
 def _policies(*rows):
-    return pd.DataFrame([dict(zip(("site", "url", "text", "sha256", "language"), (*r, None, "ru"))) for r in rows])
+    columns = ("site", "url", "text", "sha256", "language")
+    return pd.DataFrame([dict(zip(columns, (*r, None, "ru"), strict=True)) for r in rows])
 
 
 def _requests(*rows):
@@ -31,10 +32,11 @@ def _requests(*rows):
 
 
 def _findings(*rows):
-    return pd.DataFrame([dict(zip(("site", "rule", "category", "observed", "verdict", "severity"), r)) for r in rows])
+    columns = ("site", "rule", "category", "observed", "verdict", "severity")
+    return pd.DataFrame([dict(zip(columns, r, strict=True)) for r in rows])
 
 
-@pytest.fixture()
+@pytest.fixture
 def diff():
     """A diff with a change in every section, site text hostile wherever a site can put it."""
     old = {"sites": _sites(("a.kz", "ok", "https://a.kz/p"), ("b.kz", "ok", "https://b.kz/p"), ("c.kz", "ok", None),

@@ -83,7 +83,7 @@ class Changes:
 
 
 def _finding_order(r: Mapping[str, Any]) -> tuple[Any, ...]:
-    return (_SEVERITY_RANK.get(r.get("severity"), len(_SEVERITY_RANK)), r.get("site") or "", r.get("rule") or "",
+    return (_SEVERITY_RANK.get(str(r.get("severity")), len(_SEVERITY_RANK)), r.get("site") or "", r.get("rule") or "",
             r.get("category") or "", r.get("observed") or "")
 
 
@@ -147,7 +147,7 @@ def to_text(ch: Changes, *, heading: str | None = None, intro: Sequence[str] | N
     heading, intro = _heading(ch, heading, intro)
     head = [heading, *intro, ""]
     if not ch.changed:
-        return "\n".join(head + [t("no_changes")]) + "\n"
+        return "\n".join([*head, t("no_changes")]) + "\n"
     body: list[str] = []
     for s in ch.shown():
         body.append(f"{s.title} ({s.count}):")

@@ -139,7 +139,7 @@ def diff(out: Path, from_id: str | None, to_id: str | None, fmt: str, lang: str 
     third-party services added or removed, findings new or resolved, site statuses.
     """
     from kzprivacy.analysis.diff import diff_crawls
-    from kzprivacy.analysis.report.changes import changes, to_html, to_json, to_markdown, to_text
+    from kzprivacy.analysis.report.changes import Changes, changes, to_html, to_json, to_markdown, to_text
 
     workspace = _workspace(out)
     db, to_id = workspace.db, workspace.crawl_id(to_id)
@@ -154,7 +154,8 @@ def diff(out: Path, from_id: str | None, to_id: str | None, fmt: str, lang: str 
     else:
         # The defaults each format always had: the HTML page for a Russian-reading regulator, text for a terminal.
         worded = changes(result, lang or ("ru" if fmt == "html" else "en"))
-        text = {"text": to_text, "markdown": to_markdown, "html": to_html}[fmt](worded)
+        render: dict[str, Callable[[Changes], str]] = {"text": to_text, "markdown": to_markdown, "html": to_html}
+        text = render[fmt](worded)
     if output:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
