@@ -12,7 +12,6 @@ The control scan alone is the baseline measured in the same run (these machines 
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 import tempfile
 from pathlib import Path
@@ -41,9 +40,10 @@ def main() -> None:
                 stopped = scan([*hostile_domains(), CONTROL], web.proxy_url, Path(tmp) / f"stop{i}", f"stop{i}",
                                args.timeout, sigterm_after=fraction * hostile.seconds, extra=budget)
                 stops.append((fraction * hostile.seconds, stopped.stop_seconds, stopped.returncode))
-        db = sqlite3.connect(hostile.db)
-        statuses = dict(db.execute("SELECT status, COUNT(*) FROM sites WHERE crawl_id = 'hostile' GROUP BY status"))
-        db.close()
+        from kzprivacy.store import open_store
+
+        with open_store(hostile.db, read_only=True) as store:
+            statuses = store.crawl_summary("hostile")["statuses"]
     sites = sum(statuses.values())
     print(f"hostile scan: {sites} sites in {hostile.seconds:.1f} s, peak RSS {hostile.peak_rss_mb:.0f} MB, "
           f"exit {hostile.returncode}")

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from scrapy import signals
 from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -358,9 +358,8 @@ class SiteRobotsTxt(RobotsTxtMiddleware):
     origin's robots.txt is fetched and obeyed, instead of the https failure counting as «allowed» for http."""
 
     # RFC 9309 2.3.1.2: follow at least five redirects, then the robots.txt counts as unavailable (allow all).
-    # Scrapy follows REDIRECT_MAX_TIMES (10), and a site redirecting every path through many hosts made each
-    # hop's robots.txt a chain of ten more: quadratic in the hops.
     MAX_REDIRECTS = 5
+    REDIRECTS = (301, 302, 303, 307, 308)
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
@@ -369,18 +368,29 @@ class SiteRobotsTxt(RobotsTxtMiddleware):
 
     async def robot_parser(self, request: Request) -> Any:
         url = urlparse_cached(request)
-        key = f"{url.scheme}://{url.netloc}"
+        return await self._parser(f"{url.scheme}://{url.netloc}", request, ())
+
+    async def _parser(self, key: str, request: Request, chain: tuple[str, ...]):
+        """The parsed robots.txt of origin `key`, fetched once.
+
+        A robots.txt that redirects to another origin's /robots.txt (http -> https, example.kz ->
+        www.example.kz) takes that origin's rules, which are fetched (once) as that origin's own: a site
+        that redirects every path through many hosts then costs one robots.txt per host, where Scrapy,
+        following each chain anew, made each hop's robots.txt a chain of its own (quadratic in the hops)."""
         site = request.meta.get("site")
         if site:
             self._site_origins.setdefault(site, set()).add(key)
         if key not in self._parsers:
             self._parsers[key] = Deferred()
             robotsreq = Request(f"{key}/robots.txt", priority=self.DOWNLOAD_PRIORITY,
-                                meta={"dont_obey_robotstxt": True, "redirect_ttl": self.MAX_REDIRECTS},
-                                callback=NO_CALLBACK)
+                                meta={"dont_obey_robotstxt": True, "dont_redirect": True}, callback=NO_CALLBACK)
             try:
                 resp = await self.crawler.engine.download_async(robotsreq)
-                await self._parse_robots(resp, key, request)
+                location = self._location(resp)
+                if location is None:
+                    await self._parse_robots(resp, key, request)
+                else:
+                    await self._follow(key, location, request, (*chain, key))
             except Exception as e:
                 self._robots_error(e, key)
             self._stats.inc_value("robotstxt/request_count")
@@ -388,6 +398,33 @@ class SiteRobotsTxt(RobotsTxtMiddleware):
         if isinstance(parser, Deferred):
             return await maybe_deferred_to_future(parser)
         return parser
+
+    def _location(self, response: Response) -> str | None:
+        if response.status not in self.REDIRECTS or not response.headers.get(b"Location"):
+            return None
+        from urllib.parse import urljoin
+
+        return urljoin(response.url, response.headers[b"Location"].decode("latin-1"))
+
+    async def _follow(self, key: str, location: str, request: Request, chain: tuple[str, ...]) -> None:
+        from urllib.parse import urlsplit
+
+        if len(chain) > self.MAX_REDIRECTS:
+            raise IgnoreRequest(f"robots.txt of {chain[0]}: more than {self.MAX_REDIRECTS} redirects")
+        parts = urlsplit(location)
+        target = f"{parts.scheme}://{parts.netloc}"
+        if parts.scheme in ("http", "https") and parts.path == "/robots.txt" and not parts.query \
+                and target not in chain and not isinstance(self._parsers.get(target), Deferred):
+            parser = await self._parser(target, request, chain)  # that origin's rules, fetched once
+        else:  # elsewhere (a page, a query, a fetch in flight): followed as a plain redirect chain
+            response = await self.crawler.engine.download_async(Request(
+                location, priority=self.DOWNLOAD_PRIORITY, callback=NO_CALLBACK,
+                meta={"dont_obey_robotstxt": True, "redirect_ttl": self.MAX_REDIRECTS + 1 - len(chain)}))
+            await self._parse_robots(response, key, request)
+            return
+        dfd = self._parsers[key]
+        self._parsers[key] = parser
+        dfd.callback(parser)
 
     def _site_done(self, site: str) -> None:
         for key in self._site_origins.pop(site, ()):

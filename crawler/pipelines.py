@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 import kzprivacy
-from kzprivacy.store import Store, site_rows
+from kzprivacy.store import Store, open_store, site_rows
 
 from .items import PageItem, SiteItem
 
@@ -32,7 +32,7 @@ class SQLitePipeline:
         return cls(crawler, s.get("KZPRIVACY_DB"), s.get("KZPRIVACY_CRAWL_ID"), snapshot)
 
     def open_spider(self, spider: Spider | None = None) -> None:
-        self.store = Store(self.path)
+        self.store = open_store(self.path)
         spider = cast("SiteSpider", spider or self.crawler.spider)
         crawl_id = self.crawl_id or spider.crawl_id
         assert crawl_id, "SiteSpider.from_crawler gives every crawl an id"

@@ -153,17 +153,11 @@ class QueuePipeline:
 
     def _write(self, pages: list[dict[str, Any]], sites: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, bool]]:
         """On the database thread: one transaction for the batch, then the finished sites are done in Redis."""
-        from kzprivacy.store import Store
+        from kzprivacy.store import open_store
 
         if self.store is None:
-            self.store = Store(self.db)
-        if hasattr(self.store, "write_pages"):
-            self.store.write_pages(self.crawl_id, pages, finished=sites)
-        else:  # SQLite: a transaction per page, as the single-process pipeline writes
-            for page in pages:
-                self.store.write_page(self.crawl_id, page)
-            for site, row in sites:
-                self.store.finish_site(self.crawl_id, site, row)
+            self.store = open_store(self.db)
+        self.store.write_pages(self.crawl_id, pages, finished=sites)
         queue, worker = self.spider.queue, self.spider.worker_id
         return [(site, queue.complete(worker, site)) for site, _row in sites]
 

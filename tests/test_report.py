@@ -24,7 +24,7 @@ from kzprivacy.analysis.report.charts import bar_chart
 from kzprivacy.analysis.report.highlight import Span, excerpt, highlight, locate
 from kzprivacy.analysis.report.i18n import Lang, rule_template
 from kzprivacy.analysis.report.score import score_from_severities, severity_points, site_scores
-from kzprivacy.store import Store
+from kzprivacy.store import open_store
 
 CHROMIUM = Path("/usr/bin/chromium")
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -306,7 +306,7 @@ def test_scores_come_from_the_summaries_or_the_same_rule():
 def bare_db(tmp_path) -> Path:
     """A crawl that was never analysed: no declarations, findings or summaries."""
     db = tmp_path / "out" / "kzprivacy.db"
-    store = Store(db)
+    store = open_store(db)
     store.begin_crawl("c1", mode="browser", tool_version="test", settings={},
                       sites=[{"site": "shot-demo.kz", "start_url": "https://shot-demo.kz/"},
                              {"site": "../../evil", "status": "invalid", "error": "not a domain"}])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from kzprivacy.analysis.rules import RULES, explain, score
 from kzprivacy.analysis.run import analyze_crawl
-from kzprivacy.store import Store
+from kzprivacy.store import open_store
 
 TESTED: set[str] = set()
 
@@ -29,7 +29,7 @@ class Site:
 
     def __init__(self, tmp_path, policy: str | None = None, *, policy_status: str = "ok", https: bool = True):
         self.db = tmp_path / "k.db"
-        self.store = Store(self.db)
+        self.store = open_store(self.db)
         self.site = "example-demo.kz"
         self.base = ("https" if https else "http") + f"://{self.site}"
         self.store.begin_crawl("c", mode="http", tool_version="t", settings={}, sites=[{"site": self.site}])

@@ -135,13 +135,13 @@ class QueueSpider(SiteSpider):
 
     def _reset(self, site: str) -> None:
         """On the I/O thread: delete what earlier attempts wrote for the site."""
-        from kzprivacy.store import Store
+        from kzprivacy.store import open_store
 
         if self.store_url is None:
             return
         assert self.crawl_id is not None, "from_crawler sets the crawl id"
         if self._reset_store is None:
-            self._reset_store = Store(self.store_url)
+            self._reset_store = open_store(self.store_url)
         self._reset_store.reset_sites(self.crawl_id, [site])
 
     def site_crawled(self, site: str) -> None:

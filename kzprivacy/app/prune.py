@@ -58,13 +58,13 @@ def _size(path: Path) -> int:
 
 def _crawl_times(db: str | Path | None) -> dict[str, tuple[datetime | None, str]]:
     """crawl_id -> (started_at, status) from the database, when there is one."""
-    from kzprivacy.store import Store, is_database_url
+    from kzprivacy.store import is_database_url, open_store
 
     if db is None or (not is_database_url(db) and not Path(db).exists()):
         return {}
-    store = Store(db)
+    store = open_store(db)
     try:
-        rows = store.query("SELECT crawl_id, started_at, status FROM crawls")
+        rows = store.crawls()
     finally:
         store.close()
     out = {}

@@ -44,13 +44,11 @@ def read_frames(db: str | Path, crawl_id: str, tables: tuple[str, ...] | None = 
     from contextlib import closing
 
     from kzprivacy.analysis.diff import DIFF_TABLES
-    from kzprivacy.store.read import read_table
+    from kzprivacy.store.read import open_reader
 
     tables = tables or DIFF_TABLES
-    from kzprivacy.store import connect_readonly
-
-    with closing(connect_readonly(db)) as conn:
-        return {table: read_table(conn, table, crawl_id) for table in tables}
+    with closing(open_reader(db)) as store:
+        return {table: store.read_table(table, crawl_id) for table in tables}
 
 
 # --------------------------------------------------------------------------- the digest
@@ -76,9 +74,9 @@ def build_digest(db: str | Path, crawl_id: str, previous: str | None, *, max_ite
     """
     from kzprivacy.analysis.diff import diff_frames
     from kzprivacy.analysis.report.changes import changes
-    from kzprivacy.store import Store
+    from kzprivacy.store import open_store
 
-    store = Store(db)
+    store = open_store(db)
     try:
         summary = store.crawl_summary(crawl_id)
     finally:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -193,10 +192,13 @@ def list_services(only_summary: bool, fmt: str) -> None:
     click.echo("by category: " + ", ".join(f"{k} {v}" for k, v in info["by_category"].items()))
 
 
-def _open_db(path: Path) -> sqlite3.Connection:
-    if not path.is_file():
-        raise click.ClickException(f"no database at {path} (run a scan, or give --db / --out)")
-    return sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+def _tuples(store: Any, table: str, crawl_id: str, columns: list[str]) -> list[tuple]:
+    """Some columns of a crawl's table as tuples (None where a value is missing), read a chunk at a time."""
+    rows: list[tuple] = []
+    for chunk in store.iter_table(table, crawl_id):
+        part = chunk.reindex(columns=columns).astype(object)
+        rows += part.where(part.notna(), None).itertuples(index=False, name=None)
+    return rows
 
 
 @trackers.command()
@@ -216,19 +218,17 @@ def stats(crawl_id: str, db_path: Path | None, out_dir: Path, top: int, fmt: str
     and lists the unattributed hosts and cookie names, most widespread first: the
     candidates for the next entries in services.yaml.
     """
-    path = Path(Workspace(out_dir, str(db_path) if db_path else None).db)
-    with closing(_open_db(path)) as conn:
-        req_rows = conn.execute(
-            "SELECT site, url, host, vendor FROM requests WHERE crawl_id = ?", (crawl_id,)
-        ).fetchall()
-        cookie_rows = conn.execute(
-            "SELECT site, name, domain, vendor FROM cookies WHERE crawl_id = ?", (crawl_id,)
-        ).fetchall()
-        sites = conn.execute(
-            "SELECT COUNT(DISTINCT site) FROM (SELECT site FROM requests WHERE crawl_id = ?"
-            " UNION SELECT site FROM cookies WHERE crawl_id = ?)",
-            (crawl_id, crawl_id),
-        ).fetchone()[0]
+    from kzprivacy.store.read import open_reader
+
+    path = Workspace(out_dir, str(db_path) if db_path else None).db
+    try:
+        reader = open_reader(path)
+    except FileNotFoundError:
+        raise click.ClickException(f"no database at {path} (run a scan, or give --db / --out)") from None
+    with closing(reader) as store:
+        req_rows = _tuples(store, "requests", crawl_id, ["site", "url", "host", "vendor"])
+        cookie_rows = _tuples(store, "cookies", crawl_id, ["site", "name", "domain", "vendor"])
+    sites = len({row[0] for row in req_rows} | {row[0] for row in cookie_rows})
     if not req_rows and not cookie_rows:
         raise click.ClickException(f"no requests or cookies for crawl {crawl_id!r} in {path}")
     req = request_coverage(req_rows)
