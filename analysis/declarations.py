@@ -19,14 +19,16 @@ The status of a match:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable
+from typing import Any
 
 from kzprivacy.analysis.sentences import Sentence, lead_ins, split_sentences
 from kzprivacy.vocabulary.taxonomy import (ABSENCE_WORDS, ADVICE_PATTERN, EXCEPTION_FOLLOWS, EXCEPTION_PATTERN,
                                 EXCEPTION_SCOPE_CHARS, FLOW_EXCEPTION, KK_NEGATED_VERB, KK_NOT_PROCESSING_BEFORE,
-                                LAW_PATTERNS, LEGAL_EXCEPTION, RETENTION_LIMIT, LEGAL_NAME_PATTERNS, NEGATION_BRIDGES, NEGATIONS, OTHER_WORDS,
+                                LAW_PATTERNS, LEGAL_EXCEPTION, RETENTION_LIMIT, LEGAL_NAME_PATTERNS, NEGATION_BRIDGES,
+                                NEGATIONS, OTHER_WORDS,
                                 OWN_CONTACT_AFTER, OWN_CONTACT_BEFORE, OWN_CONTACT_CHANNEL, OWN_CONTACT_KK_CASE,
                                 OWN_CONTACT_USER, OWN_CONTACT_VERBS, OWN_DETAIL_CATEGORIES, POLICY_LEXICON,
                                 PROCESSING_VERBS, RECIPIENT_KINDS, TRANSFER_VERBS, VENDOR_PATTERNS, CONTACT_VALUE,
@@ -103,7 +105,7 @@ def _tokens(text: str, offset: int = 0) -> list[_Token]:
 
 # One word of a phrase: ("prefix", p) or ("exact", w) compare with the written word (Kazakh),
 # ("keys", {...}) with the token's keys (Russian lemmas, English stems).
-_Element = tuple[str, object]
+_Element = tuple[str, Any]  # ("keys", frozenset of stems) or ("exact" | "prefix", str)
 
 
 def _elements(phrase: str, language: str) -> tuple[_Element, ...]:
@@ -123,10 +125,10 @@ def _elements(phrase: str, language: str) -> tuple[_Element, ...]:
 def _element_matches(element: _Element, token: _Token) -> bool:
     kind, value = element
     if kind == "prefix":
-        return token.low.startswith(value)  # type: ignore[arg-type]
+        return token.low.startswith(value)
     if kind == "exact":
         return token.low == value
-    return not token.keys.isdisjoint(value)  # type: ignore[arg-type]
+    return not token.keys.isdisjoint(value)
 
 
 @dataclass(frozen=True)
@@ -183,16 +185,16 @@ def _phrase_index() -> tuple[dict[object, frozenset[tuple[int, int]]], frozenset
                             if kind in ("keys", "exact")), None)
             if anchors is None:
                 prefix = next((value for kind, value in phrase if kind == "prefix" and len(value) >= 3), None)
-                anchors = (("prefix", prefix[:3]),) if prefix else None  # type: ignore[index]
+                anchors = (("prefix", prefix[:3]),) if prefix else None
             if anchors is None:
                 always.add((r, p))
                 continue
-            for anchor in anchors:  # type: ignore[union-attr]
+            for anchor in anchors:
                 index.setdefault(anchor, set()).add((r, p))
     return {k: frozenset(v) for k, v in index.items()}, frozenset(always)
 
 
-def _candidates(words: "_Words") -> set[tuple[int, int]]:
+def _candidates(words: _Words) -> set[tuple[int, int]]:
     """The (rule, phrase) pairs whose anchor occurs in the sentence: only these can match."""
     index, always = _phrase_index()
     found = set(always)
@@ -227,11 +229,11 @@ class _Words:
     def positions(self, element: _Element, lo: int, hi: int) -> list[int]:
         kind, value = element
         if kind == "keys":
-            found = sorted({i for v in value for i in self.by_key.get(v, ())})  # type: ignore[union-attr]
+            found = sorted({i for v in value for i in self.by_key.get(v, ())})
         elif kind == "exact":
-            found = self.by_key.get(value, [])  # type: ignore[arg-type]
+            found = self.by_key.get(value, [])
         else:
-            found = [i for i, t in enumerate(self.toks) if t.low.startswith(value)]  # type: ignore[arg-type]
+            found = [i for i, t in enumerate(self.toks) if t.low.startswith(value)]
         return [i for i in found if lo <= i < hi]
 
 
@@ -240,7 +242,7 @@ def _find_phrase(phrase: tuple[_Element, ...], words: _Words, gap: int, lo: int 
     """(first, last) token indexes of every occurrence of `phrase` within tokens [lo, hi)."""
     # Cheap rejection first: most phrases have a word that is nowhere in the sentence.
     for kind, value in phrase:
-        if kind == "keys" and value.isdisjoint(words.by_key):  # type: ignore[union-attr]
+        if kind == "keys" and value.isdisjoint(words.by_key):
             return []
     hi = len(words.toks) if hi is None else hi
     columns = []
@@ -481,7 +483,7 @@ def _raw_negations(toks: list[_Token]) -> list[tuple[int, bool]]:
             while j < len(toks) and j <= i + 3 and toks[j].low in _EN_SKIP:
                 j += 1
             if j < len(toks) and toks[j].keys & _EN_PROCESSING:
-                passive = i > 0 and toks[i - 1].low in ("is", "are", "be", "was", "were") or (
+                passive = (i > 0 and toks[i - 1].low in ("is", "are", "be", "was", "were")) or (
                     j > i + 1 and toks[j - 1].low in ("be", "been"))
                 out.append((j, passive))
             elif low == "no":
@@ -498,7 +500,7 @@ def _raw_negations(toks: list[_Token]) -> list[tuple[int, bool]]:
 
 def _is_verb(word: str) -> bool:
     tag = _tag(word)
-    return tag.startswith("VERB") or tag.startswith("INFN")
+    return tag.startswith(("VERB", "INFN"))
 
 
 @lru_cache(maxsize=50_000)
@@ -564,7 +566,7 @@ def _denied_spans(toks: list[_Token], matches: list[_Match], text: str,
             practices = [m for m in relevant if not set(m.compiled.rule.categories) <= _DATA_CATEGORIES]
             relevant = practices or relevant
 
-        def has_match(span: tuple[int, int]) -> bool:
+        def has_match(span: tuple[int, int], relevant: list = relevant) -> bool:
             return any(span[0] <= m.start < span[1] for m in relevant)
 
         span = first if has_match(first) or not has_match(second) else second
@@ -573,7 +575,7 @@ def _denied_spans(toks: list[_Token], matches: list[_Match], text: str,
 
 
 def _excepted(spans: list[tuple[int, int, int]], text: str, offset: int, follows: bool,
-              clauses: list[tuple[int, int]] = ()) -> set[int]:
+              clauses: Sequence[tuple[int, int]] = ()) -> set[int]:
     """Verb positions of the negations that an exception qualifies. An exception («за исключением»,
     «кроме», «қоспағанда», «except») belongs to the nearest negation before it, or to the first one after
     it when it opens the sentence («Иным третьим лицам … не передаются»); `follows` says that the next
@@ -610,7 +612,7 @@ def _legal_only(text: str, match: re.Match) -> bool:
     return bool(_LEGAL_EXCEPTION.search(scope)) and not _FLOW_EXCEPTION.search(scope)
 
 
-_RU_TRANSFER_VERBS = TRANSFER_VERBS["ru"]
+_RU_TRANSFER_VERBS = frozenset(TRANSFER_VERBS["ru"])
 _EN_TRANSFER_VERBS = frozenset(_english().stemWord(w) for w in TRANSFER_VERBS["en"])
 _KK_TRANSFER_STEMS = tuple(TRANSFER_VERBS["kk"])
 _DATA_CATEGORIES = frozenset(DATA_CATEGORIES)
@@ -719,8 +721,8 @@ def extract_declarations(text: str, language: str | None = None) -> list[Declara
                 continue
         denied = _denied_spans(toks, found, sentence.text, sentence.start)
         verbs_at = {t.start: t for t in toks}
-        follows = index + 1 < len(sentences) and bool(_EXCEPTION_FOLLOWS.match(sentences[index + 1].text)) and \
-            not _legal_only(sentences[index + 1].text, _EXCEPTION_FOLLOWS.match(sentences[index + 1].text))
+        following = _EXCEPTION_FOLLOWS.match(sentences[index + 1].text) if index + 1 < len(sentences) else None
+        follows = following is not None and not _legal_only(sentences[index + 1].text, following)
         clause_chars = [(toks[a].start, toks[b - 1].end) for a, b in _clauses(toks, sentence.text, sentence.start)]
         excepted = _excepted(denied, sentence.text, sentence.start, follows, clause_chars)
         # Clauses whose negated verb only refuses a transfer («… никогда не будут проданы или переданы»).
@@ -729,7 +731,7 @@ def extract_declarations(text: str, language: str | None = None) -> list[Declara
                     if any(a <= verb < b for _, _, verb in denied)] if denied and all(
             _transfer_verb(verbs_at[verb]) for _, _, verb in denied) else []
         lead_negated = False
-        if lead is not None:
+        if lead is not None and lead_words is not None:
             lead_negated = bool(_negations(lead_words.toks, lead.text, lead.start)) and not _EXCEPTION.search(
                 lead.text)
         vendors = _vendors(sentence.text)
@@ -747,7 +749,8 @@ def extract_declarations(text: str, language: str | None = None) -> list[Declara
             negated = bool(covering)
             exception = any(verb in excepted for verb in covering)
             other = match.first >= 0 and any(
-                toks[j].keys & OTHER_WORDS and not _us_and(toks, j) for j in range(max(0, match.first - 2), match.first))
+                toks[j].keys & OTHER_WORDS and not _us_and(toks, j)
+                for j in range(max(0, match.first - 2), match.first))
             if negated and match.compiled.rule.categories == ("retention",) and _RETENTION_LIMIT.search(
                     sentence.text):
                 negated = False     # «не дольше, чем необходимо» limits storage; it does not deny it

@@ -1,12 +1,13 @@
-"""Tables the reports are made of, each a function from the crawl's DataFrames to a DataFrame.
+"""Tables over a crawl's DataFrames (third-party services, overviews, counts), each a pure function.
 
-Pure pandas, no I/O: the report, the diff and anyone in a notebook can call them on the
-frames of `analysis.report.export.read_crawl`.
+Pure pandas, no I/O: the diff (analysis floor), the reports and anyone in a notebook call them on
+the frames of `kzprivacy.analysis.report.export.read_crawl`. They sit in the analysis floor because
+the diff compares third-party services too, and the analysis never imports the reports.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -15,7 +16,7 @@ SERVICE_COLUMNS = ("site", "key", "service_id", "name", "company", "country", "c
                    "sources", "example_url", "page_url", "warc_record_id")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _known_service(service_id: str) -> dict[str, Any] | None:
     """Name, company, country and category from the tracker knowledge base, when it knows the id."""
     try:

@@ -98,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Material: {material}")
     if args.only in (None, "documents"):
         if has_docs:
-            print(documents.report(documents.run(material, args.labels or documents.LABELS, split=args.split), errors=args.errors))
+            results = documents.run(material, args.labels or documents.LABELS, split=args.split)
+            print(documents.report(results, errors=args.errors))
         else:
             print(f"== Policy and consent documents: none in {docs_dir}")
     if args.only in (None, "pages"):

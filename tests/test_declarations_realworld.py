@@ -44,7 +44,7 @@ def test_short_lines_after_a_lead_in_are_items_but_a_heading_after_bullets_ends_
             "Данные используются для доставки заказа.")
     sentences = split_sentences(text)
     parents = lead_ins(sentences)
-    items = {s.text: p for s, p in zip(sentences, parents)}
+    items = {s.text: p for s, p in zip(sentences, parents, strict=False)}
     assert items["Имя"] == items["Телефон"] == 0
     assert items["адрес доставки;"] is not None
     assert items["Цели обработки"] is None      # after bulleted items, a short line is a heading again

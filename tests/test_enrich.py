@@ -50,7 +50,8 @@ def test_requests_keep_the_third_parties_with_their_service():
     ], site_domains=["shop.kz"]))
     assert [(r["host"], r["party"], r["service_id"]) for r in page.requests] == [
         ("mc.yandex.ru", "third", "yandex_metrica"), ("unknown-cdn.example", "third", None)]
-    assert page.requests[1]["country"] is None and page.requests[0]["category"] == trackers.get("yandex_metrica").category
+    assert page.requests[1]["country"] is None
+    assert page.requests[0]["category"] == trackers.get("yandex_metrica").category
 
 
 def test_where_the_site_redirected_to_is_first_party_too():

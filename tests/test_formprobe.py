@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import Crawl, run_cli
+from conftest import Crawl, require, run_cli
 
 import kzprivacy  # noqa: F401  (offline tldextract first)
 from kzprivacy.crawler.browser import DEFAULT_CHROMIUM, browser_problem
@@ -85,8 +85,7 @@ SITES = ["leads-demo.kz", "scriptonly-demo.kz"]
 
 @pytest.fixture(scope="module")
 def probe_crawl(sample_web, tmp_path_factory):
-    if PROBLEM:
-        pytest.skip(f"browser mode cannot run here: {PROBLEM}")
+    require(PROBLEM)
     start = len(sample_web.log)
     out = tmp_path_factory.mktemp("probe")
     result = run_cli("scan", *SITES, "--render", "--proxy", sample_web.proxy_url, "--out", str(out),

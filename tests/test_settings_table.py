@@ -12,8 +12,8 @@ import pytest
 from scrapy.settings import Settings
 
 import kzprivacy  # noqa: F401  (sets the offline tldextract environment first)
-from kzprivacy.crawler.settings_table import (BEGIN, END, ENVIRONMENT, SETTINGS, SettingError, check_overrides,
-                                              render_markdown, setting)
+from kzprivacy.crawler.settings_table import (BEGIN, END, ENVIRONMENT, SETTINGS, TYPES, SettingError,
+                                              check_overrides, render_markdown, setting)
 from kzprivacy.extract.limits import DEFAULT_CAPS, Caps
 
 from conftest import run_cli
@@ -75,7 +75,7 @@ def test_the_table_is_well_formed():
     assert len(names) == len(set(names)) and all(n.startswith("KZPRIVACY_") for n in names)
     for row in SETTINGS:
         assert row.help.strip() and row.section
-        assert row.type in ("int", "float", "bool", "str", "url", "list", "choice"), row
+        assert row.type in TYPES, row
         if row.type == "choice":
             assert row.default in row.choices, row
         if row.type in ("int", "float") and row.minimum is not None:
@@ -127,7 +127,7 @@ def test_scrapy_names_are_checked_against_scrapy_s_own():
         check_overrides({"DOWNLOAD_TIMEOUT": "20s"})
 
 
-@pytest.mark.parametrize("name, value, converted", [
+@pytest.mark.parametrize(("name", "value", "converted"), [
     ("KZPRIVACY_MAX_PAGES", "40", 40),
     ("KZPRIVACY_SHUTDOWN_GRACE", "60", 60.0),
     ("KZPRIVACY_FORM_PROBE", "off", False),
@@ -143,7 +143,7 @@ def test_values_are_converted_by_type(name, value, converted):
     assert check_overrides({name: value}) == {name: converted}
 
 
-@pytest.mark.parametrize("name, value, message", [
+@pytest.mark.parametrize(("name", "value", "message"), [
     ("KZPRIVACY_MAX_PAGES", "many", "KZPRIVACY_MAX_PAGES is a whole number, not 'many'"),
     ("KZPRIVACY_MAX_PAGES", "0", "KZPRIVACY_MAX_PAGES must be from 1 to 500, not '0'"),
     ("KZPRIVACY_MAX_PAGES", "2.5", "a whole number"),

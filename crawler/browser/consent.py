@@ -60,14 +60,16 @@ def choose_consent_button(candidates: list[dict[str, Any]]) -> dict[str, Any] | 
         banner_like = any(w in attrs for w in BANNER_ATTRS)
         if not (about_cookies or banner_like):
             continue
-        score = 2 * about_cookies + banner_like + bool(candidate.get("fixed")) + exact - 3 * bool(candidate.get("in_form"))
+        score = (2 * about_cookies + banner_like + bool(candidate.get("fixed")) + exact
+                 - 3 * bool(candidate.get("in_form")))
         if score > best_score:
             best, best_score = candidate, score
     return best
 
 
 async def click_consent(recorder: PageRecorder) -> tuple[str, str | None]:
-    """Click the cookie banner's accept button: ("accepted", its label), ("no_banner", None) or ("click_failed", label)."""
+    """Click the cookie banner's accept button: ("accepted", its label), ("no_banner", None) or
+    ("click_failed", label)."""
     page = recorder.page
     frames = [page.main_frame] + [f for f in page.frames if f != page.main_frame]
     for frame in frames:

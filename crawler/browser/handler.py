@@ -35,7 +35,7 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
     def __init__(self, crawler: Any) -> None:
         super().__init__(crawler)
         self.closed = False
-        if self.abort_request is None:  # a PLAYWRIGHT_ABORT_REQUEST of the user's own wins, as any setting
+        if getattr(self, "abort_request", None) is None:  # the user's own PLAYWRIGHT_ABORT_REQUEST wins
             self.abort_request = page_request_guard(crawler.settings)
 
     @classmethod

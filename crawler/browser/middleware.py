@@ -136,7 +136,9 @@ class BrowserMiddleware:
         document = result["document"]
         names = {name.lower() for name, _ in document["headers"]}
         # The body comes decoded: its length and encoding headers would describe other bytes.
-        dropped = {"content-encoding", "transfer-encoding"} | ({"content-length"} if "content-encoding" in names else set())
+        dropped = {"content-encoding", "transfer-encoding"}
+        if "content-encoding" in names:
+            dropped.add("content-length")
         headers = Headers()
         for name, value in document["headers"]:
             if name.lower() not in dropped:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import shutil
 import tempfile
@@ -50,10 +51,8 @@ class ChromiumProvider(PlaywrightBrowserProvider):
 
     async def close(self) -> None:
         for default in self._default_contexts:
-            try:
+            with contextlib.suppress(Exception):  # already gone with its browser
                 await asyncio.wait_for(default.close(), CLOSE_TIMEOUT)
-            except Exception:  # already gone with its browser
-                pass
         self._default_contexts.clear()
         await super().close()
         for profile in self._profiles:

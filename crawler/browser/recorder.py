@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from collections.abc import Awaitable
 from typing import Any
 
 from kzprivacy.extract.cookies import parse_set_cookie
@@ -71,7 +73,7 @@ class PageRecorder:
         self.cookie_writes: list[tuple[str, str, str, str]] = []  # (frame url, cookie string, script url, phase)
         self.initiators: dict[str, str] = {}
         self.main_response = None
-        self.cdp = None
+        self.cdp: Any = None
         self.main_frame_id: str | None = None
         self.bodies: dict[str, bytes] = {}                        # document URL -> bytes as sent
         self.inflight = 0
@@ -94,7 +96,7 @@ class PageRecorder:
         self.marks.append((what, time.monotonic()))
 
     # -- events
-    def on_request(self, request) -> None:
+    def on_request(self, request: Any) -> None:
         self.inflight += 1
         self.last_activity = time.monotonic()
         if not self.recording:
@@ -111,11 +113,11 @@ class PageRecorder:
         self.requests.append({"url": request.url, "type": request.resource_type, "phase": self.phase,
                               "frame_url": frame.url if frame is not None and not main else None})
 
-    def on_request_done(self, request) -> None:
+    def on_request_done(self, request: Any) -> None:
         self.inflight = max(0, self.inflight - 1)
         self.last_activity = time.monotonic()
 
-    def on_response(self, response) -> None:
+    def on_response(self, response: Any) -> None:
         try:
             request = response.request
             if request.is_navigation_request() and request.frame == self.page.main_frame and self.recording:
@@ -126,7 +128,7 @@ class PageRecorder:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _response(self, response) -> None:
+    async def _response(self, response: Any) -> None:
         try:
             headers = await response.headers_array()
         except Exception:  # the page closed meanwhile
@@ -142,7 +144,7 @@ class PageRecorder:
         if setting and self.recording:
             await self._keep_cookie_response(response, headers)
 
-    async def _keep_cookie_response(self, response, headers: list[dict[str, str]]) -> None:
+    async def _keep_cookie_response(self, response: Any, headers: list[dict[str, str]]) -> None:
         """A response (a tracker's, a redirect's) whose Set-Cookie a cookie row cites: kept for the WARC,
         so an evidence pack holds the response that set the cookie. The page's own document is
         recorded through Scrapy already."""
@@ -199,15 +201,14 @@ class PageRecorder:
             logger.debug("no raw body for %s: %r", event.get("request", {}).get("url"), exc)
         finally:
             if held:
-                try:
+                with contextlib.suppress(Exception):  # the page closed meanwhile
                     await self.cdp.send("Fetch.continueRequest", {"requestId": request_id})
-                except Exception:
-                    pass  # the page closed meanwhile
 
     def on_cookie_write(self, source: dict[str, Any], value: str, script_url: str) -> None:
         if self.recording:
             frame = source.get("frame")
-            self.cookie_writes.append((frame.url if frame is not None else self.page.url, value, script_url, self.phase))
+            frame_url = frame.url if frame is not None else self.page.url
+            self.cookie_writes.append((frame_url, value, script_url, self.phase))
 
     def on_cdp_request(self, event: dict[str, Any]) -> None:
         initiator = event.get("initiator") or {}
@@ -234,18 +235,20 @@ class PageRecorder:
                 return
             await asyncio.sleep(0.05)
 
-    async def call(self, awaitable, what: str, timeout: float = RENDERER_TIMEOUT):
+    async def call(self, awaitable: Awaitable[Any], what: str, timeout: float = RENDERER_TIMEOUT) -> Any:
         """A call into the renderer, bounded: a page that does not answer has hung."""
         try:
             return await asyncio.wait_for(awaitable, timeout)
         except asyncio.TimeoutError:
-            raise BrowserPageError("browser_hung", f"the page stopped responding ({what} took over {timeout:.0f} s)")
+            raise BrowserPageError("browser_hung",
+                                   f"the page stopped responding ({what} took over {timeout:.0f} s)") from None
 
 
 async def snapshot(recorder: PageRecorder) -> dict[str, Any]:
     """The cookie jar and every frame's localStorage and sessionStorage, as they are now."""
     page = recorder.page
-    jar = {(c["name"], c["domain"], c["path"]): c for c in await recorder.call(page.context.cookies(), "reading cookies")}
+    cookies = await recorder.call(page.context.cookies(), "reading cookies")
+    jar = {(c["name"], c["domain"], c["path"]): c for c in cookies}
     storage: dict[tuple[str, str, str], str] = {}
     for frame in page.frames:
         if frame.is_detached() or not frame.url.startswith(("http://", "https://")):
@@ -269,8 +272,8 @@ async def snapshot(recorder: PageRecorder) -> dict[str, Any]:
 def cookie_rows(recorder: PageRecorder, jar: dict, previous: dict, phase: str) -> list[dict[str, Any]]:
     """Cookies in the jar that this phase wrote: new or changed since `previous`, or seen being set."""
     headers = {}
-    for url, header, header_phase in recorder.set_cookies:
-        parsed = parse_set_cookie(header, url)
+    for url, set_cookie, header_phase in recorder.set_cookies:
+        parsed = parse_set_cookie(set_cookie, url)
         if parsed is not None:
             headers[(parsed.name, parsed.domain, parsed.path)] = (parsed, url, header_phase)
     writes = {}

@@ -5,6 +5,7 @@ the screenshot, the consent click and the form probe on the pages that have them
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from pathlib import Path
@@ -82,7 +83,7 @@ async def visit(page: Any) -> None:
     except TimeoutError:
         recorder.request.meta.setdefault("browser_failure", (
             "browser_hung", f"the page did not finish rendering within {options['budget']:.0f} s"))
-        raise BrowserPageError(*recorder.request.meta["browser_failure"])
+        raise BrowserPageError(*recorder.request.meta["browser_failure"]) from None
     except BrowserPageError as exc:
         recorder.request.meta.setdefault("browser_failure", (exc.status, str(exc)))
         raise
@@ -147,10 +148,8 @@ async def _visit(recorder: PageRecorder) -> None:
                 recorder.state.consent_given = True
                 recorder.last_activity = time.monotonic()
                 await recorder.settle(options["settle_max"])
-                try:  # the click may reload the page
+                with contextlib.suppress(Exception):  # the click may reload the page
                     await page.wait_for_load_state("load", timeout=options["load_wait"] * 1000)
-                except Exception:
-                    pass
                 await recorder.settle(options["settle_max"])
                 second = await snapshot(recorder)
                 cookies += cookie_rows(recorder, second["jar"], {k: (c["value"], c["expires"])
@@ -185,7 +184,8 @@ async def _visit(recorder: PageRecorder) -> None:
         await interceptor.release()
     recorder.mark("left")
     if logger.isEnabledFor(logging.DEBUG):
-        steps = [f"{what} +{t - prev:.2f}s" for (_, prev), (what, t) in zip(recorder.marks, recorder.marks[1:])]
+        pairs = zip(recorder.marks, recorder.marks[1:], strict=False)
+        steps = [f"{what} +{t - prev:.2f}s" for (_, prev), (what, t) in pairs]
         logger.debug("visit of %s: %s", recorder.request.url, ", ".join(steps))
 
 
@@ -209,23 +209,19 @@ async def _probe_forms(recorder: PageRecorder, dom: str, page_url: str) -> tuple
     if not forms:
         return [], None
     if recorder.cdp is not None:
-        try:  # the document-body hold is for recording; the probe answers every request itself
+        with contextlib.suppress(Exception):  # the document-body hold is for recording; the probe answers all
             await recorder.cdp.send("Fetch.disable")
-        except Exception:
-            pass
     state.probed_forms.update(key for _, key in forms)
     results, interceptor = await probe_forms(recorder.page, forms, wait=options.get("form_probe_wait", 3.0),
                                              call=recorder.call)
     recorder.mark("form probe")
     # What the probe wrote into storage is not the next page's doing.
-    try:
+    with contextlib.suppress(Exception):
         storage_rows(state.storage, (await snapshot(recorder))["storage"], recorder.phase)
-    except Exception:
-        pass
     return results, interceptor
 
 
-async def _content(page) -> str:
+async def _content(page: Any) -> str:
     try:
         return await page.content()
     except Exception as exc:
@@ -235,7 +231,7 @@ async def _content(page) -> str:
         return await page.content()
 
 
-async def _screenshot(page, options: dict[str, Any]) -> str | None:
+async def _screenshot(page: Any, options: dict[str, Any]) -> str | None:
     """The home page as a visitor first sees it (before any click), saved as PNG; its path as stored."""
     path = options.get("screenshot_path")
     if not path:

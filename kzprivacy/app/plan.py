@@ -85,7 +85,8 @@ class CrawlPlan:
         max_pages = int(record.get("max_pages") or default("KZPRIVACY_MAX_PAGES"))
         return cls(mode=mode or "http", max_pages=max_pages, proxy=proxy,
                    user_agent=record.get("user_agent"), ignore_robots=bool(record.get("ignore_robots")),
-                   timeout=record.get("timeout"), consent=(record.get("consent") or "none") if mode == "browser" else None,
+                   timeout=record.get("timeout"),
+                   consent=(record.get("consent") or "none") if mode == "browser" else None,
                    overrides={**(record.get("overrides") or {}), **(local or {})})
 
     def with_proxy(self, proxy: str | None) -> CrawlPlan:

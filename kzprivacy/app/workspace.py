@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kzprivacy.crawler.settings_table import default
-from kzprivacy.store import Store, is_database_url
+from kzprivacy.store import Store, is_database_url, open_store
 from kzprivacy.store.read import previous_crawl_id
 
 __all__ = ["DB_NAME", "DEFAULT_OUT", "Workspace", "WorkspaceError"]
@@ -71,7 +71,7 @@ class Workspace:
     @contextmanager
     def store(self) -> Iterator[Store]:
         """The database, opened for the length of a `with` block (and created when it is a new SQLite file)."""
-        store = Store(self.db)
+        store = open_store(self.db)
         try:
             yield store
         finally:

@@ -130,7 +130,7 @@ def is_consent_checkbox(label: str, name: str) -> bool:
     return bool(name) and bool(_CONSENT_NAMES.search(name)) and not _NEWSLETTER.search(label)
 
 
-def classify_field(name: str = "", type: str = "", label: str = "", placeholder: str = "",  # noqa: A002
+def classify_field(name: str = "", type: str = "", label: str = "", placeholder: str = "",
                    autocomplete: str = "", pattern: str = "", context: str = "") -> str | None:
     """The data category a form field asks for, or None (comments, consent boxes, search, unknown)."""
     ftype = (type or "").strip().lower()
@@ -355,7 +355,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "данные об использовании | сведения об использовании | информация об использовании | "
           "страницы посещения | источник перехода | utm метка | реферер | referrer | журнал действий | "
           "история действий | с какого сайта | с какого интернет сайта | посещённые разделы | просмотренные страницы | "
-          "дата и время запроса | время запроса | время нахождения на сайте | время на сайте | время проведённое на сайте",
+          "дата и время запроса | время запроса | время нахождения на сайте | время на сайте | "
+          "время проведённое на сайте",
           gap=2),
     # «данные о посещении», «история посещений» are web usage only about a site, page or app: a gym's or a
     # clinic's visits are not («отметки о посещении тренировок, история посещений»).
@@ -390,7 +391,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           not_before="в"),
     # --- practices, Russian ------------------------------------------------------------------
     # Storage like cookies («локальное хранилище браузера») is the same practice for the taxonomy.
-    _rule("ru.cookies.cookie", "cookies", "cookie | cookies | куки | локальное хранилище | localstorage | local storage"),
+    _rule("ru.cookies.cookie", "cookies",
+          "cookie | cookies | куки | локальное хранилище | localstorage | local storage"),
     _rule("ru.analytics.counters", "analytics", "счётчик | веб аналитика | аналитика | аналитический | метрика"),
     _rule("ru.analytics.statistics", "analytics", "статистика | статистический", vague=True),
     # «для анализа посещаемости», «для целей анализа и улучшения работы Сайта»: analysing visits.
@@ -707,7 +709,8 @@ VENDOR_PATTERNS: tuple[str, ...] = (
     r"VK\s+(?:Pixel|Ads)", r"ВКонтакте", r"\bVK\b", r"\bВК\b", r"Top\.Mail\.Ru", r"Mail\.ru", r"myTarget",
     r"JivoSite|JivoChat|Jivo\b|Живосайт", r"Bitrix24|Битрикс\s?24|Битрикс\w*", r"amoCRM", r"Roistat", r"Calltouch",
     r"CoMagic", r"Binotel", r"Живой\s+сайт", r"Hotjar", r"Microsoft\s+Clarity", r"Microsoft", r"TikTok",
-    r"Telegram", r"LinkedIn", r"Twitter", r"YouTube", r"Pinterest", r"\bApple\b", r"Adobe", r"Kaspi(?:\.kz)?", r"Halyk\s?Bank|Халык\s?банк\w*",
+    r"Telegram", r"LinkedIn", r"Twitter", r"YouTube", r"Pinterest", r"\bApple\b", r"Adobe", r"Kaspi(?:\.kz)?",
+    r"Halyk\s?Bank|Халык\s?банк\w*",
     r"Epay", r"CloudPayments", r"PayBox", r"Tilda", r"Wazzup", r"2GIS|2ГИС", r"Cloudflare",
     r"Amazon\s+Web\s+Services|\bAWS\b", r"Zoom", r"Carrot\s?quest", r"Tawk\.to", r"Chatra", r"Envybox",
 )
