@@ -12,7 +12,7 @@ from scrapy.settings import Settings
 
 import kzprivacy  # noqa: F401  (offline tldextract first)
 from kzprivacy.crawler.items import PageItem
-from kzprivacy.crawler.pipelines import enrich_page
+from kzprivacy.crawler.enrich import enrich_page
 from kzprivacy.crawler.browser import (BrowserPageError, browser_problem, chromium_executable, choose_consent_button,
                                        classify_browser_failure, rendered_rows, resource_type)
 from kzprivacy.crawler.browser.middleware import should_render

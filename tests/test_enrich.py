@@ -7,13 +7,8 @@ from scrapy.settings import Settings
 
 import kzprivacy  # noqa: F401  (offline tldextract first)
 from kzprivacy.crawler.items import PageItem, SiteItem
-from kzprivacy.crawler.pipelines import (
-    MAX_URL_CHARS,
-    EnrichObservations,
-    enrich_page,
-    is_first_party,
-    service_columns,
-)
+from kzprivacy.crawler.enrich import MAX_URL_CHARS, enrich_page, is_first_party, service_columns
+from kzprivacy.crawler.pipelines import EnrichObservations
 from kzprivacy.vocabulary import trackers
 
 SERVICE_COLUMNS = {"service_id", "vendor", "company", "country", "category"}

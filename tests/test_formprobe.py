@@ -18,7 +18,7 @@ from kzprivacy.crawler.browser import DEFAULT_CHROMIUM, browser_problem
 from kzprivacy.extract.html import extract_forms
 from kzprivacy.crawler.formprobe import (destination_rows, fields_in_request, probe_candidates, redact_secrets,
                                synthetic_values)
-from kzprivacy.crawler.pipelines import enrich_destinations
+from kzprivacy.crawler.enrich import enrich_destinations
 
 PROBLEM = browser_problem(DEFAULT_CHROMIUM)
 

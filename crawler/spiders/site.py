@@ -29,7 +29,7 @@ from kzprivacy.extract.documents import DocumentTooLarge, sniff_format
 from kzprivacy.extract.limits import DEFAULT_CAPS, Caps, cap_warning
 from kzprivacy.extract.page import PageExtract, PageTask
 from kzprivacy.crawler.parsepool import ParseFailure, ParsePool
-from kzprivacy.crawler.pipelines import is_first_party
+from kzprivacy.crawler.enrich import is_first_party
 from kzprivacy.extract.policy import (COMMON_POLICY_PATHS, POLICY_THRESHOLD, STRONG_LINK_SCORE, document_kind,
                                     form_page_links, is_policy_score, language_variants,
                                     unreadable_policy, with_path)
