@@ -180,8 +180,8 @@ def _rule_for(flows: pd.DataFrame) -> pd.Series:
     abroad = category == "cross_border_transfer"
     return pd.Series(np.select(
         [abroad & (verdict == "incorrect") & flows["storage_in_kz_claimed"],
-         abroad & (verdict == "omitted"),
-         (category == "iin") & verdict.isin(["omitted", "vague"]),
+         abroad & verdict.isin(["omitted", "no_policy"]),
+         (category == "iin") & verdict.isin(["omitted", "vague", "no_policy"]),
          flows["service_id"].notna() & (category == "third_party_sharing") & (verdict == "vague"),
          verdict == "omitted", verdict == "vague", verdict == "incorrect", verdict == "ambiguous"],
         ["KZ-FOREIGN-TRACKER-VS-STORAGE-IN-KZ", "KZ-FOREIGN-TRANSFER-UNDECLARED", "KZ-IIN-UNDECLARED",
@@ -196,14 +196,35 @@ def _explain(frame: pd.DataFrame, lang: str = "en") -> pd.Series:
                      index=frame.index, dtype=object)
 
 
+# On a site with no policy at all, KZ-NO-POLICY stands for every flow, except the two the law treats apart: the
+# IIN (a national identifier) and transfer abroad (Law No. 94-V art. 16) are each a finding of their own.
+NO_POLICY_OWN_FINDING = {"iin", "cross_border_transfer"}
+
+
+def _feature_map() -> dict[str, str]:
+    table = service_table()
+    return dict(zip(table.loc[table["feature_of"].notna(), "service_id"], table.loc[table["feature_of"].notna(),
+                                                                                     "feature_of"]))
+
+
+_FEATURE_OF = _feature_map()
+
+
 def flow_findings(flows: pd.DataFrame) -> pd.DataFrame:
     """Flows that are not clear, one finding per site, rule, category and service (first evidence kept)."""
-    judged = flows[~flows["verdict"].isin(["clear", "no_policy"])].copy()
+    nothing = flows["site_policy_url"].isna() if "site_policy_url" in flows else pd.Series(False, index=flows.index)
+    apart = (flows["verdict"] == "no_policy") & nothing & flows["category"].isin(NO_POLICY_OWN_FINDING)
+    judged = flows[~flows["verdict"].isin(["clear", "no_policy"]) | apart].copy()
     judged["rule"] = _rule_for(judged)
     judged = judged[judged["rule"] != ""]
     if judged.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
-    judged["_key"] = judged["service_id"].fillna("").where(judged["rule"].isin(PER_SERVICE_RULES), "")
+    # Per-service rules count recipients: a feature of a service (Webvisor of Metrica) is the same recipient, so it
+    # is listed as one more use under the service's finding, the service's own evidence first.
+    main = judged["service_id"].map(_FEATURE_OF).fillna(judged["service_id"])
+    judged["_key"] = main.fillna("").where(judged["rule"].isin(PER_SERVICE_RULES), "")
+    judged = judged.assign(_feature=(main != judged["service_id"]).astype(int)).sort_values(
+        "_feature", kind="stable").drop(columns="_feature")
     group = ["site", "rule", "category", "_key"]
     counts = judged.groupby(group)["observed"].transform("size")
     seen = judged.assign(_seen=_seen_lists(judged)).groupby(group, sort=False)["_seen"].agg(

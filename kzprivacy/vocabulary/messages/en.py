@@ -384,14 +384,14 @@ MESSAGES: dict[str, str] = {
                                 "that it does not."),
     "rule.VENDOR-UNNAMED": ("{observed} receives visitors' data; the policy mentions third parties but names "
                             "neither this company nor its kind of service."),
-    "rule.KZ-IIN-UNDECLARED": ("A form asks for the IIN ({observed}) and the policy does not say that the IIN is "
-                               "collected."),
+    "rule.KZ-IIN-UNDECLARED": ("A form asks for the IIN ({observed}) and no policy published by the site says that "
+                               "the IIN is collected."),
     "rule.KZ-FOREIGN-TRACKER-VS-STORAGE-IN-KZ": ("The policy says personal data stay in Kazakhstan, yet {observed} "
                                                  "loads and sends visitors' data to a company in {country}. (Where "
                                                  "the operator's own database stands cannot be seen from outside: "
                                                  "that part needs manual review.)"),
-    "rule.KZ-FOREIGN-TRANSFER-UNDECLARED": ("{observed} sends visitors' data to a company in {country}; the policy "
-                                            "says nothing about transfer abroad."),
+    "rule.KZ-FOREIGN-TRANSFER-UNDECLARED": ("{observed} sends visitors' data to a company in {country}; no policy "
+                                            "published by the site says anything about transfer abroad."),
     "rule.KZ-NO-POLICY": "The site collects personal data ({observed}) and no privacy policy was found.",
     "rule.KZ-POLICY-UNREADABLE": "The site links to a privacy policy that cannot be read ({observed}).",
     "rule.KZ-POLICY-NOT-LINKED": ("The site collects personal data and names a privacy policy ({observed}), but "
