@@ -413,16 +413,22 @@ _RETENTION_LIMIT = re.compile(RETENTION_LIMIT)
 _FLOW_EXCEPTION = re.compile(FLOW_EXCEPTION)
 _ADVICE = re.compile(ADVICE_PATTERN)
 # «Cookies» — небольшой фрагмент данных ...: a definition names a term, it does not say the site uses it.
-_DEFINITION = re.compile(
-    r"^[«\"“][^»\"”]{1,60}[»\"”]\s*(?:[-—–]|это\b|означает|представляет\s+собой)"
-    # A glossary entry without quotes: a term of a few words, a spaced dash, and what it means
-    # («IP-адрес — уникальный сетевой адрес …», «IP мекенжайы – …», «IP address – a unique …»),
-    # unless what follows the dash is someone doing something («Сбор данных — мы собираем …»).
-    r"|^(?=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])(?:[^\W\d_][\w.-]*\s+){0,5}[^\W\d_][\w.)-]*\s+[—–-]\s+"
+# A glossary entry without quotes: a term of a few words, a spaced dash, and what it means
+# («IP-адрес — уникальный сетевой адрес …», «IP мекенжайы – …», «IP address – a unique …»),
+# unless what follows the dash is someone doing something («Сбор данных — мы собираем …»).
+_GLOSSARY_ENTRY = (
+    r"(?:[^\W\d_][\w.-]*\s+){0,5}[^\W\d_][\w.)-]*\s+[—–-]\s+"
     r"(?!(?:мы|вы|я|оператор\w*|компани\w*|сайт\w*|чтобы|для|если|так|we|you|the\s+operator|to|for|if|"
     r"біз|сіз)\b)(?:[^\W\d_][\w-]*[\s,]+){4}")
+_DEFINITION = re.compile(
+    r"^[«\"“][^»\"”]{1,60}[»\"”]\s*(?:[-—–]|это\b|означает|представляет\s+собой)"
+    r"|^(?=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])" + _GLOSSARY_ENTRY)
 # A clause ends at «;» or «:», or where «и», «а», «но» open a negated one («... хранятся в РК, и не передаются ...»).
 _CLAUSE_CUTS = frozenset({"и", "а", "но", "однако", "and", "but", "however", "бірақ", "ал"})
+# The same glossary entry written in lower case, as lettered items of a terms section are
+# («и) трансграничная передача персональных данных — передача персональных данных на территорию …;»):
+# only for list items and numbered clauses, where such entries stand.
+_ITEM_DEFINITION = re.compile(r"^" + _GLOSSARY_ENTRY)
 
 
 _CONDITIONAL = frozenset({"если", "if", "егер"})
@@ -521,7 +527,20 @@ def _denied_spans(toks: list[_Token], matches: list[_Match], text: str,
         previous = verb
         before = (toks[a].start, toks[verb].start)
         after = (toks[verb].start, toks[b - 1].end)
+        if passive and a > 0 and toks[a].low in ("и", "а") and not _transfer_verb(toks[verb]) and not any(
+                before[0] <= m.start < before[1] for m in matches if m.first >= 0):
+            # «Экраны ввода пароля — они отфильтровываются и не обрабатываются»: a passive verb after «и»
+            # shares its subject with the clause before (a transfer verb does not: «хранятся и не передаются»).
+            start = next((c for c, d in _clauses(toks, text, offset) if d == a), a)
+            before = (toks[start].start, toks[verb].start)
         first, second = (before, after) if passive else (after, before)
+        if verb + 1 < len(toks) and ":" in text[toks[verb].end - offset:toks[verb + 1].start - offset]:
+            # «Сервис не собирает: данные карт, ИИН, …», «Қосымша жинамайды: …»: the verb closes a lead-in
+            # and denies the list after its colon, up to the end of the sentence or the next «;», as well as
+            # what stands before it in its clause («Трансграничная передача не осуществляется: …»).
+            stop = next((j for j in range(verb + 2, len(toks))
+                         if ";" in text[toks[j - 1].end - offset:toks[j].start - offset]), len(toks))
+            first = second = (toks[a].start, toks[stop - 1].end)
 
         # A refusal to hand data over is about the transfer: its side is the one naming a practice
         # («контактные данные не будут переданы третьим лицам»), not the data handed over.
@@ -674,7 +693,8 @@ def extract_declarations(text: str, language: str | None = None) -> list[Declara
         found = _matches(sentence, words, context, lead is not None, hint)
         if not found:
             continue
-        if is_heading or _DEFINITION.match(sentence.text) or _glossary_item(sentences, index, parent):
+        if is_heading or _DEFINITION.match(sentence.text) or _glossary_item(sentences, index, parent) or (
+                sentence.kind in ("item", "clause") and _ITEM_DEFINITION.match(sentence.text)):
             # A heading or a glossary entry names a subject; only names and numbers count there.
             found = [m for m in found if m.first < 0]
             if not found:

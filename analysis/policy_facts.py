@@ -57,6 +57,7 @@ def bin_is_valid(number: str) -> bool:
 
 
 _VENDOR = re.compile("|".join(f"(?:{p})" for p in VENDOR_PATTERNS))
+_BANK = re.compile(r"(?i)\bбанк\w*|\bbank\b")
 _BIN = re.compile(r"(?:\bБИН|\bИИН|\bBIN|\bIIN|\bБСН|\bЖСН)\s*(?:№|:|-|–)?\s*"
                   r"(?P<number>\d{12}|\d{4}\s\d{4}\s\d{4}|\d{6}\s\d{6})(?!\d)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
@@ -181,6 +182,12 @@ def extract_facts(text: str) -> PolicyFacts:
             if inner not in inner_names:
                 inner_names.add(inner)
                 facts.operator_names.append(re.sub(r"\s+", " ", match.group(0)).strip())
+
+    # A bank named beside the operator («партнёрские банки: АО «… Банк»») is a partner, not the operator; a bank
+    # is the operator only when it is the one legal name of the document (a bank's own policy).
+    own = [name for name in facts.operator_names if not _BANK.search(name)]
+    if own:
+        facts.operator_names = own
 
     for match in _BIN.finditer(text):
         number = re.sub(r"\s", "", match.group("number"))

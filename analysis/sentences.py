@@ -96,11 +96,12 @@ def _is_abbreviation(chunk: str) -> bool:
     match = _WORD_BEFORE.search(chunk)
     if not match:
         return False
-    word = match.group(1).lower().lstrip("(«\"")
+    written = match.group(1).lstrip("(«\"")
+    word = written.lower()
     if word in _ABBREVIATIONS:
         return True
-    # Initials: «И.И. Иванов», «A. Smith».
-    return bool(re.fullmatch(r"(?:[a-zа-яёәғқңөұүһі]\.)*[a-zа-яёәғқңөұүһі]", word)) and match.group(1)[:1].isupper()
+    # Initials: «И.И. Иванов», «A. Smith», and a name spelt in initials inside quotes («Б.А.С.Т.А. GROUP»).
+    return bool(re.fullmatch(r"(?:[a-zа-яёәғқңөұүһі]\.)*[a-zа-яёәғқңөұүһі]", word)) and written[:1].isupper()
 
 
 def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:

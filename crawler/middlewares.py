@@ -35,6 +35,7 @@ from twisted.internet.defer import Deferred
 
 from .errors import BlockedPrivateAddress, OriginFailed, classify_failure, proxy_error_status
 from .netguard import blocked_reason
+from .shutdown import writing
 from .signals import site_done
 
 
@@ -78,16 +79,31 @@ class PrivateAddressGuard:
 
 
 class SetCookieRecorder:
-    """Stores ("url", header) pairs in request.meta["set_cookies"] for every response of the chain."""
+    """Stores ("url", header) pairs in request.meta["set_cookies"] for every response of the chain.
+
+    At most KZPRIVACY_MAX_COOKIES Set-Cookie headers of one response are read (browsers keep about 180
+    cookies per site); the rest are cut from the response before the cookie jar sees them, so 30,000 of
+    them cost what 300 do, and the cut is counted in request.meta["set_cookies_cut"] as
+    (url, kept, total) for the page row's warnings. The WARC record, written first, keeps them all."""
+
+    def __init__(self, max_cookies: int = 0):
+        self.max_cookies = max_cookies
 
     @classmethod
     def from_crawler(cls, crawler):
         if not crawler.settings.getbool("KZPRIVACY_RECORD_COOKIES"):
             raise NotConfigured
-        return cls()
+        return cls(crawler.settings.getint("KZPRIVACY_MAX_COOKIES"))
 
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
         headers = response.headers.getlist(b"Set-Cookie")
+        if self.max_cookies and len(headers) > self.max_cookies:
+            request.meta["set_cookies_cut"] = [*request.meta.get("set_cookies_cut", []),
+                                               (response.url, self.max_cookies, len(headers))]
+            headers = headers[:self.max_cookies]
+            trimmed = response.headers.copy()
+            trimmed.setlist(b"Set-Cookie", headers)
+            response = response.replace(headers=trimmed)
         if headers:
             # A new list each time: redirected requests copy meta, and must not share it.
             request.meta["set_cookies"] = list(request.meta.get("set_cookies", [])) + [
@@ -156,6 +172,10 @@ class WarcWriter:
             self.file = None
 
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
+        with writing:  # a forced stop (crawler/shutdown.py) waits for the record being written
+            return self._write(request, response)
+
+    def _write(self, request: Request, response: Response) -> Response:
         from warcio.statusandheaders import StatusAndHeaders
 
         if self.file is None or self.file.tell() > self.max_bytes:
@@ -232,10 +252,10 @@ class FailFast:
     their later requests, retries included, fail at once with the same status. A name that does not
     resolve fails for every scheme.
 
-    The robots.txt fetch usually pays the wait; the home page then fails without a second one, and
-    a retry of it costs nothing (a hanging site costs one timeout per scheme, not one per request
-    and retry). An origin that has answered once is never failed fast: one slow page of a live site
-    times out alone, and is retried. A proxy's own error response (X-Squid-Error: it could not
+    The robots.txt fetch usually pays the wait (and the home page a second one: a slow robots.txt alone
+    must not cost a live site its https); later requests then fail at once. A timed-out request is
+    never retried: a hang costs one timeout, not one per retry. An origin that has answered once (its
+    response head arrived) is never failed fast: one slow page of a live site times out alone. A proxy's own error response (X-Squid-Error: it could not
     resolve or reach the site) is not retried either. Memory is bounded: the oldest origins are
     forgotten past KZPRIVACY_FAIL_FAST_ORIGINS.
     """
@@ -256,7 +276,14 @@ class FailFast:
         size = crawler.settings.getint("KZPRIVACY_FAIL_FAST_ORIGINS")
         if size <= 0:
             raise NotConfigured
-        return cls(size)
+        mw = cls(size)
+        # An origin has answered once its response head arrived: a body that then drips is a slow page of a
+        # live site, not a dead origin (the response itself only reaches process_response when complete).
+        crawler.signals.connect(mw._headers_received, signal=signals.headers_received)
+        return mw
+
+    def _headers_received(self, headers: Any, body_length: Any, request: Request, spider=None) -> None:
+        self._answered(self._keys(request)[0])
 
     @staticmethod
     def _keys(request: Request) -> tuple[str, str]:
@@ -300,6 +327,12 @@ class FailFast:
         status, error = classify_failure(exception)
         refused = "ConnectionRefused" in type(exception).__name__
         origin, host = self._keys(request)
+        # Whether the origin had answered (the spider falls back to plain http only when https never did).
+        request.meta["origin_answered"] = origin in self.answered
+        if status == "timeout":
+            # A hang costs one timeout, not one per retry: a server that held a request for the whole
+            # download timeout is not retried (RetryMiddleware, after this on the way back, reads it).
+            request.meta["dont_retry"] = True
         if (status in self.STATUSES or refused) and origin not in self.answered:
             if status == "timeout":  # a slow robots.txt alone must not cost a site its https
                 self.timeouts[origin] = self.timeouts.get(origin, 0) + 1
@@ -317,6 +350,11 @@ class SiteRobotsTxt(RobotsTxtMiddleware):
     Per origin, not per host: after a failed https robots.txt (and the https -> http fallback) the http
     origin's robots.txt is fetched and obeyed, instead of the https failure counting as «allowed» for http."""
 
+    # RFC 9309 2.3.1.2: follow at least five redirects, then the robots.txt counts as unavailable (allow all).
+    # Scrapy follows REDIRECT_MAX_TIMES (10), and a site redirecting every path through many hosts made each
+    # hop's robots.txt a chain of ten more: quadratic in the hops.
+    MAX_REDIRECTS = 5
+
     def __init__(self, crawler):
         super().__init__(crawler)
         self._site_origins: dict[str, set[str]] = {}
@@ -331,7 +369,8 @@ class SiteRobotsTxt(RobotsTxtMiddleware):
         if key not in self._parsers:
             self._parsers[key] = Deferred()
             robotsreq = Request(f"{key}/robots.txt", priority=self.DOWNLOAD_PRIORITY,
-                                meta={"dont_obey_robotstxt": True}, callback=NO_CALLBACK)
+                                meta={"dont_obey_robotstxt": True, "redirect_ttl": self.MAX_REDIRECTS},
+                                callback=NO_CALLBACK)
             try:
                 resp = await self.crawler.engine.download_async(robotsreq)
                 await self._parse_robots(resp, key, request)

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
+import itertools
 import logging
 import multiprocessing
 import os
@@ -94,6 +96,13 @@ class _Worker:
             self.process.join(1)
 
 
+# Pages wait for a worker in the order of when they would be done, not of when they came: a page's
+# place is its arrival time plus its size read at this many bytes a second. A 9 MB page then waits
+# behind the small pages that came up to ~4.5 s after it, never more, and the home page of a normal
+# site is not read after every megabyte page of the hostile ones (FIFO made each site wait for all).
+QUEUE_BYTES_PER_SECOND = 2_000_000
+
+
 class ParsePool:
     def __init__(self, workers: int, budget: float, memory_mb: int):
         self.size = workers
@@ -101,7 +110,8 @@ class ParsePool:
         self.memory_mb = memory_mb
         self._context = multiprocessing.get_context("spawn")
         self._idle: deque[_Worker] = deque()
-        self._waiters: deque[asyncio.Future] = deque()
+        self._waiters: list[tuple[float, int, asyncio.Future]] = []  # a heap: (place, arrival, waiter)
+        self._arrivals = itertools.count()
         self._all: set[_Worker] = set()
         self._closed = False
 
@@ -135,7 +145,7 @@ class ParsePool:
 
     def _release(self, worker: _Worker) -> None:
         while self._waiters:
-            waiter = self._waiters.popleft()
+            _, _, waiter = heapq.heappop(self._waiters)
             if not waiter.done():
                 waiter.set_result(worker)
                 return
@@ -145,14 +155,15 @@ class ParsePool:
         self._all.discard(worker)
         worker.kill()
 
-    async def _acquire(self) -> _Worker:
+    async def _acquire(self, size: int = 0) -> _Worker:
         if not self._all and not self._closed:
             for _ in range(self.size):
                 self._spawn()
         if self._idle:
             return self._idle.popleft()
-        waiter = asyncio.get_running_loop().create_future()
-        self._waiters.append(waiter)
+        loop = asyncio.get_running_loop()
+        waiter = loop.create_future()
+        heapq.heappush(self._waiters, (loop.time() + size / QUEUE_BYTES_PER_SECOND, next(self._arrivals), waiter))
         return await waiter
 
     # -- the one operation -----------------------------------------------------------------------
@@ -163,7 +174,7 @@ class ParsePool:
             return extract_page(task)
         if self._closed:
             raise ParseFailure("parse_error", "the crawl is stopping")
-        worker = await self._acquire()
+        worker = await self._acquire(len(task.html or "") + len(task.body or b""))
         loop = asyncio.get_running_loop()
         fd = worker.conn.fileno()
         answer = loop.create_future()
@@ -208,7 +219,7 @@ class ParsePool:
     def close(self, *args: Any, **kwargs: Any) -> None:
         """Kill every worker and fail every waiter at once (the crawl is stopping)."""
         self._closed = True
-        for waiter in self._waiters:
+        for _, _, waiter in self._waiters:
             if not waiter.done():
                 waiter.set_exception(ParseFailure("parse_error", "the crawl is stopping"))
         self._waiters.clear()

@@ -34,9 +34,12 @@ DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
 RETRY_ENABLED = True
 RETRY_TIMES = 1
-# Scrapy's retry list: crawler.middlewares.FailFast makes a retry to an origin that never answered
-# fail at once, so retries cost time only on live sites, where a slow page may well answer again.
+# Scrapy's retry list, but a timeout is never retried (a hang costs one timeout, not two), and
+# crawler.middlewares.FailFast makes a retry to an origin that never answered fail at once.
 REDIRECT_MAX_TIMES = 10
+# Bytes of responses waiting to be read before Scrapy stops downloading. Its default, 5 MB, is half of one
+# page at DOWNLOAD_MAXSIZE: two megabyte pages waiting for the parse pool stalled every other site's downloads.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 64 * 1024 * 1024
 # A scan looks at every status itself (a 404 home page is a finding, not noise).
 HTTPERROR_ALLOW_ALL = True
 # Certificates are recorded, not enforced: a site with a bad certificate is still a site to scan.
@@ -84,6 +87,9 @@ DOWNLOADER_MIDDLEWARES = {
 }
 # Names that resolve to private addresses are refused at connect time (DNS rebinding): crawler/netguard.py.
 TWISTED_DNS_RESOLVER = "kzprivacy.crawler.netguard.GuardedResolver"
+
+# A KZPRIVACY_* name the settings table lacks, or a value it cannot take, stops the crawl before it starts.
+EXTENSIONS = {"kzprivacy.crawler.settings_table.CheckSettings": 0}
 
 ITEM_PIPELINES = {
     "kzprivacy.crawler.pipelines.SQLitePipeline": 300,

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from kzprivacy.extract.limits import DEFAULT_CAPS
 
 __all__ = ["Setting", "SETTINGS", "ENVIRONMENT", "SettingError", "setting", "default", "check_overrides",
-           "scrapy_changes", "render_text", "render_markdown", "update_docs"]
+           "scrapy_changes", "render_text", "render_markdown", "update_docs", "CheckSettings"]
 
 TYPES = ("int", "float", "bool", "str", "url", "list", "choice")
 
@@ -166,6 +166,9 @@ SETTINGS: tuple[Setting, ...] = (
             "bomb, and the policy's status is too_large.", CAPS, minimum=1),
     Setting("KZPRIVACY_MAX_INFLATED_BYTES", DEFAULT_CAPS.inflated_bytes, "int", "Bytes a DOCX's parts or a PDF's "
             "streams may inflate to; more is too_large.", CAPS, minimum=1),
+    Setting("KZPRIVACY_MAX_COOKIES", 300, "int", "Set-Cookie headers read per response (browsers keep about "
+            "180 cookies per site); the rest are cut before the cookie jar and noted in pages.warnings, the WARC "
+            "record keeps them all (crawler.middlewares.SetCookieRecorder). 0: no cap.", CAPS, minimum=0),
     # -- the parse pool (crawler/parsepool.py) and stopping (crawler/shutdown.py) ---------------------------
     Setting("KZPRIVACY_PARSE_WORKERS", 2, "int", "Worker processes that read pages, so no page can stall the "
             "crawl; 0 reads pages in the crawling process, with no time or memory budget.", POOL, minimum=0),
@@ -176,6 +179,9 @@ SETTINGS: tuple[Setting, ...] = (
             "is recorded as too_large.", POOL, minimum=64),
     Setting("KZPRIVACY_SHUTDOWN_GRACE", 1.5, "float", "Seconds a Ctrl-C or SIGTERM stop may take before the "
             "requests in flight are dropped.", POOL, minimum=0),
+    Setting("KZPRIVACY_SHUTDOWN_DEADLINE", 1.8, "float", "Seconds after a Ctrl-C or SIGTERM at which the "
+            "process exits whatever it is doing, keeping what it wrote (crawler/shutdown.py); at least the "
+            "grace plus 0.3 s.", POOL, minimum=0.1),
     # -- browser mode (crawler/browser.py, docs/browser-mode.md) --------------------------------------------
     Setting("KZPRIVACY_CHROMIUM", "/usr/bin/chromium", "str", "The Chromium to launch (Playwright's own "
             "download is not used); also the one that prints PDF reports.", BROWSER),
@@ -278,6 +284,31 @@ def check_overrides(values: Mapping[str, str]) -> dict[str, Any]:
         else:
             raise SettingError(_unknown(name, [*_BY_NAME, *scrapy, *project]))
     return checked
+
+
+class CheckSettings:
+    """Scrapy extension (EXTENSIONS in crawler/settings.py): a crawl started any way at all, `scrapy crawl
+    site -s ...` included, refuses to start with a KZPRIVACY_* name the table lacks or a text value its
+    setting cannot take, instead of running with the default it meant to change."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CheckSettings:
+        problems = []
+        for name in crawler.settings:
+            if not name.startswith("KZPRIVACY_"):
+                continue
+            row = _BY_NAME.get(name)
+            value = crawler.settings.get(name)
+            try:
+                if row is None:
+                    raise SettingError(_unknown(name, _BY_NAME))
+                if isinstance(value, str) and row.type not in ("str", "list"):
+                    row.convert(value)  # -s on Scrapy's own command line gives text
+            except SettingError as error:
+                problems.append(str(error))
+        if problems:
+            raise SettingError("; ".join(problems))
+        return cls()
 
 
 def _unknown(name: str, known: Iterable[str]) -> str:

@@ -1,48 +1,89 @@
-"""Ctrl-C and SIGTERM obeyed within KZPRIVACY_SHUTDOWN_GRACE seconds, at any moment.
+"""Ctrl-C and SIGTERM obeyed within KZPRIVACY_SHUTDOWN_DEADLINE seconds (2 s), at any moment.
 
 Scrapy's own handler stops gracefully: it waits for every request in flight, which on a hanging site
 is the whole download timeout (20 s by default), and a second signal stops the reactor at once. Here
-the first signal starts that graceful stop and gives it the grace period (1.5 s by default); what is
-still in flight then is dropped and the reactor stopped, as a second signal would.
+the first signal starts that graceful stop and gives it the grace period (KZPRIVACY_SHUTDOWN_GRACE,
+1.5 s by default); what is still in flight then is dropped and the reactor stopped, as a second signal
+would.
 
-Nothing written is lost either way: every page is its own database transaction and every WARC record
-is flushed as written. A stop within the grace period saves Scrapy's job folder (queue and spider
-state), and `--resume` continues from the queue; after a hurried stop the job folder has no spider
-state, and `--resume` crawls the unfinished sites again from their home pages, keeping the finished
-ones (kzprivacy.cli.Scan.prepare).
+Both steps are timed by a thread of their own, not by the reactor: a reactor busy with one long
+callback (a page's rows, a large WARC record) would otherwise push the stop back by as long. And if
+the process has still not exited at the deadline (the reactor stuck in a callback, a database that
+does not answer while the pipeline closes), that thread ends it: it waits for the WARC record being
+written (`writing`, held by crawler.middlewares.WarcWriter), runs the owner's `on_forced_exit` (the
+CLI marks the crawl interrupted and drops the job folder's spider state) and exits with status 130.
+
+Nothing written is lost either way: every page is its own database transaction (one cut short is
+rolled back, and its site stays pending) and every WARC record is flushed as written. A stop within
+the grace period saves Scrapy's job folder (queue and spider state), and `--resume` continues from the
+queue; after a hurried or forced stop the job folder has no spider state, and `--resume` crawls the
+unfinished sites again from their home pages, keeping the finished ones (kzprivacy.cli.Scan.prepare).
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import signal
-from typing import Any
+import sys
+import threading
+import time
+from typing import Any, Callable
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PromptShutdown"]
+__all__ = ["PromptShutdown", "ChildrenShutdown", "writing", "EXIT_INTERRUPTED"]
+
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a stopped job
+# Held while a WARC record is written: a forced exit waits for it (briefly), so no record is cut in two.
+writing = threading.RLock()
+# Signals this close together are one stop (a terminal's Ctrl-C reaches every process of the group, and
+# `kzprivacy scan --processes N` passes the signal it got on to its crawl processes as well).
+SAME_STOP = 0.5
 
 
 class PromptShutdown:
-    def __init__(self, process: Any, grace: float):
+    """Install with `.install()` before `process.start(install_signal_handlers=False)`."""
+
+    def __init__(self, process: Any, grace: float, deadline: float = 1.8,
+                 on_forced_exit: Callable[[], None] | None = None, on_hurry: Callable[[], None] | None = None):
         self.process = process
         self.grace = grace
+        self.deadline = max(deadline, grace + 0.3)  # a generous grace (tests) keeps its time to finish
+        self.on_forced_exit = on_forced_exit
+        self.on_hurry = on_hurry
         self.interrupted = False
         self.hurried = False
+        self._signalled_at: float | None = None
+        self._again = threading.Event()
+
+    @classmethod
+    def from_settings(cls, process: Any, settings: Any, **kwargs: Any) -> "PromptShutdown":
+        return cls(process, settings.getfloat("KZPRIVACY_SHUTDOWN_GRACE"),
+                   settings.getfloat("KZPRIVACY_SHUTDOWN_DEADLINE"), **kwargs)
 
     def install(self) -> None:
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, self._handler)
 
+    # -- in the main thread, at the signal ---------------------------------------------------------
+
     def _handler(self, signum: int, frame: Any) -> None:
         from twisted.internet import reactor
 
+        if self._signalled_at is None:
+            self._signalled_at = time.monotonic()
+            threading.Thread(target=self._watchdog, name="kzprivacy-shutdown", daemon=True).start()
+        elif time.monotonic() - self._signalled_at < SAME_STOP:
+            return  # Ctrl-C reached the whole group and a parent passed it on too: one stop, not two
+        else:
+            self._again.set()  # a second signal: drop what is in flight now
         reactor.callFromThread(self._on_signal, signum)
 
-    def _on_signal(self, signum: int) -> None:
-        from twisted.internet import reactor
+    # -- on the reactor ------------------------------------------------------------------------------
 
+    def _on_signal(self, signum: int) -> None:
         name = signal.Signals(signum).name
         if self.interrupted:
             log.info("Received %s again: stopping now", name)
@@ -51,7 +92,6 @@ class PromptShutdown:
         self.interrupted = True
         log.info("Received %s: stopping (at most %.1f s); everything written so far is kept", name, self.grace)
         self.process.stop()
-        reactor.callLater(self.grace, self._hurry)
 
     def _hurry(self) -> None:
         from twisted.internet import reactor
@@ -59,6 +99,119 @@ class PromptShutdown:
         if reactor.running and not self.hurried:
             self.hurried = True
             log.info("Requests still in flight are dropped; kzprivacy scan --resume crawls their sites again")
-            for child in multiprocessing.active_children():  # our parse workers (crawler/parsepool.py)
-                child.kill()
+            self._kill_children()
+            if self.on_hurry is not None:
+                try:
+                    self.on_hurry()
+                except Exception:  # a stop must not fail on what it tried to tidy
+                    log.exception("tidying up before the stop failed")
             reactor.stop()
+
+    # -- in the watchdog thread ------------------------------------------------------------------------
+
+    def _watchdog(self) -> None:
+        from twisted.internet import reactor
+
+        start = self._signalled_at or time.monotonic()
+        self._again.wait(max(0.0, start + self.grace - time.monotonic()))
+        try:
+            reactor.callFromThread(self._hurry)  # wakes the reactor; runs once its current callback returns
+        except Exception:
+            pass
+        time.sleep(max(0.0, start + self.deadline - time.monotonic()))
+        self._force_exit()
+
+    def _force_exit(self) -> None:
+        """The process is still here at the deadline: end it, keeping what is written."""
+        took = time.monotonic() - (self._signalled_at or time.monotonic())
+        got = writing.acquire(timeout=0.15)  # never cut a WARC record in two; never released: no more writing
+        self._kill_children()
+        try:
+            log.warning("Stopped %.1f s after the signal, with work still running (%s): kzprivacy scan --resume "
+                        "crawls the unfinished sites again", took, "WARC writer idle" if got else
+                        "a WARC record may be incomplete")
+        except Exception:
+            pass
+        if self.on_forced_exit is not None:
+            done = threading.Thread(target=self._quietly, args=(self.on_forced_exit,), daemon=True)
+            done.start()
+            done.join(0.2)  # a database that does not answer must not hold the exit
+        try:
+            logging.shutdown()
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except Exception:
+            pass
+        os._exit(EXIT_INTERRUPTED)
+
+    @staticmethod
+    def _quietly(func: Callable[[], None]) -> None:
+        try:
+            func()
+        except Exception:
+            pass
+
+    @staticmethod
+    def _kill_children() -> None:
+        for child in multiprocessing.active_children():  # our parse workers (crawler/parsepool.py)
+            try:
+                child.kill()
+            except Exception:
+                pass
+
+
+class ChildrenShutdown:
+    """The same promise for a process that runs crawl processes (`kzprivacy scan --processes N`): the first
+    Ctrl-C or SIGTERM is passed on to every child still running (each stops with its own PromptShutdown);
+    children still running at `deadline - 0.25` s are killed, and if this process itself is still there at
+    the deadline it runs `on_forced_exit` and exits with status 130. `restore()` puts the previous handlers back."""
+
+    def __init__(self, children: list[Any], deadline: float, on_forced_exit: Callable[[], None] | None = None):
+        self.children = children
+        self.deadline = deadline
+        self.on_forced_exit = on_forced_exit
+        self.interrupted = False
+        self._previous: dict[int, Any] = {}
+
+    def install(self) -> None:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            self._previous[signum] = signal.signal(signum, self._handler)
+
+    def restore(self) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+        self._previous.clear()
+
+    def _handler(self, signum: int, frame: Any) -> None:
+        if self.interrupted:
+            return
+        self.interrupted = True
+        for child in self.children:
+            if child.is_alive():
+                try:
+                    os.kill(child.pid, signal.SIGTERM)
+                except OSError:
+                    pass
+        threading.Thread(target=self._watchdog, name="kzprivacy-shutdown", daemon=True).start()
+
+    def _watchdog(self) -> None:
+        start = time.monotonic()
+        time.sleep(max(0.0, self.deadline - 0.25))  # the children stop 0.3 s before the deadline themselves
+        for child in self.children:
+            if child.is_alive():
+                try:
+                    child.kill()
+                except Exception:
+                    pass
+        time.sleep(max(0.0, start + self.deadline - time.monotonic()))
+        if self.on_forced_exit is not None:
+            done = threading.Thread(target=PromptShutdown._quietly, args=(self.on_forced_exit,), daemon=True)
+            done.start()
+            done.join(0.2)
+        try:
+            logging.shutdown()
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except Exception:
+            pass
+        os._exit(EXIT_INTERRUPTED)

@@ -34,12 +34,13 @@ def test_dead_and_hanging_sites_fail_fast(web, tmp_path):
     dead = [(s.method, s.scheme, s.path) for s in web.served("dead-demo.kz")]
     assert dead[0] == ("CONNECT", "https", "") and ("GET", "http", "/") in dead
     assert len(dead) == len(set(dead)) <= 3, dead
-    # The hanging site: two timeouts per scheme (robots.txt and its retry; then the home page over
-    # plain http and its retry), not one per request and retry.
+    # The hanging site: two timeouts per scheme (robots.txt, then the home page; a hang is never
+    # retried), not one per request and retry.
     hanging = web.served("hanging-demo.kz")
     assert [(s.method, s.scheme) for s in hanging] == [("CONNECT", "https")] * 2 + [("GET", "http")] * 2
     errors = dict(db.execute("SELECT url, error FROM pages WHERE site = 'hanging-demo.kz'"))
-    assert any("not tried again" in (e or "") for e in errors.values()), errors
+    assert sorted(errors) == ["http://hanging-demo.kz/", "https://hanging-demo.kz/"], errors
+    assert all(e.startswith("timeout: ") for e in errors.values()), errors
     # A live site is fetched as before: its robots.txt once, its pages.
     assert len(web.served("clinic-demo.kz", "/robots.txt")) == 1
     assert db.execute("SELECT count(*) FROM pages WHERE site = 'clinic-demo.kz' AND status_code = 200").fetchone()[0] > 1
@@ -85,12 +86,21 @@ def test_fail_fast_spares_an_origin_that_has_answered():
     # A live site: robots.txt answered, then one slow page timed out: the next page is still fetched.
     mw.process_response(Request("https://live-demo.kz/robots.txt"),
                         HtmlResponse("https://live-demo.kz/robots.txt", body=b""))
-    mw.process_exception(Request("https://live-demo.kz/slow"), DownloadTimeoutError("took longer than 20 s"))
+    slow = Request("https://live-demo.kz/slow")
+    mw.process_exception(slow, DownloadTimeoutError("took longer than 20 s"))
     assert mw.process_request(Request("https://live-demo.kz/privacy")) is None
+    assert slow.meta["dont_retry"] and slow.meta["origin_answered"]  # a hang is not retried; https answered
+    # A response head that came, then a body that hung: the origin answered all the same.
+    mw._headers_received({}, 0, Request("https://drip-demo.kz/robots.txt"))
+    mw.process_exception(Request("https://drip-demo.kz/"), DownloadTimeoutError("took longer than 20 s"))
+    mw.process_exception(Request("https://drip-demo.kz/"), DownloadTimeoutError("took longer than 20 s"))
+    assert mw.process_request(Request("https://drip-demo.kz/privacy")) is None
     # A site that never answered: its next request fails at once, as the first did.
     mw.process_exception(Request("https://hung-demo.kz/robots.txt"), DownloadTimeoutError("took longer than 20 s"))
     assert mw.process_request(Request("https://hung-demo.kz/robots.txt")) is None  # one timeout: tried again
-    mw.process_exception(Request("https://hung-demo.kz/robots.txt"), DownloadTimeoutError("took longer than 20 s"))
+    hung = Request("https://hung-demo.kz/robots.txt")
+    mw.process_exception(hung, DownloadTimeoutError("took longer than 20 s"))
+    assert hung.meta["dont_retry"] and not hung.meta["origin_answered"]
     with pytest.raises(OriginFailed) as failed:
         mw.process_request(Request("https://hung-demo.kz/"))
     assert classify_failure(failed.value)[0] == "timeout"

@@ -289,3 +289,104 @@ def test_visits_are_web_usage_only_about_a_site():
     assert _summary("Мы анализируем историю посещений сайта.") == {"usage": "declared"}
     # The florist's own couriers are its staff; a courier service is a third party.
     assert _summary("Деректер тек біздің қызметкерлерімізге (менеджерлер мен курьерлер) беріледі.") == {}
+
+
+# --- patterns of the second round of real documents (docs/realworld.md), each in our own words ----------
+
+def test_a_negated_verb_before_a_colon_denies_the_inline_list_after_it():
+    text = "Приложение не хранит: номера банковских карт, паспорта, ИИН, сведения о состоянии здоровья."
+    assert _summary(text) == {"payment_card": "denied", "id_document": "denied", "iin": "denied",
+                              "health": "denied"}
+    assert _summary("Қосымша жинамайды: карта деректері, ЖСН, денсаулық туралы мәліметтер.") == {
+        "payment_card": "denied", "iin": "denied", "health": "denied"}
+    # the list ends at «;»: what follows is not denied
+    assert _summary("Мы не собираем: номер карты; адрес доставки нужен курьеру.") == {
+        "payment_card": "denied", "address": "declared"}
+    # a passive verb before the colon still denies its subject
+    assert _summary("Трансграничная передача Оператором не осуществляется: данные остаются у нас.") == {
+        "cross_border_transfer": "denied"}
+
+
+def test_a_refused_sale_denies_sharing_into_other_databases_not_the_data():
+    text = "Ваш номер телефона и e-mail никогда не будут проданы или переданы в чужие базы данных."
+    assert _summary(text) == {"third_party_sharing": "denied"}
+    assert _summary("Мы не передаём ваши данные рекламодателям.") == {"third_party_sharing": "denied"}
+    assert _summary("Деректеріңізді жарнама берушілерге бермейміз.") == {"third_party_sharing": "denied"}
+
+
+def test_processors_and_the_services_data_pass_through_are_sharing():
+    assert _summary("Данные могут передаваться обработчикам по договорам поручения.") == {
+        "third_party_sharing": "declared"}
+    assert _summary("Деректер шарттар бойынша өңдеушілерге берілуі мүмкін.")["third_party_sharing"] == "declared"
+    assert _summary("Заказ проходит через сервисы подрядчиков: хостинг и платёжный сервис.") == {
+        "third_party_sharing": "declared"}
+    assert _summary("Заявка отправляется менеджеру через WhatsApp.") == {"third_party_sharing": "declared"}
+    assert _summary("Хабарлама менеджерге WhatsApp арқылы жіберіледі.") == {"third_party_sharing": "declared"}
+    # contacting the operator through a messenger hands nothing over
+    assert "third_party_sharing" not in _summary("Вы можете написать нам через WhatsApp.")
+
+
+def test_a_password_that_protects_or_a_liability_clause_is_no_collection_and_not_reading_is_a_denial():
+    assert "credentials" not in _summary("Серверы и ноутбуки сотрудников защищены паролем, сайт работает по HTTPS.")
+    assert "credentials" not in _summary("Мы не несём ответственности, если ваш логин и пароль узнало третье лицо.")
+    assert _summary("Мы не читаем ваши пароли и переписку.") == {"credentials": "denied"}
+    assert _summary("Біз құпиясөздерді және хаттарды оқымаймыз.") == {"credentials": "denied"}
+    assert "credentials" not in _summary("Құрылғылар құпиясөзбен қорғалған.")
+    assert _summary("Пользователь задаёт логин и пароль при регистрации.") == {"credentials": "declared"}
+
+
+def test_cross_border_definitions_rights_and_the_laws_condition_are_no_transfer():
+    glossary = ("В Политике используются термины:\n"
+                "а) оператор — лицо, которое организует обработку персональных данных;\n"
+                "б) трансграничная передача персональных данных — передача персональных данных на территорию "
+                "иностранного государства;")
+    assert "cross_border_transfer" not in _summary(glossary)
+    assert _summary("Вы вправе получить сведения о предполагаемой трансграничной передаче данных.") == {}
+    assert "cross_border_transfer" not in _summary(
+        "Трансграничная передача в государства, не обеспечивающие защиту данных, допускается только с согласия.")
+    assert "cross_border_transfer" not in _summary(
+        "Оператор трансшекаралық беруді бастамас бұрын шет мемлекеттің деректерді қорғайтынына көз жеткізеді.")
+    assert _summary("Данные хранятся на серверах за пределами Республики Казахстан.") == {
+        "cross_border_transfer": "declared"}
+
+
+def test_usage_and_location_as_real_documents_phrase_them():
+    assert _summary("Мы учитываем, с какого сайта пользователь к нам пришёл.") == {"usage": "declared"}
+    assert _summary("В кабинете ведётся журнал действий пользователя.") == {"usage": "declared"}
+    assert _summary("Приложение не отслеживает ваше местоположение.") == {"location": "denied"}
+
+
+def test_messenger_handles_are_social_profiles_not_credentials():
+    assert _summary("Бот получает ваш Telegram ID и username.") == {"social_profile": "declared"}
+    assert _summary("Мы просим ваш логин в мессенджерах (Telegram, WhatsApp).") == {"social_profile": "declared"}
+    assert _summary("Бот сіздің Telegram идентификаторыңызды сақтайды.") == {"social_profile": "declared"}
+
+
+def test_special_categories_are_health_and_never_biometric():
+    assert _summary("Оператор не обрабатывает особые категории персональных данных.") == {"health": "denied"}
+    assert _summary("Сервис не собирает: сведения о здоровье и иные особые категории данных.") == {
+        "health": "denied"}
+    assert _summary("Оператор ерекше санаттағы деректерді (мысалы, денсаулық туралы) өңдеуді жоспарламайды.") == {
+        "health": "denied"}
+
+
+def test_bank_account_details_are_payment_details():
+    assert _summary("Клиент указывает номер расчётного счёта для возврата.") == {"payment_card": "declared"}
+
+
+def test_an_ip_operator_with_a_quoted_or_latin_name_is_named():
+    assert _summary("Оператор: ИП «А.Б.В. ГРУПП», город Алматы.")["operator_identity"] == "declared"
+    assert _summary("Сервисом владеет ИП Blue River Studio.")["operator_identity"] == "declared"
+
+
+def test_the_operators_own_postal_address_and_a_write_to_us_line_are_its_contact():
+    found = _summary("Адрес: Республика Казахстан, г. Алматы, ул. Примерная, 1")
+    assert "address" not in found and found.get("contact") == "declared"
+    found = _summary("Деректер туралы жоғарыда көрсетілген мекенжайға жазу арқылы сұрай аласыз.")
+    assert "address" not in found
+
+
+def test_kazakh_pixels_local_storage_and_withdrawn_consent():
+    assert _summary("Сайтта жарнамалық пикселдер жоқ.") == {"advertising": "denied", "web_beacons": "denied"}
+    assert _summary("Сайт браузердің локалдық сақтауын пайдалануы мүмкін.") == {"cookies": "declared"}
+    assert _summary("Пайдаланушы өңдеуге келісімін кері ала алады.") == {"user_rights": "declared"}

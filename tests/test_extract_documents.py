@@ -127,3 +127,15 @@ def test_to_document_uses_the_decoded_text_of_html():
     body = "<html><body><main><p>Политика обработки персональных данных.</p></main></body></html>"
     doc = to_document(body.encode("cp1251"), text=body, content_type="text/html; charset=windows-1251", url="/p")
     assert doc.text == "Политика обработки персональных данных."
+
+
+def test_a_policy_in_sections_classed_menu_is_kept_and_a_link_menu_is_not():
+    # A restaurant-style page: its policy sits in «menu-hero» / «menu-item» blocks (text, no links).
+    paragraph = "Сайт не собирает аккаунты и не использует формы регистрации, данные нужны для брони. " * 4
+    html = ("<html><body><ul class='menu'><li><a href='/'>Главная</a></li><li><a href='/m'>Меню</a></li></ul>"
+            "<section class='menu-hero'><h1 class='menu-hero__title'>Құпиялық саясаты</h1>"
+            f"<div class='menu-item'><p class='menu-item__description'>{paragraph}</p></div></section>"
+            "</body></html>")
+    doc = html_to_document(html)
+    assert "Құпиялық саясаты" in doc.text and "не собирает аккаунты" in doc.text
+    assert "Главная" not in doc.text

@@ -39,8 +39,9 @@ def test_operator_names_in_their_legal_forms():
     text = ("Оператор: ТОО \"Ромашка Плюс\". Партнёр: АО «Банк Пример». Доставка: ИП Иванов И.И.\n"
             "Товарищество с ограниченной ответственностью «Мысал Групп» обрабатывает данные.\n"
             "«Мысал» ЖШС дербес деректерді өңдейді. This site is run by Steppe Data LLP.")
+    # the partner bank is not an operator (test_ip_operators_and_partner_banks)
     assert extract_facts(text).operator_names == [
-        'ТОО "Ромашка Плюс"', "АО «Банк Пример»", "Товарищество с ограниченной ответственностью «Мысал Групп»",
+        'ТОО "Ромашка Плюс"', "Товарищество с ограниченной ответственностью «Мысал Групп»",
         "«Мысал» ЖШС", "ИП Иванов И.И.", "Steppe Data LLP"]
 
 
@@ -171,3 +172,25 @@ def test_russian_law_in_any_language_is_foreign_law(text):
 def test_the_document_type_comes_from_its_title_or_its_voice(text, kind):
     assert document_type(text) == kind
     assert extract_facts(text).document_type == kind
+
+
+def test_ip_operators_and_partner_banks():
+    facts = extract_facts("Оператор: ИП «А.Б.В. ГРУПП». Оплату принимают партнёры: АО «Пример Банк», «Үлгі Банкі» АҚ.")
+    assert facts.operator_names == ["ИП «А.Б.В. ГРУПП»"]
+    assert extract_facts("Сервис принадлежит ИП Blue River Studio.").operator_names == ["ИП Blue River Studio"]
+    # a bank's own policy keeps the bank as its operator
+    assert extract_facts("Оператор — АО «Пример Банк», БИН указан ниже.").operator_names == ["АО «Пример Банк»"]
+
+
+@pytest.mark.parametrize("text", [
+    "в соответствии с Законом РК «О защите персональных данных»",
+    "Республики Казахстан от 2013 года «О персональных данных»",
+    "«Дербес деректер туралы» Заңына сәйкес",
+    "«Дербес деректер және оларды қорғау туралы» Заңы",
+])
+def test_loose_titles_of_the_kazakhstan_law(text):
+    assert extract_facts(text).laws == ["kz_94v"]
+
+
+def test_a_russian_title_without_kazakhstan_is_not_the_kazakhstan_law():
+    assert "kz_94v" not in extract_facts("согласно закону «О персональных данных»").laws

@@ -199,3 +199,23 @@ def test_a_row_is_found_by_name():
     assert setting("KZPRIVACY_BROWSER_SITES").default == 4
     with pytest.raises(KeyError):
         setting("KZPRIVACY_NOPE")
+
+
+def test_a_crawl_started_by_scrapy_itself_refuses_unknown_names_and_bad_text_values():
+    from scrapy.utils.test import get_crawler
+
+    import kzprivacy.crawler.settings as project_module
+    from kzprivacy.crawler.settings_table import CheckSettings
+
+    def crawler(**values):
+        settings = {name: getattr(project_module, name) for name in dir(project_module) if name.isupper()}
+        return get_crawler(settings_dict={**settings, **values})
+
+    assert isinstance(CheckSettings.from_crawler(crawler()), CheckSettings)
+    # What the commands set, already converted, passes as it is.
+    CheckSettings.from_crawler(crawler(KZPRIVACY_MAX_PAGES=3, KZPRIVACY_PROXY="http://p:3128", KZPRIVACY_WARC_DIR="w"))
+    with pytest.raises(SettingError, match="did you mean KZPRIVACY_MAX_PAGES"):
+        CheckSettings.from_crawler(crawler(KZPRIVACY_MAX_PAGE="3"))
+    with pytest.raises(SettingError, match="KZPRIVACY_FORM_PROBE is true or false, not 'sometimes'"):
+        CheckSettings.from_crawler(crawler(KZPRIVACY_FORM_PROBE="sometimes"))
+    assert project_module.EXTENSIONS["kzprivacy.crawler.settings_table.CheckSettings"] == 0

@@ -76,3 +76,40 @@ def test_sigterm_before_the_crawl_starts_leaves_a_resumable_crawl(tmp_path):
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     db = sqlite3.connect(tmp_path / "kzprivacy.db")
     assert dict(db.execute("SELECT site, status FROM sites WHERE crawl_id = 'stop'")) == {"kitap-demo.kz": "ok"}
+
+
+def test_sigterm_to_a_scan_of_several_processes_stops_them_all_and_resume_completes(tmp_path):
+    """`kzprivacy scan --processes 2`: the parent passes SIGTERM on to its crawl processes; none is left running."""
+    import os
+
+    with SampleWeb(hang_seconds=120) as web:
+        process = _scan(tmp_path, web.proxy_url, *SITES, "--processes", "2")
+        logs = [tmp_path / "stop" / f"crawl-{i}.log" for i in (0, 1)]
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and process.poll() is None:
+            if all(log.exists() and "Spider opened" in log.read_text(errors="replace") for log in logs) \
+                    and web.served("hanging-demo.kz"):
+                break
+            time.sleep(0.2)
+        time.sleep(1.0)
+        children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
+        assert children, "the crawl processes had not started"
+        process.send_signal(signal.SIGTERM)  # to the parent only, as a service manager's kill of one pid
+        out, err = process.communicate(timeout=40)
+        assert process.returncode == 130, err[-2000:]
+        assert "--resume" in out
+        time.sleep(0.5)
+        assert [pid for pid in children if os.path.exists(f"/proc/{pid}") and
+                open(f"/proc/{pid}/stat").read().split()[2] != "Z"] == []
+        db = sqlite3.connect(tmp_path / "kzprivacy.db")
+        assert db.execute("SELECT status FROM crawls WHERE crawl_id = 'stop'").fetchone()[0] == "interrupted"
+        db.close()
+
+        resumed = subprocess.run([sys.executable, "-m", "kzprivacy.cli", "scan", "--resume", "--proxy", web.proxy_url,
+                                  "--out", str(tmp_path), "--crawl-id", "stop", "--timeout", "3", "--no-progress",
+                                  "--no-analyze"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    db = sqlite3.connect(tmp_path / "kzprivacy.db")
+    statuses = dict(db.execute("SELECT site, status FROM sites WHERE crawl_id = 'stop'"))
+    assert "pending" not in statuses.values() and statuses["kitap-demo.kz"] == "ok"
+    assert db.execute("SELECT COUNT(*) = COUNT(DISTINCT site || url) FROM pages WHERE crawl_id = 'stop'").fetchone()[0]

@@ -44,6 +44,7 @@ class QueueSpider(SiteSpider):
         self.sites_done = 0
         self.last_tick = time.monotonic()    # the lease keeper renews only while this moves
         self._stopping = False
+        self._given_back = False
         self._reset_store = None
         self._keeper = None
         # One thread for this spider's Redis and database calls (the store's connection stays on it).
@@ -168,6 +169,17 @@ class QueueSpider(SiteSpider):
         # Let a Redis call cut short by the shutdown finish first: a lease taken as the crawl stopped
         # must be given back too, so everything this worker still holds in Redis goes back now.
         self._io.shutdown(wait=True)
+        self.give_back(reason)
+
+    def give_back(self, reason: str = "shutdown") -> None:
+        """Every site this worker still holds goes back to the queue, once. Called as the spider closes, and
+        by a stop that cannot wait for that (crawler/shutdown.py: a hurried or forced stop)."""
+        if self._given_back:
+            return
+        self._given_back = True
+        self._stopping = True
+        if self._keeper is not None:
+            self._keeper.stop()
         unfinished = set(self.active) | set(self.queue.held_by(self.worker_id))
         if unfinished:
             given_back = self.queue.release(self.worker_id, sorted(unfinished))

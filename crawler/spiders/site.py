@@ -26,11 +26,11 @@ from kzprivacy.crawler.errors import classify_failure, proxy_error_status
 from kzprivacy.crawler.formprobe import destination_rows
 from kzprivacy.extract.cookies import parse_set_cookie
 from kzprivacy.extract.documents import DocumentTooLarge, sniff_format
-from kzprivacy.extract.limits import DEFAULT_CAPS, Caps
+from kzprivacy.extract.limits import DEFAULT_CAPS, Caps, cap_warning
 from kzprivacy.extract.page import PageExtract, PageTask
 from kzprivacy.crawler.parsepool import ParseFailure, ParsePool
 from kzprivacy.extract.policy import (COMMON_POLICY_PATHS, POLICY_THRESHOLD, STRONG_LINK_SCORE, document_kind,
-                                    form_page_links, is_policy_score, language_variants, policy_links,
+                                    form_page_links, is_policy_score, language_variants,
                                     unreadable_policy, with_path)
 from kzprivacy.crawler.items import PageItem, SiteItem
 from kzprivacy.crawler.settings_table import default
@@ -221,7 +221,11 @@ class SiteSpider(scrapy.Spider):
         row = {"url": request.url, "kind": kind, "fetched_at": _now(), "error": f"{status}: {error}"[:1000]}
         yield PageItem(site, request.url, row)
         if kind == "home":
-            if request.meta.get("attempt") == "https" and status not in NO_FALLBACK:
+            # Plain http is tried when https failed without ever answering; an https origin that answered
+            # (robots.txt, a response head) and then hung or broke is the site's answer: over http it
+            # would only cost the same wait again.
+            answered = request.meta.get("origin_answered")
+            if request.meta.get("attempt") == "https" and status not in NO_FALLBACK and not answered:
                 st["https_failure"] = (status, error)
                 fallback = self._request(site, "http://" + request.meta["entry"] + "/", "home", attempt="http",
                                          entry=request.meta["entry"])
@@ -232,7 +236,7 @@ class SiteSpider(scrapy.Spider):
                 if https_failure and https_failure[0] in HTTPS_FAILURES_KEPT and status in ("refused", "proxy_error"):
                     status, error = https_failure  # https broke at TLS and there is no plain http either
                 st["status"], st["error"] = status, error
-                if status == "robots_blocked":  # robots.txt itself answered, over this scheme
+                if status == "robots_blocked" or answered:  # robots.txt or the page answered, over this scheme
                     st["https"] = request.url.startswith("https://")
                 else:
                     st["https"] = False if request.meta.get("attempt") == "http" else None
@@ -258,6 +262,9 @@ class SiteSpider(scrapy.Spider):
         warc_id = item.page["warc_record_id"]
         follow: list[Request] = []
         warnings: list[str] = list(extract.warnings)  # caps that cut what this page shows (pages.warnings)
+        for url, kept, total in response.meta.get("set_cookies_cut", ()):  # crawler.middlewares.SetCookieRecorder
+            warnings.append(cap_warning("Set-Cookie headers" + (f" of {url}" if url != response.url else ""), kept,
+                                        total))
         if extract.failure:  # parse_timeout, too_large, parse_error: the page's row says so
             item.page["error"] = f"{extract.failure[0]}: {extract.failure[1]}"[:1000]
 
@@ -293,13 +300,15 @@ class SiteSpider(scrapy.Spider):
         if kind == "home" and st["status"] == "ok" and extract.failure:
             st["status"], st["error"] = extract.failure  # the site answered; its home page could not be read
         if kind == "home" and st["status"] != "ok":
+            if warnings:
+                item.page["warnings"] = json.dumps(warnings, ensure_ascii=False)
             return item, follow
 
         is_html = isinstance(response, TextResponse) and sniff_format(
             response.body[:4000], item.page["content_type"], response.url) == "html"
-        links = []
+        links, candidates = [], []
         if is_html:
-            links = extract.links
+            links, candidates = extract.links, extract.policy_links  # scored in the parse worker
             if not rendered:  # browser mode recorded what was actually fetched instead
                 item.requests = self._requests(extract.resources, st, warc_id)
             item.inline_trackers = [
@@ -328,10 +337,10 @@ class SiteSpider(scrapy.Spider):
                         follow.append(request)
 
         if is_html and kind != "policy" and response.status < 400:
-            item.policy = self._in_page_policy(extract, response, item.page, st, warc_id, links)
+            item.policy = self._in_page_policy(extract, response, item.page, st, warc_id, candidates)
         if links:
-            follow += self._follow_links(site, st, links, response.url, home=(kind == "home"))
-        if kind == "home" and not any(c.score >= FOLLOW_POLICY_SCORE for c in policy_links(links)):
+            follow += self._follow_links(site, st, links, candidates, response.url, home=(kind == "home"))
+        if kind == "home" and not any(c.score >= FOLLOW_POLICY_SCORE for c in candidates):
             follow += self._probe(site, st, response.url)  # no policy link: a page without any links too
         if warnings:
             item.page["warnings"] = json.dumps(warnings, ensure_ascii=False)
@@ -359,7 +368,7 @@ class SiteSpider(scrapy.Spider):
         return follow
 
     def _in_page_policy(self, extract: PageExtract, response: Response, page: dict[str, Any], st: dict[str, Any],
-                        warc_id: str | None, links: list) -> dict[str, Any] | None:
+                        warc_id: str | None, candidates: list) -> dict[str, Any] | None:
         """A policy kept inside the page (a modal, a section, a template), else a policy named without a link.
 
         Either becomes a `policies` row of this page: the in-page one with its own text, found_via
@@ -380,7 +389,7 @@ class SiteSpider(scrapy.Spider):
                     "link_text": (found.trigger or found.heading)[:300], "title": found.heading[:300], "sha256": key,
                     "text": found.text, "chars": len(found.text), "language": detect_language(found.text),
                     "is_policy_score": score, "document_kind": "privacy_policy", "status": "ok"}
-        if st["mentioned"] or any(c.score >= FOLLOW_POLICY_SCORE for c in policy_links(links)):
+        if st["mentioned"] or any(c.score >= FOLLOW_POLICY_SCORE for c in candidates):
             return None
         mentions = extract.mentions
         if not mentions:
@@ -393,11 +402,11 @@ class SiteSpider(scrapy.Spider):
                 "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
                 "status": "mention"}
 
-    def _follow_links(self, site: str, st: dict[str, Any], links: list, page_url: str, home: bool) -> list[Request]:
+    def _follow_links(self, site: str, st: dict[str, Any], links: list, candidates: list, page_url: str,
+                      home: bool) -> list[Request]:
         follow: list[Request] = []
         threshold = FOLLOW_POLICY_SCORE if home else LATER_POLICY_SCORE
-        candidates = [c for c in policy_links(links) if c.score >= threshold]
-        for candidate in candidates:
+        for candidate in [c for c in candidates if c.score >= threshold]:
             if st["policy_requests"] >= MAX_POLICY_CANDIDATES:
                 break
             # Policies may live off-site (a parent company, a document host); form pages may not.

@@ -146,12 +146,15 @@ class Scan:
                 self.progress.connect(crawler)
             process.crawl(crawler, domains=[e.input for e in todo], crawl_id=self.crawl_id,
                           max_pages=self.max_pages)
-            shutdown = PromptShutdown(process, float(self.settings().getfloat("KZPRIVACY_SHUTDOWN_GRACE")))
+            shutdown = PromptShutdown.from_settings(process, self.settings(), on_forced_exit=self._stopped)
             shutdown.install()
             process.start(install_signal_handlers=False)  # crawler/shutdown.py handles SIGINT and SIGTERM
             reason = (crawler.stats.get_value("finish_reason") if crawler.stats else None) or "finished"
             if shutdown.interrupted:
                 reason = "shutdown"
+            if shutdown.hurried:  # the queue was not saved whole: --resume restarts the unfinished sites
+                (self.crawl_dir / "job" / "spider.state").unlink(missing_ok=True)
+            shutdown.on_forced_exit = None  # the crawl's end is written below
         store = Store(self.db_path)
         try:
             store.finish_crawl(self.crawl_id, "finished" if reason == "finished" else "interrupted")
@@ -171,6 +174,20 @@ class Scan:
                 self.output_paths = build_outputs(self.db_path, self.crawl_id, self.out, lang=self.lang)
         return reason
 
+    def _stopped(self) -> None:
+        """A stop that ran past its deadline (crawler/shutdown.py): the crawl is interrupted, and its
+        job folders hold no spider state, so --resume restarts the unfinished sites."""
+        from kzprivacy.store import Store
+
+        for job in [self.crawl_dir / "job", *self.crawl_dir.glob("job-*")]:
+            (job / "spider.state").unlink(missing_ok=True)
+        click.echo(f"Interrupted (shutdown). Resume with: kzprivacy scan --resume --out {self.out} "
+                   f"--crawl-id {self.crawl_id}")
+        store = Store(self.db_path)
+        try:
+            store.finish_crawl(self.crawl_id, "interrupted")
+        finally:
+            store.close()
 
     def _run_processes(self, todo: list[SiteEntry], show_progress: bool) -> str:
         """Crawl `todo` split over self.processes crawl processes (every n-th site to each), which
@@ -178,12 +195,17 @@ class Scan:
         import multiprocessing
         import time
 
+        from kzprivacy.crawler.shutdown import ChildrenShutdown
+
         context = multiprocessing.get_context("spawn")  # a fresh interpreter each: Twisted's reactor is per process
         count = min(self.processes, len(todo))
         workers = [context.Process(target=_crawl_shard, args=(self, i, [e.input for e in todo[i::count]]),
                                    name=f"kzprivacy-scan-{i}") for i in range(count)]
         for worker in workers:
             worker.start()
+        # Ctrl-C or SIGTERM: passed on to each crawl process, and the whole scan ends within the deadline.
+        shutdown = ChildrenShutdown(workers, self.settings().getfloat("KZPRIVACY_SHUTDOWN_DEADLINE"), self._stopped)
+        shutdown.install()
         progress = None
         if show_progress:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -205,14 +227,13 @@ class Scan:
                     finally:
                         store.close()
                     progress.update(task, completed=len(todo) - min(left, len(todo)))
-                    time.sleep(1)
-        except KeyboardInterrupt:  # the children got it too, and stop cleanly
-            for worker in workers:
-                worker.join()
+                    if not shutdown.interrupted:
+                        time.sleep(1)
         finally:
+            shutdown.restore()
             if progress is not None:
                 progress.stop()
-        return "finished" if all(w.exitcode == 0 for w in workers) else "shutdown"
+        return "finished" if all(w.exitcode == 0 for w in workers) and not shutdown.interrupted else "shutdown"
 
 
 def _crawl_shard(scan: Scan, index: int, inputs: list[str]) -> None:
@@ -221,14 +242,18 @@ def _crawl_shard(scan: Scan, index: int, inputs: list[str]) -> None:
 
     from kzprivacy.crawler.spiders.site import SiteSpider
 
+    settings = scan.settings()
+    # A stop ends here 0.3 s before the parent's deadline, leaving the parent its time to write the crawl's end.
     scan.extra_settings = {**scan.extra_settings, "JOBDIR": str(scan.crawl_dir / f"job-{index}"),
-                           "LOG_FILE": str(scan.crawl_dir / f"crawl-{index}.log")}
+                           "LOG_FILE": str(scan.crawl_dir / f"crawl-{index}.log"),
+                           "KZPRIVACY_SHUTDOWN_GRACE": max(0.0, settings.getfloat("KZPRIVACY_SHUTDOWN_GRACE") - 0.3),
+                           "KZPRIVACY_SHUTDOWN_DEADLINE": settings.getfloat("KZPRIVACY_SHUTDOWN_DEADLINE") - 0.3}
     process = CrawlerProcess(scan.settings())
     crawler = process.create_crawler(SiteSpider)
     process.crawl(crawler, domains=inputs, crawl_id=scan.crawl_id, max_pages=scan.max_pages)
     from kzprivacy.crawler.shutdown import PromptShutdown
 
-    shutdown = PromptShutdown(process, scan.settings().getfloat("KZPRIVACY_SHUTDOWN_GRACE"))
+    shutdown = PromptShutdown.from_settings(process, scan.settings())  # the parent marks the crawl interrupted
     shutdown.install()
     process.start(install_signal_handlers=False)  # crawler/shutdown.py handles SIGINT and SIGTERM
     reason = (crawler.stats.get_value("finish_reason") if crawler.stats else None) or "finished"

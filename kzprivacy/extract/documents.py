@@ -138,6 +138,21 @@ def _dialog_texts(root: etree._Element) -> list[tuple[str, str]]:
     return [(title, text) for _, title, text in found]
 
 
+# A «menu…» element with at least this much text and few links is content (see _text_not_menu).
+_MENU_TEXT_CHARS = 200
+
+
+def _text_not_menu(el: etree._Element, marker: str) -> bool:
+    """Whether an element classed only «menu…» holds text rather than links: a restaurant's «menu-hero» and
+    «menu-item» sections carry a whole policy on some sites; a navigation menu is mostly links."""
+    words = {m.group(2).lower() for m in _BOILERPLATE_ATTR.finditer(marker)}
+    if words != {"menu"} or el.get("role") in ("navigation", "banner", "contentinfo") or el.tag == "nav":
+        return False
+    text = " ".join(el.text_content().split())
+    links = sum(len(" ".join(a.text_content().split())) for a in el.xpath(".//a"))
+    return bool(text) and links <= 0.3 * len(text)
+
+
 # A multi-megabyte inline script is one text node: libxml2 drops everything after it unless huge_tree.
 _HTML_PARSER = lxml.html.HTMLParser(huge_tree=True)
 
@@ -163,9 +178,14 @@ def html_to_document(html: str) -> Document:
     for el in root.xpath("|".join(f"//{tag}" for tag in _BOILERPLATE_TAGS)):
         if el.getparent() is not None:
             el.drop_tree()
+    kept: set[etree._Element] = set()
     for el in root.xpath("//*[@class or @id or @role]"):
         marker = f"{el.get('class', '')} {el.get('id', '')}"
         if el.get("role") in ("navigation", "banner", "contentinfo") or _BOILERPLATE_ATTR.search(marker):
+            if _text_not_menu(el, marker) and (len(el.text_content()) >= _MENU_TEXT_CHARS
+                                               or any(a in kept for a in el.iterancestors())):
+                kept.add(el)
+                continue
             if el.tag not in ("html", "body") and el.getparent() is not None:
                 el.drop_tree()
     body = root.find(".//body")

@@ -33,6 +33,9 @@ class PageTask:
 class PageExtract:
     warnings: list[str] = field(default_factory=list)
     links: list[Any] = field(default_factory=list)
+    # The policy-link candidates of `links` (extract.policy.policy_links), scored here, in the worker, once:
+    # scoring 3,000 links is seconds of regex work that must not run on the crawler's reactor thread.
+    policy_links: list[Any] = field(default_factory=list)
     resources: list[Any] = field(default_factory=list)
     signatures: list[Any] = field(default_factory=list)
     forms: list[Any] = field(default_factory=list)
@@ -49,6 +52,7 @@ def extract_page(task: PageTask) -> PageExtract:
 
     from .discovery import in_page_policies, page_links, policy_mentions
     from .html import dom_depth_warning, extract_forms, extract_resources, selector
+    from .policy import policy_links
 
     out = PageExtract()
     if task.html is not None:
@@ -57,6 +61,9 @@ def extract_page(task: PageTask) -> PageExtract:
         if depth:
             out.warnings.append(depth)
         out.links = page_links(sel, task.url, task.caps, out.warnings)
+        out.policy_links = policy_links(out.links)
+        for link in out.links:  # scored: the text around each link is not needed again (and not sent back)
+            link.context = ""
         out.resources = extract_resources(sel, task.url, task.caps, out.warnings)
         out.signatures = find_signatures(task.html)
         out.forms = extract_forms(sel, task.url, caps=task.caps, warnings=out.warnings)

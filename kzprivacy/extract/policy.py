@@ -78,17 +78,18 @@ def link_document_kind(text: str) -> str | None:
 def score_policy_link(link: Link) -> float:
     """0..1: how likely a link leads to the site's privacy policy."""
     text = link.text or ""
-    path = urlsplit(link.url).path + "?" + urlsplit(link.url).query
+    parts = urlsplit(link.url)
+    path = (parts.path + "?" + parts.query)[:2048]  # a 100,000-character address is read as far as any is
     score = 0.0
     if link.via == "rel":
         return 1.0  # <link rel="privacy-policy">: the site says so in the markup's own words
     if _TEXT_STRONG.search(text):
         score += 0.6
-    elif _REGULATION.search(text) and _PERSONAL.search(link.context) and len(link.context) < 400:
+    elif len(link.context) < 400 and _REGULATION.search(text) and _PERSONAL.search(link.context):
         score += 0.5  # «Я принимаю <a>Положение</a> и даю согласие на обработку персональных данных»
     elif _TEXT_WEAK.search(text):
         score += 0.3
-    elif _TEXT_STRONG.search(link.context) and len(link.context) < 200:
+    elif len(link.context) < 200 and _TEXT_STRONG.search(link.context):
         score += 0.25  # "I agree with the <a>policy</a>" style links: the words are around the link
     if _HREF.search(path):
         score += 0.3

@@ -240,8 +240,18 @@ def worker(redis_url: str, db: str, crawl_id: str | None, out: Path, proxy: str 
     crawler = process.create_crawler(QueueSpider)
     process.crawl(crawler, queue=queue, worker_id=worker_id, sites_at_once=sites_at_once, idle_exit=idle_exit,
                   crawl_id=crawl_id, max_pages=settings.getint("KZPRIVACY_MAX_PAGES"), store_url=db)
-    process.start()
+    from kzprivacy.crawler.shutdown import PromptShutdown
+
+    def give_back() -> None:  # a stop that cannot wait for the spider to close still returns the sites
+        if crawler.spider is not None:
+            crawler.spider.give_back()
+
+    shutdown = PromptShutdown.from_settings(process, settings, on_hurry=give_back, on_forced_exit=give_back)
+    shutdown.install()
+    process.start(install_signal_handlers=False)  # crawler/shutdown.py: Ctrl-C and SIGTERM obeyed within 2 s
     reason = (crawler.stats.get_value("finish_reason") if crawler.stats else None) or "finished"
+    if shutdown.interrupted:
+        reason = "shutdown"
     spider = crawler.spider
     done_here = getattr(spider, "sites_done", 0) if spider else 0
     pages = crawler.stats.get_value("response_received_count", 0) if crawler.stats else 0
