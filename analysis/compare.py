@@ -387,6 +387,16 @@ def form_findings(forms: pd.DataFrame, fields: pd.DataFrame) -> pd.DataFrame:
         parts.append(_finding(plain, "KZ-FORM-PLAIN-HTTP", "security",
                               "form posting " + plain["asked"] + " to " + plain["action"].fillna(plain["page_url"]),
                               policy_url=None))
+    # GET puts the fields in the URL, but only where the markup says so: without a method, a script may send the
+    # form (HTTP mode cannot see it), so no finding is guessed.
+    if "method_explicit" in collecting:
+        in_url = collecting[collecting["method"].fillna("").str.lower().eq("get")
+                            & collecting["method_explicit"].fillna(0).astype(bool)]
+        if not in_url.empty:
+            in_url = _per_form(in_url)
+            parts.append(_finding(in_url, "KZ-FORM-DATA-IN-URL", "security",
+                                  "form sending " + in_url["asked"] + " to " + in_url["action"].fillna(in_url["page_url"])
+                                  + " on " + in_url["observed_url"], policy_url=None))
     bare = collecting[~collecting["has_consent_checkbox"].fillna(0).astype(bool)
                       & ~collecting["policy_link_near"].fillna(0).astype(bool)]
     if not bare.empty:

@@ -32,6 +32,12 @@ def test_form_fields_labels_masks_and_consent():
     ]
 
 
+def test_whether_the_markup_states_the_method():
+    forms = extract_forms('<form action="/a" method="GET"><input name="phone" type="tel"></form>'
+                          '<form action="/b"><input name="email" type="email"></form>', "https://shop-demo.kz/")
+    assert [(f.method, f.method_explicit) for f in forms] == [("get", True), ("get", False)]
+
+
 def test_inputs_outside_any_form_make_a_script_form():
     forms = extract_forms(ORDER, "https://medshop-demo.kz/order")
     loose = forms[1]

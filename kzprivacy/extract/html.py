@@ -270,6 +270,7 @@ class Form:
     policy_link_near: bool
     fields: list[FormField] = field(default_factory=list)
     heading: str = ""
+    method_explicit: bool = False  # the markup says method=…; else the browser's default (GET) or a script decides
 
 
 # Hidden fields are kept: they carry visit ids and UTM tags that trackers pass along with the form.
@@ -581,7 +582,9 @@ def extract_forms(html: str | Selector, page_url: str, page_context: str = "", c
         parent = node.getparent()
         near = _policy_link_inside(node, hints, containers) or (
             parent is not None and _policy_link_inside(parent, hints, containers))
-        forms.append(Form(number, action_url, (node.get("method") or "get").lower(), consent, near, fields, heading))
+        method = (node.get("method") or "").strip().lower()
+        forms.append(Form(number, action_url, method or "get", consent, near, fields, heading,
+                          method_explicit=bool(method)))
     body = root.find("body")
     if body is None:
         body = next(root.iter("body"), None)

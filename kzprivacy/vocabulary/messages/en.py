@@ -366,6 +366,7 @@ MESSAGES: dict[str, str] = {
     "rule_title.KZ-CONSENT-WITHOUT-POLICY": "Consent text, no policy",
     "rule_title.KZ-FORM-NO-CONSENT": "Form without consent or policy link",
     "rule_title.KZ-FORM-PLAIN-HTTP": "Form sends data over plain HTTP",
+    "rule_title.KZ-FORM-DATA-IN-URL": "Form puts personal data in the address",
     "rule_title.KZ-TRACKING-BEFORE-CONSENT": "Tracking before consent",
     "rule_title.POLICY-FOREIGN-LAW": "Cites foreign law",
     "rule_title.POLICY-NO-KZ-LAW": "Kazakhstan data law not cited",
@@ -402,6 +403,9 @@ MESSAGES: dict[str, str] = {
     "rule.KZ-FORM-NO-CONSENT": ("A form collecting personal data ({observed}) has neither a consent checkbox nor a "
                                 "link to the policy."),
     "rule.KZ-FORM-PLAIN-HTTP": "A form sends personal data ({observed}) over plain HTTP, unencrypted.",
+    "rule.KZ-FORM-DATA-IN-URL": ("A form sends personal data ({observed}) with method GET, in the page address: what "
+                                 "people type ends up in server and proxy logs, in the browser's history and in the "
+                                 "Referer that other sites receive."),
     "rule.KZ-TRACKING-BEFORE-CONSENT": "A tracking cookie ({observed}) is set before the visitor could consent.",
     "rule.POLICY-FOREIGN-LAW": ("The policy cites foreign law ({observed}) instead of Kazakhstan's Law on Personal "
                                 "Data."),

@@ -361,6 +361,7 @@ MESSAGES: dict[str, str] = {
     "rule_title.KZ-CONSENT-WITHOUT-POLICY": "Есть согласие, нет политики",
     "rule_title.KZ-FORM-NO-CONSENT": "Форма без согласия и ссылки на политику",
     "rule_title.KZ-FORM-PLAIN-HTTP": "Форма отправляет данные по HTTP",
+    "rule_title.KZ-FORM-DATA-IN-URL": "Форма передаёт данные в адресе страницы",
     "rule_title.KZ-TRACKING-BEFORE-CONSENT": "Отслеживание до согласия",
     "rule_title.POLICY-FOREIGN-LAW": "Ссылка на иностранное право",
     "rule_title.POLICY-NO-KZ-LAW": "Нет ссылки на Закон РК о персональных данных",
@@ -399,6 +400,9 @@ MESSAGES: dict[str, str] = {
     "rule.KZ-FORM-NO-CONSENT": ("Форма, собирающая персональные данные ({observed}), не содержит ни согласия, ни "
                                 "ссылки на политику."),
     "rule.KZ-FORM-PLAIN-HTTP": "Форма передаёт персональные данные ({observed}) по незашифрованному HTTP.",
+    "rule.KZ-FORM-DATA-IN-URL": ("Форма передаёт персональные данные ({observed}) методом GET, в адресе страницы: "
+                                 "введённое попадает в журналы серверов и прокси, в историю браузера и в заголовок "
+                                 "Referer, который получают другие сайты."),
     "rule.KZ-TRACKING-BEFORE-CONSENT": ("Отслеживающий cookie ({observed}) устанавливается до того, как посетитель "
                                         "мог дать согласие."),
     "rule.POLICY-FOREIGN-LAW": ("Политика ссылается на иностранное право ({observed}) вместо Закона РК «О "
