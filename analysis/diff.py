@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from kzprivacy.analysis.report.data import records, third_party_services
+from kzprivacy.analysis.tables import records, third_party_services
 from kzprivacy.vocabulary.identity import canonical_url
 
 __all__ = [
@@ -240,7 +240,7 @@ def diff_frames(old: Mapping[str, pd.DataFrame], new: Mapping[str, pd.DataFrame]
 
 def diff_crawls(db_path: str | Path, from_crawl: str, to_crawl: str, context: int = 2) -> CrawlDiff:
     """Read two crawls of one database and compare them."""
-    from kzprivacy.analysis.report.export import read_crawl
+    from kzprivacy.store.read import read_crawl
 
     tables = ("sites", "policies", "requests", "inline_trackers", "cookies", "findings")
     return diff_frames(read_crawl(db_path, from_crawl, tables), read_crawl(db_path, to_crawl, tables),

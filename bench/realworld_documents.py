@@ -42,7 +42,7 @@ SCORED: tuple[str, ...] = tuple(c for c in (*DATA_CATEGORIES, *PRACTICES) if c n
 STATUSES = ("declared", "denied")
 LANGUAGES = ("ru", "kk", "en")
 DOCUMENT_TYPES = ("privacy_policy", "consent", "terms", "other")
-SPLITS = ("dev", "holdout")
+SPLITS = ("dev", "holdout", "holdout2")
 # Under this many characters a converted document counts as an extraction failure (real
 # one-paragraph policies have a few hundred).
 MIN_CHARS = 100

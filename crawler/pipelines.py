@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import kzprivacy
-from kzprivacy.store import Store
+from kzprivacy.store import Store, site_rows
 
 from .items import PageItem, SiteItem
 
@@ -28,12 +28,9 @@ class SQLitePipeline:
         spider = spider or self.crawler.spider
         crawl_id = self.crawl_id or spider.crawl_id
         self.crawl_id = crawl_id
-        rows = [{"site": e.site, "input": e.input, "ascii_host": e.ascii_host, "start_url": e.start_url}
-                for e in spider.entries]
-        rows += [{"site": entry[:255], "input": entry, "status": "invalid", "error": reason}
-                 for entry, reason in spider.rejected]
         self.store.begin_crawl(crawl_id, mode=self.settings_snapshot.get("KZPRIVACY_MODE") or "http",
-                               tool_version=kzprivacy.__version__, settings=self.settings_snapshot, sites=rows)
+                               tool_version=kzprivacy.__version__, settings=self.settings_snapshot,
+                               sites=site_rows(spider.entries, spider.rejected))
 
     def close_spider(self, spider=None) -> None:
         if self.store is not None:

@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 
 import kzprivacy  # noqa: F401  (sets the offline tldextract environment first)
-from kzprivacy.analysis.report.export import (connect_readonly, datasette_metadata, parse_dictionary,
-                             with_codes)
+from kzprivacy.store.read import connect_readonly
+from kzprivacy.analysis.report.dictionary import datasette_metadata, parse_dictionary, with_codes
 from kzprivacy.vocabulary import taxonomy
 from kzprivacy.store import SCHEMA
 
 ROOT = Path(__file__).resolve().parents[1]
 DICTIONARY = ROOT / "docs" / "data-dictionary.md"
 METADATA = ROOT / "docs" / "datasette-metadata.json"
-REGENERATE = "run `python -m kzprivacy.analysis.report.export` to regenerate"
+REGENERATE = "run `python -m kzprivacy.analysis.report.dictionary` to regenerate"
 
 
 @pytest.fixture(scope="module")

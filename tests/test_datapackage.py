@@ -16,7 +16,7 @@ import pytest
 
 frictionless = pytest.importorskip("frictionless", reason="the test extra's frictionless is not installed")
 
-from kzprivacy.analysis.report.export import parse_dictionary  # noqa: E402
+from kzprivacy.analysis.report.dictionary import parse_dictionary  # noqa: E402
 from conftest import ROOT  # noqa: E402
 
 

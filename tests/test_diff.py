@@ -15,7 +15,7 @@ import kzprivacy  # noqa: F401  (sets the offline tldextract environment first)
 from kzprivacy.cli.analysis import diff as diff_command
 from kzprivacy.analysis.diff import (compare_findings, compare_policies, compare_services, compare_sites, diff_frames,
                            inline_changes, site_policies, text_diff, to_json, to_markdown, to_text)
-from kzprivacy.analysis.report.data import third_party_services
+from kzprivacy.analysis.tables import third_party_services
 
 PAYLOAD = "<script>alert(1)</script>"
 

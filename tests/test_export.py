@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import kzprivacy  # noqa: F401  (sets the offline tldextract environment first)
-from kzprivacy.analysis.report.export import (CATEGORICAL, EXCEL_CELL_LIMIT, crawl_tables, csv_safe, export_crawl, read_crawl,
-                             connect_readonly)
+from kzprivacy.store.read import CATEGORICAL, crawl_tables, read_crawl, connect_readonly
+from kzprivacy.analysis.report.export import EXCEL_CELL_LIMIT, csv_safe, export_crawl
 from kzprivacy.store import Store
 
 HOSTILE_NAME = "<script>alert(1)</script>"

@@ -17,7 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 import kzprivacy  # noqa: F401  (sets the offline tldextract environment first)
-from kzprivacy.cli.analysis import build_outputs, report as report_command
+from kzprivacy.app.outputs import build_outputs
+from kzprivacy.cli.analysis import report as report_command
 from kzprivacy.analysis.report import render_report, site_file_name
 from kzprivacy.analysis.report.charts import bar_chart
 from kzprivacy.analysis.report.highlight import Span, excerpt, highlight, locate

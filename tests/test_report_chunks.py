@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import kzprivacy.analysis.report.render as render
-from kzprivacy.analysis.report.export import read_crawl
+from kzprivacy.store.read import read_crawl
 from kzprivacy.analysis.run import analyze_crawl
 from test_analysis_chunks import _crawl
 

@@ -193,7 +193,7 @@ def test_analyze_and_summary_take_the_postgres_database(two_runs):
 def test_the_export_readers_see_the_same_tables_in_postgres(two_runs):
     """analysis/report/export.py reads through a DB-API connection; kzprivacy.store.connect_readonly gives one
     for PostgreSQL that takes its SQLite-flavoured SQL (sqlite_master, PRAGMA table_info, rowid)."""
-    from kzprivacy.analysis.report.export import crawl_ids, crawl_tables, read_table
+    from kzprivacy.store.read import crawl_ids, crawl_tables, read_table
     from kzprivacy.store import connect_readonly
 
     single = connect_readonly(two_runs["tmp"] / "single" / "kzprivacy.db")
@@ -209,7 +209,7 @@ def test_the_export_readers_see_the_same_tables_in_postgres(two_runs):
 
 
 def test_exports_and_report_build_from_postgres_as_from_sqlite(two_runs):
-    from kzprivacy.cli.analysis import build_outputs
+    from kzprivacy.app.outputs import build_outputs
 
     out = two_runs["tmp"] / "exports"
     paths = build_outputs(two_runs["db"], "dist", out)

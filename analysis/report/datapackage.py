@@ -90,7 +90,7 @@ def datapackage(tables: Mapping[str, Mapping[str, str]], crawl: Mapping[str, Any
     """The datapackage.json descriptor for CSV files named <table>.csv: `tables` maps each table to its
     columns in file order, each with its declared SQL type."""
     import kzprivacy
-    from kzprivacy.analysis.report.export import _plain_markdown, parse_dictionary
+    from kzprivacy.analysis.report.dictionary import _plain_markdown, parse_dictionary
 
     if dictionary_markdown is None:
         dictionary_markdown = DICTIONARY.read_text(encoding="utf-8") if DICTIONARY.exists() else ""

@@ -132,7 +132,7 @@ class WarcIndex:
 
 
 def _rows(frame: Any) -> list[dict[str, Any]]:
-    from kzprivacy.analysis.report.data import records
+    from kzprivacy.analysis.tables import records
 
     return records(frame) if frame is not None else []
 
@@ -405,7 +405,7 @@ def build_pack(db_path: str | Path, crawl_id: str, site: str, out_dir: str | Pat
     Chromium cannot print the report.
     """
     import kzprivacy
-    from kzprivacy.analysis.report.export import read_crawl
+    from kzprivacy.store.read import read_crawl
     from kzprivacy.analysis.report.render import render_pdf_report
 
     out_dir = Path(out_dir)

@@ -25,9 +25,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from kzprivacy.analysis.diff import CrawlDiff, diff_frames, inline_changes
-from kzprivacy.analysis.report.export import previous_crawl_id, read_crawl, site_ranges
+from kzprivacy.store.read import previous_crawl_id, read_crawl, site_ranges
 from kzprivacy.analysis.report import charts
-from kzprivacy.analysis.report.data import (countries_overview, records, services_overview, third_party_services,
+from kzprivacy.analysis.tables import (countries_overview, records, services_overview, third_party_services,
                                   value_counts)
 from kzprivacy.analysis.report.highlight import FULL_TEXT_LIMIT, Span, excerpt, highlight, locate
 from kzprivacy.analysis.report.i18n import Lang
@@ -602,7 +602,7 @@ def _fetched_pages(db_path: str | Path, crawl_id: str) -> pd.DataFrame:
     """The status codes of a crawl's pages: all the summary counts of them."""
     from contextlib import closing
 
-    from kzprivacy.analysis.report.export import connect_readonly
+    from kzprivacy.store.read import connect_readonly
 
     with closing(connect_readonly(db_path)) as conn:
         return pd.read_sql_query("SELECT status_code FROM pages WHERE crawl_id = ?", conn, params=(crawl_id,))

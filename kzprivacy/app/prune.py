@@ -29,7 +29,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-import click
+from .workspace import Workspace
+
 
 __all__ = ["PruneAction", "plan_prune", "compress_warc_folder", "prune", "ARCHIVE_NAME", "NOTE_NAME"]
 
@@ -79,7 +80,7 @@ def plan_prune(out: Path, older_than_days: float, compress: bool, db: str | Path
                now: datetime | None = None) -> list[PruneAction]:
     """What prune would do to each crawl folder of OUT that holds WARC evidence (nothing is changed)."""
     now = now or datetime.now(timezone.utc)
-    known = _crawl_times(db if db is not None else out / "kzprivacy.db")
+    known = _crawl_times(Workspace(out, str(db) if db is not None else None).db)
     actions = []
     for folder in sorted(p for p in out.iterdir() if p.is_dir()) if out.exists() else []:
         warc, archive = folder / "warc", folder / ARCHIVE_NAME
@@ -183,36 +184,3 @@ def prune(out: Path, older_than_days: float, *, compress: bool = False, db: str 
                 "warc_record_id now name records that are gone.\n", encoding="utf-8")
             action.bytes_after = 0
     return actions
-
-
-def _mb(n: int) -> str:
-    return f"{n / 1e6:.1f} MB"
-
-
-@click.command(name="prune")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="output", show_default=True,
-              help="Folder holding the crawls' folders (OUT/<crawl_id>/warc/).")
-@click.option("--older-than", "older_than", type=click.FloatRange(0), required=True, metavar="DAYS",
-              help="Only crawls started more than DAYS ago.")
-@click.option("--compress", is_flag=True, help="Pack the WARC into warc.tar.xz instead of deleting it.")
-@click.option("--db", metavar="URL", envvar="KZPRIVACY_DB_URL",
-              help="Database giving each crawl's start and status (default: OUT/kzprivacy.db).")
-@click.option("--dry-run", is_flag=True, help="Only say what would be done.")
-@click.option("--level", "preset", type=click.IntRange(0, 9), default=6, show_default=True,
-              help="xz preset for --compress (higher: smaller and slower).")
-def prune_command(out: Path, older_than: float, compress: bool, db: str | None, dry_run: bool, preset: int) -> None:
-    """Delete or compress the WARC evidence of old crawls; the database keeps every row."""
-    actions = prune(out, older_than, compress=compress, db=db, dry_run=dry_run, preset=preset)
-    if not actions:
-        click.echo(f"No crawl folders with WARC evidence in {out}.")
-    before = after = 0
-    for a in actions:
-        if a.action == "skip":
-            click.echo(f"keep     {a.crawl_id}: {a.reason}")
-            continue
-        verb = f"would {a.action}" if dry_run else {"compress": "packed", "delete": "deleted"}[a.action]
-        size = f"{_mb(a.bytes_before)}" + ("" if dry_run else f" -> {_mb(a.bytes_after)}")
-        click.echo(f"{verb:8s} {a.crawl_id} ({a.age_days:.0f} days): {size}")
-        before, after = before + a.bytes_before, after + (a.bytes_after if not dry_run else a.bytes_before)
-    if any(a.action != "skip" for a in actions) and not dry_run:
-        click.echo(f"WARC storage of those crawls: {_mb(before)} -> {_mb(after)}")

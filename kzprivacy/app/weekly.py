@@ -1,4 +1,4 @@
-"""`kzprivacy weekly`: the routine a scheduler runs every week, ending in a short digest of what changed.
+"""The weekly routine a scheduler runs (`kzprivacy weekly`), ending in a short digest of what changed.
 
     kzprivacy weekly -i domains.txt --out /srv/kzprivacy           # SQLite in OUT
     kzprivacy weekly -i domains.txt --out /srv/kzprivacy --db postgresql://kz@db/kz
@@ -15,16 +15,15 @@ failed, 130 when it was interrupted. docs/operations.md schedules it with cron o
 
 from __future__ import annotations
 
-import sys
-import traceback
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import click
+if TYPE_CHECKING:
+    from .scan import Scan
 
-__all__ = ["weekly", "previous_crawl", "read_frames", "build_digest", "digest_markdown", "digest_html",
-           "write_digest", "DIGEST_TABLES"]
+__all__ = ["previous_crawl", "read_frames", "build_digest", "digest_markdown", "digest_html",
+           "write_digest", "run_week", "week_line", "DIGEST_TABLES"]
 
 DIGEST_TABLES = ("sites", "policies", "requests", "inline_trackers", "cookies", "findings")
 TITLES = {
@@ -42,23 +41,16 @@ SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
 
 def previous_crawl(db: str | Path, crawl_id: str) -> str | None:
     """The newest finished crawl of the database started before crawl_id (what this week compares with)."""
-    from kzprivacy.store import Store
+    from kzprivacy.store.read import previous_crawl_id
 
-    store = Store(db)
-    try:
-        ids = store.crawl_ids()
-        finished = {r["crawl_id"] for r in store.query("SELECT crawl_id FROM crawls WHERE status = 'finished'")}
-    finally:
-        store.close()
-    older = ids[ids.index(crawl_id) + 1:] if crawl_id in ids else ids
-    return next((c for c in older if c in finished), None)
+    return previous_crawl_id(db, crawl_id)
 
 
 def read_frames(db: str | Path, crawl_id: str, tables=DIGEST_TABLES) -> dict[str, Any]:
     """The crawl's tables as analysis/report/export.py types them, from SQLite or PostgreSQL alike."""
     from contextlib import closing
 
-    from kzprivacy.analysis.report.export import read_table
+    from kzprivacy.store.read import read_table
     from kzprivacy.store import connect_readonly
 
     with closing(connect_readonly(db)) as conn:
@@ -69,7 +61,7 @@ def read_frames(db: str | Path, crawl_id: str, tables=DIGEST_TABLES) -> dict[str
 
 
 def _items(name: str, frame_or_list: Any) -> list[dict[str, Any]]:
-    from kzprivacy.analysis.report.data import records
+    from kzprivacy.analysis.tables import records
 
     if isinstance(frame_or_list, list):
         return [{"site": s} for s in frame_or_list]
@@ -102,9 +94,13 @@ def build_digest(db: str | Path, crawl_id: str, previous: str | None, *, max_ite
                  report: Path | None = None) -> dict[str, Any]:
     """What the digest says, as data: this week's counts and the changes since `previous`."""
     from kzprivacy.analysis.diff import diff_frames
-    from kzprivacy.cli import _summary
+    from kzprivacy.store import Store
 
-    summary = _summary(db, crawl_id)
+    store = Store(db)
+    try:
+        summary = store.crawl_summary(crawl_id)
+    finally:
+        store.close()
     digest: dict[str, Any] = {"crawl_id": crawl_id, "previous": previous, "summary": summary,
                               "written_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                               "report": str(report) if report else None, "sections": [], "compared_sites": 0}
@@ -206,75 +202,26 @@ def write_digest(db: str | Path, crawl_id: str, previous: str | None, folder: Pa
     return paths
 
 
-# --------------------------------------------------------------------------- the command
+# --------------------------------------------------------------------------- the routine
 
 
-@click.command()
-@click.argument("domains", nargs=-1)
-@click.option("-i", "--input", "input_file", type=click.Path(exists=True, dir_okay=False),
-              help="File of domains or URLs, one a line (# comments), or a CSV with a domain or site column.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="output", show_default=True,
-              help="Folder for the database (unless --db), WARC evidence, exports, report and digest.")
-@click.option("--db", metavar="URL", envvar="KZPRIVACY_DB_URL",
-              help="Store the crawl in this database instead of OUT/kzprivacy.db: postgresql://... or a SQLite file.")
-@click.option("--crawl-id", help="Name of this week's crawl (default: a UTC timestamp).")
-@click.option("--compare-with", metavar="CRAWL_ID",
-              help="Crawl to compare with (default: the newest finished crawl before this one).")
-@click.option("--lang", type=click.Choice(["ru", "en", "kk"]), default="ru", show_default=True,
-              help="Language of the HTML report.")
-@click.option("--max-items", type=click.IntRange(1, 10000), default=25, show_default=True,
-              help="Changes listed per section of the digest (the report has them all).")
-@click.option("--max-pages", type=click.IntRange(1, 500), default=20, show_default=True)
-@click.option("--proxy", metavar="URL", envvar="KZPRIVACY_PROXY",
-              help="Route every request through this HTTP proxy (or $KZPRIVACY_PROXY).")
-@click.option("--user-agent", help="User-Agent header (default names kzprivacy and its URL).")
-@click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt (obeyed by default).")
-@click.option("--timeout", type=float, help="Seconds to wait for a response (default 20).")
-@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
-              help="Override a Scrapy or kzprivacy setting (crawler/settings.py).")
-@click.option("--render", is_flag=True, help="Browser mode (Chromium).")
-@click.option("--consent", type=click.Choice(["none", "accept"]), default="none", show_default=True)
-def weekly(domains: tuple[str, ...], input_file: str | None, out: Path, db: str | None, crawl_id: str | None,
-           compare_with: str | None, lang: str, max_items: int, max_pages: int, proxy: str | None,
-           user_agent: str | None, ignore_robots: bool, timeout: float | None, overrides: tuple[str, ...],
-           render: bool, consent: str) -> None:
-    """Scan, analyse, export, and write a digest of what changed since the previous crawl (for cron)."""
-    from kzprivacy.cli import Scan, _browser_mode, _new_crawl_id, _parse_overrides
-    from kzprivacy.vocabulary.domains import parse_entries, read_entries
+def run_week(scan: "Scan", entries: list, rejected: list, *, compare_with: str | None = None,
+             max_items: int = 25) -> dict[str, Any]:
+    """Scan (analysis, exports and report included), then write the digest against the previous crawl.
 
-    local = _parse_overrides(overrides)
-    mode, browser_settings = _browser_mode(render, consent, local)
-    entries, rejected = parse_entries(list(domains))
-    if input_file:
-        more, bad = read_entries(input_file)
-        known = {e.site for e in entries}
-        entries += [e for e in more if e.site not in known]
-        rejected += bad
-    if not entries:
-        raise click.UsageError("no valid domains to scan (give DOMAINS or --input)")
-    for entry, reason in rejected:
-        click.echo(f"skipped {entry!r}: {reason}", err=True)
-    crawl_id = crawl_id or _new_crawl_id()
-    run = Scan(out, crawl_id, db=db, proxy=proxy, max_pages=max_pages, user_agent=user_agent,
-               ignore_robots=ignore_robots, timeout=timeout, mode=mode, lang=lang,
-               extra_settings={**browser_settings, **local})
-    try:
-        reason = run.run(entries, rejected, show_progress=False)
-        if reason != "finished":
-            click.echo(f"Interrupted ({reason}); resume with: kzprivacy scan --resume --out {out} "
-                       f"--crawl-id {crawl_id}", err=True)
-            sys.exit(130)
-        previous = compare_with or previous_crawl(run.db_path, crawl_id)
-        paths = write_digest(run.db_path, crawl_id, previous, out / crawl_id,
-                             report=run.output_paths.get("report"), max_items=max_items)
-    except (click.exceptions.Exit, SystemExit):
-        raise
-    except Exception as exc:  # the run failed (disk, database, a bug): say so in the exit status
-        traceback.print_exc()
-        click.echo(f"kzprivacy weekly: the run failed: {exc}", err=True)
-        sys.exit(1)
-    from kzprivacy.cli import _summary
+    Returns {"reason": Scrapy's finish reason, "previous": crawl compared with, "paths": digest files,
+    "summary": the crawl's counts}; no digest is written when the scan was interrupted."""
+    reason = scan.run(entries, rejected, show_progress=False)
+    result: dict[str, Any] = {"reason": reason, "previous": None, "paths": {}, "summary": None}
+    if reason != "finished":
+        return result
+    previous = compare_with or previous_crawl(scan.db, scan.crawl_id)
+    paths = write_digest(scan.db, scan.crawl_id, previous, scan.crawl_dir,
+                         report=scan.output_paths.get("report"), max_items=max_items)
+    result.update(previous=previous, paths=paths, summary=scan.workspace.summary(scan.crawl_id))
+    return result
 
-    click.echo(f"Crawl {crawl_id}: " + _week_line(_summary(run.db_path, crawl_id)))
-    click.echo(f"Compared with: {previous or 'nothing (first crawl)'}")
-    click.echo(f"Digest: {paths['md']} and {paths['html']}")
+
+def week_line(summary: dict[str, Any]) -> str:
+    """One line for a scheduler's log: how the week's sites fared."""
+    return _week_line(summary)

@@ -15,104 +15,38 @@ from pathlib import Path
 
 import click
 
-DEFAULT_OUT = "output"
-DB_NAME = "kzprivacy.db"
+from kzprivacy.app.workspace import Workspace
+
+from .common import Command, Commands
+from .options import DB_ENV, out_option
+
 LANGS = ("ru", "en", "kk")
 
-__all__ = ["build_outputs", "build_demo_evidence", "export", "report", "diff", "evidence", "serve"]
-
-
-def build_outputs(db_path: Path, crawl_id: str, out_dir: Path, lang: str = "ru") -> dict[str, Path]:
-    """Write the datasets and the HTML report of one crawl under out_dir/<crawl_id>/.
-
-    Returns the paths written: "data" (the folder), "xlsx", "csv:<table>", "parquet:<table>",
-    and "report" (the summary page, index.html).
-    """
-    from kzprivacy.analysis.report.export import export_crawl
-    from kzprivacy.analysis.report import render_report
-
-    paths = export_crawl(db_path, crawl_id, out_dir)
-    paths["report"] = render_report(db_path, crawl_id, out_dir, lang=lang)
-    return paths
-
-
-def build_demo_evidence(db_path: Path, crawl_id: str, out_dir: Path, lang: str = "ru") -> dict[str, Path]:
-    """The PDF summary and one evidence pack (the site with the lowest score), for the end of the demo.
-
-    Returns {"report_pdf": path, "evidence": path, "evidence_site": site}; empty when Chromium cannot
-    print (the demo goes on without them and says why).
-    """
-    from contextlib import closing
-
-    from kzprivacy.analysis.report.evidence import build_pack
-    from kzprivacy.analysis.report.export import connect_readonly
-    from kzprivacy.analysis.report import render_pdf_report
-    from kzprivacy.analysis.report.pdf import PdfError, pdf_problem
-
-    problem = pdf_problem()
-    if problem:
-        click.echo(f"No PDF report or evidence pack: {problem.splitlines()[0]}", err=True)
-        return {}
-    with closing(connect_readonly(db_path)) as conn:
-        row = conn.execute("SELECT site FROM site_summaries WHERE crawl_id = ? AND findings > 0 "
-                           "ORDER BY score, findings DESC, site LIMIT 1", (crawl_id,)).fetchone()
-    try:
-        paths = {"report_pdf": render_pdf_report(db_path, crawl_id, out_dir, lang=lang, sites=[])["summary"]}
-        if row:
-            paths["evidence"] = build_pack(db_path, crawl_id, row[0], out_dir, lang=lang)["path"]
-            paths["evidence_site"] = row[0]
-    except PdfError as exc:
-        click.echo(f"No PDF report or evidence pack: {exc}", err=True)
-        return {}
-    return paths
+__all__ = ["export", "report", "diff", "evidence", "serve"]
 
 
 # --------------------------------------------------------------------------- shared options
 
 
 def _out_option(func):
-    func = click.option("--db", metavar="URL", envvar="KZPRIVACY_DB_URL", expose_value=False,
+    # --db is kept in the context rather than passed on: every command here reads it through _workspace.
+    func = click.option("--db", metavar="URL", envvar=DB_ENV, expose_value=False,
                         callback=lambda ctx, _param, value: ctx.meta.__setitem__("kzprivacy_db", value),
                         help="Read this database instead of OUT/kzprivacy.db: a scaled-out crawl's "
-                             "postgresql://... (or $KZPRIVACY_DB_URL).")(func)
-    return click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT,
-                        show_default=True, help="Folder holding kzprivacy.db; outputs go to OUT/<crawl_id>/.")(func)
+                             f"postgresql://... (or ${DB_ENV}).")(func)
+    return out_option(func)
 
 
-def _database(out: Path) -> Path | str:
-    url = click.get_current_context().meta.get("kzprivacy_db")
-    if url:
-        return url
-    db = out / DB_NAME
-    if not db.exists():
-        raise click.UsageError(f"no database at {db}: run `kzprivacy scan` or `kzprivacy demo` first")
-    return db
-
-
-def _crawls(db: Path) -> list[str]:
-    from contextlib import closing
-
-    from kzprivacy.analysis.report.export import connect_readonly, crawl_ids
-
-    with closing(connect_readonly(db)) as conn:
-        return crawl_ids(conn)
-
-
-def _crawl_id(db: Path, crawl_id: str | None) -> str:
-    ids = _crawls(db)
-    if not ids:
-        raise click.UsageError(f"no crawls in {db}")
-    if crawl_id is None:
-        return ids[0]
-    if crawl_id not in ids:
-        raise click.UsageError(f"no crawl {crawl_id!r} in {db} (crawls: {', '.join(ids[:10])})")
-    return crawl_id
+def _workspace(out: Path) -> Workspace:
+    workspace = Workspace(out, click.get_current_context().meta.get("kzprivacy_db"))
+    workspace.require_database()
+    return workspace
 
 
 # --------------------------------------------------------------------------- commands
 
 
-@click.command()
+@click.command(cls=Command)
 @_out_option
 @click.option("--crawl-id", help="Crawl to export (default: the latest).")
 @click.option("--format", "formats", multiple=True, type=click.Choice(["csv", "parquet", "xlsx"]),
@@ -124,15 +58,15 @@ def export(out: Path, crawl_id: str | None, formats: tuple[str, ...]) -> None:
     """
     from kzprivacy.analysis.report.export import export_crawl
 
-    db = _database(out)
-    crawl_id = _crawl_id(db, crawl_id)
+    workspace = _workspace(out)
+    db, crawl_id = workspace.db, workspace.crawl_id(crawl_id)
     paths = export_crawl(db, crawl_id, out, formats or ("csv", "parquet", "xlsx"))
     tables = sum(1 for key in paths if key.startswith(("csv:", "parquet:")))
     click.echo(f"Crawl {crawl_id}: {tables} table files" + (f" and {paths['xlsx'].name}" if "xlsx" in paths else "")
                + f" in {paths['data']}")
 
 
-@click.command()
+@click.command(cls=Command)
 @_out_option
 @click.option("--crawl-id", help="Crawl to report on (default: the latest).")
 @click.option("--lang", type=click.Choice(LANGS), default="ru", show_default=True,
@@ -152,10 +86,10 @@ def report(out: Path, crawl_id: str | None, lang: str, compare_with: str | None,
     """
     from kzprivacy.analysis.report import render_pdf_report, render_report
 
-    db = _database(out)
-    crawl_id = _crawl_id(db, crawl_id)
+    workspace = _workspace(out)
+    db, crawl_id = workspace.db, workspace.crawl_id(crawl_id)
     if compare_with is not None:
-        _crawl_id(db, compare_with)
+        workspace.crawl_id(compare_with)
     if sites and fmt != "pdf":
         raise click.UsageError("--site goes with --format pdf")
     if fmt == "html":
@@ -182,9 +116,9 @@ def report(out: Path, crawl_id: str | None, lang: str, compare_with: str | None,
         click.echo(f"Site reports (PDF): {len(site_pdfs)} in {site_pdfs[0].parent}/")
 
 
-@click.command()
+@click.command(cls=Command)
 @_out_option
-@click.option("--from", "from_id", metavar="CRAWL_ID", help="Older crawl (default: the one before --to).")
+@click.option("--from", "from_id", metavar="CRAWL_ID", help="Older crawl (default: the newest finished crawl before --to).")
 @click.option("--to", "--crawl-id", "to_id", metavar="CRAWL_ID", help="Newer crawl (default: the latest).")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "json"]), default="text",
               show_default=True)
@@ -195,22 +129,20 @@ def report(out: Path, crawl_id: str | None, lang: str, compare_with: str | None,
               help="Write to this file instead of standard output.")
 def diff(out: Path, from_id: str | None, to_id: str | None, fmt: str, lang: str, context: int,
          output: Path | None) -> None:
-    """What changed between two crawls of the same database (default: the two latest).
+    """What changed between two crawls of the same database (default: the latest and the finished crawl before it).
 
     Policies whose text changed (with a line diff), policies that appeared or disappeared,
     third-party services added or removed, findings new or resolved, site statuses.
     """
     from kzprivacy.analysis.diff import diff_crawls, to_json, to_markdown, to_text
 
-    db = _database(out)
-    ids = _crawls(db)
-    to_id = _crawl_id(db, to_id)
+    workspace = _workspace(out)
+    db, to_id = workspace.db, workspace.crawl_id(to_id)
     if from_id is None:
-        older = ids[ids.index(to_id) + 1:]
-        if not older:
-            raise click.UsageError(f"no crawl before {to_id} in {db}: give --from")
-        from_id = older[0]
-    from_id = _crawl_id(db, from_id)
+        from_id = workspace.previous_crawl(to_id)
+        if from_id is None:
+            raise click.UsageError(f"no crawl before {to_id} finished in {workspace.db_shown}: give --from")
+    from_id = workspace.crawl_id(from_id)
     result = diff_crawls(db, from_id, to_id, context=context)
     if fmt == "html":
         from kzprivacy.analysis.report import render_diff_page
@@ -229,7 +161,7 @@ def diff(out: Path, from_id: str | None, to_id: str | None, fmt: str, lang: str,
 # --------------------------------------------------------------------------- evidence packs
 
 
-class _PackByDefault(click.Group):
+class _PackByDefault(Commands):
     """`kzprivacy evidence SITE ...` makes a pack; `kzprivacy evidence verify PACK` checks one."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -265,8 +197,8 @@ def evidence_pack(site: str, out: Path, crawl_id: str | None, lang: str, output:
     from kzprivacy.analysis.report.evidence import build_pack
     from kzprivacy.analysis.report.pdf import PdfError
 
-    db = _database(out)
-    crawl_id = _crawl_id(db, crawl_id)
+    workspace = _workspace(out)
+    db, crawl_id = workspace.db, workspace.crawl_id(crawl_id)
     try:
         result = build_pack(db, crawl_id, site, out, lang=lang, output=output)
     except KeyError as exc:
@@ -321,9 +253,8 @@ def datasette_command(db: Path, host: str = "127.0.0.1", port: int = 8001, open_
     return command + (["--open"] if open_browser else [])
 
 
-@click.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True,
-              help="Folder holding kzprivacy.db.")
+@click.command(cls=Command)
+@out_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: the network).")
 @click.option("-p", "--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
 @click.option("--open", "open_browser", is_flag=True, help="Open it in the web browser.")
@@ -337,9 +268,7 @@ def serve(out: Path, host: str, port: int, open_browser: bool) -> None:
     import importlib.util
     import os
 
-    db = out / DB_NAME
-    if not db.exists():
-        raise click.UsageError(f"no database at {db}: run `kzprivacy scan` or `kzprivacy demo` first")
+    db = Workspace(out).require_database()
     if importlib.util.find_spec("datasette") is None:
         click.echo("kzprivacy serve needs Datasette: python -m pip install -e '.[datasette]'", err=True)
         sys.exit(2)

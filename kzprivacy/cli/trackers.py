@@ -10,8 +10,11 @@ from pathlib import Path
 
 import click
 
+from kzprivacy.app.workspace import Workspace
 from kzprivacy.vocabulary.trackers import Service, lookup_cookie, lookup_url, services
 from kzprivacy.vocabulary.trackers._stats import cookie_coverage, request_coverage
+
+from .common import Commands
 
 # Countries of the Commonwealth of Independent States and its neighbours whose services
 # are "regional" for a Kazakh audience, as opposed to global ones.
@@ -103,7 +106,7 @@ def _text_line(rec: dict) -> str:
     return f"{rec['input']}\t{rec['kind']}\t{what}" + (f"\t{'; '.join(extras)}" if extras else "")
 
 
-@click.group()
+@click.group(cls=Commands)
 def trackers() -> None:
     """The tracker knowledge base: which service, company and country is behind a
     third-party request, a cookie or an inline snippet."""
@@ -208,7 +211,7 @@ def stats(crawl_id: str, db_path: Path | None, out_dir: Path, top: int, fmt: str
     and lists the unattributed hosts and cookie names, most widespread first: the
     candidates for the next entries in services.yaml.
     """
-    path = db_path or out_dir / "kzprivacy.db"
+    path = Path(Workspace(out_dir, str(db_path) if db_path else None).db)
     with closing(_open_db(path)) as conn:
         req_rows = conn.execute(
             "SELECT site, url, host, vendor FROM requests WHERE crawl_id = ?", (crawl_id,)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 __all__ = ["Store", "connect", "utcnow", "SCHEMA", "POLICY_THRESHOLD", "open_store", "connect_readonly",
-           "is_database_url"]
+           "is_database_url", "site_rows"]
 
 SCHEMA = resources.files(__package__).joinpath("schema.sql").read_text(encoding="utf-8")
 
@@ -83,6 +83,13 @@ def connect_readonly(url_or_path: str | Path):
     if not path.exists():
         raise FileNotFoundError(f"no database at {path}")
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
+def site_rows(entries: Iterable[Any], rejected: Iterable[tuple[str, str]] = ()) -> list[dict[str, Any]]:
+    """The `sites` rows a crawl begins with: one per valid entry (pending), one per rejected input (invalid)."""
+    rows = [{"site": e.site, "input": e.input, "ascii_host": e.ascii_host, "start_url": e.start_url} for e in entries]
+    rows += [{"site": entry[:255], "input": entry, "status": "invalid", "error": reason} for entry, reason in rejected]
+    return rows
 
 
 class Store:
@@ -186,6 +193,61 @@ class Store:
     def crawl_ids(self) -> list[str]:
         """Crawls, newest first."""
         return [r["crawl_id"] for r in self.query("SELECT crawl_id FROM crawls ORDER BY started_at DESC, rowid DESC")]
+
+    def crawls(self) -> list[dict[str, Any]]:
+        """Every crawl's id, status, mode and start time, newest first (the one order every command uses)."""
+        return [dict(r) for r in self.query("SELECT crawl_id, status, mode, started_at FROM crawls"
+                                            " ORDER BY started_at DESC, rowid DESC")]
+
+    def crawl(self, crawl_id: str) -> dict[str, Any] | None:
+        """One crawl's row, its settings record decoded from JSON; None when the database has no such crawl."""
+        rows = self.query("SELECT * FROM crawls WHERE crawl_id = ?", (crawl_id,))
+        if not rows:
+            return None
+        row = dict(rows[0])
+        row["settings"] = json.loads(row.get("settings") or "{}")
+        return row
+
+    def reopen_crawl(self, crawl_id: str) -> None:
+        """Mark a crawl running again (its unfinished sites are about to be crawled)."""
+        with self.transaction():
+            self.conn.execute("UPDATE crawls SET status = 'running', finished_at = NULL WHERE crawl_id = ?", (crawl_id,))
+
+    def site_inputs(self, crawl_id: str, *, pending_only: bool = False) -> dict[str, str]:
+        """{site: what the user gave for it} for the crawl's valid sites (or only those still pending)."""
+        where = "status = 'pending'" if pending_only else "status <> 'invalid'"
+        return {r["site"]: r["input"] or r["site"] for r in self.query(
+            f"SELECT site, input FROM sites WHERE crawl_id = ? AND {where} ORDER BY rowid", (crawl_id,))}
+
+    def crawl_summary(self, crawl_id: str) -> dict[str, Any]:
+        """The counts a command prints at the end of a crawl: sites by status, policies, pages, findings."""
+        statuses = {r["status"]: r["n"] for r in self.query(
+            "SELECT status, count(*) AS n FROM sites WHERE crawl_id = ? GROUP BY status ORDER BY n DESC, status",
+            (crawl_id,))}
+        verdicts = {r["verdict"]: r["n"] for r in self.query(
+            "SELECT verdict, count(*) AS n FROM findings WHERE crawl_id = ? GROUP BY verdict ORDER BY n DESC",
+            (crawl_id,))}
+
+        def one(sql: str) -> int:
+            return self.query(sql, (crawl_id,))[0][0]
+
+        return {
+            "findings": one("SELECT count(*) FROM findings WHERE crawl_id = ?"),
+            "findings_by_verdict": verdicts,
+            "sites_with_findings": one("SELECT count(DISTINCT site) FROM findings WHERE crawl_id = ?"),
+            "crawl_id": crawl_id, "sites": sum(statuses.values()), "statuses": statuses,
+            "with_policy": one("SELECT count(*) FROM sites WHERE crawl_id = ? AND policy_url IS NOT NULL"),
+            "pages": one("SELECT count(*) FROM pages WHERE crawl_id = ? AND status_code IS NOT NULL"),
+            "cookies": one("SELECT count(*) FROM cookies WHERE crawl_id = ?"),
+            "third_party_requests": one("SELECT count(*) FROM requests WHERE crawl_id = ?"),
+            "forms": one("SELECT count(*) FROM forms WHERE crawl_id = ?"),
+        }
+
+    def lowest_scoring_site(self, crawl_id: str) -> str | None:
+        """The site with the lowest score among those with findings (the demo's evidence pack)."""
+        rows = self.query("SELECT site FROM site_summaries WHERE crawl_id = ? AND findings > 0"
+                          " ORDER BY score, findings DESC, site LIMIT 1", (crawl_id,))
+        return rows[0][0] if rows else None
 
     # -- what the crawler writes ------------------------------------------------------------
 

@@ -1,0 +1,57 @@
+"""Options several commands share, declared once: the sites to scan, where results go, how to crawl."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from kzprivacy.app.workspace import DEFAULT_OUT
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DB_ENV = "KZPRIVACY_DB_URL"
+
+
+def _stack(*options: Callable[[F], F]) -> Callable[[F], F]:
+    def apply(func: F) -> F:
+        for option in reversed(options):
+            func = option(func)
+        return func
+    return apply
+
+
+sites_arguments = _stack(
+    click.argument("domains", nargs=-1),
+    click.option("-i", "--input", "input_file", type=click.Path(exists=True, dir_okay=False),
+                 help="File of domains or URLs, one a line (# comments), or a CSV with a domain or site column."),
+)
+
+out_option = click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=str(DEFAULT_OUT), show_default=True,
+    help="Folder for the database (unless --db), WARC evidence, logs, exports and reports: OUT/<crawl_id>/.")
+
+
+def db_option(required: bool = False, help: str = "Database instead of OUT/kzprivacy.db: postgresql://... "
+              "or a SQLite file.") -> Callable[[F], F]:
+    return click.option("--db", required=required, envvar=DB_ENV, metavar="URL", help=f"{help} (or ${DB_ENV}).")
+
+
+# How to crawl: `scan`, `demo`, `weekly` and `enqueue` take these (kzprivacy.app.plan.CrawlPlan).
+crawl_options = _stack(
+    click.option("--max-pages", type=click.IntRange(1, 500), default=20, show_default=True,
+                 help="Pages per site, home page included."),
+    click.option("--proxy", metavar="URL", envvar="KZPRIVACY_PROXY",
+                 help="Route every request through this HTTP proxy, https via CONNECT (or $KZPRIVACY_PROXY)."),
+    click.option("--user-agent", help="User-Agent header (default names kzprivacy and its URL)."),
+    click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt (obeyed by default)."),
+    click.option("--timeout", type=float, help="Seconds to wait for a response (default 20)."),
+    click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
+                 help="Override a Scrapy or kzprivacy setting (`kzprivacy settings` lists them), as scrapy's -s does."),
+    click.option("--render", is_flag=True,
+                 help="Browser mode: render pages in Chromium, recording what scripts do (docs/browser-mode.md)."),
+    click.option("--consent", type=click.Choice(["none", "accept"]), default="none", show_default=True,
+                 help="With --render: 'accept' also clicks the cookie banner's accept button and records again."),
+)
