@@ -16,6 +16,7 @@ import re
 from functools import lru_cache
 
 import numpy as np
+from numpy.typing import ArrayLike
 import pandas as pd
 
 from .identity import places
@@ -113,12 +114,12 @@ def _named_vendors(flows: pd.DataFrame, declarations: pd.DataFrame) -> pd.Series
     mentioned = declarations.loc[declarations["site"].isin(service_sites), ["site", "vendors", "evidence"]]
     mentioned = mentioned.assign(token=[
         sorted(vendor_tokens(" ".join(vs) if isinstance(vs, (list, tuple)) else "") | vendor_tokens(evidence or ""))
-        for vs, evidence in zip(mentioned["vendors"], mentioned["evidence"])])
+        for vs, evidence in zip(mentioned["vendors"], mentioned["evidence"], strict=True)])
     mentioned = mentioned.explode("token").dropna(subset=["token"])[["site", "token"]].drop_duplicates()
     services = flows.loc[has_service, ["site", "vendor", "company", "service_id"]]
     names = services.drop_duplicates("service_id")
     by_service = {sid: sorted(vendor_tokens(f"{v or ''} {c or ''} {sid.replace('_', ' ')}"))
-                  for sid, v, c in zip(names["service_id"], names["vendor"], names["company"])}
+                  for sid, v, c in zip(names["service_id"], names["vendor"], names["company"], strict=True)}
     services = services.assign(token=services["service_id"].map(by_service))
     services = services.explode("token").reset_index().merge(mentioned, on=["site", "token"], how="inner")
     result.loc[services["index"].unique()] = True
@@ -192,7 +193,7 @@ def _rule_for(flows: pd.DataFrame) -> pd.Series:
 def _explain(frame: pd.DataFrame, lang: str = "en") -> pd.Series:
     return pd.Series([explain(rule, lang, category=category or "", observed=observed or "", country=country or "")
                       for rule, category, observed, country in zip(frame["rule"], frame["category"],
-                                                                    frame["observed"], frame["country"])],
+                                                                    frame["observed"], frame["country"], strict=True)],
                      index=frame.index, dtype=object)
 
 
@@ -247,12 +248,12 @@ def _seen_lists(frame: pd.DataFrame) -> list[list[str]]:
     """Each row's places: its `seen_at` list where it has one, else its observed_url."""
     if "seen_at" in frame:
         return [list(v) if isinstance(v, (list, tuple, np.ndarray)) else ([u] if isinstance(u, str) else [])
-                for v, u in zip(frame["seen_at"], frame["observed_url"])]
+                for v, u in zip(frame["seen_at"], frame["observed_url"], strict=True)]
     return [[u] if isinstance(u, str) else [] for u in frame["observed_url"]]
 
 
 def _finding(frame: pd.DataFrame, rule: str, category: str | pd.Series, observed: pd.Series,
-             policy_evidence=None, policy_url=None) -> pd.DataFrame:
+             policy_evidence: ArrayLike | None = None, policy_url: ArrayLike | None = None) -> pd.DataFrame:
     spec = RULES[rule]
     seen = _seen_lists(frame)
     out = pd.DataFrame({
@@ -287,7 +288,8 @@ def no_policy_findings(observations: pd.DataFrame, sites: pd.DataFrame) -> pd.Da
         first = personal.sort_values(["site", "category"]).drop_duplicates("site")
         first = first.assign(seen_at=first["site"].map(seen))
         what = personal.groupby("site")["category"].agg(lambda c: ", ".join(sorted(set(c))))
-        mention = without.set_index("site")["policy_mention"] if "policy_mention" in without else pd.Series(dtype=object)
+        mention = (without.set_index("site")["policy_mention"] if "policy_mention" in without
+                   else pd.Series(dtype=object))
         consent = without.set_index("site")["consent_url"] if "consent_url" in without else pd.Series(dtype=object)
         named = first["site"].map(mention).notna()
         consent_only = ~named & first["site"].map(consent).notna()
@@ -449,13 +451,14 @@ def policy_findings(facts: pd.DataFrame, declared_categories: pd.DataFrame) -> p
                                   policy_evidence=rows["evidence"].values))
     best = facts.drop_duplicates("site")
     declared = declared_categories[declared_categories["declared_specific"] | declared_categories["declared_vague"]]
-    has = set(zip(declared["site"], declared["category"]))
-    no_law = best[[not k and (s, "law_reference") not in has for s, k in zip(best["site"], best["has_kz_law"])]]
+    has = set(zip(declared["site"], declared["category"], strict=True))
+    no_law = best[[not k and (s, "law_reference") not in has
+                   for s, k in zip(best["site"], best["has_kz_law"], strict=True)]]
     if not no_law.empty:
         no_law = no_law.assign(observed_url=no_law["policy_url"])
         parts.append(_finding(no_law, "POLICY-NO-KZ-LAW", "law_reference", no_law["policy_url"]))
     no_operator = best[[not k and (s, "operator_identity") not in has
-                        for s, k in zip(best["site"], best["has_operator"])]]
+                        for s, k in zip(best["site"], best["has_operator"], strict=True)]]
     if not no_operator.empty:
         no_operator = no_operator.assign(observed_url=no_operator["policy_url"])
         parts.append(_finding(no_operator, "POLICY-NO-OPERATOR", "operator_identity", no_operator["policy_url"]))
@@ -477,9 +480,11 @@ def policy_sides(findings: pd.DataFrame, sites: pd.DataFrame, summary: pd.DataFr
     site_policy = out["site"].map(state["policy_url"])
     site_status = out["site"].map(state["policy_status"]).astype(object).fillna("ok")
     # The rule's topics, looked up in the site's declarations (a specific sentence before a vague one).
-    topics = [(i, t) for i, rule in zip(out.index, out["rule"]) for t in getattr(RULES.get(rule), "policy_topics", ())]
+    topics = [(i, t) for i, rule in zip(out.index, out["rule"], strict=True)
+              for t in getattr(RULES.get(rule), "policy_topics", ())]
     if topics and not summary.empty:
-        wanted = pd.DataFrame(topics, columns=["_row", "category"]).assign(site=lambda f: out.loc[f["_row"], "site"].values)
+        wanted = pd.DataFrame(topics, columns=["_row", "category"]).assign(
+            site=lambda f: out.loc[f["_row"], "site"].values)
         found = wanted.merge(summary[summary["policy_evidence"].notna()][["site", "category", "policy_evidence",
                                                                           "policy_url"]],
                              on=["site", "category"], how="inner").drop_duplicates("_row").set_index("_row")
@@ -505,9 +510,9 @@ def summarise_sites(sites: pd.DataFrame, flows: pd.DataFrame, findings: pd.DataF
     ver = pd.crosstab(flows["site"], flows["verdict"]) if not flows.empty else pd.DataFrame()
     out = base.set_index("site")
     for level in SEVERITY_POINTS:
-        out[f"findings_{level}"] = sev[level] if level in sev else 0
+        out[f"findings_{level}"] = sev.get(level, 0)
     for verdict in ("clear", "vague", "omitted", "incorrect", "ambiguous", "no_policy"):
-        out[f"flows_{verdict}"] = ver[verdict] if verdict in ver else 0
+        out[f"flows_{verdict}"] = ver.get(verdict, 0)
     out = out.fillna(0).astype(int)
     out["findings"] = out[[f"findings_{lvl}" for lvl in SEVERITY_POINTS]].sum(axis=1)
     points = sum(out[f"findings_{lvl}"] * pts for lvl, pts in SEVERITY_POINTS.items())

@@ -19,14 +19,16 @@ The status of a match:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable
+from typing import Any
 
 from kzprivacy.analysis.sentences import Sentence, lead_ins, split_sentences
 from kzprivacy.vocabulary.taxonomy import (ABSENCE_WORDS, ADVICE_PATTERN, EXCEPTION_FOLLOWS, EXCEPTION_PATTERN,
                                 EXCEPTION_SCOPE_CHARS, FLOW_EXCEPTION, KK_NEGATED_VERB, KK_NOT_PROCESSING_BEFORE,
-                                LAW_PATTERNS, LEGAL_EXCEPTION, RETENTION_LIMIT, LEGAL_NAME_PATTERNS, NEGATION_BRIDGES, NEGATIONS, OTHER_WORDS,
+                                LAW_PATTERNS, LEGAL_EXCEPTION, RETENTION_LIMIT, LEGAL_NAME_PATTERNS, NEGATION_BRIDGES,
+                                NEGATIONS, OTHER_WORDS,
                                 OWN_CONTACT_AFTER, OWN_CONTACT_BEFORE, OWN_CONTACT_CHANNEL, OWN_CONTACT_KK_CASE,
                                 OWN_CONTACT_USER, OWN_CONTACT_VERBS, OWN_DETAIL_CATEGORIES, POLICY_LEXICON,
                                 PROCESSING_VERBS, RECIPIENT_KINDS, TRANSFER_VERBS, VENDOR_PATTERNS, CONTACT_VALUE,
@@ -103,7 +105,7 @@ def _tokens(text: str, offset: int = 0) -> list[_Token]:
 
 # One word of a phrase: ("prefix", p) or ("exact", w) compare with the written word (Kazakh),
 # ("keys", {...}) with the token's keys (Russian lemmas, English stems).
-_Element = tuple[str, object]
+_Element = tuple[str, Any]  # ("keys", frozenset of stems) or ("exact" | "prefix", str)
 
 
 def _elements(phrase: str, language: str) -> tuple[_Element, ...]:
@@ -123,10 +125,10 @@ def _elements(phrase: str, language: str) -> tuple[_Element, ...]:
 def _element_matches(element: _Element, token: _Token) -> bool:
     kind, value = element
     if kind == "prefix":
-        return token.low.startswith(value)  # type: ignore[arg-type]
+        return token.low.startswith(value)
     if kind == "exact":
         return token.low == value
-    return not token.keys.isdisjoint(value)  # type: ignore[arg-type]
+    return not token.keys.isdisjoint(value)
 
 
 @dataclass(frozen=True)
@@ -183,16 +185,16 @@ def _phrase_index() -> tuple[dict[object, frozenset[tuple[int, int]]], frozenset
                             if kind in ("keys", "exact")), None)
             if anchors is None:
                 prefix = next((value for kind, value in phrase if kind == "prefix" and len(value) >= 3), None)
-                anchors = (("prefix", prefix[:3]),) if prefix else None  # type: ignore[index]
+                anchors = (("prefix", prefix[:3]),) if prefix else None
             if anchors is None:
                 always.add((r, p))
                 continue
-            for anchor in anchors:  # type: ignore[union-attr]
+            for anchor in anchors:
                 index.setdefault(anchor, set()).add((r, p))
     return {k: frozenset(v) for k, v in index.items()}, frozenset(always)
 
 
-def _candidates(words: "_Words") -> set[tuple[int, int]]:
+def _candidates(words: _Words) -> set[tuple[int, int]]:
     """The (rule, phrase) pairs whose anchor occurs in the sentence: only these can match."""
     index, always = _phrase_index()
     found = set(always)
@@ -227,11 +229,11 @@ class _Words:
     def positions(self, element: _Element, lo: int, hi: int) -> list[int]:
         kind, value = element
         if kind == "keys":
-            found = sorted({i for v in value for i in self.by_key.get(v, ())})  # type: ignore[union-attr]
+            found = sorted({i for v in value for i in self.by_key.get(v, ())})
         elif kind == "exact":
-            found = self.by_key.get(value, [])  # type: ignore[arg-type]
+            found = self.by_key.get(value, [])
         else:
-            found = [i for i, t in enumerate(self.toks) if t.low.startswith(value)]  # type: ignore[arg-type]
+            found = [i for i, t in enumerate(self.toks) if t.low.startswith(value)]
         return [i for i in found if lo <= i < hi]
 
 
@@ -240,7 +242,7 @@ def _find_phrase(phrase: tuple[_Element, ...], words: _Words, gap: int, lo: int 
     """(first, last) token indexes of every occurrence of `phrase` within tokens [lo, hi)."""
     # Cheap rejection first: most phrases have a word that is nowhere in the sentence.
     for kind, value in phrase:
-        if kind == "keys" and value.isdisjoint(words.by_key):  # type: ignore[union-attr]
+        if kind == "keys" and value.isdisjoint(words.by_key):
             return []
     hi = len(words.toks) if hi is None else hi
     columns = []
@@ -270,11 +272,15 @@ def _occurs(phrases: Iterable[tuple[_Element, ...]], words: _Words | None, gap: 
 # A value right after a category word means the sentence gives the operator's own detail
 # («Телефон: +7 727 …», «БИН 180740027339»), not data it takes from users.
 # «privacy@site.kz мекенжайына жазыңыз»: the word after an address names that address.
-_VALUE_BEFORE = re.compile(r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+)\s*$")
+_VALUE_BEFORE = re.compile(r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|"
+                           r"\b[\w-]+\.(?:kz|com|ru|net|org|қаз)(?:/\S*)?)\s*$")   # «site.kz/privacy мекенжайында»
 _VALUE_AFTER = re.compile(r"\s*[:\-–—№]?\s*(?:\+?\d[\d\s()\-]{5,}|[\w.+-]+@[\w-]+\.\w)")
 
 
 _EMPTY_LABEL = re.compile(r"\s*:\s*[,.;]?\s*$")
+# A template's blank: «[e-mail]», «[указать телефон]», «<ГОРОД>», «{{ email }}».
+_PLACEHOLDER_VALUE = re.compile(r"<[^<>\n]{1,30}>|\[[^\[\]\n]{1,40}\]|\{\{?[^{}\n]{1,30}\}?\}")
+_PLACEHOLDER_LABEL = re.compile(r"\s*:\s*(?:" + _PLACEHOLDER_VALUE.pattern + r")")
 _CONTACT_VALUE = re.compile(CONTACT_VALUE)
 _OWN_BEFORE = re.compile(OWN_CONTACT_BEFORE)
 _OWN_AFTER = re.compile(OWN_CONTACT_AFTER)
@@ -366,8 +372,10 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
             end = toks[last].end
             if rule.not_suffix and toks[last].low.endswith(rule.not_suffix):
                 continue    # «үшінші тұлғадан» (from a third party) is a source, not a recipient
-            if _EMPTY_LABEL.match(sentence.text, end - sentence.start):
-                continue    # «Адрес: ,» left empty in a template is no data at all
+            if _EMPTY_LABEL.match(sentence.text, end - sentence.start) or _PLACEHOLDER_LABEL.match(
+                    sentence.text, end - sentence.start) or _inside_placeholder(sentence.text,
+                                                                                toks[first].start - sentence.start):
+                continue    # «Адрес: ,» or «E-mail: [указать e-mail]» left in a template is no data at all
             after = sentence.text[end - sentence.start:].lstrip()[:1]
             if rule.vague and not rule.own_contact and (after == ":" or (after == "(" and len(rule.categories) > 1)):
                 continue    # «Контактные данные: номер телефона …», «… (аты-жөні, телефон)»: the specifics speak
@@ -375,14 +383,20 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
                 own = _own_contact(sentence.text, toks[first].start - sentence.start, end - sentence.start, toks, last)
                 if own != rule.own_contact:
                     continue
-                if rule.own_contact and not _CONTACT_VALUE.search(sentence.text):
-                    continue    # «напишите нам на электронную почту» with no address: no concrete contact
+                if rule.own_contact and (not _CONTACT_VALUE.search(sentence.text)
+                                         or _PLACEHOLDER_VALUE.search(sentence.text)):
+                    continue    # no address, or a template's «г. <ГОРОД>»: no concrete contact
             if rule.categories[0] not in ("contact", "operator_identity", "law_reference") and (
                     _VALUE_AFTER.match(sentence.text, end - sentence.start)
                     or _VALUE_BEFORE.search(sentence.text, 0, toks[first].start - sentence.start)):
                 continue
             found.append(_Match(compiled, first, last, toks[first].start, end))
     return [m for m in found if not _inside_another(m, found)]
+
+
+def _inside_placeholder(text: str, pos: int) -> bool:
+    """Whether text[pos] stands inside a template's «[…]» or «<…>» blank."""
+    return text.rfind("[", 0, pos) > text.rfind("]", 0, pos) or text.rfind("<", 0, pos) > text.rfind(">", 0, pos)
 
 
 def _inside_another(match: _Match, found: list[_Match]) -> bool:
@@ -469,7 +483,7 @@ def _raw_negations(toks: list[_Token]) -> list[tuple[int, bool]]:
             while j < len(toks) and j <= i + 3 and toks[j].low in _EN_SKIP:
                 j += 1
             if j < len(toks) and toks[j].keys & _EN_PROCESSING:
-                passive = i > 0 and toks[i - 1].low in ("is", "are", "be", "was", "were") or (
+                passive = (i > 0 and toks[i - 1].low in ("is", "are", "be", "was", "were")) or (
                     j > i + 1 and toks[j - 1].low in ("be", "been"))
                 out.append((j, passive))
             elif low == "no":
@@ -486,7 +500,7 @@ def _raw_negations(toks: list[_Token]) -> list[tuple[int, bool]]:
 
 def _is_verb(word: str) -> bool:
     tag = _tag(word)
-    return tag.startswith("VERB") or tag.startswith("INFN")
+    return tag.startswith(("VERB", "INFN"))
 
 
 @lru_cache(maxsize=50_000)
@@ -527,11 +541,14 @@ def _denied_spans(toks: list[_Token], matches: list[_Match], text: str,
         previous = verb
         before = (toks[a].start, toks[verb].start)
         after = (toks[verb].start, toks[b - 1].end)
+        start = next((c for c, d in _clauses(toks, text, offset) if d == a), a)
         if passive and a > 0 and toks[a].low in ("и", "а") and not _transfer_verb(toks[verb]) and not any(
-                before[0] <= m.start < before[1] for m in matches if m.first >= 0):
+                before[0] <= m.start < before[1] for m in matches if m.first >= 0) and not any(
+                toks[j].keys & _RU_PROCESSING for j in range(start, a)):
             # «Экраны ввода пароля — они отфильтровываются и не обрабатываются»: a passive verb after «и»
-            # shares its subject with the clause before (a transfer verb does not: «хранятся и не передаются»).
-            start = next((c for c, d in _clauses(toks, text, offset) if d == a), a)
+            # shares its subject with the clause before (a transfer verb does not: «хранятся и не передаются»),
+            # unless that clause states a processing of its own («пароль обрабатывается провайдером и не
+            # хранится у нас»: the password is processed; only our copy is denied).
             before = (toks[start].start, toks[verb].start)
         first, second = (before, after) if passive else (after, before)
         if verb + 1 < len(toks) and ":" in text[toks[verb].end - offset:toks[verb + 1].start - offset]:
@@ -549,7 +566,7 @@ def _denied_spans(toks: list[_Token], matches: list[_Match], text: str,
             practices = [m for m in relevant if not set(m.compiled.rule.categories) <= _DATA_CATEGORIES]
             relevant = practices or relevant
 
-        def has_match(span: tuple[int, int]) -> bool:
+        def has_match(span: tuple[int, int], relevant: list = relevant) -> bool:
             return any(span[0] <= m.start < span[1] for m in relevant)
 
         span = first if has_match(first) or not has_match(second) else second
@@ -558,7 +575,7 @@ def _denied_spans(toks: list[_Token], matches: list[_Match], text: str,
 
 
 def _excepted(spans: list[tuple[int, int, int]], text: str, offset: int, follows: bool,
-              clauses: list[tuple[int, int]] = ()) -> set[int]:
+              clauses: Sequence[tuple[int, int]] = ()) -> set[int]:
     """Verb positions of the negations that an exception qualifies. An exception («за исключением»,
     «кроме», «қоспағанда», «except») belongs to the nearest negation before it, or to the first one after
     it when it opens the sentence («Иным третьим лицам … не передаются»); `follows` says that the next
@@ -595,10 +612,13 @@ def _legal_only(text: str, match: re.Match) -> bool:
     return bool(_LEGAL_EXCEPTION.search(scope)) and not _FLOW_EXCEPTION.search(scope)
 
 
-_RU_TRANSFER_VERBS = TRANSFER_VERBS["ru"]
+_RU_TRANSFER_VERBS = frozenset(TRANSFER_VERBS["ru"])
 _EN_TRANSFER_VERBS = frozenset(_english().stemWord(w) for w in TRANSFER_VERBS["en"])
 _KK_TRANSFER_STEMS = tuple(TRANSFER_VERBS["kk"])
 _DATA_CATEGORIES = frozenset(DATA_CATEGORIES)
+# Practices named by a vendor's name («Google Analytics», «Meta Pixel»): a negation covers them like words
+# («Біз Google Analytics, Meta Pixel … пайдаланбаймыз», «we do not use Google Analytics»).
+_VENDOR_PRACTICES = frozenset({"analytics", "advertising", "web_beacons"})
 
 
 def _transfer_verb(token: _Token) -> bool:
@@ -701,8 +721,8 @@ def extract_declarations(text: str, language: str | None = None) -> list[Declara
                 continue
         denied = _denied_spans(toks, found, sentence.text, sentence.start)
         verbs_at = {t.start: t for t in toks}
-        follows = index + 1 < len(sentences) and bool(_EXCEPTION_FOLLOWS.match(sentences[index + 1].text)) and \
-            not _legal_only(sentences[index + 1].text, _EXCEPTION_FOLLOWS.match(sentences[index + 1].text))
+        following = _EXCEPTION_FOLLOWS.match(sentences[index + 1].text) if index + 1 < len(sentences) else None
+        follows = following is not None and not _legal_only(sentences[index + 1].text, following)
         clause_chars = [(toks[a].start, toks[b - 1].end) for a, b in _clauses(toks, sentence.text, sentence.start)]
         excepted = _excepted(denied, sentence.text, sentence.start, follows, clause_chars)
         # Clauses whose negated verb only refuses a transfer («… никогда не будут проданы или переданы»).
@@ -711,7 +731,7 @@ def extract_declarations(text: str, language: str | None = None) -> list[Declara
                     if any(a <= verb < b for _, _, verb in denied)] if denied and all(
             _transfer_verb(verbs_at[verb]) for _, _, verb in denied) else []
         lead_negated = False
-        if lead is not None:
+        if lead is not None and lead_words is not None:
             lead_negated = bool(_negations(lead_words.toks, lead.text, lead.start)) and not _EXCEPTION.search(
                 lead.text)
         vendors = _vendors(sentence.text)
@@ -721,14 +741,16 @@ def extract_declarations(text: str, language: str | None = None) -> list[Declara
         order = _language_order(sentence.text)
         for match in sorted(found, key=lambda m: (m.compiled.rule.vague, m.first >= 0,
                                                   order.get(m.compiled.rule.language, 9), m.start)):
-            covering = [verb for a, b, verb in denied if a <= match.start < b] if match.first >= 0 else []
+            covering = [verb for a, b, verb in denied if a <= match.start < b] if (
+                match.first >= 0 or set(match.compiled.rule.categories) <= _VENDOR_PRACTICES) else []
             if match.first >= 0 and set(match.compiled.rule.categories) <= _DATA_CATEGORIES and (
                     any(a <= match.start < b for a, b in refusals)):
                 continue    # «контактные данные не будут проданы» denies a sale, not that the data are held
             negated = bool(covering)
             exception = any(verb in excepted for verb in covering)
             other = match.first >= 0 and any(
-                toks[j].keys & OTHER_WORDS and not _us_and(toks, j) for j in range(max(0, match.first - 2), match.first))
+                toks[j].keys & OTHER_WORDS and not _us_and(toks, j)
+                for j in range(max(0, match.first - 2), match.first))
             if negated and match.compiled.rule.categories == ("retention",) and _RETENTION_LIMIT.search(
                     sentence.text):
                 negated = False     # «не дольше, чем необходимо» limits storage; it does not deny it

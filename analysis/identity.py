@@ -24,7 +24,7 @@ def alias_map(pages: pd.DataFrame) -> dict[tuple[str, str], str]:
     out: dict[tuple[str, str], str] = {}
     status = pages["status_code"] if "status_code" in pages else pd.Series(None, index=pages.index)
     for site, group in pages.assign(_status=status).groupby("site", sort=False):
-        rows = zip(group["url"], group["sha256"], group["_status"].where(group["_status"].notna(), None))
+        rows = zip(group["url"], group["sha256"], group["_status"].where(group["_status"].notna(), None), strict=True)
         for alias, canonical in page_aliases(rows).items():
             out[(site, alias)] = canonical
     return out
@@ -35,7 +35,7 @@ def _with_page(frame: pd.DataFrame, aliases: dict[tuple[str, str], str]) -> pd.D
         return frame
     if frame.empty:
         return frame.assign(page=pd.Series(dtype=object))
-    page = [aliases.get((s, u), u) for s, u in zip(frame["site"], frame["page_url"])]
+    page = [aliases.get((s, u), u) for s, u in zip(frame["site"], frame["page_url"], strict=True)]
     return frame.assign(page=page)
 
 
@@ -49,12 +49,12 @@ def _form_keys(forms: pd.DataFrame, fields: pd.DataFrame) -> pd.Series:
     if not fields.empty:
         ordered = fields.sort_values(["site", "page_url", "form_index", "field_index"])
         for s, u, i, n, t in zip(ordered["site"], ordered["page_url"], ordered["form_index"], ordered["name"],
-                                 ordered["type"]):
+                                 ordered["type"], strict=True):
             by_form.setdefault((s, u, i), []).append((n, t))
     computed = [form_key(a, m, u, by_form.get((s, u, i), []), first_party=p != "third", consent=bool(c))
                 for s, u, i, a, m, p, c in zip(forms["site"], forms["page_url"], forms["form_index"],
                                                forms["action"], forms["method"], forms["action_party"],
-                                               forms["has_consent_checkbox"].fillna(0))]
+                                               forms["has_consent_checkbox"].fillna(0), strict=True)]
     return stored.where(~missing, pd.Series(computed, index=forms.index))
 
 

@@ -92,7 +92,7 @@ def form_recipient_observations(forms: pd.DataFrame, fields: pd.DataFrame) -> pd
     })
 
 
-def _json_list(value) -> list:
+def _json_list(value: object) -> list:
     if isinstance(value, (list, tuple)):
         return list(value)
     if isinstance(value, str) and value.startswith("["):
@@ -120,7 +120,7 @@ def form_destination_observations(destinations: pd.DataFrame | None,
     if forms is not None and not forms.empty and "form_key" in forms:
         # The form was probed once per site; it stands on every page that carries its key.
         pages = forms.assign(_page=_page(forms)).groupby(["site", "form_key"])["_page"].agg(places)
-        on_pages = [pages.get((s, k), [p]) for s, k, p in zip(sent["site"], sent["form_key"], _page(sent))]
+        on_pages = [pages.get((s, k), [p]) for s, k, p in zip(sent["site"], sent["form_key"], _page(sent), strict=True)]
         sent = sent.assign(page=[p[0] for p in on_pages], _pages=on_pages).explode("_pages")
         sent = sent.assign(page=sent["_pages"]).drop(columns="_pages")
     fields = sent.groupby(["site", "_host"], sort=False)["_fields"].agg(
@@ -128,7 +128,7 @@ def form_destination_observations(destinations: pd.DataFrame | None,
     first = _one_per(sent, ["site", "_host"]).drop(columns="_fields").join(fields, on=["site", "_host"])
     observed = ["form data (" + ", ".join(f) + ") sent to " + h + " (" + (m or "") + ", found by submitting the "
                 "form with test values in the browser)" for f, h, m in zip(first["_fields"], first["_host"],
-                                                                            first["method"])]
+                                                                            first["method"], strict=True)]
     base = pd.DataFrame({
         "site": first["site"].values, "category": "third_party_sharing", "source": "form_destination",
         "observed": observed, "observed_url": _page(first).values, "service_id": first["service_id"].values,

@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass, field
 
 from kzprivacy.analysis.sentences import Sentence, split_sentences
-from kzprivacy.vocabulary.taxonomy import (CONSENT_VOICE, CONSENT_VOICE_CHARS, DOCUMENT_TITLE_CHARS, DOCUMENT_TYPE_TITLES,
-                                FOREIGN_LAWS, LAW_PATTERNS, LEGAL_NAME_PATTERNS, VENDOR_PATTERNS)
+from kzprivacy.vocabulary.taxonomy import (CONSENT_VOICE, CONSENT_VOICE_CHARS, DOCUMENT_TITLE_CHARS,
+                                DOCUMENT_TYPE_TITLES, FOREIGN_LAWS, LAW_PATTERNS, LEGAL_NAME_PATTERNS, VENDOR_PATTERNS)
 
 __all__ = ["PolicyFacts", "extract_facts", "bin_is_valid", "document_type"]
 
@@ -48,9 +48,9 @@ def bin_is_valid(number: str) -> bool:
     if len(digits) != 12 or not digits.isdigit():
         return False
     values = [int(c) for c in digits]
-    rest = sum(d * w for d, w in zip(values, _WEIGHTS_1)) % 11
+    rest = sum(d * w for d, w in zip(values, _WEIGHTS_1, strict=False)) % 11
     if rest == 10:
-        rest = sum(d * w for d, w in zip(values, _WEIGHTS_2)) % 11
+        rest = sum(d * w for d, w in zip(values, _WEIGHTS_2, strict=False)) % 11
         if rest == 10:
             return False
     return rest == values[11]
@@ -128,7 +128,7 @@ def _sentence_at(sentences: list[Sentence], pos: int, text: str) -> str:
     return text[line_start:line_end if line_end >= 0 else len(text)].strip()
 
 
-def _add(items: list, value) -> None:
+def _add(items: list, value: object) -> None:
     if value not in items:
         items.append(value)
 

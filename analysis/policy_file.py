@@ -5,8 +5,9 @@ from __future__ import annotations
 import ssl
 import urllib.request
 from dataclasses import asdict
+from http.client import HTTPMessage
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from w3lib.encoding import html_to_unicode
 
@@ -28,7 +29,8 @@ class _GuardedRedirects(urllib.request.HTTPRedirectHandler):
     def __init__(self, proxy: str | None) -> None:
         self.proxy = proxy
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
+    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
+                         headers: HTTPMessage, newurl: str) -> urllib.request.Request | None:
         _guard(newurl, self.proxy)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
@@ -54,7 +56,7 @@ def _guard(url: str, proxy: str | None) -> None:
     except OSError:
         return  # the fetch reports the DNS error itself
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
         if is_private_address(address):
             raise BlockedPrivateAddress(f"{host} resolves to {address}, a private or loopback address")
 
@@ -104,7 +106,7 @@ def analyze_text(text: str) -> dict[str, Any]:
 
 def analyze_documents(sources: list[str], *, proxy: str | None = None, timeout: float = 20) -> list[dict[str, Any]]:
     """One result per document; a document that cannot be read gets an `error`, never an exception."""
-    results = []
+    results: list[dict[str, Any]] = []
     for source in sources:
         try:
             fmt, title, text = read_document(source, proxy=proxy, timeout=timeout)

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import ExitStack
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pandas as pd
 
 from kzprivacy.extract.policy import POLICY_THRESHOLD
-from kzprivacy.store import Store, utcnow
+from kzprivacy.store import Store, open_store, utcnow
 
 from .compare import (FINDING_COLUMNS, consent_findings, flow_findings, form_findings, judge_flows,
                       no_policy_findings, policy_findings, policy_sides, short_policy_findings,
@@ -48,16 +48,14 @@ TABLE_ORDER = {
     "forms": "site, page_url, form_index", "form_fields": "site, page_url, form_index, field_index",
     "form_destinations": "site, page_url, form_index, request_index",
 }
-ANALYSIS_TABLES = ("declarations", "policy_facts", "flows", "findings", "site_summaries")
 PARALLEL_FROM = 200  # distinct policy texts before worker processes pay off
 CHUNK_SITES = 2000   # sites analysed at a time
 TEXT_CACHE = 4000    # analysed policy texts kept for the next chunks (shared templates)
 
 
 def site_ranges(store: Store, crawl_id: str, size: int = CHUNK_SITES) -> Iterator[tuple[str, str]]:
-    """(first, last) site names of consecutive chunks of `size` sites, in the database's order."""
-    sites = [row[0] for row in store.conn.execute("SELECT site FROM sites WHERE crawl_id = ? ORDER BY site",
-                                                  (crawl_id,))]
+    """(first, last) site names of consecutive chunks of `size` sites, by name."""
+    sites = store.site_names(crawl_id)
     for start in range(0, len(sites), size):
         yield sites[start], sites[min(start + size, len(sites)) - 1]
 
@@ -65,11 +63,10 @@ def site_ranges(store: Store, crawl_id: str, size: int = CHUNK_SITES) -> Iterato
 def load_crawl(store: Store, crawl_id: str, first: str | None = None, last: str | None = None
                ) -> dict[str, pd.DataFrame]:
     """The crawl's tables, or only the rows of sites `first` to `last` (inclusive, by name)."""
-    where, params = "crawl_id = ?", [crawl_id]
+    where, params = "crawl_id = :crawl_id", {"crawl_id": crawl_id}
     if first is not None and last is not None:
-        where, params = where + " AND site >= ? AND site <= ?", params + [first, last]
-    tables = {table: pd.read_sql_query(f"SELECT {TABLE_COLUMNS.get(table, '*')} FROM {table} WHERE {where}",
-                                       store.conn, params=params)
+        where, params = where + " AND site >= :first AND site <= :last", {**params, "first": first, "last": last}
+    tables = {table: store.read_sql(f"SELECT {TABLE_COLUMNS.get(table, '*')} FROM {table} WHERE {where}", params)
               for table in CRAWL_TABLES}
     # Sorted here, not by ORDER BY: the databases' collations differ, Python's code-point order does not.
     return {table: frame.sort_values(TABLE_ORDER[table].split(", "), kind="stable", ignore_index=True)
@@ -107,7 +104,7 @@ class _Pool:
     def __init__(self) -> None:
         self.executor: Executor | None = None
 
-    def map(self, func, items: list[str]) -> list[Any]:
+    def map(self, func: Callable[[str], Any], items: list[str]) -> list[Any]:
         if len(items) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
             return [func(item) for item in items]
         if self.executor is None:
@@ -128,7 +125,7 @@ def _analyze_texts(texts: dict[str, str], cache: TextCache | None = None, pool: 
     owned = pool is None
     pool = pool or _Pool()
     try:
-        results.update(zip(todo, pool.map(analyze_policy_text, [texts[k] for k in todo])))
+        results.update(zip(todo, pool.map(analyze_policy_text, [texts[k] for k in todo]), strict=True))
     finally:
         if owned:
             pool.close()
@@ -142,15 +139,17 @@ def declarations_and_facts(policies: pd.DataFrame, cache: TextCache | None = Non
     """(declarations, facts) for the readable policies of a crawl (or of a chunk of its sites)."""
     readable = policies[(policies["status"] == "ok") & policies["text"].notna()
                         & ((policies["is_policy_score"] >= POLICY_THRESHOLD) | (policies["is_best"] == 1))]
-    texts = dict(zip(readable["sha256"].fillna(readable["url"]), readable["text"]))
+    texts = dict(zip(readable["sha256"].fillna(readable["url"]), readable["text"], strict=True))
     results = _analyze_texts(texts, cache, pool)
     declaration_rows, fact_rows = [], []
     # Facts for each site's best policy and its other language versions (a Kazakh version may keep a template's
     # blanks that the Russian one filled), the best first: policy_findings reads a site's first row as its best.
-    with_facts = set(zip(readable.loc[readable["is_best"] == 1, "site"], readable.loc[readable["is_best"] == 1, "url"]))
-    with_facts |= set(zip(*[language_versions(policies, same_type=False)[c] for c in ("site", "url")]))
+    best = readable["is_best"] == 1
+    with_facts = set(zip(readable.loc[best, "site"], readable.loc[best, "url"], strict=True))
+    with_facts |= set(zip(*[language_versions(policies, same_type=False)[c] for c in ("site", "url")], strict=True))
     readable = readable.sort_values(["site", "is_best"], ascending=[True, False], kind="stable")
-    for site, url, key in zip(readable["site"], readable["url"], readable["sha256"].fillna(readable["url"])):
+    for site, url, key in zip(readable["site"], readable["url"], readable["sha256"].fillna(readable["url"]),
+                              strict=True):
         result = results[key]
         for d in result["declarations"]:
             declaration_rows.append({"site": site, "policy_url": url, **d})
@@ -181,7 +180,8 @@ def _sites_with_policy(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     sites = sites.merge(mentions[["site", "link_text", "url", "warc_record_id", "error"]].rename(
         columns={"link_text": "policy_mention", "url": "mention_url", "warc_record_id": "mention_warc",
                  "error": "mention_error"}), on="site", how="left")
-    kind = all_policies["document_kind"] if "document_kind" in all_policies else pd.Series(None, index=all_policies.index)
+    kind = (all_policies["document_kind"] if "document_kind" in all_policies
+            else pd.Series(None, index=all_policies.index))
     consents = all_policies[kind.eq("consent") & all_policies["status"].eq("ok")].sort_values("url")
     return sites.merge(consents.drop_duplicates("site")[["site", "url"]].rename(columns={"url": "consent_url"}),
                        on="site", how="left")
@@ -203,25 +203,25 @@ def _policy_fact_rows(facts: pd.DataFrame) -> list[dict[str, Any]]:
 def analyze_crawl(db_path: str | Path, crawl_id: str, chunk_sites: int = CHUNK_SITES) -> dict[str, int]:
     """Analyse one stored crawl, `chunk_sites` sites at a time, and replace its analysis rows (in one
     transaction); returns counts."""
-    store = Store(db_path)
+    store = open_store(db_path)
     counts = {"declarations": 0, "flows": 0, "findings": 0, "sites": 0}
     cache = TextCache()
+    pool = _Pool()
+
+    def chunks() -> Iterator[dict[str, list[dict[str, Any]]]]:
+        for first, last in site_ranges(store, crawl_id, chunk_sites):
+            results = analyze_tables(load_crawl(store, crawl_id, first, last), cache, pool)
+            declarations, _facts, flows, findings, summaries = results
+            for key, frame in (("declarations", declarations), ("flows", flows), ("findings", findings),
+                               ("sites", summaries)):
+                counts[key] += len(frame)
+            yield _rows(*results)
+
     try:
-        with ExitStack() as stack:
-            pool = _Pool()
-            stack.callback(pool.close)
-            stack.enter_context(store.transaction())
-            for table in ANALYSIS_TABLES:
-                store.conn.execute(f"DELETE FROM {table} WHERE crawl_id = ?", (crawl_id,))
-            for first, last in site_ranges(store, crawl_id, chunk_sites):
-                results = analyze_tables(load_crawl(store, crawl_id, first, last), cache, pool)
-                _write(store, crawl_id, *results)
-                declarations, _facts, flows, findings, summaries = results
-                for key, frame in (("declarations", declarations), ("flows", flows), ("findings", findings),
-                                   ("sites", summaries)):
-                    counts[key] += len(frame)
+        store.replace_analysis(crawl_id, chunks())
         return counts
     finally:
+        pool.close()
         store.close()
 
 
@@ -252,19 +252,17 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
     return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
-def _write(store: Store, crawl_id: str, declarations: pd.DataFrame, facts: pd.DataFrame, flows: pd.DataFrame,
-           findings: pd.DataFrame, summaries: pd.DataFrame) -> None:
-    """Insert one chunk's analysis rows (the caller holds the transaction and has cleared the old rows)."""
-    key = {"crawl_id": crawl_id}
+def _rows(declarations: pd.DataFrame, facts: pd.DataFrame, flows: pd.DataFrame, findings: pd.DataFrame,
+          summaries: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    """One chunk's analysis rows, by table (the store adds the crawl_id)."""
     flow_columns = ["site", "category", "source", "observed", "observed_url", "service_id", "vendor", "company",
                     "country", "verdict", "policy_evidence", "policy_url", "vendor_named", "warc_record_id"]
-    summary_columns = [c for c in summaries.columns]
-    store.insert("declarations", ({**key, **r} for r in _records(
-        declarations, ["site", "policy_url", "category", "status", "evidence", "start", "end", "rule", "vendors",
-                       "specificity", "note"])))
-    store.insert("policy_facts", ({**key, **r} for r in _policy_fact_rows(facts)))
-    store.insert("flows", ({**key, **r} for r in _records(flows, flow_columns)))
-    store.insert("findings", ({**key, **r} for r in _records(findings, FINDING_COLUMNS)))
-    store.insert("site_summaries", ({**key, "analyzed_at": utcnow(), **r}
-                                    for r in _records(summaries, summary_columns)))
-
+    summary_columns = list(summaries.columns)
+    return {
+        "declarations": _records(declarations, ["site", "policy_url", "category", "status", "evidence", "start",
+                                                "end", "rule", "vendors", "specificity", "note"]),
+        "policy_facts": _policy_fact_rows(facts),
+        "flows": _records(flows, flow_columns),
+        "findings": _records(findings, FINDING_COLUMNS),
+        "site_summaries": [{"analyzed_at": utcnow(), **r} for r in _records(summaries, summary_columns)],
+    }

@@ -6,7 +6,7 @@ frames of `analysis.report.export.read_crawl`.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -15,7 +15,7 @@ SERVICE_COLUMNS = ("site", "key", "service_id", "name", "company", "country", "c
                    "sources", "example_url", "page_url", "warc_record_id")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _known_service(service_id: str) -> dict[str, Any] | None:
     """Name, company, country and category from the tracker knowledge base, when it knows the id."""
     try:

@@ -47,7 +47,7 @@ def language_versions(policies: pd.DataFrame, same_type: bool = True) -> pd.Data
     if readable.empty:
         return pd.DataFrame(columns=columns)
     language = readable["language"] if "language" in readable else pd.Series(None, index=readable.index)
-    missing = ~language.isin(VERSION_LANGUAGES + ("mixed", "unknown"))
+    missing = ~language.isin((*VERSION_LANGUAGES, "mixed", "unknown"))
     language = language.where(~missing, readable["text"].map(detect_language))
     readable = readable.assign(language=language, chars=readable["text"].str.len())
     if "warc_record_id" not in readable:
@@ -69,7 +69,7 @@ def language_version_findings(policies: pd.DataFrame, declarations: pd.DataFrame
     if versions.empty or declarations.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     said = declarations.merge(versions.rename(columns={"url": "policy_url"}), on=["site", "policy_url"])
-    mentioned = set(zip(said["site"], said["language"], said["category"]))
+    mentioned = set(zip(said["site"], said["language"], said["category"], strict=True))
     declared = said[said["status"] == "declared"].assign(
         _vague=lambda d: d["specificity"].ne("specific")).sort_values(["site", "category", "_vague", "start"])
     order = {code: i for i, code in enumerate(CATEGORIES)}
@@ -87,7 +87,8 @@ def language_version_findings(policies: pd.DataFrame, declarations: pd.DataFrame
         codes = list(first["category"])
         source = first["policy_url"].mode().iloc[0]
         source_language = first.loc[first["policy_url"] == source, "language"].iloc[0]
-        evidence = "\n".join(f"{c}: «{e[:EVIDENCE_CHARS]}»" for c, e in zip(first["category"], first["evidence"]))
+        evidence = "\n".join(f"{c}: «{e[:EVIDENCE_CHARS]}»"
+                             for c, e in zip(first["category"], first["evidence"], strict=True))
         observed = (f"the {version.language} version ({version.url}, {int(version.chars)} characters) says nothing "
                     f"of what the {source_language} version states: {', '.join(codes)}")
         rows.append({"site": version.site, "category": codes[0], "observed": observed, "observed_url": version.url,
@@ -97,7 +98,8 @@ def language_version_findings(policies: pd.DataFrame, declarations: pd.DataFrame
     spec = RULES[RULE]
     out = pd.DataFrame(rows).assign(verdict=spec.verdict, severity=spec.severity, rule=RULE,
                                     manual_review=spec.manual_review, service_id=None)
-    out["explanation"] = [explain(RULE, category=c, observed=o) for c, o in zip(out["category"], out["observed"])]
+    out["explanation"] = [explain(RULE, category=c, observed=o)
+                          for c, o in zip(out["category"], out["observed"], strict=True)]
     out["seen_at"] = [[u] for u in out["observed_url"]]
     out["occurrences"] = 1
     return out.reindex(columns=FINDING_COLUMNS)

@@ -20,8 +20,8 @@ from pathlib import Path
 
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import numpy as np
+import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 # This file is bench/analysis.py: put the project first, so that `analysis` is the package, not this file.
@@ -113,7 +113,7 @@ def synthetic(n_sites: int, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame, 
     n_decl = n_sites * 15
     decl = pd.DataFrame({
         "site": sites["site"].values[rng.integers(0, n_sites, n_decl)],
-        "category": rng.choice(CATEGORIES + ["storage_in_kz", "retention"], n_decl),
+        "category": rng.choice([*CATEGORIES, "storage_in_kz", "retention"], n_decl),
         "status": np.where(rng.random(n_decl) < 0.9, "declared", "denied"),
         "specificity": np.where(rng.random(n_decl) < 0.8, "specific", "vague"),
         # Policies repeat templates across sites: sentences drawn from a pool of 2,000.

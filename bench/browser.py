@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -69,19 +68,16 @@ def scan(out: Path, crawl_id: str, domains: Path, proxy: str, *extra: str) -> di
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"{crawl_id} failed ({proc.returncode}): {proc.stderr.read()[-2000:]}")
-    db = sqlite3.connect(out / "kzprivacy.db")
-    one = lambda sql: db.execute(sql, (crawl_id,)).fetchone()[0]  # noqa: E731
-    figures = {
-        "seconds": seconds, "peak_mb": peak,
-        "sites": one("SELECT count(*) FROM sites WHERE crawl_id = ?"),
-        "ok": one("SELECT count(*) FROM sites WHERE crawl_id = ? AND status = 'ok'"),
-        "pages": one("SELECT count(*) FROM pages WHERE crawl_id = ? AND status_code IS NOT NULL"),
-        "requests": one("SELECT count(*) FROM requests WHERE crawl_id = ?"),
-        "cookies": one("SELECT count(*) FROM cookies WHERE crawl_id = ?"),
-        "script_cookies": one("SELECT count(*) FROM cookies WHERE crawl_id = ? AND set_by = 'script'"),
+    from kzprivacy.store import open_store
+
+    with open_store(out / "kzprivacy.db", read_only=True) as store:
+        summary = store.crawl_summary(crawl_id)
+        cookies = store.read_table("cookies", crawl_id)
+    return {
+        "seconds": seconds, "peak_mb": peak, "sites": summary["sites"], "ok": summary["statuses"].get("ok", 0),
+        "pages": summary["pages"], "requests": summary["third_party_requests"], "cookies": summary["cookies"],
+        "script_cookies": int((cookies["set_by"] == "script").sum()) if len(cookies) else 0,
     }
-    db.close()
-    return figures
 
 
 def run(sites: int, contexts: list[int]) -> None:

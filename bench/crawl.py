@@ -15,7 +15,6 @@ import asyncio
 import json
 import os
 import resource
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -84,10 +83,12 @@ def run(sites: int, concurrency: int) -> None:
         fast_seconds = scan("bench-fast", *fast)
         profile = out / "scan.prof"
         scan("bench-profile", *fast, profile=profile)
-        db = sqlite3.connect(out / "kzprivacy.db")
-        urls = [r[0] for r in db.execute("SELECT url FROM pages WHERE crawl_id='bench' AND status_code IS NOT NULL")]
-        ok_sites = db.execute("SELECT count(*) FROM sites WHERE crawl_id='bench' AND status='ok'").fetchone()[0]
-        db.close()
+        from kzprivacy.store import open_store
+
+        with open_store(out / "kzprivacy.db", read_only=True) as store:
+            pages = store.read_table("pages", "bench")
+            urls = list(pages.loc[pages["status_code"].notna(), "url"])
+            ok_sites = store.crawl_summary("bench")["statuses"].get("ok", 0)
 
         # Baseline: the same pages, fetched bare with aiohttp through the same proxy.
         urls_file = out / "urls.json"
@@ -118,7 +119,7 @@ def run(sites: int, concurrency: int) -> None:
 AREAS = [
     ("start-up (imports, data files)", ("<frozen importlib", "importlib", "marshal.", "builtins.compile",
                                         "__build_class__", "yaml/", "inspect.py")),
-    ("storage (kzprivacy.store, sqlite3)", ("kzprivacy/store", "sqlite3")),
+    ("storage (kzprivacy.store, SQLAlchemy, sqlite3)", ("kzprivacy/store", "sqlalchemy", "sqlite3")),
     ("JOBDIR disk queues (queuelib, mkdir/rmdir)", ("posix.", "queuelib", "scrapy/squeues", "scrapy/pqueues",
                                                      "pickle")),
     ("parsing (kzprivacy.extract, lxml, parsel)", ("crawler/extract", "lxml", "parsel", "cssselect", "w3lib")),

@@ -42,8 +42,6 @@ def _cli(*args: str) -> list[str]:
 def run_workers(count: int, domains: Path, pg, redis_url: str, proxy: str, out: Path, extra: list[str],
                 worker_args: list[str], attempt: int) -> dict:
     from kzprivacy.app.scale.queue import SiteQueue
-    from kzprivacy.store import Store
-
     crawl_id = f"bench-{count}w-{attempt}"
     db = pg.create_database(crawl_id.replace("-", "_"))
     subprocess.run(_cli("enqueue", "-i", str(domains), "--redis", redis_url, "--db", db, "--crawl-id", crawl_id,
@@ -70,20 +68,21 @@ def run_workers(count: int, domains: Path, pg, redis_url: str, proxy: str, out: 
                 p.kill()
                 p.wait()
     cpu = _cpu_children() - cpu_before
-    store = Store(db)
-    try:
-        pages = store.query("SELECT count(*) FROM pages WHERE crawl_id = ? AND status_code IS NOT NULL",
-                            (crawl_id,))[0][0]
-        ok = store.query("SELECT count(*) FROM sites WHERE crawl_id = ? AND status = 'ok'", (crawl_id,))[0][0]
-    finally:
-        store.close()
+    pages, ok = _pages_and_ok(db, crawl_id)
     return {"label": f"{count} worker{'s' if count > 1 else ''} -> PostgreSQL", "pages": pages, "ok": ok,
             "seconds": seconds, "cpu": cpu}
 
 
-def run_single(domains: Path, proxy: str, out: Path, extra: list[str], attempt: int) -> dict:
-    import sqlite3
+def _pages_and_ok(db: str | Path, crawl_id: str) -> tuple[int, int]:
+    """Pages fetched and sites crawled without error, as the store counts them."""
+    from kzprivacy.store import open_store
 
+    with open_store(db, read_only=True) as store:
+        summary = store.crawl_summary(crawl_id)
+    return summary["pages"], summary["statuses"].get("ok", 0)
+
+
+def run_single(domains: Path, proxy: str, out: Path, extra: list[str], attempt: int) -> dict:
     cpu_before = _cpu_children()
     started = time.perf_counter()
     crawl_id = f"single-{attempt}"
@@ -91,10 +90,7 @@ def run_single(domains: Path, proxy: str, out: Path, extra: list[str], attempt: 
                         "--no-progress", "--no-analyze", *extra), check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     seconds = time.perf_counter() - started
     cpu = _cpu_children() - cpu_before
-    db = sqlite3.connect(out / "kzprivacy.db")
-    pages = db.execute("SELECT count(*) FROM pages WHERE crawl_id = ? AND status_code IS NOT NULL",
-                       (crawl_id,)).fetchone()[0]
-    ok = db.execute("SELECT count(*) FROM sites WHERE crawl_id = ? AND status = 'ok'", (crawl_id,)).fetchone()[0]
+    pages, ok = _pages_and_ok(out / "kzprivacy.db", crawl_id)
     return {"label": "kzprivacy scan -> SQLite (baseline)", "pages": pages, "ok": ok, "seconds": seconds, "cpu": cpu}
 
 

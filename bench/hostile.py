@@ -4,15 +4,14 @@
 
 Scans every hostile site (kzprivacy/sampleweb/hostile/sites.yaml) beside the control site, then the
 control site alone, each in its own process, and prints the hostile scan's wall time as a ratio to
-the longest timeout a page may take (the download timeout; the parse budget is set to the same): a crawl where no page adds its parse time
-to the others ends within that timeout plus a small margin, whatever the hostile sites do. The control
-scan alone is the baseline measured in the same run (these machines are shared and noisy).
+the longest timeout a page may take (the download timeout; the parse budget is set to the same): a crawl where no
+page adds its parse time to the others ends within that timeout plus a small margin, whatever the hostile sites do.
+The control scan alone is the baseline measured in the same run (these machines are shared and noisy).
 """
 
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 import tempfile
 from pathlib import Path
@@ -41,9 +40,10 @@ def main() -> None:
                 stopped = scan([*hostile_domains(), CONTROL], web.proxy_url, Path(tmp) / f"stop{i}", f"stop{i}",
                                args.timeout, sigterm_after=fraction * hostile.seconds, extra=budget)
                 stops.append((fraction * hostile.seconds, stopped.stop_seconds, stopped.returncode))
-        db = sqlite3.connect(hostile.db)
-        statuses = dict(db.execute("SELECT status, COUNT(*) FROM sites WHERE crawl_id = 'hostile' GROUP BY status"))
-        db.close()
+        from kzprivacy.store import open_store
+
+        with open_store(hostile.db, read_only=True) as store:
+            statuses = store.crawl_summary("hostile")["statuses"]
     sites = sum(statuses.values())
     print(f"hostile scan: {sites} sites in {hostile.seconds:.1f} s, peak RSS {hostile.peak_rss_mb:.0f} MB, "
           f"exit {hostile.returncode}")

@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=["documents", "pages"], help="score one kind of material")
     parser.add_argument("--labels", type=Path, default=None,
                         help="labels file (default: bench/realworld/documents.yaml)")
-    parser.add_argument("--split", choices=["dev", "holdout", "holdout2"],
+    parser.add_argument("--split", choices=["dev", "holdout", "holdout2", "holdout3"],
                         help="score only the documents of one split (see docs/realworld.md)")
     parser.add_argument("--errors", action="store_true",
                         help="list every false positive and false negative with its sentence or cue")
@@ -98,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Material: {material}")
     if args.only in (None, "documents"):
         if has_docs:
-            print(documents.report(documents.run(material, args.labels or documents.LABELS, split=args.split), errors=args.errors))
+            results = documents.run(material, args.labels or documents.LABELS, split=args.split)
+            print(documents.report(results, errors=args.errors))
         else:
             print(f"== Policy and consent documents: none in {docs_dir}")
     if args.only in (None, "pages"):

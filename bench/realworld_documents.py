@@ -18,10 +18,11 @@ import html
 import os
 import re
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import yaml
 
@@ -42,7 +43,7 @@ SCORED: tuple[str, ...] = tuple(c for c in (*DATA_CATEGORIES, *PRACTICES) if c n
 STATUSES = ("declared", "denied")
 LANGUAGES = ("ru", "kk", "en")
 DOCUMENT_TYPES = ("privacy_policy", "consent", "terms", "other")
-SPLITS = ("dev", "holdout", "holdout2")
+SPLITS = ("dev", "holdout", "holdout2", "holdout3")
 # Under this many characters a converted document counts as an extraction failure (real
 # one-paragraph policies have a few hundred).
 MIN_CHARS = 100
@@ -63,7 +64,8 @@ class Labelled:
     denied: dict[str, str] = field(default_factory=dict)
     source: dict[str, str] = field(default_factory=dict)     # repo, path, commit
     notes: str = ""
-    split: str = "dev"          # "dev": seen while the analysis was tuned; "holdout": labelled apart, to test generalisation
+    # "dev": seen while the analysis was tuned; "holdout": labelled apart, to test generalisation
+    split: str = "dev"
 
     def triples(self) -> set[Triple]:
         return {(self.id, c, "declared") for c in self.declared} | {(self.id, c, "denied") for c in self.denied}
@@ -118,7 +120,7 @@ class Score:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
-    def __add__(self, other: "Score") -> "Score":
+    def __add__(self, other: Score) -> Score:
         return Score(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
 
 
@@ -231,7 +233,8 @@ def report(results: list[Result], *, errors: bool = False) -> str:
     lines = ["== Policy and consent documents (declarations)",
              f"  documents labelled {len(results)}, found {len(found)}, missing {len(missing)}"]
     counts = Counter((r.doc.language, r.doc.format) for r in found)
-    lines.append("  found by language/format: " + ", ".join(f"{lang}/{fmt} {n}" for (lang, fmt), n in sorted(counts.items())))
+    lines.append("  found by language/format: "
+                 + ", ".join(f"{lang}/{fmt} {n}" for (lang, fmt), n in sorted(counts.items())))
     for r in missing:
         lines.append(f"  missing: {r.doc.id} ({r.path})")
     failures = [r for r in found if r.failed_extraction]

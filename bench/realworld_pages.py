@@ -22,6 +22,7 @@ Exit status 2 with a message when no material is present.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -31,7 +32,7 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -45,9 +46,9 @@ sys.path.insert(0, str(REPO))
 from kzprivacy.extract.html import extract_forms, extract_resources, selector  # noqa: E402
 
 try:  # the links the spider follows (builder buttons, onclick, consent labels too)
-    from kzprivacy.extract.discovery import page_links  # noqa: E402
+    from kzprivacy.extract.discovery import page_links
 except ImportError:  # a checkout from before kzprivacy/extract/discovery.py: <a href> links only (BEFORE runs)
-    from kzprivacy.extract.html import extract_links as page_links  # noqa: E402
+    from kzprivacy.extract.html import extract_links as page_links
 from kzprivacy.extract.policy import policy_links  # noqa: E402
 from kzprivacy.crawler.spiders.site import FOLLOW_POLICY_SCORE  # noqa: E402
 from kzprivacy.vocabulary.trackers import find_signatures, lookup_url, registrable_domain  # noqa: E402
@@ -177,10 +178,8 @@ def _norm_url(url: str) -> str:
     parts = urlsplit(url)
     path = unquote(parts.path).rstrip("/") or "/"
     host = (parts.hostname or "").lower().removeprefix("www.")
-    try:
+    with contextlib.suppress(UnicodeError):
         host = host.encode("idna").decode("ascii")  # сови.kz and xn--b1amql.kz are one host
-    except UnicodeError:
-        pass
     return f"{host}{path}{'?' + parts.query if parts.query else ''}"
 
 
@@ -570,7 +569,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def report(result: dict[str, Any], verbose: bool = False) -> str:
     lines: list[str] = []
-    print = lines.append  # noqa: A001 - the report reads as the lines it prints
+    print = lines.append  # the report reads as the lines it prints
     m = result["material"]
     print(f"real pages: {m['pages_present']} pages of {m['sites_present']}/{m['sites_labelled']} labelled sites")
     d = result["discovery_static"]

@@ -259,7 +259,8 @@ def run(args: argparse.Namespace) -> None:
     print(f"zone: {n} sites ({zone['dead']} dead names, {zone['hanging']} hanging, {zone['http_only']} http-only, "
           f"{zone['www']} redirecting to www.); timeout {args.timeout:.0f} s")
     print(f"site statuses: {', '.join(f'{k}={v}' for k, v in sorted(statuses.items(), key=lambda kv: -kv[1]))}")
-    print(f"kzprivacy scan   : {scan_seconds:7.1f} s  {n / scan_seconds:7.1f} sites/s  {pages / scan_seconds:7.1f} pages/s"
+    print(f"kzprivacy scan   : {scan_seconds:7.1f} s  {n / scan_seconds:7.1f} sites/s"
+          f"  {pages / scan_seconds:7.1f} pages/s"
           f"  peak RSS {scan.peak:5.0f} MB  (RSS over the run, MB@share of time: {scan.profile()})"
           + (f"  [{args.processes} processes]" if args.processes > 1 else ""))
     print(f"bare aiohttp     : {bare_seconds:7.1f} s  {n / bare_seconds:7.1f} sites/s  "

@@ -43,7 +43,8 @@ def proxy_error_status(header: str | bytes | None) -> str | None:
 
 def _chain(exc: BaseException) -> list[BaseException]:
     """The exception and what it wraps (Twisted's ResponseFailed keeps its reasons in a list)."""
-    out, todo = [], [exc]
+    out: list[BaseException] = []
+    todo: list[BaseException] = [exc]
     while todo and len(out) < 20:
         e = todo.pop(0)
         out.append(e)

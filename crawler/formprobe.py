@@ -19,16 +19,24 @@ Pure parts (tested without a browser): ``probe_candidates``, ``synthetic_values`
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
 import time
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus, urlsplit
 
 from kzprivacy.extract.html import Form, extract_forms
 from kzprivacy.vocabulary.identity import form_key
 from kzprivacy.vocabulary.taxonomy import DATA_CATEGORIES
+
+if TYPE_CHECKING:
+    from playwright.async_api import Page, Route, WebSocketRoute
+    from playwright.async_api import Request as PlaywrightRequest
+
+    from kzprivacy.vocabulary.trackers import Service
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +52,7 @@ MARK = "kzprobe"
 
 
 def probe_candidates(dom: str, page_url: str, skip_keys: set[str] | None = None,
-                     first_party=lambda host: True) -> list[tuple[Form, str]]:
+                     first_party: Callable[[str], bool] = lambda host: True) -> list[tuple[Form, str]]:
     """(form, form_key) of each real <form> in the rendered page that asks for personal data and whose key
     is not in skip_keys (a site's form already probed on an earlier page)."""
     out = []
@@ -117,10 +125,8 @@ _DIGITS = re.compile(r"\d[\d\s()+.\-]{8,}\d")
 def _renderings(text: str) -> list[str]:
     """The text as sent, URL-decoded, and with JSON escapes read, in lower case."""
     out = [text, unquote_plus(text)]
-    try:
+    with contextlib.suppress(ValueError, TypeError):
         out.append(json.dumps(json.loads(text), ensure_ascii=False))
-    except (ValueError, TypeError):
-        pass
     return [t.lower() for t in out]
 
 
@@ -154,7 +160,8 @@ def redact_secrets(url: str) -> str:
     return url
 
 
-def destination_rows(visit: dict[str, Any], first_party, lookup) -> list[dict[str, Any]]:
+def destination_rows(visit: dict[str, Any], first_party: Callable[[str], bool],
+                     lookup: Callable[[str], Service | None]) -> list[dict[str, Any]]:
     """form_destinations rows (without crawl_id, site, page_url) from a visit's probe results.
 
     first_party(host) -> bool; lookup(url) -> a tracker-knowledge-base service or None."""
@@ -226,7 +233,8 @@ FILL_AND_SUBMIT_JS = r"""([i, values]) => {
     } catch (e) {}
   }
   const invalid = Array.from(form.querySelectorAll(":invalid")).map((el) => el.name || el.id || el.type);
-  const button = form.querySelector('button[type="submit"], button:not([type]), input[type="submit"], input[type="image"]');
+  const button = form.querySelector(
+    'button[type="submit"], button:not([type]), input[type="submit"], input[type="image"]');
   try {
     if (button) { button.click(); }
     else if (form.requestSubmit) { form.requestSubmit(); }
@@ -242,12 +250,12 @@ class _Interceptor:
     """Every request the page (any frame, any popup, any worker of the context) makes while a form is probed
     is recorded and aborted; WebSockets are answered locally and never connect."""
 
-    def __init__(self, page) -> None:
+    def __init__(self, page: Page) -> None:
         self.page = page
         self.requests: list[dict[str, Any]] = []
         self.last = time.monotonic()
 
-    async def on_route(self, route, request) -> None:
+    async def on_route(self, route: Route, request: PlaywrightRequest) -> None:
         try:
             body = request.post_data_buffer
         except Exception:
@@ -265,12 +273,12 @@ class _Interceptor:
         except Exception:
             pass  # the page went away meanwhile: nothing was sent either way
 
-    def on_websocket(self, ws) -> None:
+    def on_websocket(self, ws: WebSocketRoute) -> None:
         # Not calling connect_to_server() keeps the socket local: the page talks to this handler only.
         self.requests.append({"url": ws.url, "method": "WEBSOCKET", "resource_type": "websocket", "body": None})
         self.last = time.monotonic()
 
-        def message(data) -> None:
+        def message(data: str | bytes) -> None:
             raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
             self.requests.append({"url": ws.url, "method": "WEBSOCKET", "resource_type": "websocket", "body": raw})
             self.last = time.monotonic()
@@ -292,13 +300,12 @@ class _Interceptor:
         """Remove the routes; call only once the page has been left (about:blank), so that nothing the
         submissions set off can still go out."""
         for undo in (self.page.unroute("**/*", self.on_route), self.page.context.unroute("**/*", self.on_route)):
-            try:
+            with contextlib.suppress(Exception):
                 await undo
-            except Exception:
-                pass
 
 
-async def probe_forms(page, forms: list[tuple[Form, str]], *, wait: float, call) -> tuple[list[dict[str, Any]], Any]:
+async def probe_forms(page: Page, forms: list[tuple[Form, str]], *, wait: float,
+                      call: Callable[[Awaitable[Any], str], Awaitable[Any]]) -> tuple[list[dict[str, Any]], Any]:
     """Fill and submit each form with every request aborted; (one result per form, the interceptor).
 
     The routes stay in place after this returns: the caller leaves the page (about:blank) and only then
@@ -346,14 +353,12 @@ async def probe_forms(page, forms: list[tuple[Form, str]], *, wait: float, call)
     return results, interceptor
 
 
-async def _leave_then_release(page, interceptor: _Interceptor) -> None:
+async def _leave_then_release(page: Page, interceptor: _Interceptor) -> None:
     try:
         await asyncio.wait_for(page.goto("about:blank"), 10)
     except Exception:
-        try:
+        with contextlib.suppress(Exception):
             await page.close()
-        except Exception:
-            pass
     await interceptor.release()
 
 

@@ -21,12 +21,12 @@ import os
 from datetime import datetime, timezone
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from scrapy import signals
 from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -38,19 +38,23 @@ from .netguard import blocked_reason
 from .shutdown import writing
 from .signals import site_done
 
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+
 
 class ProxyMiddleware:
     def __init__(self, proxy: str):
         self.proxy = proxy
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> ProxyMiddleware:
         proxy = crawler.settings.get("KZPRIVACY_PROXY")
         if not proxy:
             raise NotConfigured
         return cls(proxy)
 
-    def process_request(self, request: Request, spider=None) -> None:
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
         request.meta.setdefault("proxy", self.proxy)
 
 
@@ -61,17 +65,17 @@ class PrivateAddressGuard:
     so a blocked page costs no robots.txt request either) and policy documents all pass here. Names that
     resolve to private addresses are refused at connect time by the crawl's resolver, GuardedResolver."""
 
-    def __init__(self, crawler):
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.allowed = {h.lower() for h in crawler.settings.getlist("KZPRIVACY_ALLOW_PRIVATE_HOSTS")}
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> PrivateAddressGuard:
         if not crawler.settings.getbool("KZPRIVACY_BLOCK_PRIVATE_ADDRESSES"):
             raise NotConfigured
         return cls(crawler)
 
-    def process_request(self, request: Request, spider=None) -> None:
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
         reason = blocked_reason(request.url, self.allowed)
         if reason:
             raise BlockedPrivateAddress(reason)
@@ -90,12 +94,12 @@ class SetCookieRecorder:
         self.max_cookies = max_cookies
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> SetCookieRecorder:
         if not crawler.settings.getbool("KZPRIVACY_RECORD_COOKIES"):
             raise NotConfigured
         return cls(crawler.settings.getint("KZPRIVACY_MAX_COOKIES"))
 
-    def process_response(self, request: Request, response: Response, spider=None) -> Response:
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
         headers = response.headers.getlist(b"Set-Cookie")
         if self.max_cookies and len(headers) > self.max_cookies:
             request.meta["set_cookies_cut"] = [*request.meta.get("set_cookies_cut", []),
@@ -135,12 +139,12 @@ class WarcWriter:
         self.crawl_id = crawl_id
         self.robots = robots
         self.serial = 0
-        self.file = None
-        self.writer = None
+        self.file: BinaryIO | None = None
+        self.writer: Any = None  # warcio's WARCWriter
         self.path: Path | None = None
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> WarcWriter:
         folder = crawler.settings.get("KZPRIVACY_WARC_DIR")
         if not folder:
             raise NotConfigured
@@ -154,35 +158,38 @@ class WarcWriter:
         crawler.signals.connect(mw.close, signal=signals.spider_closed)
         return mw
 
-    def _open(self) -> None:
+    def _open(self) -> tuple[BinaryIO, Path]:
         from warcio.warcwriter import WARCWriter
 
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.path = self.folder / f"{self.prefix}-{self.serial:05d}.warc.gz"
-        self.file = open(self.path, "ab")
-        self.writer = WARCWriter(self.file, gzip=True)
-        info = self.writer.create_warcinfo_record(self.path.name, {
+        self.path = path = self.folder / f"{self.prefix}-{self.serial:05d}.warc.gz"
+        self.file = file = open(path, "ab")  # noqa: SIM115 - stays open across responses; close() closes it
+        self.writer = WARCWriter(file, gzip=True)
+        info = self.writer.create_warcinfo_record(path.name, {
             "software": self.software, "format": "WARC File Format 1.0", "isPartOf": self.crawl_id,
             "robots": self.robots})
         self.writer.write_record(info)
+        return file, path
 
-    def close(self, spider=None) -> None:
+    def close(self, spider: Spider | None = None) -> None:
         if self.file:
             self.file.close()
             self.file = None
 
-    def process_response(self, request: Request, response: Response, spider=None) -> Response:
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
         with writing:  # a forced stop (crawler/shutdown.py) waits for the record being written
             return self._write(request, response)
 
     def _write(self, request: Request, response: Response) -> Response:
         from warcio.statusandheaders import StatusAndHeaders
 
-        if self.file is None or self.file.tell() > self.max_bytes:
+        if self.file is None or self.path is None or self.file.tell() > self.max_bytes:
             if self.file is not None:
                 self.close()
                 self.serial += 1
-            self._open()
+            file, warc_path = self._open()
+        else:
+            file, warc_path = self.file, self.path
         fetched_at = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
         version = "HTTP/1.1"
         reason = _reason(response.status)
@@ -194,7 +201,7 @@ class WarcWriter:
             warc_headers["WARC-IP-Address"] = str(response.ip_address)
         record = self.writer.create_warc_record(response.url, "response", payload=BytesIO(response.body),
                                                 http_headers=http_headers, warc_headers_dict=warc_headers)
-        offset = self.file.tell()
+        offset = file.tell()
         self.writer.write_record(record)
         record_id = record.rec_headers.get_header("WARC-Record-ID")
         req_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in request.headers.items() for v in vs]
@@ -209,8 +216,8 @@ class WarcWriter:
         self.writer.write_record(req_record)
         for sub in (request.meta.get("browser") or {}).get("cookie_responses") or ():
             self._write_exchange(sub)
-        self.file.flush()  # a stopped crawl keeps every record it wrote (crawler/shutdown.py)
-        request.meta["warc"] = {"warc_file": self.path.name, "warc_record_id": record_id, "warc_offset": offset,
+        file.flush()  # a stopped crawl keeps every record it wrote (crawler/shutdown.py)
+        request.meta["warc"] = {"warc_file": warc_path.name, "warc_record_id": record_id, "warc_offset": offset,
                                 "fetched_at": fetched_at,
                                 "payload_sha256": hashlib.sha256(response.body).hexdigest()}
         return response
@@ -255,9 +262,9 @@ class FailFast:
     The robots.txt fetch usually pays the wait (and the home page a second one: a slow robots.txt alone
     must not cost a live site its https); later requests then fail at once. A timed-out request is
     never retried: a hang costs one timeout, not one per retry. An origin that has answered once (its
-    response head arrived) is never failed fast: one slow page of a live site times out alone. A proxy's own error response (X-Squid-Error: it could not
-    resolve or reach the site) is not retried either. Memory is bounded: the oldest origins are
-    forgotten past KZPRIVACY_FAIL_FAST_ORIGINS.
+    response head arrived) is never failed fast: one slow page of a live site times out alone. A proxy's own
+    error response (X-Squid-Error: it could not resolve or reach the site) is not retried either. Memory is
+    bounded: the oldest origins are forgotten past KZPRIVACY_FAIL_FAST_ORIGINS.
     """
 
     STATUSES = ("dns_error", "timeout", "tls_error", "proxy_error")
@@ -272,7 +279,7 @@ class FailFast:
         self.timeouts: dict[str, int] = {}
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> FailFast:
         size = crawler.settings.getint("KZPRIVACY_FAIL_FAST_ORIGINS")
         if size <= 0:
             raise NotConfigured
@@ -282,7 +289,7 @@ class FailFast:
         crawler.signals.connect(mw._headers_received, signal=signals.headers_received)
         return mw
 
-    def _headers_received(self, headers: Any, body_length: Any, request: Request, spider=None) -> None:
+    def _headers_received(self, headers: Any, body_length: Any, request: Request, spider: Spider | None = None) -> None:
         self._answered(self._keys(request)[0])
 
     @staticmethod
@@ -303,7 +310,7 @@ class FailFast:
         while len(self.answered) > self.max_origins:
             self.answered.popitem(last=False)
 
-    def process_request(self, request: Request, spider=None) -> None:
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
         origin, host = self._keys(request)
         known = self.failed.get(origin) or self.failed.get(host)
         if known is not None:
@@ -311,7 +318,7 @@ class FailFast:
             raise OriginFailed(status, f"{error} [not tried again: an earlier request to {origin} failed]")
         return None
 
-    def process_response(self, request: Request, response: Response, spider=None) -> Response:
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
         status = proxy_error_status(response.headers.get("X-Squid-Error")) if response.status >= 500 else None
         if status in ("dns_error", "refused", "timeout", "tls_error"):
             # The proxy already tried: it would only answer the same. Its answer is cheap and the spider
@@ -321,7 +328,7 @@ class FailFast:
             self._answered(self._keys(request)[0])
         return response
 
-    def process_exception(self, request: Request, exception: Exception, spider=None) -> None:
+    def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None) -> None:
         if isinstance(exception, OriginFailed):
             return None
         status, error = classify_failure(exception)
@@ -351,29 +358,39 @@ class SiteRobotsTxt(RobotsTxtMiddleware):
     origin's robots.txt is fetched and obeyed, instead of the https failure counting as «allowed» for http."""
 
     # RFC 9309 2.3.1.2: follow at least five redirects, then the robots.txt counts as unavailable (allow all).
-    # Scrapy follows REDIRECT_MAX_TIMES (10), and a site redirecting every path through many hosts made each
-    # hop's robots.txt a chain of ten more: quadratic in the hops.
     MAX_REDIRECTS = 5
+    REDIRECTS = (301, 302, 303, 307, 308)
 
-    def __init__(self, crawler):
+    def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self._site_origins: dict[str, set[str]] = {}
         crawler.signals.connect(self._site_done, signal=site_done)
 
-    async def robot_parser(self, request: Request):
+    async def robot_parser(self, request: Request) -> Any:
         url = urlparse_cached(request)
-        key = f"{url.scheme}://{url.netloc}"
+        return await self._parser(f"{url.scheme}://{url.netloc}", request, ())
+
+    async def _parser(self, key: str, request: Request, chain: tuple[str, ...]):
+        """The parsed robots.txt of origin `key`, fetched once.
+
+        A robots.txt that redirects to another origin's /robots.txt (http -> https, example.kz ->
+        www.example.kz) takes that origin's rules, which are fetched (once) as that origin's own: a site
+        that redirects every path through many hosts then costs one robots.txt per host, where Scrapy,
+        following each chain anew, made each hop's robots.txt a chain of its own (quadratic in the hops)."""
         site = request.meta.get("site")
         if site:
             self._site_origins.setdefault(site, set()).add(key)
         if key not in self._parsers:
             self._parsers[key] = Deferred()
             robotsreq = Request(f"{key}/robots.txt", priority=self.DOWNLOAD_PRIORITY,
-                                meta={"dont_obey_robotstxt": True, "redirect_ttl": self.MAX_REDIRECTS},
-                                callback=NO_CALLBACK)
+                                meta={"dont_obey_robotstxt": True, "dont_redirect": True}, callback=NO_CALLBACK)
             try:
                 resp = await self.crawler.engine.download_async(robotsreq)
-                await self._parse_robots(resp, key, request)
+                location = self._location(resp)
+                if location is None:
+                    await self._parse_robots(resp, key, request)
+                else:
+                    await self._follow(key, location, request, (*chain, key))
             except Exception as e:
                 self._robots_error(e, key)
             self._stats.inc_value("robotstxt/request_count")
@@ -381,6 +398,33 @@ class SiteRobotsTxt(RobotsTxtMiddleware):
         if isinstance(parser, Deferred):
             return await maybe_deferred_to_future(parser)
         return parser
+
+    def _location(self, response: Response) -> str | None:
+        if response.status not in self.REDIRECTS or not response.headers.get(b"Location"):
+            return None
+        from urllib.parse import urljoin
+
+        return urljoin(response.url, response.headers[b"Location"].decode("latin-1"))
+
+    async def _follow(self, key: str, location: str, request: Request, chain: tuple[str, ...]) -> None:
+        from urllib.parse import urlsplit
+
+        if len(chain) > self.MAX_REDIRECTS:
+            raise IgnoreRequest(f"robots.txt of {chain[0]}: more than {self.MAX_REDIRECTS} redirects")
+        parts = urlsplit(location)
+        target = f"{parts.scheme}://{parts.netloc}"
+        if parts.scheme in ("http", "https") and parts.path == "/robots.txt" and not parts.query \
+                and target not in chain and not isinstance(self._parsers.get(target), Deferred):
+            parser = await self._parser(target, request, chain)  # that origin's rules, fetched once
+        else:  # elsewhere (a page, a query, a fetch in flight): followed as a plain redirect chain
+            response = await self.crawler.engine.download_async(Request(
+                location, priority=self.DOWNLOAD_PRIORITY, callback=NO_CALLBACK,
+                meta={"dont_obey_robotstxt": True, "redirect_ttl": self.MAX_REDIRECTS + 1 - len(chain)}))
+            await self._parse_robots(response, key, request)
+            return
+        dfd = self._parsers[key]
+        self._parsers[key] = parser
+        dfd.callback(parser)
 
     def _site_done(self, site: str) -> None:
         for key in self._site_origins.pop(site, ()):
@@ -394,7 +438,7 @@ class SiteCookies(CookiesMiddleware):
     do not accumulate over a zone."""
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> SiteCookies:
         mw = super().from_crawler(crawler)
         crawler.signals.connect(mw._site_done, signal=site_done)
         return mw

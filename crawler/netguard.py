@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from typing import Any, Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy.resolver import CachingThreadedResolver
+from twisted.internet.defer import Deferred
 
 from .errors import BlockedPrivateAddress
 
@@ -76,22 +78,24 @@ class GuardedResolver(CachingThreadedResolver):
     Connections are made to the address this returns, so the check holds at connect time. Address
     literals (the proxy's, say) pass: the URL check has judged them already."""
 
-    allowed: set[str] = set()
+    enabled: bool = True
+    allowed: frozenset[str] = frozenset()
 
     @classmethod
-    def from_crawler(cls, crawler: Any, reactor: Any):
+    def from_crawler(cls, crawler: Any, reactor: Any) -> GuardedResolver:
         resolver = super().from_crawler(crawler, reactor)
         settings = crawler.settings
         resolver.enabled = settings.getbool("KZPRIVACY_BLOCK_PRIVATE_ADDRESSES")
-        resolver.allowed = {h.lower() for h in settings.getlist("KZPRIVACY_ALLOW_PRIVATE_HOSTS")}
+        allowed = {h.lower() for h in settings.getlist("KZPRIVACY_ALLOW_PRIVATE_HOSTS")}
         proxy = settings.get("KZPRIVACY_PROXY")
         if proxy:
-            resolver.allowed.add((urlsplit(proxy).hostname or "").lower())
+            allowed.add((urlsplit(proxy).hostname or "").lower())
+        resolver.allowed = frozenset(allowed)
         return resolver
 
-    def getHostByName(self, name: str, timeout=()):  # noqa: N802 (Twisted's name)
+    def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:  # Twisted's name
         d = super().getHostByName(name, timeout)
-        if getattr(self, "enabled", True) and name.lower() not in self.allowed and literal_address(name) is None:
+        if self.enabled and name.lower() not in self.allowed and literal_address(name) is None:
             d.addCallback(self._refuse_private, name)
         return d
 

@@ -24,9 +24,14 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from typing import Any
+from multiprocessing.connection import Connection
+from multiprocessing.context import SpawnContext
+from typing import TYPE_CHECKING, Any
 
 from kzprivacy.extract.page import PageExtract, PageTask, extract_page
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings as Settings
 
 __all__ = ["ParsePool", "ParseFailure"]
 
@@ -41,7 +46,7 @@ class ParseFailure(Exception):
         self.status = status
 
 
-def _worker_main(conn, memory_mb: int) -> None:
+def _worker_main(conn: Connection, memory_mb: int) -> None:
     """A worker: read tasks from the pipe, answer each with ("ok", PageExtract) or (status, message)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the whole group: the crawler decides
     # So does systemd's SIGTERM: dying at once would turn the pages in flight into parse errors and finish
@@ -80,7 +85,7 @@ def _worker_main(conn, memory_mb: int) -> None:
 
 
 class _Worker:
-    def __init__(self, context, memory_mb: int):
+    def __init__(self, context: SpawnContext, memory_mb: int) -> None:
         self.conn, child = context.Pipe()
         self.process = context.Process(target=_worker_main, args=(child, memory_mb), daemon=True,
                                        name="kzprivacy-parse")
@@ -116,7 +121,7 @@ class ParsePool:
         self._closed = False
 
     @classmethod
-    def from_settings(cls, settings) -> "ParsePool":
+    def from_settings(cls, settings: Settings) -> ParsePool:
         return cls(settings.getint("KZPRIVACY_PARSE_WORKERS"), settings.getfloat("KZPRIVACY_PARSE_TIMEOUT"),
                    settings.getint("KZPRIVACY_PARSE_MEMORY_MB"))
 
@@ -196,7 +201,8 @@ class ParsePool:
             with contextlib.suppress(Exception):
                 loop.remove_reader(fd)
             self._replace(worker)
-            raise ParseFailure("parse_timeout", f"reading the page took longer than {self.budget:g} s; abandoned")
+            raise ParseFailure("parse_timeout",
+                               f"reading the page took longer than {self.budget:g} s; abandoned") from None
         except (EOFError, OSError) as exc:
             with contextlib.suppress(Exception):
                 loop.remove_reader(fd)

@@ -217,7 +217,7 @@ SETTINGS: tuple[Setting, ...] = (
 ENVIRONMENT: tuple[tuple[str, str], ...] = (
     ("KZPRIVACY_DB_URL", "Database for the commands that take --db (postgresql://... or a SQLite file)."),
     ("KZPRIVACY_REDIS_URL", "Redis queue of a distributed crawl (`kzprivacy enqueue`, `worker`, `status`)."),
-    ("KZPRIVACY_PROXY", "Default for --proxy of `kzprivacy weekly` and `kzprivacy worker`."),
+    ("KZPRIVACY_PROXY", "Default for --proxy of the commands that crawl (`scan`, `demo`, `weekly`, `worker`)."),
     ("KZPRIVACY_CHROMIUM", "The Chromium that prints PDF reports (default: the KZPRIVACY_CHROMIUM setting's)."),
     ("KZPRIVACY_REALWORLD", "Developers: folder of real-world material for bench/realworld*.py."),
     ("KZPRIVACY_MIRRORS", "Developers: folder of mirrored repositories for bench/realworld_pages.py."),

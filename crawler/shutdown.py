@@ -22,6 +22,7 @@ unfinished sites again from their home pages, keeping the finished ones (kzpriva
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -29,7 +30,8 @@ import signal
 import sys
 import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +61,7 @@ class PromptShutdown:
         self._again = threading.Event()
 
     @classmethod
-    def from_settings(cls, process: Any, settings: Any, **kwargs: Any) -> "PromptShutdown":
+    def from_settings(cls, process: Any, settings: Any, **kwargs: Any) -> PromptShutdown:
         return cls(process, settings.getfloat("KZPRIVACY_SHUTDOWN_GRACE"),
                    settings.getfloat("KZPRIVACY_SHUTDOWN_DEADLINE"), **kwargs)
 
@@ -105,7 +107,8 @@ class PromptShutdown:
                     self.on_hurry()
                 except Exception:  # a stop must not fail on what it tried to tidy
                     log.exception("tidying up before the stop failed")
-            reactor.stop()
+            # Twisted's reactor is typed through zope interfaces, which mypy reads without their `self`.
+            reactor.stop()  # type: ignore[misc]
 
     # -- in the watchdog thread ------------------------------------------------------------------------
 
@@ -114,10 +117,8 @@ class PromptShutdown:
 
         start = self._signalled_at or time.monotonic()
         self._again.wait(max(0.0, start + self.grace - time.monotonic()))
-        try:
+        with contextlib.suppress(Exception):
             reactor.callFromThread(self._hurry)  # wakes the reactor; runs once its current callback returns
-        except Exception:
-            pass
         time.sleep(max(0.0, start + self.deadline - time.monotonic()))
         self._force_exit()
 
@@ -126,12 +127,10 @@ class PromptShutdown:
         took = time.monotonic() - (self._signalled_at or time.monotonic())
         got = writing.acquire(timeout=0.15)  # never cut a WARC record in two; never released: no more writing
         self._kill_children()
-        try:
+        with contextlib.suppress(Exception):
             log.warning("Stopped %.1f s after the signal, with work still running (%s): kzprivacy scan --resume "
                         "crawls the unfinished sites again", took, "WARC writer idle" if got else
                         "a WARC record may be incomplete")
-        except Exception:
-            pass
         if self.on_forced_exit is not None:
             done = threading.Thread(target=self._quietly, args=(self.on_forced_exit,), daemon=True)
             done.start()
@@ -146,18 +145,14 @@ class PromptShutdown:
 
     @staticmethod
     def _quietly(func: Callable[[], None]) -> None:
-        try:
+        with contextlib.suppress(Exception):
             func()
-        except Exception:
-            pass
 
     @staticmethod
     def _kill_children() -> None:
         for child in multiprocessing.active_children():  # our parse workers (crawler/parsepool.py)
-            try:
+            with contextlib.suppress(Exception):
                 child.kill()
-            except Exception:
-                pass
 
 
 class ChildrenShutdown:
@@ -188,10 +183,8 @@ class ChildrenShutdown:
         self.interrupted = True
         for child in self.children:
             if child.is_alive():
-                try:
+                with contextlib.suppress(OSError):
                     os.kill(child.pid, signal.SIGTERM)
-                except OSError:
-                    pass
         threading.Thread(target=self._watchdog, name="kzprivacy-shutdown", daemon=True).start()
 
     def _watchdog(self) -> None:
@@ -199,10 +192,8 @@ class ChildrenShutdown:
         time.sleep(max(0.0, self.deadline - 0.25))  # the children stop 0.3 s before the deadline themselves
         for child in self.children:
             if child.is_alive():
-                try:
+                with contextlib.suppress(Exception):
                     child.kill()
-                except Exception:
-                    pass
         time.sleep(max(0.0, start + self.deadline - time.monotonic()))
         if self.on_forced_exit is not None:
             done = threading.Thread(target=PromptShutdown._quietly, args=(self.on_forced_exit,), daemon=True)

@@ -22,18 +22,42 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from scrapy.exceptions import IgnoreRequest
 
 from kzprivacy.crawler.items import PageItem, SiteItem
 from kzprivacy.crawler.middlewares import WarcWriter
 
+if TYPE_CHECKING:
+    from scrapy import Request, Spider
+    from scrapy.crawler import Crawler
+    from twisted.internet.task import LoopingCall
+
+    from kzprivacy.store import Store
+
 logger = logging.getLogger(__name__)
 
 
+class LeaseHolder(Protocol):
+    """What this module needs of the worker's spider (crawler/spiders/queue.py QueueSpider, which imports
+    this module: the spider is described here rather than imported)."""
+
+    queue: Any
+    worker_id: str
+    active: dict[str, int]
+    lost: set[str]
+    sites_done: int
+    last_tick: float
+
+    def site_crawled(self, site: str) -> None: ...
+
+    def site_done(self, site: str) -> None: ...
+
+
 class QueuePipeline:
-    def __init__(self, crawler, db: str, crawl_id: str, batch_pages: int, batch_seconds: float, max_buffered: int):
+    def __init__(self, crawler: Crawler, db: str, crawl_id: str, batch_pages: int, batch_seconds: float,
+                 max_buffered: int) -> None:
         self.crawler = crawler
         self.db = db
         self.crawl_id = crawl_id
@@ -44,24 +68,24 @@ class QueuePipeline:
         self.sites: list[tuple[str, dict[str, Any]]] = []
         self.oldest = 0.0
         self.pages_written = 0
-        self.store = None
+        self.store: Store | None = None
         self._task: asyncio.Future | None = None
         self._lock: asyncio.Lock | None = None
-        self._timer = None
+        self._timer: LoopingCall | None = None
         self._executor: ThreadPoolExecutor | None = None
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> QueuePipeline:
         s = crawler.settings
         return cls(crawler, s.get("KZPRIVACY_DB"), s.get("KZPRIVACY_CRAWL_ID"),
                    s.getint("KZPRIVACY_BATCH_PAGES"), s.getfloat("KZPRIVACY_BATCH_SECONDS"),
                    s.getint("KZPRIVACY_BATCH_MAX"))
 
     @property
-    def spider(self):
-        return self.crawler.spider
+    def spider(self) -> LeaseHolder:
+        return cast(LeaseHolder, self.crawler.spider)
 
-    def open_spider(self, spider=None) -> None:
+    def open_spider(self, spider: Spider | None = None) -> None:
         from twisted.internet import task
 
         # One thread for every database call: SQLite connections must stay on theirs, and a
@@ -74,7 +98,7 @@ class QueuePipeline:
     def _buffered(self) -> int:
         return len(self.pages) + len(self.sites)
 
-    async def process_item(self, item, spider=None):
+    async def process_item(self, item: PageItem | SiteItem, spider: Spider | None = None) -> PageItem | SiteItem:
         if getattr(item, "site", None) in self.spider.lost:
             return item  # another worker has the site now; its rows are that worker's to write
         if not self._buffered():
@@ -102,6 +126,7 @@ class QueuePipeline:
             self._task = asyncio.ensure_future(self._flush())
 
     async def _flush(self) -> bool:
+        assert self._lock is not None, "open_spider creates the lock before any item arrives"
         async with self._lock:
             if not self._buffered():
                 return True
@@ -128,21 +153,15 @@ class QueuePipeline:
 
     def _write(self, pages: list[dict[str, Any]], sites: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, bool]]:
         """On the database thread: one transaction for the batch, then the finished sites are done in Redis."""
-        from kzprivacy.store import Store
+        from kzprivacy.store import open_store
 
         if self.store is None:
-            self.store = Store(self.db)
-        if hasattr(self.store, "write_pages"):
-            self.store.write_pages(self.crawl_id, pages, finished=sites)
-        else:  # SQLite: a transaction per page, as the single-process pipeline writes
-            for page in pages:
-                self.store.write_page(self.crawl_id, page)
-            for site, row in sites:
-                self.store.finish_site(self.crawl_id, site, row)
+            self.store = open_store(self.db)
+        self.store.write_pages(self.crawl_id, pages, finished=sites)
         queue, worker = self.spider.queue, self.spider.worker_id
         return [(site, queue.complete(worker, site)) for site, _row in sites]
 
-    async def close_spider(self, spider=None) -> None:
+    async def close_spider(self, spider: Spider | None = None) -> None:
         if self._timer is not None and self._timer.running:
             self._timer.stop()
         for attempt in range(5):  # what cannot be written now is crawled again by whoever takes the site
@@ -162,7 +181,7 @@ class QueuePipeline:
 class LeaseKeeper(threading.Thread):
     """Renews the worker's leases every `interval` seconds and reports sites lost to another worker."""
 
-    def __init__(self, spider, interval: float, stall_seconds: float):
+    def __init__(self, spider: LeaseHolder, interval: float, stall_seconds: float) -> None:
         super().__init__(name="kzprivacy-leases", daemon=True)
         self.spider = spider
         self.interval = interval
@@ -198,14 +217,14 @@ class LeaseKeeper(threading.Thread):
 
 
 class LostSiteFilter:
-    def __init__(self, crawler):
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> LostSiteFilter:
         return cls(crawler)
 
-    def process_request(self, request, spider=None) -> None:
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
         spider = self.crawler.spider
         if request.meta.get("site") in getattr(spider, "lost", ()):
             raise IgnoreRequest(f"{request.meta['site']} is now crawled by another worker")
@@ -213,7 +232,7 @@ class LostSiteFilter:
 
 class WorkerWarcWriter(WarcWriter):
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> WarcWriter:
         mw = super().from_crawler(crawler)
         worker = crawler.settings.get("KZPRIVACY_WORKER_ID")
         if worker:

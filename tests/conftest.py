@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -20,6 +21,31 @@ def run_cli(*args: str, check: bool = True, timeout: float = 600, **kwargs) -> s
     """Run the kzprivacy command as a user would, in its own process."""
     return subprocess.run([sys.executable, "-m", "kzprivacy.cli", *args], cwd=ROOT, check=check, timeout=timeout,
                           capture_output=True, text=True, **kwargs)
+
+
+def require(problem: str | None) -> None:
+    """Fail, not skip, when something this project installs is missing: `./setup.sh --test` installs Chromium,
+    poppler-utils, Redis and PostgreSQL, so a missing one is a broken setup, which a skip would hide."""
+    if problem:
+        pytest.fail(f"{problem}\n(./setup.sh --test installs what the tests need)", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The Chromium that browser mode and the PDF printer use; fails the test when it is missing."""
+    from kzprivacy.crawler.browser import DEFAULT_CHROMIUM, browser_problem
+
+    require(browser_problem(DEFAULT_CHROMIUM))
+    return DEFAULT_CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def pdftotext() -> str:
+    """poppler-utils' pdftotext, which reads the printed PDFs back; fails the test when it is missing."""
+    path = shutil.which("pdftotext")
+    require(None if path else "poppler-utils (pdftotext) is not installed")
+    assert path is not None
+    return path
 
 
 @pytest.fixture(scope="session")

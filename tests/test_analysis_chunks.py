@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from kzprivacy.analysis.run import analyze_crawl, site_ranges
-from kzprivacy.store import Store
+from kzprivacy.store import open_store
 
 POLICIES = [
     "ТОО «Пример Демо» (БИН 990140000017) является оператором персональных данных. Мы собираем фамилию, имя "
@@ -16,7 +16,7 @@ POLICIES = [
 
 
 def _crawl(db) -> None:
-    store = Store(db)
+    store = open_store(db)
     sites = [f"site{i:02d}-demo.kz" for i in range(7)]
     store.begin_crawl("c", mode="http", tool_version="t", settings={}, sites=[{"site": s} for s in sites])
     for i, site in enumerate(sites):
@@ -60,7 +60,7 @@ def _analysis_rows(db) -> dict[str, list[tuple]]:
 def test_site_ranges_cover_every_site_once(tmp_path):
     db = tmp_path / "k.db"
     _crawl(db)
-    store = Store(db)
+    store = open_store(db)
     ranges = list(site_ranges(store, "c", 3))
     store.close()
     assert ranges == [("site00-demo.kz", "site02-demo.kz"), ("site03-demo.kz", "site05-demo.kz"),

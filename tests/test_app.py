@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -13,8 +15,8 @@ from kzprivacy.store import Store, site_rows
 
 def _crawl(store: Store, crawl_id: str, status: str, started_at: str) -> None:
     store.begin_crawl(crawl_id, mode="http", tool_version="t", settings={}, sites=site_rows(*read_sites(["a-demo.kz"])))
-    store.query("UPDATE crawls SET started_at = ?, status = ? WHERE crawl_id = ?", (started_at, status, crawl_id))
-    store.conn.commit()
+    with closing(sqlite3.connect(store.url)) as raw, raw:  # a crawl of a known time and outcome
+        raw.execute("UPDATE crawls SET started_at = ?, status = ? WHERE crawl_id = ?", (started_at, status, crawl_id))
 
 
 @pytest.fixture
@@ -53,7 +55,7 @@ def test_resume_means_the_newest_unfinished_crawl(workspace, tmp_path):
 
 def test_a_missing_database_is_a_clear_error_and_is_not_created(tmp_path):
     ws = Workspace(tmp_path / "empty")
-    with pytest.raises(WorkspaceError, match="no database at .*kzprivacy.db: run `kzprivacy scan`"):
+    with pytest.raises(WorkspaceError, match=r"no database at .*kzprivacy\.db: run `kzprivacy scan`"):
         ws.crawl_id()
     assert ws.crawls() == [] and not (tmp_path / "empty" / "kzprivacy.db").exists()
 

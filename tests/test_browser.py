@@ -4,7 +4,7 @@ sample web, beside an HTTP-mode scan of the same sites.
 What the browser must find that HTTP mode misses (script-only trackers, their cookies, a policy link
 and a form that script inserts, third-party cookies, storage), what both must agree on (statuses,
 policies, header cookies, forms on pages where no script adds one, the WARC's bytes), consent
-phases, screenshots, and that failures stay statuses. Skipped where Chromium is not installed.
+phases, screenshots, and that failures stay statuses. Fails where Chromium is not installed (setup.sh installs it).
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ import struct
 from pathlib import Path
 
 import pytest
-from conftest import Crawl, run_cli
+from conftest import Crawl, require, run_cli
 
 import kzprivacy  # noqa: F401  (offline tldextract first)
 from kzprivacy.crawler.browser import DEFAULT_CHROMIUM, browser_problem
 
 PROBLEM = browser_problem(DEFAULT_CHROMIUM)
-needs_chromium = pytest.mark.skipif(PROBLEM is not None, reason=f"browser mode cannot run here: {PROBLEM}")
+needs_chromium = pytest.mark.usefixtures("chromium")
 
 # The sites made for browser mode, sites whose trackers HTTP mode already sees (to agree on them), a
 # redirect with a cookie, a windows-1251 site, PDF and DOCX policies, and the ways a site fails.
@@ -40,8 +40,7 @@ def _scan(sample_web, out: Path, crawl_id: str, *extra: str) -> Crawl:
 
 @pytest.fixture(scope="session")
 def browser_crawl(sample_web, tmp_path_factory) -> Crawl:
-    if PROBLEM:
-        pytest.skip(f"browser mode cannot run here: {PROBLEM}")
+    require(PROBLEM)
     return _scan(sample_web, tmp_path_factory.mktemp("browser"), "render", "--render", "--consent", "accept")
 
 
@@ -178,7 +177,8 @@ def test_third_party_cookies_are_recorded(browser_crawl):
 @needs_chromium
 def test_a_form_drawn_by_a_widget_is_found_only_by_the_browser(browser_crawl, http_crawl, manifest):
     planted = manifest["scriptonly-demo.kz"]["expect"]["browser"]["forms"][0]
-    forms = browser_crawl.rows("SELECT * FROM forms WHERE site = 'scriptonly-demo.kz' AND page_url = ?", planted["page"])
+    forms = browser_crawl.rows("SELECT * FROM forms WHERE site = 'scriptonly-demo.kz' AND page_url = ?",
+                               planted["page"])
     assert len(forms) == 1
     form = forms[0]
     assert (form["action"], form["method"], form["action_party"], form["has_consent_checkbox"]) == (
@@ -212,7 +212,8 @@ def test_before_and_after_consent(browser_crawl):
 
     def cookies(phase, page=home):
         return {r["name"]: r for r in browser_crawl.rows(
-            "SELECT * FROM cookies WHERE site = 'consentgate-demo.kz' AND page_url = ? AND consent_phase = ?", page, phase)}
+            "SELECT * FROM cookies WHERE site = 'consentgate-demo.kz' AND page_url = ? AND consent_phase = ?",
+            page, phase)}
 
     def hosts(phase, page=home):
         return {r["host"] for r in browser_crawl.rows(
@@ -248,7 +249,8 @@ def test_consent_outcome_per_site(browser_crawl):
     assert outcome["kitap-demo.kz"] == ("no_banner", None)
     assert outcome["dead-demo.kz"] == (None, None)  # never rendered
     # Nothing was clicked on sites without a banner: no row is after consent there.
-    assert browser_crawl.rows("SELECT * FROM cookies WHERE site = 'kitap-demo.kz' AND consent_phase = 'after_consent'") == []
+    assert browser_crawl.rows(
+        "SELECT * FROM cookies WHERE site = 'kitap-demo.kz' AND consent_phase = 'after_consent'") == []
 
 
 # -- what both modes agree on ------------------------------------------------------------------------
@@ -260,12 +262,14 @@ def _same_sites(manifest):
 @needs_chromium
 def test_both_modes_find_the_same_policies(browser_crawl, http_crawl, manifest):
     for site in _same_sites(manifest):
-        sql = "SELECT url, format, language, is_best, found_via, sha256, status, chars FROM policies WHERE site = ? ORDER BY url"
+        sql = ("SELECT url, format, language, is_best, found_via, sha256, status, chars FROM policies"
+               " WHERE site = ? ORDER BY url")
         http = [dict(r) for r in http_crawl.rows(sql, site)]
         browser = [dict(r) for r in browser_crawl.rows(sql, site)]
         assert [{k: v for k, v in r.items() if k != "chars"} for r in browser] == [
             {k: v for k, v in r.items() if k != "chars"} for r in http], site
-        for b, h in zip(browser, http):  # the rendered text: what the static text was, give or take a widget
+        # the rendered text: what the static text was, give or take a widget
+        for b, h in zip(browser, http, strict=True):
             assert abs(b["chars"] - h["chars"]) <= max(50, h["chars"] // 50), (site, b["url"])
     for site, kind in (("webstudio-demo.kz", "pdf"), ("docx-demo.kz", "docx")):  # plain Scrapy fetched them
         document = browser_crawl.rows("SELECT * FROM policies WHERE site = ? AND is_best = 1", site)[0]
@@ -276,7 +280,7 @@ def test_both_modes_find_the_same_policies(browser_crawl, http_crawl, manifest):
 def test_both_modes_record_the_same_header_cookies_of_the_site(browser_crawl, http_crawl, manifest):
     sql = ("SELECT page_url, name, domain, path, response_url, raw, party FROM cookies "
            "WHERE site = ? AND set_by = 'header' AND party = 'first'")
-    for site in _same_sites(manifest) + ["scriptonly-demo.kz", "consentgate-demo.kz"]:
+    for site in [*_same_sites(manifest), "scriptonly-demo.kz", "consentgate-demo.kz"]:
         assert {tuple(r) for r in browser_crawl.rows(sql, site)} == {tuple(r) for r in http_crawl.rows(sql, site)}, site
     # The cookie on the redirect of / to /ru/ is there in both, attributed to the redirect.
     lang = browser_crawl.rows("SELECT * FROM cookies WHERE site = 'trilingual-demo.kz' AND name = 'lang'")[0]
@@ -311,7 +315,8 @@ def test_the_warc_keeps_the_bytes_the_server_sent(browser_crawl, http_crawl):
     for page in pages:
         body = bodies[page["warc_record_id"]]
         assert hashlib.sha256(body).hexdigest() == page["sha256"], page["url"]
-    http_sha = {r["url"]: r["sha256"] for r in http_crawl.rows("SELECT url, sha256 FROM pages WHERE sha256 IS NOT NULL")}
+    http_sha = {r["url"]: r["sha256"]
+                for r in http_crawl.rows("SELECT url, sha256 FROM pages WHERE sha256 IS NOT NULL")}
     same = [p for p in pages if p["url"] in http_sha]
     assert len(same) >= 10 and all(p["sha256"] == http_sha[p["url"]] for p in same)
     assert http_sha["https://win1251-demo.kz/politika.php"] == browser_crawl.rows(
@@ -322,7 +327,7 @@ def test_the_warc_keeps_the_bytes_the_server_sent(browser_crawl, http_crawl):
 
 @needs_chromium
 def test_screenshots_of_home_pages(browser_crawl, manifest):
-    for site, spec in manifest.items():
+    for site, _spec in manifest.items():
         row = browser_crawl.rows("SELECT * FROM sites WHERE site = ?", site)[0]
         if row["status"] != "ok":
             assert row["screenshot"] is None, site

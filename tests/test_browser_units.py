@@ -19,7 +19,7 @@ from kzprivacy.crawler.browser import (AFTER, BEFORE, BrowserPageError, _cookie_
 
 # -- which pages render ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("url, kind, rendered", [
+@pytest.mark.parametrize(("url", "kind", "rendered"), [
     ("https://shop.kz/", "home", True),
     ("https://shop.kz/kk/", "other", True),
     ("https://shop.kz/contacts", "form", True),
@@ -76,7 +76,7 @@ def test_a_form_submit_loses_to_the_banner_button():
 
 # -- failures ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("message, status", [
+@pytest.mark.parametrize(("message", "status"), [
     ("Page.goto: net::ERR_NAME_NOT_RESOLVED at https://x.kz/", "dns_error"),
     ("Page.goto: net::ERR_TUNNEL_CONNECTION_FAILED at https://x.kz/", "proxy_error"),
     ("Page.goto: net::ERR_TOO_MANY_REDIRECTS at https://x.kz/", "redirect_loop"),
@@ -156,7 +156,8 @@ def test_a_page_records_only_the_cookies_it_wrote():
 
 def test_after_consent_rows_are_what_the_click_wrote():
     recorder = SimpleNamespace(
-        set_cookies=[("https://www.facebook.com/tr", "fr=1; Domain=.facebook.com; Path=/; Secure; SameSite=None", AFTER)],
+        set_cookies=[("https://www.facebook.com/tr", "fr=1; Domain=.facebook.com; Path=/; Secure; SameSite=None",
+                      AFTER)],
         cookie_writes=[("https://shop.kz/", "cookie_consent=all; path=/", "https://shop.kz/consent.js", AFTER)])
     before = _jar(_cookie("sid", "abc", "shop.kz"))
     after = _jar(_cookie("sid", "abc", "shop.kz"), _cookie("cookie_consent", "all", "shop.kz"),
@@ -188,13 +189,15 @@ def test_a_visit_becomes_rows_with_party_and_vendor():
         "requests": [
             {"url": "https://mc.yandex.ru/watch/1", "resource_type": "img", "initiator": "parser https://shop.kz/",
              "consent_phase": BEFORE},
-            {"url": "https://cdn.shop.kz/app.js", "resource_type": "script", "initiator": None, "consent_phase": BEFORE},
+            {"url": "https://cdn.shop.kz/app.js", "resource_type": "script", "initiator": None,
+             "consent_phase": BEFORE},
             {"url": "https://www.googletagmanager.com/gtag/js?id=G-1", "resource_type": "script",
              "initiator": "script https://www.googletagmanager.com/gtm.js?id=GTM-1", "consent_phase": AFTER},
         ],
         "storage": [
             {"origin": "https://shop.kz", "kind": "local", "key": "_ym_retryReqs", "consent_phase": BEFORE},
-            {"origin": "https://www.youtube.com", "kind": "local", "key": "yt-remote-device-id", "consent_phase": BEFORE},
+            {"origin": "https://www.youtube.com", "kind": "local", "key": "yt-remote-device-id",
+             "consent_phase": BEFORE},
         ],
     }
     cookies, requests, storage = rendered_rows(visit, "shop.kz", ["shop.kz"], "<urn:uuid:1>")

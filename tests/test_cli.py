@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import scrapy
 from scrapy.http import Request
 
 from conftest import run_cli
@@ -59,7 +58,6 @@ def test_the_private_address_guard_refuses_loopback_without_a_proxy():
         assert classify_failure(info.value)[0] == "blocked_private_address"
     proxied = Request("http://medshop-demo.kz/", meta={"proxy": "http://127.0.0.1:3128"})
     assert guard.process_request(proxied) is None  # behind a proxy, names are the proxy's to resolve
-    assert scrapy.__version__
 
 
 def test_summary_and_analyze_of_a_missing_database_say_so_and_create_nothing(tmp_path):

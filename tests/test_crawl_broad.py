@@ -43,7 +43,8 @@ def test_dead_and_hanging_sites_fail_fast(web, tmp_path):
     assert all(e.startswith("timeout: ") for e in errors.values()), errors
     # A live site is fetched as before: its robots.txt once, its pages.
     assert len(web.served("clinic-demo.kz", "/robots.txt")) == 1
-    assert db.execute("SELECT count(*) FROM pages WHERE site = 'clinic-demo.kz' AND status_code = 200").fetchone()[0] > 1
+    assert db.execute(
+        "SELECT count(*) FROM pages WHERE site = 'clinic-demo.kz' AND status_code = 200").fetchone()[0] > 1
 
 
 def test_sites_start_only_as_others_finish(web, tmp_path):

@@ -12,12 +12,11 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
+import frictionless
 import pytest
 
-frictionless = pytest.importorskip("frictionless", reason="the test extra's frictionless is not installed")
-
-from kzprivacy.analysis.report.dictionary import parse_dictionary  # noqa: E402
-from conftest import ROOT  # noqa: E402
+from kzprivacy.analysis.report.dictionary import parse_dictionary
+from conftest import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +71,7 @@ def test_values_come_back_typed(data_dir, sample_crawl):
     assert {r["site"] for r in package.get_resource("findings").read_rows()} <= set(sites)
 
 
-@pytest.mark.parametrize("table, change, error", [
+@pytest.mark.parametrize(("table", "change", "error"), [
     ("pages", lambda row, h: row.__setitem__(h.index("status_code"), "two hundred"), "type-error"),
     ("sites", None, "primary-key"),  # a site row repeated
     ("form_fields", lambda row, h: row.__setitem__(h.index("form_index"), "97"), "foreign-key"),

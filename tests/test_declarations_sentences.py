@@ -51,7 +51,7 @@ def test_items_belong_to_the_lead_in_before_them():
             "Мы собираем:\n1) Фамилия\n2) Телефон\n\n3) Адрес")
     sentences = split_sentences(text)
     parents = lead_ins(sentences)
-    by_text = {s.text: (sentences[p].text if p is not None else None) for s, p in zip(sentences, parents)}
+    by_text = {s.text: (sentences[p].text if p is not None else None) for s, p in zip(sentences, parents, strict=False)}
     assert by_text["Имя"] == "Пользователь указывает следующие данные:"
     assert by_text["ИИН"] == "Пользователь указывает следующие данные:"
     assert by_text["Сайт использует cookie."] is None
@@ -67,7 +67,7 @@ def test_a_numbered_heading_ends_a_bulleted_list():
     text = "1.1) Термины:\n- «Сайт» — сайт Оператора.\n2) Сбор персональной информации\n2.1) Текст."
     sentences = split_sentences(text)
     parents = lead_ins(sentences)
-    assert [p for p in parents] == [None, 0, None, None]
+    assert list(parents) == [None, 0, None, None]
 
 
 def test_inline_numbered_items_after_a_semicolon_are_split():

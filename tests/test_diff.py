@@ -21,11 +21,12 @@ PAYLOAD = "<script>alert(1)</script>"
 
 
 def sites(*rows):
-    return pd.DataFrame([dict(zip(("site", "status", "policy_url"), r)) for r in rows])
+    return pd.DataFrame([dict(zip(("site", "status", "policy_url"), r, strict=False)) for r in rows])
 
 
 def policies(*rows):
-    return pd.DataFrame([dict(zip(("site", "url", "text", "sha256", "language"), (*r, None, "ru"))) for r in rows])
+    return pd.DataFrame([dict(zip(("site", "url", "text", "sha256", "language"), (*r, None, "ru"), strict=True))
+                         for r in rows])
 
 
 # --------------------------------------------------------------------------- pure functions
@@ -54,8 +55,9 @@ def test_policy_text_change_gives_a_readable_line_diff():
 
 
 def test_whitespace_only_changes_are_not_changes_but_a_move_is():
-    old = site_policies(sites(("a.kz", "ok", "https://a.kz/p")), policies(("a.kz", "https://a.kz/p", "Текст  политики.")))
-    same = site_policies(sites(("a.kz", "ok", "https://a.kz/p")), policies(("a.kz", "https://a.kz/p", "Текст\nполитики.")))
+    listed = sites(("a.kz", "ok", "https://a.kz/p"))
+    old = site_policies(listed, policies(("a.kz", "https://a.kz/p", "Текст  политики.")))
+    same = site_policies(listed, policies(("a.kz", "https://a.kz/p", "Текст\nполитики.")))
     assert compare_policies(old, same, {"a.kz"})[2].empty
     moved = site_policies(sites(("a.kz", "ok", "https://a.kz/privacy")),
                           policies(("a.kz", "https://a.kz/privacy", "Текст политики.")))
@@ -65,7 +67,8 @@ def test_whitespace_only_changes_are_not_changes_but_a_move_is():
 
 def test_the_same_policy_over_http_one_week_and_https_the_next_has_not_moved():
     old = site_policies(sites(("a.kz", "ok", "http://a.kz/p")), policies(("a.kz", "http://a.kz/p", "Текст политики.")))
-    new = site_policies(sites(("a.kz", "ok", "https://a.kz/p")), policies(("a.kz", "https://a.kz/p", "Текст политики.")))
+    new = site_policies(sites(("a.kz", "ok", "https://a.kz/p")),
+                        policies(("a.kz", "https://a.kz/p", "Текст политики.")))
     assert compare_policies(old, new, {"a.kz"})[2].empty
 
 
@@ -89,16 +92,19 @@ def test_inline_changes_mark_words():
 
 def test_services_are_keyed_by_id_then_vendor_then_host():
     def requests(*rows):
-        return pd.DataFrame([dict(zip(("site", "url", "host", "party", "service_id", "vendor", "company", "country"), r))
+        columns = ("site", "url", "host", "party", "service_id", "vendor", "company", "country")
+        return pd.DataFrame([dict(zip(columns, r, strict=True))
                              for r in rows])
 
     empty = pd.DataFrame()
     old = third_party_services(requests(
-        ("a.kz", "https://mc.yandex.ru/tag.js", "mc.yandex.ru", "third", "yandex_metrica", "Yandex.Metrica", None, None),
+        ("a.kz", "https://mc.yandex.ru/tag.js", "mc.yandex.ru", "third", "yandex_metrica", "Yandex.Metrica",
+         None, None),
         ("a.kz", "https://cdn.unknown.example/x.js", "cdn.unknown.example", "third", None, None, None, None),
         ("a.kz", "https://a.kz/app.js", "a.kz", "first", None, None, None, None)), empty, empty)
     new = third_party_services(requests(
-        ("a.kz", "https://mc.yandex.ru/watch/1", "mc.yandex.ru", "third", "yandex_metrica", "Yandex.Metrica", None, None),
+        ("a.kz", "https://mc.yandex.ru/watch/1", "mc.yandex.ru", "third", "yandex_metrica", "Yandex.Metrica",
+         None, None),
         ("a.kz", "https://connect.facebook.net/fbevents.js", "connect.facebook.net", "third", None, "Meta Pixel",
          "Meta Platforms, Inc.", "US")), empty, empty)
     assert set(old["key"]) == {"yandex_metrica", "cdn.unknown.example"}  # first-party requests are not services
@@ -112,7 +118,7 @@ def test_services_are_keyed_by_id_then_vendor_then_host():
 
 def test_findings_new_and_resolved_by_site_rule_category_observed():
     def findings(*rows):
-        return pd.DataFrame([dict(zip(("site", "rule", "category", "observed", "verdict", "severity"), r))
+        return pd.DataFrame([dict(zip(("site", "rule", "category", "observed", "verdict", "severity"), r, strict=False))
                              for r in rows])
 
     old = findings(("a.kz", "FLOW-UNDECLARED", "phone", "поле «Телефон»", "omitted", "medium"),
@@ -132,7 +138,7 @@ def test_an_unreachable_site_loses_nothing_but_its_status():
                                       "verdict": "omitted", "severity": "low"}])}
     new = {"sites": sites(("a.kz", "timeout", None)), "policies": pd.DataFrame(), "findings": pd.DataFrame()}
     result = diff_frames(old, new, "w1", "w2")
-    assert result.counts() == {**{k: 0 for k in result.SECTIONS}, "status_changes": 1}
+    assert result.counts() == {**dict.fromkeys(result.SECTIONS, 0), "status_changes": 1}
     assert result.compared_sites == 0
 
 

@@ -41,7 +41,8 @@ def test_a_policy_named_without_a_link_is_its_own_finding_not_no_policy(sample_c
     assert "Политика конфиденциальности" in mention[0]["text"] and "404" in mention[1]["error"]
     rules = _rules(sample_crawl, "mention-demo.kz")
     assert "KZ-POLICY-NOT-LINKED" in rules and "KZ-NO-POLICY" not in rules
-    finding = sample_crawl.rows("SELECT * FROM findings WHERE site = 'mention-demo.kz' AND rule = 'KZ-POLICY-NOT-LINKED'")
+    finding = sample_crawl.rows(
+        "SELECT * FROM findings WHERE site = 'mention-demo.kz' AND rule = 'KZ-POLICY-NOT-LINKED'")
     assert finding[0]["manual_review"] == 1 and "address" in finding[0]["observed"]
     # It looked at the usual addresses before saying so.
     fetched = {r["url"] for r in sample_crawl.rows("SELECT url FROM pages WHERE site = 'mention-demo.kz'")}

@@ -5,7 +5,7 @@ import pytest
 from kzprivacy.vocabulary.domains import InvalidEntry, normalize_entry, parse_entries, read_entries
 
 
-@pytest.mark.parametrize("entry, site, ascii_host", [
+@pytest.mark.parametrize(("entry", "site", "ascii_host"), [
     ("clickservice.kz", "clickservice.kz", "clickservice.kz"),
     ("https://WWW.WebPulse.KZ/ru/about?x=1", "webpulse.kz", "webpulse.kz"),
     ("http://shop.example.com.kz:8080/", "shop.example.com.kz", "shop.example.com.kz"),
@@ -46,7 +46,7 @@ def test_read_entries_accepts_a_csv_with_a_site_column(tmp_path: Path):
 
 def test_read_entries_accepts_a_plain_list_in_windows_1251(tmp_path: Path):
     path = tmp_path / "list.txt"
-    path.write_bytes("# список\nclickservice.kz\nмысал.қаз\n".encode("utf-8"))
+    path.write_bytes("# список\nclickservice.kz\nмысал.қаз\n".encode())
     sites, _ = read_entries(path)
     assert [s.ascii_host for s in sites] == ["clickservice.kz", "xn--80awbu3c.xn--80ao21a"]
     path.write_bytes("# список сайтов\nclickservice.kz\n".encode("cp1251"))

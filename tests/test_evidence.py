@@ -24,11 +24,12 @@ from kzprivacy.analysis.report.evidence import parse_warc
 from conftest import run_cli
 
 CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="the pack's PDF is printed by Chromium")
+pytestmark = pytest.mark.usefixtures("chromium")  # the pack's PDF is printed by Chromium
 
 SITE = "webstudio-demo.kz"          # findings on a tracker that sets cookies, and a PDF policy
 REDIRECT_SITE = "trilingual-demo.kz"  # its `lang` cookie comes from the redirect of / to /ru/
-PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJ"
+                       "RU5ErkJggg==")
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +140,7 @@ def test_pack_holds_exactly_the_cited_records(site_pack, out, sample_crawl):
     assert all(f["records"] for f in manifest["findings"])
 
 
-def test_pack_checks_with_the_recipients_tools(site_pack, tmp_path, sample_crawl):
+def test_pack_checks_with_the_recipients_tools(site_pack, tmp_path, sample_crawl, pdftotext):
     with zipfile.ZipFile(site_pack) as zf:
         zf.extractall(tmp_path)
     folder = next(tmp_path.iterdir())
@@ -149,10 +150,9 @@ def test_pack_checks_with_the_recipients_tools(site_pack, tmp_path, sample_crawl
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     assert check.stdout.count("digest pass") >= 3
-    if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", "report.pdf", "-"], cwd=folder, capture_output=True, text=True,
-                              check=True).stdout
-        assert SITE in text and sample_crawl.crawl_id in text
+    text = subprocess.run([pdftotext, "report.pdf", "-"], cwd=folder, capture_output=True, text=True,
+                          check=True).stdout
+    assert SITE in text and sample_crawl.crawl_id in text
     result = run_cli("evidence", "verify", str(folder))
     assert "INTACT" in result.stdout
 
@@ -183,7 +183,7 @@ def _payload_byte(data: bytes) -> int:
     return body_start + 10
 
 
-@pytest.mark.parametrize("name, where, expected", [
+@pytest.mark.parametrize(("name", "where", "expected"), [
     ("report.pdf", lambda d: len(d) // 2, ["report.pdf: sha256"]),
     ("evidence.warc", _payload_byte, ["evidence.warc: sha256", "WARC-Payload-Digest does not match",
                                       "WARC-Block-Digest does not match", "payload sha256 differs"]),

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 import kzprivacy  # noqa: F401  (sets the offline tldextract environment first)
-from kzprivacy.store.read import CATEGORICAL, crawl_tables, read_crawl, connect_readonly
+from kzprivacy.store.read import CATEGORICAL, open_reader, read_crawl
 from kzprivacy.analysis.report.export import EXCEL_CELL_LIMIT, csv_safe, export_crawl
-from kzprivacy.store import Store
+from kzprivacy.store import open_store
 
 HOSTILE_NAME = "<script>alert(1)</script>"
 FORMULA = '=HYPERLINK("http://evil.example/","click")'
@@ -53,9 +53,8 @@ def exported(sample_crawl, tmp_path_factory):
 def test_every_table_is_written_in_every_format(exported):
     crawl, out, paths = exported
     db = crawl.out / "kzprivacy.db"
-    conn = connect_readonly(db)
-    tables = crawl_tables(conn)
-    conn.close()
+    with open_reader(db) as store:
+        tables = store.crawl_tables()
     assert {"sites", "pages", "cookies", "requests", "forms", "form_fields", "policies", "declarations",
             "findings", "storage"} <= set(tables)
     data = out / crawl.crawl_id / "data"
@@ -112,7 +111,7 @@ def test_csv_has_a_bom_and_reads_back_as_the_database(exported):
 
 
 def test_hostile_strings_survive_csv_and_xlsx_as_text(exported):
-    crawl, _, paths = exported
+    _crawl, _, paths = exported
     cookies = pd.read_csv(paths["csv:cookies"], encoding="utf-8-sig")
     assert HOSTILE_NAME in set(cookies["name"])
     from openpyxl import load_workbook
@@ -151,7 +150,7 @@ def test_xlsx_has_a_sheet_per_table_with_the_database_rows(exported):
 def edge_db(tmp_path) -> Path:
     """A crawl with a policy longer than an Excel cell, formula-like and control-character values."""
     db = tmp_path / "kzprivacy.db"
-    store = Store(db)
+    store = open_store(db)
     store.begin_crawl("c1", mode="http", tool_version="test", settings={},
                       sites=[{"site": "long-demo.kz", "start_url": "https://long-demo.kz/"}])
     long_text = "Политика конфиденциальности. " + "Пункт о данных. " * 4000  # ~64,000 characters
@@ -193,7 +192,7 @@ def test_formula_like_values_never_become_formulas(edge_db, tmp_path):
     sheet = book["cookies"]
     header = [c.value for c in sheet[1]]
     cells = [row[header.index("name")] for row in sheet.iter_rows(min_row=2)]
-    assert [c.value for c in cells][0] == FORMULA
+    assert next(c.value for c in cells) == FORMULA
     assert all(c.data_type == "s" for c in cells)  # text, not "f" (formula)
     assert "\x07" not in cells[1].value  # XML forbids control characters
     csv = pd.read_csv(paths["csv:cookies"], encoding="utf-8-sig")
@@ -210,7 +209,7 @@ def test_empty_tables_export_with_their_columns(edge_db, tmp_path):
 
 
 def test_only_the_asked_crawl_is_exported(edge_db, tmp_path):
-    store = Store(edge_db)
+    store = open_store(edge_db)
     store.begin_crawl("c2", mode="http", tool_version="test", settings={},
                       sites=[{"site": "other-demo.kz", "start_url": "https://other-demo.kz/"}])
     store.close()

@@ -4,7 +4,8 @@ from kzprivacy.extract.cookies import parse_set_cookie
 def test_all_attributes_are_read():
     c = parse_set_cookie("_ym_uid=1699999999123456789; Expires=Tue, 19 Jan 2038 03:14:07 GMT; Domain=.demo.kz;"
                          " Path=/; Secure; HttpOnly; SameSite=None", "https://www.demo.kz/ru/")
-    assert (c.name, c.domain, c.path, c.secure, c.httponly, c.samesite) == ("_ym_uid", ".demo.kz", "/", True, True, "None")
+    assert (c.name, c.domain, c.path, c.secure, c.httponly, c.samesite) == (
+        "_ym_uid", ".demo.kz", "/", True, True, "None")
     assert c.expires.startswith("2038-01-19T03:14:07")
     assert c.value_length == 19 and not c.host_only
 

@@ -46,7 +46,8 @@ def test_inputs_outside_any_form_make_a_script_form():
 
 
 def test_a_form_without_labels_is_classified_from_names_and_types():
-    html = '<form><input name="user_phone" type="text"><input name="mail" type="email"><textarea name="msg"></textarea></form>'
+    html = ('<form><input name="user_phone" type="text"><input name="mail" type="email">'
+            '<textarea name="msg"></textarea></form>')
     fields = extract_forms(html, "http://a-demo.kz/")[0].fields
     assert [(f.name, f.category) for f in fields] == [("user_phone", "phone"), ("mail", "email"), ("msg", None)]
 

@@ -105,7 +105,7 @@ def test_a_pdf_stream_bomb_is_too_large_before_it_is_inflated():
         to_document(bombs.pdf_stream_bomb(1024 * 1024 * 1024), content_type="application/pdf")
 
 
-@pytest.mark.parametrize("body, reason", [
+@pytest.mark.parametrize(("body", "reason"), [
     (bombs.docx_zip_bomb(200 * 1024 * 1024), "inflates to"),
     (bombs.docx_many_parts(5000), "parts"),
     (bombs.docx_entity_bomb(), "entity"),

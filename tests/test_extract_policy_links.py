@@ -46,7 +46,8 @@ def test_form_pages_are_found_by_text_and_slug():
 
 
 def test_an_a_hreflang_to_the_home_page_is_not_a_policy_variant():
-    page = """<html><body><a hreflang="ru" href="/ru/">Рус</a><a hreflang="kk" href="/kk/privacy">Қаз</a></body></html>"""
+    page = """<html><body><a hreflang="ru" href="/ru/">Рус</a><a hreflang="kk" href="/kk/privacy">Қаз</a>
+</body></html>"""
     links = extract_links(page, "https://bank-demo.kz/ru/privacy")
     assert language_variants("https://bank-demo.kz/ru/privacy", links) == ["https://bank-demo.kz/kk/privacy"]
 

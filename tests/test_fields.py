@@ -6,7 +6,7 @@ from kzprivacy.vocabulary.taxonomy import DATA_CATEGORIES, IMPLIED_BY_TRACKER_CA
     is_consent_checkbox
 
 
-@pytest.mark.parametrize("field, category", [
+@pytest.mark.parametrize(("field", "category"), [
     # ИИН / ЖСН: by name, label, or a 12-digit mask
     (dict(name="iin", type="text"), "iin"),
     (dict(label="ИИН", type="text", pattern=r"\d{12}"), "iin"),
@@ -104,7 +104,7 @@ def test_categories_returned_are_taxonomy_codes():
         assert classify_field(**sample) in DATA_CATEGORIES
 
 
-@pytest.mark.parametrize("label, name, expected", [
+@pytest.mark.parametrize(("label", "name", "expected"), [
     ("Согласен на обработку персональных данных", "", True),
     ("Я принимаю условия политики конфиденциальности", "", True),
     ("Даю согласие на сбор и обработку моих данных", "", True),

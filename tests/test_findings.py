@@ -194,7 +194,8 @@ def test_every_rule_states_the_policy_side_truly_in_both_languages(with_topics):
         assert f["policy_side"] == "silent", where
         named = rule.policy_topics[0] if rule.policy_topics else f["category"]
         en_topic, ru_topic = message("en", f"category.{named}"), message("ru", f"category.{named}")
-        assert ru == f"Политика найдена и прочитана ({POLICY}), но ни одно её предложение не касается темы «{ru_topic}».", where
+        assert ru == (f"Политика найдена и прочитана ({POLICY}), но ни одно её предложение не касается темы"
+                      f" «{ru_topic}»."), where
         assert en == f"A policy was found and read ({POLICY}); no sentence in it is about “{en_topic}”.", where
 
 

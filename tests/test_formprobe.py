@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import Crawl, run_cli
+from conftest import Crawl, require, run_cli
 
 import kzprivacy  # noqa: F401  (offline tldextract first)
 from kzprivacy.crawler.browser import DEFAULT_CHROMIUM, browser_problem
@@ -71,7 +71,8 @@ def test_secrets_in_destination_urls_are_masked_and_rows_name_the_company():
                        "resource_type": "fetch", "fields_sent": ["phone"], "body_bytes": 40}]},
         {"form_index": 1, "form_key": "k2", "outcome": "invalid", "fields_filled": [], "probed_at": "t",
          "requests": []}]}
-    rows = destination_rows(visit, lambda host: host.endswith("a-demo.kz"), lambda url: trackers.lookup_url(url).service)
+    rows = destination_rows(visit, lambda host: host.endswith("a-demo.kz"),
+                            lambda url: trackers.lookup_url(url).service)
     assert rows[0]["host"] == "api.telegram.org" and rows[0]["party"] == "third"
     assert rows[0]["service_id"] == "telegram" and rows[0]["country"] and "<token>" in rows[0]["url"]
     assert rows[1] == {"form_index": 1, "form_key": "k2", "outcome": "invalid", "fields_filled": [],
@@ -85,8 +86,7 @@ SITES = ["leads-demo.kz", "scriptonly-demo.kz"]
 
 @pytest.fixture(scope="module")
 def probe_crawl(sample_web, tmp_path_factory):
-    if PROBLEM:
-        pytest.skip(f"browser mode cannot run here: {PROBLEM}")
+    require(PROBLEM)
     start = len(sample_web.log)
     out = tmp_path_factory.mktemp("probe")
     result = run_cli("scan", *SITES, "--render", "--proxy", sample_web.proxy_url, "--out", str(out),

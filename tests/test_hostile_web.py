@@ -42,14 +42,15 @@ def test_the_hostile_web_has_at_least_forty_cases():
 def test_every_site_ends_with_its_final_status(hostile):
     assert hostile["mixed"].returncode == 0, hostile["mixed"].stderr[-3000:]
     db = hostile["db"]
-    statuses = {r["site"]: (r["status"], r["error"]) for r in db.execute("SELECT * FROM sites WHERE crawl_id='hostile'")}
+    statuses = {r["site"]: (r["status"], r["error"])
+                for r in db.execute("SELECT * FROM sites WHERE crawl_id='hostile'")}
     data = load_hostile()
     from kzprivacy.vocabulary.domains import parse_entries
 
     wrong = []
     for case in data["cases"] + data["inputs"]:
         entry = case.get("domain") or case["entry"]
-        entries, rejected = parse_entries([entry])
+        entries, _rejected = parse_entries([entry])
         site = entries[0].site if entries else entry
         status, error = statuses.get(site, (None, None))
         expected = case["expect"]["status"]
@@ -110,3 +111,11 @@ def test_the_robots_txt_of_the_http_origin_is_obeyed_after_the_fallback(hostile)
 
 def test_peak_memory_stays_bounded(hostile):
     assert 0 < hostile["mixed"].peak_rss_mb < PEAK_RSS_MB
+
+
+def test_a_redirect_chain_across_hosts_costs_one_robots_txt_per_host(hostile):
+    # Every path of hops-demo.kz, /robots.txt included, redirects to the next of 15 hosts: each host's
+    # robots.txt is asked once (the chain it starts takes the next host's rules), not once per page hop.
+    robots = [(s.scheme, s.host) for s in hostile["log"]
+              if (s.host == "hops-demo.kz" or s.host.endswith(".hops-demo.kz")) and s.path == "/robots.txt"]
+    assert len(robots) > 5 and len(robots) == len(set(robots)), robots

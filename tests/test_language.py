@@ -15,7 +15,7 @@ EN = ("This Privacy Policy explains how we process the personal data of the user
       "We collect your name, phone number and email address, and we use cookies and Google Analytics.")
 
 
-@pytest.mark.parametrize("text, language", [
+@pytest.mark.parametrize(("text", "language"), [
     (RU, "ru"),
     (KK, "kk"),
     (EN, "en"),

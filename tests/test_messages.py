@@ -30,7 +30,7 @@ def test_the_only_fallback_is_the_documented_one():
     assert lookup("kk", "no_such_key") is None
     with pytest.raises(KeyError):
         message("en", "no_such_key")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown language 'de'"):
         lookup("de", "site")
 
 

@@ -8,7 +8,6 @@ and come out in Russian, English and Kazakh.
 from __future__ import annotations
 
 import re
-import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -20,15 +19,12 @@ from kzprivacy.analysis.report.i18n import Lang
 from kzprivacy.analysis.report.pdf import PdfJob, footer_html, header_html, print_pdfs
 from conftest import run_cli
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
 HOSTILE = "hostile-demo.kz"
 
-pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="PDFs are printed by Chromium (/usr/bin/chromium)"),
-    pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed"),
-]
+# PDFs are printed by Chromium and read back with poppler-utils.
+pytestmark = pytest.mark.usefixtures("chromium", "pdftotext")
 
 
 def pdf_pages(pdf: Path) -> list[str]:

@@ -6,10 +6,10 @@ from kzprivacy.analysis.policy_facts import bin_is_valid, document_type, extract
 
 
 def _weighted(digits: str, weights) -> int:
-    return sum(int(d) * w for d, w in zip(digits, weights)) % 11
+    return sum(int(d) * w for d, w in zip(digits, weights, strict=False)) % 11
 
 
-@pytest.mark.parametrize("number, valid", [
+@pytest.mark.parametrize(("number", "valid"), [
     ("180740027339", True),
     ("180740027338", False),             # wrong check digit
     ("1807 4002 7339", True),            # written in groups
@@ -63,7 +63,7 @@ def test_contacts_edition_and_version():
     assert facts.phones == ["+7 (727) 355-10-20", "8 701 123 45 67", "+49 30 1234 5678"]
 
 
-@pytest.mark.parametrize("text, laws", [
+@pytest.mark.parametrize(("text", "laws"), [
     ("в соответствии с Законом Республики Казахстан «О персональных данных и их защите»", ["kz_94v"]),
     ("Закон РК от 21.05.2013 № 94-V", ["kz_94v"]),
     ("«Дербес деректер және оларды қорғау туралы» Қазақстан Республикасының Заңына сәйкес", ["kz_94v"]),
@@ -159,7 +159,7 @@ def test_russian_law_in_any_language_is_foreign_law(text):
     assert "ru_law" in facts.laws and "foreign_law" in [code for code, _ in facts.warnings]
 
 
-@pytest.mark.parametrize("text, kind", [
+@pytest.mark.parametrize(("text", "kind"), [
     ("Согласие на обработку персональных данных\nЯ даю согласие ТОО «Пример» на обработку моих данных.", "consent"),
     ("СОГЛАСИЕ ПОЛЬЗОВАТЕЛЯ НА ОБРАБОТКУ ПЕРСОНАЛЬНЫХ ДАННЫХ\n1. Настоящим я подтверждаю …", "consent"),
     ("Дербес деректерді жинауға және өңдеуге келісім\nМен келісім беремін.", "consent"),

@@ -53,7 +53,8 @@ def _labels() -> list[dict]:
             "url": "https://remont-rw-demo.kz/", "file": "index.html", "source_path": "index.html",
             "policy_links": [{"url": "https://remont-rw-demo.kz/soglashenie.html", "kind": "privacy_policy",
                               "markup": "consent_label"}],
-            "third_party": [{"host": "mc.yandex.ru", "via": "script"}, {"host": "unknown-counter.example", "via": "img"}],
+            "third_party": [{"host": "mc.yandex.ru", "via": "script"},
+                            {"host": "unknown-counter.example", "via": "img"}],
             "forms": [{"fields": [{"name": "fio", "category": "name"}, {"name": "tel", "category": "phone"},
                                   {"name": "agree", "category": None}]}],
         }],
@@ -95,7 +96,8 @@ def test_committed_labels_parse_and_name_real_taxonomy_codes():
 
 
 def test_restore_mirror_assets_gives_back_the_live_address():
-    html = '<script src="assets/m-files.cdn1.cc/web/build/app__q_v_17.js"></script><img src="../assets/cdn.example.com/a.png">'
+    html = ('<script src="assets/m-files.cdn1.cc/web/build/app__q_v_17.js"></script>'
+            '<img src="../assets/cdn.example.com/a.png">')
     restored = rw.restore_mirror_assets(html)
     assert 'src="https://m-files.cdn1.cc/web/build/app?v_17.js"' in restored
     assert 'src="https://cdn.example.com/a.png"' in restored
@@ -108,7 +110,8 @@ def test_urls_compare_across_idn_www_and_trailing_slash():
 
 def test_fact_matching_by_value_list_and_substring():
     finding = {"rule": "KZ-FOREIGN-TRANSFER-UNDECLARED", "service_id": "yandex_webvisor", "observed": "Webvisor (tag)"}
-    assert rw._matches(finding, {"rule": "KZ-FOREIGN-TRANSFER-UNDECLARED", "service_id": ["yandex_metrica", "yandex_webvisor"]})
+    assert rw._matches(finding, {"rule": "KZ-FOREIGN-TRANSFER-UNDECLARED",
+                                 "service_id": ["yandex_metrica", "yandex_webvisor"]})
     assert rw._matches(finding, {"observed_contains": "webvisor"})
     assert not rw._matches(finding, {"rule": "KZ-NO-POLICY"})
 

@@ -24,7 +24,7 @@ from kzprivacy.analysis.report.charts import bar_chart
 from kzprivacy.analysis.report.highlight import Span, excerpt, highlight, locate
 from kzprivacy.analysis.report.i18n import Lang, rule_template
 from kzprivacy.analysis.report.score import score_from_severities, severity_points, site_scores
-from kzprivacy.store import Store
+from kzprivacy.store import open_store
 
 CHROMIUM = Path("/usr/bin/chromium")
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -52,8 +52,8 @@ def report_out(sample_crawl, tmp_path_factory) -> Path:
                                     (crawl, HOSTILE)).fetchone()
     line = next(x for x in text.splitlines() if SCRIPT in x)
     start = text.index(line)
-    conn.execute("INSERT INTO declarations (crawl_id, site, policy_url, category, status, evidence, start, \"end\", rule)"
-                 " VALUES (?, ?, ?, 'phone', 'declared', ?, ?, ?, 'test.phone')",
+    conn.execute("INSERT INTO declarations (crawl_id, site, policy_url, category, status, evidence, start,"
+                 " \"end\", rule) VALUES (?, ?, ?, 'phone', 'declared', ?, ?, ?, 'test.phone')",
                  (crawl, HOSTILE, policy_url, line, start, start + len(line)))
     conn.execute("INSERT INTO findings (crawl_id, site, category, verdict, severity, observed, observed_url,"
                  " policy_evidence, policy_url, rule, explanation, manual_review, warc_record_id)"
@@ -72,8 +72,8 @@ def report_out(sample_crawl, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"headless Chromium not found at {CHROMIUM}; the browser checks need it")
+    if not CHROMIUM.exists():  # a failure, not a skip: ./setup.sh installs Chromium
+        pytest.fail(f"headless Chromium not found at {CHROMIUM}; the browser checks need it", pytrace=False)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -125,7 +125,8 @@ def test_summary_page_in_the_browser(browser, report_out, sample_crawl, artifact
         body = page.inner_text("body")
         sites = sample_crawl.rows("SELECT site, status FROM sites WHERE crawl_id = ?", sample_crawl.crawl_id)
         reached = sum(1 for r in sites if r["status"] == "ok")
-        tiles = dict(zip(page.locator(".tile .l").all_inner_texts(), page.locator(".tile .n").all_inner_texts()))
+        tiles = dict(zip(page.locator(".tile .l").all_inner_texts(), page.locator(".tile .n").all_inner_texts(),
+                         strict=True))
         assert tiles["Сайтов в обходе"] == str(len(sites)) and tiles["Доступны"] == str(reached)
         links = page.locator("#ranking a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
         assert len(links) == len(sites) and f"sites/{site_file_name('мысал-демо.қаз')}" in links
@@ -275,7 +276,7 @@ def test_language_fallbacks_and_rule_explanations():
     assert "Россия" in ru.explain(foreign) and "Russia" in en.explain(foreign)
     assert ru.explain({**foreign, "service_id": None}) == "stored"  # the country is unknown: keep the stored text
     assert rule_template("NOT-A-RULE", "ru") is None
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown report language 'de'"):
         Lang("de")
 
 
@@ -285,7 +286,8 @@ def test_scores_come_from_the_summaries_or_the_same_rule():
                              "manual_review": [0, 0, 1]})
     computed = site_scores(sites, findings).set_index("site")
     points = severity_points()
-    assert computed.loc["a.kz", "score"] == 100 - points["high"] - points["low"] == score_from_severities(["high", "low"])
+    assert computed.loc["a.kz", "score"] == 100 - points["high"] - points["low"] == score_from_severities(
+        ["high", "low"])
     assert computed.loc["c.kz", "score"] == 100 and computed.loc["b.kz", "manual_review"] == 1
     assert list(site_scores(sites, findings)["site"]) == ["a.kz", "b.kz", "c.kz"]  # worst first
     summaries = pd.DataFrame({"site": ["a.kz", "b.kz", "c.kz"], "score": [10, 50, 100], "findings": [2, 1, 0]})
@@ -304,7 +306,7 @@ def test_scores_come_from_the_summaries_or_the_same_rule():
 def bare_db(tmp_path) -> Path:
     """A crawl that was never analysed: no declarations, findings or summaries."""
     db = tmp_path / "out" / "kzprivacy.db"
-    store = Store(db)
+    store = open_store(db)
     store.begin_crawl("c1", mode="browser", tool_version="test", settings={},
                       sites=[{"site": "shot-demo.kz", "start_url": "https://shot-demo.kz/"},
                              {"site": "../../evil", "status": "invalid", "error": "not a domain"}])
@@ -383,5 +385,6 @@ def test_the_policy_table_names_the_document_type_in_the_reports_language():
              "warnings": "[]"}]
     assert _facts(rows, "https://a-demo.kz/consent", Lang("ru"))[0] == (
         "Тип документа", ["согласие на обработку персональных данных"])
-    assert _facts(rows, "https://a-demo.kz/consent", Lang("kk"))[0] == ("Құжат түрі", ["дербес деректерді өңдеуге келісім"])
+    assert _facts(rows, "https://a-demo.kz/consent", Lang("kk"))[0] == (
+        "Құжат түрі", ["дербес деректерді өңдеуге келісім"])
     assert _facts(rows, "https://a-demo.kz/consent", Lang("en"))[0][1] == ["consent to the processing of personal data"]

@@ -7,11 +7,10 @@ added to analysis/rules.py without a test here fails the last test.
 
 from __future__ import annotations
 
-import pytest
 
 from kzprivacy.analysis.rules import RULES, explain, score
 from kzprivacy.analysis.run import analyze_crawl
-from kzprivacy.store import Store
+from kzprivacy.store import open_store
 
 TESTED: set[str] = set()
 
@@ -30,7 +29,7 @@ class Site:
 
     def __init__(self, tmp_path, policy: str | None = None, *, policy_status: str = "ok", https: bool = True):
         self.db = tmp_path / "k.db"
-        self.store = Store(self.db)
+        self.store = open_store(self.db)
         self.site = "example-demo.kz"
         self.base = ("https" if https else "http") + f"://{self.site}"
         self.store.begin_crawl("c", mode="http", tool_version="t", settings={}, sites=[{"site": self.site}])
@@ -111,7 +110,8 @@ def test_cookies_set_although_the_policy_says_none_are_used(tmp_path):
 
 @covers("FLOW-CONTRADICTORY")
 def test_a_policy_that_both_declares_and_denies_cookies(tmp_path):
-    site = Site(tmp_path, OPERATOR + "Сайт использует файлы cookie для работы корзины. Сайт не использует файлы cookie.")
+    site = Site(tmp_path, OPERATOR + "Сайт использует файлы cookie для работы корзины."
+                                     " Сайт не использует файлы cookie.")
     site.cookie("SESSID")
     finding = site.findings()["FLOW-CONTRADICTORY"][0]
     assert (finding["category"], finding["verdict"]) == ("cookies", "ambiguous")
@@ -426,7 +426,8 @@ def test_a_language_version_that_leaves_out_what_another_states(tmp_path):
                                                                         "kind": "policy"},
                                 "policy": {"url": url, "format": "html", "text": kazakh, "chars": len(kazakh),
                                            "language": "kk", "is_policy_score": 0.8, "status": "ok",
-                                           "found_via": "language_variant", "sha256": "kk", "warc_record_id": "<urn:kk>"}})
+                                           "found_via": "language_variant", "sha256": "kk",
+                                           "warc_record_id": "<urn:kk>"}})
     (finding,) = site.findings()["POLICY-LANGUAGE-VERSION-GAP"]
     assert finding["observed_url"] == url and finding["policy_url"] == site.base + "/privacy"
     assert finding["verdict"] == "omitted" and finding["warc_record_id"] == "<urn:kk>"
@@ -471,7 +472,7 @@ def test_a_language_version_with_template_leftovers_is_reported_and_every_versio
 
 
 def test_explanations_exist_in_both_languages_and_fill_in_what_was_seen():
-    for code, rule in RULES.items():
+    for code in RULES:
         assert explain(code, "en") and explain(code, "ru"), code
         text = explain(code, "ru", category="phone", observed="поле «Телефон»", country="US")
         assert "{" not in text, code

@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -48,31 +47,31 @@ def _value(value):
     return value
 
 
-def _rows(conn, table: str, crawl_id: str) -> Counter:
-    cur = conn.execute(f"SELECT * FROM {table} WHERE crawl_id = ?", (crawl_id,))
-    names = [d[0] for d in cur.description]
+def _rows(store, table: str, crawl_id: str) -> Counter:
+    rows = store.query(f"SELECT * FROM {table} WHERE crawl_id = :c", {"c": crawl_id})
+    names = rows[0].keys() if rows else []
     keep = [i for i, n in enumerate(names) if n not in VOLATILE]
-    return Counter(tuple(_value(row[i]) for i in keep) for row in cur.fetchall())
+    return Counter(tuple(_value(row[i]) for i in keep) for row in rows)
 
 
 @pytest.fixture(scope="module")
 def two_runs(sample_web, tmp_path_factory):
     """The same sites: once by `kzprivacy scan` into SQLite, once by two workers into PostgreSQL."""
-    pg, redis = postgres(), redis_server()  # skip (or, under CI, fail) here when they are missing
+    pg, redis = postgres(), redis_server()  # fail here when they are missing
     db = pg.create_database("kz_distributed")
     tmp = tmp_path_factory.mktemp("distributed")
     single = run_cli("scan", *SITES, "--proxy", sample_web.proxy_url, "--out", str(tmp / "single"),
                      "--crawl-id", "single", "--timeout", "4", "--no-progress")
     enqueued = run_cli("enqueue", *SITES, "--redis", redis.url, "--db", db, "--crawl-id", "dist", "--timeout", "4")
-    workers = [_worker(redis.url, db, tmp / f"w{i}", sample_web.proxy_url, "--crawl-id", "dist", "--idle-exit", "2", "--sites", "4",
-                       "--analyze") for i in (1, 2)]
+    workers = [_worker(redis.url, db, tmp / f"w{i}", sample_web.proxy_url, "--crawl-id", "dist", "--idle-exit", "2",
+                       "--sites", "4", "--analyze") for i in (1, 2)]
     outputs = [w.communicate(timeout=300) for w in workers]
     return {"single": single, "enqueued": enqueued, "workers": workers, "outputs": outputs, "db": db,
             "redis": redis.url, "tmp": tmp}
 
 
 def test_two_workers_share_the_crawl_and_both_exit_cleanly(two_runs):
-    for worker, (stdout, stderr) in zip(two_runs["workers"], two_runs["outputs"]):
+    for worker, (_stdout, stderr) in zip(two_runs["workers"], two_runs["outputs"], strict=False):
         assert worker.returncode == 0, stderr[-3000:]
     done_by = [int(out.split("sites,")[0].rsplit(":", 1)[1]) for out, _ in two_runs["outputs"]]
     assert sum(done_by) == len(SITES) and all(n > 0 for n in done_by), done_by
@@ -81,28 +80,28 @@ def test_two_workers_share_the_crawl_and_both_exit_cleanly(two_runs):
     # Each worker wrote its own WARC files, named with its id, and every page points to one of them.
     warcs = {p.name for i in (1, 2) for p in (two_runs["tmp"] / f"w{i}" / "dist" / "warc").glob("*.warc.gz")}
     assert len(warcs) == 2
-    from kzprivacy.store import connect_readonly
+    from kzprivacy.store.read import open_reader
 
-    conn = connect_readonly(two_runs["db"])
-    named = {r[0] for r in conn.execute("SELECT DISTINCT warc_file FROM pages WHERE status_code IS NOT NULL")}
+    conn = open_reader(two_runs["db"])
+    named = {r[0] for r in conn.query("SELECT DISTINCT warc_file FROM pages WHERE status_code IS NOT NULL")}
     assert named == warcs
-    assert conn.execute("SELECT status, sites_done FROM crawls WHERE crawl_id = 'dist'").fetchone()[:] == \
+    assert conn.query("SELECT status, sites_done FROM crawls WHERE crawl_id = 'dist'")[0][:] == \
         ("finished", len(SITES))
 
 
 def test_the_distributed_result_equals_the_single_process_one(two_runs):
-    from kzprivacy.store import connect_readonly
+    from kzprivacy.store.read import open_reader
 
     assert two_runs["single"].returncode == 0
-    single = sqlite3.connect(two_runs["tmp"] / "single" / "kzprivacy.db")
-    dist = connect_readonly(two_runs["db"])
+    single = open_reader(two_runs["tmp"] / "single" / "kzprivacy.db")
+    dist = open_reader(two_runs["db"])
     for table in TABLES:
         expected, got = _rows(single, table, "single"), _rows(dist, table, "dist")
         assert expected, table  # the sample sites plant something in every table
         assert got == expected, (table, list((expected - got).items())[:2], list((got - expected).items())[:2])
     for table, key in UNIQUE_KEYS.items():
-        dupes = dist.execute(f"SELECT {key}, count(*) FROM {table} WHERE crawl_id = 'dist' GROUP BY {key}"
-                             " HAVING count(*) > 1").fetchall()
+        dupes = dist.query(f"SELECT {key}, count(*) FROM {table} WHERE crawl_id = 'dist' GROUP BY {key}"
+                             " HAVING count(*) > 1")
         assert dupes == [], (table, dupes[:3])
 
 
@@ -126,7 +125,7 @@ def test_a_worker_killed_mid_crawl_loses_nothing(tmp_path):
     from kzprivacy.sampleweb.manifest import sample_domains
     from kzprivacy.sampleweb.server import SampleWeb
     from kzprivacy.app.scale.queue import SiteQueue
-    from kzprivacy.store import connect_readonly
+    from kzprivacy.store.read import open_reader
 
     pg, redis = postgres(), redis_server()
     db = pg.create_database("kz_killed")
@@ -147,7 +146,7 @@ def test_a_worker_killed_mid_crawl_loses_nothing(tmp_path):
 
         survivor = _worker(redis.url, db, tmp_path / "survivor", web.proxy_url, "--crawl-id", "killed",
                            "--idle-exit", "1")
-        stdout, stderr = survivor.communicate(timeout=300)
+        _stdout, stderr = survivor.communicate(timeout=300)
         assert survivor.returncode == 0, stderr[-3000:]
         log = list(web.log)
 
@@ -160,30 +159,30 @@ def test_a_worker_killed_mid_crawl_loses_nothing(tmp_path):
     assert all(attempts[s] == 1 for s in done_before)
     homes = Counter(s.host for s in log if s.method == "GET" and s.path == "/")
     assert all(homes[s] == 1 for s in done_before)  # finished sites were not fetched again
-    conn = connect_readonly(db)
-    statuses = Counter(r[0] for r in conn.execute("SELECT status FROM sites WHERE crawl_id = 'killed'"))
+    conn = open_reader(db)
+    statuses = Counter(r[0] for r in conn.query("SELECT status FROM sites WHERE crawl_id = 'killed'"))
     assert statuses == {"ok": GENERATED}, statuses
     for table, key in UNIQUE_KEYS.items():
-        dupes = conn.execute(f"SELECT {key}, count(*) FROM {table} WHERE crawl_id = 'killed' GROUP BY {key}"
-                             " HAVING count(*) > 1").fetchall()
+        dupes = conn.query(f"SELECT {key}, count(*) FROM {table} WHERE crawl_id = 'killed' GROUP BY {key}"
+                             " HAVING count(*) > 1")
         assert dupes == [], (table, dupes[:3])
     # Nothing is missing either: each generated site has its policy and its contact form.
-    assert conn.execute("SELECT count(*) FROM sites WHERE crawl_id = 'killed' AND policy_url IS NULL").fetchone()[0] == 0
-    assert conn.execute("SELECT count(DISTINCT site) FROM forms WHERE crawl_id = 'killed'").fetchone()[0] == GENERATED
-    pages = conn.execute("SELECT count(*) FROM pages WHERE crawl_id = 'killed' AND status_code IS NOT NULL").fetchone()[0]
+    assert conn.query("SELECT count(*) FROM sites WHERE crawl_id = 'killed' AND policy_url IS NULL")[0][0] == 0
+    assert conn.query("SELECT count(DISTINCT site) FROM forms WHERE crawl_id = 'killed'")[0][0] == GENERATED
+    pages = conn.query("SELECT count(*) FROM pages WHERE crawl_id = 'killed' AND status_code IS NOT NULL")[0][0]
     fetched = {(s.host, s.path) for s in log if s.method == "GET" and s.path != "/robots.txt"}
     assert pages == len(fetched)
-    assert conn.execute("SELECT status FROM crawls WHERE crawl_id = 'killed'").fetchone()[0] == "finished"
+    assert conn.query("SELECT status FROM crawls WHERE crawl_id = 'killed'")[0][0] == "finished"
 
 
 def test_analyze_and_summary_take_the_postgres_database(two_runs):
-    from kzprivacy.store import connect_readonly
+    from kzprivacy.store.read import open_reader
 
-    conn = connect_readonly(two_runs["db"])
-    before = conn.execute("SELECT count(*) FROM findings WHERE crawl_id = 'dist'").fetchone()[0]
+    conn = open_reader(two_runs["db"])
+    before = conn.query("SELECT count(*) FROM findings WHERE crawl_id = 'dist'")[0][0]
     result = run_cli("analyze", "--db", two_runs["db"], "--crawl-id", "dist")
     assert f"{before} findings" in result.stdout  # re-running replaces, never duplicates
-    assert conn.execute("SELECT count(*) FROM findings WHERE crawl_id = 'dist'").fetchone()[0] == before
+    assert conn.query("SELECT count(*) FROM findings WHERE crawl_id = 'dist'")[0][0] == before
     import json
 
     summary = json.loads(run_cli("summary", "--db", two_runs["db"], "--format", "json").stdout)
@@ -191,17 +190,15 @@ def test_analyze_and_summary_take_the_postgres_database(two_runs):
 
 
 def test_the_export_readers_see_the_same_tables_in_postgres(two_runs):
-    """analysis/report/export.py reads through a DB-API connection; kzprivacy.store.connect_readonly gives one
-    for PostgreSQL that takes its SQLite-flavoured SQL (sqlite_master, PRAGMA table_info, rowid)."""
-    from kzprivacy.store.read import crawl_ids, crawl_tables, read_table
-    from kzprivacy.store import connect_readonly
+    """The exports and reports read typed tables through the store, whatever database holds them."""
+    from kzprivacy.store.read import open_reader
 
-    single = connect_readonly(two_runs["tmp"] / "single" / "kzprivacy.db")
-    dist = connect_readonly(two_runs["db"])
-    assert crawl_ids(dist) == ["dist"]
-    assert crawl_tables(dist) == crawl_tables(single)
+    single = open_reader(two_runs["tmp"] / "single" / "kzprivacy.db")
+    dist = open_reader(two_runs["db"])
+    assert dist.crawl_ids() == ["dist"]
+    assert dist.crawl_tables() == single.crawl_tables()
     for table in ("sites", "policies", "cookies", "findings"):
-        a, b = read_table(single, table, "single"), read_table(dist, table, "dist")
+        a, b = single.read_table(table, "single"), dist.read_table(table, "dist")
         assert list(a.columns) == list(b.columns) and list(a.dtypes) == list(b.dtypes), table
         keep = [c for c in a.columns if c not in VOLATILE]
         a, b = (f[keep].astype(str).sort_values(keep).reset_index(drop=True) for f in (a, b))
@@ -217,7 +214,8 @@ def test_exports_and_report_build_from_postgres_as_from_sqlite(two_runs):
     single = build_outputs(two_runs["tmp"] / "single" / "kzprivacy.db", "single", two_runs["tmp"] / "exports-single")
     import pandas as pd
 
-    a, b = (pd.read_parquet(p["parquet:findings"]).drop(columns=["crawl_id", "warc_record_id"]) for p in (single, paths))
+    a, b = (pd.read_parquet(p["parquet:findings"]).drop(columns=["crawl_id", "warc_record_id"])
+            for p in (single, paths))
     assert sorted(map(tuple, a.astype(str).values)) == sorted(map(tuple, b.astype(str).values))
 
 
@@ -225,7 +223,7 @@ def test_a_worker_stopped_with_sigterm_gives_its_sites_back_at_once(tmp_path):
     from kzprivacy.sampleweb.manifest import sample_domains
     from kzprivacy.sampleweb.server import SampleWeb
     from kzprivacy.app.scale.queue import SiteQueue
-    from kzprivacy.store import connect_readonly
+    from kzprivacy.store.read import open_reader
 
     pg, redis = postgres(), redis_server()
     db = pg.create_database("kz_sigterm")
@@ -248,8 +246,8 @@ def test_a_worker_stopped_with_sigterm_gives_its_sites_back_at_once(tmp_path):
         _, stderr = finishing.communicate(timeout=120)
         assert finishing.returncode == 0, stderr[-2000:]
     assert sorted(queue.done()) == sorted(names)
-    conn = connect_readonly(db)
-    assert conn.execute("SELECT count(*) FROM sites WHERE crawl_id = 'stopped' AND status = 'ok'").fetchone()[0] == 20
+    conn = open_reader(db)
+    assert conn.query("SELECT count(*) FROM sites WHERE crawl_id = 'stopped' AND status = 'ok'")[0][0] == 20
 
 
 def test_report_export_and_diff_commands_read_postgres_with_db(two_runs):

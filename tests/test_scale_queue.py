@@ -82,6 +82,6 @@ def test_the_queue_is_empty_only_when_nothing_waits_nothing_is_held_and_enqueuin
 def test_names():
     assert valid_crawl_id("20260101-000000") and valid_crawl_id("weekly.2026-01")
     assert not valid_crawl_id("a{b}") and not valid_crawl_id("a b") and not valid_crawl_id("")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="crawl id 'bad id'"):
         SiteQueue("redis://127.0.0.1:1/0", "bad id")
     assert new_worker_id() != new_worker_id()

@@ -127,7 +127,7 @@ def test_scrapy_names_are_checked_against_scrapy_s_own():
         check_overrides({"DOWNLOAD_TIMEOUT": "20s"})
 
 
-@pytest.mark.parametrize("name, value, converted", [
+@pytest.mark.parametrize(("name", "value", "converted"), [
     ("KZPRIVACY_MAX_PAGES", "40", 40),
     ("KZPRIVACY_SHUTDOWN_GRACE", "60", 60.0),
     ("KZPRIVACY_FORM_PROBE", "off", False),
@@ -143,7 +143,7 @@ def test_values_are_converted_by_type(name, value, converted):
     assert check_overrides({name: value}) == {name: converted}
 
 
-@pytest.mark.parametrize("name, value, message", [
+@pytest.mark.parametrize(("name", "value", "message"), [
     ("KZPRIVACY_MAX_PAGES", "many", "KZPRIVACY_MAX_PAGES is a whole number, not 'many'"),
     ("KZPRIVACY_MAX_PAGES", "0", "KZPRIVACY_MAX_PAGES must be from 1 to 500, not '0'"),
     ("KZPRIVACY_MAX_PAGES", "2.5", "a whole number"),
@@ -219,3 +219,17 @@ def test_a_crawl_started_by_scrapy_itself_refuses_unknown_names_and_bad_text_val
     with pytest.raises(SettingError, match="KZPRIVACY_FORM_PROBE is true or false, not 'sometimes'"):
         CheckSettings.from_crawler(crawler(KZPRIVACY_FORM_PROBE="sometimes"))
     assert project_module.EXTENSIONS["kzprivacy.crawler.settings_table.CheckSettings"] == 0
+
+
+def test_command_line_options_take_their_defaults_from_the_table():
+    from kzprivacy.app.plan import CrawlPlan
+    from kzprivacy.cli import main
+
+    max_pages, consent = setting("KZPRIVACY_MAX_PAGES"), setting("KZPRIVACY_CONSENT")
+    for name in ("scan", "demo", "weekly", "enqueue"):
+        params = {p.name: p for p in main.commands[name].params}
+        assert params["max_pages"].default == max_pages.default, name
+        assert (params["max_pages"].type.min, params["max_pages"].type.max) == (max_pages.minimum, max_pages.maximum)
+        assert params["consent"].default == consent.default and tuple(params["consent"].type.choices) == consent.choices
+    assert CrawlPlan().max_pages == max_pages.default
+    assert CrawlPlan.from_record("http", {}).max_pages == max_pages.default

@@ -99,8 +99,8 @@ def test_sigterm_to_a_scan_of_several_processes_stops_them_all_and_resume_comple
         assert process.returncode == 130, err[-2000:]
         assert "--resume" in out
         time.sleep(0.5)
-        assert [pid for pid in children if os.path.exists(f"/proc/{pid}") and
-                open(f"/proc/{pid}/stat").read().split()[2] != "Z"] == []
+        assert [pid for pid in children if os.path.exists(f"/proc/{pid}")
+                and Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"] == []
         db = sqlite3.connect(tmp_path / "kzprivacy.db")
         assert db.execute("SELECT status FROM crawls WHERE crawl_id = 'stop'").fetchone()[0] == "interrupted"
         db.close()

@@ -1,6 +1,6 @@
 import sqlite3
 
-from kzprivacy.store import Store
+from kzprivacy.store import open_store
 
 
 def page(site, url, **extra):
@@ -13,7 +13,7 @@ def page(site, url, **extra):
 
 
 def test_rewriting_a_page_replaces_its_rows(tmp_path):
-    store = Store(tmp_path / "k.db")
+    store = open_store(tmp_path / "k.db")
     store.begin_crawl("c1", mode="http", tool_version="t", settings={}, sites=[{"site": "a.kz"}])
     store.write_page("c1", page("a.kz", "https://a.kz/"))
     store.write_page("c1", page("a.kz", "https://a.kz/"))  # a resumed crawl fetches it again
@@ -23,7 +23,7 @@ def test_rewriting_a_page_replaces_its_rows(tmp_path):
 
 
 def test_finish_site_picks_the_best_policy_and_counts_from_the_database(tmp_path):
-    store = Store(tmp_path / "k.db")
+    store = open_store(tmp_path / "k.db")
     store.begin_crawl("c1", mode="http", tool_version="t", settings={}, sites=[{"site": "a.kz"}, {"site": "b.kz"}])
     store.write_page("c1", page("a.kz", "https://a.kz/"))
     for url, score in (("https://a.kz/terms", 0.2), ("https://a.kz/privacy", 0.9), ("https://a.kz/kk/privacy", 0.9)):
@@ -42,7 +42,7 @@ def test_finish_site_picks_the_best_policy_and_counts_from_the_database(tmp_path
 
 
 def test_begin_crawl_again_keeps_what_a_resumed_crawl_has(tmp_path):
-    store = Store(tmp_path / "k.db")
+    store = open_store(tmp_path / "k.db")
     store.begin_crawl("c1", mode="http", tool_version="t", settings={}, sites=[{"site": "a.kz"}])
     store.finish_site("c1", "a.kz", {"status": "timeout", "error": "slow"})
     store.begin_crawl("c1", mode="http", tool_version="t", settings={}, sites=[{"site": "a.kz"}])
@@ -52,7 +52,7 @@ def test_begin_crawl_again_keeps_what_a_resumed_crawl_has(tmp_path):
 
 
 def test_a_failed_write_leaves_nothing_behind(tmp_path):
-    store = Store(tmp_path / "k.db")
+    store = open_store(tmp_path / "k.db")
     bad = page("a.kz", "https://a.kz/")
     bad["cookies"] = [{"name": "x", "no_such_column": 1}]
     try:
@@ -74,7 +74,7 @@ def test_an_older_database_gains_the_new_columns(tmp_path):
     old.execute("INSERT INTO findings VALUES ('c1', 'a.kz', 'omitted', 'high', 'R')")
     old.commit()
     old.close()
-    store = Store(path)
+    store = open_store(path)
     assert {"manual_review", "service_id", "explanation"} <= set(store.columns("findings"))
     row = store.query("SELECT rule, manual_review, service_id FROM findings")[0]
     assert tuple(row) == ("R", 0, None)

@@ -28,7 +28,7 @@ SCHEMA = Path(__file__).resolve().parents[1] / "kzprivacy" / "store" / "schema.s
 
 
 @pytest.mark.parametrize(
-    "given, expected",
+    ("given", "expected"),
     [
         ("minzdrav.gov.kz", "minzdrav.gov.kz"),
         ("www.minzdrav.gov.kz", "minzdrav.gov.kz"),
@@ -80,7 +80,7 @@ def test_party():
 
 
 @pytest.mark.parametrize(
-    "url, service_id",
+    ("url", "service_id"),
     [
         ("https://mc.yandex.ru/watch/87654321?page-url=https%3A%2F%2Fshop.kz%2F", "yandex_metrica"),
         ("https://mc.yandex.ru/metrika/tag.js", "yandex_metrica"),
@@ -204,7 +204,7 @@ def test_get_and_services():
 
 
 @pytest.mark.parametrize(
-    "name, domain, service_id, tracking",
+    ("name", "domain", "service_id", "tracking"),
     [
         ("_ym_uid", ".shop.kz", "yandex_metrica", True),
         ("_ym_d", "shop.kz", "yandex_metrica", True),
@@ -464,7 +464,7 @@ def test_cli_lookup_json():
     )
     assert result.exit_code == 0, result.output
     records = json.loads(result.output)
-    assert [r["input"] for r in records][0] == "https://mc.yandex.ru/watch/87654321"
+    assert next(r["input"] for r in records) == "https://mc.yandex.ru/watch/87654321"
     metrica, ym_uid, session, vk_pixel, own = records
     assert metrica["kind"] == "url"
     assert (metrica["service_id"], metrica["company"], metrica["country"], metrica["category"]) == (

@@ -177,7 +177,8 @@ def test_docs_state_the_current_counts():
     docs = (Path(__file__).resolve().parents[1] / "docs" / "trackers.md").read_text(encoding="utf-8")
     info = summary()
     assert f"**{info['services']} services**" in docs
-    for region, label in (("KZ", "Kazakhstan (country `KZ`)"), ("CIS (excluding KZ)", "other CIS"), ("global", "global")):
+    for region, label in (("KZ", "Kazakhstan (country `KZ`)"), ("CIS (excluding KZ)", "other CIS"),
+                          ("global", "global")):
         assert re.search(rf"\| {re.escape(label)}[^|]*\| {info['by_region'][region]} \|", docs), region
     assert "By country: " + ", ".join(f"{k} {v}" for k, v in info["by_country"].items()) in " ".join(docs.split())
     assert "By category: " + ", ".join(f"{k} {v}" for k, v in info["by_category"].items()) in " ".join(docs.split())

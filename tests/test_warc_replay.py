@@ -57,7 +57,7 @@ def test_cdxj_indexer_indexes_every_page_where_the_database_says(sample_crawl):
     from warcio.archiveiterator import ArchiveIterator
 
     for page in pages:
-        key, data = by_place[(page["warc_file"], page["warc_offset"])]
+        _key, data = by_place[(page["warc_file"], page["warc_offset"])]
         assert data["url"] == page["url"] and int(data["status"]) == page["status_code"]
         # What a replay tool does with the index line: read `length` bytes at `offset`, one record.
         with open(folder / data["filename"], "rb") as fh:
@@ -73,8 +73,8 @@ def test_warcinfo_says_what_the_records_are(sample_crawl):
 
     path = warc_files(sample_crawl.out / sample_crawl.crawl_id / "warc")[0]
     with open(path, "rb") as fh:
-        records = list((r.rec_headers.protocol, r.rec_type, r.content_stream().read()) for r in ArchiveIterator(fh))
-    protocol, kind, body = records[0]
+        records = [(r.rec_headers.protocol, r.rec_type, r.content_stream().read()) for r in ArchiveIterator(fh)]
+    _protocol, kind, body = records[0]
     assert kind == "warcinfo" and b"format: WARC File Format 1.0" in body
     assert f"isPartOf: {sample_crawl.crawl_id}".encode() in body
     assert {p for p, _, _ in records} == {"WARC/1.0"}
@@ -110,7 +110,7 @@ def test_a_chunked_response_is_stored_as_its_entity_body(tmp_path):
     assert request.meta["warc"]["payload_sha256"] == hashlib.sha256(body).hexdigest()
 
 
-@pytest.mark.parametrize("url, host", [("https://a-demo.kz", "a-demo.kz"),
+@pytest.mark.parametrize(("url", "host"), [("https://a-demo.kz", "a-demo.kz"),
                                        ("http://u:p@b-demo.kz:8080/x", "b-demo.kz:8080")])
 def test_request_record_names_the_host(tmp_path, url, host):
     writer = WarcWriter(tmp_path, "host", 1 << 20, "kzprivacy-test")

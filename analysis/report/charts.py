@@ -13,18 +13,20 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import matplotlib
 import matplotlib.ticker
 from matplotlib.figure import Figure
+from matplotlib.typing import RcKeyType
 from markupsafe import Markup
 
 FONT = "DejaVu Sans"  # ships with matplotlib; has Cyrillic and the Kazakh letters
 LABEL_MAX = 42
 ACCENT = "#2f5d8a"
 
-_STYLE = {
+_STYLE: dict[RcKeyType, Any] = {
     "font.family": FONT,
     "font.size": 9,
     "svg.fonttype": "path",
@@ -59,7 +61,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], *, name: str, titl
         ax.set_axisbelow(True)
         top = max(values) if len(values) else 1
         ax.set_xlim(0, top * 1.15 or 1)
-        for bar, value in zip(bars, values):
+        for bar, value in zip(bars, values, strict=True):
             text = f"{value:g}{unit}"
             ax.text(bar.get_width() + top * 0.01, bar.get_y() + bar.get_height() / 2, text, va="center",
                     fontsize=8.5, color="#333")

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
@@ -27,7 +26,6 @@ __all__ = ["datapackage", "write_datapackage", "field_type", "FOREIGN_KEYS", "PR
 PROFILE = "tabular-data-package"
 ROOT = Path(__file__).resolve().parents[2]
 DICTIONARY = ROOT / "docs" / "data-dictionary.md"
-SCHEMA = ROOT / "kzprivacy" / "store" / "schema.sql"
 
 # (table, its columns) -> (referenced table, its columns). A reference is only written when both
 # tables are exported. Every row belongs to a crawl and (but crawls) to a site of that crawl.
@@ -43,18 +41,10 @@ FOREIGN_KEYS: tuple[tuple[str, tuple[str, ...], str, tuple[str, ...]], ...] = (
 @lru_cache(maxsize=1)
 def _primary_keys() -> dict[str, list[str]]:
     """PRIMARY KEY columns of each table of the store's schema, in order."""
-    conn = sqlite3.connect(":memory:")
-    try:
-        conn.executescript(SCHEMA.read_text(encoding="utf-8"))
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        keys = {}
-        for table in tables:
-            cols = sorted((r[5], r[1]) for r in conn.execute(f'PRAGMA table_info("{table}")') if r[5])
-            if cols:
-                keys[table] = [name for _, name in cols]
-        return keys
-    finally:
-        conn.close()
+    from kzprivacy.store.contract import metadata
+
+    return {name: [c.name for c in table.primary_key] for name, table in metadata().tables.items()
+            if table.primary_key.columns}
 
 
 def field_type(column: str, declared: str, documented: str) -> dict[str, Any]:

@@ -228,7 +228,8 @@ def codes_markdown() -> str:
           ("code", "meaning"), [(c, DECLARATION_STATUS_MEANINGS.get(c, c)) for c in taxonomy.DECLARATION_STATUSES])
     table("Verdicts", "`flows.verdict`, `findings.verdict`: how the policy covers an observed flow.",
           ("code", "meaning", "по-русски"),
-          [(c, message("en", f"verdict_meaning.{c}"), message("ru", f"verdict_meaning.{c}")) for c in taxonomy.VERDICTS])
+          [(c, message("en", f"verdict_meaning.{c}"), message("ru", f"verdict_meaning.{c}"))
+           for c in taxonomy.VERDICTS])
     from kzprivacy.analysis.rules import RULES, SEVERITY_POINTS
     table("Severities", "`findings.severity`, and the points each takes off a site's score.",
           ("code", "points", "typically"),

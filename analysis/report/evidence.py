@@ -28,6 +28,7 @@ the letter.
 from __future__ import annotations
 
 import base64
+import contextlib
 import gzip
 import hashlib
 import io
@@ -36,10 +37,12 @@ import re
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from itertools import pairwise
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 __all__ = ["build_pack", "verify_pack", "cited_records", "WarcIndex", "Verification", "PACK_FORMAT"]
 
@@ -94,7 +97,7 @@ class WarcIndex:
     responses_by_uri: dict[str, list[RecordLoc]] = field(default_factory=dict)
 
     @classmethod
-    def of_folder(cls, folder: Path, only: set[str] | None = None) -> "WarcIndex":
+    def of_folder(cls, folder: Path, only: set[str] | None = None) -> WarcIndex:
         """Index the folder's WARC files (only those named in `only`, when given)."""
         from warcio.archiveiterator import ArchiveIterator
 
@@ -115,7 +118,7 @@ class WarcIndex:
                     found.append(RecordLoc(headers.get_header("WARC-Record-ID") or "", record.rec_type,
                                            headers.get_header("WARC-Target-URI"), path, it.get_record_offset(), size,
                                            headers.get_header("WARC-Concurrent-To"), cookies))
-            for loc, nxt in zip(found, found[1:]):
+            for loc, nxt in pairwise(found):
                 loc.end = nxt.start
             for loc in found:
                 if not loc.record_id:
@@ -196,7 +199,7 @@ def cited_records(frames: Mapping[str, Any], site: str, index: WarcIndex) -> tup
             missing.append(f"{why}: no response with that Set-Cookie in the crawl's WARC files")
         cite(c.get("warc_record_id"), f"cookie {c.get('name')}: the page it was seen on")
 
-    out = []
+    out: list[dict[str, Any]] = []
     for record_id, reasons in cited.items():
         if record_id in index.records:
             out.append({"record_id": record_id, "cited_by": reasons})
@@ -232,7 +235,7 @@ class WarcRecord:
     def payload(self) -> bytes | None:
         """The HTTP entity of an application/http record (after the HTTP headers), else the block."""
         if "application/http" in self.headers.get("content-type", ""):
-            head, sep, body = self.block.partition(b"\r\n\r\n")
+            _head, sep, body = self.block.partition(b"\r\n\r\n")
             return body if sep else b""
         return self.block
 
@@ -327,8 +330,8 @@ def _screenshots(out_dir: Path, crawl_id: str, site_row: Mapping[str, Any]) -> l
     if folder.is_dir():
         for path in sorted(folder.iterdir()):
             stem = path.name.split(".png")[0].split(".jpg")[0]
-            if path.suffix.lower() in _IMAGE_SUFFIXES and any(n and (stem == n or stem.startswith(n + "-")
-                                                                     or stem.startswith(n + "_")) for n in names):
+            if path.suffix.lower() in _IMAGE_SUFFIXES and any(n and (stem == n or stem.startswith((n + "-", n + "_")))
+                                                                     for n in names):
                 found.append(path)
     out: list[Path] = []
     for path in found:
@@ -452,7 +455,8 @@ def build_pack(db_path: str | Path, crawl_id: str, site: str, out_dir: str | Pat
                 "payload_digest": record.headers.get("warc-payload-digest"),
                 "payload_sha256": sha256_bytes(payload) if payload is not None else None,
                 "source_file": loc.path.name, "source_offset": loc.start,
-                "cited_by": item["cited_by"] if record_id == item["record_id"] else [f"request for {item['record_id']}"],
+                "cited_by": (item["cited_by"] if record_id == item["record_id"]
+                             else [f"request for {item['record_id']}"]),
             })
             chunks.append(data)
 
@@ -468,10 +472,8 @@ def build_pack(db_path: str | Path, crawl_id: str, site: str, out_dir: str | Pat
         files[f"screenshots/{shot.name}"] = shot.read_bytes()
 
     settings = crawl.get("settings")
-    try:
+    with contextlib.suppress(ValueError):
         settings = json.loads(settings) if isinstance(settings, str) else settings
-    except ValueError:
-        pass
     roles = {REPORT_NAME: "report", WARC_NAME: "warc"}
     created = _now()
     manifest: dict[str, Any] = {
@@ -623,11 +625,12 @@ def verify_pack(pack: str | Path) -> Verification:
             result.problems += [f"{WARC_NAME}: {p}" for p in check_record(record)]
             by_id[record.record_id] = record
         for entry in (manifest or {}).get("warc_records", []):
-            record = by_id.get(entry.get("record_id"))
-            if record is None:
+            cited = by_id.get(entry.get("record_id"))
+            if cited is None:
                 result.problems.append(f"{WARC_NAME}: record {entry.get('record_id')} ({entry.get('target_uri')}) "
                                        f"is in {MANIFEST} but not in the WARC")
                 continue
+            record = cited
             payload = record.payload()
             if entry.get("payload_sha256") and payload is not None and \
                     sha256_bytes(payload) != entry["payload_sha256"]:

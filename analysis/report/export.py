@@ -4,7 +4,7 @@
     OUT/<crawl_id>/data/<table>.parquet    exact copy; coded columns as pandas `category`
     OUT/<crawl_id>/data/kzprivacy-<crawl_id>.xlsx   one sheet per table, every value stored as text or number
 
-Reading goes through `read_table` / `read_crawl`, which type the columns from the schema
+Reading goes through the store (`Store.iter_table`, `kzprivacy.store.read.read_crawl`), which types the columns from the schema
 (integers as nullable Int64, codes as category), so the report and the diff see the same
 frames a journalist gets from the Parquet files. docs/data-dictionary.md documents every
 column; `python -m kzprivacy.analysis.report.export` regenerates docs/datasette-metadata.json from it.
@@ -20,8 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from kzprivacy.store.read import (_schema_types, connect_readonly, crawl_tables,
-                                   iter_table)
+from kzprivacy.store.read import open_reader
 
 __all__ = ["EXCEL_CELL_LIMIT", "csv_safe", "write_csv", "write_parquet", "write_xlsx", "export_crawl"]
 
@@ -253,13 +252,14 @@ def export_crawl(db_path: str | Path, crawl_id: str, out_dir: str | Path,
         raise ValueError(f"unknown export format(s): {sorted(unknown)}")
     data_dir = Path(out_dir) / crawl_id / "data"
     paths: dict[str, Path] = {"data": data_dir}
-    with closing(connect_readonly(db_path)) as conn:
-        if not conn.execute("SELECT 1 FROM crawls WHERE crawl_id = ?", (crawl_id,)).fetchone():
+    with closing(open_reader(db_path)) as store:
+        crawl = store.crawl(crawl_id)
+        if crawl is None:
             raise KeyError(f"no crawl {crawl_id!r} in {db_path}")
         data_dir.mkdir(parents=True, exist_ok=True)
         book = Workbook(write_only=True) if "xlsx" in formats else None
-        for table in crawl_tables(conn):
-            types = _schema_types(conn, table)
+        for table in store.crawl_tables():
+            types = store.column_types(table)
             with ExitStack() as stack:
                 writers = []
                 if "csv" in formats:
@@ -272,7 +272,7 @@ def export_crawl(db_path: str | Path, crawl_id: str, out_dir: str | Path,
                     sheets = _XlsxTable(book, table)
                     writers.append(sheets)
                     stack.callback(sheets.close)
-                for chunk in iter_table(conn, table, crawl_id, chunk_rows):
+                for chunk in store.iter_table(table, crawl_id, chunk_rows):
                     for writer in writers:
                         writer.write(chunk)
         if book is not None:
@@ -283,9 +283,7 @@ def export_crawl(db_path: str | Path, crawl_id: str, out_dir: str | Path,
         if "csv" in formats:  # the CSV files' Frictionless Data Package (types, descriptions, keys)
             from kzprivacy.analysis.report.datapackage import write_datapackage
 
-            columns = {t: _schema_types(conn, t) for t in crawl_tables(conn)}
-            cursor = conn.execute("SELECT * FROM crawls WHERE crawl_id = ?", (crawl_id,))
-            crawl = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
+            columns = {t: store.column_types(t) for t in store.crawl_tables()}
             paths["datapackage"] = write_datapackage(data_dir, columns, crawl)
     return paths
 

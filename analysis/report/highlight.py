@@ -9,8 +9,9 @@ evidence, and dropped if it cannot be found.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from itertools import pairwise
 
 from markupsafe import Markup, escape
 
@@ -46,7 +47,7 @@ def _segments(length: int, spans: Sequence[Span], lo: int, hi: int) -> list[tupl
             cuts.update((max(s.start, lo), min(s.end, hi)))
     points = sorted(cuts)
     out = []
-    for a, b in zip(points, points[1:]):
+    for a, b in pairwise(points):
         if b > a:
             out.append((a, b, [s for s in spans if s.start <= a and s.end >= b]))
     return out

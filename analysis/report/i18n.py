@@ -14,9 +14,10 @@ or one whose placeholders cannot all be filled, keeps the explanation the analys
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Mapping
+from functools import cache, lru_cache
+from typing import Any
 
 from kzprivacy.vocabulary.messages import LANGUAGES, lookup
 from kzprivacy.vocabulary.taxonomy import SEVERITIES
@@ -122,7 +123,7 @@ def rule_template(rule: str, lang: str) -> str | None:
     return lookup(lang, f"rule.{rule}") if rule else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _service_country(service_id: Any) -> str | None:
     if not isinstance(service_id, str) or not service_id:
         return None

@@ -14,19 +14,23 @@ footer are HTML that Chromium renders itself, so every value put in them is esca
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING
 
 from markupsafe import escape
 
 from kzprivacy.analysis.report.i18n import Lang
 
+if TYPE_CHECKING:
+    from playwright._impl._api_structures import PdfMargins
+
 __all__ = ["PdfJob", "print_pdfs", "pdf_problem", "PdfError"]
 
 # Page geometry: A4 with room for the running header and footer.
 PAGE_FORMAT = "A4"
-MARGINS = {"top": "18mm", "bottom": "16mm", "left": "12mm", "right": "12mm"}
+MARGINS: PdfMargins = {"top": "18mm", "bottom": "16mm", "left": "12mm", "right": "12mm"}
 PRINT_TIMEOUT_MS = 120_000
 _BAR = ("font-family:'DejaVu Sans',Arial,sans-serif;font-size:7.5px;color:#475467;width:100%;"
         "margin:0 12mm;display:flex;justify-content:space-between;gap:12px;")

@@ -602,10 +602,10 @@ def _fetched_pages(db_path: str | Path, crawl_id: str) -> pd.DataFrame:
     """The status codes of a crawl's pages: all the summary counts of them."""
     from contextlib import closing
 
-    from kzprivacy.store.read import connect_readonly
+    from kzprivacy.store.read import open_reader
 
-    with closing(connect_readonly(db_path)) as conn:
-        return pd.read_sql_query("SELECT status_code FROM pages WHERE crawl_id = ?", conn, params=(crawl_id,))
+    with closing(open_reader(db_path)) as store:
+        return store.read_sql("SELECT status_code FROM pages WHERE crawl_id = :crawl_id", {"crawl_id": crawl_id})
 
 
 def render_pdf_report(db_path: str | Path, crawl_id: str, out_dir: str | Path, lang: str = "ru",

@@ -49,7 +49,7 @@ def site_scores(sites: pd.DataFrame, findings: pd.DataFrame,
     out["findings"] = out[list(SEVERITY_ORDER)].sum(axis=1).astype(int)
     by_site = f.groupby("site")["severity"].agg(list)
     out["score"] = [score_from_severities(by_site.get(s, [])) for s in out["site"]]
-    if score_is_provided(summaries):
+    if summaries is not None and score_is_provided(summaries):
         # The analysis's score, where its count of findings is still the site's (findings added or
         # removed since the analysis ran make the report recompute, with the same rule).
         s = summaries.assign(site=summaries["site"].astype(str)).drop_duplicates("site").set_index("site")

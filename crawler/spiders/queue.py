@@ -16,13 +16,23 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from scrapy import signals
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from twisted.python.failure import Failure
 
 from kzprivacy.crawler.spiders.site import SiteSpider
 from kzprivacy.vocabulary.domains import InvalidEntry, normalize_entry
+
+if TYPE_CHECKING:
+    from kzprivacy.crawler.worker import LeaseKeeper
+    from kzprivacy.store import Store
+
+T = TypeVar("T")
 
 
 class QueueSpider(SiteSpider):
@@ -45,19 +55,19 @@ class QueueSpider(SiteSpider):
         self.last_tick = time.monotonic()    # the lease keeper renews only while this moves
         self._stopping = False
         self._given_back = False
-        self._reset_store = None
-        self._keeper = None
+        self._reset_store: Store | None = None
+        self._keeper: LeaseKeeper | None = None
         # One thread for this spider's Redis and database calls (the store's connection stays on it).
         self._io = ThreadPoolExecutor(1, thread_name_prefix="kzprivacy-queue")
 
     @classmethod
-    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> QueueSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._opened, signal=signals.spider_opened)
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
 
-    def _opened(self, spider=None) -> None:
+    def _opened(self, spider: Spider | None = None) -> None:
         from kzprivacy.crawler.worker import LeaseKeeper
 
         lease = self.queue.lease_seconds
@@ -66,12 +76,12 @@ class QueueSpider(SiteSpider):
 
     # -- leasing -------------------------------------------------------------------------------
 
-    async def _call(self, func, *args):
+    async def _call(self, func: Callable[..., T], *args: Any) -> T:
         """Redis and the database answer on a thread: a slow or lost server must not stall the reactor,
         or the downloads in flight would time out and their sites be recorded wrongly."""
         return await asyncio.get_running_loop().run_in_executor(self._io, func, *args)
 
-    async def start(self):
+    async def start(self) -> AsyncIterator[Any]:
         idle_since: float | None = None
         next_requeue = 0.0
         while not self._stopping:
@@ -89,7 +99,7 @@ class QueueSpider(SiteSpider):
             if leased:
                 idle_since = None
                 given = await self._call(self.queue.entries, [site for site, _ in leased])
-                for (site, attempt), entry in zip(leased, given):
+                for (site, attempt), entry in zip(leased, given, strict=True):
                     request = await self._begin(site, attempt, entry)
                     if request is not None:
                         yield request
@@ -125,12 +135,13 @@ class QueueSpider(SiteSpider):
 
     def _reset(self, site: str) -> None:
         """On the I/O thread: delete what earlier attempts wrote for the site."""
-        from kzprivacy.store import Store
+        from kzprivacy.store import open_store
 
         if self.store_url is None:
             return
+        assert self.crawl_id is not None, "from_crawler sets the crawl id"
         if self._reset_store is None:
-            self._reset_store = Store(self.store_url)
+            self._reset_store = open_store(self.store_url)
         self._reset_store.reset_sites(self.crawl_id, [site])
 
     def site_crawled(self, site: str) -> None:
@@ -147,20 +158,21 @@ class QueueSpider(SiteSpider):
 
     # -- what a lost site may still produce is dropped ------------------------------------------------
 
-    async def parse_page(self, response):  # SiteSpider.parse_page is asynchronous (the parse pool)
+    # SiteSpider.parse_page is asynchronous (the parse pool)
+    async def parse_page(self, response: Response) -> AsyncIterator[Any]:
         if response.meta.get("site") in self.lost:
             return
         async for result in super().parse_page(response):
             yield result
 
-    def on_error(self, failure):
-        if failure.request.meta.get("site") in self.lost:
+    def on_error(self, failure: Failure) -> Iterator[Any]:
+        if failure.request.meta.get("site") in self.lost:  # type: ignore[attr-defined]  # set by Scrapy
             return
         yield from super().on_error(failure)
 
     # -- stopping --------------------------------------------------------------------------------------
 
-    def _closed(self, spider=None, reason: str = "") -> None:
+    def _closed(self, spider: Spider | None = None, reason: str = "") -> None:
         self._stopping = True
         if self._keeper is not None:
             self._keeper.stop()

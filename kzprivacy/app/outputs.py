@@ -33,13 +33,13 @@ def build_demo_evidence(db: str | Path, crawl_id: str, out_dir: Path, lang: str 
     from kzprivacy.analysis.report import render_pdf_report
     from kzprivacy.analysis.report.evidence import build_pack
     from kzprivacy.analysis.report.pdf import PdfError, pdf_problem
-    from kzprivacy.store import Store
+    from kzprivacy.store import open_store
 
     problem = pdf_problem()
     if problem:
         say(f"No PDF report or evidence pack: {problem.splitlines()[0]}")
         return {}
-    store = Store(db)
+    store = open_store(db)
     try:
         site = store.lowest_scoring_site(crawl_id)
     finally:

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from kzprivacy.crawler.settings_table import default
 from kzprivacy.vocabulary.domains import SiteEntry, parse_entries, read_entries
 
 __all__ = ["CrawlPlan", "PlanError", "new_crawl_id", "parse_overrides", "read_sites"]
@@ -61,7 +62,7 @@ class CrawlPlan:
     """How to crawl: the options a user gives, whatever command they come through."""
 
     mode: str = "http"  # "browser": pages rendered in Chromium (docs/browser-mode.md)
-    max_pages: int = 20
+    max_pages: int = default("KZPRIVACY_MAX_PAGES")
     proxy: str | None = None
     user_agent: str | None = None
     ignore_robots: bool = False
@@ -81,9 +82,11 @@ class CrawlPlan:
                     local: Mapping[str, Any] | None = None) -> CrawlPlan:
         """The plan a crawl was started with (its `crawls.settings` record), run with this machine's proxy
         and -s values (which win over the crawl's)."""
-        return cls(mode=mode or "http", max_pages=int(record.get("max_pages") or 20), proxy=proxy,
+        max_pages = int(record.get("max_pages") or default("KZPRIVACY_MAX_PAGES"))
+        return cls(mode=mode or "http", max_pages=max_pages, proxy=proxy,
                    user_agent=record.get("user_agent"), ignore_robots=bool(record.get("ignore_robots")),
-                   timeout=record.get("timeout"), consent=(record.get("consent") or "none") if mode == "browser" else None,
+                   timeout=record.get("timeout"),
+                   consent=(record.get("consent") or "none") if mode == "browser" else None,
                    overrides={**(record.get("overrides") or {}), **(local or {})})
 
     def with_proxy(self, proxy: str | None) -> CrawlPlan:

@@ -12,7 +12,9 @@ from collections import Counter
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
     TimeRemainingColumn
-from scrapy import signals
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.http import Response
 
 from kzprivacy.crawler.items import PageItem, SiteItem
 
@@ -32,18 +34,18 @@ class ScanProgress:
         )
         self.task = self.progress.add_task("scan", total=total_sites, pages=0, errors=0, rate="")
 
-    def connect(self, crawler) -> None:
+    def connect(self, crawler: Crawler) -> None:
         crawler.signals.connect(self._item, signal=signals.item_scraped)
         crawler.signals.connect(self._opened, signal=signals.spider_opened)
         crawler.signals.connect(self._closed, signal=signals.spider_closed)
 
-    def _opened(self, spider=None) -> None:
+    def _opened(self, spider: Spider | None = None) -> None:
         self.progress.start()
 
-    def _closed(self, spider=None, reason=None) -> None:
+    def _closed(self, spider: Spider | None = None, reason: str | None = None) -> None:
         self.progress.stop()
 
-    def _item(self, item, response=None, spider=None) -> None:
+    def _item(self, item: object, response: Response | None = None, spider: Spider | None = None) -> None:
         if isinstance(item, PageItem):
             if item.page.get("status_code") is not None:
                 self.pages += 1

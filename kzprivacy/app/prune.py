@@ -20,14 +20,15 @@ Without --compress, the crawl's WARC folder and any packed archive are deleted, 
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import io
 import shutil
 import tarfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
 
 from .workspace import Workspace
 
@@ -57,13 +58,13 @@ def _size(path: Path) -> int:
 
 def _crawl_times(db: str | Path | None) -> dict[str, tuple[datetime | None, str]]:
     """crawl_id -> (started_at, status) from the database, when there is one."""
-    from kzprivacy.store import Store, is_database_url
+    from kzprivacy.store import is_database_url, open_store
 
     if db is None or (not is_database_url(db) and not Path(db).exists()):
         return {}
-    store = Store(db)
+    store = open_store(db)
     try:
-        rows = store.query("SELECT crawl_id, started_at, status FROM crawls")
+        rows = store.crawls()
     finally:
         store.close()
     out = {}
@@ -128,7 +129,8 @@ def compress_warc_folder(folder: Path, preset: int = 6) -> Path:
     writer = csv.writer(index)
     writer.writerow(["warc_record_id", "file", "offset", "length"])
     expected: dict[str, int] = {}
-    with tarfile.open(partial, "w:xz", preset=preset) as tar:
+    # typeshed lists the xz presets as a Literal 0..9, which an int parameter cannot show (lzma checks it).
+    with tarfile.open(partial, "w:xz", preset=preset) as tar:  # type: ignore[call-overload]
         for path in sorted(p for p in warc.rglob("*") if p.is_file()):
             name = str(path.relative_to(warc))
             if path.name.endswith(".warc.gz"):
@@ -154,7 +156,9 @@ def compress_warc_folder(folder: Path, preset: int = 6) -> Path:
     with tarfile.open(partial, "r:xz") as tar:
         for member in tar:
             stream = tar.extractfile(member)
-            sizes[member.name] = sum(len(chunk) for chunk in iter(lambda: stream.read(1 << 20), b""))
+            if stream is None:  # a directory or a link: nothing to read
+                continue
+            sizes[member.name] = sum(len(chunk) for chunk in iter(functools.partial(stream.read, 1 << 20), b""))
     if sizes != expected:
         partial.unlink()
         raise OSError(f"{partial} does not read back as written; {warc} left as it was")

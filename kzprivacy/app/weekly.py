@@ -50,11 +50,10 @@ def read_frames(db: str | Path, crawl_id: str, tables=DIGEST_TABLES) -> dict[str
     """The crawl's tables as analysis/report/export.py types them, from SQLite or PostgreSQL alike."""
     from contextlib import closing
 
-    from kzprivacy.store.read import read_table
-    from kzprivacy.store import connect_readonly
+    from kzprivacy.store.read import open_reader
 
-    with closing(connect_readonly(db)) as conn:
-        return {table: read_table(conn, table, crawl_id) for table in tables}
+    with closing(open_reader(db)) as store:
+        return {table: store.read_table(table, crawl_id) for table in tables}
 
 
 # --------------------------------------------------------------------------- the digest
@@ -94,9 +93,9 @@ def build_digest(db: str | Path, crawl_id: str, previous: str | None, *, max_ite
                  report: Path | None = None) -> dict[str, Any]:
     """What the digest says, as data: this week's counts and the changes since `previous`."""
     from kzprivacy.analysis.diff import diff_frames
-    from kzprivacy.store import Store
+    from kzprivacy.store import open_store
 
-    store = Store(db)
+    store = open_store(db)
     try:
         summary = store.crawl_summary(crawl_id)
     finally:

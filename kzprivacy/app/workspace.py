@@ -18,13 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kzprivacy.store import Store, is_database_url
+from kzprivacy.crawler.settings_table import default
+from kzprivacy.store import Store, is_database_url, open_store
 from kzprivacy.store.read import previous_crawl_id
 
 __all__ = ["DB_NAME", "DEFAULT_OUT", "Workspace", "WorkspaceError"]
 
-DB_NAME = "kzprivacy.db"
-DEFAULT_OUT = Path("output")
+# OUT/kzprivacy.db, as the crawl's own KZPRIVACY_DB default has it (a bare `scrapy crawl` writes there too).
+DB_NAME = Path(default("KZPRIVACY_DB")).name
+DEFAULT_OUT = Path(default("KZPRIVACY_DB")).parent
 
 
 class WorkspaceError(Exception):
@@ -69,7 +71,7 @@ class Workspace:
     @contextmanager
     def store(self) -> Iterator[Store]:
         """The database, opened for the length of a `with` block (and created when it is a new SQLite file)."""
-        store = Store(self.db)
+        store = open_store(self.db)
         try:
             yield store
         finally:

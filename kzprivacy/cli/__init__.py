@@ -42,7 +42,8 @@ def main() -> None:
 @click.option("--no-analyze", is_flag=True, help="Only crawl; run `kzprivacy analyze` later.")
 @click.option("--lang", type=click.Choice(["ru", "en", "kk"]), default="ru", show_default=True,
               help="Language of the report.")
-@click.option("--resume", is_flag=True, help="Continue an interrupted crawl (the latest unfinished one, or --crawl-id).")
+@click.option("--resume", is_flag=True,
+              help="Continue an interrupted crawl (the latest unfinished one, or --crawl-id).")
 @click.option("--processes", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Crawl processes sharing the site list and the database (one per core for a zone).")
 def scan(domains: tuple[str, ...], input_file: str | None, out: Path, db: str | None, crawl_id: str | None,
@@ -172,7 +173,8 @@ def policy(documents: tuple[str, ...], fmt: str, proxy: str | None, timeout: flo
         facts = result["facts"]
         click.echo(f"   operator: {', '.join(facts['operator_names']) or '—'};  BIN: "
                    f"{', '.join(f'{n} ({chr(10003) if ok else chr(10007)})' for n, ok in facts['bins']) or '—'}")
-        click.echo(f"   contacts: {', '.join(facts['emails'] + facts['phones']) or '—'};  law: {', '.join(facts['laws']) or '—'}")
+        click.echo(f"   contacts: {', '.join(facts['emails'] + facts['phones']) or '—'};"
+                   f"  law: {', '.join(facts['laws']) or '—'}")
         for code, evidence in facts["warnings"]:
             click.echo(f"   warning {code}: {' '.join(evidence.split())[:110]}")
 

@@ -11,7 +11,9 @@ The main CLI registers them (`main.add_command(export)` and so on); each takes
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -28,7 +30,7 @@ __all__ = ["export", "report", "diff", "evidence", "serve"]
 # --------------------------------------------------------------------------- shared options
 
 
-def _out_option(func):
+def _out_option(func: Callable[..., Any]) -> Callable[..., Any]:
     # --db is kept in the context rather than passed on: every command here reads it through _workspace.
     func = click.option("--db", metavar="URL", envvar=DB_ENV, expose_value=False,
                         callback=lambda ctx, _param, value: ctx.meta.__setitem__("kzprivacy_db", value),
@@ -118,7 +120,8 @@ def report(out: Path, crawl_id: str | None, lang: str, compare_with: str | None,
 
 @click.command(cls=Command)
 @_out_option
-@click.option("--from", "from_id", metavar="CRAWL_ID", help="Older crawl (default: the newest finished crawl before --to).")
+@click.option("--from", "from_id", metavar="CRAWL_ID",
+              help="Older crawl (default: the newest finished crawl before --to).")
 @click.option("--to", "--crawl-id", "to_id", metavar="CRAWL_ID", help="Newer crawl (default: the latest).")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "json"]), default="text",
               show_default=True)
@@ -244,7 +247,7 @@ def evidence_verify(pack: Path) -> None:
 METADATA = Path(__file__).resolve().parents[2] / "docs" / "datasette-metadata.json"
 
 
-def datasette_command(db: Path, host: str = "127.0.0.1", port: int = 8001, open_browser: bool = False,
+def datasette_command(db: str | Path, host: str = "127.0.0.1", port: int = 8001, open_browser: bool = False,
                       metadata: Path = METADATA) -> list[str]:
     """The `datasette serve` command line for a crawl database with the project's metadata."""
     command = [sys.executable, "-m", "datasette", "serve", str(db), "--metadata", str(metadata),

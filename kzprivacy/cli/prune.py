@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from kzprivacy.app.prune import prune as prune_crawls
+from kzprivacy.app.workspace import DEFAULT_OUT
 
 from .common import Command
 
@@ -18,7 +19,7 @@ def _mb(n: int) -> str:
 
 
 @click.command(cls=Command)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="output", show_default=True,
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=str(DEFAULT_OUT), show_default=True,
               help="Folder holding the crawls' folders (OUT/<crawl_id>/warc/).")
 @click.option("--older-than", "older_than", type=click.FloatRange(0), required=True, metavar="DAYS",
               help="Only crawls started more than DAYS ago.")

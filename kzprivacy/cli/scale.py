@@ -65,7 +65,8 @@ def enqueue(domains: tuple[str, ...], input_file: str | None, redis_url: str, db
     done = enqueue_crawl(db, redis_url, entries, rejected, crawl_id, plan, lease_seconds)
     counts = done["counts"]
     click.echo(f"Crawl {done['crawl_id']}: {done['queued']} sites queued ({counts['pending']} waiting, "
-               f"{counts['processing']} being crawled, {counts['done']} done; {len(rejected)} invalid entries recorded).")
+               f"{counts['processing']} being crawled, {counts['done']} done;"
+               f" {len(rejected)} invalid entries recorded).")
     click.echo(f"Start workers with: kzprivacy worker --redis {_shown(redis_url)} --db {_shown(db)} "
                f"--crawl-id {done['crawl_id']}" + (" --render" if done["mode"] == "browser" else ""))
 
@@ -81,7 +82,8 @@ def enqueue(domains: tuple[str, ...], input_file: str | None, redis_url: str, db
               help="Folder for this machine's WARC evidence and logs (OUT/<crawl_id>/warc/, named per worker).")
 @click.option("--proxy", metavar="URL", envvar="KZPRIVACY_PROXY",
               help="Route this worker's requests through an HTTP proxy (or $KZPRIVACY_PROXY).")
-@click.option("--render", is_flag=True, help="This worker renders pages in Chromium (for a crawl enqueued with --render).")
+@click.option("--render", is_flag=True,
+              help="This worker renders pages in Chromium (for a crawl enqueued with --render).")
 @click.option("--sites", "sites_at_once", type=click.IntRange(1, 10000), default=None,
               help="Sites crawled at once by this worker (default: 4 x CONCURRENT_REQUESTS; "
                    "KZPRIVACY_BROWSER_SITES with --render).")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import click
 
-from kzprivacy.app.workspace import Workspace
+from kzprivacy.app.workspace import DEFAULT_OUT, Workspace
 from kzprivacy.vocabulary.trackers import Service, lookup_cookie, lookup_url, services
 from kzprivacy.vocabulary.trackers._stats import cookie_coverage, request_coverage
 
@@ -166,6 +166,7 @@ def summary() -> dict:
 def list_services(only_summary: bool, fmt: str) -> None:
     """List the services in the base (id, name, company, country, category)."""
     if fmt == "json":
+        payload: dict[str, Any] | list[dict[str, Any]]
         if only_summary:
             payload = summary()
         else:
@@ -191,17 +192,23 @@ def list_services(only_summary: bool, fmt: str) -> None:
     click.echo("by category: " + ", ".join(f"{k} {v}" for k, v in info["by_category"].items()))
 
 
-def _open_db(path: Path) -> sqlite3.Connection:
-    if not path.is_file():
-        raise click.ClickException(f"no database at {path} (run a scan, or give --db / --out)")
-    return sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+def _tuples(store: Any, table: str, crawl_id: str, columns: list[str]) -> list[tuple]:
+    """Some columns of a crawl's table as tuples (None where a value is missing), read a chunk at a time."""
+    rows: list[tuple] = []
+    for chunk in store.iter_table(table, crawl_id):
+        part = chunk.reindex(columns=columns).astype(object)
+        rows += part.where(part.notna(), None).itertuples(index=False, name=None)
+    return rows
 
 
 @trackers.command()
 @click.option("--crawl-id", required=True, help="The crawl to measure.")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), help="SQLite database [default: OUT/kzprivacy.db].")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"), show_default=True, help="Output directory of the scan.")
-@click.option("--top", type=int, default=30, show_default=True, help="How many unattributed hosts and cookie names to list.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="SQLite database [default: OUT/kzprivacy.db].")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT,
+              show_default=True, help="Output directory of the scan.")
+@click.option("--top", type=int, default=30, show_default=True,
+              help="How many unattributed hosts and cookie names to list.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def stats(crawl_id: str, db_path: Path | None, out_dir: Path, top: int, fmt: str) -> None:
     """How much of a crawl the base can attribute.
@@ -211,19 +218,17 @@ def stats(crawl_id: str, db_path: Path | None, out_dir: Path, top: int, fmt: str
     and lists the unattributed hosts and cookie names, most widespread first: the
     candidates for the next entries in services.yaml.
     """
-    path = Path(Workspace(out_dir, str(db_path) if db_path else None).db)
-    with closing(_open_db(path)) as conn:
-        req_rows = conn.execute(
-            "SELECT site, url, host, vendor FROM requests WHERE crawl_id = ?", (crawl_id,)
-        ).fetchall()
-        cookie_rows = conn.execute(
-            "SELECT site, name, domain, vendor FROM cookies WHERE crawl_id = ?", (crawl_id,)
-        ).fetchall()
-        sites = conn.execute(
-            "SELECT COUNT(DISTINCT site) FROM (SELECT site FROM requests WHERE crawl_id = ?"
-            " UNION SELECT site FROM cookies WHERE crawl_id = ?)",
-            (crawl_id, crawl_id),
-        ).fetchone()[0]
+    from kzprivacy.store.read import open_reader
+
+    path = Workspace(out_dir, str(db_path) if db_path else None).db
+    try:
+        reader = open_reader(path)
+    except FileNotFoundError:
+        raise click.ClickException(f"no database at {path} (run a scan, or give --db / --out)") from None
+    with closing(reader) as store:
+        req_rows = _tuples(store, "requests", crawl_id, ["site", "url", "host", "vendor"])
+        cookie_rows = _tuples(store, "cookies", crawl_id, ["site", "name", "domain", "vendor"])
+    sites = len({row[0] for row in req_rows} | {row[0] for row in cookie_rows})
     if not req_rows and not cookie_rows:
         raise click.ClickException(f"no requests or cookies for crawl {crawl_id!r} in {path}")
     req = request_coverage(req_rows)
@@ -240,14 +245,16 @@ def stats(crawl_id: str, db_path: Path | None, out_dir: Path, top: int, fmt: str
 
     click.echo(f"crawl {crawl_id}: {sites} sites ({path})")
     click.echo(
-        f"third-party hosts:    {req['hosts_attributed']} of {req['third_party_hosts']} attributed ({pct(req['hosts_attributed_pct'])})"
+        f"third-party hosts:    {req['hosts_attributed']} of {req['third_party_hosts']} attributed"
+        f" ({pct(req['hosts_attributed_pct'])})"
     )
     click.echo(
         f"third-party requests: {req['requests_attributed']} of {req['third_party_requests']} attributed"
         f" ({pct(req['requests_attributed_pct'])}); stored vendor column filled on {req['requests_with_stored_vendor']}"
     )
     click.echo(
-        f"cookies:              {ck['cookies_attributed']} of {ck['cookies']} attributed ({pct(ck['cookies_attributed_pct'])}),"
+        f"cookies:              {ck['cookies_attributed']} of {ck['cookies']} attributed"
+        f" ({pct(ck['cookies_attributed_pct'])}),"
         f" {ck['cookies_generic']} generic, {ck['cookies_unknown']} unknown; {ck['third_party_cookies']} third-party;"
         f" stored vendor column filled on {ck['cookies_with_stored_vendor']}"
     )

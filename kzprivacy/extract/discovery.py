@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from itertools import chain, islice
 
+from lxml import etree
 from parsel import Selector
 
 from .documents import _block_text
@@ -56,7 +57,7 @@ _CONSENT_WORDS = re.compile(
     re.I)
 
 
-def _text(el, limit: int = 600) -> str:
+def _text(el: etree._Element, limit: int = 600) -> str:
     """The element's text, read only as far as `limit` characters (a wrapper may hold the whole page)."""
     parts, size = [], 0
     for piece in el.itertext():
@@ -67,7 +68,7 @@ def _text(el, limit: int = 600) -> str:
     return clean_text(" ".join(parts), limit)
 
 
-def _region(node) -> str:
+def _region(node: etree._Element) -> str:
     """banner (cookie or consent banner), footer or body, from the element's ancestors."""
     footer = False
     for depth, el in enumerate(chain([node], node.iterancestors())):
@@ -82,12 +83,12 @@ def _region(node) -> str:
     return "footer" if footer else "body"
 
 
-def _node_text(node) -> str:
+def _node_text(node: etree._Element) -> str:
     text = _text(node, 300) if hasattr(node, "itertext") else ""
     return text or clean_text(node.get("title") or node.get("aria-label") or node.get("value") or "")
 
 
-def _context(node) -> str:
+def _context(node: etree._Element) -> str:
     parent = node.getparent()
     return _text(parent, 400) if parent is not None else ""
 
@@ -105,7 +106,7 @@ def extract_script_links(html: str | Selector, page_url: str) -> list[Link]:
     links: list[Link] = []
     seen: set[tuple[str, str]] = set()
 
-    def add(node, href: str | None, via: str, text: str | None = None) -> None:
+    def add(node: etree._Element, href: str | None, via: str, text: str | None = None) -> None:
         url = _http_url(page_url, href)
         if url is None:
             return
@@ -136,11 +137,11 @@ def extract_script_links(html: str | Selector, page_url: str) -> list[Link]:
     return links
 
 
-def _is_checkbox(el) -> bool:
+def _is_checkbox(el: etree._Element) -> bool:
     return el.tag == "input" and (el.get("type") or "").lower() == "checkbox"
 
 
-def _has_checkbox(el, children: int = 40) -> bool:
+def _has_checkbox(el: etree._Element, children: int = 40) -> bool:
     """A checkbox among the element's children or grandchildren (looked at up to a bound)."""
     for child in islice(el, children):
         # islice, not a filter: a child holding 50,000 links must cost `children` steps, not 50,000.
@@ -149,7 +150,7 @@ def _has_checkbox(el, children: int = 40) -> bool:
     return False
 
 
-def _consent_spot(el) -> str | None:
+def _consent_spot(el: etree._Element) -> str | None:
     """The text of the consent label or notice the element stands in, or None."""
     in_form = False
     label_text = None
@@ -160,9 +161,8 @@ def _consent_spot(el) -> str | None:
         if tag == "form":
             in_form = True
             break
-        if depth < 4 and label_text is None:
-            if tag == "label" or _has_checkbox(anc):
-                label_text = _text(anc, 400)
+        if depth < 4 and label_text is None and (tag == "label" or _has_checkbox(anc)):
+            label_text = _text(anc, 400)
     if label_text is not None and _CONSENT_WORDS.search(label_text):
         return label_text
     if in_form:
@@ -247,7 +247,7 @@ class InPagePolicy:
     text: str
 
 
-def _container_kind(el) -> str:
+def _container_kind(el: etree._Element) -> str:
     tag = el.tag if isinstance(el.tag, str) else ""
     cls = (el.get("class") or "").lower()
     if tag in ("template", "dialog", "section", "article", "aside"):
@@ -260,7 +260,7 @@ def _container_kind(el) -> str:
     return "block"
 
 
-def _element_text(el) -> str:
+def _element_text(el: etree._Element) -> str:
     el = copy.deepcopy(el)
     for tag in _DROP:
         for child in el.iter(tag):
@@ -269,7 +269,7 @@ def _element_text(el) -> str:
     return _block_text(el)
 
 
-def _first_heading(el):
+def _first_heading(el: etree._Element) -> etree._Element | None:
     """The container's first heading-like element (a heading, bold text, a title, or the first paragraph)."""
     for count, child in enumerate(el.iter()):
         if count > MAX_HEADING_SEARCH:
@@ -353,7 +353,7 @@ _MENTION = re.compile(
 _MENTION_SKIP = {"script", "style", "noscript", "template", "title", "option", "textarea"}
 
 
-def _leads_somewhere(el) -> bool:
+def _leads_somewhere(el: etree._Element) -> bool:
     """Whether an element navigates to a URL: an <a> with a real href, a builder attribute, an onclick that
     navigates. A dead link («#», «javascript:void(0)», no href) names its policy as plain text does."""
     if el.tag == "a" and _http_url("https://x.invalid/", el.get("href")) is not None:

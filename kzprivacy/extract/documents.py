@@ -114,7 +114,7 @@ _DIALOG_OVER_PAGE = 2       # ... and it must say at least this many times more 
 
 def _dialog_texts(root: etree._Element) -> list[tuple[str, str]]:
     """(title, text) of each dialog-like element (outermost only), read before boilerplate is removed."""
-    found = []
+    found: list[tuple[etree._Element, str, str]] = []
     outers: set = set()
     for el in root.iter():
         if not isinstance(el.tag, str):

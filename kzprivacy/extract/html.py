@@ -30,7 +30,7 @@ MAX_TEXT = 300  # labels and link texts are cut here: enough to read, bounded ag
 _BANNER_MARKERS = ("cookie", "consent", "gdpr")
 
 
-def _marks(el) -> tuple[bool, bool]:
+def _marks(el: etree._Element) -> tuple[bool, bool]:
     """(banner, footer): whether this element itself marks a cookie banner or a footer."""
     marker = f"{el.get('class', '')} {el.get('id', '')}".lower()
     return any(m in marker for m in _BANNER_MARKERS), el.tag == "footer" or "footer" in marker
@@ -42,7 +42,7 @@ class _Regions:
     def __init__(self) -> None:
         self.memo: dict[Any, tuple[bool, bool]] = {}
 
-    def flags(self, el) -> tuple[bool, bool]:
+    def flags(self, el: etree._Element) -> tuple[bool, bool]:
         chain = []
         cur, inherited = el, (False, False)
         while cur is not None:
@@ -57,12 +57,12 @@ class _Regions:
             self.memo[node] = inherited
         return inherited
 
-    def region(self, el) -> str:
+    def region(self, el: etree._Element) -> str:
         banner, footer = self.flags(el)
         return "banner" if banner else "footer" if footer else "body"
 
 
-def _iter(root, *tags: str):
+def _iter(root: etree._Element, *tags: str):
     """Elements of the whole document in order: libxml2 keeps markup after </html> as siblings of the root."""
     tops = [*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()]
     for top in tops:
@@ -72,7 +72,7 @@ def _iter(root, *tags: str):
 PARSER_MAX_DEPTH = 2048  # libxml2 (huge_tree) stops building the tree at this depth and drops the rest
 
 
-def dom_depth_warning(root, caps: Caps = DEFAULT_CAPS) -> str | None:
+def dom_depth_warning(root: etree._Element, caps: Caps = DEFAULT_CAPS) -> str | None:
     """A warning when the page nests deeper than `caps.dom_depth` (text below that depth is not read
     into policy documents); one linear pass."""
     depth = deepest = 0
@@ -85,7 +85,7 @@ def dom_depth_warning(root, caps: Caps = DEFAULT_CAPS) -> str | None:
     return cap_warning("dom depth", caps.dom_depth, deepest) if deepest > caps.dom_depth else None
 
 
-def bounded_text(node, limit: int = MAX_TEXT, max_nodes: int = 5000) -> str:
+def bounded_text(node: etree._Element, limit: int = MAX_TEXT, max_nodes: int = 5000) -> str:
     """The whitespace-normalised text of `node`'s subtree, read only as far as `limit` characters (or
     `max_nodes` text pieces): a link's text or its parent's costs O(limit), however big the subtree."""
     pieces: list[str] = []
@@ -284,7 +284,7 @@ _POLICY_HINT = re.compile(
 class _Index:
     """Labels by their `for` and elements by id, built once per page: a field's label is a dict look-up."""
 
-    def __init__(self, root) -> None:
+    def __init__(self, root: etree._Element) -> None:
         self.root = root
         self._labels: dict[str, Any] | None = None
         self._ids: dict[str, Any] | None = None
@@ -305,7 +305,7 @@ class _Index:
         return self._ids.get(node_id)
 
 
-def _label_text(el) -> str:
+def _label_text(el: etree._Element) -> str:
     """A label's own words, without the options of a select or the text of a textarea inside it."""
     pieces: list[str] = []
     skip = 0
@@ -329,7 +329,7 @@ def _label_text(el) -> str:
     return clean_text(" ".join(pieces))
 
 
-def _label_for(index: _Index, node) -> str:
+def _label_for(index: _Index, node: etree._Element) -> str:
     # "Телефон *", "E-mail:" -> the words only: required markers and colons are not part of the label.
     return _LABEL_TAIL.sub("", _raw_label(index, node))
 
@@ -337,7 +337,7 @@ def _label_for(index: _Index, node) -> str:
 _LABEL_TAIL = re.compile(r"[\s*:：]+$")
 
 
-def _raw_label(index: _Index, node) -> str:
+def _raw_label(index: _Index, node: etree._Element) -> str:
     node_id = node.get("id")
     if node_id:
         label = index.label_for(node_id)
@@ -377,7 +377,7 @@ def _raw_label(index: _Index, node) -> str:
     return ""
 
 
-def _preceding_text(node) -> str:
+def _preceding_text(node: etree._Element) -> str:
     """The text node right before `node` among its siblings (XPath preceding-sibling::text()[1])."""
     prev = node.getprevious()
     while prev is not None:
@@ -388,14 +388,14 @@ def _preceding_text(node) -> str:
     return (parent.text or "") if parent is not None else ""
 
 
-def _previous_element(node):
+def _previous_element(node: etree._Element) -> etree._Element | None:
     prev = node.getprevious()
     while prev is not None and not isinstance(prev.tag, str):
         prev = prev.getprevious()
     return prev
 
 
-def _pattern(node) -> str:
+def _pattern(node: etree._Element) -> str:
     for attr in ("pattern", "data-mask", "data-inputmask-mask", "data-inputmask", "data-mask-pattern", "mask"):
         if node.get(attr):
             return clean_text(node.get(attr), 120)
@@ -436,7 +436,7 @@ def _fields(index: _Index, nodes: list, context: str) -> tuple[list[FormField], 
 _ALL_OPTION = re.compile(r"^\s*(?:все|всё|любой|любая|любое|барлық|кез келген|all|any)\b", re.I)
 
 
-def _is_filter_select(node) -> bool:
+def _is_filter_select(node: etree._Element) -> bool:
     """A select whose first option means «all of them» (value="all", «Все города», «Барлық қалалар»): a catalogue
     filter the visitor narrows the page with, not data the site asks of them."""
     first = next(node.iter("option"), None)
@@ -450,13 +450,13 @@ _FIELD_TAGS = ("input", "select", "textarea")
 _HEADINGS = ("h1", "h2", "h3")
 
 
-def _policy_hint(a, memo: dict[Any, bool]) -> bool:
+def _policy_hint(a: etree._Element, memo: dict[Any, bool]) -> bool:
     if a not in memo:
         memo[a] = bool(_POLICY_HINT.search(a.get("href", "")) or _POLICY_HINT.search(bounded_text(a)))
     return memo[a]
 
 
-def _widget_of(nodes: list, fields: list[FormField], root):
+def _widget_of(nodes: list[etree._Element], fields: list[FormField], root: etree._Element) -> etree._Element:
     """The element that holds a script-driven form: around its first data field (a catalogue filter earlier on
     the page is not the form), the nearest ancestor, at most three levels up, that holds a button too."""
     first = next((n for n, f in zip(nodes, fields) if f.category), nodes[0]) if len(nodes) == len(fields) else nodes[0]
@@ -481,14 +481,16 @@ def _leads_somewhere(href: str | None) -> bool:
     return bool(href) and not re.fullmatch(r"#!?|javascript:(?:void\(0\);?|;)?", href)
 
 
-def _policy_link_inside(container, memo: dict[Any, bool], containers: dict[Any, bool]) -> bool:
+def _policy_link_inside(container: etree._Element, memo: dict[Any, bool], containers: dict[Any, bool]) -> bool:
     if container not in containers:
         containers[container] = any(_policy_hint(a, memo) for a in container.iter("a") if _leads_somewhere(a.get("href")))
     return containers[container]
 
 
-def _field_nodes(container, caps: Caps, warnings: list[str] | None, what: str, skip_in_forms: bool = False) -> list:
-    nodes, total = [], 0
+def _field_nodes(container: etree._Element, caps: Caps, warnings: list[str] | None, what: str,
+                 skip_in_forms: bool = False) -> list[etree._Element]:
+    nodes: list[etree._Element] = []
+    total = 0
     for el in container.iter(*_FIELD_TAGS):
         if skip_in_forms and next(el.iterancestors("form"), None) is not None:
             continue
@@ -510,11 +512,11 @@ _TILDA_TYPES = {"nm": "text", "in": "text", "ph": "tel", "em": "email", "ta": "t
                 "ri": "radio", "qn": "number", "ur": "url", "ws": "text", "rg": "range", "ad": "text"}
 
 
-def _is_declared_inputs(el) -> bool:
+def _is_declared_inputs(el: etree._Element) -> bool:
     return _DECLARED_INPUTS_CLASS in (el.get("class") or "").split()
 
 
-def _declared_fields(textarea, context: str, limit: int) -> tuple[list[FormField], bool]:
+def _declared_fields(textarea: etree._Element, context: str, limit: int) -> tuple[list[FormField], bool]:
     """The fields a Zero-block form declares in JSON: each its name, type, title and placeholder, classified like
     any field. Malformed JSON gives no field (the form is then simply not seen, as before)."""
     try:
@@ -555,7 +557,9 @@ def extract_forms(html: str | Selector, page_url: str, page_context: str = "", c
         texts = [bounded_text(el) for el in _iter(root, "title", "h1")][:20]
         page_context = clean_text(" ".join(texts))
     # One pass: every form, and the last h1-h3 before it (XPath preceding::*[h1|h2|h3][1]).
-    form_nodes, heading_before, last_heading, total_forms = [], {}, None, 0
+    form_nodes: list[etree._Element] = []
+    heading_before: dict[etree._Element, etree._Element | None] = {}
+    last_heading, total_forms = None, 0
     for el in _iter(root):
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag in _HEADINGS:

@@ -27,7 +27,7 @@ class Caps:
     inflated_bytes: int = 50 * 1024 * 1024  # bytes a DOCX or a PDF stream may inflate to
 
     @classmethod
-    def from_settings(cls, settings: Any) -> "Caps":
+    def from_settings(cls, settings: Any) -> Caps:
         names = {"links": "KZPRIVACY_MAX_LINKS", "resources": "KZPRIVACY_MAX_RESOURCES",
                  "forms": "KZPRIVACY_MAX_FORMS", "fields": "KZPRIVACY_MAX_FIELDS",
                  "text_chars": "KZPRIVACY_MAX_TEXT_CHARS", "dom_depth": "KZPRIVACY_MAX_DOM_DEPTH",

@@ -174,7 +174,8 @@ def _language_segment(url: str) -> tuple[int, str] | None:
 
 
 def language_variants(policy_url: str, links: list[Link]) -> list[str]:
-    """Other-language versions of a policy: hreflang alternates, and switcher links to the same path in /ru/, /kk/, /en/."""
+    """Other-language versions of a policy: hreflang alternates, and switcher links to the same path in /ru/,
+    /kk/, /en/."""
     out: list[str] = []
     here = urlsplit(policy_url)
     here_seg = _language_segment(policy_url)
@@ -192,7 +193,7 @@ def language_variants(policy_url: str, links: list[Link]) -> list[str]:
         there_seg = _language_segment(link.url)
         if here_seg and there_seg and there_seg[1] != here_seg[1]:
             a, b = here.path.split("/"), there.path.split("/")
-            if len(a) == len(b) and all(x == y for i, (x, y) in enumerate(zip(a, b)) if i != here_seg[0]):
+            if len(a) == len(b) and all(x == y for i, (x, y) in enumerate(zip(a, b, strict=True)) if i != here_seg[0]):
                 out.append(link.url)
                 continue
         if _SWITCHER_TEXT.match(link.text or "") and there.path.rstrip("/").endswith(

@@ -9,4 +9,5 @@
 from .manifest import browser_expectations, hostile_domains, load_hostile, load_sites, sample_domains, validate_site
 from .server import SampleWeb, Served
 
-__all__ = ["SampleWeb", "Served", "browser_expectations", "hostile_domains", "load_hostile", "load_sites", "sample_domains", "validate_site"]
+__all__ = ["SampleWeb", "Served", "browser_expectations", "hostile_domains", "load_hostile", "load_sites",
+           "sample_domains", "validate_site"]

@@ -22,7 +22,8 @@ def main(argv: list[str] | None = None) -> None:
                     zone=args.zone)
     url = web.start()
     print(url, flush=True)
-    print(f"# sites: {len(web.catalog.sites)} (+{args.generated} generated); CA certificate: {url}/ca.pem; Ctrl-C stops",
+    print(f"# sites: {len(web.catalog.sites)} (+{args.generated} generated); CA certificate: {url}/ca.pem;"
+          " Ctrl-C stops",
           flush=True)
     try:
         threading.Event().wait()

@@ -9,9 +9,9 @@ _SECOND = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
 def check_digit(first11: str) -> int | None:
     """The 12th digit for these 11 digits, or None when no digit is valid (remainder 10 twice)."""
     digits = [int(c) for c in first11]
-    rest = sum(d * w for d, w in zip(digits, _FIRST)) % 11
+    rest = sum(d * w for d, w in zip(digits, _FIRST, strict=False)) % 11
     if rest == 10:
-        rest = sum(d * w for d, w in zip(digits, _SECOND)) % 11
+        rest = sum(d * w for d, w in zip(digits, _SECOND, strict=False)) % 11
     return None if rest == 10 else rest
 
 

@@ -137,7 +137,7 @@ def pdf_many_pages(pages: int = 3000) -> bytes:
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"", b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
                content]
     kids = []
-    for i in range(pages):
+    for _i in range(pages):
         kids.append(b"%d 0 R" % (len(objects) + 1))
         objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >>"
                        b" /Contents 4 0 R >>")
@@ -155,7 +155,8 @@ def pdf_stream_bomb(inflated: int = 1024 * 1024 * 1024) -> bytes:
 def many_links_page(links: int = 50_000) -> str:
     """A catalogue: `links` links in one container, and the policy link in the footer after them."""
     items = "".join(f'<a href="/item/{i}">Товар {i}</a> ' for i in range(links))
-    return f"<!DOCTYPE html><html><head><title>Каталог</title></head><body><div>{items}</div>{POLICY_LINK}</body></html>"
+    return (f"<!DOCTYPE html><html><head><title>Каталог</title></head><body><div>{items}</div>{POLICY_LINK}"
+            "</body></html>")
 
 
 def deep_tables_page(depth: int = 20_000) -> str:
@@ -184,7 +185,8 @@ def many_forms_page(forms: int = 2000) -> str:
 def huge_text_page(size: int = 9_000_000) -> str:
     sentence = "<p>Оператор обрабатывает персональные данные посетителей сайта в целях оказания услуг.</p>\n"
     return ("<!DOCTYPE html><html><head><title>Политика конфиденциальности</title></head><body><main>"
-            "<h1>Политика конфиденциальности</h1>" + sentence * (size // len(sentence.encode())) + "</main></body></html>")
+            "<h1>Политика конфиденциальности</h1>" + sentence * (size // len(sentence.encode()))
+            + "</main></body></html>")
 
 
 def noise_page(size: int = 2_000_000) -> bytes:
@@ -203,7 +205,7 @@ def long_url_page(length: int = 100_000, links: int = 50) -> str:
 
 
 def mixed_charset_page() -> bytes:
-    return (b"<html><head><meta charset='utf-8'></head><body><p>" + "Политика".encode("utf-8") + b" / "
+    return (b"<html><head><meta charset='utf-8'></head><body><p>" + "Политика".encode() + b" / "
             + "Политика".encode("windows-1251") + b"</p>" + POLICY_LINK.encode("utf-8") + b"</body></html>")
 
 

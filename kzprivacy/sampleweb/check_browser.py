@@ -56,7 +56,7 @@ async def check_site(context: Any, spec: dict[str, Any]) -> list[str]:
         await context.clear_cookies()
         page = await context.new_page()
         seen: list[str] = []
-        page.on("request", lambda request: seen.append(request.url))
+        page.on("request", lambda request, seen=seen: seen.append(request.url))
         try:
             await page.goto(page_url, wait_until="networkidle", timeout=20000)
             await page.wait_for_timeout(300)
@@ -69,11 +69,13 @@ async def check_site(context: Any, spec: dict[str, Any]) -> list[str]:
         planted = [r for r in expect.get("requests") or [] if page_url in _pages(r["page"])
                    and r["source"] in ("tag", "inline") and r["resource_type"] not in ("preconnect", "dns-prefetch")]
         planted += [r for r in extra["requests"] if page_url in r["page"]]
-        problems += [f"{page_url}: request not planted: {u}" for u in third if not any(_url_matches(u, r) for r in planted)]
+        problems += [f"{page_url}: request not planted: {u}" for u in third
+                     if not any(_url_matches(u, r) for r in planted)]
         problems += [f"{page_url}: planted request not seen: {r['url']}" for r in planted
                      if not any(_url_matches(u, r) for u in third)]
         cookies = await context.cookies()
-        planted_cookies = [c for c in expect.get("cookies") or [] if c["set_by"] == "header" and page_url in _pages(c["page"])]
+        planted_cookies = [c for c in expect.get("cookies") or []
+                           if c["set_by"] == "header" and page_url in _pages(c["page"])]
         planted_cookies += [c for c in extra["cookies"] if page_url in c["page"]]
         problems += [f"{page_url}: cookie not planted: {c['name']} ({c['domain']})" for c in cookies
                      if not any(_cookie_matches(c["name"], p) for p in planted_cookies)]

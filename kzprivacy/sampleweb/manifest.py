@@ -213,7 +213,7 @@ def validate_site(spec: dict[str, Any], root: Path | None = None,
     if not _check_keys("site", spec, top_required, top_optional, errors):
         return errors
     domain = spec["domain"]
-    if not isinstance(domain, str) or not (domain.endswith("-demo.kz") or domain.endswith(".қаз")):
+    if not isinstance(domain, str) or not domain.endswith(("-demo.kz", ".қаз")):
         errors.append(f"domain {domain!r}: sample domains end in -demo.kz or .қаз")
     behaviour = spec.get("behaviour") or {}
     if _check_keys("behaviour", behaviour, set(), {
@@ -311,12 +311,11 @@ def _validate_expect(expect: Any, vendors: set[str] | None, categories: set[str]
             errors.append(f"{where}: unknown category {category!r}")
 
     policy = expect.get("policy")
-    if policy is not None:
-        if _check_keys("expect.policy", policy, {"url", "format", "language"},
-                       {"found_via", "link_text", "status", "title", "short"}, errors):
-            _check_url("expect.policy.url", policy["url"], errors)
-            _check_in("expect.policy.format", policy["format"], POLICY_FORMATS, errors)
-            _check_in("expect.policy.language", policy["language"], LANGUAGES, errors)
+    if policy is not None and _check_keys("expect.policy", policy, {"url", "format", "language"},
+                                          {"found_via", "link_text", "status", "title", "short"}, errors):
+        _check_url("expect.policy.url", policy["url"], errors)
+        _check_in("expect.policy.format", policy["format"], POLICY_FORMATS, errors)
+        _check_in("expect.policy.language", policy["language"], LANGUAGES, errors)
     for i, variant in enumerate(expect.get("policy_variants") or []):
         if _check_keys(f"expect.policy_variants[{i}]", variant, {"url", "language"}, {"format"}, errors):
             _check_url(f"expect.policy_variants[{i}].url", variant["url"], errors)

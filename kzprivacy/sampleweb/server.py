@@ -214,7 +214,7 @@ class SampleWeb:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
-    def __enter__(self) -> "SampleWeb":
+    def __enter__(self) -> SampleWeb:
         self.start()
         return self
 
@@ -330,18 +330,21 @@ class SampleWeb:
                 if req.method != "CONNECT":
                     await self._drain_body(reader, req)
             except BadRequest as exc:
-                await self._write(writer, "GET", html_response(400, "400 Bad Request", html.escape(str(exc))), keep=False)
+                await self._write(writer, "GET", html_response(400, "400 Bad Request", html.escape(str(exc))),
+                                  keep=False)
                 return
             if req.method == "CONNECT":
                 if tunnel_host is not None:
-                    await self._write(writer, "GET", html_response(400, "400 Bad Request", "CONNECT inside a tunnel"), keep=False)
+                    await self._write(writer, "GET", html_response(400, "400 Bad Request", "CONNECT inside a tunnel"),
+                                      keep=False)
                     return
                 await self._connect(reader, writer, req)
                 return
             try:
                 scheme, host, target = self._resolve_target(req, tunnel_host)
             except BadRequest as exc:
-                await self._write(writer, req.method, html_response(400, "400 Bad Request", html.escape(str(exc))), keep=False)
+                await self._write(writer, req.method, html_response(400, "400 Bad Request", html.escape(str(exc))),
+                                  keep=False)
                 return
             self.log.append(Served(req.method, scheme, host, target))
             # In a thread: the hostile web's payloads take a moment to make the first time (bombs.py),
@@ -383,7 +386,8 @@ class SampleWeb:
             return self._index(target)
         found = self.catalog.lookup(host)
         if found is None:
-            response = proxy_error(503, "ERR_DNS_FAIL 0", f"Unable to determine IP address from host name {html.escape(host)}")
+            response = proxy_error(503, "ERR_DNS_FAIL 0",
+                                   f"Unable to determine IP address from host name {html.escape(host)}")
             dead = self.catalog.lookup_any(host)
             if isinstance(dead, Site):  # a simulated zone's dead name takes a lookup's time to fail
                 response.delay = dead.delay_for("dns")
@@ -393,7 +397,8 @@ class SampleWeb:
         if found.hang:
             return Response(hang=True)
         if scheme == "http" and found.http == "refuse":
-            return proxy_error(503, "ERR_CONNECT_FAIL 111", f"Connection to {html.escape(host)} failed: connection refused")
+            return proxy_error(503, "ERR_CONNECT_FAIL 111",
+                               f"Connection to {html.escape(host)} failed: connection refused")
         if found.redirect_www and host == found.ascii_host:
             response = Response(301, [("Location", f"{scheme}://www.{host}{target}"),
                                       ("Content-Type", "text/html; charset=utf-8")],
@@ -420,7 +425,8 @@ class SampleWeb:
         host_port = req.target
         host, sep, port = host_port.rpartition(":")
         if not sep or not port.isdigit() or not host:
-            await self._write(writer, "CONNECT", html_response(400, "400 Bad Request", "CONNECT needs host:port"), keep=False)
+            await self._write(writer, "CONNECT", html_response(400, "400 Bad Request", "CONNECT needs host:port"),
+                              keep=False)
             return
         ascii_host = to_ascii_host(host)
         self.log.append(Served("CONNECT", "https", ascii_host, ""))
@@ -429,7 +435,8 @@ class SampleWeb:
         if isinstance(reached, Site) and reached.latency is not None:
             await asyncio.sleep(reached.delay_for("connect"))  # name lookup, TCP and TLS round trips
         if found is None or (isinstance(found, Site) and found.https == "refuse"):
-            await self._write(writer, "CONNECT", Response(503, [("Content-Type", "text/plain")], b"Service Unavailable\n"), keep=False)
+            await self._write(writer, "CONNECT",
+                              Response(503, [("Content-Type", "text/plain")], b"Service Unavailable\n"), keep=False)
             return
         writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
         await writer.drain()

@@ -89,7 +89,7 @@ def html_response(status: int, title: str, text: str, headers: list[tuple[str, s
     body = (
         "<!DOCTYPE html><html lang=\"ru\"><head><meta charset=\"utf-8\">"
         f"<title>{title}</title></head><body><h1>{title}</h1><p>{text}</p></body></html>\n"
-    ).encode("utf-8")
+    ).encode()
     return Response(status, [("Content-Type", "text/html; charset=utf-8"), *(headers or [])], body)
 
 
@@ -120,9 +120,9 @@ def big_page(size: int, title: str = "Каталог") -> tuple[int, Iterator[by
     head = (
         "<!DOCTYPE html><html lang=\"ru\"><head><meta charset=\"utf-8\">"
         f"<title>{title}</title></head><body><h1>{title}</h1>\n"
-    ).encode("utf-8")
+    ).encode()
     tail = b"</body></html>\n"
-    unit = "<p>Позиция каталога: цемент, кирпич, доска обрезная, гвозди, краска.</p>\n".encode("utf-8")
+    unit = "<p>Позиция каталога: цемент, кирпич, доска обрезная, гвозди, краска.</p>\n".encode()
     if size < len(head) + len(tail):
         raise ValueError("big page too small")
 
@@ -247,9 +247,9 @@ class Site:
         """The response to `method target` over `scheme` (behaviours applied by the server)."""
         path = target.split("?", 1)[0].split("#", 1)[0] or "/"
         if scheme == "http" and self.http == "redirect_https":
-            headers = [("Location", f"https://{self.ascii_host}{target}")]
+            headers: list[tuple[str, str]] = [("Location", f"https://{self.ascii_host}{target}")]
             headers += [("Set-Cookie", c) for c in self.redirect_set_cookies]
-            return Response(301, headers + [("Content-Type", "text/html; charset=utf-8")],
+            return Response(301, [*headers, ("Content-Type", "text/html; charset=utf-8")],
                             b"<html><body>Moved Permanently</body></html>\n")
         route = self.route_for(path)
         if method == "POST":
@@ -259,7 +259,7 @@ class Site:
         if route is None:
             return not_found()
         status = int(route.get("status", 200))
-        headers: list[tuple[str, str]] = []
+        headers = []
         for name, value in _header_items(route.get("headers")):
             headers.append((name, self.render(str(value))))
         for cookie in route.get("set_cookies") or []:

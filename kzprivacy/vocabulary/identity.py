@@ -22,6 +22,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 __all__ = ["TRACKING_PARAMETERS", "canonical_url", "url_preference", "page_aliases", "form_key"]
@@ -65,7 +66,7 @@ def url_preference(url: str) -> tuple:
     return (parts.scheme != "https", bool(parts.query), bool(_INDEX_FILE.search(parts.path)), len(url), url)
 
 
-def page_aliases(pages: Iterable[tuple[str, str | None, int | None]]) -> dict[str, str]:
+def page_aliases(pages: Iterable[tuple[str, str | None, Any]]) -> dict[str, str]:
     """{alias URL: canonical URL} for one site's pages given as (url, sha256, status_code).
 
     Only successful answers (2xx) with a body hash are compared; an error page that many URLs

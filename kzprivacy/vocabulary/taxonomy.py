@@ -137,7 +137,7 @@ def is_consent_checkbox(label: str, name: str) -> bool:
     return bool(name) and bool(_CONSENT_NAMES.search(name)) and not _NEWSLETTER.search(label)
 
 
-def classify_field(name: str = "", type: str = "", label: str = "", placeholder: str = "",  # noqa: A002
+def classify_field(name: str = "", type: str = "", label: str = "", placeholder: str = "",
                    autocomplete: str = "", pattern: str = "", context: str = "") -> str | None:
     """The data category a form field asks for, or None (comments, consent boxes, search, unknown)."""
     ftype = (type or "").strip().lower()
@@ -291,7 +291,8 @@ _RU_RECIPIENTS = ("третьи лица | третья сторона | сто�
                   "аффилированные лица | группа компаний | служба доставки | курьерская служба | платёжная система | "
                   "платёжный провайдер | банк партнёр | хостинг провайдер | поставщик | оператор связи | дата центр | "
                   # «обработчикам по договорам поручения», «в сторонние базы данных»: processors and others' files
-                  "обработчик | сторонняя база данных | чужая база данных | другая база данных | рекламодатель")
+                  "обработчик | сторонняя база данных | чужая база данных | другая база данных | рекламодатель | "
+                  "брокер данных | кредитное бюро")
 _RU_KEEP = ("хранить | храниться | хранение | передавать | передаваться | передача | передать | обрабатывать | "
             "обрабатываться | обработка | размещать | размещаться | размещённый | сервер | перемещать | переносить")
 _RU_STORE = ("хранить | храниться | хранение | сохранять | сервер | размещать | размещаться | размещённый | "
@@ -315,16 +316,17 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "удостоверение личности | документ удостоверяющий личность | паспорт | паспортные данные",
           not_before="в"),  # «указано в документе, удостоверяющем личность» is where a name is read, not a copy kept
     _rule("ru.birth_date.birth", "birth_date", "дата рождения | день рождения | год рождения | возраст | "
-          "данные о рождении | сведения о рождении | место рождения"),
+          "данные о рождении | сведения о рождении | место рождения",
+          unless="младше | не предназначать | не предназначенный"),   # «не предназначено для детей младше 13 лет»
     _rule("ru.phone.number", "phone", "номер телефона | телефонный номер | мобильный номер | телефон | "
-          "абонентский номер | номер сотовой связи",
+          "абонентский номер | номер сотовой связи | номер whatsapp | контактный номер",
           not_before="по"),  # «по телефону» is a way to reach the operator, not data taken
     _rule("ru.email.address", "email",
           "адрес электронной почты | электронная почта | электронный адрес | e mail | email | емейл | имейл"),
     _rule("ru.address.postal", "address",
           "адрес доставки | почтовый адрес | домашний адрес | адрес проживания | адрес регистрации | "
           "адрес места жительства | место жительства | почтовый индекс | город проживания | место проживания | "
-          "место пребывания"),
+          "место пребывания | населённый пункт"),
     _rule("ru.address.list_item", "address", "адрес", only_in_list=True,
           not_before="ip | по | юридический | веб | на | почтовый",
           not_after="сайт | страница | электронный | почта | веб | ip"),  # «- адрес, по которому выезжает курьер»
@@ -352,7 +354,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "данные о браузере | информация о браузере | сведения о браузере | данные браузера | тип браузера | "
           "характеристики браузера | сведения об устройстве | данные об устройстве | информация об устройстве | "
           "операционная система | идентификатор устройства | тип устройства | характеристики устройства | "
-          "модель устройства | технические характеристики оборудования | user agent | данные устройства", gap=2),
+          "модель устройства | технические характеристики оборудования | user agent | данные устройства | "
+          "токен устройства", gap=2),
     _rule("ru.device.technical", "device", "технические данные | техническая информация", vague=True),
     _rule("ru.usage.activity", "usage",
           "время доступа | время посещения | посещённые страницы | адрес запрашиваемой страницы | "
@@ -362,7 +365,9 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "действия на сайте | действия совершаемые на сайте | действия пользователя | "
           "данные об использовании | сведения об использовании | информация об использовании | "
           "страницы посещения | источник перехода | utm метка | реферер | referrer | журнал действий | "
-          "история действий | с какого сайта | с какого интернет сайта | посещённые разделы | просмотренные страницы",
+          "история действий | с какого сайта | с какого интернет сайта | посещённые разделы | просмотренные страницы | "
+          "дата и время запроса | время запроса | время нахождения на сайте | время на сайте | "
+          "время проведённое на сайте",
           gap=2),
     # «данные о посещении», «история посещений» are web usage only about a site, page or app: a gym's or a
     # clinic's visits are not («отметки о посещении тренировок, история посещений»).
@@ -381,7 +386,7 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.health.health", "health",
           "состояние здоровья | здоровье | медицинские данные | медицинская информация | диагноз | заболевание | "
           "медицинская карта | медкарта | врачебная тайна | инвалидность | медицинский осмотр | "
-          "медицинское заключение"),
+          "медицинское заключение | утрата трудоспособности | трудоспособность"),
     # The law's «special categories» (race, beliefs, health, intimate life) hold health data; biometric data
     # are a category of their own, so «особые категории» alone says nothing about them.
     _rule("ru.special_categories.generic", "health",
@@ -397,7 +402,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           not_before="в"),
     # --- practices, Russian ------------------------------------------------------------------
     # Storage like cookies («локальное хранилище браузера») is the same practice for the taxonomy.
-    _rule("ru.cookies.cookie", "cookies", "cookie | cookies | куки | локальное хранилище | localstorage | local storage"),
+    _rule("ru.cookies.cookie", "cookies",
+          "cookie | cookies | куки | локальное хранилище | localstorage | local storage"),
     _rule("ru.analytics.counters", "analytics", "счётчик | веб аналитика | аналитика | аналитический | метрика"),
     _rule("ru.analytics.statistics", "analytics", "статистика | статистический", vague=True),
     # «для анализа посещаемости», «для целей анализа и улучшения работы Сайта»: analysing visits.
@@ -413,7 +419,13 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.advertising.newsletter", "advertising",
           "рассылка | специальное предложение | информирование о новых | информирование об услугах | "
           "информирование о продуктах | информация о наших услугах | информация о новых | новости и акции | "
-          "уведомление об акциях", gap=2, vague=True),
+          "уведомление об акциях | уведомление о новых", gap=2, vague=True),
+    # Sending the operator's own news: «направление информации об услугах Оператора», «предоставление
+    # актуальной информации о продукции» (not «информирование о статусе заказа»).
+    _rule("ru.advertising.own_news", "advertising", "информация об услугах | информация о продукции | "
+          "информация о технологии | информирование о технологии",
+          near="направление | направлять | отправка | отправлять | рассылать | предоставление актуальный", window=3,
+          gap=2, vague=True),
     _rule("ru.web_beacons.beacon", "web_beacons",
           "веб маяк | пиксель | пиксельный тег | пиксельная метка | прозрачный gif | интернет тег | web beacon"),
     # The verb must stand near the recipient, and «от партнёров» is a source, not a recipient.
@@ -435,7 +447,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.cross_border_transfer.outside", "cross_border_transfer",
           "вне территории | за пределы республики | за пределами республики | за пределы казахстана | "
           "за пределами казахстана | за пределы рк | за пределами рк | за рубеж | за рубежом | "
-          "иностранное государство | другие страны | некоторые страны | другое государство | зарубежный сервер",
+          "иностранное государство | другие страны | некоторые страны | другое государство | зарубежный сервер | "
+          "разные страны | ес сша | в сша | в европейском союзе",
           context=(_RU_KEEP,), unless="обязанный | обязанность"),
     _rule("ru.storage_in_kz.territory", "storage_in_kz",
           "на территории республики казахстан | на территории казахстана | на территории рк | "
@@ -454,7 +467,14 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           window=6, not_after="рождение"),   # «хранятся три года», «удаляются через 30 дней»
     _rule("ru.retention.term", "retention", "срок хранения | срок обработки | период хранения", vague=True),
     _rule("ru.user_rights.withdraw", "user_rights",
-          "отозвать согласие | отзыв согласия | отказаться от согласия | отзыв своего согласия", gap=3),
+          "отозвать согласие | отзыв согласия | отказаться от согласия | отзыв своего согласия | согласие отозвать",
+          gap=3),   # «настоящее согласие может быть отозвано»
+    # A consent's own term is the rule of how long the data are kept under it («Согласие действует … до
+    # достижения целей обработки», «в течение 10 лет»), in a consent as in a policy.
+    _rule("ru.retention.consent_term", "retention",
+          "согласие действовать | срок действия согласия | согласие предоставляться на | согласие даваться на",
+          near="до | в течение | лет | год | срок | бессрочно | неопределённый | неограниченный", window=8,
+          gap=2),
     _rule("ru.user_rights.request", "user_rights",
           "доступ к персональным данным | изменить | изменение | обновить | обновление | дополнить | удалить | "
           "удаление | уничтожение | уточнение | исправление | блокирование | перечень | анонимизация | "
@@ -501,7 +521,7 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("kk.email.address", "email",
           "электрондық пошта | электронды пошта | эл пошта | электрондық мекенжай | e mail | email",
           not_before="біздің"),
-    _rule("kk.address.postal", "address", "мекенжай | мекен жай | тұрғылықты жер | тұратын жер",
+    _rule("kk.address.postal", "address", "мекенжай | мекен жай | тұрғылықты жер | тұратын жер | елді мекен",
           # «электрондық пошта мекенжайы» is an e-mail, «IP мекенжайы» an IP address;
           # «пошталық мекенжай» (postal) is an address.
           not_before="пошта= | поштаның= | поштасының= | поштасы= | ip= | веб= | сайт"),
@@ -516,12 +536,12 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     # What is read about the device, not the device itself («cookie файлдары құрылғыңызда сақталады»).
     _rule("kk.device.device", "device", "құрылғы туралы | құрылғы дерек | құрылғы ақпарат | құрылғы түр | "
           "құрылғы идентификатор | құрылғы модел | браузер туралы | браузер түр | браузер дерек | браузер ақпарат | "
-          "браузер нұсқа | операциялық жүйе | user agent"),
+          "браузер нұсқа | операциялық жүйе | user agent | құрылғы токен"),
     _rule("kk.device.technical", "device", "техникалық дерек | техникалық ақпарат | техникалық мәлімет", vague=True),
     _rule("kk.usage.visits", "usage",
           "кіру уақыт | қаралған бет | кірген бет | белсенділі | келу уақыт | қаралым | бет қара | "
           "тапсырыс тарих | шолу тарих | қарау тарих | іздеу сұрау | сервер журнал | келу тарих | кіру тарих | "
-          "сайттағы әрекет | әрекеттер тарих | шолған бет | өту көз | utm"),
+          "сайттағы әрекет | әрекеттер тарих | шолған бет | өту көз | utm | сұрау күні мен уақыт | сайтта болу уақыт"),
     _rule("kk.location.geo", "location", "геолокац | орналасқан жер | геодерек | орналасу дерек"),
     _rule("kk.social_profile.network", "social_profile", "әлеуметтік желі"),
     _rule("kk.health.health", "health", "денсаулы | медициналық дерек | медициналық мәлімет | медициналық ақпарат | "
@@ -545,19 +565,23 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "жарнама көрсет"),
     _rule("kk.advertising.ads", "advertising", "жарнама | маркетинг", vague=True),
     _rule("kk.advertising.newsletter", "advertising", "арнайы ұсыныс | жаңалықтар тарату | ақпараттық хат | "
-          "ақпараттық тарату | жаңа өнімдер | жаңа қызметтер | акциялар туралы", vague=True),
+          "ақпараттық тарату | жаңа өнімдер | жаңа қызметтер | акциялар туралы | купон", gap=2, vague=True),
+    _rule("kk.advertising.own_news", "advertising", "қызметтері туралы ақпарат | сервистері туралы ақпарат | "
+          "өнім туралы ақпарат | өнім туралы өзекті ақпарат", near="жібер | ұсын | тарат", window=3, gap=2,
+          vague=True),
     _rule("kk.web_beacons.pixel", "web_beacons", "пиксел | веб маяк"),   # «пиксель», «пикселдер»
     _rule("kk.third_party_sharing.transfer", "third_party_sharing",
           "үшінші тұлға | үшінші тарап | серіктес | мердігер | контрагент | қызмет көрсетуші | жеткізуші | "
           "курьерлік қызмет | курьер қызмет | жеткізу қызмет | төлем жүйе | төлем провайдер | хостинг | провайдер | "
-          "өңдеуші | жарнама беруші",
+          "өңдеуші | жарнама беруші | деректер брокер | несие бюро",
           near=_KK_TRANSFER, window=10, vague=True, lead_in_context=True,
           not_suffix="дан | ден | тан | тен | нан | нен",   # «үшінші тұлғадан алынса»: received *from* them
           unless="заңсыз | рұқсатсыз | құқыққа қайшы"),   # «үшінші тұлғалардың заңсыз әрекеттерінен қорғау»
     _rule("kk.cross_border_transfer.explicit", "cross_border_transfer", "трансшекаралы",
           unless="бастамас бұрын | міндетті | болжанып отырған | болжамды | сәйкес келмейтін"),   # the law's duty
     _rule("kk.cross_border_transfer.outside", "cross_border_transfer",
-          "аумағынан тыс | шетел | шет мемлекет | басқа елдер | басқа мемлекет | қазақстаннан тыс | елден тыс",
+          "аумағынан тыс | шетел | шет мемлекет | басқа елдер | басқа мемлекет | қазақстаннан тыс | елден тыс | "
+          "елінен тыс | әртүрлі елдер | түрлі елдер",
           context=("сақта | бер | тапсыр | өңде | сервер",),
           unless="бастамас бұрын | міндетті | болжанып отырған | болжамды | сәйкес келмейтін"),
     _rule("kk.storage_in_kz.territory", "storage_in_kz", "қазақстан республикасының аумағында | қазақстан аумағында | "
@@ -568,8 +592,10 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("kk.retention.duration", "retention", "жыл | ай= | күн", near="сақта | жой", window=4,
           not_before="туған"),
     # «мақсатқа қол жеткізілгенге дейін сақталады»: until the purpose is reached.
-    _rule("kk.retention.until", "retention", "дейін | бойы | қажетті мерзім | қажет мерзім | мерзім ішінде",
+    _rule("kk.retention.until", "retention", "дейін | бойы= | бойына= | қажетті мерзім | қажет мерзім | мерзім ішінде",
           near="сақта | өңде", window=4),
+    _rule("kk.retention.consent_term", "retention", "келісімнің қолданылу мерзім | келісім қолданыл | "
+          "келісімнің мерзім | келісім жарамды | мерзімге жарамды", gap=3),
     _rule("kk.user_rights.withdraw", "user_rights", "кері қайтар | кері шақыр | қайтарып ал | келісімді қайтар | "
           "келісімін кері ал | келісімді кері ал"),
     _rule("kk.user_rights.request", "user_rights",
@@ -671,6 +697,13 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
                 r"(?:telegram|facebook|vk|вконтакте|instagram)\b"),
     _rule("any.contact.phone", "contact",
           regex=r"(?<![\w+])(?:\+7|8)[\s-]?\(?\d{3}\)?[\s-]?\d{3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)"),
+    # «г. Нур-Султан, пр. Кабанбай батыра, 15», «Алматы қ., Абай даңғылы, 10»: a postal address to write to.
+    _rule("any.contact.street_address", "contact",
+          regex=r"(?:\bг\.\s*[А-ЯЁ][\w-]+|[А-ЯЁӘҒҚҢӨҰҮҺІ][\w-]+\s+(?:қ\.|к\.|қаласы))\s*,\s*(?:[\w-]+\s+){0,3}?"
+                r"(?:ул\.|улица|пр\.|просп\w*|мкр\w*|бульвар|көшесі|даңғылы|шағын\s+аудан)[^\n<>\[\]]{0,40}?\d"),
+    # «мессенджер (WhatsApp, Telegram)» asked of the user: an account on a messaging network.
+    _rule("any.social_profile.messenger", "social_profile",
+          regex=r"(?i)мессенджер\w*\s*\(\s*(?:WhatsApp|Telegram|Viber)"),
     _rule("any.operator_identity.legal_name", "operator_identity", regex="LEGAL_NAME"),
     _rule("any.operator_identity.bin", "operator_identity",
           regex=r"(?:\bБИН|\bBIN|\bБСН)\s*(?:№|:|-)?\s*\d{12}\b"),
@@ -687,7 +720,8 @@ VENDOR_PATTERNS: tuple[str, ...] = (
     r"VK\s+(?:Pixel|Ads)", r"ВКонтакте", r"\bVK\b", r"\bВК\b", r"Top\.Mail\.Ru", r"Mail\.ru", r"myTarget",
     r"JivoSite|JivoChat|Jivo\b|Живосайт", r"Bitrix24|Битрикс\s?24|Битрикс\w*", r"amoCRM", r"Roistat", r"Calltouch",
     r"CoMagic", r"Binotel", r"Живой\s+сайт", r"Hotjar", r"Microsoft\s+Clarity", r"Microsoft", r"TikTok",
-    r"Telegram", r"LinkedIn", r"Twitter", r"YouTube", r"Pinterest", r"\bApple\b", r"Adobe", r"Kaspi(?:\.kz)?", r"Halyk\s?Bank|Халык\s?банк\w*",
+    r"Telegram", r"LinkedIn", r"Twitter", r"YouTube", r"Pinterest", r"\bApple\b", r"Adobe", r"Kaspi(?:\.kz)?",
+    r"Halyk\s?Bank|Халык\s?банк\w*",
     r"Epay", r"CloudPayments", r"PayBox", r"Tilda", r"Wazzup", r"2GIS|2ГИС", r"Cloudflare",
     r"Amazon\s+Web\s+Services|\bAWS\b", r"Zoom", r"Carrot\s?quest", r"Tawk\.to", r"Chatra", r"Envybox",
 )
@@ -699,7 +733,8 @@ LEGAL_NAME_PATTERNS: tuple[str, ...] = (
     r"(?:\b(?:ТОО|АО|ОО|ОЮЛ|ПК|ЧУ|ГКП|РГП|КГП|ОФ|ООО|АҚ|ЖШС|ИП|ЖК|LLP|LLC|JSC|Ltd\.?)|"
     r"(?i:товарищество\s+с\s+ограниченной\s+ответственностью|акционерное\s+общество|частное\s+учреждение|"
     r"общественный\s+фонд|общество\s+с\s+ограниченной\s+ответственностью|"
-    r"жауапкершілігі\s+шектеулі\s+серіктестігі|limited\s+liability\s+partnership))[ \t]*" + _QUOTED,
+    r"жауапкершілігі\s+шектеулі\s+серіктестігі|limited\s+liability\s+partnership))[ \t]*"
+    r"(?:[А-ЯЁA-Z][\w-]*[ \t]+(?:[а-яёa-z][\w-]*[ \t]+){0,2})?" + _QUOTED,
     r"[«\"“][ \t]*(?P<name>[^»\"”\n]{1,80}?)[ \t]*[»\"”][ \t]*(?:ЖШС|АҚ|LLP|LLC|JSC|ТОО|АО|"
     r"(?i:жауапкершілігі\s+шектеулі\s+серіктестіг\w*|акционерлік\s+қоғам\w*))\b",
     r"(?:\bИП|Индивидуальный\s+предприниматель|\bЖК)\s+(?P<name>[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+"
@@ -781,6 +816,7 @@ PROCESSING_VERBS: dict[str, frozenset[str]] = {
 # («контактные данные никогда не будут проданы» says nothing against collecting the phone number).
 TRANSFER_VERBS: dict[str, frozenset[str] | tuple[str, ...]] = {
     "ru": frozenset("""передавать передать передача передаваться продавать продать продажа продаваться раскрывать
+        предоставлять предоставить предоставляться предоставление
         раскрыть раскрытие раскрываться разглашать разгласить разглашение публиковать опубликовать делиться
         поделиться обмениваться""".split()),
     "en": frozenset("share disclose transfer sell rent give publish".split()),
@@ -820,7 +856,9 @@ EXCEPTION_PATTERN = (
     # «Иным третьим лицам данные не передаются»: the ones named before do receive them.
     r"(?<!нам\sи\s)(?<!нам,\s)\b(?:иным|другим|прочим|иных|других|прочих)\s+(?:третьим\s+|третьих\s+)?"
     r"(?:лицам|лиц)\b|"
-    r"\b(?:any\s+)?other\s+third\s+part|басқа\s+үшінші|жағдайлардан\s+басқа|басқа\s+(?:кезде|жағдайда)")
+    r"\b(?:any\s+)?other\s+third\s+part|(?<!немесе\s)басқа\s+үшінші|"
+    # Kazakh «unless you …»: a negated conditional («өзіңіз ұсынбасаңыз, … жинамаймыз»)
+    r"[^\W\d_]+(?:ма|ме|ба|бе|па|пе)(?:са|се)(?:ңыз|ңіз)\b|жағдайлардан\s+басқа|басқа\s+(?:кезде|жағдайда)")
 # An exception that names only what the law requires («за исключением случаев, предусмотренных
 # законодательством», «… уполномоченным государственным органам») declares no flow: state bodies are
 # not third parties. It does declare when it also names a recipient or consent («без согласия»,
@@ -845,7 +883,9 @@ KK_NOT_PROCESSING_BEFORE = ("жауап",)
 # A sentence that opens with an exception qualifies the negation of the sentence before it
 # («Данные третьим лицам не передаются. Исключение составляют случаи, …»).
 EXCEPTION_FOLLOWS = (r"(?i)^\W*(?:исключени\w*\s+(?:составля|являют|допуска)|за\s+исключением|кроме\s+(?:случа|как)|"
-                     r"this\s+does\s+not\s+apply|exceptions?\s+(?:are|is|include)|бұл\s+.{0,60}қоспағанда)")
+                     r"this\s+does\s+not\s+apply|exceptions?\s+(?:are|is|include)|бұл\s+.{0,60}қоспағанда|"
+                     # «Данные могут быть переданы только в следующих случаях: …» after a denial
+                     r"(?:[\w-]+\s+){0,3}мог\w*\s+быть\s+(?:передан|предоставлен)\w*\s+только)")
 
 # --- the operator's own contact details are not data it collects ------------------------------
 # «Наш e-mail», «адрес электронной почты Оператора», «напишите нам на электронную почту»,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import kzprivacy
-from kzprivacy.store import Store, site_rows
+from kzprivacy.store import open_store, site_rows
 from kzprivacy.vocabulary.domains import SiteEntry
 
 from ..plan import CrawlPlan, PlanError, new_crawl_id
@@ -33,7 +33,7 @@ def enqueue_crawl(db: str, redis_url: str, entries: list[SiteEntry], rejected: l
 
     if crawl_id and not valid_crawl_id(crawl_id):
         raise PlanError("--crawl-id: use letters, digits, _ . : - only (it names Redis keys and folders)")
-    store = Store(db)
+    store = open_store(db)
     try:
         if entries:
             crawl_id = crawl_id or new_crawl_id()
@@ -133,7 +133,7 @@ def run_worker(redis_url: str, db: str, crawl_id: str | None, out: Path, *, prox
     from kzprivacy.crawler.shutdown import PromptShutdown
 
     def give_back() -> None:  # a stop that cannot wait for the spider to close still returns the sites
-        if crawler.spider is not None:
+        if isinstance(crawler.spider, QueueSpider):
             crawler.spider.give_back()
 
     shutdown = PromptShutdown.from_settings(process, settings, on_hurry=give_back, on_forced_exit=give_back)
@@ -149,7 +149,7 @@ def run_worker(redis_url: str, db: str, crawl_id: str | None, out: Path, *, prox
     result: dict[str, Any] = {"reason": reason, "crawl_id": crawl_id, "worker_id": worker_id, "complete": False}
     if reason != "finished" or not queue.is_empty():
         return result
-    store = Store(db)
+    store = open_store(db)
     try:
         left = store.pending_sites(crawl_id)
         if left:

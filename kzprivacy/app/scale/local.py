@@ -13,6 +13,7 @@ user (Debian's package creates it) or, failing that, `nobody`.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
@@ -23,6 +24,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import TypeVar
 
 __all__ = ["LocalPostgres", "LocalRedis", "postgres_binary", "missing_servers", "free_port"]
 
@@ -90,10 +92,8 @@ def _gone(pid: int) -> bool:
 
 
 def _reap(pid: int) -> None:
-    try:
+    with contextlib.suppress(ChildProcessError):  # not ours to reap
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass  # not ours to reap
 
 
 def _stop_pid(pid: int, sig: int, timeout: float = 20) -> None:
@@ -107,10 +107,8 @@ def _stop_pid(pid: int, sig: int, timeout: float = 20) -> None:
             _reap(pid)
             return
         time.sleep(0.05)
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     time.sleep(0.1)
     _reap(pid)
 
@@ -126,6 +124,9 @@ def _set_child_subreaper(on: bool) -> None:
         pass
 
 
+_Server = TypeVar("_Server", bound="_ThrowAwayServer")
+
+
 class _ThrowAwayServer:
     """A server started for a test or a walkthrough and thrown away: `with` starts it, stops it, and
     cleans up even when starting fails half-way."""
@@ -136,7 +137,7 @@ class _ThrowAwayServer:
     def stop(self) -> None:
         raise NotImplementedError
 
-    def __enter__(self):
+    def __enter__(self: _Server) -> _Server:
         try:
             self.start()
         except BaseException:
@@ -184,7 +185,7 @@ class LocalPostgres(_ThrowAwayServer):
         # Not under pytest's tmp folders: those are private to root, and the server runs as another user.
         self.folder = Path(tempfile.mkdtemp(prefix="kzprivacy-pg-"))
         self._run_as, uid, gid = self._as_server_user()
-        if uid is not None:
+        if uid is not None and gid is not None:
             os.chown(self.folder, uid, gid)
         data, log = self.folder / "data", self.folder / "server.log"
         subprocess.run([*self._run_as, initdb, "-D", str(data), "-U", PG_USER, "--auth=trust", "--encoding=UTF8",

@@ -209,7 +209,7 @@ class SiteQueue:
         """`entry` for many sites in one round trip."""
         if not sites:
             return []
-        return [given or site for site, given in zip(sites, self.redis.hmget(self.key("entries"), sites))]
+        return [given or site for site, given in zip(sites, self.redis.hmget(self.key("entries"), sites), strict=True)]
 
     # -- a worker's side ----------------------------------------------------------------------------
 

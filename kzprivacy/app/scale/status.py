@@ -30,27 +30,20 @@ def _parse(stamp: str | None) -> datetime | None:
 
 
 def crawl_status(store: Any, crawl_id: str, queue: Any = None, now: datetime | None = None) -> dict[str, Any]:
-    """Counts, pace and ETA of one crawl; `store` is a kzprivacy.store.Store, `queue` a SiteQueue or None."""
+    """Counts, pace and ETA of one crawl; `store` a kzprivacy.store.Store (open_store), `queue` a SiteQueue or None."""
     now = now or datetime.now(timezone.utc)
-    crawl = store.query("SELECT status, mode, started_at, finished_at FROM crawls WHERE crawl_id = ?", (crawl_id,))
-    if not crawl:
+    crawl = store.crawl(crawl_id)
+    if crawl is None:
         raise KeyError(f"no crawl {crawl_id!r}")
-    crawl = crawl[0]
-    statuses = {r["status"]: r["n"] for r in store.query(
-        "SELECT status, count(*) AS n FROM sites WHERE crawl_id = ? GROUP BY status ORDER BY n DESC, status",
-        (crawl_id,))}
+    progress = store.crawl_progress(crawl_id, since=_stamp(now - timedelta(minutes=RECENT_MINUTES)))
+    statuses = progress["statuses"]
     total = sum(statuses.values())
     pending = statuses.get("pending", 0)
     done = total - pending
-    started_pending = store.query(
-        "SELECT count(DISTINCT p.site) FROM pages p JOIN sites s ON s.crawl_id = p.crawl_id AND s.site = p.site"
-        " WHERE p.crawl_id = ? AND s.status = 'pending'", (crawl_id,))[0][0]
-    recent = store.query("SELECT count(*) FROM sites WHERE crawl_id = ? AND status <> 'pending' AND finished_at >= ?",
-                         (crawl_id, _stamp(now - timedelta(minutes=RECENT_MINUTES))))[0][0]
-    first = _parse(store.query("SELECT min(finished_at) FROM sites WHERE crawl_id = ? AND finished_at IS NOT NULL",
-                               (crawl_id,))[0][0]) or _parse(crawl["started_at"])
-    timed = store.query("SELECT count(*) FROM sites WHERE crawl_id = ? AND finished_at IS NOT NULL",
-                        (crawl_id,))[0][0]
+    started_pending = progress["in_progress"]
+    recent = progress["finished_since"]
+    first = _parse(progress["first_finished_at"]) or _parse(crawl["started_at"])
+    timed = progress["finished"]
     rate = None  # sites a minute
     began = _parse(crawl["started_at"])
     window = min(RECENT_MINUTES, max((now - began).total_seconds() / 60, 1 / 60)) if began else RECENT_MINUTES
@@ -63,7 +56,8 @@ def crawl_status(store: Any, crawl_id: str, queue: Any = None, now: datetime | N
     report: dict[str, Any] = {
         "crawl_id": crawl_id, "crawl_status": crawl["status"], "mode": crawl["mode"],
         "started_at": crawl["started_at"], "finished_at": crawl["finished_at"],
-        "sites": total, "done": done, "pending": pending, "statuses": {k: v for k, v in statuses.items() if k != "pending"},
+        "sites": total, "done": done, "pending": pending,
+        "statuses": {k: v for k, v in statuses.items() if k != "pending"},
         "failed": sum(v for k, v in statuses.items() if k not in ("pending", "ok")),
         "in_progress": started_pending, "in_progress_source": "database (pending sites with pages stored)",
         "sites_per_minute": round(rate, 2) if rate else None, "pace_over": pace_over,

@@ -146,7 +146,8 @@ def _index() -> _Index:
         for sig in svc.signatures:
             signatures.append((sig.hint, re.compile(sig.regex), svc))
     generic_exact = {n: p for n, p in base.generic_cookies if not n.endswith("*")}
-    generic_prefix = tuple(sorted(((n[:-1], p) for n, p in base.generic_cookies if n.endswith("*")), key=lambda x: -len(x[0])))
+    generic_prefix = tuple(sorted(((n[:-1], p) for n, p in base.generic_cookies if n.endswith("*")),
+                                  key=lambda x: -len(x[0])))
     return _Index(
         base=base,
         by_id=by_id,
@@ -207,9 +208,9 @@ def _match_url(host: str, path: str) -> tuple[Service | None, str | None]:
                 if rule.match(path):
                     return svc, pattern  # a path rule beats every host rule
         if host_hit is None:
-            svc = idx.hosts.get(suffix)
-            if svc is not None:
-                host_hit = (svc, suffix)
+            host_svc = idx.hosts.get(suffix)
+            if host_svc is not None:
+                host_hit = (host_svc, suffix)
     return host_hit if host_hit else (None, None)
 
 

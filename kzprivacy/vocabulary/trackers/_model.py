@@ -152,7 +152,7 @@ def validate(data: dict[str, Any]) -> list[str]:
             if not isinstance(host, str) or not _HOST_RE.match(host):
                 problems.append(f"{where}: host {host!r} is not a lowercase domain")
         for path in entry.get("paths") or []:
-            host, sep, rest = str(path).partition("/")
+            host, sep, _rest = str(path).partition("/")
             if not sep or not _HOST_RE.match(host):
                 problems.append(f"{where}: path {path!r} must be host/path")
         if not (hosts or entry.get("paths") or entry.get("cookies") or entry.get("signatures")):
