@@ -204,8 +204,8 @@ NO_POLICY_OWN_FINDING = {"iin", "cross_border_transfer"}
 
 def _feature_map() -> dict[str, str]:
     table = service_table()
-    return dict(zip(table.loc[table["feature_of"].notna(), "service_id"], table.loc[table["feature_of"].notna(),
-                                                                                     "feature_of"]))
+    features = table[table["feature_of"].notna()]
+    return dict(zip(features["service_id"], features["feature_of"], strict=True))
 
 
 _FEATURE_OF = _feature_map()
@@ -397,8 +397,9 @@ def form_findings(forms: pd.DataFrame, fields: pd.DataFrame) -> pd.DataFrame:
         if not in_url.empty:
             in_url = _per_form(in_url)
             parts.append(_finding(in_url, "KZ-FORM-DATA-IN-URL", "security",
-                                  "form sending " + in_url["asked"] + " to " + in_url["action"].fillna(in_url["page_url"])
-                                  + " on " + in_url["observed_url"], policy_url=None))
+                                  "form sending " + in_url["asked"] + " to "
+                                  + in_url["action"].fillna(in_url["page_url"]) + " on " + in_url["observed_url"],
+                                  policy_url=None))
     bare = collecting[~collecting["has_consent_checkbox"].fillna(0).astype(bool)
                       & ~collecting["policy_link_near"].fillna(0).astype(bool)]
     if not bare.empty:

@@ -459,7 +459,9 @@ def _policy_hint(a: etree._Element, memo: dict[Any, bool]) -> bool:
 def _widget_of(nodes: list[etree._Element], fields: list[FormField], root: etree._Element) -> etree._Element:
     """The element that holds a script-driven form: around its first data field (a catalogue filter earlier on
     the page is not the form), the nearest ancestor, at most three levels up, that holds a button too."""
-    first = next((n for n, f in zip(nodes, fields) if f.category), nodes[0]) if len(nodes) == len(fields) else nodes[0]
+    first = nodes[0]
+    if len(nodes) == len(fields):
+        first = next((n for n, f in zip(nodes, fields, strict=True) if f.category), first)
     parent = first.getparent()
     if parent is None:
         return root
@@ -483,7 +485,8 @@ def _leads_somewhere(href: str | None) -> bool:
 
 def _policy_link_inside(container: etree._Element, memo: dict[Any, bool], containers: dict[Any, bool]) -> bool:
     if container not in containers:
-        containers[container] = any(_policy_hint(a, memo) for a in container.iter("a") if _leads_somewhere(a.get("href")))
+        containers[container] = any(_policy_hint(a, memo) for a in container.iter("a")
+                                    if _leads_somewhere(a.get("href")))
     return containers[container]
 
 

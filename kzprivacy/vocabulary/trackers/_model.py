@@ -196,7 +196,8 @@ def validate(data: dict[str, Any]) -> list[str]:
                 problems.append(f"{swhere}: hint must be a lowercase literal")
     for i, entry in enumerate(services):
         if isinstance(entry, dict) and entry.get("feature_of") is not None and entry["feature_of"] not in seen_ids:
-            problems.append(f"services[{i}] ({entry.get('id', '?')}): feature_of {entry['feature_of']!r} is no service id")
+            problems.append(f"services[{i}] ({entry.get('id', '?')}): "
+                            f"feature_of {entry['feature_of']!r} is no service id")
     for j, generic in enumerate(data.get("generic_cookies") or []):
         if not isinstance(generic, dict) or not generic.get("name") or not generic.get("purpose"):
             problems.append(f"generic_cookies[{j}]: needs a name and a purpose")
