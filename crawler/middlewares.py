@@ -400,11 +400,12 @@ class SiteRobotsTxt(RobotsTxtMiddleware):
         return parser
 
     def _location(self, response: Response) -> str | None:
-        if response.status not in self.REDIRECTS or not response.headers.get(b"Location"):
+        location = response.headers.get(b"Location")
+        if response.status not in self.REDIRECTS or not location:
             return None
         from urllib.parse import urljoin
 
-        return urljoin(response.url, response.headers[b"Location"].decode("latin-1"))
+        return urljoin(response.url, location.decode("latin-1"))
 
     async def _follow(self, key: str, location: str, request: Request, chain: tuple[str, ...]) -> None:
         from urllib.parse import urlsplit
@@ -423,6 +424,7 @@ class SiteRobotsTxt(RobotsTxtMiddleware):
             await self._parse_robots(response, key, request)
             return
         dfd = self._parsers[key]
+        assert isinstance(dfd, Deferred)
         self._parsers[key] = parser
         dfd.callback(parser)
 
