@@ -313,6 +313,7 @@ MESSAGES: dict[str, str] = {
     "rule_title.KZ-CONSENT-WITHOUT-POLICY": "Келісім бар, саясат жоқ",
     "rule_title.KZ-FORM-NO-CONSENT": "Келісімсіз және саясатқа сілтемесіз форма",
     "rule_title.KZ-FORM-PLAIN-HTTP": "Форма деректерді HTTP арқылы жібереді",
+    "rule_title.KZ-FORM-DATA-IN-URL": "Форма деректерді бет мекенжайында жібереді",
     "rule_title.KZ-TRACKING-BEFORE-CONSENT": "Келісімге дейін бақылау",
     "rule_title.POLICY-FOREIGN-LAW": "Шетел құқығына сілтеме",
     "rule_title.POLICY-NO-KZ-LAW": "Дербес деректер туралы ҚР Заңына сілтеме жоқ",
