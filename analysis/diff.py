@@ -1,10 +1,12 @@
 """What changed between two crawls: policies, third-party services, findings, site statuses.
 
 Each comparison is a pure function over the crawls' DataFrames (those of
-`analysis.report.export.read_crawl`), so a scheduled weekly run can compute and mail just
-this. Sites are compared by name; policies, services and findings only for sites that
-were reached in both crawls, because a site that did not answer this week has not
-"removed" its policy or its trackers (its status change is reported instead).
+`kzprivacy.analysis.report.export.read_crawl`, given DIFF_TABLES), so a scheduled weekly run can
+compute and mail just this. How a diff reads is kzprivacy/analysis/report/changes.py's: one
+renderer for the diff command, the weekly digest and the report's comparison section. Sites are
+compared by name; policies, services and findings only for sites that were reached in both crawls,
+because a site that did not answer this week has not "removed" its policy or its trackers (its status
+change is reported instead).
 
 - policy changed: the text of the site's policy differs (whitespace aside), or it moved
   to another URL; with a line diff (difflib) for a reader;
@@ -17,7 +19,6 @@ were reached in both crawls, because a site that did not answer this week has no
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,9 +31,12 @@ from kzprivacy.analysis.tables import records, third_party_services
 from kzprivacy.vocabulary.identity import canonical_url
 
 __all__ = [
-    "CrawlDiff", "compare_sites", "site_policies", "compare_policies", "text_diff", "inline_changes",
-    "compare_services", "compare_findings", "diff_frames", "diff_crawls", "to_text", "to_markdown", "to_json",
+    "CrawlDiff", "DIFF_TABLES", "compare_sites", "site_policies", "compare_policies", "text_diff", "inline_changes",
+    "compare_services", "compare_findings", "diff_frames", "diff_crawls",
 ]
+
+# The tables of each crawl the diff reads; readers (`read_crawl`, the digest) fetch just these.
+DIFF_TABLES = ("sites", "policies", "requests", "inline_trackers", "cookies", "findings")
 
 REACHED = "ok"
 FINDING_KEY = ("site", "rule", "category", "observed")
@@ -46,7 +50,7 @@ def _col(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _statuses(sites: pd.DataFrame) -> dict[str, str]:
-    return dict(zip(_col(sites, "site"), _col(sites, "status")))
+    return dict(zip(_col(sites, "site"), _col(sites, "status"), strict=True))
 
 
 # --------------------------------------------------------------------------- sites
@@ -63,6 +67,7 @@ def compare_sites(old_sites: pd.DataFrame, new_sites: pd.DataFrame) -> tuple[lis
 
 
 def reached_in_both(old_sites: pd.DataFrame, new_sites: pd.DataFrame) -> set[str]:
+    """Sites that answered in both crawls: only these are compared for policies, services and findings."""
     old, new = _statuses(old_sites), _statuses(new_sites)
     return {s for s in set(old) & set(new) if old[s] == REACHED and new[s] == REACHED}
 
@@ -188,6 +193,8 @@ def compare_findings(old: pd.DataFrame, new: pd.DataFrame, sites: set[str]) -> t
 
 @dataclass
 class CrawlDiff:
+    """What changed from one crawl to another, as data (lists and DataFrames); changes.py words and renders it."""
+
     from_crawl: str
     to_crawl: str
     sites_added: list[str] = field(default_factory=list)
@@ -239,124 +246,8 @@ def diff_frames(old: Mapping[str, pd.DataFrame], new: Mapping[str, pd.DataFrame]
 
 
 def diff_crawls(db_path: str | Path, from_crawl: str, to_crawl: str, context: int = 2) -> CrawlDiff:
-    """Read two crawls of one database and compare them."""
+    """Read two crawls of one database (just DIFF_TABLES) and compare them."""
     from kzprivacy.store.read import read_crawl
 
-    tables = ("sites", "policies", "requests", "inline_trackers", "cookies", "findings")
-    return diff_frames(read_crawl(db_path, from_crawl, tables), read_crawl(db_path, to_crawl, tables),
+    return diff_frames(read_crawl(db_path, from_crawl, DIFF_TABLES), read_crawl(db_path, to_crawl, DIFF_TABLES),
                        from_crawl, to_crawl, context)
-
-
-# --------------------------------------------------------------------------- plain renderings
-
-_TITLES = {
-    "sites_added": "Sites added to the crawl", "sites_removed": "Sites removed from the crawl",
-    "status_changes": "Status changed", "policies_changed": "Policy text changed",
-    "policies_appeared": "Policy appeared", "policies_disappeared": "Policy disappeared",
-    "services_added": "Third-party services added", "services_removed": "Third-party services removed",
-    "findings_new": "New findings", "findings_resolved": "Resolved findings",
-}
-
-
-def _service(r: Mapping[str, Any]) -> str:
-    who = ", ".join(x for x in (r.get("company"), r.get("country")) if x)
-    return f"{r.get('name') or r.get('key')}" + (f" ({who})" if who else "")
-
-
-def _finding(r: Mapping[str, Any]) -> str:
-    head = f"[{r.get('severity')}, {r.get('verdict')}] {r.get('category') or '—'} / {r.get('rule')}"
-    return head + (f": {r['observed']}" if r.get("observed") else "")
-
-
-def _lines(diff: CrawlDiff, esc, code_block) -> list[tuple[str, list[str]]]:
-    """(section title, its lines) for every non-empty section; `esc` escapes site text for the format."""
-    out: list[tuple[str, list[str]]] = []
-    if diff.sites_added:
-        out.append(("sites_added", [esc(s) for s in diff.sites_added]))
-    if diff.sites_removed:
-        out.append(("sites_removed", [esc(s) for s in diff.sites_removed]))
-    if len(diff.status_changes):
-        out.append(("status_changes", [f"{esc(r['site'])}: {r['from_status']} → {r['to_status']}"
-                                       for r in records(diff.status_changes)]))
-    if len(diff.policies_changed):
-        lines = []
-        for r in records(diff.policies_changed):
-            head = f"{esc(r['site'])}: +{r['added']} / -{r['removed']} lines, {esc(r['to_url'])}"
-            if r["moved"]:
-                head += f" (moved from {esc(r['from_url'])})"
-            lines.append(head)
-            if r["diff"]:
-                lines.extend(code_block(r["diff"]))
-        out.append(("policies_changed", lines))
-    for name in ("policies_appeared", "policies_disappeared"):
-        frame = getattr(diff, name)
-        if len(frame):
-            out.append((name, [f"{esc(r['site'])}: {esc(r['url'])}" for r in records(frame)]))
-    for name in ("services_added", "services_removed"):
-        frame = getattr(diff, name)
-        if len(frame):
-            out.append((name, [f"{esc(r['site'])}: {esc(_service(r))}" for r in records(frame)]))
-    for name in ("findings_new", "findings_resolved"):
-        frame = getattr(diff, name)
-        if len(frame):
-            out.append((name, [f"{esc(r['site'])} {esc(_finding(r))}" for r in records(frame)]))
-    return out
-
-
-def to_text(diff: CrawlDiff) -> str:
-    head = [f"Changes from crawl {diff.from_crawl} to crawl {diff.to_crawl}",
-            f"({diff.compared_sites} sites reached in both crawls compared for policies, services and findings)", ""]
-    sections = _lines(diff, lambda s: str(s), lambda lines: ["    " + x for x in lines])
-    if not sections:
-        return "\n".join(head + ["No changes."]) + "\n"
-    body = []
-    for name, lines in sections:
-        count = len(getattr(diff, name))
-        body.append(f"{_TITLES[name]} ({count}):")
-        body.extend("  " + line if not line.startswith("    ") else line for line in lines)
-        body.append("")
-    return "\n".join(head + body)
-
-
-# Inline Markdown that could turn site text into links, images, emphasis or table cells.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-
-
-def _md_escape(value: Any) -> str:
-    """Site text as inert Markdown: HTML characters as entities, Markdown punctuation escaped."""
-    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    return text.replace("\n", " ")
-
-
-def _md_code(lines: list[str]) -> list[str]:
-    # A fence longer than any backtick run inside, so a policy cannot close it.
-    longest = max((len(m) for x in lines for m in re.findall(r"`+", x)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return ["", fence + "diff", *lines, fence, ""]
-
-
-def to_markdown(diff: CrawlDiff) -> str:
-    out = [f"# Changes from crawl {_md_escape(diff.from_crawl)} to crawl {_md_escape(diff.to_crawl)}", "",
-           f"{diff.compared_sites} sites reached in both crawls were compared for policies, services and findings.",
-           ""]
-    sections = _lines(diff, _md_escape, _md_code)
-    if not sections:
-        return "\n".join(out + ["No changes.", ""])
-    for name, lines in sections:
-        out += [f"## {_TITLES[name]} ({len(getattr(diff, name))})", ""]
-        in_code = False
-        for line in lines:
-            if line.startswith("```"):
-                in_code = not in_code
-                out.append(line)
-            elif in_code or line == "":
-                out.append(line)
-            else:
-                out.append(f"- {line}")
-        out.append("")
-    return "\n".join(out)
-
-
-def to_json(diff: CrawlDiff) -> str:
-    return json.dumps(diff.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n"

@@ -1,7 +1,8 @@
-"""Tables the reports are made of, each a function from the crawl's DataFrames to a DataFrame.
+"""Tables over a crawl's DataFrames (third-party services, overviews, counts), each a pure function.
 
-Pure pandas, no I/O: the report, the diff and anyone in a notebook can call them on the
-frames of `analysis.report.export.read_crawl`.
+Pure pandas, no I/O: the diff (analysis floor), the reports and anyone in a notebook call them on
+the frames of `kzprivacy.analysis.report.export.read_crawl`. They sit in the analysis floor because
+the diff compares third-party services too, and the analysis never imports the reports.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from kzprivacy.extract.limits import DEFAULT_CAPS
 __all__ = ["Setting", "SETTINGS", "ENVIRONMENT", "SettingError", "setting", "default", "check_overrides",
            "scrapy_changes", "render_text", "render_markdown", "update_docs", "CheckSettings"]
 
+# What Setting.convert knows how to read; a row's type is one of these.
 TYPES = ("int", "float", "bool", "str", "url", "list", "choice")
 
 

@@ -14,7 +14,8 @@ from click.testing import CliRunner
 import kzprivacy  # noqa: F401  (sets the offline tldextract environment first)
 from kzprivacy.cli.analysis import diff as diff_command
 from kzprivacy.analysis.diff import (compare_findings, compare_policies, compare_services, compare_sites, diff_frames,
-                           inline_changes, site_policies, text_diff, to_json, to_markdown, to_text)
+                                     inline_changes, site_policies, text_diff)
+from kzprivacy.analysis.report.changes import changes, to_json, to_markdown, to_text
 from kzprivacy.analysis.tables import third_party_services
 
 PAYLOAD = "<script>alert(1)</script>"
@@ -149,17 +150,17 @@ def test_renderings_keep_site_text_inert():
                                       "severity": "high", "observed": f"[click](javascript:alert(1)) {PAYLOAD}"}]),
            "policies": pd.DataFrame()}
     result = diff_frames(old, new, "w1", "w2")
-    markdown = to_markdown(result)
+    markdown = to_markdown(changes(result))
     assert PAYLOAD not in markdown and "&lt;script&gt;" in markdown
     assert "[click](" not in markdown and "\\[click\\]" in markdown  # no live link
-    assert PAYLOAD in to_text(result)  # plain text is for terminals and mail bodies: kept verbatim
+    assert PAYLOAD in to_text(changes(result))  # plain text is for terminals and mail bodies: kept verbatim
     assert json.loads(to_json(result))["findings_new"][0]["observed"].endswith(PAYLOAD)
 
 
 def test_markdown_code_fence_cannot_be_closed_by_the_policy():
     old = {"sites": sites(("a.kz", "ok", "u")), "policies": policies(("a.kz", "u", "Текст\n"))}
     new = {"sites": sites(("a.kz", "ok", "u")), "policies": policies(("a.kz", "u", "Текст\n```\n# Заголовок\n"))}
-    markdown = to_markdown(diff_frames(old, new, "w1", "w2"))
+    markdown = to_markdown(changes(diff_frames(old, new, "w1", "w2")))
     assert "````diff" in markdown  # a longer fence than the ``` inside
     assert "+```" in markdown
 

@@ -68,7 +68,7 @@ def test_two_weeks_give_a_digest_of_what_changed(tmp_path):
     assert "clinic-demo.kz: https://clinic-demo.kz/privacy" in section("Policy disappeared")
     assert "tilda-demo.kz: Google Analytics" in section("Third-party services added")
     assert "clinic-demo.kz" in section("New findings")  # no policy any more: its flows are now undeclared
-    assert "| Policy appeared | 0 |" in md and "| Sites added to the list | 0 |" in md
+    assert "| Policy appeared | 0 |" in md and "| Sites added to the crawl | 0 |" in md
     for text in ("Policy text changed (1)", "Policy disappeared (1)", "medshop-demo.kz", "Google Analytics",
                  'href="report/index.html"'):
         assert text in html, text

@@ -12,8 +12,8 @@ import pytest
 from scrapy.settings import Settings
 
 import kzprivacy  # noqa: F401  (sets the offline tldextract environment first)
-from kzprivacy.crawler.settings_table import (BEGIN, END, ENVIRONMENT, SETTINGS, SettingError, check_overrides,
-                                              render_markdown, setting)
+from kzprivacy.crawler.settings_table import (BEGIN, END, ENVIRONMENT, SETTINGS, TYPES, SettingError,
+                                              check_overrides, render_markdown, setting)
 from kzprivacy.extract.limits import DEFAULT_CAPS, Caps
 
 from conftest import run_cli
@@ -75,7 +75,7 @@ def test_the_table_is_well_formed():
     assert len(names) == len(set(names)) and all(n.startswith("KZPRIVACY_") for n in names)
     for row in SETTINGS:
         assert row.help.strip() and row.section
-        assert row.type in ("int", "float", "bool", "str", "url", "list", "choice"), row
+        assert row.type in TYPES, row
         if row.type == "choice":
             assert row.default in row.choices, row
         if row.type in ("int", "float") and row.minimum is not None:

@@ -15,29 +15,29 @@ import base64
 import hashlib
 import json
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import pandas as pd
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup, escape
 
-from kzprivacy.analysis.diff import CrawlDiff, diff_frames, inline_changes
+from kzprivacy.analysis.diff import DIFF_TABLES, CrawlDiff, diff_frames
 from kzprivacy.store.read import previous_crawl_id, read_crawl, site_ranges
 from kzprivacy.analysis.report import charts
+from kzprivacy.analysis.report.changes import changes
 from kzprivacy.analysis.tables import (countries_overview, records, services_overview, third_party_services,
                                   value_counts)
 from kzprivacy.analysis.report.highlight import FULL_TEXT_LIMIT, Span, excerpt, highlight, locate
 from kzprivacy.analysis.report.i18n import Lang
 from kzprivacy.analysis.report.score import SEVERITY_ORDER, score_is_provided, severity_points, site_scores
+from kzprivacy.analysis.report.templating import make_environment, when
 
-HERE = Path(__file__).resolve().parent
 SCREENSHOT_MAX_BYTES = 8 * 1024 * 1024
 _IMAGE_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"RIFF": "image/webp"}
 
-__all__ = ["render_report", "render_pdf_report", "render_diff_page", "site_file_name", "make_environment"]
+__all__ = ["render_report", "render_pdf_report", "site_file_name", "make_environment"]
 
 
 # --------------------------------------------------------------------------- names and filters
@@ -60,41 +60,6 @@ def site_file_name(site: str) -> str:
     return f"{slug}-{digest}.html"
 
 
-def is_web_url(value: Any) -> bool:
-    """Only http(s) URLs become links; javascript:, data: and the like stay text."""
-    return isinstance(value, str) and re.match(r"(?i)^https?://[^\s]+$", value) is not None
-
-
-def display_url(url: Any) -> str:
-    """A URL as a reader expects it: an IDN host in Unicode (the link itself keeps the punycode)."""
-    if not isinstance(url, str):
-        return ""
-    match = re.match(r"(?i)^(https?://)([^/?#]+)(.*)$", url)
-    if not match or "xn--" not in match.group(2).lower():
-        return url
-    try:
-        host = match.group(2).encode("ascii").decode("idna")
-    except (UnicodeError, ValueError):
-        return url
-    return match.group(1) + host + match.group(3)
-
-
-def _when(value: Any) -> str:
-    if not isinstance(value, str) or not value:
-        return "—"
-    return value.replace("T", " ").replace("Z", " UTC")
-
-
-def make_environment(lang: str) -> Environment:
-    env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True)
-    env.tests["web_url"] = is_web_url
-    env.filters["when"] = _when
-    env.filters["display_url"] = display_url
-    env.globals.update(t=Lang(lang), lang=lang, css=Markup((HERE / "static" / "report.css").read_text("utf-8")))
-    return env
-
-
 # --------------------------------------------------------------------------- evidence
 
 
@@ -107,7 +72,7 @@ class EvidenceIndex:
     extra: dict[str, dict[str, Any]] = field(default_factory=dict)  # records known only from other tables
 
     @classmethod
-    def build(cls, pages: list[dict[str, Any]], policies: list[dict[str, Any]]) -> "EvidenceIndex":
+    def build(cls, pages: list[dict[str, Any]], policies: list[dict[str, Any]]) -> EvidenceIndex:
         index = cls()
         for p in sorted(pages, key=lambda r: (r.get("fetched_at") or "", r.get("url") or "")):
             if p.get("kind") == "screenshot":
@@ -176,65 +141,8 @@ def find_screenshot(crawl_dir: Path, site_row: Mapping[str, Any], pages: list[di
         mime = next((m for magic, m in _IMAGE_TYPES.items() if data.startswith(magic)), None)
         if mime:
             uri = f"data:{mime};base64," + base64.b64encode(data).decode("ascii")
-            return {"data_uri": uri, "source": _when(taken) if isinstance(taken, str) else ""}
+            return {"data_uri": uri, "source": when(taken) if isinstance(taken, str) else ""}
     return None
-
-
-# --------------------------------------------------------------------------- diff for the page
-
-
-@dataclass
-class DiffView:
-    """A CrawlDiff shaped for the template: records, and policy diffs as escaped, marked-up lines."""
-
-    from_crawl: str
-    to_crawl: str
-    counts: dict[str, int]
-    empty: bool
-    sections: tuple[str, ...]
-    parts: dict[str, Any]
-
-    def __getitem__(self, name: str) -> Any:
-        return self.parts[name]
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.__dict__["parts"][name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-
-def _diff_lines(lines: list[str]) -> list[dict[str, Any]]:
-    """Unified-diff lines as {kind, html}; a removed line followed by an added one shows word changes."""
-    out: list[dict[str, Any]] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if line.startswith("-") and i + 1 < len(lines) and lines[i + 1].startswith("+"):
-            old, new = line[1:], lines[i + 1][1:]
-            ops = inline_changes(old, new)
-            out.append({"kind": "del", "html": Markup("−") + Markup("").join(
-                Markup("<del>{}</del>").format(t) if op == "delete" else escape(t)
-                for op, t in ops if op != "insert")})
-            out.append({"kind": "add", "html": Markup("+") + Markup("").join(
-                Markup("<ins>{}</ins>").format(t) if op == "insert" else escape(t)
-                for op, t in ops if op != "delete")})
-            i += 2
-            continue
-        kind = "hunk" if line.startswith("@@") else "add" if line.startswith("+") else \
-            "del" if line.startswith("-") else "ctx"
-        out.append({"kind": kind, "html": escape(line)})
-        i += 1
-    return out
-
-
-def diff_view(diff: CrawlDiff) -> DiffView:
-    parts: dict[str, Any] = {"sites_added": diff.sites_added, "sites_removed": diff.sites_removed}
-    for name in diff.SECTIONS[2:]:
-        parts[name] = records(getattr(diff, name))
-    for r in parts["policies_changed"]:
-        r["lines"] = _diff_lines(r.get("diff") or [])
-    return DiffView(diff.from_crawl, diff.to_crawl, diff.counts(), diff.is_empty(), diff.SECTIONS, parts)
 
 
 # --------------------------------------------------------------------------- pages
@@ -308,7 +216,7 @@ def _policy_spans(policy: Mapping[str, Any], declarations: list[dict[str, Any]],
         anchor = f"d{i}" if where else None
         if where:
             label = f"{t.category(d.get('category'))}: {t(d.get('status') or 'declared')}"
-            spans.append(Span(where[0], where[1], anchor, label, d.get("status") or "declared"))
+            spans.append(Span(where[0], where[1], f"d{i}", label, d.get("status") or "declared"))
         rows.append({**d, "anchor": anchor})
     return spans, rows
 
@@ -427,7 +335,8 @@ class Report:
             "service_rows": [(r["name"], r["company"] or "—", t.country(r["country"]), r["sites"])
                              for r in records(services)],
             "country_rows": [(t.country(r["country"]), r["sites"], r["services"]) for r in records(countries)],
-            "diff": diff_view(self.diff) if self.diff is not None else None, "site_files": self.site_files,
+            "changes": changes(self.diff, self.t.code) if self.diff is not None else None,
+            "site_files": self.site_files,
         }
 
     # -- a site -----------------------------------------------------------------------------------
@@ -447,7 +356,7 @@ class Report:
         if policy is not None:
             policy = {**policy, "ref": evidence.ref(policy.get("warc_record_id"))}
             own = [d for d in parts.get("declarations", []) if d.get("policy_url") == policy["url"]]
-            own.sort(key=lambda d: (d.get("start") if isinstance(d.get("start"), int) else 1 << 60))
+            own.sort(key=lambda d: (d["start"] if isinstance(d.get("start"), int) else 1 << 60))
             spans, declarations = _policy_spans(policy, own, t)
             text = policy.get("text") or ""
             if text:
@@ -482,7 +391,7 @@ class Report:
                                                                            r.get("form_index") or 0))]
 
         findings = []
-        for f in sorted(parts.get("findings", []), key=lambda r: (_SEVERITY_RANK.get(r.get("severity"), 9),
+        for f in sorted(parts.get("findings", []), key=lambda r: (_SEVERITY_RANK.get(r.get("severity") or "", 9),
                                                                    r.get("rule") or "", r.get("category") or "")):
             anchor = None
             if f.get("policy_evidence") and policy is not None:
@@ -499,7 +408,7 @@ class Report:
                              "policy_statement": _policy_statement(t, f, policy), "seen": _seen(f)})
 
         flows = sorted(parts.get("flows", []), key=lambda r: (r.get("verdict") == "clear", r.get("category") or ""))
-        score = self.scores_by_site.get(site) or {"score": None, **{s: 0 for s in SEVERITY_ORDER}}
+        score = self.scores_by_site.get(site) or {"score": None, **dict.fromkeys(SEVERITY_ORDER, 0)}
         if site_row.get("status") != "ok" and not parts.get("findings"):
             score = {**score, "score": None}
         return {
@@ -573,7 +482,7 @@ def _seen(finding: Mapping[str, Any]) -> list[str]:
 
 
 def render_report(db_path: str | Path, crawl_id: str, out_dir: str | Path, lang: str = "ru",
-                  compare_with: str | None | bool = True) -> Path:
+                  compare_with: str | bool | None = True) -> Path:
     """Write the report of one crawl under out_dir/<crawl_id>/report/; returns the summary page's path.
 
     compare_with: a crawl id to show changes against, True for the crawl before this one in
@@ -586,8 +495,8 @@ def render_report(db_path: str | Path, crawl_id: str, out_dir: str | Path, lang:
     diff = None
     other = previous_crawl_id(db_path, crawl_id) if compare_with is True else (compare_with or None)
     if other:
-        tables = ("sites", "policies", "requests", "inline_trackers", "cookies", "findings")
-        diff = diff_frames(read_crawl(db_path, other, tables), read_crawl(db_path, crawl_id, tables), other, crawl_id)
+        diff = diff_frames(read_crawl(db_path, other, DIFF_TABLES), read_crawl(db_path, crawl_id, DIFF_TABLES),
+                           other, crawl_id)
     crawl_dir = Path(out_dir) / crawl_id
     index = Report(frames, crawl_dir, lang, diff).write(crawl_dir / "report", sites=(), summary=True)
     del frames
@@ -609,7 +518,7 @@ def _fetched_pages(db_path: str | Path, crawl_id: str) -> pd.DataFrame:
 
 
 def render_pdf_report(db_path: str | Path, crawl_id: str, out_dir: str | Path, lang: str = "ru",
-                      compare_with: str | None | bool = True, sites: Iterable[str] | None = None,
+                      compare_with: str | bool | None = True, sites: Iterable[str] | None = None,
                       summary: bool = True, report_dir: str | Path | None = None) -> dict[str, Path]:
     """The report as PDFs printed by Chromium: report/index.pdf and report/sites/<site>.pdf beside the HTML.
 
@@ -643,18 +552,3 @@ def render_pdf_report(db_path: str | Path, crawl_id: str, out_dir: str | Path, l
         jobs[f"site:{site}"] = PdfJob(html, html.with_suffix(".pdf"), lang, crawl_id, started, title=site)
     print_pdfs(jobs.values())
     return {key: job.pdf for key, job in jobs.items()}
-
-
-def render_diff_page(diff: CrawlDiff, lang: str = "ru", crawl: Mapping[str, Any] | None = None) -> str:
-    """A standalone HTML page of a diff (what `kzprivacy diff --format html` prints)."""
-    import kzprivacy
-
-    env = make_environment(lang)
-    page = env.from_string(
-        '{% extends "base.html" %}{% block title %}{{ t("changes") }} — {{ crawl.crawl_id }}{% endblock %}'
-        '{% block main %}{% include "diff_section.html" %}{% endblock %}')
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
-    crawl = {"crawl_id": diff.to_crawl, "started_at": None, **(crawl or {})}
-    return page.render(crawl=crawl, diff=diff_view(diff), site_files={},
-                       generated_at=now, tool_version=kzprivacy.__version__)
-

@@ -125,19 +125,21 @@ def report(out: Path, crawl_id: str | None, lang: str, compare_with: str | None,
 @click.option("--to", "--crawl-id", "to_id", metavar="CRAWL_ID", help="Newer crawl (default: the latest).")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "json"]), default="text",
               show_default=True)
-@click.option("--lang", type=click.Choice(LANGS), default="ru", show_default=True, help="Language of --format html.")
+@click.option("--lang", type=click.Choice(LANGS),
+              help="Language of the wording (default: ru for --format html, en for text and markdown; json has none).")
 @click.option("--context", type=click.IntRange(0, 20), default=2, show_default=True,
               help="Unchanged lines shown around each change of a policy's text.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
-def diff(out: Path, from_id: str | None, to_id: str | None, fmt: str, lang: str, context: int,
+def diff(out: Path, from_id: str | None, to_id: str | None, fmt: str, lang: str | None, context: int,
          output: Path | None) -> None:
     """What changed between two crawls of the same database (default: the latest and the finished crawl before it).
 
     Policies whose text changed (with a line diff), policies that appeared or disappeared,
     third-party services added or removed, findings new or resolved, site statuses.
     """
-    from kzprivacy.analysis.diff import diff_crawls, to_json, to_markdown, to_text
+    from kzprivacy.analysis.diff import diff_crawls
+    from kzprivacy.analysis.report.changes import Changes, changes, to_html, to_json, to_markdown, to_text
 
     workspace = _workspace(out)
     db, to_id = workspace.db, workspace.crawl_id(to_id)
@@ -147,12 +149,13 @@ def diff(out: Path, from_id: str | None, to_id: str | None, fmt: str, lang: str,
             raise click.UsageError(f"no crawl before {to_id} finished in {workspace.db_shown}: give --from")
     from_id = workspace.crawl_id(from_id)
     result = diff_crawls(db, from_id, to_id, context=context)
-    if fmt == "html":
-        from kzprivacy.analysis.report import render_diff_page
-
-        text = render_diff_page(result, lang)
+    if fmt == "json":
+        text = to_json(result)
     else:
-        text = {"text": to_text, "markdown": to_markdown, "json": to_json}[fmt](result)
+        # The defaults each format always had: the HTML page for a Russian-reading regulator, text for a terminal.
+        worded = changes(result, lang or ("ru" if fmt == "html" else "en"))
+        render: dict[str, Callable[[Changes], str]] = {"text": to_text, "markdown": to_markdown, "html": to_html}
+        text = render[fmt](worded)
     if output:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")

@@ -195,13 +195,14 @@ MESSAGES: dict[str, str] = {
     # -- What changed (kzprivacy diff, the weekly digest, the report's comparison section)
     "changes_title": "Изменения с обхода {from_crawl} по обход {to_crawl}",
     "changes_compared": "Сайтов, доступных в обоих обходах и сравнённых по политикам, сервисам и находкам: {n}.",
+    "change_count": "число",
     "change": "изменение",
     "change_status": "{site}: {from_status} → {to_status}",
-    "change_policy": "{site}: +{added} / -{removed} строк, {url}",
-    "change_policy_moved": " (перенесена с {from_url})",
+    "change_policy": "{site}: {url} (+{added} / -{removed} строк)",
+    "change_policy_moved": ", перенесена с {from_url}",
     "change_url": "{site}: {url}",
     "change_service": "{site}: {service}",
-    "change_finding": "{site} [{severity}, {verdict}] {category} / {rule}",
+    "change_finding": "{site}: [{severity}, {verdict}] {category} / {rule}",
     "more_in_report": "… и ещё {n} (см. отчёт)",
     "full_report": "Полный отчёт",
     "digest_title": "Еженедельная сводка: обход {crawl}",
@@ -361,6 +362,7 @@ MESSAGES: dict[str, str] = {
     "rule_title.KZ-CONSENT-WITHOUT-POLICY": "Есть согласие, нет политики",
     "rule_title.KZ-FORM-NO-CONSENT": "Форма без согласия и ссылки на политику",
     "rule_title.KZ-FORM-PLAIN-HTTP": "Форма отправляет данные по HTTP",
+    "rule_title.KZ-FORM-DATA-IN-URL": "Форма передаёт данные в адресе страницы",
     "rule_title.KZ-TRACKING-BEFORE-CONSENT": "Отслеживание до согласия",
     "rule_title.POLICY-FOREIGN-LAW": "Ссылка на иностранное право",
     "rule_title.POLICY-NO-KZ-LAW": "Нет ссылки на Закон РК о персональных данных",
@@ -379,13 +381,15 @@ MESSAGES: dict[str, str] = {
                                 "и отрицает это."),
     "rule.VENDOR-UNNAMED": ("{observed} получает данные посетителей; политика упоминает третьих лиц, но не "
                             "называет ни эту компанию, ни вид сервиса."),
-    "rule.KZ-IIN-UNDECLARED": "Форма запрашивает ИИН ({observed}), а политика не говорит о сборе ИИН.",
+    "rule.KZ-IIN-UNDECLARED": ("Форма запрашивает ИИН ({observed}), а ни одна опубликованная сайтом политика не "
+                               "говорит о сборе ИИН."),
     "rule.KZ-FOREIGN-TRACKER-VS-STORAGE-IN-KZ": ("Политика утверждает, что данные хранятся в Казахстане, но "
                                                  "загружается {observed}, передающий данные посетителей компании в "
                                                  "стране {country}. (Где стоит база данных самого оператора, "
                                                  "снаружи не видно: это требует ручной проверки.)"),
     "rule.KZ-FOREIGN-TRANSFER-UNDECLARED": ("{observed} передаёт данные посетителей компании в стране {country}; о "
-                                            "трансграничной передаче политика молчит."),
+                                            "трансграничной передаче ни одна опубликованная сайтом политика не "
+                                            "говорит."),
     "rule.KZ-NO-POLICY": "Сайт собирает персональные данные ({observed}), а политика конфиденциальности не найдена.",
     "rule.KZ-POLICY-UNREADABLE": ("Сайт ссылается на политику конфиденциальности, которую невозможно прочитать "
                                   "({observed})."),
@@ -397,6 +401,9 @@ MESSAGES: dict[str, str] = {
     "rule.KZ-FORM-NO-CONSENT": ("Форма, собирающая персональные данные ({observed}), не содержит ни согласия, ни "
                                 "ссылки на политику."),
     "rule.KZ-FORM-PLAIN-HTTP": "Форма передаёт персональные данные ({observed}) по незашифрованному HTTP.",
+    "rule.KZ-FORM-DATA-IN-URL": ("Форма передаёт персональные данные ({observed}) методом GET, в адресе страницы: "
+                                 "введённое попадает в журналы серверов и прокси, в историю браузера и в заголовок "
+                                 "Referer, который получают другие сайты."),
     "rule.KZ-TRACKING-BEFORE-CONSENT": ("Отслеживающий cookie ({observed}) устанавливается до того, как посетитель "
                                         "мог дать согласие."),
     "rule.POLICY-FOREIGN-LAW": ("Политика ссылается на иностранное право ({observed}) вместо Закона РК «О "
