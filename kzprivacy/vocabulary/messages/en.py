@@ -217,6 +217,21 @@ MESSAGES: dict[str, str] = {
     "week_summary": ("{sites} sites, {ok} reached, not reached: {failed}; policies on {with_policy} sites; "
                      "{findings} findings on {sites_with_findings} sites."),
     "none_failed": "none",
+    # -- The command line's summaries (kzprivacy scan, demo, weekly)
+    "summary_crawl": "Crawl {crawl_id}: {sites} sites, {ok} ok, failed: {failed}.",
+    "summary_collected": ("Policies found on {with_policy} sites; {pages} pages fetched; "
+                          "{cookies} cookies, {third_party_requests} third-party resources, {forms} forms recorded."),
+    "summary_findings": "Findings: {findings} on {sites_with_findings} sites ({verdicts}).",
+    "summary_database": "Database: {db}",
+    "summary_evidence": "Evidence (WARC) and log: {path}/",
+    "summary_tables": "Tables (CSV, Parquet, XLSX): {path}/",
+    "summary_report": "Report: {path}",
+    "summary_report_pdf": "Report (PDF): {path}",
+    "summary_evidence_pack": "Evidence pack ({site}): {path}",
+    "summary_week": "Crawl {crawl_id}: {line}",
+    "summary_compared_with": "Compared with: {crawl}",
+    "summary_first_crawl": "nothing (first crawl)",
+    "summary_digest": "Digest: {md} and {html}",
     # -- Site statuses, short (badges, tables)
     "status.ok": "reached",
     "status.pending": "not crawled",

@@ -213,6 +213,21 @@ MESSAGES: dict[str, str] = {
     "week_summary": ("Сайтов: {sites}, доступны: {ok}, недоступны: {failed}; политика есть на {with_policy} "
                      "сайтах; находок: {findings} на {sites_with_findings} сайтах."),
     "none_failed": "нет",
+    # -- The command line's summaries (kzprivacy scan, demo, weekly)
+    "summary_crawl": "Обход {crawl_id}: сайтов {sites}, доступны {ok}, недоступны: {failed}.",
+    "summary_collected": ("Политика найдена на {with_policy} сайтах; загружено страниц: {pages}; "
+                          "записано cookie: {cookies}, сторонних ресурсов: {third_party_requests}, форм: {forms}."),
+    "summary_findings": "Находок: {findings} на {sites_with_findings} сайтах ({verdicts}).",
+    "summary_database": "База данных: {db}",
+    "summary_evidence": "Доказательства (WARC) и журнал: {path}/",
+    "summary_tables": "Таблицы (CSV, Parquet, XLSX): {path}/",
+    "summary_report": "Отчёт: {path}",
+    "summary_report_pdf": "Отчёт (PDF): {path}",
+    "summary_evidence_pack": "Пакет доказательств ({site}): {path}",
+    "summary_week": "Обход {crawl_id}: {line}",
+    "summary_compared_with": "Сравнение с: {crawl}",
+    "summary_first_crawl": "не с чем (первый обход)",
+    "summary_digest": "Сводка: {md} и {html}",
     # -- Site statuses, short (badges, tables)
     "status.ok": "доступен",
     "status.pending": "не обойдён",
