@@ -181,8 +181,8 @@ def _rule_for(flows: pd.DataFrame) -> pd.Series:
     abroad = category == "cross_border_transfer"
     return pd.Series(np.select(
         [abroad & (verdict == "incorrect") & flows["storage_in_kz_claimed"],
-         abroad & (verdict == "omitted"),
-         (category == "iin") & verdict.isin(["omitted", "vague"]),
+         abroad & verdict.isin(["omitted", "no_policy"]),
+         (category == "iin") & verdict.isin(["omitted", "vague", "no_policy"]),
          flows["service_id"].notna() & (category == "third_party_sharing") & (verdict == "vague"),
          verdict == "omitted", verdict == "vague", verdict == "incorrect", verdict == "ambiguous"],
         ["KZ-FOREIGN-TRACKER-VS-STORAGE-IN-KZ", "KZ-FOREIGN-TRANSFER-UNDECLARED", "KZ-IIN-UNDECLARED",
@@ -197,14 +197,35 @@ def _explain(frame: pd.DataFrame, lang: str = "en") -> pd.Series:
                      index=frame.index, dtype=object)
 
 
+# On a site with no policy at all, KZ-NO-POLICY stands for every flow, except the two the law treats apart: the
+# IIN (a national identifier) and transfer abroad (Law No. 94-V art. 16) are each a finding of their own.
+NO_POLICY_OWN_FINDING = {"iin", "cross_border_transfer"}
+
+
+def _feature_map() -> dict[str, str]:
+    table = service_table()
+    features = table[table["feature_of"].notna()]
+    return dict(zip(features["service_id"], features["feature_of"], strict=True))
+
+
+_FEATURE_OF = _feature_map()
+
+
 def flow_findings(flows: pd.DataFrame) -> pd.DataFrame:
     """Flows that are not clear, one finding per site, rule, category and service (first evidence kept)."""
-    judged = flows[~flows["verdict"].isin(["clear", "no_policy"])].copy()
+    nothing = flows["site_policy_url"].isna() if "site_policy_url" in flows else pd.Series(False, index=flows.index)
+    apart = (flows["verdict"] == "no_policy") & nothing & flows["category"].isin(NO_POLICY_OWN_FINDING)
+    judged = flows[~flows["verdict"].isin(["clear", "no_policy"]) | apart].copy()
     judged["rule"] = _rule_for(judged)
     judged = judged[judged["rule"] != ""]
     if judged.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
-    judged["_key"] = judged["service_id"].fillna("").where(judged["rule"].isin(PER_SERVICE_RULES), "")
+    # Per-service rules count recipients: a feature of a service (Webvisor of Metrica) is the same recipient, so it
+    # is listed as one more use under the service's finding, the service's own evidence first.
+    main = judged["service_id"].map(_FEATURE_OF).fillna(judged["service_id"])
+    judged["_key"] = main.fillna("").where(judged["rule"].isin(PER_SERVICE_RULES), "")
+    judged = judged.assign(_feature=(main != judged["service_id"]).astype(int)).sort_values(
+        "_feature", kind="stable").drop(columns="_feature")
     group = ["site", "rule", "category", "_key"]
     counts = judged.groupby(group)["observed"].transform("size")
     seen = judged.assign(_seen=_seen_lists(judged)).groupby(group, sort=False)["_seen"].agg(
@@ -368,6 +389,17 @@ def form_findings(forms: pd.DataFrame, fields: pd.DataFrame) -> pd.DataFrame:
         parts.append(_finding(plain, "KZ-FORM-PLAIN-HTTP", "security",
                               "form posting " + plain["asked"] + " to " + plain["action"].fillna(plain["page_url"]),
                               policy_url=None))
+    # GET puts the fields in the URL, but only where the markup says so: without a method, a script may send the
+    # form (HTTP mode cannot see it), so no finding is guessed.
+    if "method_explicit" in collecting:
+        in_url = collecting[collecting["method"].fillna("").str.lower().eq("get")
+                            & collecting["method_explicit"].fillna(0).astype(bool)]
+        if not in_url.empty:
+            in_url = _per_form(in_url)
+            parts.append(_finding(in_url, "KZ-FORM-DATA-IN-URL", "security",
+                                  "form sending " + in_url["asked"] + " to "
+                                  + in_url["action"].fillna(in_url["page_url"]) + " on " + in_url["observed_url"],
+                                  policy_url=None))
     bare = collecting[~collecting["has_consent_checkbox"].fillna(0).astype(bool)
                       & ~collecting["policy_link_near"].fillna(0).astype(bool)]
     if not bare.empty:

@@ -3,9 +3,10 @@
 Each comparison is a pure function over the crawls' DataFrames (those of
 `kzprivacy.analysis.report.export.read_crawl`, given DIFF_TABLES), so a scheduled weekly run can
 compute and mail just this. How a diff reads is kzprivacy/analysis/report/changes.py's: one
-renderer for the diff command, the weekly digest and the report's comparison section. Sites are compared by name; policies, services and findings only for sites that
-were reached in both crawls, because a site that did not answer this week has not
-"removed" its policy or its trackers (its status change is reported instead).
+renderer for the diff command, the weekly digest and the report's comparison section. Sites are
+compared by name; policies, services and findings only for sites that were reached in both crawls,
+because a site that did not answer this week has not "removed" its policy or its trackers (its status
+change is reported instead).
 
 - policy changed: the text of the site's policy differs (whitespace aside), or it moved
   to another URL; with a line diff (difflib) for a reader;
@@ -49,7 +50,7 @@ def _col(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _statuses(sites: pd.DataFrame) -> dict[str, str]:
-    return dict(zip(_col(sites, "site"), _col(sites, "status")))
+    return dict(zip(_col(sites, "site"), _col(sites, "status"), strict=True))
 
 
 # --------------------------------------------------------------------------- sites

@@ -25,6 +25,10 @@ OBSERVATION_COLUMNS = ["site", "category", "source", "observed", "observed_url",
 # Services that only serve files (fonts, libraries): they see the visitor's IP address and nothing
 # else of note, so they are not reported as sharing or transfer abroad (a deliberate, documented choice).
 FILE_SERVICES = {"cdn", "fonts"}
+# Embedded content (a map, a video) from a service that does not track: the visitor's browser fetches tiles or
+# frames from it, so it sees the IP address (implied, and abroad when it is), but the site hands it nothing: it
+# is no recipient that «не передаём третьим лицам» could be contradicted by (a map embed is not sharing).
+CONTENT_SERVICES = {"maps", "video"}
 # Categories that count as personal data collected by the site itself (for "no policy" findings).
 PERSONAL_DATA = {"name", "iin", "id_document", "birth_date", "phone", "email", "address", "credentials",
                  "payment_card", "location", "social_profile", "health", "biometric", "call_recording"}
@@ -138,7 +142,8 @@ def form_destination_observations(destinations: pd.DataFrame | None,
 def service_table() -> pd.DataFrame:
     """The knowledge base as a table: service id, name, company, country, category, tracking."""
     rows = [{"service_id": s.id, "vendor": s.name, "company": s.company, "country": s.country,
-             "tracker_category": s.category, "tracking": s.tracking} for s in trackers.services()]
+             "tracker_category": s.category, "tracking": s.tracking, "feature_of": s.feature_of}
+            for s in trackers.services()]
     return pd.DataFrame(rows)
 
 
@@ -164,7 +169,9 @@ def service_observations(uses: pd.DataFrame) -> pd.DataFrame:
         return _empty()
     implied = first.merge(_implied(services), on="tracker_category", how="inner")
     sharing = first[~first["tracker_category"].isin(FILE_SERVICES)]
-    shared = sharing.assign(category="third_party_sharing")
+    recipients = sharing[~(sharing["tracker_category"].isin(CONTENT_SERVICES)
+                           & ~sharing["tracking"].fillna(False).astype(bool))]
+    shared = recipients.assign(category="third_party_sharing")
     abroad = sharing[sharing["country"].fillna("") != "KZ"].assign(category="cross_border_transfer")
     out = pd.concat([implied, shared, abroad], ignore_index=True)
     out["source"] = "service"
@@ -190,7 +197,9 @@ def cookie_observations(cookies: pd.DataFrame) -> pd.DataFrame:
 def _uses(requests: pd.DataFrame, inline: pd.DataFrame, cookies: pd.DataFrame) -> pd.DataFrame:
     parts = []
     if not requests.empty:
-        known = requests[requests["service_id"].notna()]
+        # A dns-prefetch only asks the visitor's resolver for the name: the service's servers see nothing of the
+        # visitor (a preconnect, by contrast, opens a connection and hands over the IP address).
+        known = requests[requests["service_id"].notna() & requests["resource_type"].ne("dns-prefetch")]
         parts.append(pd.DataFrame({"site": known["site"], "service_id": known["service_id"],
                                    "observed": known["vendor"].fillna("") + " (" + known["resource_type"].fillna("")
                                    + " " + known["url"].str.slice(0, 120) + ")",

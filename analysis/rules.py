@@ -45,6 +45,7 @@ _RULES = [
     Rule("KZ-CONSENT-WITHOUT-POLICY", "medium", "bad_practice"),
     Rule("KZ-FORM-NO-CONSENT", "medium", "bad_practice", policy_topics=("consent",)),
     Rule("KZ-FORM-PLAIN-HTTP", "high", "bad_practice", policy_topics=("security",)),
+    Rule("KZ-FORM-DATA-IN-URL", "medium", "bad_practice", policy_topics=("security",)),
     Rule("KZ-TRACKING-BEFORE-CONSENT", "medium", "bad_practice", policy_topics=("cookies", "consent")),
     # -- the policy itself -------------------------------------------------------------------------
     Rule("POLICY-FOREIGN-LAW", "medium", "incorrect"),

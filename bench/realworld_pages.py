@@ -446,13 +446,22 @@ def score_findings(db: Path, facts_by_site: dict[str, list[dict[str, Any]]]) -> 
             continue
         hits: dict[int, int] = Counter()
         invented = []
-        for finding in findings:
-            matched = [i for i, fact in enumerate(facts)
-                       if fact.get("match") and any(_matches(finding, m) for m in _alternatives(fact["match"]))]
+        duplicated = []
+        candidates = [(finding, [i for i, fact in enumerate(facts) if fact.get("match")
+                                 and any(_matches(finding, m) for m in _alternatives(fact["match"]))])
+                      for finding in findings]
+        # Findings that fit one fact are credited first, so that one fitting several (a form asking for
+        # «email, name, phone» also fits a fact about «name, phone») goes to a fact still unfound, whatever
+        # the order the table lists them in.
+        for finding, matched in sorted(candidates, key=lambda c: len(c[1]) or 99):
             if not matched:
                 invented.append(f"{finding['rule']} {finding['category'] or ''} {finding['observed'] or ''}"[:160])
-            if matched:  # credited to a fact not yet found when it matches several
-                hits[next((i for i in matched if not hits[i]), matched[0])] += 1
+                continue
+            chosen = next((i for i in matched if not hits[i]), matched[0])
+            if hits[chosen]:
+                duplicated.append(f"{finding['rule']} {finding['category'] or ''} {finding['service_id'] or ''} "
+                                  f"{finding['observed'] or ''}"[:160])
+            hits[chosen] += 1
         # optional: defensible either way (Google Fonts receiving visitors' IP addresses): neither missed
         # when absent nor invented when present
         required = [i for i, fact in enumerate(facts) if not fact.get("optional")]
@@ -468,7 +477,7 @@ def score_findings(db: Path, facts_by_site: dict[str, list[dict[str, Any]]]) -> 
                        "added_after_scoring": sum(1 for i in required if facts[i].get("added_after_scoring"))}
         totals.update(site_counts)
         per_site[site] = {**site_counts, "missed_facts": missed, "invented_findings": invented,
-                          "facts_without_rule": no_rule}
+                          "duplicate_findings": duplicated, "facts_without_rule": no_rule}
     return {"totals": dict(totals), "sites": per_site}
 
 
@@ -609,6 +618,8 @@ def report(result: dict[str, Any], verbose: bool = False) -> str:
                 print(f"  {site}: missed fact: {fact}")
             for finding in r["invented_findings"]:
                 print(f"  {site}: invented: {finding}")
+            for finding in r.get("duplicate_findings", []):
+                print(f"  {site}: duplicate: {finding}")
             for fact in r["facts_without_rule"]:
                 print(f"  {site}: no rule for: {fact}")
     return "\n".join(lines)

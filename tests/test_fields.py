@@ -69,6 +69,22 @@ from kzprivacy.vocabulary.taxonomy import DATA_CATEGORIES, IMPLIED_BY_TRACKER_CA
     (dict(label="Жалобы и предложения", type="textarea"), None),
     (dict(name="comment", label="Комментарий", type="textarea", context="Запись к врачу"), None),
     (dict(name="message", type="textarea", label="Сообщение"), None),
+    # a placeholder that is an example phone number asks for a phone (a builder's field without name or type)
+    (dict(name="", type="text", placeholder="+7 (701) 0000000"), "phone"),
+    (dict(name="contact", placeholder="8 747 123-45-67"), "phone"),
+    (dict(name="qty", placeholder="от 10 штук"), None),
+    # a route's cities are not where the person lives; a delivery address still is an address
+    (dict(name="from", label="Город отправления груза"), None),
+    (dict(name="to", label="Город назначения"), None),
+    (dict(name="dest", label="Баратын қала (межелі)"), None),
+    (dict(name="city", label="Жөнелту қаласы"), None),
+    (dict(name="to", label="Жеткізу қаласы"), None),          # a route's «to» field
+    (dict(name="city", label="Жеткізу қаласы"), "address"),   # the same words alone: where to deliver
+    (dict(name="addr", label="Адрес доставки"), "address"),
+    (dict(name="addr2", label="Улица и дом получателя (пункт назначения)"), "address"),
+    (dict(name="city", label="Ваш город"), "address"),
+    # a firm's name is not a person's (field id «f-name», label «Название магазина»)
+    (dict(name="f-name", label="Название магазина"), None),
     # neither
     (dict(name="q", type="search", placeholder="Поиск по сайту"), None),
     (dict(label="Количество гостей", type="number"), None),

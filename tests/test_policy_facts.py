@@ -130,6 +130,10 @@ def test_unlimited_retention_is_about_data_not_the_document():
     "Сайт «Название сайта» принадлежит ТОО «Название».",
     "Оператор — ООО «Ромашка».",
     "Ответственный за обработку — Иванов Иван Иванович.",
+    # a landing builder's stock regulation, never filled in
+    "Настоящее Положение разработано название компании (далее – Оператор) и действует для всех посетителей.",
+    "Положение опубликовано на сайте (адрес сайта) в открытом доступе.",
+    "Согласие можно отозвать, написав на (электронный адрес оператора).",
 ])
 def test_builder_template_leftovers(text):
     assert "template_placeholder" in [code for code, _ in extract_facts(text).warnings], text
@@ -139,6 +143,7 @@ def test_builder_template_leftovers(text):
     "Пользователь может указать адрес доставки при заказе.",
     "Посетите наш сайт primer-demo.kz, чтобы узнать больше.",
     "Пользователь указывает наименование организации при заказе счёта.",
+    "Пользователь указывает адрес сайта (при наличии) и название компании (для счёта).",
 ])
 def test_ordinary_words_are_no_template_leftovers(text):
     assert extract_facts(text).warnings == [], text

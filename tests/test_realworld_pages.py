@@ -168,3 +168,25 @@ def test_saved_site_is_served_and_scanned_for_real(material: Path, tmp_path: Pat
 def test_no_material_exits_with_status_2_and_says_so(tmp_path: Path, capsys):
     assert rw.main(["--material", str(tmp_path), "--no-scan"]) == 2
     assert "No real pages under" in capsys.readouterr().err
+
+
+def test_a_finding_fitting_several_facts_goes_to_one_still_unfound_whatever_the_order(tmp_path: Path):
+    db = tmp_path / "kzprivacy.db"
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE sites (crawl_id, site, status, policy_url)")
+    con.execute("CREATE TABLE findings (crawl_id, site, rule, category, verdict, observed, observed_url, service_id, "
+                "policy_evidence)")
+    con.execute("INSERT INTO sites VALUES ('realworld', 'a.kz', 'ok', NULL)")
+    # the wider form first: it fits both facts, the narrower one fits only the first
+    for observed in ("form asking for email, name, phone on /", "form asking for name, phone on /"):
+        con.execute("INSERT INTO findings VALUES ('realworld', 'a.kz', 'KZ-FORM-NO-CONSENT', 'consent', 'x', ?, '', "
+                    "NULL, '')", (observed,))
+    con.commit()
+    con.close()
+    facts = {"a.kz": [
+        {"fact": "callback form", "match": {"rule": "KZ-FORM-NO-CONSENT", "observed_contains": "name, phone"}},
+        {"fact": "contact form", "match": {"rule": "KZ-FORM-NO-CONSENT", "observed_contains": "email, name, phone"}},
+    ]}
+    result = rw.score_findings(db, facts)
+    assert result["totals"]["found"] == 2 and result["totals"]["duplicates"] == 0
+    assert result["sites"]["a.kz"]["duplicate_findings"] == []

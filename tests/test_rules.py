@@ -39,9 +39,11 @@ class Site:
         self.policy = policy
         self.policy_status = policy_status
 
-    def form(self, *fields, consent=True, link=True, action=None, action_party="first"):
+    def form(self, *fields, consent=True, link=True, action=None, action_party="first", method="post",
+             method_explicit=True):
         self.page["forms"].append({
-            "form_index": len(self.page["forms"]), "action": action or self.base + "/send", "method": "post",
+            "form_index": len(self.page["forms"]), "action": action or self.base + "/send", "method": method,
+            "method_explicit": method_explicit,
             "action_is_https": (action or self.base).startswith("https"), "action_party": action_party,
             "action_host": (action or self.base).split("/")[2], "has_consent_checkbox": consent,
             "policy_link_near": link,
@@ -177,6 +179,66 @@ def test_personal_data_collected_with_no_policy(tmp_path):
     assert (finding["verdict"], finding["severity"]) == ("no_policy", "high") and "phone" in finding["observed"]
 
 
+def test_no_policy_still_reports_the_iin_and_each_transfer_abroad_but_nothing_else_twice(tmp_path):
+    # A sign-up page written as a school club might: IIN and phone asked, a foreign counter, no policy anywhere.
+    site = Site(tmp_path, None).form(("iin", "text", "ИИН ребёнка", "iin"), ("phone", "tel", "Телефон", "phone"),
+                                     consent=False, link=False)
+    site.request("https://mc.yandex.ru/metrika/tag.js", "yandex_metrica", "Yandex.Metrica")
+    site.request("https://www.googletagmanager.com/gtag/js?id=G-2", "google_analytics", "Google Analytics")
+    findings = site.findings()
+    assert set(findings) == {"KZ-NO-POLICY", "KZ-IIN-UNDECLARED", "KZ-FOREIGN-TRANSFER-UNDECLARED",
+                             "KZ-FORM-NO-CONSENT"}
+    assert [(f["category"], f["verdict"], f["severity"], f["policy_side"]) for f in findings["KZ-IIN-UNDECLARED"]] \
+        == [("iin", "no_policy", "high", "no_policy")]
+    assert sorted(f["service_id"] for f in findings["KZ-FOREIGN-TRANSFER-UNDECLARED"]) == [
+        "google_analytics", "yandex_metrica"]
+    assert len(findings["KZ-NO-POLICY"]) == 1
+    assert "no policy published by the site" in findings["KZ-IIN-UNDECLARED"][0]["explanation"]
+
+
+def test_a_feature_of_a_service_is_the_same_recipient_abroad(tmp_path):
+    site = Site(tmp_path, OPERATOR + "Мы собираем имя.")
+    site.request("https://mc.yandex.ru/webvisor/123", "yandex_webvisor", "Yandex.Metrica Webvisor (session recording)")
+    site.request("https://mc.yandex.ru/metrika/tag.js", "yandex_metrica", "Yandex.Metrica")
+    abroad = site.findings()["KZ-FOREIGN-TRANSFER-UNDECLARED"]
+    assert [(f["service_id"], f["observed"].split(" (")[0]) for f in abroad] == [("yandex_metrica", "Yandex.Metrica")]
+    assert abroad[0]["observed"].endswith("and 1 more")
+
+
+def test_a_dns_prefetch_alone_sends_nothing_to_the_service(tmp_path):
+    site = Site(tmp_path, None).form(("phone", "tel", "Телефон", "phone"))
+    site.request("https://mc.yandex.ru/", "yandex_metrica", "Yandex.Metrica", resource_type="dns-prefetch")
+    assert "KZ-FOREIGN-TRANSFER-UNDECLARED" not in site.findings()
+    site2 = Site(tmp_path / "b", None).form(("phone", "tel", "Телефон", "phone"))
+    site2.request("https://mc.yandex.ru/", "yandex_metrica", "Yandex.Metrica", resource_type="preconnect")
+    assert [f["service_id"] for f in site2.findings()["KZ-FOREIGN-TRANSFER-UNDECLARED"]] == ["yandex_metrica"]
+
+
+def test_an_unreadable_policy_is_not_read_as_silent_on_transfer_abroad(tmp_path):
+    site = Site(tmp_path, "", policy_status="parse_error").form(("iin", "text", "ИИН", "iin"))
+    site.request("https://mc.yandex.ru/metrika/tag.js", "yandex_metrica", "Yandex.Metrica")
+    findings = site.findings()
+    assert "KZ-POLICY-UNREADABLE" in findings
+    assert not {"KZ-IIN-UNDECLARED", "KZ-FOREIGN-TRANSFER-UNDECLARED"} & set(findings)
+
+
+def test_a_map_embed_does_not_contradict_a_policy_that_shares_with_no_one(tmp_path):
+    # «не передаём третьим лицам» and a non-tracking map tile server abroad: its server sees the visitor's IP
+    # (a transfer abroad to report), but the site hands it nothing, so it is no contradiction of the denial.
+    site = Site(tmp_path, OPERATOR + "Мы собираем имя и номер телефона и не передаём персональные данные третьим "
+                                     "лицам. Сайт фиксирует IP-адрес и сведения о браузере.")
+    site.request("https://www.openstreetmap.org/export/embed.html?bbox=1", "openstreetmap", "OpenStreetMap tiles",
+                 resource_type="iframe")
+    findings = site.findings()
+    assert "FLOW-DENIED" not in findings and "FLOW-CONTRADICTORY" not in findings
+    assert [f["service_id"] for f in findings["KZ-FOREIGN-TRANSFER-UNDECLARED"]] == ["openstreetmap"]
+    # a tracking service under the same denial is a contradiction
+    site2 = Site(tmp_path / "b", OPERATOR + "Мы не передаём персональные данные третьим лицам.")
+    site2.request("https://mc.yandex.ru/metrika/tag.js", "yandex_metrica", "Yandex.Metrica")
+    denied = site2.findings()["FLOW-DENIED"]
+    assert [(f["category"], f["service_id"]) for f in denied] == [("third_party_sharing", "yandex_metrica")]
+
+
 @covers("KZ-POLICY-UNREADABLE")
 def test_a_policy_that_cannot_be_read(tmp_path):
     site = Site(tmp_path, "", policy_status="parse_error").form(("phone", "tel", "Телефон", "phone"))
@@ -276,6 +338,26 @@ def test_a_form_posting_personal_data_over_plain_http(tmp_path):
     site.form(("phone", "tel", "Телефон", "phone"))
     finding = site.findings()["KZ-FORM-PLAIN-HTTP"][0]
     assert (finding["category"], finding["severity"]) == ("security", "high")
+
+
+@covers("KZ-FORM-DATA-IN-URL")
+def test_a_form_saying_method_get_puts_personal_data_in_the_address(tmp_path):
+    site = Site(tmp_path, OPERATOR + "Мы собираем имя и телефон.")
+    site.form(("name", "text", "Имя", "name"), ("phone", "tel", "Телефон", "phone"),
+              action=site.base + "/spasibo.php", method="get")
+    finding = site.findings()["KZ-FORM-DATA-IN-URL"][0]
+    assert (finding["category"], finding["verdict"], finding["severity"]) == ("security", "bad_practice", "medium")
+    assert finding["observed"] == ("form sending name, phone to https://example-demo.kz/spasibo.php on "
+                                   "https://example-demo.kz/")
+
+
+def test_a_form_without_a_method_is_not_guessed_to_go_by_get(tmp_path):
+    # No method in the markup: the browser's default is GET, but a script may send the form; HTTP mode cannot see
+    # which, so nothing is reported. A search box by GET asks for no personal data.
+    site = Site(tmp_path, OPERATOR + "Мы собираем имя и телефон.")
+    site.form(("phone", "tel", "Телефон", "phone"), method="get", method_explicit=False)
+    site.form(("q", "search", "Поиск", None), method="get")
+    assert "KZ-FORM-DATA-IN-URL" not in site.findings()
 
 
 @covers("KZ-TRACKING-BEFORE-CONSENT")

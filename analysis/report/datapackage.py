@@ -19,7 +19,8 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 __all__ = ["datapackage", "write_datapackage", "field_type", "FOREIGN_KEYS", "PROFILE"]
 
@@ -109,10 +110,10 @@ def datapackage(tables: Mapping[str, Mapping[str, str]], crawl: Mapping[str, Any
         if table not in ("crawls", "sites") and {"crawl_id", "site"} <= names and "sites" in tables:
             foreign.append({"fields": ["crawl_id", "site"],
                             "reference": {"resource": "sites", "fields": ["crawl_id", "site"]}})
-        for source, columns, target, target_columns in FOREIGN_KEYS:
-            if source == table and target in tables and set(columns) <= names \
+        for source, key_columns, target, target_columns in FOREIGN_KEYS:
+            if source == table and target in tables and set(key_columns) <= names \
                     and set(target_columns) <= set(tables[target]):
-                foreign.append({"fields": list(columns),
+                foreign.append({"fields": list(key_columns),
                                 "reference": {"resource": target, "fields": list(target_columns)}})
         if foreign:
             schema["foreignKeys"] = foreign

@@ -4,8 +4,8 @@
     OUT/<crawl_id>/data/<table>.parquet    exact copy; coded columns as pandas `category`
     OUT/<crawl_id>/data/kzprivacy-<crawl_id>.xlsx   one sheet per table, every value stored as text or number
 
-Reading goes through the store (`Store.iter_table`, `kzprivacy.store.read.read_crawl`), which types the columns from the schema
-(integers as nullable Int64, codes as category), so the report and the diff see the same
+Reading goes through the store (`Store.iter_table`, `kzprivacy.store.read.read_crawl`), which types the columns from
+the schema (integers as nullable Int64, codes as category), so the report and the diff see the same
 frames a journalist gets from the Parquet files. docs/data-dictionary.md documents every
 column; `python -m kzprivacy.analysis.report.export` regenerates docs/datasette-metadata.json from it.
 """
@@ -82,14 +82,14 @@ class CsvWriter:
 
     def __init__(self, path: Path):
         self.path = path
-        self.file = open(path, "w", encoding="utf-8-sig", newline="")
+        self.file = open(path, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115 - open across chunks; close()
         self.header = True
 
     def write(self, chunk: pd.DataFrame) -> None:
         _csv_ready(chunk).to_csv(self.file, index=False, header=self.header, lineterminator="\r\n")
         self.header = False
 
-    def __enter__(self) -> "CsvWriter":
+    def __enter__(self) -> CsvWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -103,7 +103,7 @@ class ParquetWriter:
     def __init__(self, path: Path, types: Mapping[str, str] | None = None):
         self.path = path
         self.types = types or {}
-        self.writer = None
+        self.writer: Any = None  # pyarrow's ParquetWriter, made with the first chunk's schema
         self.schema = None
 
     def _schema(self, chunk: pd.DataFrame):
@@ -135,7 +135,7 @@ class ParquetWriter:
             self.writer = pq.ParquetWriter(self.path, self.schema)
         self.writer.write_table(pa.Table.from_pandas(chunk, schema=self.schema, preserve_index=False))
 
-    def __enter__(self) -> "ParquetWriter":
+    def __enter__(self) -> ParquetWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -173,9 +173,9 @@ def write_xlsx(frames: Mapping[str, pd.DataFrame | Iterable[pd.DataFrame]], path
 class _XlsxTable:
     """The sheet(s) of one table in a write-only workbook."""
 
-    def __init__(self, book, table: str):
+    def __init__(self, book: Any, table: str) -> None:  # book: openpyxl's write-only Workbook
         self.book, self.table = book, table
-        self.sheet = None
+        self.sheet: Any = None  # openpyxl's write-only worksheet
         self.columns: list[str] = []
         self.rows = 0       # data rows on the current sheet
         self.part = 0
@@ -261,7 +261,7 @@ def export_crawl(db_path: str | Path, crawl_id: str, out_dir: str | Path,
         for table in store.crawl_tables():
             types = store.column_types(table)
             with ExitStack() as stack:
-                writers = []
+                writers: list[CsvWriter | ParquetWriter | _XlsxTable] = []
                 if "csv" in formats:
                     paths[f"csv:{table}"] = data_dir / f"{table}.csv"
                     writers.append(stack.enter_context(CsvWriter(paths[f"csv:{table}"])))

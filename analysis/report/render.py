@@ -15,13 +15,13 @@ import base64
 import hashlib
 import json
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import pandas as pd
-from markupsafe import Markup
 
 from kzprivacy.analysis.diff import DIFF_TABLES, CrawlDiff, diff_frames
 from kzprivacy.store.read import previous_crawl_id, read_crawl, site_ranges
@@ -72,7 +72,7 @@ class EvidenceIndex:
     extra: dict[str, dict[str, Any]] = field(default_factory=dict)  # records known only from other tables
 
     @classmethod
-    def build(cls, pages: list[dict[str, Any]], policies: list[dict[str, Any]]) -> "EvidenceIndex":
+    def build(cls, pages: list[dict[str, Any]], policies: list[dict[str, Any]]) -> EvidenceIndex:
         index = cls()
         for p in sorted(pages, key=lambda r: (r.get("fetched_at") or "", r.get("url") or "")):
             if p.get("kind") == "screenshot":
@@ -216,7 +216,7 @@ def _policy_spans(policy: Mapping[str, Any], declarations: list[dict[str, Any]],
         anchor = f"d{i}" if where else None
         if where:
             label = f"{t.category(d.get('category'))}: {t(d.get('status') or 'declared')}"
-            spans.append(Span(where[0], where[1], anchor, label, d.get("status") or "declared"))
+            spans.append(Span(where[0], where[1], f"d{i}", label, d.get("status") or "declared"))
         rows.append({**d, "anchor": anchor})
     return spans, rows
 
@@ -356,7 +356,7 @@ class Report:
         if policy is not None:
             policy = {**policy, "ref": evidence.ref(policy.get("warc_record_id"))}
             own = [d for d in parts.get("declarations", []) if d.get("policy_url") == policy["url"]]
-            own.sort(key=lambda d: (d.get("start") if isinstance(d.get("start"), int) else 1 << 60))
+            own.sort(key=lambda d: (d["start"] if isinstance(d.get("start"), int) else 1 << 60))
             spans, declarations = _policy_spans(policy, own, t)
             text = policy.get("text") or ""
             if text:
@@ -391,7 +391,7 @@ class Report:
                                                                            r.get("form_index") or 0))]
 
         findings = []
-        for f in sorted(parts.get("findings", []), key=lambda r: (_SEVERITY_RANK.get(r.get("severity"), 9),
+        for f in sorted(parts.get("findings", []), key=lambda r: (_SEVERITY_RANK.get(r.get("severity") or "", 9),
                                                                    r.get("rule") or "", r.get("category") or "")):
             anchor = None
             if f.get("policy_evidence") and policy is not None:
@@ -408,7 +408,7 @@ class Report:
                              "policy_statement": _policy_statement(t, f, policy), "seen": _seen(f)})
 
         flows = sorted(parts.get("flows", []), key=lambda r: (r.get("verdict") == "clear", r.get("category") or ""))
-        score = self.scores_by_site.get(site) or {"score": None, **{s: 0 for s in SEVERITY_ORDER}}
+        score = self.scores_by_site.get(site) or {"score": None, **dict.fromkeys(SEVERITY_ORDER, 0)}
         if site_row.get("status") != "ok" and not parts.get("findings"):
             score = {**score, "score": None}
         return {
@@ -482,7 +482,7 @@ def _seen(finding: Mapping[str, Any]) -> list[str]:
 
 
 def render_report(db_path: str | Path, crawl_id: str, out_dir: str | Path, lang: str = "ru",
-                  compare_with: str | None | bool = True) -> Path:
+                  compare_with: str | bool | None = True) -> Path:
     """Write the report of one crawl under out_dir/<crawl_id>/report/; returns the summary page's path.
 
     compare_with: a crawl id to show changes against, True for the crawl before this one in
@@ -518,7 +518,7 @@ def _fetched_pages(db_path: str | Path, crawl_id: str) -> pd.DataFrame:
 
 
 def render_pdf_report(db_path: str | Path, crawl_id: str, out_dir: str | Path, lang: str = "ru",
-                      compare_with: str | None | bool = True, sites: Iterable[str] | None = None,
+                      compare_with: str | bool | None = True, sites: Iterable[str] | None = None,
                       summary: bool = True, report_dir: str | Path | None = None) -> dict[str, Path]:
     """The report as PDFs printed by Chromium: report/index.pdf and report/sites/<site>.pdf beside the HTML.
 

@@ -457,6 +457,7 @@ class SiteSpider(scrapy.Spider):
             third = bool(action_host) and not self._is_first_party(st, action_host)
             rows.append({
                 "form_index": form.form_index, "action": form.action, "method": form.method,
+                "method_explicit": form.method_explicit,
                 "action_is_https": form.action.startswith("https://") if form.action else None,
                 "action_host": action_host,
                 "action_party": (("first" if self._is_first_party(st, action_host) else "third")

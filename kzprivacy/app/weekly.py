@@ -145,7 +145,7 @@ def write_digest(db: str | Path, crawl_id: str, previous: str | None, folder: Pa
 # --------------------------------------------------------------------------- the routine
 
 
-def run_week(scan: "Scan", entries: list, rejected: list, *, compare_with: str | None = None,
+def run_week(scan: Scan, entries: list, rejected: list, *, compare_with: str | None = None,
              max_items: int = 25) -> dict[str, Any]:
     """Scan (analysis, exports and report included), then write the digest against the previous crawl.
 

@@ -11,8 +11,12 @@ import click
 
 from kzprivacy.app.plan import CrawlPlan, PlanError, parse_overrides
 from kzprivacy.app.workspace import Workspace, WorkspaceError
+from kzprivacy.vocabulary.messages import message
 
-__all__ = ["Command", "Commands", "plan_from", "say", "exit_interrupted", "print_summary"]
+# The commands' own lines are English, like Scrapy's log and a cron mail; the reports have --lang.
+CLI_LANG = "en"
+
+__all__ = ["Command", "Commands", "plan_from", "say", "words", "exit_interrupted", "print_summary", "CLI_LANG"]
 
 
 class Command(click.Command):
@@ -60,25 +64,32 @@ def exit_interrupted() -> None:
     os._exit(130)
 
 
+def words(key: str, **values: Any) -> str:
+    """A command-line message from the catalogue, in CLI_LANG (the commands speak English, as logs and cron mail do)."""
+    return message(CLI_LANG, key, **values)
+
+
 def print_summary(workspace: Workspace, crawl_id: str, outputs: dict[str, Any] | None = None) -> None:
+    """What a scan did, for the terminal: counts, then where the database, evidence and outputs are."""
     summary = workspace.summary(crawl_id)
     ok = summary["statuses"].get("ok", 0)
-    failed = ", ".join(f"{n} {s}" for s, n in summary["statuses"].items() if s != "ok") or "none"
-    click.echo(f"\nCrawl {crawl_id}: {summary['sites']} sites, {ok} ok, failed: {failed}.")
-    click.echo(f"Policies found on {summary['with_policy']} sites; {summary['pages']} pages fetched; "
-               f"{summary['cookies']} cookies, {summary['third_party_requests']} third-party resources, "
-               f"{summary['forms']} forms recorded.")
+    failed = ", ".join(f"{n} {s}" for s, n in summary["statuses"].items() if s != "ok") or words("none_failed")
+    click.echo("\n" + words("summary_crawl", crawl_id=crawl_id, sites=summary["sites"], ok=ok, failed=failed))
+    click.echo(words("summary_collected", with_policy=summary["with_policy"], pages=summary["pages"],
+                   cookies=summary["cookies"], third_party_requests=summary["third_party_requests"],
+                   forms=summary["forms"]))
     if summary["findings"]:
         verdicts = ", ".join(f"{n} {v}" for v, n in summary["findings_by_verdict"].items())
-        click.echo(f"Findings: {summary['findings']} on {summary['sites_with_findings']} sites ({verdicts}).")
-    click.echo(f"Database: {workspace.db_shown}")  # a PostgreSQL URL without its password
-    click.echo(f"Evidence (WARC) and log: {workspace.crawl_dir(crawl_id)}/")
+        click.echo(words("summary_findings", findings=summary["findings"],
+                       sites_with_findings=summary["sites_with_findings"], verdicts=verdicts))
+    click.echo(words("summary_database", db=workspace.db_shown))  # a PostgreSQL URL without its password
+    click.echo(words("summary_evidence", path=workspace.crawl_dir(crawl_id)))
     if outputs:
         if outputs.get("data"):
-            click.echo(f"Tables (CSV, Parquet, XLSX): {outputs['data']}/")
+            click.echo(words("summary_tables", path=outputs["data"]))
         if outputs.get("report"):
-            click.echo(f"Report: {outputs['report']}")
+            click.echo(words("summary_report", path=outputs["report"]))
         if outputs.get("report_pdf"):
-            click.echo(f"Report (PDF): {outputs['report_pdf']}")
+            click.echo(words("summary_report_pdf", path=outputs["report_pdf"]))
         if outputs.get("evidence"):
-            click.echo(f"Evidence pack ({outputs['evidence_site']}): {outputs['evidence']}")
+            click.echo(words("summary_evidence_pack", site=outputs["evidence_site"], path=outputs["evidence"]))

@@ -19,7 +19,7 @@ from kzprivacy.app.scan import Scan
 from kzprivacy.app.weekly import run_week, week_line
 from kzprivacy.app.workspace import Workspace
 
-from .common import Command, plan_from
+from .common import CLI_LANG, Command, plan_from, words
 from .options import crawl_options, db_option, out_option, sites_arguments
 
 __all__ = ["weekly"]
@@ -61,6 +61,6 @@ def weekly(domains: tuple[str, ...], input_file: str | None, out: Path, db: str 
         click.echo(f"Interrupted ({week['reason']}); resume with: kzprivacy scan --resume --out {out} "
                    f"--crawl-id {crawl_id}", err=True)
         sys.exit(130)
-    click.echo(f"Crawl {crawl_id}: " + week_line(week["summary"]))
-    click.echo(f"Compared with: {week['previous'] or 'nothing (first crawl)'}")
-    click.echo(f"Digest: {week['paths']['md']} and {week['paths']['html']}")
+    click.echo(words("summary_week", crawl_id=crawl_id, line=week_line(week["summary"], CLI_LANG)))
+    click.echo(words("summary_compared_with", crawl=week["previous"] or words("summary_first_crawl")))
+    click.echo(words("summary_digest", md=week["paths"]["md"], html=week["paths"]["html"]))

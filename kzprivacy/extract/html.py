@@ -7,6 +7,7 @@ read the markup, however broken it is.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -269,6 +270,7 @@ class Form:
     policy_link_near: bool
     fields: list[FormField] = field(default_factory=list)
     heading: str = ""
+    method_explicit: bool = False  # the markup says method=…; else the browser's default (GET) or a script decides
 
 
 # Hidden fields are kept: they carry visit ids and UTM tags that trackers pass along with the form.
@@ -361,6 +363,10 @@ def _raw_label(index: _Index, node: etree._Element) -> str:
     before = clean_text(_preceding_text(node))
     if before:
         return before
+    # A <label> without `for` right before the field in the same wrapper (<div><label>Город</label><input>).
+    sibling = _previous_element(node)
+    if sibling is not None and sibling.tag == "label" and not sibling.get("for"):
+        return _label_text(sibling)
     cell = next(node.iterancestors("td"), None)
     if cell is not None:
         left = cell.getprevious()
@@ -380,6 +386,13 @@ def _preceding_text(node: etree._Element) -> str:
         prev = prev.getprevious()
     parent = node.getparent()
     return (parent.text or "") if parent is not None else ""
+
+
+def _previous_element(node: etree._Element) -> etree._Element | None:
+    prev = node.getprevious()
+    while prev is not None and not isinstance(prev.tag, str):
+        prev = prev.getprevious()
+    return prev
 
 
 def _pattern(node: etree._Element) -> str:
@@ -408,11 +421,29 @@ def _fields(index: _Index, nodes: list, context: str) -> tuple[list[FormField], 
             continue
         autocomplete = clean_text(node.get("autocomplete"), 60)
         pattern = _pattern(node)
-        category = classify_field(name=name, type=ftype, label=label, placeholder=placeholder,
+        # A text box with inputmode="tel"/"email" is the mobile keyboard's hint of what it asks for.
+        mode = (node.get("inputmode") or "").strip().lower()
+        kind = mode if ftype == "text" and mode in ("tel", "email") else ftype
+        if tag == "select" and _is_filter_select(node):
+            kind = "search"  # «Все города» first: a filter over the page's own content, not a question
+        category = classify_field(name=name, type=kind, label=label, placeholder=placeholder,
                                   autocomplete=autocomplete, pattern=pattern, context=context)
         fields.append(FormField(name, ftype, label, placeholder, autocomplete, pattern,
                                 node.get("required") is not None or node.get("aria-required") == "true", category))
     return fields, consent
+
+
+_ALL_OPTION = re.compile(r"^\s*(?:все|всё|любой|любая|любое|барлық|кез келген|all|any)\b", re.I)
+
+
+def _is_filter_select(node: etree._Element) -> bool:
+    """A select whose first option means «all of them» (value="all", «Все города», «Барлық қалалар»): a catalogue
+    filter the visitor narrows the page with, not data the site asks of them."""
+    first = next(node.iter("option"), None)
+    if first is None:
+        return False
+    value = (first.get("value") or "").strip().lower()
+    return value in ("all", "any", "*") or bool(_ALL_OPTION.match(bounded_text(first)))
 
 
 _FIELD_TAGS = ("input", "select", "textarea")
@@ -425,9 +456,37 @@ def _policy_hint(a: etree._Element, memo: dict[Any, bool]) -> bool:
     return memo[a]
 
 
+def _widget_of(nodes: list[etree._Element], fields: list[FormField], root: etree._Element) -> etree._Element:
+    """The element that holds a script-driven form: around its first data field (a catalogue filter earlier on
+    the page is not the form), the nearest ancestor, at most three levels up, that holds a button too."""
+    first = nodes[0]
+    if len(nodes) == len(fields):
+        first = next((n for n, f in zip(nodes, fields, strict=True) if f.category), first)
+    parent = first.getparent()
+    if parent is None:
+        return root
+    holder = parent
+    for _ in range(3):
+        if next(holder.iter("button"), None) is not None or holder.xpath(".//input[@type='submit']"):
+            return holder
+        up = holder.getparent()
+        if up is None or up.tag in ("body", "html"):
+            break
+        holder = up
+    return parent
+
+
+def _leads_somewhere(href: str | None) -> bool:
+    """False for a link that goes nowhere: no href, «#», «#!», «javascript:void(0)» (a consent sentence whose
+    «политика» was never linked to a published document)."""
+    href = (href or "").strip().lower()
+    return bool(href) and not re.fullmatch(r"#!?|javascript:(?:void\(0\);?|;)?", href)
+
+
 def _policy_link_inside(container: etree._Element, memo: dict[Any, bool], containers: dict[Any, bool]) -> bool:
     if container not in containers:
-        containers[container] = any(_policy_hint(a, memo) for a in container.iter("a") if a.get("href") is not None)
+        containers[container] = any(_policy_hint(a, memo) for a in container.iter("a")
+                                    if _leads_somewhere(a.get("href")))
     return containers[container]
 
 
@@ -438,12 +497,52 @@ def _field_nodes(container: etree._Element, caps: Caps, warnings: list[str] | No
     for el in container.iter(*_FIELD_TAGS):
         if skip_in_forms and next(el.iterancestors("form"), None) is not None:
             continue
+        if el.tag == "textarea" and _is_declared_inputs(el):
+            continue  # a builder's list of fields, not a field (declared_forms reads it)
         total += 1
         if len(nodes) < caps.fields:
             nodes.append(el)
     if total > caps.fields and warnings is not None:
         warnings.append(cap_warning(what, caps.fields, total))
     return nodes
+
+
+# Tilda's Zero-block form keeps its fields as JSON in a hidden <textarea class="tn-atom__inputs-textarea">; Tilda's
+# script turns the list into inputs in the browser, so the served HTML has no <input> for them at all.
+_DECLARED_INPUTS_CLASS = "tn-atom__inputs-textarea"
+_TILDA_TYPES = {"nm": "text", "in": "text", "ph": "tel", "em": "email", "ta": "textarea", "cb": "checkbox",
+                "sb": "select", "rd": "radio", "dt": "date", "tm": "time", "hd": "hidden", "fl": "file", "uw": "file",
+                "ri": "radio", "qn": "number", "ur": "url", "ws": "text", "rg": "range", "ad": "text"}
+
+
+def _is_declared_inputs(el: etree._Element) -> bool:
+    return _DECLARED_INPUTS_CLASS in (el.get("class") or "").split()
+
+
+def _declared_fields(textarea: etree._Element, context: str, limit: int) -> tuple[list[FormField], bool]:
+    """The fields a Zero-block form declares in JSON: each its name, type, title and placeholder, classified like
+    any field. Malformed JSON gives no field (the form is then simply not seen, as before)."""
+    try:
+        items = json.loads(textarea.text or "[]")
+    except ValueError:
+        return [], False
+    fields: list[FormField] = []
+    consent = False
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict) or len(fields) >= limit:
+            continue
+        ftype = _TILDA_TYPES.get(str(item.get("li_type") or ""), "text")
+        name = clean_text(str(item.get("li_name") or ""), 120)
+        label = _LABEL_TAIL.sub("", clean_text(str(item.get("li_title") or item.get("li_label") or "")))
+        placeholder = clean_text(str(item.get("li_ph") or ""))
+        required = str(item.get("li_req") or "") == "y"
+        if ftype == "checkbox" and is_consent_checkbox(label, name):
+            consent = True
+            fields.append(FormField(name, ftype, label, placeholder, "", "", required, None))
+            continue
+        category = classify_field(name=name, type=ftype, label=label, placeholder=placeholder, context=context)
+        fields.append(FormField(name, ftype, label, placeholder, "", "", required, category))
+    return fields, consent
 
 
 def extract_forms(html: str | Selector, page_url: str, page_context: str = "", caps: Caps = DEFAULT_CAPS,
@@ -490,7 +589,9 @@ def extract_forms(html: str | Selector, page_url: str, page_context: str = "", c
         parent = node.getparent()
         near = _policy_link_inside(node, hints, containers) or (
             parent is not None and _policy_link_inside(parent, hints, containers))
-        forms.append(Form(number, action_url, (node.get("method") or "get").lower(), consent, near, fields, heading))
+        method = (node.get("method") or "").strip().lower()
+        forms.append(Form(number, action_url, method or "get", consent, near, fields, heading,
+                          method_explicit=bool(method)))
     body = root.find("body")
     if body is None:
         body = next(root.iter("body"), None)
@@ -498,8 +599,18 @@ def extract_forms(html: str | Selector, page_url: str, page_context: str = "", c
     if loose:
         fields, consent = _fields(index, loose, page_context)
         if fields:
-            parent = loose[0].getparent()
-            container = parent if parent is not None else root
             forms.append(Form(len(forms), None, "script", consent,
-                              _policy_link_inside(container, hints, containers), fields, ""))
+                              _policy_link_inside(_widget_of(loose, fields, root), hints, containers), fields, ""))
+    # Forms declared as data (Tilda's Zero-block): sent by script, one pseudo-form each, the policy link looked
+    # for in the block that holds the form.
+    for textarea in _iter(root, "textarea"):
+        if len(forms) >= caps.forms + 1 or not _is_declared_inputs(textarea):
+            continue
+        fields, consent = _declared_fields(textarea, page_context, caps.fields)
+        if fields:
+            block = next((a for a in textarea.iterancestors() if "t396" in (a.get("class") or "")
+                          or "t-rec" in (a.get("class") or "").split()), textarea.getparent())
+            forms.append(Form(len(forms), None, "script", consent,
+                              _policy_link_inside(block, hints, containers) if block is not None else False,
+                              fields, ""))
     return forms

@@ -110,12 +110,12 @@ class Row(tuple):
 
     _names: tuple[str, ...] = ()
 
-    def __new__(cls, values: Iterable[Any], names: tuple[str, ...]) -> "Row":
+    def __new__(cls, values: Iterable[Any], names: tuple[str, ...]) -> Row:
         row = super().__new__(cls, values)
         row._names = names
         return row
 
-    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+    def __getitem__(self, key: Any) -> Any:
         if isinstance(key, str):
             try:
                 return tuple.__getitem__(self, self._names.index(key))

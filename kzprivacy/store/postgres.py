@@ -62,7 +62,7 @@ class PostgresStore(SqlStore):
     """The store over PostgreSQL (the contract's tables created unless read_only)."""
 
     insertion_order = sa.literal_column("ctid")
-    crawl_tiebreak = sa.literal_column("crawl_id").desc()
+    crawl_tiebreak: sa.ColumnElement[Any] = sa.literal_column("crawl_id").desc()
 
     def __init__(self, url: str, *, read_only: bool = False, retry_seconds: Sequence[float] = RETRY_SECONDS):
         super().__init__()
@@ -126,7 +126,7 @@ class PostgresStore(SqlStore):
             conn.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(SCHEMA_LOCK))))
             wide.create_all(conn, checkfirst=True)
             for table, column in self._missing_columns(conn, wide):
-                default = column.server_default.arg if column.server_default is not None else None
+                default = getattr(column.server_default, "arg", None)  # a DefaultClause's text, or None
                 extra = (" NOT NULL" if not column.nullable and default is not None else "") + \
                     (f" DEFAULT {default}" if default is not None else "")
                 kind = column.type.compile(dialect=conn.dialect)

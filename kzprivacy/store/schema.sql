@@ -128,6 +128,7 @@ CREATE TABLE IF NOT EXISTS forms (
     form_index            INTEGER NOT NULL,
     action                TEXT,
     method                TEXT,
+    method_explicit       INTEGER,                   -- 1: the markup says method=…; 0: the default (GET) or a script
     action_is_https       INTEGER,
     action_host           TEXT,
     action_party          TEXT,

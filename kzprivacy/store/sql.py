@@ -47,7 +47,7 @@ class SqlStore:
     def close(self) -> None:
         self.engine.dispose()
 
-    def __enter__(self) -> "SqlStore":
+    def __enter__(self) -> SqlStore:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -253,7 +253,8 @@ class SqlStore:
         mine = (p.crawl_id == crawl_id, p.site == site)
         best = conn.execute(
             sa.select(p.url).where(*mine, p.status == "ok", p.is_policy_score >= POLICY_THRESHOLD,
-                                   # A consent to processing, terms of use and an offer are documents of their own kinds.
+                                   # A consent to processing, terms of use and an offer are documents of
+                                   # their own kinds.
                                    sa.func.coalesce(p.document_kind, "privacy_policy").not_in(
                                        ["consent", "terms", "offer"]))
             .order_by(p.is_policy_score.desc(), sa.case((p.language == "ru", 1), else_=0).desc(), p.chars.desc(),
@@ -388,13 +389,13 @@ class SqlStore:
     def _counts(self, conn: Conn, table: str, crawl_id: str, *where: Any, distinct: str | None = None) -> int:
         t = self.tables[table]
         counted = sa.func.count(sa.distinct(t.c[distinct])) if distinct else sa.func.count()
-        return int(conn.execute(sa.select(counted).select_from(t).where(t.c.crawl_id == crawl_id, *where)).scalar())
+        return int(conn.execute(sa.select(counted).select_from(t).where(t.c.crawl_id == crawl_id, *where)).scalar_one())
 
     def _by(self, conn: Conn, table: str, column: str, crawl_id: str) -> dict[str, int]:
         t = self.tables[table]
         n = sa.func.count().label("n")
         rows = conn.execute(sa.select(t.c[column], n).where(t.c.crawl_id == crawl_id).group_by(t.c[column])).all()
-        return {k: v for k, v in sorted(rows, key=lambda r: (-r[1], r[0] or ""))}
+        return dict(sorted(rows, key=lambda r: (-r[1], r[0] or "")))
 
     def crawl_summary(self, crawl_id: str) -> dict[str, Any]:
         def work(conn: Conn) -> dict[str, Any]:

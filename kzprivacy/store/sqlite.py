@@ -9,9 +9,10 @@ status`) look while a crawl writes; a write transaction takes the write lock whe
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import quote
 
 import sqlalchemy as sa
@@ -29,7 +30,7 @@ class SQLiteStore(SqlStore):
     """The store over a SQLite file (created with the contract's tables unless read_only)."""
 
     insertion_order = sa.literal_column("rowid")
-    crawl_tiebreak = sa.literal_column("rowid").desc()
+    crawl_tiebreak: sa.ColumnElement[Any] = sa.literal_column("rowid").desc()
 
     def __init__(self, path: str | Path, *, read_only: bool = False):
         super().__init__()
@@ -78,7 +79,9 @@ class SQLiteStore(SqlStore):
 
     def _create_schema(self) -> None:
         with self.engine.connect() as conn:
-            conn.connection.driver_connection.executescript(SCHEMA)
+            driver = conn.connection.driver_connection
+            assert driver is not None, "an open connection has its sqlite3 connection"
+            driver.executescript(SCHEMA)
             # A database made by an older version: columns are only ever added, with the schema's defaults
             # (SQLite cannot add a NOT NULL column without one).
             inspector = sa.inspect(conn)
@@ -87,7 +90,7 @@ class SQLiteStore(SqlStore):
                 for column in table.columns:
                     if column.name in have:
                         continue
-                    default = column.server_default.arg if column.server_default is not None else None
+                    default = getattr(column.server_default, "arg", None)  # a DefaultClause's text, or None
                     extra = (f" NOT NULL DEFAULT {default}" if not column.nullable else f" DEFAULT {default}") \
                         if default is not None else ""
                     conn.exec_driver_sql(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {column.type}{extra}')

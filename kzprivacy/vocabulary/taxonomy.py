@@ -95,6 +95,13 @@ _COMPLAINT_ONLY = _re.compile(r"^\W*(?:ваши\s+|опишите\s+)?жалоб
 _MASK_12 = _re.compile(r"^\^?(?:\\d\{12\}|\[0-9\]\{12\}|9{12}|0{12}|#{12}|\\d{12})\$?$|^maxlength=12$")
 _MASK_CARD = _re.compile(r"^(?:9{4}[ -]?){3}9{4}$|\\d\{16\}|\[0-9\]\{16\}")
 _MASK_PHONE = _re.compile(r"^\+?[78]\s?[\(\[]?\s?9{3}")
+# A placeholder that is an example phone number: «+7 (777) 0000000», «+7 700 000 00 00», «8 701 123-45-67».
+_PHONE_EXAMPLE = _re.compile(r"^(?:\+7|8)[\s(\-]*\d{3}[\s)\-]*\d{3}[\s\-]*\d{2}[\s\-]*\d{2}$|"
+                             r"^(?:\+7|8)[\s(\-]*\d{3}[\s)\-]*\d{7}$")
+# Route words: «Город отправления / назначения», «Жөнелту қаласы», «Межелі қала», «departure / destination city».
+_ROUTE = _re.compile(r"отправлени|назначени|\bоткуда\b|\bкуда\b|жөнелту|межелі|departure|destination", _re.I)
+_ROUTE_NAME = _re.compile(r"(?:city )?(?:from|to)(?: city)?|origin|dest|destination", _re.I)
+_STREET = _re.compile(r"адрес|address|мекен\s?-?\s?жай|улиц|street|көше|дом\b|квартир", _re.I)
 
 _AUTOCOMPLETE: tuple[tuple[str, str], ...] = (
     ("cc-", "payment_card"), ("email", "email"), ("tel", "phone"), ("bday", "birth_date"),
@@ -156,6 +163,10 @@ def classify_field(name: str = "", type: str = "", label: str = "", placeholder:
             break
     if found == "name" and _NOT_PERSON.search(words):
         found = None
+    # A shipment's or a trip's city of departure and destination is a route, not where the person lives.
+    if found == "address" and (_ROUTE.search(words) or _ROUTE_NAME.fullmatch(_name_words(name or ""))) \
+            and not _STREET.search(words):
+        found = None
     # The HTML type outranks a vague word match, but not a specific one (an ИИН typed into type=tel).
     if ftype == "email" and found not in ("iin",):
         return "email"
@@ -176,7 +187,7 @@ def classify_field(name: str = "", type: str = "", label: str = "", placeholder:
         return "iin"
     if _MASK_CARD.search(mask):
         return "payment_card"
-    if ftype == "tel" or _MASK_PHONE.search(mask):
+    if ftype == "tel" or _MASK_PHONE.search(mask) or _PHONE_EXAMPLE.match((placeholder or "").strip()):
         return "phone"
     return None
 

@@ -217,6 +217,21 @@ MESSAGES: dict[str, str] = {
     "week_summary": ("{sites} sites, {ok} reached, not reached: {failed}; policies on {with_policy} sites; "
                      "{findings} findings on {sites_with_findings} sites."),
     "none_failed": "none",
+    # -- The command line's summaries (kzprivacy scan, demo, weekly)
+    "summary_crawl": "Crawl {crawl_id}: {sites} sites, {ok} ok, failed: {failed}.",
+    "summary_collected": ("Policies found on {with_policy} sites; {pages} pages fetched; "
+                          "{cookies} cookies, {third_party_requests} third-party resources, {forms} forms recorded."),
+    "summary_findings": "Findings: {findings} on {sites_with_findings} sites ({verdicts}).",
+    "summary_database": "Database: {db}",
+    "summary_evidence": "Evidence (WARC) and log: {path}/",
+    "summary_tables": "Tables (CSV, Parquet, XLSX): {path}/",
+    "summary_report": "Report: {path}",
+    "summary_report_pdf": "Report (PDF): {path}",
+    "summary_evidence_pack": "Evidence pack ({site}): {path}",
+    "summary_week": "Crawl {crawl_id}: {line}",
+    "summary_compared_with": "Compared with: {crawl}",
+    "summary_first_crawl": "nothing (first crawl)",
+    "summary_digest": "Digest: {md} and {html}",
     # -- Site statuses, short (badges, tables)
     "status.ok": "reached",
     "status.pending": "not crawled",
@@ -367,6 +382,7 @@ MESSAGES: dict[str, str] = {
     "rule_title.KZ-CONSENT-WITHOUT-POLICY": "Consent text, no policy",
     "rule_title.KZ-FORM-NO-CONSENT": "Form without consent or policy link",
     "rule_title.KZ-FORM-PLAIN-HTTP": "Form sends data over plain HTTP",
+    "rule_title.KZ-FORM-DATA-IN-URL": "Form puts personal data in the address",
     "rule_title.KZ-TRACKING-BEFORE-CONSENT": "Tracking before consent",
     "rule_title.POLICY-FOREIGN-LAW": "Cites foreign law",
     "rule_title.POLICY-NO-KZ-LAW": "Kazakhstan data law not cited",
@@ -385,14 +401,14 @@ MESSAGES: dict[str, str] = {
                                 "that it does not."),
     "rule.VENDOR-UNNAMED": ("{observed} receives visitors' data; the policy mentions third parties but names "
                             "neither this company nor its kind of service."),
-    "rule.KZ-IIN-UNDECLARED": ("A form asks for the IIN ({observed}) and the policy does not say that the IIN is "
-                               "collected."),
+    "rule.KZ-IIN-UNDECLARED": ("A form asks for the IIN ({observed}) and no policy published by the site says that "
+                               "the IIN is collected."),
     "rule.KZ-FOREIGN-TRACKER-VS-STORAGE-IN-KZ": ("The policy says personal data stay in Kazakhstan, yet {observed} "
                                                  "loads and sends visitors' data to a company in {country}. (Where "
                                                  "the operator's own database stands cannot be seen from outside: "
                                                  "that part needs manual review.)"),
-    "rule.KZ-FOREIGN-TRANSFER-UNDECLARED": ("{observed} sends visitors' data to a company in {country}; the policy "
-                                            "says nothing about transfer abroad."),
+    "rule.KZ-FOREIGN-TRANSFER-UNDECLARED": ("{observed} sends visitors' data to a company in {country}; no policy "
+                                            "published by the site says anything about transfer abroad."),
     "rule.KZ-NO-POLICY": "The site collects personal data ({observed}) and no privacy policy was found.",
     "rule.KZ-POLICY-UNREADABLE": "The site links to a privacy policy that cannot be read ({observed}).",
     "rule.KZ-POLICY-NOT-LINKED": ("The site collects personal data and names a privacy policy ({observed}), but "
@@ -403,6 +419,9 @@ MESSAGES: dict[str, str] = {
     "rule.KZ-FORM-NO-CONSENT": ("A form collecting personal data ({observed}) has neither a consent checkbox nor a "
                                 "link to the policy."),
     "rule.KZ-FORM-PLAIN-HTTP": "A form sends personal data ({observed}) over plain HTTP, unencrypted.",
+    "rule.KZ-FORM-DATA-IN-URL": ("A form sends personal data ({observed}) with method GET, in the page address: what "
+                                 "people type ends up in server and proxy logs, in the browser's history and in the "
+                                 "Referer that other sites receive."),
     "rule.KZ-TRACKING-BEFORE-CONSENT": "A tracking cookie ({observed}) is set before the visitor could consent.",
     "rule.POLICY-FOREIGN-LAW": ("The policy cites foreign law ({observed}) instead of Kazakhstan's Law on Personal "
                                 "Data."),

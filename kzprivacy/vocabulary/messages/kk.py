@@ -224,6 +224,21 @@ MESSAGES: dict[str, str] = {
     "week_summary": ("Сайттар: {sites}, қолжетімді: {ok}, қолжетімсіз: {failed}; саясат {with_policy} сайтта бар; "
                      "{sites_with_findings} сайтта {findings} анықталған."),
     "none_failed": "жоқ",
+    # -- The command line's summaries (kzprivacy scan, demo, weekly)
+    "summary_crawl": "{crawl_id} тексеруі: {sites} сайт, қолжетімді {ok}, қолжетімсіз: {failed}.",
+    "summary_collected": ("Саясат {with_policy} сайтта табылды; жүктелген беттер: {pages}; "
+                          "cookie: {cookies}, үшінші тарап ресурстары: {third_party_requests}, формалар: {forms}."),
+    "summary_findings": "{sites_with_findings} сайтта {findings} анықталған ({verdicts}).",
+    "summary_database": "Дерекқор: {db}",
+    "summary_evidence": "Дәлелдер (WARC) және журнал: {path}/",
+    "summary_tables": "Кестелер (CSV, Parquet, XLSX): {path}/",
+    "summary_report": "Есеп: {path}",
+    "summary_report_pdf": "Есеп (PDF): {path}",
+    "summary_evidence_pack": "Дәлелдер пакеті ({site}): {path}",
+    "summary_week": "{crawl_id} тексеруі: {line}",
+    "summary_compared_with": "Салыстырылғаны: {crawl}",
+    "summary_first_crawl": "ештеңе (бірінші тексеру)",
+    "summary_digest": "Шолу: {md} және {html}",
     # -- Site statuses, short (badges, tables)
     "status.ok": "қолжетімді",
     "status.pending": "тексерілмеген",
@@ -313,6 +328,7 @@ MESSAGES: dict[str, str] = {
     "rule_title.KZ-CONSENT-WITHOUT-POLICY": "Келісім бар, саясат жоқ",
     "rule_title.KZ-FORM-NO-CONSENT": "Келісімсіз және саясатқа сілтемесіз форма",
     "rule_title.KZ-FORM-PLAIN-HTTP": "Форма деректерді HTTP арқылы жібереді",
+    "rule_title.KZ-FORM-DATA-IN-URL": "Форма деректерді бет мекенжайында жібереді",
     "rule_title.KZ-TRACKING-BEFORE-CONSENT": "Келісімге дейін бақылау",
     "rule_title.POLICY-FOREIGN-LAW": "Шетел құқығына сілтеме",
     "rule_title.POLICY-NO-KZ-LAW": "Дербес деректер туралы ҚР Заңына сілтеме жоқ",

@@ -213,6 +213,21 @@ MESSAGES: dict[str, str] = {
     "week_summary": ("Сайтов: {sites}, доступны: {ok}, недоступны: {failed}; политика есть на {with_policy} "
                      "сайтах; находок: {findings} на {sites_with_findings} сайтах."),
     "none_failed": "нет",
+    # -- The command line's summaries (kzprivacy scan, demo, weekly)
+    "summary_crawl": "Обход {crawl_id}: сайтов {sites}, доступны {ok}, недоступны: {failed}.",
+    "summary_collected": ("Политика найдена на {with_policy} сайтах; загружено страниц: {pages}; "
+                          "записано cookie: {cookies}, сторонних ресурсов: {third_party_requests}, форм: {forms}."),
+    "summary_findings": "Находок: {findings} на {sites_with_findings} сайтах ({verdicts}).",
+    "summary_database": "База данных: {db}",
+    "summary_evidence": "Доказательства (WARC) и журнал: {path}/",
+    "summary_tables": "Таблицы (CSV, Parquet, XLSX): {path}/",
+    "summary_report": "Отчёт: {path}",
+    "summary_report_pdf": "Отчёт (PDF): {path}",
+    "summary_evidence_pack": "Пакет доказательств ({site}): {path}",
+    "summary_week": "Обход {crawl_id}: {line}",
+    "summary_compared_with": "Сравнение с: {crawl}",
+    "summary_first_crawl": "не с чем (первый обход)",
+    "summary_digest": "Сводка: {md} и {html}",
     # -- Site statuses, short (badges, tables)
     "status.ok": "доступен",
     "status.pending": "не обойдён",
@@ -362,6 +377,7 @@ MESSAGES: dict[str, str] = {
     "rule_title.KZ-CONSENT-WITHOUT-POLICY": "Есть согласие, нет политики",
     "rule_title.KZ-FORM-NO-CONSENT": "Форма без согласия и ссылки на политику",
     "rule_title.KZ-FORM-PLAIN-HTTP": "Форма отправляет данные по HTTP",
+    "rule_title.KZ-FORM-DATA-IN-URL": "Форма передаёт данные в адресе страницы",
     "rule_title.KZ-TRACKING-BEFORE-CONSENT": "Отслеживание до согласия",
     "rule_title.POLICY-FOREIGN-LAW": "Ссылка на иностранное право",
     "rule_title.POLICY-NO-KZ-LAW": "Нет ссылки на Закон РК о персональных данных",
@@ -380,13 +396,15 @@ MESSAGES: dict[str, str] = {
                                 "и отрицает это."),
     "rule.VENDOR-UNNAMED": ("{observed} получает данные посетителей; политика упоминает третьих лиц, но не "
                             "называет ни эту компанию, ни вид сервиса."),
-    "rule.KZ-IIN-UNDECLARED": "Форма запрашивает ИИН ({observed}), а политика не говорит о сборе ИИН.",
+    "rule.KZ-IIN-UNDECLARED": ("Форма запрашивает ИИН ({observed}), а ни одна опубликованная сайтом политика не "
+                               "говорит о сборе ИИН."),
     "rule.KZ-FOREIGN-TRACKER-VS-STORAGE-IN-KZ": ("Политика утверждает, что данные хранятся в Казахстане, но "
                                                  "загружается {observed}, передающий данные посетителей компании в "
                                                  "стране {country}. (Где стоит база данных самого оператора, "
                                                  "снаружи не видно: это требует ручной проверки.)"),
     "rule.KZ-FOREIGN-TRANSFER-UNDECLARED": ("{observed} передаёт данные посетителей компании в стране {country}; о "
-                                            "трансграничной передаче политика молчит."),
+                                            "трансграничной передаче ни одна опубликованная сайтом политика не "
+                                            "говорит."),
     "rule.KZ-NO-POLICY": "Сайт собирает персональные данные ({observed}), а политика конфиденциальности не найдена.",
     "rule.KZ-POLICY-UNREADABLE": ("Сайт ссылается на политику конфиденциальности, которую невозможно прочитать "
                                   "({observed})."),
@@ -398,6 +416,9 @@ MESSAGES: dict[str, str] = {
     "rule.KZ-FORM-NO-CONSENT": ("Форма, собирающая персональные данные ({observed}), не содержит ни согласия, ни "
                                 "ссылки на политику."),
     "rule.KZ-FORM-PLAIN-HTTP": "Форма передаёт персональные данные ({observed}) по незашифрованному HTTP.",
+    "rule.KZ-FORM-DATA-IN-URL": ("Форма передаёт персональные данные ({observed}) методом GET, в адресе страницы: "
+                                 "введённое попадает в журналы серверов и прокси, в историю браузера и в заголовок "
+                                 "Referer, который получают другие сайты."),
     "rule.KZ-TRACKING-BEFORE-CONSENT": ("Отслеживающий cookie ({observed}) устанавливается до того, как посетитель "
                                         "мог дать согласие."),
     "rule.POLICY-FOREIGN-LAW": ("Политика ссылается на иностранное право ({observed}) вместо Закона РК «О "

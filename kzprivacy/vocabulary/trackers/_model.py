@@ -32,7 +32,7 @@ CATEGORIES: tuple[str, ...] = (
 
 _SERVICE_KEYS = {
     "id", "name", "company", "country", "parent", "category", "tracking", "hosts", "paths",
-    "cookies", "signatures", "source", "reviewed", "note", "self_hosted",
+    "cookies", "signatures", "source", "reviewed", "note", "self_hosted", "feature_of",
 }
 _REQUIRED = ("id", "name", "company", "country", "category", "tracking", "source", "reviewed")
 _COOKIE_KEYS = {"name", "domains", "first_party", "tracking"}
@@ -80,6 +80,7 @@ class Service:
     signatures: tuple[Signature, ...] = field(default=(), repr=False)
     self_hosted: bool = False
     note: str | None = None
+    feature_of: str | None = None  # the service this one is a feature of (Webvisor of Metrica): one recipient
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +194,10 @@ def validate(data: dict[str, Any]) -> list[str]:
             hint = sig.get("hint")
             if hint is not None and (not isinstance(hint, str) or hint != hint.lower()):
                 problems.append(f"{swhere}: hint must be a lowercase literal")
+    for i, entry in enumerate(services):
+        if isinstance(entry, dict) and entry.get("feature_of") is not None and entry["feature_of"] not in seen_ids:
+            problems.append(f"services[{i}] ({entry.get('id', '?')}): "
+                            f"feature_of {entry['feature_of']!r} is no service id")
     for j, generic in enumerate(data.get("generic_cookies") or []):
         if not isinstance(generic, dict) or not generic.get("name") or not generic.get("purpose"):
             problems.append(f"generic_cookies[{j}]: needs a name and a purpose")
@@ -230,6 +235,7 @@ def _service(entry: dict[str, Any]) -> Service:
         signatures=signatures,
         self_hosted=bool(entry.get("self_hosted", False)),
         note=entry.get("note"),
+        feature_of=entry.get("feature_of"),
     )
 
 
