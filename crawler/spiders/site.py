@@ -14,12 +14,15 @@ import asyncio
 import hashlib
 import json
 from datetime import datetime, timezone
-from typing import Any, Iterator
+from collections.abc import AsyncIterator, Iterator
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.http import Request, Response, TextResponse
+from twisted.python.failure import Failure
 
 from kzprivacy.crawler.browser import classify_browser_failure, rendered_rows
 from kzprivacy.crawler.errors import classify_failure, proxy_error_status
@@ -36,7 +39,7 @@ from kzprivacy.extract.policy import (COMMON_POLICY_PATHS, POLICY_THRESHOLD, STR
 from kzprivacy.crawler.items import PageItem, SiteItem
 from kzprivacy.crawler.settings_table import default
 from kzprivacy.crawler.signals import site_done
-from kzprivacy.vocabulary.domains import SiteEntry, parse_entries, read_entries
+from kzprivacy.vocabulary.domains import parse_entries, read_entries
 from kzprivacy.vocabulary.identity import canonical_url, form_key
 from kzprivacy.vocabulary.language import detect_language
 from kzprivacy.vocabulary.trackers import registrable_domain
@@ -58,6 +61,8 @@ NO_FALLBACK = {"robots_blocked", "blocked_private_address", "dns_error", "redire
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
+_S = TypeVar("_S", bound="SiteSpider")
+
 
 class SiteSpider(scrapy.Spider):
     name = "site"
@@ -73,7 +78,7 @@ class SiteSpider(scrapy.Spider):
             self.entries += [e for e in more if e.site not in known]
             self.rejected += bad
         self.crawl_id = crawl_id
-        self.max_pages = int(max_pages) if max_pages else None
+        self.max_pages = int(max_pages) if max_pages else 0  # 0: from_crawler reads KZPRIVACY_MAX_PAGES
         self.state: dict[str, Any] = {}
         self.caps: Caps = DEFAULT_CAPS
         self.max_bytes = 0
@@ -82,7 +87,7 @@ class SiteSpider(scrapy.Spider):
         self.max_sites_in_flight = default("KZPRIVACY_SITES_AT_ONCE")  # from_crawler reads the settings
 
     @classmethod
-    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+    def from_crawler(cls: type[_S], crawler: Crawler, *args: Any, **kwargs: Any) -> _S:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         spider.max_pages = spider.max_pages or settings.getint("KZPRIVACY_MAX_PAGES")
@@ -112,7 +117,8 @@ class SiteSpider(scrapy.Spider):
 
     def _request(self, site: str, url: str, kind: str, **meta: Any) -> Request | None:
         st = self._site(site)
-        url = canonical_url(url)  # no fragment, no utm_*: the same page is not fetched twice (kzprivacy/vocabulary/identity.py)
+        # no fragment, no utm_*: the same page is not fetched twice (kzprivacy/vocabulary/identity.py)
+        url = canonical_url(url)
         if url in st["requested"] or len(st["requested"]) >= self.max_pages:
             return None
         if self.url_limit and len(url) > self.url_limit:
@@ -138,11 +144,11 @@ class SiteSpider(scrapy.Spider):
             if getattr(self, "crawler", None) is not None:
                 self.crawler.signals.send_catch_log(signal=site_done, site=site)
 
-    def _bytes_received(self, data: bytes, request: Request, spider=None) -> None:
+    def _bytes_received(self, data: bytes, request: Request, spider: scrapy.Spider | None = None) -> None:
         # Scrapy cancels a streamed body past DOWNLOAD_MAXSIZE without saying why: count, to tell.
         request.meta["bytes_received"] = request.meta.get("bytes_received", 0) + len(data)
 
-    def _request_dropped(self, request: Request, spider=None) -> None:
+    def _request_dropped(self, request: Request, spider: scrapy.Spider | None = None) -> None:
         site = request.meta.get("site")
         if site and site in self.state.get("sites", {}):
             st = self._site(site)
@@ -153,7 +159,7 @@ class SiteSpider(scrapy.Spider):
 
     # -- start -----------------------------------------------------------------------------------
 
-    async def start(self):
+    async def start(self) -> AsyncIterator[Any]:
         for entry in self.entries:
             # Start a site only when there is room: the scheduler then holds the sites in flight,
             # not the whole list (Scrapy would otherwise queue every home page at once).
@@ -170,7 +176,7 @@ class SiteSpider(scrapy.Spider):
 
     # -- responses ---------------------------------------------------------------------------------
 
-    async def parse_page(self, response: Response):
+    async def parse_page(self, response: Response) -> AsyncIterator[Any]:
         site = response.meta["site"]
         st = self._site(site)
         try:
@@ -178,7 +184,8 @@ class SiteSpider(scrapy.Spider):
             item, follow = self._page(response, st, extract)
         except Exception as exc:  # a hostile page must not stop the crawl: record it and go on
             self.logger.exception("failed to parse %s", response.url)
-            item, follow = PageItem(site, response.url, {**self._page_row(response), "error": f"parse: {exc!r}"[:500]}), []
+            row = {**self._page_row(response), "error": f"parse: {exc!r}"[:500]}
+            item, follow = PageItem(site, response.url, row), []
             if response.meta["kind"] == "home" and st["status"] is None:
                 st["status"], st["error"] = "error", f"parse: {exc!r}"[:500]
         yield item
@@ -190,7 +197,7 @@ class SiteSpider(scrapy.Spider):
     async def _extract(self, response: Response) -> PageExtract:
         """What the page shows, read in the parse pool under the time budget (crawler/parsepool.py)."""
         kind = response.meta["kind"]
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1")[:200]
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")[:200]
         is_text = isinstance(response, TextResponse)
         fmt = sniff_format(response.body[:4000], content_type, response.url)
         rendered_dom = (response.meta.get("browser") or {}).get("dom")
@@ -208,12 +215,14 @@ class SiteSpider(scrapy.Spider):
         except ParseFailure as exc:
             return PageExtract(failure=(exc.status, str(exc)))
 
-    def on_error(self, failure) -> Iterator[Any]:
-        request = failure.request
+    def on_error(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request  # type: ignore[attr-defined]  # Scrapy sets it on an errback's failure
+        exc = failure.value
+        assert exc is not None, "an errback's failure holds its exception"
         site, kind = request.meta["site"], request.meta["kind"]
         st = self._site(site)
-        status, error = (classify_browser_failure(failure.value, request.meta) if request.meta.get("playwright")
-                         else classify_failure(failure.value))
+        status, error = (classify_browser_failure(exc, request.meta) if request.meta.get("playwright")
+                         else classify_failure(exc))
         if status == "error" and self.max_bytes and request.meta.get("bytes_received", 0) > self.max_bytes:
             status, error = "too_large", f"the body passed DOWNLOAD_MAXSIZE ({self.max_bytes} bytes) as it streamed"
         row = {"url": request.url, "kind": kind, "fetched_at": _now(), "error": f"{status}: {error}"[:1000]}
@@ -244,7 +253,7 @@ class SiteSpider(scrapy.Spider):
         warc = response.meta.get("warc") or {}
         return {
             "url": response.url, "status_code": response.status,
-            "content_type": response.headers.get("Content-Type", b"").decode("latin-1")[:200],
+            "content_type": (response.headers.get("Content-Type") or b"").decode("latin-1")[:200],
             "sha256": hashlib.sha256(response.body).hexdigest(), "bytes": len(response.body),
             "encoding": response.encoding if isinstance(response, TextResponse) else None,
             "fetched_at": warc.get("fetched_at") or _now(), "kind": response.meta["kind"],
@@ -272,7 +281,8 @@ class SiteSpider(scrapy.Spider):
             if proxy_status and https_failure and https_failure[0] in HTTPS_FAILURES_KEPT and proxy_status == "refused":
                 st["status"], st["error"] = https_failure  # https broke at TLS and there is no plain http either
             elif proxy_status:
-                st["status"], st["error"] = proxy_status, f"proxy: {response.headers.get('X-Squid-Error').decode('latin-1')}"
+                squid = (response.headers.get("X-Squid-Error") or b"").decode("latin-1")
+                st["status"], st["error"] = proxy_status, f"proxy: {squid}"
             elif response.status >= 400:
                 st["status"], st["error"] = "http_error", f"HTTP {response.status}"
             else:
@@ -454,7 +464,7 @@ class SiteSpider(scrapy.Spider):
         rows = []
         for form in forms:
             action_host = (urlsplit(form.action).hostname or "").lower() if form.action else None
-            third = bool(action_host) and not self._is_first_party(st, action_host)
+            third = bool(action_host) and not self._is_first_party(st, action_host or "")
             rows.append({
                 "form_index": form.form_index, "action": form.action, "method": form.method,
                 "method_explicit": form.method_explicit,
