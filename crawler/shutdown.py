@@ -31,11 +31,11 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PromptShutdown", "ChildrenShutdown", "writing", "EXIT_INTERRUPTED"]
+__all__ = ["PromptShutdown", "ChildrenShutdown", "writing", "EXIT_INTERRUPTED", "exit_interrupted"]
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a stopped job
 # Held while a WARC record is written: a forced exit waits for it (briefly), so no record is cut in two.
@@ -43,6 +43,21 @@ writing = threading.RLock()
 # Signals this close together are one stop (a terminal's Ctrl-C reaches every process of the group, and
 # `kzprivacy scan --processes N` passes the signal it got on to its crawl processes as well).
 SAME_STOP = 0.5
+
+
+def exit_interrupted(on_exit: Callable[[], None] | None = None) -> NoReturn:
+    """End the process now with status 130, logs and output flushed: tearing down the interpreter (a
+    crawl's worth of objects) would take seconds more than the 2 s a stop may take. `on_exit` (marking
+    the crawl interrupted, say) gets 0.2 s: a database that does not answer must not hold the exit."""
+    if on_exit is not None:
+        done = threading.Thread(target=PromptShutdown._quietly, args=(on_exit,), daemon=True)
+        done.start()
+        done.join(0.2)
+    with contextlib.suppress(Exception):
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(EXIT_INTERRUPTED)
 
 
 class PromptShutdown:
@@ -131,17 +146,7 @@ class PromptShutdown:
             log.warning("Stopped %.1f s after the signal, with work still running (%s): kzprivacy scan --resume "
                         "crawls the unfinished sites again", took, "WARC writer idle" if got else
                         "a WARC record may be incomplete")
-        if self.on_forced_exit is not None:
-            done = threading.Thread(target=self._quietly, args=(self.on_forced_exit,), daemon=True)
-            done.start()
-            done.join(0.2)  # a database that does not answer must not hold the exit
-        try:
-            logging.shutdown()
-            sys.stdout.flush()
-            sys.stderr.flush()
-        except Exception:
-            pass
-        os._exit(EXIT_INTERRUPTED)
+        exit_interrupted(self.on_forced_exit)
 
     @staticmethod
     def _quietly(func: Callable[[], None]) -> None:
@@ -195,14 +200,4 @@ class ChildrenShutdown:
                 with contextlib.suppress(Exception):
                     child.kill()
         time.sleep(max(0.0, start + self.deadline - time.monotonic()))
-        if self.on_forced_exit is not None:
-            done = threading.Thread(target=PromptShutdown._quietly, args=(self.on_forced_exit,), daemon=True)
-            done.start()
-            done.join(0.2)
-        try:
-            logging.shutdown()
-            sys.stdout.flush()
-            sys.stderr.flush()
-        except Exception:
-            pass
-        os._exit(EXIT_INTERRUPTED)
+        exit_interrupted(self.on_forced_exit)

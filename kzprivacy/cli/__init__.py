@@ -20,8 +20,9 @@ import kzprivacy
 from kzprivacy.app.plan import new_crawl_id, read_sites
 from kzprivacy.app.scan import Scan
 from kzprivacy.app.workspace import Workspace
+from kzprivacy.crawler.shutdown import exit_interrupted
 
-from .common import Commands, exit_interrupted, plan_from, print_summary, say
+from .common import Commands, plan_from, print_summary, say
 from .options import crawl_options, db_option, out_option, sites_arguments
 
 

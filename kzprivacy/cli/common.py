@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import os
 import sys
 from typing import Any
 
@@ -16,7 +14,7 @@ from kzprivacy.vocabulary.messages import message
 # The commands' own lines are English, like Scrapy's log and a cron mail; the reports have --lang.
 CLI_LANG = "en"
 
-__all__ = ["Command", "Commands", "plan_from", "say", "words", "exit_interrupted", "print_summary", "CLI_LANG"]
+__all__ = ["Command", "Commands", "plan_from", "say", "words", "print_summary", "CLI_LANG"]
 
 
 class Command(click.Command):
@@ -53,15 +51,6 @@ def plan_from(render: bool, consent: str, overrides: tuple[str, ...], **options:
 
 def say(message: str) -> None:
     click.echo(message, err=True)
-
-
-def exit_interrupted() -> None:
-    """Exit 130 at once after a signal: everything is written and flushed, and tearing down the interpreter
-    (a crawl's worth of objects) would take seconds more than the 2 s a stop may take."""
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(130)
 
 
 def words(key: str, **values: Any) -> str:
