@@ -23,7 +23,7 @@ from kzprivacy.app.workspace import Workspace
 from kzprivacy.crawler.shutdown import exit_interrupted
 
 from .common import Commands, plan_from, print_summary, say
-from .options import crawl_options, db_option, out_option, sites_arguments
+from .options import crawl_options, db_option, out_option, run_options, sites_arguments
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -39,10 +39,7 @@ def main() -> None:
 @db_option(help="Store the crawl in this database instead of OUT/kzprivacy.db: postgresql://... or a SQLite file.")
 @click.option("--crawl-id", help="Name of this crawl (default: a UTC timestamp).")
 @crawl_options
-@click.option("--no-progress", is_flag=True, help="No progress display (for logs and cron).")
-@click.option("--no-analyze", is_flag=True, help="Only crawl; run `kzprivacy analyze` later.")
-@click.option("--lang", type=click.Choice(["ru", "en", "kk"]), default="ru", show_default=True,
-              help="Language of the report.")
+@run_options
 @click.option("--resume", is_flag=True,
               help="Continue an interrupted crawl (the latest unfinished one, or --crawl-id).")
 @click.option("--processes", type=click.IntRange(1, 64), default=1, show_default=True,
@@ -83,10 +80,7 @@ def scan(domains: tuple[str, ...], input_file: str | None, out: Path, db: str | 
 @out_option
 @click.option("--crawl-id", help="Name of this crawl (default: demo- and a UTC timestamp).")
 @crawl_options
-@click.option("--no-progress", is_flag=True, help="No progress display (for logs and cron).")
-@click.option("--no-analyze", is_flag=True, help="Only crawl; run `kzprivacy analyze` later.")
-@click.option("--lang", type=click.Choice(["ru", "en", "kk"]), default="ru", show_default=True,
-              help="Language of the report.")
+@run_options
 @click.option("--week", type=click.IntRange(1, 2), default=1, show_default=True,
               help="2: the sample web a week later (a site changed its policy and trackers), to try `kzprivacy diff`.")
 def demo(out: Path, crawl_id: str | None, render: bool, consent: str, overrides: tuple[str, ...],

@@ -60,3 +60,11 @@ crawl_options = _stack(
     click.option("--consent", type=click.Choice(_CONSENT.choices), default=_CONSENT.default, show_default=True,
                  help="With --render: 'accept' also clicks the cookie banner's accept button and records again."),
 )
+
+# What a person running a scan from a terminal chooses: `scan` and `demo` take these.
+run_options = _stack(
+    click.option("--no-progress", is_flag=True, help="No progress display (for logs and cron)."),
+    click.option("--no-analyze", is_flag=True, help="Only crawl; run `kzprivacy analyze` later."),
+    click.option("--lang", type=click.Choice(["ru", "en", "kk"]), default="ru", show_default=True,
+                 help="Language of the report."),
+)
