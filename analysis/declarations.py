@@ -84,12 +84,14 @@ def _keys(word: str) -> frozenset[str]:
     return frozenset(keys)
 
 
-@dataclass(frozen=True)
 class _Token:
-    low: str
-    keys: frozenset[str]
-    start: int
-    end: int
+    """One word: lower-cased, its comparison keys, where it stands (a plain slotted class: a policy has
+    thousands of words, and a frozen dataclass's constructor is several times slower)."""
+
+    __slots__ = ("end", "keys", "low", "start")
+
+    def __init__(self, low: str, keys: frozenset[str], start: int, end: int) -> None:
+        self.low, self.keys, self.start, self.end = low, keys, start, end
 
 
 def _tokens(text: str, offset: int = 0) -> list[_Token]:
@@ -328,15 +330,35 @@ class _Match:
     end: int
 
 
+@lru_cache(maxsize=1)
+def _regex_rules() -> frozenset[int]:
+    return frozenset(r for r, compiled in enumerate(_lexicon()) if compiled.regex is not None)
+
+
+def regex_rules_in(text: str) -> frozenset[int]:
+    """The lexicon's regular expressions that match somewhere in `text` (the sentences joined by newlines):
+    a rule that matches nowhere in it matches no sentence of it either, as none is anchored to ^ or $."""
+    lexicon = _lexicon()
+    return frozenset(r for r in _regex_rules() if lexicon[r].regex.search(text))  # type: ignore[union-attr]
+
+
 def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: bool,
-             hint: str | None = None) -> list[_Match]:
+             hint: str | None = None, regex_rules: frozenset[int] | None = None) -> list[_Match]:
     """Lexicon matches in one sentence; `context` holds its lead-in and section heading, `in_list` says
-    whether it is an item under a lead-in, `hint` is the language of the whole text if known."""
+    whether it is an item under a lead-in, `hint` is the language of the whole text if known, `regex_rules`
+    the regular expressions worth trying (regex_rules_in the whole text; all when None)."""
     toks = words.toks
     langs = _languages(sentence.text, hint)
     found: list[_Match] = []
-    candidates = _candidates(words)  # the phrases worth trying on this sentence (the same result, sooner)
-    for r, compiled in enumerate(_lexicon()):
+    lexicon = _lexicon()
+    # Only the rules worth trying on this sentence: those with a phrase whose anchor word occurs in it, and
+    # the regular expressions that match somewhere in the text (`regex_rules`), in lexicon order.
+    candidates: dict[int, list[int]] = {}
+    for r, p in _candidates(words):
+        candidates.setdefault(r, []).append(p)
+    rules = sorted(candidates.keys() | (_regex_rules() if regex_rules is None else regex_rules))
+    for r in rules:
+        compiled = lexicon[r]
         rule = compiled.rule
         if rule.language not in langs:
             continue
@@ -346,8 +368,7 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
                     continue    # «ТОО «CloudPayments Kazakhstan»» is a vendor's legal name, not the operator's
                 found.append(_Match(compiled, -1, -1, sentence.start + m.start(), sentence.start + m.end()))
             continue
-        hits = [h for i, p in enumerate(compiled.phrases) if (r, i) in candidates
-                for h in _find_phrase(p, words, rule.gap)]
+        hits = [h for i in sorted(candidates[r]) for h in _find_phrase(compiled.phrases[i], words, rule.gap)]
         if not hits:
             continue
         if compiled.unless and _occurs(compiled.unless, words):
@@ -684,16 +705,19 @@ def _language_order(text: str) -> dict[str, int]:
     return {"en": 0, "ru": 1, "kk": 2}
 
 
-def extract_declarations(text: str, language: str | None = None) -> list[Declaration]:
+def extract_declarations(text: str, language: str | None = None,
+                         sentences: list[Sentence] | None = None) -> list[Declaration]:
     """Every declaration and denial in a policy text, ordered by offset (several per category are normal).
 
     Each sentence is matched with the rules of the scripts it contains, so mixed Russian-Kazakh
     texts need no hint; `language="kk"` (from kzprivacy.vocabulary.language.detect_language) also applies
     the Kazakh rules to sentences typed without Kazakh letters. Other values change nothing.
+    `sentences`: split_sentences(text), when the caller has it already.
     """
-    sentences = split_sentences(text)
+    sentences = split_sentences(text) if sentences is None else sentences
     parents = lead_ins(sentences)
     sentence_words = [_Words(_tokens(s.text, s.start)) for s in sentences]
+    regex_rules = regex_rules_in("\n".join(s.text for s in sentences))
     declarations: list[Declaration] = []
     heading: int | None = None
     for index, sentence in enumerate(sentences):
@@ -710,7 +734,7 @@ def extract_declarations(text: str, language: str | None = None) -> list[Declara
         context = [w for w in (lead_words, sentence_words[heading] if heading not in (None, index) else None) if w]
         # A list item speaks its lead-in's language («Аты;» under a Kazakh lead-in has no Kazakh letter).
         hint = "kk" if lead is not None and _KK_LETTERS & set(lead.text.lower()) else language
-        found = _matches(sentence, words, context, lead is not None, hint)
+        found = _matches(sentence, words, context, lead is not None, hint, regex_rules)
         if not found:
             continue
         if is_heading or _DEFINITION.match(sentence.text) or _glossary_item(sentences, index, parent) or (

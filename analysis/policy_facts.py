@@ -173,10 +173,11 @@ def document_type(text: str) -> str:
     return "privacy_policy"
 
 
-def extract_facts(text: str) -> PolicyFacts:
-    """Operator, contacts, edition, cited laws and warning signs of one policy text."""
+def extract_facts(text: str, sentences: list[Sentence] | None = None) -> PolicyFacts:
+    """Operator, contacts, edition, cited laws and warning signs of one policy text (`sentences`:
+    split_sentences(text), when the caller has it already)."""
     facts = PolicyFacts(document_type=document_type(text))
-    sentences = split_sentences(text)
+    sentences = split_sentences(text) if sentences is None else sentences
 
     inner_names: set[str] = set()
     for pattern in LEGAL_NAME_PATTERNS:

@@ -1,9 +1,15 @@
-"""The phrase index (declarations._candidates) only skips phrases that cannot match: declarations found
-with it are exactly those found trying every phrase on every sentence."""
+"""The phrase index (declarations._candidates) and the text-wide regex filter (declarations.regex_rules_in)
+only skip what cannot match: declarations found with them are exactly those found trying every phrase and
+every regular expression on every sentence."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+try:
+    import re._parser as regex_parser
+except ImportError:     # Python 3.10
+    import sre_parse as regex_parser  # type: ignore[no-redef]
 
 import kzprivacy.analysis.declarations as declarations
 from kzprivacy.extract.documents import html_to_document
@@ -30,3 +36,35 @@ def test_the_index_changes_nothing_but_speed(monkeypatch):
     plain = [declarations.extract_declarations(t, detect_language(t)) for t in texts]
     assert indexed == plain
     assert sum(len(d) for d in plain) > 100
+
+
+def test_the_regex_filter_changes_nothing_but_speed(monkeypatch):
+    texts = _texts()
+    filtered = [declarations.extract_declarations(t, detect_language(t)) for t in texts]
+    monkeypatch.setattr(declarations, "regex_rules_in", lambda text: declarations._regex_rules())
+    plain = [declarations.extract_declarations(t, detect_language(t)) for t in texts]
+    assert filtered == plain
+    assert any(d.rule for ds in plain for d in ds if d.category in ("contact", "operator_identity"))
+
+
+def _anchors(pattern: regex_parser.SubPattern) -> set[str]:
+    found = set()
+    for op, av in pattern:
+        if str(op) == "AT":
+            found.add(str(av))
+        for item in (av if isinstance(av, (list, tuple)) else [av]):
+            for sub in (item if isinstance(item, (list, tuple)) else [item]):
+                if isinstance(sub, regex_parser.SubPattern):
+                    found |= _anchors(sub)
+    return found
+
+
+def test_no_lexicon_regex_is_anchored_to_the_start_or_end():
+    """regex_rules_in searches the sentences joined by newlines: sound only while no rule's regex needs the
+    start or end of a sentence (^, $, \\A, \\Z); a word boundary (\\b) behaves the same at a newline."""
+    regexes = [c.regex for c in declarations._lexicon() if c.regex is not None]
+    assert len(regexes) >= 10
+    for regex in regexes:
+        anchors = _anchors(regex_parser.parse(regex.pattern, regex.flags))
+        assert anchors <= {"AT_BOUNDARY", "AT_NON_BOUNDARY"}, (regex.pattern[:80], anchors)
+    assert _anchors(regex_parser.parse("^a|b$")) == {"AT_BEGINNING", "AT_END"}   # the check can fail
