@@ -206,12 +206,12 @@ SETTINGS: tuple[Setting, ...] = (
     # -- distributed workers (crawler/worker.py, `kzprivacy worker`) ----------------------------------------
     Setting("KZPRIVACY_WORKER_ID", None, "str", "The worker's name, put in its WARC file names so workers "
             "sharing a folder never collide (`kzprivacy worker` sets it).", WORKER),
-    Setting("KZPRIVACY_BATCH_PAGES", 50, "int", "A worker writes its pages to the database in batches of this "
-            "many, one transaction each.", WORKER, minimum=1),
-    Setting("KZPRIVACY_BATCH_SECONDS", 2.0, "float", "...or when its oldest unwritten page is this many seconds "
-            "old.", WORKER, minimum=0),
-    Setting("KZPRIVACY_BATCH_MAX", 2000, "int", "Pages a worker may hold unwritten (while the database does not "
-            "answer) before it makes the crawl wait.", WORKER, minimum=1),
+    Setting("KZPRIVACY_BATCH_PAGES", 50, "int", "Pages and finished sites are written to the database in "
+            "batches of this many, one transaction each (crawler/pipelines.py StoreWriter).", CRAWL, minimum=1),
+    Setting("KZPRIVACY_BATCH_SECONDS", 1.0, "float", "...or when the oldest unwritten one is this many seconds "
+            "old.", CRAWL, minimum=0),
+    Setting("KZPRIVACY_BATCH_MAX", 2000, "int", "Pages and sites held unwritten (while the database does not "
+            "answer) before the crawl is made to wait.", CRAWL, minimum=1),
 )
 
 # Environment variables: read by click options (`envvar=`) and by code, never set with -s.

@@ -13,11 +13,14 @@ does not answer while the pipeline closes), that thread ends it: it waits for th
 written (`writing`, held by crawler.middlewares.WarcWriter), runs the owner's `on_forced_exit` (the
 CLI marks the crawl interrupted and drops the job folder's spider state) and exits with status 130.
 
-Nothing written is lost either way: every page is its own database transaction (one cut short is
-rolled back, and its site stays pending) and every WARC record is flushed as written. A stop within
-the grace period saves Scrapy's job folder (queue and spider state), and `--resume` continues from the
-queue; after a hurried or forced stop the job folder has no spider state, and `--resume` crawls the
-unfinished sites again from their home pages, keeping the finished ones (kzprivacy.cli.Scan.prepare).
+Nothing written is lost either way: pages and finished sites are written in batches, each its own
+database transaction (one cut short is rolled back), a site counts as finished only once its row is
+written, and every WARC record is flushed as written. A graceful stop writes what is buffered (the
+pipeline's close); what a forced stop leaves unwritten belongs to sites still pending, which `--resume`
+crawls again. A stop within the grace period saves Scrapy's job folder (queue and spider state), and
+`--resume` continues from the queue; after a hurried or forced stop the job folder has no spider state,
+and `--resume` crawls the unfinished sites again from their home pages, keeping the finished ones
+(kzprivacy.cli.Scan.prepare).
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
 """What a worker of a distributed crawl adds to the Scrapy project (crawler/spiders/queue.py is its spider).
 
-- QueuePipeline: writes pages and finished sites in batches, one transaction per batch, on a
-  thread of its own (the crawl goes on while the database answers), and only then marks the
-  finished sites done in Redis. A batch that fails stays buffered and is tried again; when too
-  much is buffered the pipeline makes Scrapy wait instead of piling up memory.
+- QueuePipeline: the batched database writer of every crawl (crawler/pipelines.py StoreWriter), which
+  here leaves out the rows of sites lost to another worker and marks finished sites done in Redis only
+  once their rows are written.
 - LeaseKeeper: a thread that renews the leases of the sites the worker holds, so that a long
   parse on the reactor's thread does not cost a lease; it stops renewing when the reactor has
   not moved for `stall_seconds` (a hung worker gives its sites back by letting them expire).
@@ -14,27 +13,23 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import socket
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from scrapy.exceptions import IgnoreRequest
 
-from kzprivacy.crawler.items import PageItem, SiteItem
 from kzprivacy.crawler.middlewares import WarcWriter
+from kzprivacy.crawler.pipelines import StoreWriter
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
-    from twisted.internet.task import LoopingCall
 
-    from kzprivacy.store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -55,127 +50,32 @@ class LeaseHolder(Protocol):
     def site_done(self, site: str) -> None: ...
 
 
-class QueuePipeline:
-    def __init__(self, crawler: Crawler, db: str, crawl_id: str, batch_pages: int, batch_seconds: float,
-                 max_buffered: int) -> None:
-        self.crawler = crawler
-        self.db = db
-        self.crawl_id = crawl_id
-        self.batch_pages = batch_pages
-        self.batch_seconds = batch_seconds
-        self.max_buffered = max_buffered
-        self.pages: list[dict[str, Any]] = []
-        self.sites: list[tuple[str, dict[str, Any]]] = []
-        self.oldest = 0.0
-        self.pages_written = 0
-        self.store: Store | None = None
-        self._task: asyncio.Future | None = None
-        self._lock: asyncio.Lock | None = None
-        self._timer: LoopingCall | None = None
-        self._executor: ThreadPoolExecutor | None = None
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> QueuePipeline:
-        s = crawler.settings
-        return cls(crawler, s.get("KZPRIVACY_DB"), s.get("KZPRIVACY_CRAWL_ID"),
-                   s.getint("KZPRIVACY_BATCH_PAGES"), s.getfloat("KZPRIVACY_BATCH_SECONDS"),
-                   s.getint("KZPRIVACY_BATCH_MAX"))
+class QueuePipeline(StoreWriter):
+    """StoreWriter for a worker: rows of a site whose lease went to another worker are not written, and a
+    finished site is marked done in Redis only once its rows are in the database."""
 
     @property
     def spider(self) -> LeaseHolder:
         return cast(LeaseHolder, self.crawler.spider)
 
-    def open_spider(self, spider: Spider | None = None) -> None:
-        from twisted.internet import task
+    def _keep(self, site: str | None) -> bool:
+        return site not in self.spider.lost  # another worker has the site now; its rows are that worker's
 
-        # One thread for every database call: SQLite connections must stay on theirs, and a
-        # single writer keeps batches in order.
-        self._executor = ThreadPoolExecutor(1, thread_name_prefix="kzprivacy-db")
-        self._lock = asyncio.Lock()
-        self._timer = task.LoopingCall(self._tick)
-        self._timer.start(0.5, now=False)
+    def _site_crawled(self, site: str) -> None:
+        self.spider.site_crawled(site)
 
-    def _buffered(self) -> int:
-        return len(self.pages) + len(self.sites)
-
-    async def process_item(self, item: PageItem | SiteItem, spider: Spider | None = None) -> PageItem | SiteItem:
-        if getattr(item, "site", None) in self.spider.lost:
-            return item  # another worker has the site now; its rows are that worker's to write
-        if not self._buffered():
-            self.oldest = time.monotonic()
-        if isinstance(item, PageItem):
-            self.pages.append({"site": item.site, "url": item.url, "page": item.page, "cookies": item.cookies,
-                               "requests": item.requests, "inline_trackers": item.inline_trackers,
-                               "forms": item.forms, "storage": item.storage, "policy": item.policy,
-                               "form_destinations": item.form_destinations})
-        elif isinstance(item, SiteItem):
-            self.sites.append((item.site, item.row))
-            self.spider.site_crawled(item.site)
-        if self._buffered() >= self.batch_pages:
-            self._start_flush()
-        if self._buffered() >= self.max_buffered:  # the database is behind: make the crawl wait
-            await self._flush()
-        return item
-
-    def _tick(self) -> None:
-        if self._buffered() and time.monotonic() - self.oldest >= self.batch_seconds:
-            self._start_flush()
-
-    def _start_flush(self) -> None:
-        if self._task is None or self._task.done():
-            self._task = asyncio.ensure_future(self._flush())
-
-    async def _flush(self) -> bool:
-        assert self._lock is not None, "open_spider creates the lock before any item arrives"
-        async with self._lock:
-            if not self._buffered():
-                return True
-            pages, sites = self.pages, self.sites
-            self.pages, self.sites = [], []
-            lost = set(self.spider.lost)
-            pages = [p for p in pages if p["site"] not in lost]
-            sites = [(s, row) for s, row in sites if s not in lost]
-            loop = asyncio.get_running_loop()
-            try:
-                results = await loop.run_in_executor(self._executor, self._write, pages, sites)
-            except Exception:
-                logger.exception("writing %d pages and %d sites failed; kept for the next try", len(pages),
-                                 len(sites))
-                self.pages[:0], self.sites[:0] = pages, sites
-                self.oldest = time.monotonic()
-                return False
-            self.pages_written += len(pages)
-            for site, ok in results:
-                if not ok:
-                    logger.warning("site %s was written but its lease had gone to another worker", site)
-                self.spider.site_done(site)
-            return True
-
-    def _write(self, pages: list[dict[str, Any]], sites: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, bool]]:
+    def _write_batch(self, pages: list[dict[str, Any]], sites: list[tuple[str, dict[str, Any]]]
+                     ) -> list[tuple[str, bool]]:
         """On the database thread: one transaction for the batch, then the finished sites are done in Redis."""
-        from kzprivacy.store import open_store
-
-        if self.store is None:
-            self.store = open_store(self.db)
-        self.store.write_pages(self.crawl_id, pages, finished=sites)
+        self._open().write_pages(self.crawl_id, pages, finished=sites)
         queue, worker = self.spider.queue, self.spider.worker_id
         return [(site, queue.complete(worker, site)) for site, _row in sites]
 
-    async def close_spider(self, spider: Spider | None = None) -> None:
-        if self._timer is not None and self._timer.running:
-            self._timer.stop()
-        for attempt in range(5):  # what cannot be written now is crawled again by whoever takes the site
-            if not self._buffered():
-                break
-            if not await self._flush():
-                await asyncio.sleep(2 * (attempt + 1))
-        if self._buffered():
-            logger.error("%d pages and %d sites could not be written; their sites go back to the queue",
-                         len(self.pages), len(self.sites))
-        if self._executor is not None:
-            if self.store is not None:
-                await asyncio.get_running_loop().run_in_executor(self._executor, self.store.close)
-            self._executor.shutdown(wait=True)
+    def _written(self, results: list[tuple[str, bool]]) -> None:
+        for site, ok in results:
+            if not ok:
+                logger.warning("site %s was written but its lease had gone to another worker", site)
+            self.spider.site_done(site)
 
 
 class LeaseKeeper(threading.Thread):

@@ -120,4 +120,4 @@ def test_the_pipeline_passes_sites_through_and_runs_before_every_writer():
     settings.setmodule("kzprivacy.crawler.settings", priority="project")
     pipelines = settings.getdict("ITEM_PIPELINES")
     assert pipelines["kzprivacy.crawler.pipelines.EnrichObservations"] < pipelines[
-        "kzprivacy.crawler.pipelines.SQLitePipeline"]
+        "kzprivacy.crawler.pipelines.SiteStoreWriter"]

@@ -41,6 +41,27 @@ def test_finish_site_picks_the_best_policy_and_counts_from_the_database(tmp_path
     assert store.pending_sites("c1") == ["b.kz"]
 
 
+def test_the_crawls_counts_follow_each_finish_as_a_full_count_would(tmp_path):
+    """finish_site moves crawls.sites_total and sites_done by the one site (a full count at every finish
+    cost N² row visits over a crawl); whatever order sites finish in, the counts equal a count of the rows."""
+    store = open_store(tmp_path / "k.db")
+    store.begin_crawl("c1", mode="http", tool_version="t", settings={}, sites=[{"site": f"s{i}.kz"} for i in range(4)])
+
+    def counted() -> tuple[int, int]:
+        total = store.query("SELECT count(*) FROM sites WHERE crawl_id = 'c1'")[0][0]
+        done = store.query("SELECT count(*) FROM sites WHERE crawl_id = 'c1' AND status != 'pending'")[0][0]
+        return total, done
+
+    steps = [("s0.kz", "ok"), ("s1.kz", "timeout"), ("s0.kz", "ok"),        # finished twice (a retry)
+             ("new.kz", "ok"), ("s2.kz", "pending")]                       # unknown to the crawl; still pending
+    for site, status in steps:
+        store.finish_site("c1", site, {"status": status})
+        assert tuple(store.query("SELECT sites_total, sites_done FROM crawls")[0]) == counted(), (site, status)
+    assert counted() == (5, 3)
+    store.write_pages("c1", [page("s3.kz", "https://s3.kz/")], finished=[("s3.kz", {"status": "ok"})])
+    assert tuple(store.query("SELECT sites_total, sites_done FROM crawls")[0]) == counted() == (5, 4)
+
+
 def test_begin_crawl_again_keeps_what_a_resumed_crawl_has(tmp_path):
     store = open_store(tmp_path / "k.db")
     store.begin_crawl("c1", mode="http", tool_version="t", settings={}, sites=[{"site": "a.kz"}])

@@ -71,7 +71,7 @@ def worker_settings(out: Path, crawl_id: str, db: str, worker_id: str, meta: Map
                         "kzprivacy.crawler.worker.WorkerWarcWriter": 950,
                         "kzprivacy.crawler.worker.LostSiteFilter": 100})
     pipelines = dict(settings.getdict("ITEM_PIPELINES"))  # the enrichment stays; the writer is the worker's
-    pipelines.update({"kzprivacy.crawler.pipelines.SQLitePipeline": None,
+    pipelines.update({"kzprivacy.crawler.pipelines.SiteStoreWriter": None,
                       "kzprivacy.crawler.worker.QueuePipeline": 300})
     settings.setdict({
         "KZPRIVACY_DB": db, "KZPRIVACY_WORKER_ID": worker_id, "JOBDIR": None,
