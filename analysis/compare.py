@@ -204,9 +204,9 @@ def _rule_for(flows: pd.DataFrame) -> pd.Series:
 
 
 def _explain(frame: pd.DataFrame, lang: str = "en") -> pd.Series:
+    columns = (frame[c].tolist() for c in ("rule", "category", "observed", "country"))
     return pd.Series([explain(rule, lang, category=category or "", observed=observed or "", country=country or "")
-                      for rule, category, observed, country in zip(frame["rule"], frame["category"],
-                                                                    frame["observed"], frame["country"], strict=True)],
+                      for rule, category, observed, country in zip(*columns, strict=True)],
                      index=frame.index, dtype=object)
 
 
@@ -267,10 +267,11 @@ def _places_by_group(frame: pd.DataFrame, group: list[str]) -> dict[tuple, list[
 
 def _seen_lists(frame: pd.DataFrame) -> list[list[str]]:
     """Each row's places: its `seen_at` list where it has one, else its observed_url."""
+    urls = frame["observed_url"].tolist()  # a list first: iterating an Arrow-backed column is several times slower
     if "seen_at" in frame:
         return [list(v) if isinstance(v, (list, tuple, np.ndarray)) else ([u] if isinstance(u, str) else [])
-                for v, u in zip(frame["seen_at"], frame["observed_url"], strict=True)]
-    return [[u] if isinstance(u, str) else [] for u in frame["observed_url"]]
+                for v, u in zip(frame["seen_at"].tolist(), urls, strict=True)]
+    return [[u] if isinstance(u, str) else [] for u in urls]
 
 
 def _finding(frame: pd.DataFrame, rule: str, category: str | pd.Series, observed: pd.Series,

@@ -110,28 +110,37 @@ def run(sites: int, concurrency: int) -> None:
           f"peak RSS {base['peak_mb']:6.0f} MB")
     print(f"ratio scan/bare: polite {crawl_rate / base_rate:.3f}x, politeness off {fast_rate / base_rate:.3f}x, "
           f"memory {crawl_peak / base['peak_mb']:.2f}x")
-    print("where the scan's CPU time goes (politeness off, cProfile, own time by module):")
+    print("where the scan's time goes (politeness off, cProfile, own time by area; the waiting is time blocked, "
+          "the rest CPU):")
     for area, share in shares:
         print(f"  {area:38s} {share:6.1%}")
 
 
 # Modules grouped by what they do, to say what limits throughput.
 AREAS = [
+    # Time the process spends blocked, not computing: shown apart so the shares below it are CPU time.
+    ("waiting (epoll, locks, sleeps; not CPU)", ("select.epoll", "time.sleep", "_thread.lock", "acquire'")),
     ("start-up (imports, data files)", ("<frozen importlib", "importlib", "marshal.", "builtins.compile",
                                         "__build_class__", "yaml/", "inspect.py")),
-    ("storage (kzprivacy.store, SQLAlchemy, sqlite3)", ("kzprivacy/store", "sqlalchemy", "sqlite3")),
+    ("storage (kzprivacy.store, SQLAlchemy, sqlite3)", ("kzprivacy/store", "sqlalchemy", "sqlite3",
+                                                        "crawler/pipelines", "crawler/worker")),
     ("JOBDIR disk queues (queuelib, mkdir/rmdir)", ("posix.", "queuelib", "scrapy/squeues", "scrapy/pqueues",
-                                                     "pickle")),
-    ("parsing (kzprivacy.extract, lxml, parsel)", ("crawler/extract", "lxml", "parsel", "cssselect", "w3lib")),
-    ("tracker lookup (kzprivacy.vocabulary.trackers)", ("kzprivacy/trackers", "tldextract")),
-    ("form-field lexicon (kzprivacy.vocabulary.taxonomy)", ("kzprivacy/taxonomy",)),
+                                                     "pickle", "crawler/queues")),
+    ("parsing (kzprivacy.extract, the parse pool, lxml, parsel)", (
+        "kzprivacy/extract", "crawler/extract", "crawler/parsepool", "lxml", "parsel", "cssselect", "w3lib",
+        "multiprocessing", "concurrent/futures")),
+    ("tracker lookup (kzprivacy.vocabulary.trackers)", ("vocabulary/trackers", "tldextract", "crawler/enrich")),
+    ("form-field lexicon (kzprivacy.vocabulary.taxonomy)", ("vocabulary/taxonomy",)),
     ("WARC writing (warcio, gzip, zlib)", ("warcio", "gzip", "zlib", "crawler/middlewares")),
     ("network I/O and TLS (sockets, OpenSSL)", ("_socket", "socket.py", "_openssl", "OpenSSL", "ssl.py",
-                                                "select.epoll")),
-    ("the spider (crawler.spiders, kzprivacy.vocabulary.domains)", ("crawler/spiders", "kzprivacy/domains",
-                                                        "kzprivacy/language", "crawler/errors")),
+                                                "cryptography", "crawler/netguard", "service_identity")),
+    ("the spider (crawler.spiders, kzprivacy.vocabulary)", ("crawler/spiders", "kzprivacy/vocabulary",
+                                                            "crawler/errors", "crawler/items")),
+    ("the CLI and the scan's set-up (kzprivacy.app, kzprivacy.cli, click, rich)", (
+        "kzprivacy/app", "kzprivacy/cli", "click/", "rich/")),
     ("logging", ("logging/",)),
-    ("Scrapy, Twisted and asyncio (scheduling)", ("scrapy", "twisted", "asyncio", "selectors")),
+    ("Scrapy, Twisted and asyncio (scheduling)", ("scrapy", "twisted", "asyncio", "selectors", "threading.py",
+                                                  "contextvars", "Context' objects")),
 ]
 
 
