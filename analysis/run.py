@@ -11,11 +11,14 @@ chunks in a bounded cache; one process pool serves every chunk.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import asdict
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +90,59 @@ class TextCache(OrderedDict):
             self.popitem(last=False)
 
 
+@lru_cache(maxsize=1)
+def analyzer_fingerprint() -> str:
+    """What decides a policy text's analysis: the sources of the modules that read it and the versions of the
+    dictionaries they use. A stored analysis counts only under the same fingerprint, so a changed lexicon
+    analyses every text again."""
+    from importlib import metadata
+
+    from kzprivacy.vocabulary import language, taxonomy
+
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for path in (here / "run.py", here / "declarations.py", here / "policy_facts.py", here / "sentences.py",
+                 Path(taxonomy.__file__), Path(language.__file__)):
+        digest.update(path.read_bytes())
+    for dist in ("pymorphy3", "pymorphy3-dicts-ru", "snowballstemmer"):
+        digest.update(f"{dist}={metadata.version(dist)};".encode())
+    return digest.hexdigest()[:16]
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class StoredAnalyses:
+    """Policy texts analysed before (by any crawl in this database, table policy_analyses), and those
+    analysed now, to be added in the same transaction as the crawl's analysis: a weekly scan analyses only
+    the texts that changed, and a template shared by thousands of sites is analysed once."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.analyzer = analyzer_fingerprint()
+        self.reused = 0
+        self._new: dict[str, dict[str, Any]] = {}
+
+    def lookup(self, texts: dict[str, str]) -> dict[str, dict[str, Any]]:
+        """{key: result} of the texts (by key) analysed before."""
+        hashes = {key: text_sha256(text) for key, text in texts.items()}
+        found = self.store.policy_analyses(self.analyzer, hashes.values())
+        out = {key: json.loads(found[digest]) for key, digest in hashes.items() if digest in found}
+        self.reused += len(out)
+        return out
+
+    def add(self, text: str, result: dict[str, Any]) -> None:
+        digest = text_sha256(text)
+        self._new.setdefault(digest, {"text_sha256": digest, "analyzer": self.analyzer, "analyzed_at": utcnow(),
+                                      "result": json.dumps(result, ensure_ascii=False)})
+
+    def take(self) -> list[dict[str, Any]]:
+        """The rows added since the last call (for policy_analyses)."""
+        rows, self._new = list(self._new.values()), {}
+        return rows
+
+
 def analyze_policy_text(text: str) -> dict[str, Any]:
     """Declarations and facts of one policy text (a plain function, so worker processes can run it)."""
     from kzprivacy.vocabulary.language import detect_language
@@ -121,31 +177,39 @@ class _Pool:
             self.executor.shutdown()
 
 
-def _analyze_texts(texts: dict[str, str], cache: TextCache | None = None, pool: _Pool | None = None
-                   ) -> dict[str, dict[str, Any]]:
-    """Each distinct text's analysis: from the cache, or analysed now (in the pool when there are many)."""
+def _analyze_texts(texts: dict[str, str], cache: TextCache | None = None, pool: _Pool | None = None,
+                   stored: StoredAnalyses | None = None) -> dict[str, dict[str, Any]]:
+    """Each distinct text's analysis: from the cache, from the database (`stored`), or analysed now (in the
+    pool when there are many)."""
     cache = TextCache() if cache is None else cache
     results = {k: cache[k] for k in texts if k in cache}
     todo = [k for k in texts if k not in results]
+    if stored is not None and todo:
+        results.update(stored.lookup({k: texts[k] for k in todo}))
+        todo = [k for k in todo if k not in results]
     owned = pool is None
     pool = pool or _Pool()
     try:
-        results.update(zip(todo, pool.map(analyze_policy_text, [texts[k] for k in todo]), strict=True))
+        fresh = dict(zip(todo, pool.map(analyze_policy_text, [texts[k] for k in todo]), strict=True))
     finally:
         if owned:
             pool.close()
+    results.update(fresh)
+    if stored is not None:
+        for key, result in fresh.items():
+            stored.add(texts[key], result)
     for key in texts:
         cache.remember(key, results[key])
     return results
 
 
-def declarations_and_facts(policies: pd.DataFrame, cache: TextCache | None = None, pool: _Pool | None = None
-                           ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def declarations_and_facts(policies: pd.DataFrame, cache: TextCache | None = None, pool: _Pool | None = None,
+                           stored: StoredAnalyses | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(declarations, facts) for the readable policies of a crawl (or of a chunk of its sites)."""
     readable = policies[(policies["status"] == "ok") & policies["text"].notna()
                         & ((policies["is_policy_score"] >= POLICY_THRESHOLD) | (policies["is_best"] == 1))]
     texts = dict(zip(readable["sha256"].fillna(readable["url"]), readable["text"], strict=True))
-    results = _analyze_texts(texts, cache, pool)
+    results = _analyze_texts(texts, cache, pool, stored)
     declaration_rows, fact_rows = [], []
     # Facts for each site's best policy and its other language versions (a Kazakh version may keep a template's
     # blanks that the Russian one filled), the best first: policy_findings reads a site's first row as its best.
@@ -209,33 +273,39 @@ def analyze_crawl(db_path: str | Path, crawl_id: str, chunk_sites: int = CHUNK_S
     """Analyse one stored crawl, `chunk_sites` sites at a time, and replace its analysis rows (in one
     transaction); returns counts."""
     store = open_store(db_path)
-    counts = {"declarations": 0, "flows": 0, "findings": 0, "sites": 0}
+    counts = {"declarations": 0, "flows": 0, "findings": 0, "sites": 0, "texts_analysed": 0, "texts_reused": 0}
     cache = TextCache()
     pool = _Pool()
+    stored = StoredAnalyses(store)
 
     def chunks() -> Iterator[dict[str, list[dict[str, Any]]]]:
         for first, last in site_ranges(store, crawl_id, chunk_sites):
-            results = analyze_tables(load_crawl(store, crawl_id, first, last), cache, pool)
+            results = analyze_tables(load_crawl(store, crawl_id, first, last), cache, pool, stored)
             declarations, _facts, flows, findings, summaries = results
             for key, frame in (("declarations", declarations), ("flows", flows), ("findings", findings),
                                ("sites", summaries)):
                 counts[key] += len(frame)
-            yield _rows(*results)
+            rows = _rows(*results)
+            analysed = stored.take()
+            counts["texts_analysed"] += len(analysed)
+            yield {**rows, "policy_analyses": analysed}
 
     try:
         store.replace_analysis(crawl_id, chunks())
+        counts["texts_reused"] = stored.reused
         return counts
     finally:
         pool.close()
         store.close()
 
 
-def analyze_tables(tables: dict[str, pd.DataFrame], cache: TextCache | None = None, pool: _Pool | None = None
+def analyze_tables(tables: dict[str, pd.DataFrame], cache: TextCache | None = None, pool: _Pool | None = None,
+                   stored: StoredAnalyses | None = None
                    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(declarations, facts, flows, findings, site summaries) of the crawl tables of some sites."""
     tables = identify(tables)
     sites = _sites_with_policy(tables)
-    declarations, facts = declarations_and_facts(tables["policies"], cache, pool)
+    declarations, facts = declarations_and_facts(tables["policies"], cache, pool, stored)
     observations = observe(tables)
     flows = judge_flows(observations, declarations, sites)
     parts = [flow_findings(flows), no_policy_findings(observations, sites),

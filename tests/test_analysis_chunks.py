@@ -74,6 +74,7 @@ def test_chunked_analysis_equals_whole_analysis(tmp_path):
     expected = _analysis_rows(db)
     assert whole["sites"] == 7 and whole["findings"] > 0 and whole["declarations"] > 0
     chunked = analyze_crawl(db, "c", chunk_sites=2)  # re-running replaces, chunk by chunk
-    assert chunked == whole
+    texts = ("texts_analysed", "texts_reused")       # the second run finds both texts analysed already
+    assert {k: v for k, v in chunked.items() if k not in texts} == {k: v for k, v in whole.items() if k not in texts}
     assert _analysis_rows(db) == expected
     assert len(expected["site_summaries"]) == 7

@@ -136,7 +136,8 @@ def analyze(out: Path, db: str | None, crawl_id: str | None) -> None:
     crawl_id = workspace.crawl_id(crawl_id)
     counts = analyze_crawl(workspace.db, crawl_id)
     click.echo(f"Crawl {crawl_id}: {counts['sites']} sites, {counts['declarations']} declarations, "
-               f"{counts['flows']} flows judged, {counts['findings']} findings.")
+               f"{counts['flows']} flows judged, {counts['findings']} findings; policy texts: "
+               f"{counts['texts_analysed']} analysed, {counts['texts_reused']} as analysed before.")
 
 
 @main.command()

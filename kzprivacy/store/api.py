@@ -77,7 +77,11 @@ class Store(Protocol):
     # -- what the analysis writes -----------------------------------------------------------
     def replace_analysis(self, crawl_id: str, chunks: Iterable[Mapping[str, Iterable[Mapping[str, Any]]]]) -> None:
         """Replace the crawl's analysis rows (ANALYSIS_TABLES) with those of `chunks` ({table: rows} each),
-        in one transaction: a failure part-way leaves the previous analysis whole."""
+        in one transaction: a failure part-way leaves the previous analysis whole. A chunk may also carry rows
+        of SHARED_ANALYSIS_TABLES (policy_analyses), which are added, never replaced."""
+
+    def policy_analyses(self, analyzer: str, text_hashes: Iterable[str]) -> dict[str, str]:
+        """{text_sha256: result JSON} of the policy texts already analysed by this `analyzer`."""
 
     # -- reading ----------------------------------------------------------------------------
     def crawl_tables(self) -> list[str]:

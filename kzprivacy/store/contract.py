@@ -21,8 +21,8 @@ import sqlalchemy as sa
 from kzprivacy.extract.policy import POLICY_THRESHOLD, STRONG_LINK_SCORE
 
 __all__ = ["SCHEMA", "POLICY_THRESHOLD", "STRONG_LINK_SCORE", "PAGE_CHILD_TABLES", "PAGE_TABLES", "REPLACED_TABLES",
-           "ANALYSIS_TABLES", "utcnow", "is_database_url", "metadata", "sql_value", "page_rows", "site_rows",
-           "Row"]
+           "ANALYSIS_TABLES", "SHARED_ANALYSIS_TABLES", "utcnow", "is_database_url", "metadata", "sql_value",
+           "page_rows", "site_rows", "Row"]
 
 SCHEMA = resources.files(__package__).joinpath("schema.sql").read_text(encoding="utf-8")
 
@@ -38,6 +38,8 @@ PAGE_TABLES = ("pages", "cookies", "requests", "inline_trackers", "storage", "fo
 REPLACED_TABLES = frozenset({"pages", "form_destinations", "forms", "form_fields", "policies"})
 # What `kzprivacy analyze` writes for a crawl (replaced as a whole when it runs again).
 ANALYSIS_TABLES = ("declarations", "policy_facts", "flows", "findings", "site_summaries")
+# Analysis rows that belong to no crawl: kept (never replaced) when a crawl's analysis is.
+SHARED_ANALYSIS_TABLES = ("policy_analyses",)
 
 
 def utcnow() -> str:

@@ -283,6 +283,16 @@ CREATE TABLE IF NOT EXISTS policy_facts (
     PRIMARY KEY (crawl_id, site, policy_url)
 );
 
+-- Each distinct policy text's analysis (declarations and facts), kept across crawls: a weekly scan, or the
+-- same template on thousands of sites, analyses a text once per version of the analysis.
+CREATE TABLE IF NOT EXISTS policy_analyses (
+    text_sha256  TEXT NOT NULL,                      -- of the policy text (UTF-8), not of the page's bytes
+    analyzer     TEXT NOT NULL,                      -- fingerprint of the analysis code and lexicon
+    result       TEXT NOT NULL,                      -- JSON: {"declarations": [...], "facts": {...}}
+    analyzed_at  TEXT,
+    PRIMARY KEY (text_sha256, analyzer)
+);
+
 -- Per site: findings by severity, flows by verdict, and the score (docs/analysis.md).
 CREATE TABLE IF NOT EXISTS site_summaries (
     crawl_id          TEXT NOT NULL,

@@ -17,7 +17,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from .contract import (ANALYSIS_TABLES, PAGE_CHILD_TABLES, PAGE_TABLES, POLICY_THRESHOLD, REPLACED_TABLES,
-                       STRONG_LINK_SCORE, Row, metadata, page_rows, sql_value, utcnow)
+                       SHARED_ANALYSIS_TABLES, STRONG_LINK_SCORE, Row, metadata, page_rows, sql_value, utcnow)
 from .frames import EXPORT_CHUNK_ROWS, TABLES, typed_frame
 
 __all__ = ["SqlStore"]
@@ -322,12 +322,30 @@ class SqlStore:
                 conn.execute(table.delete().where(table.c.crawl_id == crawl_id))
             for chunk in chunks:
                 for name, rows in chunk.items():
+                    if name in SHARED_ANALYSIS_TABLES:
+                        self._insert(conn, name, rows)     # a text analysed by another crawl stays as it is
+                        continue
                     if name not in ANALYSIS_TABLES:
                         raise KeyError(f"{name} is not an analysis table")
                     self._insert(conn, name, ({"crawl_id": crawl_id, **row} for row in rows))
 
         with self._begin() as conn:  # never retried: `chunks` is consumed as it is written
             work(conn)
+
+    def policy_analyses(self, analyzer: str, text_hashes: Iterable[str]) -> dict[str, str]:
+        t = self.tables["policy_analyses"]
+        wanted = sorted(set(text_hashes))
+        found: dict[str, str] = {}
+
+        def look(conn: Conn) -> None:
+            for start in range(0, len(wanted), 500):     # bounded IN lists
+                found.update((digest, result) for digest, result in conn.execute(
+                    sa.select(t.c.text_sha256, t.c.result).where(
+                        t.c.analyzer == analyzer, t.c.text_sha256.in_(wanted[start:start + 500]))))
+
+        if wanted:
+            self._read(look)
+        return found
 
     # -- reading ----------------------------------------------------------------------------
 
