@@ -74,6 +74,8 @@ DOWNLOADER_MIDDLEWARES = {
     "kzprivacy.crawler.middlewares.SiteRobotsTxt": 100,
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
     "kzprivacy.crawler.middlewares.SiteCookies": 700,
+    # After DownloadTimeoutMiddleware (350) and robots.txt: no request of a site outlives its time budget.
+    "kzprivacy.crawler.middlewares.SiteBudget": 545,
     # After RetryMiddleware (550) on the way in, before it on the way back: a failed origin fails fast.
     "kzprivacy.crawler.middlewares.FailFast": 560,
     # Closest to the downloader: sees each response exactly as the server sent it.

@@ -3,3 +3,7 @@
 # Sent by the site spider when a site is finished (its SiteItem yielded), with `site`: components
 # that keep something per site (robots.txt parsers, cookie jars) release it, so memory stays flat.
 site_done = object()
+
+# Sent by crawler.middlewares.SiteBudget when a site's time budget (KZPRIVACY_SITE_TIMEOUT) runs out, with
+# `site`: the spider records the site as site_timeout once the requests still pending have ended.
+site_timed_out = object()
