@@ -40,7 +40,7 @@ from twisted.internet.defer import Deferred
 from .errors import BlockedPrivateAddress, OriginFailed, SiteTimedOut, classify_failure, proxy_error_status
 from .netguard import allowed_private_hosts, blocked_reason
 from .shutdown import writing
-from .signals import site_done, site_timed_out
+from .signals import site_done, site_timed_out, tls_handshake
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -265,11 +265,14 @@ class FailFast:
     resolve fails for every scheme.
 
     The robots.txt fetch usually pays the wait (and the home page a second one: a slow robots.txt alone
-    must not cost a live site its https); later requests then fail at once. A timed-out request is
-    never retried: a hang costs one timeout, not one per retry. An origin that has answered once (its
-    response head arrived) is never failed fast: one slow page of a live site times out alone. A proxy's own
-    error response (X-Squid-Error: it could not resolve or reach the site) is not retried either. Memory is
-    bounded: the oldest origins are forgotten past KZPRIVACY_FAIL_FAST_ORIGINS.
+    must not cost a live site its https); later requests then fail at once. One wait is enough where a
+    second could only fail the same way: an https server that took the connection and never answered the
+    TLS handshake (crawler/tlswatch.py tells), and plain http after https hung that way or timed out, when
+    its robots.txt hangs too (the site hangs on both schemes: its http home page is not waited for as well).
+    A timed-out request is never retried: a hang costs one timeout, not one per retry. An origin that has
+    answered once (its response head arrived) is never failed fast: one slow page of a live site times out
+    alone. A proxy's own error response (X-Squid-Error: it could not resolve or reach the site) is not
+    retried either. Memory is bounded: the oldest origins are forgotten past KZPRIVACY_FAIL_FAST_ORIGINS.
     """
 
     STATUSES = ("dns_error", "timeout", "tls_error", "proxy_error")
@@ -282,6 +285,7 @@ class FailFast:
         self.failed: OrderedDict[str, tuple[str, str]] = OrderedDict()
         self.answered: OrderedDict[str, None] = OrderedDict()  # origins that sent a response
         self.timeouts: dict[str, int] = {}
+        self.tls: OrderedDict[str, bool] = OrderedDict()  # host -> a TLS handshake with it completed
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FailFast:
@@ -292,7 +296,24 @@ class FailFast:
         # An origin has answered once its response head arrived: a body that then drips is a slow page of a
         # live site, not a dead origin (the response itself only reaches process_response when complete).
         crawler.signals.connect(mw._headers_received, signal=signals.headers_received)
+        crawler.signals.connect(mw._tls_handshake, signal=tls_handshake)
         return mw
+
+    def _tls_handshake(self, host: str, done: bool) -> None:
+        self.tls[host] = done or self.tls.get(host, False)
+        self.tls.move_to_end(host)
+        while len(self.tls) > self.max_origins:
+            self.tls.popitem(last=False)
+
+    def _hangs(self, request: Request, origin: str) -> bool:
+        """A timeout of `origin` that a second request could only repeat: an https server that never
+        completed a TLS handshake, or plain http whose https origin already timed out."""
+        parts = urlparse_cached(request)
+        host = (parts.hostname or "").lower()
+        if parts.scheme == "https":
+            return self.tls.get(host) is False
+        https = self.failed.get(f"https://{parts.netloc}")
+        return https is not None and https[0] == "timeout"
 
     def _headers_received(self, headers: Any, body_length: Any, request: Request, spider: Spider | None = None) -> None:
         self._answered(self._keys(request)[0])
@@ -346,11 +367,11 @@ class FailFast:
             # download timeout is not retried (RetryMiddleware, after this on the way back, reads it).
             request.meta["dont_retry"] = True
         if (status in self.STATUSES or refused) and origin not in self.answered:
-            if status == "timeout":  # a slow robots.txt alone must not cost a site its https
-                self.timeouts[origin] = self.timeouts.get(origin, 0) + 1
+            if status == "timeout" and not self._hangs(request, origin):  # a slow robots.txt alone must not
+                self.timeouts[origin] = self.timeouts.get(origin, 0) + 1     # cost a site its https
                 if self.timeouts[origin] < self.TIMEOUTS:
                     return None
-                del self.timeouts[origin]
+            self.timeouts.pop(origin, None)
             self._remember(host if status == "dns_error" else origin, status, error)
         return None
 

@@ -25,7 +25,7 @@ from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
 from kzprivacy.crawler.browser import classify_browser_failure, rendered_rows
-from kzprivacy.crawler.errors import classify_failure, proxy_error_status
+from kzprivacy.crawler.errors import OriginFailed, classify_failure, proxy_error_status
 from kzprivacy.crawler.formprobe import destination_rows
 from kzprivacy.extract.cookies import parse_set_cookie
 from kzprivacy.extract.documents import DocumentTooLarge, sniff_format
@@ -234,7 +234,8 @@ class SiteSpider(scrapy.Spider):
         st = self._site(site)
         status, error = (classify_browser_failure(exc, request.meta) if request.meta.get("playwright")
                          else classify_failure(exc))
-        if status == "timeout" and request.meta.get("site_budget_cut"):
+        if status == "timeout" and request.meta.get("site_budget_cut") and not isinstance(exc, OriginFailed):
+            # its download timeout was what was left of the site's budget (crawler.middlewares.SiteBudget)
             status, error = "site_timeout", f"cut when the site's time budget ran out ({error})"
         if status == "error" and self.max_bytes and request.meta.get("bytes_received", 0) > self.max_bytes:
             status, error = "too_large", f"the body passed DOWNLOAD_MAXSIZE ({self.max_bytes} bytes) as it streamed"
