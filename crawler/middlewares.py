@@ -317,6 +317,10 @@ class FailFast:
 
     def _headers_received(self, headers: Any, body_length: Any, request: Request, spider: Spider | None = None) -> None:
         self._answered(self._keys(request)[0])
+        # Said on the request too, for failures that never pass process_exception: a redirect that hits
+        # REDIRECT_MAX_TIMES fails in RedirectMiddleware's process_response (600), whose 3xx responses never
+        # reach this middleware's (560) either, yet each of them was the origin answering.
+        request.meta["origin_answered"] = True
 
     @staticmethod
     def _keys(request: Request) -> tuple[str, str]:

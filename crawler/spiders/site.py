@@ -257,8 +257,9 @@ class SiteSpider(scrapy.Spider):
                 if https_failure and https_failure[0] in HTTPS_FAILURES_KEPT and status in ("refused", "proxy_error"):
                     status, error = https_failure  # https broke at TLS and there is no plain http either
                 st["status"], st["error"] = status, error
-                # robots.txt or the page answered over this scheme (a redirect loop is answers that never end)
-                if status in ("robots_blocked", "redirect_loop") or answered:
+                # robots.txt or the page answered over this scheme (a redirect loop is answers that never end:
+                # crawler.middlewares.FailFast marks each hop's request as answered when its head arrives)
+                if status == "robots_blocked" or answered:
                     st["https"] = request.url.startswith("https://")
                 else:
                     st["https"] = False if request.meta.get("attempt") == "http" else None
