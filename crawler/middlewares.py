@@ -407,6 +407,10 @@ class SiteBudget:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SiteBudget:
         budget = crawler.settings.get("KZPRIVACY_SITE_TIMEOUT")
+        if budget is None and crawler.settings.get("KZPRIVACY_MODE") == "browser":
+            # Every rendered page also waits for its load event, its network to settle and its forms' probes:
+            # how long a site may take there has not been measured, so browser mode has a budget only when set.
+            raise NotConfigured
         budget = 3 * crawler.settings.getfloat("DOWNLOAD_TIMEOUT") if budget is None else float(budget)
         if budget <= 0:
             raise NotConfigured

@@ -140,7 +140,8 @@ SETTINGS: tuple[Setting, ...] = (
             "(robots.txt) to its last page read; past it the requests still waiting are dropped, those in flight "
             "cut, and the site recorded as site_timeout with every page fetched before. Unset: three times "
             "DOWNLOAD_TIMEOUT (60 s at the default 20), one timeout more than a site that never answers can "
-            "cost (https, then plain http's robots.txt); 0: no budget (crawler.middlewares.SiteBudget).", CRAWL,
+            "cost (https, then plain http's robots.txt), and none in browser mode; 0: no budget "
+            "(crawler.middlewares.SiteBudget).", CRAWL,
             minimum=0),
     Setting("KZPRIVACY_PROXY", None, "url", "http://host:port: route every request through this proxy, https "
             "via CONNECT (`--proxy`).", CRAWL),
