@@ -137,7 +137,8 @@ class SiteSpider(scrapy.Spider):
             st["done"] = True
             if st.get("budget_spent") and st["status"] in (None, "ok", "site_timeout"):
                 # Cut short by its time budget (crawler.middlewares.SiteBudget): what it fetched before is kept.
-                seen = f"; the home page had answered ({st['final_url']})" if st["final_url"] else ""
+                seen = (f"; the home page had answered ({st['final_url']})" if st["final_url"] else
+                        f"; https had failed: {st['https_failure'][0]}" if st.get("https_failure") else "")
                 st["status"], st["error"] = "site_timeout", st["budget_spent"] + seen
             yield SiteItem(site, {
                 "status": st["status"] or "error", "error": st["error"], "final_url": st["final_url"],
