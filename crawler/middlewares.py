@@ -428,10 +428,17 @@ class SiteBudget:
             deadline = self.deadlines[site] = now + self.budget
             self.timers[site] = call_later(self.budget, self._expire, site)
         left = deadline - now
-        timeout = request.meta.get("download_timeout") or self.crawler.settings.getfloat("DOWNLOAD_TIMEOUT")
-        if left < timeout:
+        # The request's own timeout, kept apart: a redirect or a retry copies the meta of a request whose
+        # timeout was cut, and a resumed crawl (JOBDIR) gives its site a fresh budget.
+        full = (request.meta.get("site_full_timeout") or request.meta.get("download_timeout")
+                or self.crawler.settings.getfloat("DOWNLOAD_TIMEOUT"))
+        request.meta["site_full_timeout"] = full
+        if left < full:
             request.meta["download_timeout"] = max(left, 0.001)
             request.meta["site_budget_cut"] = True  # a timeout of this request is the budget's, not the origin's
+        else:
+            request.meta["download_timeout"] = full
+            request.meta.pop("site_budget_cut", None)
         request.meta["site_deadline"] = deadline
         return None
 
