@@ -6,11 +6,16 @@ import re
 
 from scrapy.exceptions import IgnoreRequest
 
-__all__ = ["classify_failure", "BlockedPrivateAddress", "OriginFailed", "proxy_error_status"]
+__all__ = ["classify_failure", "BlockedPrivateAddress", "OriginFailed", "SiteTimedOut", "proxy_error_status"]
 
 
 class BlockedPrivateAddress(IgnoreRequest):
     """The host resolves to a private, loopback or link-local address, which a scan never visits."""
+
+
+class SiteTimedOut(IgnoreRequest):
+    """A request of a site whose time budget (KZPRIVACY_SITE_TIMEOUT) has run out, dropped unsent or
+    cut short (crawler.middlewares.SiteBudget)."""
 
 
 class OriginFailed(Exception):
@@ -62,6 +67,8 @@ def classify_failure(exc: BaseException) -> tuple[str, str]:
     text = "; ".join(f"{type(e).__name__}: {e}" for e in chain)[:1000]
     if isinstance(exc, OriginFailed):
         return exc.status, exc.error
+    if isinstance(exc, SiteTimedOut):
+        return "site_timeout", str(exc)
     blocked = next((e for e in chain if isinstance(e, BlockedPrivateAddress)), None)
     if blocked is not None:  # refused by the URL guard, or at connect time by the resolver
         return "blocked_private_address", str(blocked)

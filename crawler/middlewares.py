@@ -10,6 +10,8 @@
 - FailFast: once an origin failed at the connection level (its name does not resolve, it timed
   out, refused, broke TLS, or the proxy could not reach it), the rest of its requests fail the
   same way at once instead of each waiting again.
+- SiteBudget: gives each site KZPRIVACY_SITE_TIMEOUT seconds in all; no request of it outlives that, and
+  when it runs out the site's waiting requests are dropped, so one site cannot hold the crawl's end.
 - SiteRobotsTxt, SiteCookies: Scrapy's robots.txt and cookie middlewares, keeping what they hold
   per site only until the site is done (signal `site_done`), so memory stays flat over a zone.
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from datetime import datetime, timezone
 from io import BytesIO
 from pathlib import Path
@@ -29,17 +32,19 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 from scrapy.http.request import NO_CALLBACK
+from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
-from .errors import BlockedPrivateAddress, OriginFailed, classify_failure, proxy_error_status
+from .errors import BlockedPrivateAddress, OriginFailed, SiteTimedOut, classify_failure, proxy_error_status
 from .netguard import allowed_private_hosts, blocked_reason
 from .shutdown import writing
-from .signals import site_done
+from .signals import site_done, site_timed_out, tls_handshake
 
 if TYPE_CHECKING:
     from scrapy import Spider
+    from scrapy.utils.asyncio import CallLaterResult
     from scrapy.crawler import Crawler
 
 
@@ -260,11 +265,14 @@ class FailFast:
     resolve fails for every scheme.
 
     The robots.txt fetch usually pays the wait (and the home page a second one: a slow robots.txt alone
-    must not cost a live site its https); later requests then fail at once. A timed-out request is
-    never retried: a hang costs one timeout, not one per retry. An origin that has answered once (its
-    response head arrived) is never failed fast: one slow page of a live site times out alone. A proxy's own
-    error response (X-Squid-Error: it could not resolve or reach the site) is not retried either. Memory is
-    bounded: the oldest origins are forgotten past KZPRIVACY_FAIL_FAST_ORIGINS.
+    must not cost a live site its https); later requests then fail at once. One wait is enough where a
+    second could only fail the same way: an https server that took the connection and never answered the
+    TLS handshake (crawler/tlswatch.py tells), and plain http after https hung that way or timed out, when
+    its robots.txt hangs too (the site hangs on both schemes: its http home page is not waited for as well).
+    A timed-out request is never retried: a hang costs one timeout, not one per retry. An origin that has
+    answered once (its response head arrived) is never failed fast: one slow page of a live site times out
+    alone. A proxy's own error response (X-Squid-Error: it could not resolve or reach the site) is not
+    retried either. Memory is bounded: the oldest origins are forgotten past KZPRIVACY_FAIL_FAST_ORIGINS.
     """
 
     STATUSES = ("dns_error", "timeout", "tls_error", "proxy_error")
@@ -277,6 +285,7 @@ class FailFast:
         self.failed: OrderedDict[str, tuple[str, str]] = OrderedDict()
         self.answered: OrderedDict[str, None] = OrderedDict()  # origins that sent a response
         self.timeouts: dict[str, int] = {}
+        self.tls: OrderedDict[str, bool] = OrderedDict()  # host -> a TLS handshake with it completed
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FailFast:
@@ -287,10 +296,31 @@ class FailFast:
         # An origin has answered once its response head arrived: a body that then drips is a slow page of a
         # live site, not a dead origin (the response itself only reaches process_response when complete).
         crawler.signals.connect(mw._headers_received, signal=signals.headers_received)
+        crawler.signals.connect(mw._tls_handshake, signal=tls_handshake)
         return mw
+
+    def _tls_handshake(self, host: str, done: bool) -> None:
+        self.tls[host] = done or self.tls.get(host, False)
+        self.tls.move_to_end(host)
+        while len(self.tls) > self.max_origins:
+            self.tls.popitem(last=False)
+
+    def _hangs(self, request: Request, origin: str) -> bool:
+        """A timeout of `origin` that a second request could only repeat: an https server that never
+        completed a TLS handshake, or plain http whose https origin already timed out."""
+        parts = urlparse_cached(request)
+        host = (parts.hostname or "").lower()
+        if parts.scheme == "https":
+            return self.tls.get(host) is False
+        https = self.failed.get(f"https://{parts.netloc}")
+        return https is not None and https[0] == "timeout"
 
     def _headers_received(self, headers: Any, body_length: Any, request: Request, spider: Spider | None = None) -> None:
         self._answered(self._keys(request)[0])
+        # Said on the request too, for failures that never pass process_exception: a redirect that hits
+        # REDIRECT_MAX_TIMES fails in RedirectMiddleware's process_response (600), whose 3xx responses never
+        # reach this middleware's (560) either, yet each of them was the origin answering.
+        request.meta["origin_answered"] = True
 
     @staticmethod
     def _keys(request: Request) -> tuple[str, str]:
@@ -341,13 +371,103 @@ class FailFast:
             # download timeout is not retried (RetryMiddleware, after this on the way back, reads it).
             request.meta["dont_retry"] = True
         if (status in self.STATUSES or refused) and origin not in self.answered:
-            if status == "timeout":  # a slow robots.txt alone must not cost a site its https
-                self.timeouts[origin] = self.timeouts.get(origin, 0) + 1
+            if status == "timeout" and not self._hangs(request, origin):  # a slow robots.txt alone must not
+                self.timeouts[origin] = self.timeouts.get(origin, 0) + 1     # cost a site its https
                 if self.timeouts[origin] < self.TIMEOUTS:
                     return None
-                del self.timeouts[origin]
+            self.timeouts.pop(origin, None)
             self._remember(host if status == "dns_error" else origin, status, error)
         return None
+
+
+class SiteBudget:
+    """Each site's crawl ends within KZPRIVACY_SITE_TIMEOUT seconds of its first request, whatever it does.
+
+    The clock starts when the site's first request (its robots.txt, usually) reaches the downloader. Every
+    request of the site (request.meta["site"]: pages, redirects, robots.txt) gets at most the time left
+    as its download timeout, so nothing in flight outlives the budget; when the budget runs out, the
+    site's requests waiting in its download slot (politeness delays) are dropped at once and any later
+    one is refused, each with SiteTimedOut (status site_timeout), and `site_timed_out` is sent: the
+    spider then records the site as site_timeout, with every page it fetched before (crawler/spiders/site.py).
+    The spider bounds the reading of a page by the same deadline (request.meta["site_deadline"], a
+    time.monotonic() value, read by crawler/parsepool.py).
+
+    A budget per site, not per page: a site that hangs, drips or redirects through many hosts cannot hold
+    the crawl's end past its budget, however many requests it makes. The clocks are not in the spider's
+    persisted state (a monotonic time means nothing to another process): a resumed site starts afresh."""
+
+    def __init__(self, crawler: Crawler, budget: float) -> None:
+        self.crawler = crawler
+        self.budget = budget
+        self.deadlines: dict[str, float] = {}
+        self.timers: dict[str, CallLaterResult] = {}
+        self.expired: set[str] = set()
+        crawler.signals.connect(self._site_done, signal=site_done)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SiteBudget:
+        budget = crawler.settings.get("KZPRIVACY_SITE_TIMEOUT")
+        if budget is None and crawler.settings.get("KZPRIVACY_MODE") == "browser":
+            # Every rendered page also waits for its load event, its network to settle and its forms' probes:
+            # how long a site may take there has not been measured, so browser mode has a budget only when set.
+            raise NotConfigured
+        budget = 3 * crawler.settings.getfloat("DOWNLOAD_TIMEOUT") if budget is None else float(budget)
+        if budget <= 0:
+            raise NotConfigured
+        return cls(crawler, budget)
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        site = request.meta.get("site")
+        if not site:
+            return None
+        if site in self.expired:
+            raise SiteTimedOut(self._message(site, "not fetched"))
+        now = time.monotonic()
+        deadline = self.deadlines.get(site)
+        if deadline is None:
+            deadline = self.deadlines[site] = now + self.budget
+            self.timers[site] = call_later(self.budget, self._expire, site)
+        left = deadline - now
+        # The request's own timeout, kept apart: a redirect or a retry copies the meta of a request whose
+        # timeout was cut, and a resumed crawl (JOBDIR) gives its site a fresh budget.
+        full = (request.meta.get("site_full_timeout") or request.meta.get("download_timeout")
+                or self.crawler.settings.getfloat("DOWNLOAD_TIMEOUT"))
+        request.meta["site_full_timeout"] = full
+        if left < full:
+            request.meta["download_timeout"] = max(left, 0.001)
+            request.meta["site_budget_cut"] = True  # a timeout of this request is the budget's, not the origin's
+        else:
+            request.meta["download_timeout"] = full
+            request.meta.pop("site_budget_cut", None)
+        request.meta["site_deadline"] = deadline
+        return None
+
+    def _expire(self, site: str) -> None:
+        self.timers.pop(site, None)
+        self.expired.add(site)
+        self.crawler.signals.send_catch_log(signal=site_timed_out, site=site, budget=self.budget)
+        # Requests waiting in the site's download slot (its politeness delay) would start late with the time
+        # that was left when they passed here: drop them now.
+        from twisted.python.failure import Failure
+
+        downloader = getattr(self.crawler.engine, "downloader", None)
+        for slot in list(getattr(downloader, "slots", {}).values()):
+            queue = getattr(slot, "queue", None)
+            if not queue:
+                continue
+            for entry in [e for e in queue if e[0].meta.get("site") == site]:
+                queue.remove(entry)
+                entry[1].errback(Failure(SiteTimedOut(self._message(site, "not fetched"))))
+
+    def _message(self, site: str, what: str) -> str:
+        return f"{what}: the site's time budget ({self.budget:g} s, KZPRIVACY_SITE_TIMEOUT) ran out"
+
+    def _site_done(self, site: str) -> None:
+        self.deadlines.pop(site, None)
+        self.expired.discard(site)
+        timer = self.timers.pop(site, None)
+        if timer is not None:
+            timer.cancel()
 
 
 class SiteRobotsTxt(RobotsTxtMiddleware):
@@ -382,8 +502,9 @@ class SiteRobotsTxt(RobotsTxtMiddleware):
             self._site_origins.setdefault(site, set()).add(key)
         if key not in self._parsers:
             self._parsers[key] = Deferred()
-            robotsreq = Request(f"{key}/robots.txt", priority=self.DOWNLOAD_PRIORITY,
-                                meta={"dont_obey_robotstxt": True, "dont_redirect": True}, callback=NO_CALLBACK)
+            # Under the site's name, so that its time budget bounds this fetch too (SiteBudget).
+            robotsreq = Request(f"{key}/robots.txt", priority=self.DOWNLOAD_PRIORITY, callback=NO_CALLBACK,
+                                meta={"dont_obey_robotstxt": True, "dont_redirect": True, **_site_meta(request)})
             try:
                 resp = await self.crawler.engine.download_async(robotsreq)
                 location = self._location(resp)
@@ -420,7 +541,8 @@ class SiteRobotsTxt(RobotsTxtMiddleware):
         else:  # elsewhere (a page, a query, a fetch in flight): followed as a plain redirect chain
             response = await self.crawler.engine.download_async(Request(
                 location, priority=self.DOWNLOAD_PRIORITY, callback=NO_CALLBACK,
-                meta={"dont_obey_robotstxt": True, "redirect_ttl": self.MAX_REDIRECTS + 1 - len(chain)}))
+                meta={"dont_obey_robotstxt": True, "redirect_ttl": self.MAX_REDIRECTS + 1 - len(chain),
+                      **_site_meta(request)}))
             await self._parse_robots(response, key, request)
             return
         dfd = self._parsers[key]
@@ -447,6 +569,12 @@ class SiteCookies(CookiesMiddleware):
 
     def _site_done(self, site: str) -> None:
         self.jars.pop(site, None)
+
+
+def _site_meta(request: Request) -> dict[str, Any]:
+    """The site a robots.txt fetch is made for, as SiteBudget reads it; nothing for a request of no site."""
+    site = request.meta.get("site")
+    return {"site": site} if site else {}
 
 
 def _reason(status: int) -> str:

@@ -23,6 +23,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import time
 from collections import deque
 from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnContext
@@ -169,17 +170,41 @@ class ParsePool:
         loop = asyncio.get_running_loop()
         waiter = loop.create_future()
         heapq.heappush(self._waiters, (loop.time() + size / QUEUE_BYTES_PER_SECOND, next(self._arrivals), waiter))
-        return await waiter
+        try:
+            return await waiter
+        except asyncio.CancelledError:  # the site's deadline passed while waiting (run): a worker given meanwhile
+            if waiter.done() and not waiter.cancelled() and waiter.exception() is None:  # goes to the next page
+                self._release(waiter.result())
+            raise
 
     # -- the one operation -----------------------------------------------------------------------
 
-    async def run(self, task: PageTask) -> PageExtract:
-        """The page's extract, read in a worker within the budget; ParseFailure otherwise."""
+    async def run(self, task: PageTask, deadline: float | None = None) -> PageExtract:
+        """The page's extract, read in a worker within the budget; ParseFailure otherwise.
+
+        `deadline` (a time.monotonic() value: the end of the page's site's time budget, crawler.middlewares.
+        SiteBudget) bounds the wait for a worker and the reading both; past it the page is abandoned as
+        site_timeout."""
         if self.size <= 0:
             return extract_page(task)
         if self._closed:
             raise ParseFailure("parse_error", "the crawl is stopping")
-        worker = await self._acquire(len(task.html or "") + len(task.body or b""))
+        budget, site_cut = self.budget, False
+        size = len(task.html or "") + len(task.body or b"")
+        if deadline is None:
+            worker = await self._acquire(size)
+        else:
+            try:
+                if deadline <= time.monotonic():
+                    raise asyncio.TimeoutError
+                worker = await asyncio.wait_for(self._acquire(size), deadline - time.monotonic())
+                if deadline <= time.monotonic():
+                    self._release(worker)
+                    raise asyncio.TimeoutError
+            except asyncio.TimeoutError:
+                raise ParseFailure("site_timeout", "not read: the site's time budget ran out") from None
+            if deadline - time.monotonic() < budget:
+                budget, site_cut = deadline - time.monotonic(), True
         loop = asyncio.get_running_loop()
         fd = worker.conn.fileno()
         answer = loop.create_future()
@@ -196,11 +221,13 @@ class ParsePool:
         try:
             worker.conn.send(task)
             loop.add_reader(fd, readable)
-            status, value = await asyncio.wait_for(answer, self.budget)
+            status, value = await asyncio.wait_for(answer, budget)
         except asyncio.TimeoutError:
             with contextlib.suppress(Exception):
                 loop.remove_reader(fd)
             self._replace(worker)
+            if site_cut:
+                raise ParseFailure("site_timeout", "reading abandoned: the site's time budget ran out") from None
             raise ParseFailure("parse_timeout",
                                f"reading the page took longer than {self.budget:g} s; abandoned") from None
         except (EOFError, OSError) as exc:

@@ -76,6 +76,8 @@ DOWNLOADER_MIDDLEWARES = {
     "kzprivacy.crawler.middlewares.SiteRobotsTxt": 100,
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
     "kzprivacy.crawler.middlewares.SiteCookies": 700,
+    # After DownloadTimeoutMiddleware (350) and robots.txt: no request of a site outlives its time budget.
+    "kzprivacy.crawler.middlewares.SiteBudget": 545,
     # After RetryMiddleware (550) on the way in, before it on the way back: a failed origin fails fast.
     "kzprivacy.crawler.middlewares.FailFast": 560,
     # Closest to the downloader: sees each response exactly as the server sent it.
@@ -86,6 +88,17 @@ DOWNLOADER_MIDDLEWARES = {
     "kzprivacy.crawler.middlewares.ProxyMiddleware": 740,
     # First of all: a private or loopback address is refused before robots.txt is even asked (netguard.py).
     "kzprivacy.crawler.middlewares.PrivateAddressGuard": 50,
+}
+# Scrapy's HTTP/1.1 handler, telling which hosts never answered a TLS handshake (crawler/tlswatch.py), so
+# that an https server that hangs at the handshake costs one timeout, not two. In the base dict, so that
+# browser mode's handlers (DOWNLOAD_HANDLERS, set by its add-on) still replace it.
+DOWNLOAD_HANDLERS_BASE = {
+    "data": "scrapy.core.downloader.handlers.datauri.DataURIDownloadHandler",
+    "file": "scrapy.core.downloader.handlers.file.FileDownloadHandler",
+    "http": "kzprivacy.crawler.tlswatch.TlsWatchingHandler",
+    "https": "kzprivacy.crawler.tlswatch.TlsWatchingHandler",
+    "s3": "scrapy.core.downloader.handlers.s3.S3DownloadHandler",
+    "ftp": "scrapy.core.downloader.handlers.ftp.FTPDownloadHandler",
 }
 # Names that resolve to private addresses are refused at connect time (DNS rebinding): crawler/netguard.py.
 TWISTED_DNS_RESOLVER = "kzprivacy.crawler.netguard.GuardedResolver"

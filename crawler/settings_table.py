@@ -136,6 +136,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("KZPRIVACY_SITES_AT_ONCE", 384, "int", "Sites crawled at once in HTTP mode: a new site starts only "
             "when one finishes, so the scheduler, robots.txt parsers and cookie jars hold this many sites, not "
             "the whole list.", CRAWL, minimum=1),
+    Setting("KZPRIVACY_SITE_TIMEOUT", None, "float", "Seconds one site's crawl may take, from its first request "
+            "(robots.txt) to its last page read; past it the requests still waiting are dropped, those in flight "
+            "cut, and the site recorded as site_timeout with every page fetched before. Unset: three times "
+            "DOWNLOAD_TIMEOUT (60 s at the default 20), one timeout more than a site that never answers can "
+            "cost (https, then plain http's robots.txt), and none in browser mode; 0: no budget "
+            "(crawler.middlewares.SiteBudget).", CRAWL,
+            minimum=0),
     Setting("KZPRIVACY_PROXY", None, "url", "http://host:port: route every request through this proxy, https "
             "via CONNECT (`--proxy`).", CRAWL),
     Setting("KZPRIVACY_BLOCK_PRIVATE_ADDRESSES", True, "bool", "Refuse requests to private, loopback and "

@@ -34,10 +34,11 @@ def test_dead_and_hanging_sites_fail_fast(web, tmp_path):
     dead = [(s.method, s.scheme, s.path) for s in web.served("dead-demo.kz")]
     assert dead[0] == ("CONNECT", "https", "") and ("GET", "http", "/") in dead
     assert len(dead) == len(set(dead)) <= 3, dead
-    # The hanging site: two timeouts per scheme (robots.txt, then the home page; a hang is never
-    # retried), not one per request and retry.
+    # The hanging site: one timeout per scheme, not one per request and retry. Its https robots.txt never
+    # gets past the TLS handshake, so the https home page fails at once; plain http's robots.txt then hangs
+    # too, so its home page is not waited for either (crawler.middlewares.FailFast, crawler/tlswatch.py).
     hanging = web.served("hanging-demo.kz")
-    assert [(s.method, s.scheme) for s in hanging] == [("CONNECT", "https")] * 2 + [("GET", "http")] * 2
+    assert [(s.method, s.scheme) for s in hanging] == [("CONNECT", "https"), ("GET", "http")]
     errors = dict(db.execute("SELECT url, error FROM pages WHERE site = 'hanging-demo.kz'"))
     assert sorted(errors) == ["http://hanging-demo.kz/", "https://hanging-demo.kz/"], errors
     assert all(e.startswith("timeout: ") for e in errors.values()), errors
@@ -106,3 +107,33 @@ def test_fail_fast_spares_an_origin_that_has_answered():
         mw.process_request(Request("https://hung-demo.kz/"))
     assert classify_failure(failed.value)[0] == "timeout"
     assert mw.process_request(Request("http://hung-demo.kz/")) is None  # plain http is another origin
+
+
+def test_fail_fast_waits_once_where_a_second_wait_could_only_fail_the_same():
+    from scrapy import Request
+    from scrapy.exceptions import DownloadTimeoutError
+
+    from kzprivacy.crawler.errors import OriginFailed
+    from kzprivacy.crawler.middlewares import FailFast
+
+    mw = FailFast(100)
+    # An https server that took the connection and never completed the TLS handshake: one timeout is enough.
+    mw._tls_handshake("tlshang-demo.kz", done=False)
+    mw.process_exception(Request("https://tlshang-demo.kz/robots.txt"), DownloadTimeoutError("took longer"))
+    with pytest.raises(OriginFailed):
+        mw.process_request(Request("https://tlshang-demo.kz/"))
+    # ... and plain http, when its robots.txt hangs as well, is not waited for a second time either.
+    mw.process_exception(Request("http://tlshang-demo.kz/robots.txt"), DownloadTimeoutError("took longer"))
+    with pytest.raises(OriginFailed):
+        mw.process_request(Request("http://tlshang-demo.kz/"))
+    # A server whose handshake completed and whose robots.txt is slow gets its second try, as before.
+    mw._tls_handshake("slowrobots-demo.kz", done=False)
+    mw._tls_handshake("slowrobots-demo.kz", done=True)
+    mw.process_exception(Request("https://slowrobots-demo.kz/robots.txt"), DownloadTimeoutError("took longer"))
+    assert mw.process_request(Request("https://slowrobots-demo.kz/")) is None
+    # So does plain http when https failed otherwise than by waiting (refused: nothing on port 443).
+    from twisted.internet.error import ConnectionRefusedError
+
+    mw.process_exception(Request("https://nohttps-demo.kz/robots.txt"), ConnectionRefusedError())
+    mw.process_exception(Request("http://nohttps-demo.kz/robots.txt"), DownloadTimeoutError("took longer"))
+    assert mw.process_request(Request("http://nohttps-demo.kz/")) is None

@@ -78,8 +78,8 @@ def test_the_table_is_well_formed():
         assert row.type in TYPES, row
         if row.type == "choice":
             assert row.default in row.choices, row
-        if row.type in ("int", "float") and row.minimum is not None:
-            assert row.default >= row.minimum, row
+        if row.type in ("int", "float") and row.minimum is not None and row.default is not None:
+            assert row.default >= row.minimum, row  # None: unset, derived from another setting (its help says how)
         if row.type == "int":
             assert isinstance(row.default, int) and not isinstance(row.default, bool), row
 

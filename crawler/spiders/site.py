@@ -25,7 +25,7 @@ from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
 from kzprivacy.crawler.browser import classify_browser_failure, rendered_rows
-from kzprivacy.crawler.errors import classify_failure, proxy_error_status
+from kzprivacy.crawler.errors import OriginFailed, classify_failure, proxy_error_status
 from kzprivacy.crawler.formprobe import destination_rows
 from kzprivacy.extract.cookies import parse_set_cookie
 from kzprivacy.extract.documents import DocumentTooLarge, sniff_format
@@ -38,7 +38,7 @@ from kzprivacy.extract.policy import (COMMON_POLICY_PATHS, POLICY_THRESHOLD, STR
                                     unreadable_policy, with_path)
 from kzprivacy.crawler.items import PageItem, SiteItem
 from kzprivacy.crawler.settings_table import default
-from kzprivacy.crawler.signals import site_done
+from kzprivacy.crawler.signals import site_done, site_timed_out
 from kzprivacy.vocabulary.domains import parse_entries, read_entries
 from kzprivacy.vocabulary.identity import canonical_url, form_key
 from kzprivacy.vocabulary.language import detect_language
@@ -55,7 +55,7 @@ LATER_POLICY_SCORE = 0.6    # follow one found on a later page only when it is t
 HTTPS_FAILURES_KEPT = ("tls_error", "timeout")
 # Statuses after which trying plain http cannot help.
 NO_FALLBACK = {"robots_blocked", "blocked_private_address", "dns_error", "redirect_loop", "too_large",
-               "browser_hung", "browser_crash"}  # the browser would only fail the same way again
+               "site_timeout", "browser_hung", "browser_crash"}  # the browser would only fail the same way again
 
 
 def _now() -> str:
@@ -97,6 +97,7 @@ class SiteSpider(scrapy.Spider):
                            or datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S"))
         crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
         crawler.signals.connect(spider._bytes_received, signal=signals.bytes_received)
+        crawler.signals.connect(spider._site_timed_out, signal=site_timed_out)
         spider.pool = ParsePool.from_settings(settings)
         crawler.signals.connect(spider.pool.close, signal=signals.spider_closed)
         spider.max_bytes = settings.getint("DOWNLOAD_MAXSIZE")
@@ -134,6 +135,11 @@ class SiteSpider(scrapy.Spider):
         st["pending"] = max(0, st["pending"] - 1)
         if st["pending"] == 0 and not st["done"]:
             st["done"] = True
+            if st.get("budget_spent") and st["status"] in (None, "ok", "site_timeout"):
+                # Cut short by its time budget (crawler.middlewares.SiteBudget): what it fetched before is kept.
+                seen = (f"; the home page had answered ({st['final_url']})" if st["final_url"] else
+                        f"; https had failed: {st['https_failure'][0]}" if st.get("https_failure") else "")
+                st["status"], st["error"] = "site_timeout", st["budget_spent"] + seen
             yield SiteItem(site, {
                 "status": st["status"] or "error", "error": st["error"], "final_url": st["final_url"],
                 "https": st["https"], "redirect_chain": st["redirect_chain"], "started_at": st["started_at"],
@@ -147,6 +153,12 @@ class SiteSpider(scrapy.Spider):
     def _bytes_received(self, data: bytes, request: Request, spider: scrapy.Spider | None = None) -> None:
         # Scrapy cancels a streamed body past DOWNLOAD_MAXSIZE without saying why: count, to tell.
         request.meta["bytes_received"] = request.meta.get("bytes_received", 0) + len(data)
+
+    def _site_timed_out(self, site: str, budget: float) -> None:
+        if site in self.state.get("sites", {}):
+            st = self._site(site)
+            st["budget_spent"] = (f"the site's time budget ({budget:g} s, KZPRIVACY_SITE_TIMEOUT) ran out; "
+                                  f"unfinished requests dropped or cut: {st['pending']}")
 
     def _request_dropped(self, request: Request, spider: scrapy.Spider | None = None) -> None:
         site = request.meta.get("site")
@@ -211,7 +223,7 @@ class SiteSpider(scrapy.Spider):
             if fmt == "html" and rendered_dom:
                 task.text = rendered_dom  # browser mode: the policy as a reader sees it
         try:
-            return await self.pool.run(task)
+            return await self.pool.run(task, deadline=response.meta.get("site_deadline"))
         except ParseFailure as exc:
             return PageExtract(failure=(exc.status, str(exc)))
 
@@ -223,6 +235,9 @@ class SiteSpider(scrapy.Spider):
         st = self._site(site)
         status, error = (classify_browser_failure(exc, request.meta) if request.meta.get("playwright")
                          else classify_failure(exc))
+        if status == "timeout" and request.meta.get("site_budget_cut") and not isinstance(exc, OriginFailed):
+            # its download timeout was what was left of the site's budget (crawler.middlewares.SiteBudget)
+            status, error = "site_timeout", f"cut when the site's time budget ran out ({error})"
         if status == "error" and self.max_bytes and request.meta.get("bytes_received", 0) > self.max_bytes:
             status, error = "too_large", f"the body passed DOWNLOAD_MAXSIZE ({self.max_bytes} bytes) as it streamed"
         row = {"url": request.url, "kind": kind, "fetched_at": _now(), "error": f"{status}: {error}"[:1000]}
@@ -243,8 +258,9 @@ class SiteSpider(scrapy.Spider):
                 if https_failure and https_failure[0] in HTTPS_FAILURES_KEPT and status in ("refused", "proxy_error"):
                     status, error = https_failure  # https broke at TLS and there is no plain http either
                 st["status"], st["error"] = status, error
-                # robots.txt or the page answered over this scheme (a redirect loop is answers that never end)
-                if status in ("robots_blocked", "redirect_loop") or answered:
+                # robots.txt or the page answered over this scheme (a redirect loop is answers that never end:
+                # crawler.middlewares.FailFast marks each hop's request as answered when its head arrives)
+                if status == "robots_blocked" or answered:
                     st["https"] = request.url.startswith("https://")
                 else:
                     st["https"] = False if request.meta.get("attempt") == "http" else None

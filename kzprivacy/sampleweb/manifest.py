@@ -18,7 +18,7 @@ TRACKERS_FILE = HERE / "trackers.yaml"
 
 SITE_STATUSES = {
     "ok", "dns_error", "timeout", "tls_error", "http_error", "robots_blocked",
-    "refused", "redirect_loop", "too_large", "proxy_error", "parse_timeout",
+    "refused", "redirect_loop", "too_large", "proxy_error", "parse_timeout", "site_timeout",
     "browser_hung", "browser_crash",  # browser mode only (crawler/browser/)
 }
 # expect.browser: what browser mode finds where it differs from the rest of `expect` (which is HTTP

@@ -40,8 +40,8 @@ PAGE_KINDS = ("home", "policy", "form", "other")
 # Site statuses: a crawl records one per site; everything but "ok" is a failure kind.
 SITE_STATUSES: tuple[str, ...] = (
     "ok", "pending", "dns_error", "timeout", "tls_error", "http_error", "robots_blocked", "refused",
-    "blocked_private_address", "redirect_loop", "too_large", "parse_timeout", "proxy_error", "browser_hung",
-    "browser_crash", "invalid", "error",
+    "blocked_private_address", "redirect_loop", "too_large", "parse_timeout", "site_timeout", "proxy_error",
+    "browser_hung", "browser_crash", "invalid", "error",
 )
 
 

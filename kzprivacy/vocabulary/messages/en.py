@@ -245,6 +245,7 @@ MESSAGES: dict[str, str] = {
     "status.redirect_loop": "redirect loop",
     "status.too_large": "too large",
     "status.parse_timeout": "parse timed out",
+    "status.site_timeout": "site time budget ran out",
     "status.proxy_error": "proxy error",
     "status.browser_hung": "browser hung",
     "status.browser_crash": "browser crashed",
@@ -264,6 +265,9 @@ MESSAGES: dict[str, str] = {
     "status_meaning.too_large": "the home page exceeds the maximum download size (a compression bomb included)",
     "status_meaning.parse_timeout": ("the home page answered but could not be read within its time budget "
                                      "(KZPRIVACY_PARSE_TIMEOUT)"),
+    "status_meaning.site_timeout": ("the site's crawl ran past its time budget (KZPRIVACY_SITE_TIMEOUT, three "
+                                    "download timeouts by default); the pages fetched before are kept, the rest "
+                                    "was not fetched"),
     "status_meaning.proxy_error": "the proxy could not reach the site",
     "status_meaning.browser_hung": "browser mode: the home page stopped answering while it rendered",
     "status_meaning.browser_crash": "browser mode: the browser's renderer crashed on the home page",

@@ -252,6 +252,7 @@ MESSAGES: dict[str, str] = {
     "status.redirect_loop": "қайта бағыттау циклі",
     "status.too_large": "тым үлкен",
     "status.parse_timeout": "уақытында талданбады",
+    "status.site_timeout": "сайтқа бөлінген уақыт бітті",
     "status.proxy_error": "прокси қатесі",
     "status.browser_hung": "браузер қатып қалды",
     "status.browser_crash": "браузер істен шықты",

@@ -241,6 +241,7 @@ MESSAGES: dict[str, str] = {
     "status.redirect_loop": "цикл перенаправлений",
     "status.too_large": "слишком большой",
     "status.parse_timeout": "не разобрана вовремя",
+    "status.site_timeout": "время на сайт истекло",
     "status.proxy_error": "ошибка прокси",
     "status.browser_hung": "браузер завис",
     "status.browser_crash": "сбой браузера",
@@ -259,6 +260,8 @@ MESSAGES: dict[str, str] = {
     "status_meaning.redirect_loop": "главная страница перенаправляет по кругу",
     "status_meaning.too_large": "главная страница превышает допустимый размер",
     "status_meaning.parse_timeout": "главную страницу не удалось разобрать за отведённое время",
+    "status_meaning.site_timeout": ("обход сайта не уложился в отведённое на сайт время (KZPRIVACY_SITE_TIMEOUT); "
+                                    "страницы, полученные до этого, сохранены, остальные не загружены"),
     "status_meaning.proxy_error": "прокси не смог связаться с сайтом",
     "status_meaning.browser_hung": "режим браузера: главная страница перестала отвечать при отрисовке",
     "status_meaning.browser_crash": ("режим браузера: процесс отрисовки браузера аварийно завершился на главной "

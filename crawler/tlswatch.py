@@ -1,0 +1,76 @@
+"""Scrapy's HTTP/1.1 download handler, telling which hosts' TLS handshakes begin and which complete.
+
+A download that times out says nothing of where it waited. Two waits look the same to it and mean
+opposite things: a server that completed the TLS handshake and then held the request (a slow robots.txt
+of a live site, worth a second try for the home page) and one that took the connection and never
+answered the ClientHello (nothing is listening on https: a second try only costs a second timeout).
+This handler sends `tls_handshake` (crawler/signals.py) with `host` and `done` when a handshake begins
+(done False) and when it completes (done True); crawler.middlewares.FailFast reads them. Everything else
+is Scrapy's handler unchanged, and a Scrapy whose handler keeps its TLS policy elsewhere gets no
+signals (FailFast then counts timeouts as before).
+
+Installed for http and https in DOWNLOAD_HANDLERS_BASE (crawler/settings.py), so browser mode's own
+handlers (DOWNLOAD_HANDLERS, set by its add-on) still take precedence.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from OpenSSL import SSL
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
+from twisted.internet.interfaces import IOpenSSLClientConnectionCreator
+from twisted.web.iweb import IPolicyForHTTPS
+from zope.interface import implementer
+
+from .signals import tls_handshake
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+__all__ = ["TlsWatchingHandler"]
+
+
+class TlsWatchingHandler(HTTP11DownloadHandler):
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        policy = getattr(self, "_contextFactory", None)
+        if policy is not None:
+            self._contextFactory = cast("IPolicyForHTTPS", _WatchedPolicy(policy, crawler))
+
+
+@implementer(IPolicyForHTTPS)
+class _WatchedPolicy:
+    def __init__(self, policy: Any, crawler: Crawler) -> None:
+        self.policy = policy
+        self.crawler = crawler
+
+    def creatorForNetloc(self, hostname: bytes, port: int) -> Any:  # Twisted's interface
+        creator = self.policy.creatorForNetloc(hostname, port)
+        return _WatchedCreator(creator, hostname.decode("ascii", "replace").lower(), self.crawler)
+
+
+@implementer(IOpenSSLClientConnectionCreator)
+class _WatchedCreator:
+    def __init__(self, creator: Any, host: str, crawler: Crawler) -> None:
+        self.creator = creator
+        self.host = host
+        self.crawler = crawler
+
+    def clientConnectionForTLS(self, tlsProtocol: Any) -> SSL.Connection:  # Twisted's interface
+        connection = self.creator.clientConnectionForTLS(tlsProtocol)
+        # Twisted before 26.4 verifies the host name in the context's info callback, which a connection's own
+        # callback replaces: call it first. Later versions verify in the verify callback and set none.
+        previous = getattr(self.creator, "_identityVerifyingInfoCallback", None)
+        signals = self.crawler.signals
+        host = self.host
+
+        def info(conn: SSL.Connection, where: int, ret: int) -> None:
+            if previous is not None:
+                previous(conn, where, ret)
+            if where & SSL.SSL_CB_HANDSHAKE_DONE:
+                signals.send_catch_log(signal=tls_handshake, host=host, done=True)
+
+        connection.set_info_callback(info)
+        signals.send_catch_log(signal=tls_handshake, host=host, done=False)
+        return connection
