@@ -43,7 +43,7 @@ SCORED: tuple[str, ...] = tuple(c for c in (*DATA_CATEGORIES, *PRACTICES) if c n
 STATUSES = ("declared", "denied")
 LANGUAGES = ("ru", "kk", "en")
 DOCUMENT_TYPES = ("privacy_policy", "consent", "terms", "other")
-SPLITS = ("dev", "holdout", "holdout2", "holdout3")
+SPLITS = ("dev", "holdout", "holdout2", "holdout3", "holdout4")
 # Under this many characters a converted document counts as an extraction failure (real
 # one-paragraph policies have a few hundred).
 MIN_CHARS = 100
@@ -383,6 +383,28 @@ def _json_to_html(tree: Any) -> str:
     return "<html><body>\n" + "\n".join(out) + "\n</body></html>\n"
 
 
+def _pymap_lines(text: str, lang: str, names: Iterable[str]) -> list[str]:
+    """The lines of one language from `NAME = {...}` dicts of {ru: (kk, en)} (nested one level)."""
+    import ast
+
+    index = {"ru": None, "kk": 0, "en": 1}[lang]
+    lines: list[str] = []
+
+    def pick(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(value, tuple):
+                    lines.extend((key if index is None else value[index]).split("\n"))
+                else:
+                    pick(value)
+    for var in names:
+        m = re.search(rf"^{var} = (\{{.*?^\}})", text, re.S | re.M)
+        if m is None:
+            raise ValueError(f"pymap: {var} not found")
+        pick(ast.literal_eval(m.group(1)))
+    return lines
+
+
 def apply_recipe(recipe: str, data: bytes) -> bytes:
     """Run an entry's `recipe` (steps separated by ' | ') on the source's bytes. Steps:
     `slice START END [START END ...]` (regexes, quoted with shlex: the text from START's first
@@ -390,6 +412,7 @@ def apply_recipe(recipe: str, data: bytes) -> bytes:
     `${NAME}` with `export const NAME = "value"` of the source), `lines2html` (one paragraph a
     non-empty line), `strings2html` (string literals), `jsonkey KEY` (a JSON subtree, as the
     strings2html command's --json-key), `json [KEY]` (a JSON subtree's strings; markup kept),
+    `jsfields NAME...` (text/html fields of a block list), `pymap LANG NAME...` (ru -> (kk, en) dicts),
     `escapes` (decode \\n, \\' and \\" in the text). An empty recipe copies the bytes."""
     import shlex
 
@@ -427,6 +450,21 @@ def apply_recipe(recipe: str, data: bytes) -> bytes:
             import json
 
             text = json.dumps(_json_subtree(text, args[0]), ensure_ascii=False, indent=1)
+        elif name == "jsfields":
+            # `text: "..."` / `html: "..."` fields of a list of blocks, in order: html kept as markup,
+            # text as a paragraph (a CMS seed of a page).
+            wanted = "|".join(re.escape(a) for a in args)
+            parts = []
+            for m in re.finditer(rf"\b({wanted})\s*:\s*\"((?:[^\"\\\\]|\\\\.)*)\"", text):
+                value = m.group(2).replace('\\"', '"').replace("\\n", "\n")
+                parts.append(value if m.group(1) == "html" else "<p>" + html.escape(value) + "</p>")
+            text = "<html><body>\n" + "\n".join(parts) + "\n</body></html>\n"
+        elif name == "pymap":
+            # Python dicts `NAME = {...}` mapping a Russian string to (Kazakh, English), as a
+            # translation migration keeps them: render one language, one paragraph a line.
+            lines = _pymap_lines(text, args[0], args[1:])
+            text = ("<html><body>\n" + "\n".join(f"<p>{html.escape(x)}</p>" for x in lines if x.strip())
+                    + "\n</body></html>\n")
         elif name == "json":
             text = _json_to_html(_json_subtree(text, args[0] if args else None))
         else:
