@@ -26,7 +26,8 @@ from typing import Any
 
 from kzprivacy.analysis.sentences import Sentence, lead_ins, split_sentences
 from kzprivacy.vocabulary.taxonomy import (ABSENCE_WORDS, ADVICE_PATTERN, EXCEPTION_FOLLOWS, EXCEPTION_PATTERN,
-                                EXCEPTION_SCOPE_CHARS, FLOW_EXCEPTION, KK_NEGATED_VERB, KK_NOT_PROCESSING_BEFORE,
+                                EXCEPTION_SCOPE_CHARS, FLOW_EXCEPTION, KK_CONVERB_ENDINGS, KK_NEGATED_VERB,
+                                KK_NOT_PROCESSING_BEFORE, KK_ONLY_AFFIRMATIVE,
                                 LAW_PATTERNS, LEGAL_EXCEPTION, RETENTION_LIMIT, LEGAL_NAME_PATTERNS, NEGATION_BRIDGES,
                                 NEGATIONS, OTHER_WORDS,
                                 OWN_CONTACT_AFTER, OWN_CONTACT_BEFORE, OWN_CONTACT_CHANNEL, OWN_CONTACT_KK_CASE,
@@ -447,6 +448,8 @@ _LEGAL_EXCEPTION = re.compile(LEGAL_EXCEPTION)
 _RETENTION_LIMIT = re.compile(RETENTION_LIMIT)
 _FLOW_EXCEPTION = re.compile(FLOW_EXCEPTION)
 _ADVICE = re.compile(ADVICE_PATTERN)
+_KK_ONLY_AFFIRMATIVE = re.compile(KK_ONLY_AFFIRMATIVE)
+_KK_VERB_END = re.compile(r"(?:ды|ді|ты|ті|мыз|міз|сыз|сіз|ған|ген|қан|кен)$")
 # «Cookies» — небольшой фрагмент данных ...: a definition names a term, it does not say the site uses it.
 # A glossary entry without quotes: a term of a few words, a spaced dash, and what it means
 # («IP-адрес — уникальный сетевой адрес …», «IP мекенжайы – …», «IP address – a unique …»),
@@ -512,7 +515,9 @@ def _raw_negations(toks: list[_Token]) -> list[tuple[int, bool]]:
         elif low in _ABSENCE or token.keys & _ABSENCE:
             # «нет», «отсутствуют», «жоқ»: what is absent usually stands before.
             out.append((i, True))
-        elif _KK_NEGATED_VERB.match(low) and not (i > 0 and toks[i - 1].low.startswith(KK_NOT_PROCESSING_BEFORE)):
+        elif _KK_NEGATED_VERB.match(low) and not (i > 0 and toks[i - 1].low.startswith(KK_NOT_PROCESSING_BEFORE)) and not (
+                low.startswith("ал") and i > 0 and toks[i - 1].low.endswith(KK_CONVERB_ENDINGS)
+                and _KK_LETTERS & set(toks[i - 1].low + low)):
             # «жауап бермейді» (is not liable) denies nothing about data.
             # A Kazakh verb closes its clause: what it negates stands before it.
             out.append((i, True))
@@ -606,7 +611,7 @@ def _excepted(spans: list[tuple[int, int, int]], text: str, offset: int, follows
         return set()
     out = {verbs[-1]} if follows else set()
     for match in _EXCEPTION.finditer(text):
-        if _legal_only(text, match):
+        if _legal_only(text, match) or _KK_ONLY_AFFIRMATIVE.match(text, match.start()):
             continue
         position = match.start() + offset
         before = [v for v in verbs if v <= position]
@@ -651,7 +656,10 @@ def _transfer_verb(token: _Token) -> bool:
 def _us_and(toks: list[_Token], j: int) -> bool:
     """«нам и иным третьим лицам», «us or any other third party»: the other ones are everyone but the operator."""
     before = [t.low for t in toks[max(0, j - 3):j]]
-    return bool({"нам", "нас", "us", "бізге"} & set(before))
+    # «номера карт и иные платёжные реквизиты не получаем»: «иные» after a conjunction extends a list the
+    # negation covers; it does not set named items apart.
+    return bool({"нам", "нас", "us", "бізге"} & set(before)) or (
+        j > 0 and toks[j - 1].low in ("и", "или", "and", "or", "және", "немесе", "әрі"))
 
 
 def _glossary_item(sentences: list[Sentence], index: int, parent: int | None) -> bool:
@@ -723,7 +731,13 @@ def extract_declarations(text: str, language: str | None = None,
     for index, sentence in enumerate(sentences):
         parent = parents[index]
         lead = sentences[parent] if parent is not None else None
-        is_heading = sentence.kind == "heading" and lead is None
+        # A bare two-word line ending in a full stop («Технические данные.», «Техникалық деректер.») is a
+        # heading written as a sentence: it names the subject of what follows.
+        is_heading = lead is None and (sentence.kind == "heading" or (
+            sentence.kind != "item" and len(_WORD.findall(sentence.text)) <= 2
+            and sentence.text.rstrip().endswith(".") and not any(
+                _is_verb(w.lower()) if not _KK_LETTERS & set(sentence.text.lower()) else _KK_VERB_END.search(w.lower())
+                for w in _WORD.findall(sentence.text))))
         if is_heading:
             heading = index     # «4. Кому мы передаём сведения» frames the clauses under it
         if _ADVICE.search(sentence.text) or (lead is not None and _ADVICE.search(lead.text)):
@@ -771,6 +785,8 @@ def extract_declarations(text: str, language: str | None = None,
                     any(a <= match.start < b for a, b in refusals)):
                 continue    # «контактные данные не будут проданы» denies a sale, not that the data are held
             negated = bool(covering)
+            if match.compiled.rule.rule.endswith(".sale") and not negated:
+                continue    # a sale counts only when refused («не продаём»); «продажа товаров» is no flow
             exception = any(verb in excepted for verb in covering)
             other = match.first >= 0 and any(
                 toks[j].keys & OTHER_WORDS and not _us_and(toks, j)

@@ -43,7 +43,7 @@ SCORED: tuple[str, ...] = tuple(c for c in (*DATA_CATEGORIES, *PRACTICES) if c n
 STATUSES = ("declared", "denied")
 LANGUAGES = ("ru", "kk", "en")
 DOCUMENT_TYPES = ("privacy_policy", "consent", "terms", "other")
-SPLITS = ("dev", "holdout", "holdout2", "holdout3")
+SPLITS = ("dev", "holdout", "holdout2", "holdout3", "holdout4")
 # Under this many characters a converted document counts as an extraction failure (real
 # one-paragraph policies have a few hundred).
 MIN_CHARS = 100
@@ -319,6 +319,182 @@ def strings_to_html(source: str) -> str:
     return "<html><body>\n" + "\n".join(paragraphs) + "\n</body></html>\n"
 
 
+# --- gathering: rebuilding the material from its sources ---------------------------------------
+
+MIRRORS = Path(os.environ.get("KZPRIVACY_MIRRORS", "/work/.mirror"))
+# A source whose repository has no snapshot to fetch but whose file the search tool's store holds
+# (read_file with repo, path and commit) is saved once, verbatim, under
+# <material>/documents/raw/stored/<owner>+<name>/<commit>/<path>; gathering reads it from there.
+STORED = "raw/stored"
+
+
+def mirror_git_dir(repo: str, mirrors: Path = MIRRORS) -> Path | None:
+    base = mirrors / repo.replace("/", "+") / "repo"
+    for candidate in (base / ".git", base):
+        if (candidate / "HEAD").is_file():
+            return candidate
+    return None
+
+
+def source_bytes(source: Mapping[str, str], material: Path, mirrors: Path = MIRRORS) -> bytes:
+    """The labelled file at the labelled commit: `git show COMMIT:PATH` in the fetched mirror, else
+    the stored copy saved under documents/raw/stored/. Raises LookupError when neither has it."""
+    import subprocess
+
+    repo, path, commit = source["repo"], source["path"], source["commit"]
+    git_dir = mirror_git_dir(repo, mirrors)
+    if git_dir is not None:
+        done = subprocess.run(["git", "--git-dir", str(git_dir), "show", f"{commit}:{path}"],
+                              capture_output=True, timeout=60)
+        if done.returncode == 0:
+            return done.stdout
+    stored = material / SUBDIR / STORED / repo.replace("/", "+") / commit / path
+    if stored.is_file():
+        return stored.read_bytes()
+    where = f"mirror {git_dir}" if git_dir else f"no mirror under {mirrors}"
+    raise LookupError(f"{repo}@{commit[:8]}:{path}: {where}, no stored copy at {stored}")
+
+
+def _json_subtree(text: str, key: str | None) -> Any:
+    import json
+
+    tree = json.loads(text)
+    for part in (key.split(".") if key else []):
+        tree = tree[part]
+    return tree
+
+
+def _json_to_html(tree: Any) -> str:
+    """Every string of a JSON subtree in order: a string holding markup is kept as HTML (a page
+    that renders it with dangerouslySetInnerHTML), any other string becomes a paragraph."""
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, str):
+            out.append(node if re.search(r"<(p|h\d|ul|ol|li|div|br|strong|a)\b", node)
+                       else "<p>" + html.escape(node) + "</p>")
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(tree)
+    return "<html><body>\n" + "\n".join(out) + "\n</body></html>\n"
+
+
+def _pymap_lines(text: str, lang: str, names: Iterable[str]) -> list[str]:
+    """The lines of one language from `NAME = {...}` dicts of {ru: (kk, en)} (nested one level)."""
+    import ast
+
+    index = {"ru": None, "kk": 0, "en": 1}[lang]
+    lines: list[str] = []
+
+    def pick(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(value, tuple):
+                    lines.extend((key if index is None else value[index]).split("\n"))
+                else:
+                    pick(value)
+    for var in names:
+        m = re.search(rf"^{var} = (\{{.*?^\}})", text, re.S | re.M)
+        if m is None:
+            raise ValueError(f"pymap: {var} not found")
+        pick(ast.literal_eval(m.group(1)))
+    return lines
+
+
+def apply_recipe(recipe: str, data: bytes) -> bytes:
+    """Run an entry's `recipe` (steps separated by ' | ') on the source's bytes. Steps:
+    `slice START END [START END ...]` (regexes, quoted with shlex: the text from START's first
+    match up to END's first match after it, END excluded, END `$` = to the end; pairs joined), `consts` (substitute
+    `${NAME}` with `export const NAME = "value"` of the source), `lines2html` (one paragraph a
+    non-empty line), `strings2html` (string literals), `jsonkey KEY` (a JSON subtree, as the
+    strings2html command's --json-key), `json [KEY]` (a JSON subtree's strings; markup kept),
+    `jsfields NAME...` (text/html fields of a block list), `pymap LANG NAME...` (ru -> (kk, en) dicts),
+    `escapes` (decode \\n, \\' and \\" in the text). An empty recipe copies the bytes."""
+    import shlex
+
+    if not recipe.strip():
+        return data
+    text = data.decode("utf-8")
+    consts = dict(re.findall(r"export const (\w+)\s*=\s*[\"'`]([^\"'`]*)[\"'`]", text))
+    for step in recipe.split(" | "):
+        words = shlex.split(step)
+        name, args = words[0], words[1:]
+        if name == "slice":
+            pieces = []
+            for begin, until in zip(args[0::2], args[1::2], strict=True):
+                start = re.search(begin, text, re.S)
+                if start is None:
+                    raise ValueError(f"slice: {begin!r} not found")
+                end = len(text)
+                if until != "$":
+                    found = re.compile(until, re.S).search(text, start.end())
+                    if found is None:
+                        raise ValueError(f"slice: {until!r} not found after {begin!r}")
+                    end = found.start()
+                pieces.append(text[start.start():end])
+            text = "\n".join(pieces)
+        elif name == "consts":
+            text = re.sub(r"\$\{(\w+)\}", lambda m: consts.get(m.group(1), m.group(0)), text)
+        elif name == "escapes":
+            text = text.replace("\\n", "\n").replace("\\'", "'").replace('\\"', '"')
+        elif name == "lines2html":
+            text = "<html><body>\n" + "\n".join(f"<p>{html.escape(line.strip())}</p>" for line in text.splitlines()
+                                                 if line.strip()) + "\n</body></html>\n"
+        elif name == "strings2html":
+            text = strings_to_html(text)
+        elif name == "jsonkey":
+            import json
+
+            text = json.dumps(_json_subtree(text, args[0]), ensure_ascii=False, indent=1)
+        elif name == "jsfields":
+            # `text: "..."` / `html: "..."` fields of a list of blocks, in order: html kept as markup,
+            # text as a paragraph (a CMS seed of a page).
+            wanted = "|".join(re.escape(a) for a in args)
+            parts = []
+            for m in re.finditer(rf"\b({wanted})\s*:\s*\"((?:[^\"\\\\]|\\\\.)*)\"", text):
+                value = m.group(2).replace('\\"', '"').replace("\\n", "\n")
+                parts.append(value if m.group(1) == "html" else "<p>" + html.escape(value) + "</p>")
+            text = "<html><body>\n" + "\n".join(parts) + "\n</body></html>\n"
+        elif name == "pymap":
+            # Python dicts `NAME = {...}` mapping a Russian string to (Kazakh, English), as a
+            # translation migration keeps them: render one language, one paragraph a line.
+            lines = _pymap_lines(text, args[0], args[1:])
+            text = ("<html><body>\n" + "\n".join(f"<p>{html.escape(x)}</p>" for x in lines if x.strip())
+                    + "\n</body></html>\n")
+        elif name == "json":
+            text = _json_to_html(_json_subtree(text, args[0] if args else None))
+        else:
+            raise ValueError(f"unknown recipe step {name!r}")
+    return text.encode("utf-8")
+
+
+def gather(material: Path, labels: Path = LABELS, mirrors: Path = MIRRORS, *, only: Iterable[str] = ()) -> list[str]:
+    """Rebuild <material>/documents/ from the labelled sources; returns the problems (one line each)."""
+    raw = yaml.safe_load(Path(labels).read_text(encoding="utf-8")) or {}
+    target_dir = material / SUBDIR
+    target_dir.mkdir(parents=True, exist_ok=True)
+    wanted = set(only)
+    problems: list[str] = []
+    done = 0
+    for entry in raw.get("documents", []):
+        if wanted and entry["id"] not in wanted:
+            continue
+        try:
+            data = source_bytes(entry["source"], material, mirrors)
+            data = apply_recipe(str(entry.get("recipe") or ""), data)
+        except (LookupError, ValueError, KeyError, UnicodeDecodeError) as exc:
+            problems.append(f"{entry['id']}: {type(exc).__name__}: {exc}")
+            continue
+        (target_dir / entry["file"]).write_bytes(data)
+        done += 1
+    print(f"{target_dir}: {done} documents written, {len(problems)} not restored")
+    return problems
+
+
 if __name__ == "__main__":
     import argparse
 
@@ -328,7 +504,18 @@ if __name__ == "__main__":
     derive.add_argument("source", type=Path)
     derive.add_argument("target", type=Path)
     derive.add_argument("--json-key", metavar="A.B", help="a JSON file: render only this subtree (legal.privacy)")
+    collect = sub.add_parser("gather", help="rebuild <material>/documents/ from documents.yaml sources")
+    collect.add_argument("--material", type=Path,
+                         default=Path(os.environ.get("KZPRIVACY_REALWORLD", "/work/realworld")))
+    collect.add_argument("--labels", type=Path, default=LABELS)
+    collect.add_argument("--mirrors", type=Path, default=MIRRORS)
+    collect.add_argument("ids", nargs="*", help="only these document ids")
     args = parser.parse_args()
+    if args.command == "gather":
+        missing = gather(args.material, args.labels, args.mirrors, only=args.ids)
+        for line in missing:
+            print("  not restored:", line)
+        sys.exit(1 if missing else 0)
     source = args.source.read_text(encoding="utf-8")
     if args.json_key:
         import json

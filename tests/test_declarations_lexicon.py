@@ -56,6 +56,10 @@ EXAMPLES: dict[str, str] = {
     "ru.retention.period": "Персональные данные хранятся в течение трёх лет после последнего заказа.",
     "ru.retention.duration": "Заявки с сайта хранятся один год, затем удаляются.",
     "ru.retention.term": "Срок хранения персональных данных определяется целями обработки.",
+    "ru.retention.delete_within": "По вашему письму переписку удалим в течение 5 рабочих дней.",
+    "ru.retention.after_event": "Анкеты соискателей — 2 года после последнего собеседования.",
+    "ru.retention.until_deletion": "Записи хранятся на устройстве до удаления вами программы.",
+    "ru.third_party_sharing.sale": "Мы не продаём ваши данные.",
     "ru.user_rights.withdraw": "Субъект может в любое время отозвать своё согласие, направив письменное заявление.",
     "ru.user_rights.request": "Пользователь вправе потребовать удаления своих персональных данных.",
     "ru.contact.own_channel": "Почтовый адрес Оператора: 050000, Алматы, а/я 15.",
@@ -107,6 +111,10 @@ EXAMPLES: dict[str, str] = {
                                   "сақталады.",
     "kk.retention.duration": "Тапсырыс туралы деректер алты ай сақталады, содан кейін жойылады.",
     "kk.retention.term": "Дербес деректерді сақтау мерзімі өңдеу мақсаттарымен анықталады.",
+    "kk.retention.delete_within": "Сұрауыңыз бойынша өтінімдерді 7 жұмыс күні ішінде өшіреміз.",
+    "kk.retention.after_event": "Сауалнамалар — соңғы кездесуден кейін 2 жыл.",
+    "kk.retention.until_deletion": "Жазбалар бағдарламаны жойғанша құрылғыда сақталады.",
+    "kk.third_party_sharing.sale": "Деректеріңізді ешкімге сатпаймыз.",
     "kk.retention.until": "Өтінім деректері шарт орындалғанға дейін сақталады.",
     "kk.user_rights.withdraw": "Субъект кез келген уақытта өз келісімін кері қайтарып ала алады.",
     "kk.user_rights.request": "Пайдаланушы өз деректерін түзетуді талап етуге құқылы.",
@@ -148,6 +156,7 @@ EXAMPLES: dict[str, str] = {
     "en.consent.given": "By submitting the form you consent to the processing of your data.",
     "en.security.encryption": "Form data travel over an encrypted connection.",
     "en.security.measures": "We apply appropriate measures against unauthorised access.",
+    "en.third_party_sharing.sale": "We never sell your data.",
     # Any language, by regular expression
     "any.analytics.vendor": "На сайте установлен счётчик Яндекс.Метрики.",
     "any.advertising.vendor": "Мы используем Facebook Pixel для оценки рекламных кампаний.",
@@ -155,6 +164,8 @@ EXAMPLES: dict[str, str] = {
     "any.contact.messenger": "Вопросы о данных принимаем в Telegram: @demo_support_bot.",
     "any.social_profile.network_data": "При входе через Telegram приложение получает данные Telegram: имя и аватар.",
     "any.third_party_sharing.through": "Заявка с сайта отправляется менеджеру через WhatsApp.",
+    "any.third_party_sharing.services_receive": "Сайт размещён у хостера и грузит шрифты; эти сервисы технически "
+                                                "получают адрес запроса.",
     "any.contact.street_address": "Письма направляйте в офис: г. Караганда, ул. Примерная, 7.",
     "any.social_profile.messenger": "Для связи укажите удобный мессенджер (Telegram или WhatsApp).",
     "any.contact.phone": "Вопросы можно задать по телефону +7 (727) 355-10-20.",
@@ -191,7 +202,8 @@ def test_rule_fires_on_its_example(rule_id):
     assert {d.category for d in found} == set(rule.categories)
     for declaration in found:
         # The special-categories example is a denial; everything else declares.
-        expected = "denied" if rule_id == "ru.special_categories.generic" else "declared"
+        # So are the refused sales: a sale rule counts only when refused.
+        expected = "denied" if rule_id == "ru.special_categories.generic" or rule_id.endswith(".sale") else "declared"
         assert declaration.status == expected, (rule_id, declaration)
         # A list item is its own evidence; any other example is one whole sentence.
         assert declaration.evidence == (sentence.split("\n- ", 1)[1] if rule.only_in_list else sentence)

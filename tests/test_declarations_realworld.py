@@ -451,3 +451,60 @@ def test_a_legal_form_with_words_before_the_quoted_name_and_a_childrens_age_limi
 def test_own_news_is_advertising_but_order_status_is_not():
     assert _summary("Телефон нужен для направления информации об услугах компании.")["advertising"] == "declared"
     assert "advertising" not in _summary("Мы используем телефон для информирования о статусе заказа.")
+
+
+# --- round 4 (holdout3's failure patterns, in our own words) ---------------------------------------
+
+def test_asking_is_handling_data_so_not_asking_denies():
+    # «не просим» / «сұрамаймыз» / «алмаймыз» deny like «не собираем», they are no collection.
+    assert _summary("Мы не просим ваше имя, email или номер телефона.") == {
+        "name": "denied", "email": "denied", "phone": "denied"}
+    assert _summary("Біз атыңызды, email-іңізді не телефон нөміріңізді сұрамаймыз.") == {
+        "name": "denied", "email": "denied", "phone": "denied"}
+    assert _summary("Біз банк картасының деректерін алмаймыз.") == {"payment_card": "denied"}
+    assert _summary("Карта нөмірлері алынбайды.") == {"payment_card": "denied"}
+    # «алмасу» (exchange) is no negated «ал-»
+    assert _summary("Карта деректерімен алмасу шифрланған арна арқылы жүреді.").get("payment_card") != "denied"
+
+
+def test_and_other_items_extend_the_list_a_negation_covers():
+    # «… и иные реквизиты» after a conjunction is part of the denied list, not a set-apart remainder.
+    assert _summary("Мы не получаем и не храним номера карт и иные платёжные реквизиты.") == {
+        "payment_card": "denied"}
+    assert _summary("Біз карта нөмірлерін және басқа төлем деректерін алмаймыз әрі сақтамаймыз.") == {
+        "payment_card": "denied"}
+    # The remainder case still declares what it sets apart.
+    assert _summary("Других файлов cookie на сайте нет.") == {"cookies": "declared"}
+
+
+def test_advice_not_to_send_something_declares_nothing():
+    assert _summary("Пожалуйста, не указывайте в сообщении сведения о здоровье.") == {}
+    assert _summary("Өтінімде денсаулық туралы мәліметтерді көрсетпеңіз.") == {}
+    assert _summary("Do not include health details in the message.") == {}
+
+
+def test_terms_counted_from_an_event_are_retention():
+    assert _summary("По вашему письму переписку удалим в течение 5 рабочих дней.") == {"retention": "declared"}
+    assert _summary("Анкеты соискателей — 2 года после последнего собеседования.") == {"retention": "declared"}
+    assert _summary("Записи хранятся на устройстве до удаления вами программы.")["retention"] == "declared"
+    assert _summary("Сұрауыңыз бойынша өтінімдерді 7 жұмыс күні ішінде өшіреміз.")["retention"] == "declared"
+    assert _summary("Сауалнамалар — соңғы кездесуден кейін 2 жыл.") == {"retention": "declared"}
+    assert _summary("Жазбалар бағдарламаны жойғанша құрылғыда сақталады.")["retention"] == "declared"
+    # A reply time is no retention.
+    assert "retention" not in _summary("Мы ответим в течение 3 рабочих дней.")
+
+
+def test_a_refused_sale_is_a_sharing_denial_and_named_services_that_receive_data_are_sharing():
+    assert _summary("Мы не продаём ваши данные.") == {"third_party_sharing": "denied"}
+    assert _summary("Деректеріңізді ешкімге сатпаймыз.") == {"third_party_sharing": "denied"}
+    assert _summary("We never sell your data.") == {"third_party_sharing": "denied"}
+    # A sale of goods is no data flow.
+    assert "third_party_sharing" not in _summary("Продажа товаров ведётся через сайт, данные заказа хранятся у нас.")
+    assert _summary("Сайт размещён у хостера и грузит шрифты; эти сервисы технически получают IP-адрес.") == {
+        "ip_address": "declared", "third_party_sharing": "declared"}
+
+
+def test_a_templates_placeholder_e_mail_is_no_contact():
+    assert "contact" not in _summary("По всем вопросам пишите на help@yourdomain.com.")
+    assert "contact" not in _summary("Сұрақтар бойынша info@example.com поштасына жазыңыз.")
+    assert _summary("По всем вопросам пишите на help@realshop.kz.") == {"contact": "declared"}

@@ -281,6 +281,11 @@ def _rule(rule: str, categories: str, phrases: str = "", *, context: tuple[str, 
                        lead_in_context, only_in_list, own_contact, split(not_suffix))
 
 
+# An e-mail domain a template leaves for the owner to fill (yourdomain.com, example.com, site.kz), as a
+# lookahead to put right after «@».
+PLACEHOLDER_DOMAIN = (r"(?!(?:[\w-]+\.)*(?:your[\w-]*|example|domain|mydomain|mysite|sitename|site|company|"
+                      r"companyname|email|test)\.(?:com|kz|ru|org|net)\b)")
+
 # Verbs of handing data over, and who receives it (for third-party rules).
 _RU_TRANSFER = ("передавать | передать | передача | передаваться | предоставлять | предоставить | предоставление | "
                 "предоставляться | раскрывать | раскрыть | раскрытие | разглашать | разгласить | разглашение | "
@@ -432,6 +437,20 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.third_party_sharing.transfer", "third_party_sharing", _RU_RECIPIENTS,
           near=_RU_TRANSFER, window=10, vague=True, not_before="от", lead_in_context=True,
           unless="неправомерный | несанкционированный | незаконный"),  # «защита от неправомерных действий третьих лиц»
+    # «Мы не продаём ваши данные», «Деректер ешкімге сатылмайды»: a refused sale is a sharing denial even
+    # without a recipient (analysis/declarations.py keeps this rule only when it is denied).
+    _rule("ru.third_party_sharing.sale", "third_party_sharing", "продавать | продать | продаваться",
+          near="данные | информация | сведения", window=4, vague=True),
+    _rule("kk.third_party_sharing.sale", "third_party_sharing", "сатпаймыз | сатылмайды | сатпайды | сатпайтын",
+          near="дерек | ақпарат", window=4, vague=True),
+    _rule("en.third_party_sharing.sale", "third_party_sharing", "sell", near="data | information", window=4,
+          vague=True),
+    # «Эти сервисы технически получают IP-адрес», «бұл қызметтер IP-мекенжайды алады»: named services
+    # that receive data are recipients.
+    _rule("any.third_party_sharing.services_receive", "third_party_sharing", vague=True,
+          regex=r"(?i)\b(?:эти|данные|указанные|такие|перечисленные|сторонние|внешние)\s+сервисы\s+"
+                r"(?:[\w-]+\s+){0,2}?получают|\b(?:бұл|осы|аталған)\s+(?:сервистер|қызметтер)\s+"
+                r"(?:[\w-]+\s+){0,4}?алады"),
     # «Данные проходят через сервисы: хостинг, мессенджер, Kaspi», «сообщение передаётся через WhatsApp»,
     # «…арқылы жіберіледі»: a service the data pass through is a processor that receives them.
     _rule("any.third_party_sharing.through", "third_party_sharing", vague=True,
@@ -465,6 +484,14 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.retention.duration", "retention", "год | месяц | день | неделя", near=(
           "хранить | храниться | хранение | сохранять | удалять | удаляться | уничтожать | уничтожаться"),
           window=6, not_after="рождение"),   # «хранятся три года», «удаляются через 30 дней»
+    # «удалим в течение 10 рабочих дней», «3 года после последнего контакта», «до удаления Приложения»:
+    # a term counted from an event is a retention rule.
+    _rule("ru.retention.delete_within", "retention", "в течение | через", near="удалить | уничтожить | стереть",
+          window=6),
+    _rule("ru.retention.after_event", "retention", "после последнего | после завершения | после окончания | "
+          "после прекращения | после удаления | после закрытия", near="год | месяц | день | неделя", window=4),
+    _rule("ru.retention.until_deletion", "retention", "до удаления", near="хранить | храниться | сохраняться",
+          window=8),
     _rule("ru.retention.term", "retention", "срок хранения | срок обработки | период хранения", vague=True),
     _rule("ru.user_rights.withdraw", "user_rights",
           "отозвать согласие | отзыв согласия | отказаться от согласия | отзыв своего согласия | согласие отозвать",
@@ -589,6 +616,10 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           unless="немесе басқа ел | немесе шетел | немесе басқа мемлекет"),
     _rule("kk.retention.term", "retention", "сақтау мерзім | сақталу мерзім | өңдеу мерзім | мерзімсіз", gap=2),
     # «алты ай сақталады»; the month is «ай=» (whole word) so that «айқындайды» is not one.
+    # «10 жұмыс күні ішінде өшіреміз», «соңғы байланыстан кейін 3 жыл», «Қолданбаны жойғанша сақталады»
+    _rule("kk.retention.delete_within", "retention", "ішінде", near="өшір | жой", window=3),
+    _rule("kk.retention.after_event", "retention", "кейін", near="жыл | ай=", window=3),
+    _rule("kk.retention.until_deletion", "retention", "жойғанша | өшіргенше", near="сақта", window=10),
     _rule("kk.retention.duration", "retention", "жыл | ай= | күн", near="сақта | жой", window=4,
           not_before="туған"),
     # «мақсатқа қол жеткізілгенге дейін сақталады»: until the purpose is reached.
@@ -684,7 +715,9 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           regex=r"(?i)google\s+ads|google\s+adwords|doubleclick|яндекс[\s.-]?директ\w*|yandex[\s.-]?direct|"
                 r"(?:facebook|meta|vk|tiktok)\s+pixel|пиксел\w+\s+(?:vk|вконтакте|facebook|meta)|mytarget|"
                 r"\bmyTarget\b"),
-    _rule("any.contact.email", "contact", regex=r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}"),
+    # A template's placeholder (support@yourdomain.com, info@example.com) is no address to write to.
+    _rule("any.contact.email", "contact",
+          regex=r"[\w.+-]+@" + PLACEHOLDER_DOMAIN + r"[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}"),
     # «Telegram: @support_demo», «t.me/support_demo»: a messenger handle a person can write to.
     _rule("any.contact.messenger", "contact",
           regex=r"(?i)(?:telegram|телеграм\w*|tg)\s*[:\-–—]?\s*@[a-z0-9_]{4,}|\bt\.me/[a-z0-9_]{4,}"),
@@ -808,7 +841,8 @@ PROCESSING_VERBS: dict[str, frozenset[str]] = {
         производиться получать получить получаться запрашивать запросить предоставлять предоставить
         предоставление предоставляться размещать размещаться устанавливать применять применяться вести
         вестись допускать допускаться обмениваться делиться поделиться записывать записываться накапливать
-        отслеживать анализировать читать прочитать""".split()),
+        отслеживать анализировать читать прочитать просить попросить спрашивать сохраняться отправлять
+        отправляться отправить""".split()),
     "en": frozenset("""collect store process share disclose transfer sell use retain keep provide give rent
         track record gather obtain request ask save host""".split()),
 }
@@ -842,9 +876,11 @@ NEGATIONS: dict[str, frozenset[str]] = {
     "en": frozenset({"not", "never", "no", "cannot"}),
 }
 # Kazakh negation is a suffix on the verb: жина-ма-ймыз, сақта-ма-йды, бер-ме-йміз, сат-па-ймыз, өңде-л-мей-ді.
-KK_NEGATED_VERB = (r"^(?:жина|сақта|өңде|бер|тапсыр|жібер|пайдалан|қолдан|жарияла|сат|ұсын|тарат|жаз|оқы|"
-                   r"жоспарла)"
-                   r"(?:ыл|іл|л|ын|ін|н)?(?:ма|ме|ба|бе|па|пе)(?:й|с|ған|ген|ң|у)")
+KK_NEGATED_VERB = (r"^(?:(?:жина|сақта|өңде|бер|тапсыр|жібер|пайдалан|қолдан|жарияла|сат|ұсын|тарат|жаз|оқы|"
+                   r"жоспарла|сұра)"
+                   r"(?:ыл|іл|л|ын|ін|н)?(?:ма|ме|ба|бе|па|пе)(?:й|с|ған|ген|ң|у)|"
+                   # «алмаймыз», «алынбайды» (do not take); not «алмасу» (exchange), «алмас»
+                   r"ал(?:ын)?(?:ма|ба)(?:й|ған))")
 # An exception turns «не передаём ... за исключением» into a declaration (PoliCheck: the flow can happen).
 # It speaks for the negation it stands next to, not for every negation of the sentence.
 EXCEPTION_PATTERN = (
@@ -874,6 +910,12 @@ FLOW_EXCEPTION = (r"(?i)согласи|разрешени|партн[её]р|с�
                   r"қажет\s+болған|қызмет\w*\s+көрсет|"
                   r"consent|permission|partner|provider|vendor|courier|delivery|payment|affiliat|contractor|"
                   r"necessary\s+(?:to|for)|needed\s+(?:to|for)|provide\s+(?:the\s+|our\s+)?service|fulfil")
+# «…, тек таңдалған тақырып сақталады», «… және тек қызметті жақсарту үшін пайдаланамыз»: «тек» (only)
+# before an affirmative use or storage verb of its own clause restricts that clause; it is no exception
+# to a refusal before it.
+KK_ONLY_AFFIRMATIVE = r"(?i)тек\s[^;.]*?\b(?:пайдалан|қолдан|сақта)\w*(?:мыз|міз|ады|еді|ды|ді)\b"
+# «біле алмаймыз», «жасай алмаймыз»: after a converb in -а/-е/-й, «алмау» says «cannot», not «do not take».
+KK_CONVERB_ENDINGS = ("а", "е", "й", "я")
 # A limit on storage is a retention rule, not a denial of storage: «хранятся не дольше, чем необходимо»,
 # «stored no longer than necessary», «қажет мерзімнен артық сақталмайды».
 RETENTION_LIMIT = (r"(?i)не\s+дольше|не\s+более|не\s+превыша\w*|no\s+longer|not\s+longer|not\s+more\s+than|"
@@ -922,7 +964,8 @@ OWN_CONTACT_VERBS = (r"(?i)напишите|пишите|направьте|от
 OWN_CONTACT_CHANNEL = r"(?i)(?:\bна|\bпо|\bчерез|\bto|\bat|\bvia|\bby)\s+(?:[\w-]+\s+){0,2}$"
 # An own-channel word declares `contact` only with something concrete in its sentence: an e-mail, a
 # number, a messenger handle or a postal address («Адрес: г. Алматы, …»).
-CONTACT_VALUE = (r"(?i)[\w.+-]+@[\w-]+\.\w|\+?\d[\d\s()\-]{6,}\d|\bt\.me/|(?<!\w)@[a-z0-9_]{4,}|"
+CONTACT_VALUE = (r"(?i)[\w.+-]+@" + PLACEHOLDER_DOMAIN + r"[\w-]+\.\w|"
+                 r"\+?\d[\d\s()\-]{6,}\d|\bt\.me/|(?<!\w)@[a-z0-9_]{4,}|"
                  r"\bг\.|\bул\.|\bқ\.|к-сі|\bпр\.|қаласы|\b\d{6}\b")
 # A Kazakh word is the way in by its case ending («поштаға», «мекенжайына») or «арқылы» after it.
 OWN_CONTACT_KK_CASE = ("ға", "ге", "қа", "ке", "на", "не")
@@ -932,7 +975,12 @@ OWN_CONTACT_USER = (r"(?i)^[\s,]{0,3}(?:пользовател\w*|клиент\w
                     r"пайдаланушы\w*|клиенттің|of\s+the\s+user|you\s+(?:provide|gave))")
 
 # Advice to the user («рекомендуем не передавать пароль третьим лицам») says nothing about the site.
-ADVICE_PATTERN = r"(?i)рекоменду|советуем|ұсынамыз|кеңес береміз|we\s+recommend|we\s+advise|we\s+urge"
+ADVICE_PATTERN = (r"(?i)рекоменду|советуем|ұсынамыз|кеңес береміз|we\s+recommend|we\s+advise|we\s+urge|"
+                  # «Не указывайте в форме …», «… көрсетпеңіз», «Do not include …»: what the reader should
+                  # not send tells nothing of what the site collects.
+                  r"\bне\s+(?:указывайте|сообщайте|отправляйте|вводите|прикрепляйте|пишите|присылайте)\b|"
+                  r"(?:көрсет|жаз|жібер|енгіз|тірке|салы)(?:пе|бе|ме|па|ба|ма)ңіз\b|"
+                  r"\b(?:do\s+not|don'?t)\s+(?:include|enter|send|submit|post|attach)\b")
 # Kinds of recipient that make a vague «третьи лица» specific («платёжные системы», «службы доставки»).
 RECIPIENT_KINDS: dict[str, str] = {
     "ru": "платёжный | платёж | банк | эквайринг | эквайринговый | доставка | курьер | курьерский | аналитика | "
