@@ -31,6 +31,9 @@ RENDERER_TIMEOUT = 10.0      # a renderer that leaves a trivial call unanswered 
 STORAGE_JS = script("storage")
 # Attribute names under which the state hangs on Playwright's objects (ours, prefixed, never Playwright's).
 _RECORDER_ATTR, _STATE_ATTR = "_kzprivacy_recorder", "_kzprivacy_site_state"
+_PAGE_ATTR = "_kzprivacy_page"  # what a page keeps across its visits: the DevTools session, the main frame's id
+# What DevTools holds for the recorder: each main document at its headers (its bytes as sent, its size).
+FETCH_PATTERNS = [{"urlPattern": "*", "resourceType": "Document", "requestStage": "Response"}]
 
 
 @dataclass
