@@ -106,6 +106,7 @@ async def _open_devtools(page: Any, shared: dict[str, Any]) -> None:
         cdp = await page.context.new_cdp_session(page)
         tree = await cdp.send("Page.getFrameTree")
         cdp.on("Network.requestWillBeSent", _to_recorder(page, "on_cdp_request"))
+        cdp.on("Network.responseReceivedExtraInfo", _to_recorder(page, "on_cdp_extra_info"))
         cdp.on("Fetch.requestPaused", lambda event: _paused(page, cdp, event))
         await cdp.send("Network.enable")
         shared.update(cdp=cdp, main_frame_id=tree["frameTree"]["frame"]["id"])
