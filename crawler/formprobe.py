@@ -277,14 +277,15 @@ class _Interceptor:
 
         ws.on_message(message)
 
-    async def quiet(self, since: float, wait: float, quiet: float = 0.5, least: float = 1.0) -> None:
-        """At least `least` seconds after `since`, then until nothing new was requested for `quiet` seconds;
-        `wait` seconds at most. A request that comes later is still aborted (the routes stay until the page
-        is left), only not attributed to the form."""
+    async def quiet(self, since: float, wait: float, start: int, quiet: float = 0.5, least: float = 1.0) -> None:
+        """Until nothing new was requested for `quiet` seconds since the submission (at `since`; its requests
+        are those from index `start` on), and while it has requested nothing at all, at least `least` seconds
+        (a script may take a moment before it sends); `wait` seconds at most. A request that comes later is
+        still aborted (the routes stay until the page is left), only not attributed to the form."""
         deadline = since + max(wait, least)
         while time.monotonic() < deadline:
             now = time.monotonic()
-            if now - since >= least and now - max(self.last, since) >= quiet:
+            if now - max(self.last, since) >= quiet and (len(self.requests) > start or now - since >= least):
                 return
             await asyncio.sleep(0.05)
 
@@ -323,7 +324,7 @@ async def probe_forms(page: Page, forms: list[tuple[Form, str]], *, wait: float,
                 if type(exc).__name__ == "BrowserPageError":
                     raise
                 outcome = {"outcome": "error", "filled": [], "error": f"{type(exc).__name__}: {exc}"[:200]}
-            await interceptor.quiet(began, wait)
+            await interceptor.quiet(began, wait, start)
             sent = []
             for request in interceptor.requests[start:]:
                 body = request["body"] or b""

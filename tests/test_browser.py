@@ -555,3 +555,32 @@ def test_the_browser_really_blocks_third_party_cookies_without_the_profile(sampl
     plain, ours = asyncio.run(run())
     assert plain == set()
     assert ours == {"YSC", "VISITOR_INFO1_LIVE"}
+
+
+@needs_chromium
+def test_no_window_furniture_renderer_per_page():
+    """Headless Chromium loads the omnibox's popup (a WebUI page with a renderer process of its own) for every
+    page a context opens; chromium_args() turns that off, and with it most of a scan's CPU time."""
+    import asyncio
+
+    from playwright.async_api import async_playwright
+
+    from kzprivacy.crawler.browser.chromium import CHROMIUM_ARGS, chromium_args, chromium_executable
+
+    async def browser_ui(args: list[str]) -> list[str]:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=chromium_executable(DEFAULT_CHROMIUM), args=args)
+            context = await browser.new_context()
+            for _ in range(2):
+                await context.new_page()
+            session = await browser.new_browser_cdp_session()
+            targets = (await session.send("Target.getTargets"))["targetInfos"]
+            await browser.close()
+        return [t["url"] for t in targets if t["type"] != "page"]
+
+    async def run() -> tuple[list[str], list[str]]:
+        return await browser_ui(CHROMIUM_ARGS), await browser_ui(chromium_args())
+
+    plain, ours = asyncio.run(run())
+    assert any(url.startswith("chrome://omnibox-popup") for url in plain), plain
+    assert ours == [], ours

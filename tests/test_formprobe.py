@@ -132,3 +132,38 @@ def test_a_form_sent_to_a_third_party_is_a_flow_and_its_finding_lists_the_pages(
     assert len(finding) == 1 and "api.telegram.org" in finding[0]["observed"]
     assert finding[0]["policy_side"] == "quoted" and "третьим лицам" in finding[0]["policy_evidence"]
     assert finding[0]["occurrences"] == 3
+
+
+def test_the_wait_after_a_submission_ends_on_quiet_once_it_has_requested_something():
+    """A submission that sent something is watched until 0.5 s pass without a new request; one that has sent
+    nothing yet is watched for at least a second (a script may take a moment), and no submission past `wait`."""
+    import asyncio
+    import time
+
+    from kzprivacy.crawler.formprobe import _Interceptor
+
+    async def watch(requests_at: list[float], wait: float = 3.0) -> float:
+        interceptor = _Interceptor(page=None)
+        began = time.monotonic()
+
+        async def requests() -> None:
+            for at in requests_at:
+                await asyncio.sleep(max(0.0, began + at - time.monotonic()))
+                interceptor.requests.append({"url": "https://x.example/", "method": "POST", "body": None})
+                interceptor.last = time.monotonic()
+
+        task = asyncio.ensure_future(requests())
+        await interceptor.quiet(began, wait, 0)
+        task.cancel()
+        return time.monotonic() - began
+
+    sent_at_once = asyncio.run(watch([0.0]))
+    nothing = asyncio.run(watch([]))
+    two = asyncio.run(watch([0.0, 0.4]))
+    late = asyncio.run(watch([0.8]))
+    endless = asyncio.run(watch([i * 0.2 for i in range(20)], wait=1.5))
+    assert 0.45 <= sent_at_once < 0.9, sent_at_once
+    assert 1.0 <= nothing < 1.4, nothing
+    assert 0.85 <= two < 1.3, two
+    assert 1.25 <= late < 1.7, late
+    assert 1.5 <= endless < 1.9, endless

@@ -86,10 +86,14 @@ class BrowserMiddleware:
     def _context_name(self, site: str) -> str:
         return f"{self.crawl_id}:{site}"
 
-    def _contexts(self) -> dict[str, Any]:
-        """The crawl's open browser contexts by name, as its download handler (held by the add-on) has them."""
+    def _handler(self) -> Any:
+        """The crawl's download handler (held by the add-on), or None."""
         addon = BrowserMode.of(self.crawler)
-        handler = addon.handler if addon is not None else None
+        return addon.handler if addon is not None else None
+
+    def _contexts(self) -> dict[str, Any]:
+        """The crawl's open browser contexts by name, as its download handler has them."""
+        handler = self._handler()
         return handler.contexts() if handler is not None else {}
 
     def process_request(self, request: Request, spider: Any = None) -> None:
@@ -160,6 +164,9 @@ class BrowserMiddleware:
     def _close_context(self, name: str) -> None:
         if name in self.closed_contexts:
             return
+        handler = self._handler()
+        if handler is not None and hasattr(handler, "forget"):
+            handler.forget(name)  # the site's page, kept between its requests, goes with the context
         context = self._contexts().get(name)
         if context is not None:  # its SiteState (recorder.py) goes with it
             self.closed_contexts.add(name)

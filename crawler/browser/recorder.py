@@ -31,6 +31,16 @@ RENDERER_TIMEOUT = 10.0      # a renderer that leaves a trivial call unanswered 
 STORAGE_JS = script("storage")
 # Attribute names under which the state hangs on Playwright's objects (ours, prefixed, never Playwright's).
 _RECORDER_ATTR, _STATE_ATTR = "_kzprivacy_recorder", "_kzprivacy_site_state"
+_PAGE_ATTR = "_kzprivacy_page"  # what a page keeps across its visits: the DevTools session, the main frame's id
+# What DevTools holds for the recorder: each main document at its headers (its bytes as sent, its size).
+# Fonts and media are held too, at their headers: their request, status, headers, Set-Cookie and redirects are
+# the browser's as ever, and their body, which can change nothing that is recorded (a font or a video runs
+# no script and loads nothing), is not downloaded: the response goes on to the page with an empty body.
+BODILESS_TYPES = ("Font", "Media")
+FETCH_PATTERNS = [{"urlPattern": "*", "resourceType": kind, "requestStage": "Response"}
+                  for kind in ("Document", *BODILESS_TYPES)]
+# Headers that describe a body, dropped when the body is: the page gets an empty one.
+_BODY_HEADERS = {"content-length", "content-encoding", "transfer-encoding", "content-range"}
 
 
 @dataclass
@@ -76,6 +86,8 @@ class PageRecorder:
         self.cdp: Any = None
         self.main_frame_id: str | None = None
         self.bodies: dict[str, bytes] = {}                        # document URL -> bytes as sent
+        self.bodiless: dict[str, dict] = {}                       # DevTools request id -> a font or media request
+        self.bodiless_cookie_urls: set[str] = set()               # fonts and media whose cookie response is kept
         self.inflight = 0
         self.last_activity = time.monotonic()
         self.crashed = False
@@ -150,9 +162,9 @@ class PageRecorder:
         recorded through Scrapy already."""
         try:
             request = response.request
-            if request.is_navigation_request() and request.frame == self.page.main_frame \
-                    and not 300 <= response.status < 400:
-                return
+            if (request.is_navigation_request() and request.frame == self.page.main_frame \
+                    and not 300 <= response.status < 400) or response.url in self.bodiless_cookie_urls:
+                return  # the page's own document, or kept already from the headers DevTools held
             request_headers = request.headers  # as sent, without a round trip to the browser
             try:
                 body = await response.body() if not 300 <= response.status < 400 else b""
@@ -167,6 +179,27 @@ class PageRecorder:
             "method": request.method, "request_headers": list(request_headers.items()),
             "body": body, "fetched_at": utcnow()})
 
+    def on_cdp_extra_info(self, event: dict[str, Any]) -> None:
+        """The response headers as they came over the network (DevTools), for the fonts and media whose body
+        is not downloaded: once such a response is answered with an empty body the page's view of it no
+        longer shows its Set-Cookie (the browser does store the cookies), so they are recorded from here."""
+        request = self.bodiless.get(event.get("requestId", ""))
+        if request is None:
+            return
+        url = request.get("url", "")
+        split = [(name, v.strip()) for name, value in (event.get("headers") or {}).items()
+                 for v in (value.split("\n") if name.lower() == "set-cookie" else [value]) if v.strip()]
+        cookies = [value for name, value in split if name.lower() == "set-cookie"]
+        status = event.get("statusCode") or 0
+        if not cookies or 300 <= status < 400:  # a redirect's cookies the page sees as ever
+            return
+        self.set_cookies.extend((url, value, self.phase) for value in cookies)
+        if self.recording:
+            self.bodiless_cookie_urls.add(url)
+            self.cookie_responses.append({
+                "url": url, "status": status, "reason": "", "headers": split, "method": request.get("method", "GET"),
+                "request_headers": list((request.get("headers") or {}).items()), "body": b"", "fetched_at": utcnow()})
+
     def on_paused(self, event: dict[str, Any]) -> None:
         task = asyncio.ensure_future(self._paused(event))
         self._tasks.add(task)
@@ -175,6 +208,7 @@ class PageRecorder:
     async def _paused(self, event: dict[str, Any]) -> None:
         """A document response held at its headers (DevTools Fetch): keep the main document's bytes
         exactly as the server sent them, and stop one larger than DOWNLOAD_MAXSIZE before it loads.
+        A font or media response held at its headers goes on with an empty body (BODILESS_TYPES).
 
         Playwright's response.body() re-encodes text as UTF-8 (a windows-1251 page comes back
         altered), so the WARC would not hold what the server sent.
@@ -182,6 +216,14 @@ class PageRecorder:
         request_id, held = event["requestId"], True
         try:
             status = event.get("responseStatusCode") or 0
+            if event.get("resourceType") in BODILESS_TYPES:
+                if status and not 300 <= status < 400 and not event.get("responseErrorReason"):
+                    headers_kept = [h for h in event.get("responseHeaders") or []
+                                    if h["name"].lower() not in _BODY_HEADERS]
+                    await self.cdp.send("Fetch.fulfillRequest", {"requestId": request_id, "responseCode": status,
+                                                                 "responseHeaders": headers_kept, "body": ""})
+                    held = False
+                return
             if event.get("frameId") != self.main_frame_id or 300 <= status < 400 or not self.recording:
                 return
             headers = {h["name"].lower(): h["value"] for h in event.get("responseHeaders") or []}
@@ -219,6 +261,8 @@ class PageRecorder:
             url = next((f.get("url") for f in stack.get("callFrames") or [] if f.get("url")), None)
             stack = stack.get("parent")
         self.initiators.setdefault(event.get("request", {}).get("url", ""), f"{kind} {url}" if url else kind)
+        if event.get("type") in BODILESS_TYPES:
+            self.bodiless[event.get("requestId", "")] = event.get("request") or {}
 
     def on_crash(self, *_: Any) -> None:
         self.crashed = True

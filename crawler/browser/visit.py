@@ -9,6 +9,7 @@ import contextlib
 import logging
 import time
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from kzprivacy.crawler.formprobe import (
@@ -22,7 +23,9 @@ from kzprivacy.vocabulary.trackers import registrable_domain
 from .consent import click_consent
 from .failures import BrowserPageError, classify_browser_failure
 from .recorder import (
+    _PAGE_ATTR,
     AFTER,
+    FETCH_PATTERNS,
     RENDERER_TIMEOUT,
     PageRecorder,
     cookie_rows,
@@ -40,29 +43,75 @@ COOKIE_HOOK = script("cookie_hook")
 
 
 async def init_page(page: Any, request: Any) -> None:
-    """scrapy-playwright's page-init callback: start listening before the navigation."""
+    """scrapy-playwright's page-init callback: start listening before the navigation.
+
+    A site's pages render one after another in one browser page (handler.py keeps it between them), so
+    what outlives a visit is set up once per page: the listeners, which hand every event to the page's
+    current recorder, the document.cookie hook and the DevTools session. Each visit gets a fresh recorder."""
     recorder = PageRecorder(page, request, request.meta["browser_options"])
     recorder.attach()
-    page.on("request", recorder.on_request)
-    page.on("requestfinished", recorder.on_request_done)
-    page.on("requestfailed", recorder.on_request_done)
-    page.on("response", recorder.on_response)
-    page.on("crash", recorder.on_crash)
-    page.on("popup", lambda popup: asyncio.ensure_future(popup.close()))
-    for cookie in await page.context.cookies():
+    shared = getattr(page, _PAGE_ATTR, None)
+    jar = page.context.cookies()
+    if shared is None:  # a new page: the round trips that set it up go together
+        shared = {"cdp": None, "main_frame_id": None, "tasks": set()}
+        setattr(page, _PAGE_ATTR, shared)
+        for event, method in (("request", "on_request"), ("requestfinished", "on_request_done"),
+                              ("requestfailed", "on_request_done"), ("response", "on_response"),
+                              ("crash", "on_crash")):
+            page.on(event, _to_recorder(page, method))
+        page.on("popup", lambda popup: asyncio.ensure_future(popup.close()))
+        cookies, *_ = await asyncio.gather(
+            jar, page.expose_binding("__kzprivacyCookieWrite", _to_recorder(page, "on_cookie_write")),
+            page.add_init_script(COOKIE_HOOK), _open_devtools(page, shared))
+    else:
+        cookies = await jar
+    for cookie in cookies:
         recorder.jar_before[(cookie["name"], cookie["domain"], cookie["path"])] = (cookie["value"], cookie["expires"])
-    await page.expose_binding("__kzprivacyCookieWrite", recorder.on_cookie_write)
-    await page.add_init_script(COOKIE_HOOK)
-    try:  # Chromium's own view: who initiated each request, and the document's bytes as sent
-        cdp = recorder.cdp = await page.context.new_cdp_session(page)
-        recorder.main_frame_id = (await cdp.send("Page.getFrameTree"))["frameTree"]["frame"]["id"]
-        cdp.on("Network.requestWillBeSent", recorder.on_cdp_request)
-        cdp.on("Fetch.requestPaused", recorder.on_paused)
+    recorder.cdp, recorder.main_frame_id = shared["cdp"], shared["main_frame_id"]
+    if recorder.cdp is not None:
+        try:  # again on every visit: the form probe turns it off while it answers every request itself
+            await recorder.cdp.send("Fetch.enable", {"patterns": FETCH_PATTERNS})
+        except Exception as exc:
+            logger.warning("no DevTools interception for %s: %r", request.url, exc)
+
+
+def _to_recorder(page: Any, method: str) -> Callable[..., Any]:
+    """A listener that hands the event to the recorder of the page's current visit (none between visits)."""
+    def handler(*args: Any) -> Any:
+        recorder = recorder_of(page)
+        return getattr(recorder, method)(*args) if recorder is not None else None
+    return handler
+
+
+def _paused(page: Any, cdp: Any, event: dict[str, Any]) -> None:
+    """A request DevTools holds: the current visit's recorder decides; between visits it just goes on."""
+    recorder = recorder_of(page)
+    if recorder is not None:
+        recorder.on_paused(event)
+    else:
+        tasks = getattr(page, _PAGE_ATTR)["tasks"]
+        task = asyncio.ensure_future(_go_on(cdp, event["requestId"]))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+
+async def _go_on(cdp: Any, request_id: str) -> None:
+    with contextlib.suppress(Exception):  # the page closed meanwhile
+        await cdp.send("Fetch.continueRequest", {"requestId": request_id})
+
+
+async def _open_devtools(page: Any, shared: dict[str, Any]) -> None:
+    """Chromium's own view of the page: who initiated each request, and the document's bytes as sent."""
+    try:
+        cdp = await page.context.new_cdp_session(page)
+        tree = await cdp.send("Page.getFrameTree")
+        cdp.on("Network.requestWillBeSent", _to_recorder(page, "on_cdp_request"))
+        cdp.on("Network.responseReceivedExtraInfo", _to_recorder(page, "on_cdp_extra_info"))
+        cdp.on("Fetch.requestPaused", lambda event: _paused(page, cdp, event))
         await cdp.send("Network.enable")
-        await cdp.send("Fetch.enable", {"patterns": [{"urlPattern": "*", "resourceType": "Document",
-                                                      "requestStage": "Response"}]})
+        shared.update(cdp=cdp, main_frame_id=tree["frameTree"]["frame"]["id"])
     except Exception as exc:  # still record the page, without initiators
-        logger.warning("no DevTools session for %s: %r", request.url, exc)
+        logger.warning("no DevTools session for %s: %r", page.url, exc)
 
 
 async def visit(page: Any) -> None:
