@@ -515,7 +515,8 @@ def _raw_negations(toks: list[_Token]) -> list[tuple[int, bool]]:
         elif low in _ABSENCE or token.keys & _ABSENCE:
             # «нет», «отсутствуют», «жоқ»: what is absent usually stands before.
             out.append((i, True))
-        elif _KK_NEGATED_VERB.match(low) and not (i > 0 and toks[i - 1].low.startswith(KK_NOT_PROCESSING_BEFORE)) and not (
+        elif _KK_NEGATED_VERB.match(low) and not (
+                i > 0 and toks[i - 1].low.startswith(KK_NOT_PROCESSING_BEFORE)) and not (
                 low.startswith("ал") and i > 0 and toks[i - 1].low.endswith(KK_CONVERB_ENDINGS)
                 and _KK_LETTERS & set(toks[i - 1].low + low)):
             # «жауап бермейді» (is not liable) denies nothing about data.
