@@ -235,12 +235,22 @@ def _addon_settings(**values) -> Settings:
 def test_the_add_on_does_nothing_in_http_mode():
     settings = _addon_settings()
     assert not settings.getdict("DOWNLOAD_HANDLERS") and "PLAYWRIGHT_LAUNCH_OPTIONS" not in settings
+    assert settings.getwithbase("DOWNLOAD_HANDLERS")["https"] == "kzprivacy.crawler.tlswatch.TlsWatchingHandler"
+
+
+def test_a_handler_named_on_the_command_line_wins_over_the_add_on():
+    settings = _addon_settings(KZPRIVACY_MODE="browser", DOWNLOAD_HANDLERS={"https": "my.Handler"})
+    handlers = settings.getwithbase("DOWNLOAD_HANDLERS")
+    assert handlers["https"] == "my.Handler"
+    assert handlers["http"] == "kzprivacy.crawler.browser.handler.BrowserDownloadHandler"
 
 
 def test_the_add_on_sets_up_chromium_through_the_proxy():
     settings = _addon_settings(KZPRIVACY_MODE="browser", KZPRIVACY_PROXY="http://127.0.0.1:3128",
                                DOWNLOAD_TIMEOUT=7, PLAYWRIGHT_MAX_CONTEXTS=2)
-    assert settings.getdict("DOWNLOAD_HANDLERS")["https"].endswith("BrowserDownloadHandler")
+    # What Scrapy's downloader loads: the base dict composed with the add-on's, key by key by priority.
+    handlers = settings.getwithbase("DOWNLOAD_HANDLERS")
+    assert handlers["http"] == handlers["https"] == "kzprivacy.crawler.browser.handler.BrowserDownloadHandler"
     options = settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")
     assert options["executable_path"] == chromium_executable("/usr/bin/chromium")
     assert options["proxy"] == {"server": "http://127.0.0.1:3128"}

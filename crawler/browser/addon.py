@@ -41,6 +41,12 @@ class BrowserMode:
         if settings.get("KZPRIVACY_MODE") != "browser":
             return
         settings.set("DOWNLOAD_HANDLERS", {"http": HANDLER, "https": HANDLER}, "addon")
+        # Scrapy composes DOWNLOAD_HANDLERS over DOWNLOAD_HANDLERS_BASE key by key, each key keeping its
+        # own priority, and the project's base dict names HTTP mode's handler at project priority
+        # (crawler/settings.py): so the handler replaces it there too, at the priority it had.
+        base = settings["DOWNLOAD_HANDLERS_BASE"]
+        for scheme in ("http", "https"):
+            base.set(scheme, HANDLER, base.getpriority(scheme) or "addon")
         settings.set("PLAYWRIGHT_BROWSER_TYPE", "chromium", "addon")
         settings.set("PLAYWRIGHT_BROWSER_PROVIDER", PROVIDER, "addon")
         options: dict[str, Any] = {"executable_path": chromium_executable(settings.get("KZPRIVACY_CHROMIUM")
