@@ -91,7 +91,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 # Scrapy's HTTP/1.1 handler, telling which hosts never answered a TLS handshake (crawler/tlswatch.py), so
 # that an https server that hangs at the handshake costs one timeout, not two. In the base dict, so that
-# browser mode's handlers (DOWNLOAD_HANDLERS, set by its add-on) still replace it.
+# DOWNLOAD_HANDLERS given with -s replaces it; browser mode's add-on replaces it here (crawler/browser/addon.py).
 DOWNLOAD_HANDLERS_BASE = {
     "data": "scrapy.core.downloader.handlers.datauri.DataURIDownloadHandler",
     "file": "scrapy.core.downloader.handlers.file.FileDownloadHandler",

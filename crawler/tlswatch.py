@@ -9,8 +9,8 @@ This handler sends `tls_handshake` (crawler/signals.py) with `host` and `done` w
 is Scrapy's handler unchanged, and a Scrapy whose handler keeps its TLS policy elsewhere gets no
 signals (FailFast then counts timeouts as before).
 
-Installed for http and https in DOWNLOAD_HANDLERS_BASE (crawler/settings.py), so browser mode's own
-handlers (DOWNLOAD_HANDLERS, set by its add-on) still take precedence.
+Installed for http and https in DOWNLOAD_HANDLERS_BASE (crawler/settings.py), so that a handler named in
+DOWNLOAD_HANDLERS on the command line replaces it; browser mode's add-on replaces it in the base dict.
 """
 
 from __future__ import annotations
