@@ -10,8 +10,12 @@ lookup, a sixth of the names dead, a few sites hanging until the timeout, http-o
 redirects to www., robots.txt, about five pages worth fetching a site. It runs behind the
 local proxy in its own process, so the scan and the baseline meet the same web.
 
-Each step runs in a child process whose memory (the whole process tree's RSS) is sampled
-every half second, so the output shows whether memory grows with the number of sites.
+Each step runs in a child process whose memory is sampled every half second over its whole process
+tree (crawl processes, parse workers, analysis workers), so the output shows whether memory grows with
+the number of sites. Two sums are printed: RSS, which counts a page shared by several processes once
+per process (every interpreter's shared libraries, the copy-on-write pages a forked analysis worker
+shares with its parent), and PSS, which divides each shared page among its sharers: what the tree
+takes from the machine.
 The baseline is a bare aiohttp client fetching every URL the scan fetched (and each host's
 robots.txt) once, at high concurrency, with the same timeout: the latency-bound limit of
 this work through this proxy. The figure that matters is the ratio; absolute rates move
@@ -43,8 +47,24 @@ ZONE_DOMAINS = 172_000
 # --------------------------------------------------------------------------- memory of a process tree
 
 
-def _tree_rss_mb(root: int) -> float:
-    """Resident memory of `root` and all its descendants, in MB (from /proc)."""
+def _pss_bytes(pid: int) -> int:
+    """The process's proportional set size: its private pages plus its share of pages it shares."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
+
+
+def _tree_memory_mb(root: int) -> tuple[float, float]:
+    """(RSS, PSS) of `root` and all its descendants, summed, in MB (from /proc).
+
+    Summed RSS counts a page shared by several processes once per process: the shared libraries of
+    every Python process, and the copy-on-write pages a forked analysis worker shares with its parent.
+    Summed PSS divides each shared page among its sharers: what the tree takes from the machine."""
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -57,24 +77,25 @@ def _tree_rss_mb(root: int) -> float:
             rss[int(entry)] = int(stat[21]) * os.sysconf("SC_PAGE_SIZE")
         except (OSError, IndexError, ValueError):
             continue
-    total, todo = 0, [root]
-    seen = set()
+    total_rss = total_pss = 0
+    todo, seen = [root], set()
     while todo:
         pid = todo.pop()
         if pid in seen:
             continue
         seen.add(pid)
-        total += rss.get(pid, 0)
+        total_rss += rss.get(pid, 0)
+        total_pss += _pss_bytes(pid)
         todo += [child for child, parent in parents.items() if parent == pid]
-    return total / 2**20
+    return total_rss / 2**20, total_pss / 2**20
 
 
 class Sampled:
-    """Run a command; sample its process tree's RSS every `every` seconds."""
+    """Run a command; sample its process tree's RSS and PSS every `every` seconds."""
 
     def __init__(self, cmd: list[str], every: float = 0.5, **popen):
         self.cmd, self.every, self.popen = cmd, every, popen
-        self.samples: list[tuple[float, float]] = []  # (seconds since start, MB)
+        self.samples: list[tuple[float, float, float]] = []  # (seconds since start, RSS MB, PSS MB)
 
     def run(self) -> float:
         started = time.perf_counter()
@@ -83,7 +104,7 @@ class Sampled:
 
         def sample() -> None:
             while not stop.is_set():
-                self.samples.append((time.perf_counter() - started, _tree_rss_mb(proc.pid)))
+                self.samples.append((time.perf_counter() - started, *_tree_memory_mb(proc.pid)))
                 stop.wait(self.every)
 
         thread = threading.Thread(target=sample, daemon=True)
@@ -97,17 +118,23 @@ class Sampled:
 
     @property
     def peak(self) -> float:
-        return max((mb for _, mb in self.samples), default=0.0)
+        """Peak summed RSS, MB."""
+        return max((sample[1] for sample in self.samples), default=0.0)
 
-    def profile(self, points: int = 5) -> str:
-        """RSS at evenly spaced moments of the run: 'MB@%' pairs."""
+    @property
+    def peak_pss(self) -> float:
+        """Peak summed PSS, MB."""
+        return max((sample[2] for sample in self.samples), default=0.0)
+
+    def profile(self, points: int = 5, column: int = 1) -> str:
+        """RSS (column 1) or PSS (column 2) at evenly spaced moments of the run: 'MB@%' pairs."""
         if not self.samples:
             return "-"
         end = self.samples[-1][0] or 1.0
         out = []
         for i in range(1, points + 1):
             t = end * i / points
-            mb = min(self.samples, key=lambda s: abs(s[0] - t))[1]  # the sample nearest that moment
+            mb = min(self.samples, key=lambda s: abs(s[0] - t))[column]  # the sample nearest that moment
             out.append(f"{mb:.0f}@{100 * i // points}%")
         return " ".join(out)
 
@@ -276,8 +303,9 @@ def run(args: argparse.Namespace) -> None:
     print(f"site statuses: {', '.join(f'{k}={v}' for k, v in sorted(statuses.items(), key=lambda kv: -kv[1]))}")
     print(f"kzprivacy scan   : {scan_seconds:7.1f} s  {n / scan_seconds:7.1f} sites/s"
           f"  {pages / scan_seconds:7.1f} pages/s"
-          f"  peak RSS {scan.peak:5.0f} MB  (RSS over the run, MB@share of time: {scan.profile()})"
+          f"  peak RSS {scan.peak:5.0f} MB, PSS {scan.peak_pss:5.0f} MB"
           + (f"  [{args.processes} processes]" if args.processes > 1 else ""))
+    print(f"  memory over the scan, MB@share of time: RSS {scan.profile()}; PSS {scan.profile(column=2)}")
     print(f"bare aiohttp     : {bare_seconds:7.1f} s  {n / bare_seconds:7.1f} sites/s  "
           f"{len(urls) / bare_seconds:7.1f} requests/s  ({len(urls)} URLs, {base['ok']} answered, "
           f"concurrency {args.concurrency})  peak RSS {bare.peak:5.0f} MB")
@@ -295,7 +323,8 @@ def run(args: argparse.Namespace) -> None:
     if analyze is not None:
         copies = f" (the scanned sites and {args.analyze_copies} renamed copies)" if args.analyze_copies else ""
         print(f"kzprivacy analyze: {analyze_seconds:7.1f} s  {analyzed / analyze_seconds:7.1f} sites/s  "
-              f"peak RSS {analyze.peak:5.0f} MB  (RSS over the run: {analyze.profile()}); {analyzed} sites{copies}")
+              f"peak RSS {analyze.peak:5.0f} MB, PSS {analyze.peak_pss:5.0f} MB; {analyzed} sites{copies}")
+        print(f"  memory over analyze, MB@share of time: RSS {analyze.profile()}; PSS {analyze.profile(column=2)}")
 
 
 def main() -> None:

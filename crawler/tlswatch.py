@@ -23,12 +23,14 @@ from twisted.internet.interfaces import IOpenSSLClientConnectionCreator
 from twisted.web.iweb import IPolicyForHTTPS
 from zope.interface import implementer
 
-from .signals import tls_handshake
+from kzprivacy.vocabulary.domains import to_ascii
+
+from .signals import site_done, tls_handshake
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-__all__ = ["TlsWatchingHandler"]
+__all__ = ["TlsWatchingHandler", "close_idle_connections"]
 
 
 class TlsWatchingHandler(HTTP11DownloadHandler):
@@ -37,6 +39,41 @@ class TlsWatchingHandler(HTTP11DownloadHandler):
         policy = getattr(self, "_contextFactory", None)
         if policy is not None:
             self._contextFactory = cast("IPolicyForHTTPS", _WatchedPolicy(policy, crawler))
+        crawler.signals.connect(self._site_done, signal=site_done)
+
+    def _site_done(self, site: str) -> None:
+        close_idle_connections(getattr(self, "_pool", None), site)
+
+
+def close_idle_connections(pool: Any, site: str) -> int:
+    """Close the idle connections `pool` (Twisted's HTTPConnectionPool) keeps to the site's hosts (the
+    site's name and its subdomains, www. among them); returns how many were closed. Connections in use
+    are not in the pool's cache and are left alone; plain http through a proxy shares the proxy's
+    connections, which are kept."""
+    connections = getattr(pool, "_connections", None)
+    if not isinstance(connections, dict):
+        return 0  # a Scrapy or Twisted whose pool keeps them elsewhere: they then time out as before
+    name = to_ascii(site.lower()).encode("ascii")
+    closed = 0
+    for key in [k for k in connections if _for_site(k, name)]:
+        for connection in list(connections.get(key) or ()):
+            timer = pool._timeouts.get(connection)
+            if timer is not None and timer.active():
+                timer.cancel()
+            pool._removeConnection(key, connection)
+            closed += 1
+        if not connections.get(key):
+            connections.pop(key, None)  # Twisted keeps an emptied key's list for good
+    return closed
+
+
+def _for_site(key: Any, name: bytes) -> bool:
+    # Keys are (scheme, host, port), plus the proxy's host, port and credentials for an https tunnel.
+    if not isinstance(key, tuple) or len(key) < 3 or not isinstance(key[1], bytes):
+        return False
+    host = key[1].lower()
+    return host == name or host.endswith(b"." + name)
+
 
 
 @implementer(IPolicyForHTTPS)

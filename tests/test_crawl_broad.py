@@ -137,3 +137,53 @@ def test_fail_fast_waits_once_where_a_second_wait_could_only_fail_the_same():
     mw.process_exception(Request("https://nohttps-demo.kz/robots.txt"), ConnectionRefusedError())
     mw.process_exception(Request("http://nohttps-demo.kz/robots.txt"), DownloadTimeoutError("took longer"))
     assert mw.process_request(Request("http://nohttps-demo.kz/")) is None
+
+
+class _IdleConnection:
+    """What Twisted's pool asks of a cached connection: its state and a transport it can close."""
+
+    state = "QUIESCENT"
+
+    def __init__(self) -> None:
+        self.closed = False
+        self.transport = self
+
+    def loseConnection(self) -> None:
+        self.closed = True
+
+
+def test_a_finished_sites_idle_connections_are_closed_at_once():
+    # Twisted keeps an idle connection 240 s; over a zone those of finished sites were most of the memory.
+    from twisted.internet.task import Clock
+    from twisted.web.client import HTTPConnectionPool
+
+    from kzprivacy.crawler.tlswatch import close_idle_connections
+
+    clock = Clock()
+    pool = HTTPConnectionPool(clock, persistent=True)
+    proxy = (b"127.0.0.1", 3128, None)
+    mine = {(b"https", b"shop-demo.kz", 443, *proxy): _IdleConnection(),
+            (b"https", b"www.shop-demo.kz", 443, *proxy): _IdleConnection(),
+            (b"https", b"xn--80awbu3c.xn--80ao21a", 443, *proxy): _IdleConnection()}
+    others = {(b"https", b"myshop-demo.kz", 443, *proxy): _IdleConnection(),      # a name that only ends alike
+              (b"http-proxy", b"127.0.0.1", 3128): _IdleConnection()}             # plain http's proxy connection
+    for key, connection in {**mine, **others}.items():
+        pool._putConnection(key, connection)
+
+    assert close_idle_connections(pool, "shop-demo.kz") == 2
+    assert close_idle_connections(pool, "мысал.қаз") == 1
+    assert all(c.closed for c in mine.values()) and not any(c.closed for c in others.values())
+    assert set(pool._connections) == set(others)           # no emptied key left behind
+    assert len(pool._timeouts) == len(others) and len(clock.getDelayedCalls()) == len(others)
+
+
+def test_the_crawl_does_not_load_pandas():
+    # pandas and pyarrow are ~70 MB a process; the crawl only writes rows, the analysis reads tables.
+    import subprocess
+    import sys
+
+    code = ("import sys, kzprivacy.cli, kzprivacy.crawler.spiders.site, kzprivacy.crawler.pipelines, "
+            "kzprivacy.app.scan; print(sorted(m for m in ('pandas', 'pyarrow', 'numpy') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**__import__("os").environ, "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": ""})
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr

@@ -10,11 +10,12 @@ or a re-run analysis never leaves duplicates and a killed crawl leaves a consist
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, Protocol, runtime_checkable
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from .contract import Row
+
+if TYPE_CHECKING:  # pandas is imported where a table is read: the crawl writes without it (~70 MB a process)
+    import pandas as pd
 
 __all__ = ["Store"]
 

@@ -8,8 +8,10 @@ with None for missing values.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where a table is read: the crawl writes without it (~70 MB a process)
+    import pandas as pd
 
 __all__ = ["TABLES", "CATEGORICAL", "EXPORT_CHUNK_ROWS", "typed_frame"]
 
@@ -31,6 +33,8 @@ EXPORT_CHUNK_ROWS = 50_000  # rows read (and exported) at a time
 
 def typed_frame(frame: pd.DataFrame, types: Mapping[str, str]) -> pd.DataFrame:
     """`frame` with each column typed from `types` ({column: declared SQL type})."""
+    import pandas as pd
+
     out = {}
     for column in frame.columns:
         values = frame[column]

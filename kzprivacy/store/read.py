@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from contextlib import closing
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import Store, open_store
 from .frames import CATEGORICAL, EXPORT_CHUNK_ROWS, TABLES
+
+if TYPE_CHECKING:  # only for annotations: the tables come from the store, which imports pandas to read them
+    import pandas as pd
 
 __all__ = ["TABLES", "CATEGORICAL", "EXPORT_CHUNK_ROWS", "open_reader", "latest_crawl_id", "previous_crawl_id",
            "read_crawl", "site_ranges"]

@@ -11,18 +11,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import pandas as pd
 import sqlalchemy as sa
 
 from .contract import (ANALYSIS_TABLES, PAGE_CHILD_TABLES, PAGE_TABLES, POLICY_THRESHOLD, REPLACED_TABLES,
                        SHARED_ANALYSIS_TABLES, STRONG_LINK_SCORE, Row, metadata, page_rows, sql_value, utcnow)
 from .frames import EXPORT_CHUNK_ROWS, TABLES, typed_frame
 
+if TYPE_CHECKING:  # pandas is imported where a table is read: the crawl writes without it (~70 MB a process)
+    import pandas as pd
+
 __all__ = ["SqlStore"]
 
 T = TypeVar("T")
+INSERT_BATCH = 1000  # rows per executemany: larger batches gained no speed and held every row's parameters
 Conn = sa.Connection
 
 
@@ -70,7 +73,8 @@ class SqlStore:
 
     def _insert(self, conn: Conn, table: str, rows: Iterable[Mapping[str, Any]], *, replace: bool = False) -> int:
         """Insert rows (dicts whose keys must be columns of the table): a row whose key is stored already
-        replaces it (`replace`) or is left out. Rows with the same columns go in one batch."""
+        replaces it (`replace`) or is left out. Rows with the same columns go in batches of INSERT_BATCH, so
+        a long iterable of rows is written in bounded memory."""
         target = self.tables[table]
         allowed = set(target.columns.keys())
         count = 0
@@ -92,6 +96,8 @@ class SqlStore:
                 batch_keys = keys
             batch.append({k: sql_value(v) for k, v in row.items()})
             count += 1
+            if len(batch) >= INSERT_BATCH:
+                flush()
         flush()
         return count
 
@@ -380,6 +386,8 @@ class SqlStore:
         return statement.order_by(self.insertion_order)
 
     def read_table(self, table: str, crawl_id: str, sites: tuple[str, str] | None = None) -> pd.DataFrame:
+        import pandas as pd
+
         types = self.column_types(table)
         if not types:
             return pd.DataFrame()
@@ -388,6 +396,8 @@ class SqlStore:
         return typed_frame(frame, types)
 
     def iter_table(self, table: str, crawl_id: str, chunk_rows: int | None = None) -> Iterator[pd.DataFrame]:
+        import pandas as pd
+
         types = self.column_types(table)
         if not types:
             return
@@ -402,6 +412,8 @@ class SqlStore:
             yield typed_frame(pd.DataFrame(columns=list(types)), types)
 
     def read_sql(self, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+        import pandas as pd
+
         return self._read(lambda conn: pd.read_sql_query(sa.text(sql), conn, params=dict(params or {})))
 
     def query(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-__all__ = ["SiteEntry", "InvalidEntry", "normalize_entry", "parse_entries", "read_entries"]
+__all__ = ["SiteEntry", "InvalidEntry", "normalize_entry", "parse_entries", "read_entries", "to_ascii"]
 
 # A DNS label: letters, digits and hyphens, not starting or ending with a hyphen.
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
@@ -30,7 +30,7 @@ class InvalidEntry(ValueError):
 @dataclass(frozen=True)
 class SiteEntry:
     site: str        # Unicode host without www., e.g. "мысал.қаз"
-    ascii_host: str  # punycode host to crawl, e.g. "xn--80aa0a5a.xn--80ao21a"
+    ascii_host: str  # punycode host to crawl, e.g. "xn--80awbu3c.xn--80ao21a"
     input: str       # the entry as the user wrote it
 
     @property
@@ -38,7 +38,8 @@ class SiteEntry:
         return f"https://{self.ascii_host}/"
 
 
-def _to_ascii(host: str) -> str:
+def to_ascii(host: str) -> str:
+    """The host as URLs carry it (IDNA): 'мысал.қаз' -> 'xn--80awbu3c.xn--80ao21a'."""
     try:
         return host.encode("idna").decode("ascii")
     except UnicodeError:
@@ -92,7 +93,7 @@ def normalize_entry(entry: str) -> SiteEntry:
         raise InvalidEntry("an IP address is not a site; give its domain name")
     if host.startswith("www."):
         host = host[4:]
-    ascii_host = _to_ascii(host)
+    ascii_host = to_ascii(host)
     labels = ascii_host.split(".")
     if len(labels) < 2 or not all(_LABEL.match(label) for label in labels):
         raise InvalidEntry(f"not a valid domain name: {host!r}")
