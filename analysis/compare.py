@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 import pandas as pd
 
+from .declarations import SALE_RULES
 from .identity import places
 from .observations import PERSONAL_DATA, service_table
 from .rules import RULES, SEVERITY_POINTS, explain
@@ -88,10 +89,15 @@ def summarise_declarations(declarations: pd.DataFrame) -> pd.DataFrame:
             "denied_evidence"]
     if declarations.empty:
         return pd.DataFrame(columns=cols)
+    # A refused sale («Мы не продаём данные») is a denial of the policy, but no flow the scan sees contradicts it:
+    # a service receiving visitors' data is not sold them. Flows are judged against the other denials only, so
+    # «не продаём; передаём перевозчикам и подрядчикам сайта» is no self-contradiction (FLOW-CONTRADICTORY).
+    sale = (declarations["rule"].isin(SALE_RULES) if "rule" in declarations
+            else pd.Series(False, index=declarations.index))
     d = declarations.assign(
         declared_specific=(declarations["status"] == "declared") & (declarations["specificity"] == "specific"),
         declared_vague=(declarations["status"] == "declared") & (declarations["specificity"] != "specific"),
-        denied=declarations["status"] == "denied",
+        denied=(declarations["status"] == "denied") & ~sale,
     )
     flags = d.groupby(["site", "category"], as_index=False)[["declared_specific", "declared_vague", "denied"]].any()
     # The sentence to show: a specific declaration first, then a vague one.

@@ -35,7 +35,7 @@ from kzprivacy.vocabulary.taxonomy import (ABSENCE_WORDS, ADVICE_PATTERN, EXCEPT
                                 PROCESSING_VERBS, RECIPIENT_KINDS, TRANSFER_VERBS, VENDOR_PATTERNS, CONTACT_VALUE,
                                 DATA_CATEGORIES, LexiconRule)
 
-__all__ = ["Declaration", "extract_declarations", "summarise"]
+__all__ = ["Declaration", "extract_declarations", "summarise", "is_refused_sale", "SALE_RULES"]
 
 
 @dataclass
@@ -49,6 +49,20 @@ class Declaration:
     vendors: list[str] = field(default_factory=list)
     specificity: str = "specific"   # "specific" or "vague"
     note: str = ""              # why the status is what it is: "negated", "exception", "lead-in", "lead-in negated"
+
+
+def is_refused_sale(rule: object) -> bool:
+    """Is this the id of a sale rule («Мы не продаём ваши данные», «сатпаймыз», «we never sell»)?
+
+    Such a rule counts only when the sale is refused, and the refusal is a `third_party_sharing` denial of the
+    policy (docs/realworld.md, round 4). It denies a sale, not every transfer: a policy that refuses to sell
+    and names who receives the data («не продаём; передаём перевозчикам и подрядчикам сайта») does not
+    contradict itself, and a service seen receiving data is no sale (analysis/compare.py)."""
+    return isinstance(rule, str) and rule.endswith(".sale")
+
+
+# The ids of the sale rules, for a whole-column test (`declarations["rule"].isin(SALE_RULES)`).
+SALE_RULES = frozenset(rule.rule for rule in POLICY_LEXICON if is_refused_sale(rule.rule))
 
 
 # --- words and their comparison keys ---------------------------------------------------------
@@ -777,16 +791,18 @@ def extract_declarations(text: str, language: str | None = None,
         per_category: dict[str, Declaration] = {}
         # Per category the best match speaks: specific before vague, a named vendor before a generic word,
         # the sentence's own language before another («cookie» in a Kazakh sentence is a Kazakh rule's).
+        # A refused sale speaks last: «не продаём и не передаём третьим лицам» refuses a transfer too, and is
+        # recorded as that (a sale refused alone denies less: see is_refused_sale).
         order = _language_order(sentence.text)
-        for match in sorted(found, key=lambda m: (m.compiled.rule.vague, m.first >= 0,
-                                                  order.get(m.compiled.rule.language, 9), m.start)):
+        for match in sorted(found, key=lambda m: (m.compiled.rule.vague, is_refused_sale(m.compiled.rule.rule),
+                                                  m.first >= 0, order.get(m.compiled.rule.language, 9), m.start)):
             covering = [verb for a, b, verb in denied if a <= match.start < b] if (
                 match.first >= 0 or set(match.compiled.rule.categories) <= _VENDOR_PRACTICES) else []
             if match.first >= 0 and set(match.compiled.rule.categories) <= _DATA_CATEGORIES and (
                     any(a <= match.start < b for a, b in refusals)):
                 continue    # «контактные данные не будут проданы» denies a sale, not that the data are held
             negated = bool(covering)
-            if match.compiled.rule.rule.endswith(".sale") and not negated:
+            if is_refused_sale(match.compiled.rule.rule) and not negated:
                 continue    # a sale counts only when refused («не продаём»); «продажа товаров» is no flow
             exception = any(verb in excepted for verb in covering)
             other = match.first >= 0 and any(

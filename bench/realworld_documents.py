@@ -405,6 +405,15 @@ def _pymap_lines(text: str, lang: str, names: Iterable[str]) -> list[str]:
     return lines
 
 
+# A JavaScript string literal in double or single quotes: its body is group 1 or group 2 (a single-quoted one
+# stays on its line, so that an apostrophe in a comment opens none).
+_JS_STRING = r"""(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')"""
+
+
+def _js_unescape(value: str) -> str:
+    return value.replace('\\"', '"').replace("\\'", "'").replace("\\n", "\n")
+
+
 def apply_recipe(recipe: str, data: bytes) -> bytes:
     """Run an entry's `recipe` (steps separated by ' | ') on the source's bytes. Steps:
     `slice START END [START END ...]` (regexes, quoted with shlex: the text from START's first
@@ -412,7 +421,10 @@ def apply_recipe(recipe: str, data: bytes) -> bytes:
     `${NAME}` with `export const NAME = "value"` of the source), `lines2html` (one paragraph a
     non-empty line), `strings2html` (string literals), `jsonkey KEY` (a JSON subtree, as the
     strings2html command's --json-key), `json [KEY]` (a JSON subtree's strings; markup kept),
-    `jsfields NAME...` (text/html fields of a block list), `pymap LANG NAME...` (ru -> (kk, en) dicts),
+    `jsfields NAME[=TAG]...` (the string fields NAME of a block list, in order: `html` kept as markup, any
+    other wrapped in TAG, `p` by default; `A.B` is the field B of the object written at field A, as in
+    `title: { ru: "…", kz: "…" }`), `ternary N` (branch N, 0 or 1, of every `cond ? "…" : "…"`, a
+    paragraph each), `pymap LANG NAME...` (ru -> (kk, en) dicts),
     `escapes` (decode \\n, \\' and \\" in the text). An empty recipe copies the bytes."""
     import shlex
 
@@ -451,13 +463,27 @@ def apply_recipe(recipe: str, data: bytes) -> bytes:
 
             text = json.dumps(_json_subtree(text, args[0]), ensure_ascii=False, indent=1)
         elif name == "jsfields":
-            # `text: "..."` / `html: "..."` fields of a list of blocks, in order: html kept as markup,
-            # text as a paragraph (a CMS seed of a page).
-            wanted = "|".join(re.escape(a) for a in args)
-            parts = []
-            for m in re.finditer(rf"\b({wanted})\s*:\s*\"((?:[^\"\\\\]|\\\\.)*)\"", text):
-                value = m.group(2).replace('\\"', '"').replace("\\n", "\n")
-                parts.append(value if m.group(1) == "html" else "<p>" + html.escape(value) + "</p>")
+            # `text: "..."` / `html: "..."` fields of a list of blocks (a CMS seed of a page), `label: '...'`
+            # / `text: '...'` items of a data file, in order: html kept as markup, the others in their tag.
+            found: list[tuple[int, str]] = []
+            for arg in args:
+                field_name, _, tag = arg.partition("=")
+                tag = tag or "p"
+                parent, _, key = field_name.rpartition(".")
+                where = (rf"\b{re.escape(parent)}\s*:\s*\{{[^{{}}]*?\b{re.escape(key)}\s*:\s*" if parent
+                         else rf"\b{re.escape(key)}\s*:\s*")
+                for m in re.finditer(where + _JS_STRING, text):
+                    value = _js_unescape(m.group(1) if m.group(1) is not None else m.group(2))
+                    found.append((m.start(1) if m.group(1) is not None else m.start(2),
+                                  value if key == "html" else f"<{tag}>{html.escape(value)}</{tag}>"))
+            parts = [part for _, part in sorted(found)]
+            text = "<html><body>\n" + "\n".join(parts) + "\n</body></html>\n"
+        elif name == "ternary":
+            # The texts a component shows in one language: `isRu ? "…" : "…"` (JSX attributes and children).
+            branch = int(args[0])
+            parts = ["<p>" + html.escape(_js_unescape(m.group(1 + 2 * branch) if m.group(1 + 2 * branch) is not None
+                                                      else m.group(2 + 2 * branch))) + "</p>"
+                     for m in re.finditer(r"\?\s*" + _JS_STRING + r"\s*:\s*" + _JS_STRING, text)]
             text = "<html><body>\n" + "\n".join(parts) + "\n</body></html>\n"
         elif name == "pymap":
             # Python dicts `NAME = {...}` mapping a Russian string to (Kazakh, English), as a
@@ -470,6 +496,13 @@ def apply_recipe(recipe: str, data: bytes) -> bytes:
         else:
             raise ValueError(f"unknown recipe step {name!r}")
     return text.encode("utf-8")
+
+
+def _html_body(data: bytes) -> str:
+    """What is inside <body> of a rendered part (the whole text when it has none)."""
+    text = data.decode("utf-8")
+    found = re.search(r"<body[^>]*>(.*)</body>", text, re.S | re.I)
+    return (found.group(1) if found else text).strip("\n")
 
 
 def gather(material: Path, labels: Path = LABELS, mirrors: Path = MIRRORS, *, only: Iterable[str] = ()) -> list[str]:
@@ -486,6 +519,12 @@ def gather(material: Path, labels: Path = LABELS, mirrors: Path = MIRRORS, *, on
         try:
             data = source_bytes(entry["source"], material, mirrors)
             data = apply_recipe(str(entry.get("recipe") or ""), data)
+            # `before`: other files of the same page rendered ahead of the source (a component's title and
+            # notice around a data file's sections), each {repo, path, commit, recipe}.
+            before = [_html_body(apply_recipe(str(part.get("recipe") or ""), source_bytes(part, material, mirrors)))
+                      for part in entry.get("before") or []]
+            if before:
+                data = ("<html><body>\n" + "\n".join([*before, _html_body(data)]) + "\n</body></html>\n").encode()
         except (LookupError, ValueError, KeyError, UnicodeDecodeError) as exc:
             problems.append(f"{entry['id']}: {type(exc).__name__}: {exc}")
             continue

@@ -508,3 +508,23 @@ def test_a_templates_placeholder_e_mail_is_no_contact():
     assert "contact" not in _summary("По всем вопросам пишите на help@yourdomain.com.")
     assert "contact" not in _summary("Сұрақтар бойынша info@example.com поштасына жазыңыз.")
     assert _summary("По всем вопросам пишите на help@realshop.kz.") == {"contact": "declared"}
+
+
+def test_a_sentence_refusing_a_sale_and_a_transfer_is_recorded_as_the_transfer_denial():
+    # Both are third_party_sharing denials; the record names the wider one, so the comparison (which does not
+    # hold a refused sale against the services a site uses) still judges flows against the transfer denial.
+    def rules(text):
+        return [(d.category, d.status, d.rule) for d in extract_declarations(text, detect_language(text))]
+
+    assert rules("Мы не продаём и не передаём сведения о клиентах третьим лицам.") == [
+        ("third_party_sharing", "denied", "ru.third_party_sharing.transfer")]
+    assert rules("Біз деректерді сатпаймыз және үшінші тұлғаларға бермейміз.") == [
+        ("third_party_sharing", "denied", "kk.third_party_sharing.transfer")]
+    assert rules("We never sell or share your data with third parties.") == [
+        ("third_party_sharing", "denied", "en.third_party_sharing.transfer")]
+    # A sale refused alone stays a sale; beside a declared transfer the policy says both (the labels' ruling).
+    text = ("Компания не продаёт сведения о клиентах. Сведения могут передаваться транспортным компаниям и "
+            "подрядчикам, которые обслуживают сайт.")
+    assert rules(text) == [("third_party_sharing", "denied", "ru.third_party_sharing.sale"),
+                           ("third_party_sharing", "declared", "ru.third_party_sharing.transfer")]
+    assert _summary(text) == {"third_party_sharing": "ambiguous"}

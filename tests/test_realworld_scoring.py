@@ -88,3 +88,49 @@ def test_splits_are_scored_apart_and_checked(tmp_path):
                     encoding="utf-8")
     with pytest.raises(ValueError, match="split"):
         rw.load_labels(path)
+
+
+def test_recipes_render_a_data_files_items_and_a_components_texts(tmp_path):
+    # A section of a data file (one language's items, label as heading) and a page component's texts in one
+    # language (`isRu ? … : …`), written here in our own words.
+    data = ("export const S = { sections: [\n"
+            "  { id: 'rules', items: { RU: [ { label: 'Правила', text: 'Не бегать.' } ] } },\n"
+            "  { id: 'privacy', items: {\n"
+            "    RU: [ { label: 'Цели', text: 'Имя и телефон нужны для записи.' },\n"
+            "          { label: 'Удаление', text: 'Напишите \\'удалить\\' администратору.' } ],\n"
+            "    KZ: [ { label: 'Мақсат', text: 'Аты мен телефон жазылу үшін керек.' } ] } },\n"
+            "  { id: 'contacts', items: { RU: [ { label: 'Адрес', text: 'ул. Примерная, 1' } ] } } ] };\n")
+    recipe = "slice 'id: .privacy.' 'id: .contacts.|\\Z' | slice 'RU: \\[' '\\]' | jsfields label=h3 text"
+    page = rw.apply_recipe(recipe, data.encode()).decode()
+    assert page == ("<html><body>\n<h3>Цели</h3>\n<p>Имя и телефон нужны для записи.</p>\n<h3>Удаление</h3>\n"
+                    "<p>Напишите &#x27;удалить&#x27; администратору.</p>\n</body></html>\n")
+    # The same recipe on the privacy element alone (a stored excerpt) gives the same page.
+    excerpt = data[data.index("{ id: 'privacy'"):data.index("  { id: 'contacts'")]
+    assert rw.apply_recipe(recipe, excerpt.encode()).decode() == page
+    # Fields of the object written at a field: `title: { ru: …, kz: … }`.
+    sections = ('export const P = [\n  { title: { ru: "1. Цели", kz: "1. Мақсат" },\n'
+                '    body: { ru: "Берём \\"имя\\".", kz: "Атын аламыз." } },\n];\n')
+    assert rw.apply_recipe("jsfields title.kz=h2 body.kz", sections.encode()).decode() == (
+        "<html><body>\n<h2>1. Мақсат</h2>\n<p>Атын аламыз.</p>\n</body></html>\n")
+    russian = rw.apply_recipe("jsfields title.ru=h2 body.ru", sections.encode()).decode()
+    assert "<h2>1. Цели</h2>\n<p>Берём &quot;имя&quot;.</p>" in russian
+    component = ('<Hero title={isRu ? "Политика" : "Саясат"} />\n<div className="note">\n'
+                 '  {isRu\n    ? "Черновик шаблона."\n    : "Үлгі жобасы."}\n</div>\n{sections.map(x => x)}\n')
+    assert rw.apply_recipe("slice '<Hero' 'sections\\.map' | ternary 1", component.encode()).decode() == (
+        "<html><body>\n<p>Саясат</p>\n<p>Үлгі жобасы.</p>\n</body></html>\n")
+    # gather: `before` parts come ahead of the source, from stored copies when there is no mirror.
+    stored = tmp_path / "documents" / "raw" / "stored" / "demo+site" / ("a" * 40)
+    (stored / "src").mkdir(parents=True)
+    (stored / "src" / "sections.ts").write_text(sections, encoding="utf-8")
+    (stored / "src" / "page.tsx").write_text(component, encoding="utf-8")
+    labels = tmp_path / "labels.yaml"
+    labels.write_text(
+        "documents:\n"
+        "- id: demo-kk\n  file: demo-kk.html\n"
+        f"  source: {{repo: demo/site, path: src/sections.ts, commit: {'a' * 40}}}\n"
+        "  recipe: 'jsfields title.kz=h2 body.kz'\n"
+        f"  before:\n    - {{repo: demo/site, path: src/page.tsx, commit: {'a' * 40},\n"
+        "       recipe: 'slice ''<Hero'' ''sections\\.map'' | ternary 1'}\n", encoding="utf-8")
+    assert rw.gather(tmp_path, labels, tmp_path / "no-mirrors") == []
+    assert (tmp_path / "documents" / "demo-kk.html").read_text(encoding="utf-8") == (
+        "<html><body>\n<p>Саясат</p>\n<p>Үлгі жобасы.</p>\n<h2>1. Мақсат</h2>\n<p>Атын аламыз.</p>\n</body></html>\n")

@@ -239,6 +239,33 @@ def test_a_map_embed_does_not_contradict_a_policy_that_shares_with_no_one(tmp_pa
     assert [(f["category"], f["service_id"]) for f in denied] == [("third_party_sharing", "yandex_metrica")]
 
 
+def test_a_refused_sale_is_no_contradiction_of_the_services_a_site_uses(tmp_path):
+    # «не продаём» beside a declared transfer to contractors and a named analytics service: the policy does not
+    # contradict itself, and a counter receiving visitors' data is no sale.
+    site = Site(tmp_path, OPERATOR + "Компания не продаёт сведения о клиентах. Сведения могут передаваться "
+                                     "транспортным компаниям и подрядчикам, которые обслуживают сайт. На сайте "
+                                     "работает счётчик Яндекс.Метрика, он собирает IP-адрес, cookie и сведения о "
+                                     "посещённых страницах.")
+    site.request("https://mc.yandex.ru/metrika/tag.js", "yandex_metrica", "Yandex.Metrica")
+    findings = site.findings()
+    assert "FLOW-CONTRADICTORY" not in findings and "FLOW-DENIED" not in findings
+    verdicts = {r["verdict"] for r in site.store.query(
+        "SELECT verdict FROM flows WHERE category = 'third_party_sharing'")}
+    assert verdicts == {"clear"}
+    # A sale refused alone does not clear the counter either: the sharing is undeclared, not denied.
+    site2 = Site(tmp_path / "b", OPERATOR + "Компания не продаёт сведения о клиентах.")
+    site2.request("https://mc.yandex.ru/metrika/tag.js", "yandex_metrica", "Yandex.Metrica")
+    findings2 = site2.findings()
+    assert "FLOW-CONTRADICTORY" not in findings2 and "FLOW-DENIED" not in findings2
+    assert ("third_party_sharing", "yandex_metrica") in {(f["category"], f["service_id"])
+                                                         for rows in findings2.values() for f in rows}
+    # «не продаём и не передаём третьим лицам» denies the transfer as well: the counter contradicts it.
+    site3 = Site(tmp_path / "c", OPERATOR + "Компания не продаёт и не передаёт сведения о клиентах третьим лицам.")
+    site3.request("https://mc.yandex.ru/metrika/tag.js", "yandex_metrica", "Yandex.Metrica")
+    denied = site3.findings()["FLOW-DENIED"]
+    assert [(f["category"], f["service_id"]) for f in denied] == [("third_party_sharing", "yandex_metrica")]
+
+
 @covers("KZ-POLICY-UNREADABLE")
 def test_a_policy_that_cannot_be_read(tmp_path):
     site = Site(tmp_path, "", policy_status="parse_error").form(("phone", "tel", "Телефон", "phone"))
