@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from kzprivacy.analysis.sentences import Sentence, lead_ins, split_sentences
+from kzprivacy.vocabulary.prefilter import Prefiltered, lowered
 from kzprivacy.vocabulary.taxonomy import (ABSENCE_WORDS, ADVICE_PATTERN, EXCEPTION_FOLLOWS, EXCEPTION_PATTERN,
                                 EXCEPTION_SCOPE_CHARS, FLOW_EXCEPTION, KK_CONVERB_ENDINGS, KK_NEGATED_VERB,
                                 KK_NOT_PROCESSING_BEFORE, KK_ONLY_AFFIRMATIVE,
@@ -144,6 +145,7 @@ class _Compiled:
     not_after: tuple[_Element, ...]
     near: tuple[tuple[_Element, ...], ...]
     regex: re.Pattern | None
+    prefiltered: Prefiltered | None     # the regex with its literals: tried only where they occur
 
 
 def _compile_regex(rule: LexiconRule) -> re.Pattern | None:
@@ -162,6 +164,7 @@ def _lexicon() -> tuple[_Compiled, ...]:
     compiled = []
     for rule in POLICY_LEXICON:
         lang = rule.language
+        regex = _compile_regex(rule)
         compiled.append(_Compiled(
             rule,
             tuple(_elements(p, lang) for p in rule.phrases),
@@ -170,7 +173,8 @@ def _lexicon() -> tuple[_Compiled, ...]:
             tuple(e for p in rule.not_before for e in _elements(p, lang)),
             tuple(e for p in rule.not_after for e in _elements(p, lang)),
             tuple(_elements(p, lang) for p in rule.near),
-            _compile_regex(rule),
+            regex,
+            Prefiltered(regex) if regex is not None else None,
         ))
     return tuple(compiled)
 
@@ -215,6 +219,11 @@ def _candidates(words: _Words) -> set[tuple[int, int]]:
 @lru_cache(maxsize=1)
 def _vendor_regex() -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in VENDOR_PATTERNS))
+
+
+@lru_cache(maxsize=1)
+def _vendor_filter() -> Prefiltered:
+    return Prefiltered(_vendor_regex())
 
 
 # --- matching --------------------------------------------------------------------------------
@@ -340,7 +349,10 @@ def regex_rules_in(text: str) -> frozenset[int]:
     """The lexicon's regular expressions that match somewhere in `text` (the sentences joined by newlines):
     a rule that matches nowhere in it matches no sentence of it either, as none is anchored to ^ or $."""
     lexicon = _lexicon()
-    return frozenset(r for r in _regex_rules() if lexicon[r].regex.search(text))  # type: ignore[union-attr]
+    low = lowered(text)
+    return frozenset(r for r in _regex_rules()
+                     if lexicon[r].prefiltered.possible(low)  # type: ignore[union-attr]
+                     and lexicon[r].regex.search(text))  # type: ignore[union-attr]
 
 
 def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: bool,
@@ -350,6 +362,7 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
     the regular expressions worth trying (regex_rules_in the whole text; all when None)."""
     toks = words.toks
     langs = _languages(sentence.text, hint)
+    low = lowered(sentence.text)
     found: list[_Match] = []
     lexicon = _lexicon()
     # Only the rules worth trying on this sentence: those with a phrase whose anchor word occurs in it, and
@@ -363,8 +376,9 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
         rule = compiled.rule
         if rule.language not in langs:
             continue
-        if compiled.regex is not None:
-            for m in compiled.regex.finditer(sentence.text):
+        if compiled.prefiltered is not None:
+            regex = compiled.prefiltered.narrowed(low)
+            for m in regex.finditer(sentence.text) if regex is not None else ():
                 if rule.categories == ("operator_identity",) and _vendor_regex().search(m.group(0)):
                     continue    # «ТОО «CloudPayments Kazakhstan»» is a vendor's legal name, not the operator's
                 found.append(_Match(compiled, -1, -1, sentence.start + m.start(), sentence.start + m.end()))

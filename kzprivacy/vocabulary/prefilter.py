@@ -1,0 +1,160 @@
+"""Whether a regular expression can match a text at all, told by the strings every match of it contains.
+
+The policy patterns are alternations of words («за\\s+исключением|\\bкроме|…») that Python's re tries
+at every position of a text, so each costs its text's length whatever it finds; most find nothing in
+most sentences. Every match of such a pattern contains one of a few plain strings, its literals
+(«исключением», «кроме», …): a text that contains none of them cannot match, and testing a few
+substrings (`in`, in C) costs a fraction of the scan. The literals are read from re's own parse of
+each pattern, so the patterns in kzprivacy.vocabulary.taxonomy stay written once.
+
+The test is on the lower-cased text, which is sound for case-insensitive patterns too as long as
+lower-casing is plain: one character for one, and re's case-insensitive matching agreeing with it.
+`lowered` returns None for a text with a character where that may fail (Greek, Turkish dotted İ,
+long s, ...); every pattern may then match, and is run as before.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from typing import Any
+
+try:    # re's own parser, untyped (typeshed has no stubs for it)
+    _parser: Any = importlib.import_module("re._parser")
+except ImportError:     # Python 3.10
+    _parser = importlib.import_module("sre_parse")
+
+__all__ = ["Prefiltered", "Requirement", "literals", "lowered"]
+
+_REPEATS = tuple(getattr(_parser, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+                 if hasattr(_parser, name))
+_ATOMIC = getattr(_parser, "ATOMIC_GROUP", None)
+
+# Characters whose lower case is one plain character that re's case-insensitive matching also compares by:
+# ASCII, Latin-1 and Latin Extended-A (but µ, İ, ı and ſ, which re folds together with Greek μ, i and s),
+# Cyrillic, punctuation, currency, №, ™, arrows, shapes, dingbats and emoji.
+_NOT_PLAIN = re.compile("[^\x00-\xb4\xb6-\u012f\u0132-\u017e\u0400-\u052f\u2000-\u206f\u20a0-\u20cf\u2116\u2122"
+                        "\u2190-\u27bf\ufeff\ufffd\U0001f000-\U0001faff]")
+
+Literals = frozenset[str]           # strings of which a match contains one
+Requirement = tuple[Literals, ...]  # sets of which a match contains a string of each
+_MOST_SETS = 3                      # sets tested, the most selective: more cost more than they save
+
+
+def lowered(text: str) -> str | None:
+    """`text.lower()`, on which a pattern's literals can be looked for; None when lower-casing is not plain."""
+    return None if _NOT_PLAIN.search(text) else text.lower()
+
+
+def _strength(literals: Literals) -> tuple[int, int]:
+    """How selective a set is: by its shortest string, then by how few strings it has."""
+    return min(map(len, literals)), -len(literals)
+
+
+def _run(chars: list[str]) -> list[Literals]:
+    run = "".join(chars)
+    return [frozenset({run.lower()})] if run and not _NOT_PLAIN.search(run) else []
+
+
+def _required(items: Any) -> list[Literals]:
+    """Sets of strings of which every match of the parsed `items` contains one each: a run of literal
+    characters; for an alternation, the union of each branch's most selective set; what a group or a
+    repeat of at least one requires. Classes, anchors and lookarounds require nothing."""
+    found: list[Literals] = []
+    chars: list[str] = []
+    for op, av in items:
+        if op is _parser.LITERAL:
+            chars.append(chr(av))
+            continue
+        found += _run(chars)
+        chars = []
+        if op is _parser.SUBPATTERN:
+            found += _required(av[-1])
+        elif op is _ATOMIC:
+            found += _required(av)
+        elif op is _parser.BRANCH:
+            branches = [_required(branch) for branch in av[1]]
+            if all(branches):
+                found.append(frozenset().union(*(max(branch, key=_strength) for branch in branches)))
+        elif op in _REPEATS and av[0] >= 1:
+            found += _required(av[2])
+    return found + _run(chars)
+
+
+def literals(pattern: str | re.Pattern[str]) -> Requirement:
+    """Sets of lower-case strings of which every match of `pattern` contains one each (the most selective
+    first, at most _MOST_SETS); none when nothing is required."""
+    regex = re.compile(pattern)
+    if regex.flags & (re.LOCALE | re.ASCII):
+        return ()
+    found = sorted(set(_required(_parser.parse(regex.pattern, regex.flags))), key=_strength, reverse=True)
+    return tuple(found[:_MOST_SETS])
+
+
+def _satisfied(required: Requirement, low: str) -> bool:
+    return all(any(literal in low for literal in literals) for literals in required)
+
+
+_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+
+
+def _branches(pattern: str) -> tuple[str, list[str]]:
+    """(leading global flags, the top-level alternatives) of a pattern's source."""
+    flags = _GLOBAL_FLAGS.match(pattern)
+    prefix = flags.group(0) if flags else ""
+    body = pattern[len(prefix):]
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(body):
+        char = body[i]
+        if char == "\\":
+            i += 1
+        elif char == "[":
+            # A class runs to the first "]" that is not its first character (after an optional "^").
+            i += 2 if body[i + 1:i + 2] == "^" else 1
+            i += 1 if body[i:i + 1] == "]" else 0
+            while body[i] != "]":
+                i += 2 if body[i] == "\\" else 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(body[start:i])
+            start = i + 1
+        i += 1
+    parts.append(body[start:])
+    return prefix, parts
+
+
+class Prefiltered:
+    """A compiled pattern with what its matches require. `possible(low)` (`low` = lowered(text)) is False only
+    when the pattern cannot match the text or any part of it; `narrowed(low)` is the pattern without the
+    top-level alternatives that cannot, which finds the same matches faster (None when none can match)."""
+
+    __slots__ = ("_narrowed", "branches", "prefix", "regex")
+
+    def __init__(self, pattern: str | re.Pattern[str], flags: int = 0) -> None:
+        self.regex = re.compile(pattern, flags)
+        self.prefix, sources = _branches(self.regex.pattern)
+        # Only a pattern without groups is narrowed: dropping an alternative would renumber the groups after it.
+        if self.regex.groups or len(sources) < 2:
+            self.prefix, sources = "", [self.regex.pattern]
+        self.branches = tuple((source, literals(re.compile(self.prefix + source, self.regex.flags)))
+                              for source in sources)
+        self._narrowed: dict[tuple[int, ...], re.Pattern[str]] = {}
+
+    def possible(self, low: str | None) -> bool:
+        return low is None or any(_satisfied(required, low) for _, required in self.branches)
+
+    def narrowed(self, low: str | None) -> re.Pattern[str] | None:
+        if low is None:
+            return self.regex
+        kept = tuple(i for i, (_, required) in enumerate(self.branches) if _satisfied(required, low))
+        if len(kept) == len(self.branches):
+            return self.regex
+        if not kept:
+            return None
+        if kept not in self._narrowed:
+            self._narrowed[kept] = re.compile(self.prefix + "|".join(self.branches[i][0] for i in kept),
+                                              self.regex.flags)
+        return self._narrowed[kept]
