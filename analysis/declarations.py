@@ -294,21 +294,22 @@ _EMPTY_LABEL = re.compile(r"\s*:\s*[,.;]?\s*$")
 _PLACEHOLDER_VALUE = re.compile(r"<[^<>\n]{1,30}>|\[[^\[\]\n]{1,40}\]|\{\{?[^{}\n]{1,30}\}?\}")
 _PLACEHOLDER_LABEL = re.compile(r"\s*:\s*(?:" + _PLACEHOLDER_VALUE.pattern + r")")
 _CONTACT_VALUE = re.compile(CONTACT_VALUE)
-_OWN_BEFORE = re.compile(OWN_CONTACT_BEFORE)
+_OWN_BEFORE = Prefiltered(OWN_CONTACT_BEFORE)
 _OWN_AFTER = re.compile(OWN_CONTACT_AFTER)
-_OWN_VERBS = re.compile(OWN_CONTACT_VERBS)
-_OWN_CHANNEL = re.compile(OWN_CONTACT_CHANNEL)
+_OWN_VERBS = Prefiltered(OWN_CONTACT_VERBS)
+_OWN_CHANNEL = Prefiltered(OWN_CONTACT_CHANNEL)
 _OWN_USER = re.compile(OWN_CONTACT_USER)
 
 
-def _own_contact(text: str, start: int, end: int, toks: list[_Token], last: int) -> bool:
-    """Whether the words text[start:end] of a sentence name the operator's own contact, not data it collects:
-    «наш e-mail», «электронная почта Оператора», «напишите на электронную почту», «поштаға жазыңыз»."""
-    if _OWN_BEFORE.search(text, 0, start) or _OWN_AFTER.match(text[end:]):
+def _own_contact(text: str, low: str | None, start: int, end: int, toks: list[_Token], last: int) -> bool:
+    """Whether the words text[start:end] of a sentence (`low`: lowered(text)) name the operator's own contact,
+    not data it collects: «наш e-mail», «электронная почта Оператора», «напишите на электронную почту»,
+    «поштаға жазыңыз»."""
+    if _OWN_BEFORE.search(text, low, 0, start) or _OWN_AFTER.match(text[end:]):
         return True
-    if not _OWN_VERBS.search(text) or _OWN_USER.match(text[end:]):
+    if not _OWN_VERBS.search(text, low) or _OWN_USER.match(text[end:]):
         return False
-    if _OWN_CHANNEL.search(text, 0, start):
+    if _OWN_CHANNEL.search(text, low, 0, start):
         return True
     word = toks[last].low
     return bool(_KK_LETTERS & set(text.lower())) and (
@@ -350,9 +351,7 @@ def regex_rules_in(text: str) -> frozenset[int]:
     a rule that matches nowhere in it matches no sentence of it either, as none is anchored to ^ or $."""
     lexicon = _lexicon()
     low = lowered(text)
-    return frozenset(r for r in _regex_rules()
-                     if lexicon[r].prefiltered.possible(low)  # type: ignore[union-attr]
-                     and lexicon[r].regex.search(text))  # type: ignore[union-attr]
+    return frozenset(r for r in _regex_rules() if lexicon[r].prefiltered.search(text, low))  # type: ignore[union-attr]
 
 
 def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: bool,
@@ -377,8 +376,7 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
         if rule.language not in langs:
             continue
         if compiled.prefiltered is not None:
-            regex = compiled.prefiltered.narrowed(low)
-            for m in regex.finditer(sentence.text) if regex is not None else ():
+            for m in compiled.prefiltered.finditer(sentence.text, low):
                 if rule.categories == ("operator_identity",) and _vendor_regex().search(m.group(0)):
                     continue    # «ТОО «CloudPayments Kazakhstan»» is a vendor's legal name, not the operator's
                 found.append(_Match(compiled, -1, -1, sentence.start + m.start(), sentence.start + m.end()))
@@ -416,7 +414,8 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
             if rule.vague and not rule.own_contact and (after == ":" or (after == "(" and len(rule.categories) > 1)):
                 continue    # «Контактные данные: номер телефона …», «… (аты-жөні, телефон)»: the specifics speak
             if rule.own_contact or OWN_DETAIL_CATEGORIES.intersection(rule.categories):
-                own = _own_contact(sentence.text, toks[first].start - sentence.start, end - sentence.start, toks, last)
+                own = _own_contact(sentence.text, low, toks[first].start - sentence.start, end - sentence.start,
+                                   toks, last)
                 if own != rule.own_contact:
                     continue
                 if rule.own_contact and (not _CONTACT_VALUE.search(sentence.text)
@@ -456,12 +455,12 @@ _EN_SKIP = NEGATION_BRIDGES["en"]
 _EN_NEGATIONS = NEGATIONS["en"]
 _KK_NEGATED_VERB = re.compile(KK_NEGATED_VERB)
 _ABSENCE = frozenset().union(*ABSENCE_WORDS.values())
-_EXCEPTION = re.compile(EXCEPTION_PATTERN)
+_EXCEPTION = Prefiltered(EXCEPTION_PATTERN)
 _EXCEPTION_FOLLOWS = re.compile(EXCEPTION_FOLLOWS)
 _LEGAL_EXCEPTION = re.compile(LEGAL_EXCEPTION)
-_RETENTION_LIMIT = re.compile(RETENTION_LIMIT)
+_RETENTION_LIMIT = Prefiltered(RETENTION_LIMIT)
 _FLOW_EXCEPTION = re.compile(FLOW_EXCEPTION)
-_ADVICE = re.compile(ADVICE_PATTERN)
+_ADVICE = Prefiltered(ADVICE_PATTERN)
 _KK_ONLY_AFFIRMATIVE = re.compile(KK_ONLY_AFFIRMATIVE)
 _KK_VERB_END = re.compile(r"(?:ды|ді|ты|ті|мыз|міз|сыз|сіз|ған|ген|қан|кен)$")
 # «Cookies» — небольшой фрагмент данных ...: a definition names a term, it does not say the site uses it.
@@ -625,7 +624,7 @@ def _excepted(spans: list[tuple[int, int, int]], text: str, offset: int, follows
     if not verbs:
         return set()
     out = {verbs[-1]} if follows else set()
-    for match in _EXCEPTION.finditer(text):
+    for match in _EXCEPTION.finditer(text, lowered(text)):
         if _legal_only(text, match) or _KK_ONLY_AFFIRMATIVE.match(text, match.start()):
             continue
         position = match.start() + offset
@@ -710,9 +709,9 @@ def _kinds() -> tuple[tuple[_Element, ...], ...]:
                  for word in words.split("|") if word.strip())
 
 
-def _vendors(text: str) -> list[str]:
+def _vendors(text: str, low: str | None) -> list[str]:
     names: list[str] = []
-    for m in _vendor_regex().finditer(text):
+    for m in _vendor_filter().finditer(text, low):
         name = m.group(0)
         if name not in names:
             names.append(name)
@@ -740,6 +739,7 @@ def extract_declarations(text: str, language: str | None = None,
     sentences = split_sentences(text) if sentences is None else sentences
     parents = lead_ins(sentences)
     sentence_words = [_Words(_tokens(s.text, s.start)) for s in sentences]
+    lows = [lowered(s.text) for s in sentences]     # for the prefiltered patterns
     regex_rules = regex_rules_in("\n".join(s.text for s in sentences))
     declarations: list[Declaration] = []
     heading: int | None = None
@@ -755,7 +755,8 @@ def extract_declarations(text: str, language: str | None = None,
                 for w in _WORD.findall(sentence.text))))
         if is_heading:
             heading = index     # «4. Кому мы передаём сведения» frames the clauses under it
-        if _ADVICE.search(sentence.text) or (lead is not None and _ADVICE.search(lead.text)):
+        low, lead_low = lows[index], lows[parent] if parent is not None else None
+        if _ADVICE.search(sentence.text, low) or (lead is not None and _ADVICE.search(lead.text, lead_low)):
             continue
         words = sentence_words[index]
         toks = words.toks
@@ -786,8 +787,8 @@ def extract_declarations(text: str, language: str | None = None,
         lead_negated = False
         if lead is not None and lead_words is not None:
             lead_negated = bool(_negations(lead_words.toks, lead.text, lead.start)) and not _EXCEPTION.search(
-                lead.text)
-        vendors = _vendors(sentence.text)
+                lead.text, lead_low)
+        vendors = _vendors(sentence.text, low)
         per_category: dict[str, Declaration] = {}
         # Per category the best match speaks: specific before vague, a named vendor before a generic word,
         # the sentence's own language before another («cookie» in a Kazakh sentence is a Kazakh rule's).
@@ -807,7 +808,7 @@ def extract_declarations(text: str, language: str | None = None,
                 toks[j].keys & OTHER_WORDS and not _us_and(toks, j)
                 for j in range(max(0, match.first - 2), match.first))
             if negated and match.compiled.rule.categories == ("retention",) and _RETENTION_LIMIT.search(
-                    sentence.text):
+                    sentence.text, low):
                 negated = False     # «не дольше, чем необходимо» limits storage; it does not deny it
             if negated and (exception or other):
                 status, note = "declared", "exception"

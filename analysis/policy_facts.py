@@ -16,7 +16,6 @@ Warning codes:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kzprivacy.analysis.sentences import Sentence, split_sentences
@@ -143,12 +142,6 @@ def _digits(phone: str) -> str:
     return re.sub(r"\D", "", phone)
 
 
-def _finditer(pattern: Prefiltered, text: str, low: str | None) -> Iterator[re.Match[str]]:
-    """pattern's matches in `text` (`low`: lowered(text)), its alternatives that cannot match left out."""
-    regex = pattern.narrowed(low)
-    return iter(()) if regex is None else regex.finditer(text)
-
-
 _NEXT_CLAUSE = re.compile(r"\s*\d{1,3}(?:\.\d{1,3})+[.)]?\s")
 _NEXT_LABEL = re.compile(r"\s*(?:[-—–•*]\s*)?[^\W\d][\w .-]{0,30}:")
 
@@ -156,7 +149,7 @@ _NEXT_LABEL = re.compile(r"\s*(?:[-—–•*]\s*)?[^\W\d][\w .-]{0,30}:")
 def _empty_contacts(text: str, low: str | None) -> list[int]:
     """Positions of contact labels with nothing after them, on their line or the next."""
     found = []
-    for match in _finditer(_CONTACT_LABEL, text, low):
+    for match in _CONTACT_LABEL.finditer(text, low):
         rest = text[match.end():]
         if rest[:1] in (",", ";"):
             found.append(match.start())
@@ -194,7 +187,7 @@ def extract_facts(text: str, sentences: list[Sentence] | None = None) -> PolicyF
     low = lowered(text)
     inner_names: set[str] = set()
     for legal_name in _LEGAL_NAMES:
-        for match in _finditer(legal_name, text, low):
+        for match in legal_name.finditer(text, low):
             inner = re.sub(r"\s+", " ", match.group("name")).strip().casefold()
             if _VENDOR.search(match.group("name")):
                 continue    # «ООО «Яндекс»», «Google LLC»: a vendor's legal name, not the operator's
@@ -208,29 +201,29 @@ def extract_facts(text: str, sentences: list[Sentence] | None = None) -> PolicyF
     if own:
         facts.operator_names = own
 
-    for match in _finditer(_BIN, text, low):
+    for match in _BIN.finditer(text, low):
         number = re.sub(r"\s", "", match.group("number"))
         valid = bin_is_valid(number)
         _add(facts.bins, (number, valid))
         if not valid:
             _add(facts.warnings, ("invalid_bin", _sentence_at(sentences, match.start(), text)))
 
-    for match in _finditer(_EMAIL, text, low):
+    for match in _EMAIL.finditer(text, low):
         _add(facts.emails, match.group(0).rstrip("."))
     seen_phones: set[str] = set()
-    for match in _finditer(_PHONE, text, low):
+    for match in _PHONE.finditer(text, low):
         digits = _digits(match.group(0))
         if digits not in seen_phones:
             seen_phones.add(digits)
             facts.phones.append(match.group(0).strip())
 
-    for match in _finditer(_EDITION_DATE, text, low):
+    for match in _EDITION_DATE.finditer(text, low):
         _add(facts.dates, match.group("date"))
-    for match in _finditer(_VERSION, text, low):
+    for match in _VERSION.finditer(text, low):
         _add(facts.versions, match.group("version"))
 
     for code, law in _LAWS.items():
-        for match in _finditer(law, text, low):
+        for match in law.finditer(text, low):
             _add(facts.laws, code)
             if code in FOREIGN_LAWS:
                 _add(facts.warnings, ("foreign_law", _sentence_at(sentences, match.start(), text)))
@@ -238,12 +231,12 @@ def extract_facts(text: str, sentences: list[Sentence] | None = None) -> PolicyF
     if "ru_152fz" in facts.laws and "ru_law" in facts.laws:
         facts.laws.remove("ru_law")
 
-    for regex in (_PLACEHOLDERS, _LINK_PLACEHOLDER):
-        for match in _finditer(regex, text, low):
+    for placeholder in (_PLACEHOLDERS, _LINK_PLACEHOLDER):
+        for match in placeholder.finditer(text, low):
             _add(facts.warnings, ("template_placeholder", _sentence_at(sentences, match.start(), text)))
     for pos in _empty_contacts(text, low):
         _add(facts.warnings, ("empty_contact", _sentence_at(sentences, pos, text)))
-    for match in _finditer(_UNLIMITED, text, low):
+    for match in _UNLIMITED.finditer(text, low):
         sentence = _sentence_at(sentences, match.start(), text)
         if _DATA_WORDS.search(sentence):
             _add(facts.warnings, ("unlimited_retention", sentence))

@@ -3,9 +3,14 @@
 The policy patterns are alternations of words («за\\s+исключением|\\bкроме|…») that Python's re tries
 at every position of a text, so each costs its text's length whatever it finds; most find nothing in
 most sentences. Every match of such a pattern contains one of a few plain strings, its literals
-(«исключением», «кроме», …): a text that contains none of them cannot match, and testing a few
-substrings (`in`, in C) costs a fraction of the scan. The literals are read from re's own parse of
-each pattern, so the patterns in kzprivacy.vocabulary.taxonomy stay written once.
+(«исключением», «кроме», …): a text that contains none of them cannot match, and looking for them
+(one search for an alternation of plain strings, which re runs in C) costs a fraction of the scan.
+The literals are read from re's own parse of each pattern, so the patterns in
+kzprivacy.vocabulary.taxonomy stay written once.
+
+Where it can, a pattern is not even scanned when it may match: when every match of it starts with one
+of a few strings («тоо», «ао», «llp», …), re tries it only where those occur (found with str.find) and
+finds the same matches as its own scan, without trying it at every other position.
 
 The test is on the lower-cased text, which is sound for case-insensitive patterns too as long as
 lower-casing is plain: one character for one, and re's case-insensitive matching agreeing with it.
@@ -17,6 +22,9 @@ from __future__ import annotations
 
 import importlib
 import re
+import sys
+from collections.abc import Callable, Iterator
+from functools import lru_cache
 from typing import Any
 
 try:    # re's own parser, untyped (typeshed has no stubs for it)
@@ -39,6 +47,7 @@ _NOT_PLAIN = re.compile("[^\x00-\xb4\xb6-\u012f\u0132-\u017e\u0400-\u052f\u2000-
 Literals = frozenset[str]           # strings of which a match contains one
 Requirement = tuple[Literals, ...]  # sets of which a match contains a string of each
 _MOST_SETS = 3                      # sets tested, the most selective: more cost more than they save
+_NARROW_FROM = 300                  # characters: a shorter text is scanned whole once it may match
 
 
 def lowered(text: str) -> str | None:
@@ -91,8 +100,60 @@ def literals(pattern: str | re.Pattern[str]) -> Requirement:
     return tuple(found[:_MOST_SETS])
 
 
-def _satisfied(required: Requirement, low: str) -> bool:
-    return all(any(literal in low for literal in literals) for literals in required)
+_Tests = tuple[Callable[[str], object], ...]
+
+
+def _tests(required: Requirement) -> _Tests:
+    """One search per set of strings (an alternation of them, which re scans in C): all must find one."""
+    return tuple(re.compile("|".join(re.escape(s) for s in sorted(literals))).search for literals in required)
+
+
+def _satisfied(tests: _Tests, low: str) -> bool:
+    return all(test(low) for test in tests)
+
+
+_ZERO_WIDTH = (_parser.AT, _parser.ASSERT, _parser.ASSERT_NOT)
+
+
+def _starts(items: Any) -> Literals | None:
+    """Lower-case strings one of which every match of the parsed `items` starts with, or None: the first
+    run of literal characters after anchors and lookarounds, or what the first group, alternation,
+    repeat (of at least one) or class of plain characters starts with."""
+    chars: list[str] = []
+    for op, av in items:
+        if op is _parser.LITERAL:
+            chars.append(chr(av))
+            continue
+        if chars:
+            break
+        if op in _ZERO_WIDTH:
+            continue
+        if op is _parser.SUBPATTERN:
+            return _starts(av[-1])
+        if op is _ATOMIC:
+            return _starts(av)
+        if op is _parser.BRANCH:
+            known = [found for found in map(_starts, av[1]) if found is not None]
+            return frozenset().union(*known) if len(known) == len(av[1]) else None
+        if op in _REPEATS:
+            return _starts(av[2]) if av[0] >= 1 else None
+        if op is _parser.IN and all(kind is _parser.LITERAL for kind, _ in av):
+            chars = [chr(value) for _, value in av]
+            return None if _NOT_PLAIN.search("".join(chars)) else frozenset(c.lower() for c in chars)
+        return None
+    run = "".join(chars)
+    return frozenset({run.lower()}) if run and not _NOT_PLAIN.search(run) else None
+
+
+def _occurrences(low: str, starts: Literals, pos: int, endpos: int) -> list[int]:
+    """Where in low[pos:endpos] one of `starts` begins, in order."""
+    found = set()
+    for start in starts:
+        i = low.find(start, pos, endpos)
+        while i >= 0:
+            found.add(i)
+            i = low.find(start, i + 1, endpos)
+    return sorted(found)
 
 
 _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
@@ -126,35 +187,78 @@ def _branches(pattern: str) -> tuple[str, list[str]]:
     return prefix, parts
 
 
-class Prefiltered:
-    """A compiled pattern with what its matches require. `possible(low)` (`low` = lowered(text)) is False only
-    when the pattern cannot match the text or any part of it; `narrowed(low)` is the pattern without the
-    top-level alternatives that cannot, which finds the same matches faster (None when none can match)."""
+class _Branch:
+    """One top-level alternative: its source, what its matches contain and start with."""
 
-    __slots__ = ("_narrowed", "branches", "prefix", "regex")
+    __slots__ = ("required", "source", "starts")
+
+    def __init__(self, source: str, regex: re.Pattern[str]) -> None:
+        self.source = source
+        self.required = _tests(literals(regex))
+        self.starts = None if regex.flags & (re.LOCALE | re.ASCII) else _starts(_parser.parse(regex.pattern,
+                                                                                               regex.flags))
+
+
+@lru_cache(maxsize=1024)
+def _narrowed(prefix: str, branches: tuple[_Branch, ...], flags: int) -> tuple[re.Pattern[str], Literals | None]:
+    """The pattern of some of a pattern's alternatives, with the strings its matches start with (None: unknown)."""
+    known = [b.starts for b in branches if b.starts is not None]
+    return (re.compile(prefix + "|".join(b.source for b in branches), flags),
+            frozenset().union(*known) if len(known) == len(branches) else None)
+
+
+class Prefiltered:
+    """A compiled pattern with what its matches require. `low` is lowered(text) of the text searched.
+
+    `possible(low)` is False only when the pattern cannot match the text or any part of it; `search` and
+    `finditer` give the pattern's own matches, trying only the top-level alternatives that can match, and
+    only where their matches can start when that is known."""
+
+    __slots__ = ("branches", "prefix", "regex", "required")
 
     def __init__(self, pattern: str | re.Pattern[str], flags: int = 0) -> None:
         self.regex = re.compile(pattern, flags)
+        self.required = _tests(literals(self.regex))
         self.prefix, sources = _branches(self.regex.pattern)
         # Only a pattern without groups is narrowed: dropping an alternative would renumber the groups after it.
         if self.regex.groups or len(sources) < 2:
             self.prefix, sources = "", [self.regex.pattern]
-        self.branches = tuple((source, literals(re.compile(self.prefix + source, self.regex.flags)))
+        self.branches = tuple(_Branch(source, re.compile(self.prefix + source, self.regex.flags))
                               for source in sources)
-        self._narrowed: dict[tuple[int, ...], re.Pattern[str]] = {}
 
     def possible(self, low: str | None) -> bool:
-        return low is None or any(_satisfied(required, low) for _, required in self.branches)
+        return low is None or _satisfied(self.required, low)
 
-    def narrowed(self, low: str | None) -> re.Pattern[str] | None:
-        if low is None:
-            return self.regex
-        kept = tuple(i for i, (_, required) in enumerate(self.branches) if _satisfied(required, low))
-        if len(kept) == len(self.branches):
-            return self.regex
-        if not kept:
-            return None
-        if kept not in self._narrowed:
-            self._narrowed[kept] = re.compile(self.prefix + "|".join(self.branches[i][0] for i in kept),
-                                              self.regex.flags)
-        return self._narrowed[kept]
+    def _narrow(self, low: str) -> tuple[re.Pattern[str], Literals | None] | None:
+        """The pattern of the alternatives that can match, with the strings its matches start with; None
+        when none can."""
+        kept = tuple(branch for branch in self.branches if _satisfied(branch.required, low))
+        return _narrowed(self.prefix, kept, self.regex.flags) if kept else None
+
+    def finditer(self, text: str, low: str | None, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        """regex.finditer(text, pos, endpos)."""
+        if low is None or len(low) < _NARROW_FROM:
+            # A short text (a sentence) is scanned as soon as it may match: narrowing would cost more.
+            if self.possible(low):
+                yield from self.regex.finditer(text, pos, endpos)
+            return
+        narrowed = self._narrow(low)
+        if narrowed is None:
+            return
+        regex, starts = narrowed
+        if starts is None:
+            yield from regex.finditer(text, pos, endpos)
+            return
+        # Every match starts at an occurrence of `starts`: trying the pattern at each, in order, past the end
+        # of the match before, finds what finditer finds (lookbehinds and \b see the text before `p`).
+        end = pos
+        for p in _occurrences(low, starts, pos, endpos):
+            if p >= end:
+                match = regex.match(text, p, endpos)
+                if match:
+                    yield match
+                    end = match.end()
+
+    def search(self, text: str, low: str | None, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        """regex.search(text, pos, endpos)."""
+        return next(self.finditer(text, low, pos, endpos), None)
