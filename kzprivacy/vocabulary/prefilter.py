@@ -48,6 +48,7 @@ Literals = frozenset[str]           # strings of which a match contains one
 Requirement = tuple[Literals, ...]  # sets of which a match contains a string of each
 _MOST_SETS = 3                      # sets tested, the most selective: more cost more than they save
 _NARROW_FROM = 300                  # characters: a shorter text is scanned whole once it may match
+_SCAN_DENSITY = 16                  # scanned when more than one in this many characters starts a match
 
 
 def lowered(text: str) -> str | None:
@@ -110,9 +111,10 @@ _ZERO_WIDTH = (_parser.AT, _parser.ASSERT, _parser.ASSERT_NOT)
 def _starts(items: Any) -> Literals | None:
     """Lower-case strings one of which every match of the parsed `items` starts with, or None: the first
     run of literal characters after anchors and lookarounds, or what the first group, alternation,
-    repeat (of at least one) or class of plain characters starts with."""
+    repeat or class of plain characters starts with (an optional one, or what follows it)."""
     chars: list[str] = []
-    for op, av in items:
+    items = list(items)
+    for i, (op, av) in enumerate(items):
         if op is _parser.LITERAL:
             chars.append(chr(av))
             continue
@@ -127,8 +129,12 @@ def _starts(items: Any) -> Literals | None:
         if op is _parser.BRANCH:
             known = [found for found in map(_starts, av[1]) if found is not None]
             return frozenset().union(*known) if len(known) == len(av[1]) else None
+        if op in _REPEATS and av[0] >= 1:
+            return _starts(av[2])
         if op in _REPEATS:
-            return _starts(av[2]) if av[0] >= 1 else None
+            # An optional start («(?:www\.)?site»): a match starts with it or with what follows it.
+            first, rest = _starts(av[2]), _starts(items[i + 1:])
+            return None if first is None or rest is None else first | rest
         if op is _parser.IN and all(kind is _parser.LITERAL for kind, _ in av):
             chars = [chr(value) for _, value in av]
             return None if _NOT_PLAIN.search("".join(chars)) else frozenset(c.lower() for c in chars)
@@ -137,13 +143,15 @@ def _starts(items: Any) -> Literals | None:
     return frozenset({run.lower()}) if run and not _NOT_PLAIN.search(run) else None
 
 
-def _occurrences(low: str, starts: Literals, pos: int, endpos: int) -> list[int]:
-    """Where in low[pos:endpos] one of `starts` begins, in order."""
-    found = set()
+def _occurrences(low: str, starts: Literals, pos: int, endpos: int, most: int) -> list[int] | None:
+    """Where in low[pos:endpos] one of `starts` begins, in order; None when that is more than `most` places."""
+    found: set[int] = set()
     for start in starts:
         i = low.find(start, pos, endpos)
         while i >= 0:
             found.add(i)
+            if len(found) > most:
+                return None
             i = low.find(start, i + 1, endpos)
     return sorted(found)
 
@@ -239,13 +247,16 @@ class Prefiltered:
         if narrowed is None:
             return
         regex, starts = narrowed
-        if starts is None:
+        stop = min(endpos, len(low))
+        places = None if starts is None else _occurrences(low, starts, pos, stop, (stop - pos) // _SCAN_DENSITY)
+        if places is None:
+            # Where matches start is unknown, or so frequent («о») that trying each costs more than the scan.
             yield from regex.finditer(text, pos, endpos)
             return
         # Every match starts at an occurrence of `starts`: trying the pattern at each, in order, past the end
         # of the match before, finds what finditer finds (lookbehinds and \b see the text before `p`).
         end = pos
-        for p in _occurrences(low, starts, pos, endpos):
+        for p in places:
             if p >= end:
                 match = regex.match(text, p, endpos)
                 if match:
