@@ -152,7 +152,8 @@ def _compile_regex(rule: LexiconRule) -> re.Pattern | None:
     if not rule.regex:
         return None
     if rule.regex == "LEGAL_NAME":
-        unnamed = (p.replace("(?P<name>", "(") for p in LEGAL_NAME_PATTERNS)
+        # Without groups, so that the prefilter may drop the alternatives that cannot match (it renumbers them).
+        unnamed = (p.replace("(?P<name>", "(?:") for p in LEGAL_NAME_PATTERNS)
         return re.compile("|".join(f"(?:{p})" for p in unnamed))
     if rule.regex.startswith("LAW:"):
         return re.compile(LAW_PATTERNS[rule.regex[4:]])
@@ -284,8 +285,8 @@ def _occurs(phrases: Iterable[tuple[_Element, ...]], words: _Words | None, gap: 
 # A value right after a category word means the sentence gives the operator's own detail
 # («Телефон: +7 727 …», «БИН 180740027339»), not data it takes from users.
 # «privacy@site.kz мекенжайына жазыңыз»: the word after an address names that address.
-_VALUE_BEFORE = re.compile(r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|"
-                           r"\b[\w-]+\.(?:kz|com|ru|net|org|қаз)(?:/\S*)?)\s*$")   # «site.kz/privacy мекенжайында»
+_VALUE_BEFORE = Prefiltered(r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|"
+                            r"\b[\w-]+\.(?:kz|com|ru|net|org|қаз)(?:/\S*)?)\s*$")  # «site.kz/privacy мекенжайында»
 _VALUE_AFTER = re.compile(r"\s*[:\-–—№]?\s*(?:\+?\d[\d\s()\-]{5,}|[\w.+-]+@[\w-]+\.\w)")
 
 
@@ -423,7 +424,7 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
                     continue    # no address, or a template's «г. <ГОРОД>»: no concrete contact
             if rule.categories[0] not in ("contact", "operator_identity", "law_reference") and (
                     _VALUE_AFTER.match(sentence.text, end - sentence.start)
-                    or _VALUE_BEFORE.search(sentence.text, 0, toks[first].start - sentence.start)):
+                    or _VALUE_BEFORE.search(sentence.text, low, 0, toks[first].start - sentence.start)):
                 continue
             found.append(_Match(compiled, first, last, toks[first].start, end))
     return [m for m in found if not _inside_another(m, found)]
@@ -749,7 +750,7 @@ def extract_declarations(text: str, language: str | None = None,
         # A bare two-word line ending in a full stop («Технические данные.», «Техникалық деректер.») is a
         # heading written as a sentence: it names the subject of what follows.
         is_heading = lead is None and (sentence.kind == "heading" or (
-            sentence.kind != "item" and len(_WORD.findall(sentence.text)) <= 2
+            sentence.kind != "item" and len(sentence_words[index].toks) <= 2
             and sentence.text.rstrip().endswith(".") and not any(
                 _is_verb(w.lower()) if not _KK_LETTERS & set(sentence.text.lower()) else _KK_VERB_END.search(w.lower())
                 for w in _WORD.findall(sentence.text))))
