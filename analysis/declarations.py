@@ -313,8 +313,11 @@ def _own_contact(text: str, low: str | None, start: int, end: int, toks: list[_T
     if _OWN_CHANNEL.search(text, low, 0, start):
         return True
     word = toks[last].low
-    return bool(_KK_LETTERS & set(text.lower())) and (
+    return not _KK_LETTERS.isdisjoint(text.lower()) and (
         word.endswith(OWN_CONTACT_KK_CASE) or (last + 1 < len(toks) and toks[last + 1].low == "арқылы"))
+
+
+_LATIN_WORD = re.compile(r"[a-z]{2,}")
 
 
 def _languages(text: str, hint: str | None = None) -> frozenset[str]:
@@ -326,9 +329,9 @@ def _languages(text: str, hint: str | None = None) -> frozenset[str]:
         langs.add("ru")
         if hint == "kk":
             langs.add("kk")
-    if _KK_LETTERS & set(low):
+    if not _KK_LETTERS.isdisjoint(low):
         langs.add("kk")
-    if re.search(r"[a-z]{2,}", low):
+    if _LATIN_WORD.search(low):
         langs.add("en")
     return frozenset(langs)
 
@@ -721,7 +724,7 @@ def _vendors(text: str, low: str | None) -> list[str]:
 
 def _language_order(text: str) -> dict[str, int]:
     low = text.lower()
-    if _KK_LETTERS & set(low):
+    if not _KK_LETTERS.isdisjoint(low):
         return {"kk": 0, "ru": 1, "en": 2}
     if _CYRILLIC.search(low):
         return {"ru": 0, "en": 1, "kk": 2}
@@ -764,7 +767,7 @@ def extract_declarations(text: str, language: str | None = None,
         lead_words = sentence_words[parent] if parent is not None else None
         context = [w for w in (lead_words, sentence_words[heading] if heading not in (None, index) else None) if w]
         # A list item speaks its lead-in's language («Аты;» under a Kazakh lead-in has no Kazakh letter).
-        hint = "kk" if lead is not None and _KK_LETTERS & set(lead.text.lower()) else language
+        hint = "kk" if lead is not None and not _KK_LETTERS.isdisjoint(lead.text.lower()) else language
         found = _matches(sentence, words, context, lead is not None, hint, regex_rules)
         if not found:
             continue
