@@ -69,6 +69,10 @@ def test_literals_are_what_every_match_contains():
                                                                   frozenset({"analytics", "maps"}))
     assert literals(r"\d+|[а-я]{3}") == ()
     assert _branches(r"(?i)a[|]b|(c|d)|\|e|[]|]f") == ("(?i)", ["a[|]b", "(c|d)", r"\|e", "[]|]f"])
+    # Where matches start: an optional part or what follows it; as written, or lower-cased under (?i).
+    starts = [branch.starts for branch in Prefiltered(r"(?:www\.)?site|\bО\s+данных|(?i:Тоо)|\w+@").branches]
+    assert starts == [frozenset({("www.", False), ("site", False)}), frozenset({("О", False)}),
+                      frozenset({("тоо", True)}), None]
 
 
 @pytest.mark.parametrize("text", ["İNFO и данные", "Σ data", "ınfo", "ſtore"])

@@ -46,6 +46,7 @@ _NOT_PLAIN = re.compile("[^\x00-\xb4\xb6-\u012f\u0132-\u017e\u0400-\u052f\u2000-
 
 Literals = frozenset[str]           # strings of which a match contains one
 Requirement = tuple[Literals, ...]  # sets of which a match contains a string of each
+Starts = frozenset[tuple[str, bool]]  # strings of which a match starts with one, each with whether lower-cased
 _MOST_SETS = 3                      # sets tested, the most selective: more cost more than they save
 _NARROW_FROM = 300                  # characters: a shorter text is scanned whole once it may match
 _SCAN_DENSITY = 16                  # scanned when more than one in this many characters starts a match
@@ -108,10 +109,18 @@ def _satisfied(required: Requirement, low: str) -> bool:
 _ZERO_WIDTH = (_parser.AT, _parser.ASSERT, _parser.ASSERT_NOT)
 
 
-def _starts(items: Any) -> Literals | None:
-    """Lower-case strings one of which every match of the parsed `items` starts with, or None: the first
-    run of literal characters after anchors and lookarounds, or what the first group, alternation,
-    repeat or class of plain characters starts with (an optional one, or what follows it)."""
+def _start(chars: list[str], folded: bool) -> Starts | None:
+    run = "".join(chars)
+    if not folded:
+        return frozenset({(run, False)})
+    return frozenset({(run.lower(), True)}) if not _NOT_PLAIN.search(run) else None
+
+
+def _starts(items: Any, folded: bool) -> Starts | None:
+    """Strings one of which every match of the parsed `items` starts with, or None: the first run of literal
+    characters after anchors and lookarounds, or what the first group, alternation, repeat or class of
+    plain characters starts with (an optional one, or what follows it). Each string is marked whether it
+    is compared lower-cased (`folded`: under re.IGNORECASE) or as written."""
     chars: list[str] = []
     items = list(items)
     for i, (op, av) in enumerate(items):
@@ -123,36 +132,38 @@ def _starts(items: Any) -> Literals | None:
         if op in _ZERO_WIDTH:
             continue
         if op is _parser.SUBPATTERN:
-            return _starts(av[-1])
+            _, add, remove, inner = av
+            return _starts(inner, (folded or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE)
         if op is _ATOMIC:
-            return _starts(av)
+            return _starts(av, folded)
         if op is _parser.BRANCH:
-            known = [found for found in map(_starts, av[1]) if found is not None]
+            known = [found for found in (_starts(branch, folded) for branch in av[1]) if found is not None]
             return frozenset().union(*known) if len(known) == len(av[1]) else None
         if op in _REPEATS and av[0] >= 1:
-            return _starts(av[2])
+            return _starts(av[2], folded)
         if op in _REPEATS:
             # An optional start («(?:www\.)?site»): a match starts with it or with what follows it.
-            first, rest = _starts(av[2]), _starts(items[i + 1:])
+            first, rest = _starts(av[2], folded), _starts(items[i + 1:], folded)
             return None if first is None or rest is None else first | rest
         if op is _parser.IN and all(kind is _parser.LITERAL for kind, _ in av):
-            chars = [chr(value) for _, value in av]
-            return None if _NOT_PLAIN.search("".join(chars)) else frozenset(c.lower() for c in chars)
+            known = [found for found in (_start([chr(value)], folded) for _, value in av) if found is not None]
+            return frozenset().union(*known) if len(known) == len(av) else None
         return None
-    run = "".join(chars)
-    return frozenset({run.lower()}) if run and not _NOT_PLAIN.search(run) else None
+    return _start(chars, folded) if chars else None
 
 
-def _occurrences(low: str, starts: Literals, pos: int, endpos: int, most: int) -> list[int] | None:
-    """Where in low[pos:endpos] one of `starts` begins, in order; None when that is more than `most` places."""
+def _occurrences(text: str, low: str, starts: Starts, pos: int, endpos: int, most: int) -> list[int] | None:
+    """Where in text[pos:endpos] one of `starts` begins (a folded one in `low`), in order; None when that is
+    more than `most` places."""
     found: set[int] = set()
-    for start in starts:
-        i = low.find(start, pos, endpos)
+    for start, folded in starts:
+        within = low if folded else text
+        i = within.find(start, pos, endpos)
         while i >= 0:
             found.add(i)
             if len(found) > most:
                 return None
-            i = low.find(start, i + 1, endpos)
+            i = within.find(start, i + 1, endpos)
     return sorted(found)
 
 
@@ -195,12 +206,13 @@ class _Branch:
     def __init__(self, source: str, regex: re.Pattern[str]) -> None:
         self.source = source
         self.required = literals(regex)
-        self.starts = None if regex.flags & (re.LOCALE | re.ASCII) else _starts(_parser.parse(regex.pattern,
-                                                                                               regex.flags))
+        parsed = _parser.parse(regex.pattern, regex.flags)
+        self.starts = None if regex.flags & (re.LOCALE | re.ASCII) else _starts(
+            parsed, bool(parsed.state.flags & re.IGNORECASE))
 
 
 @lru_cache(maxsize=1024)
-def _narrowed(prefix: str, branches: tuple[_Branch, ...], flags: int) -> tuple[re.Pattern[str], Literals | None]:
+def _narrowed(prefix: str, branches: tuple[_Branch, ...], flags: int) -> tuple[re.Pattern[str], Starts | None]:
     """The pattern of some of a pattern's alternatives, with the strings its matches start with (None: unknown)."""
     known = [b.starts for b in branches if b.starts is not None]
     return (re.compile(prefix + "|".join(b.source for b in branches), flags),
@@ -229,7 +241,7 @@ class Prefiltered:
     def possible(self, low: str | None) -> bool:
         return low is None or _satisfied(self.required, low)
 
-    def _narrow(self, low: str) -> tuple[re.Pattern[str], Literals | None] | None:
+    def _narrow(self, low: str) -> tuple[re.Pattern[str], Starts | None] | None:
         """The pattern of the alternatives that can match, with the strings its matches start with; None
         when none can."""
         kept = tuple(branch for branch in self.branches if _satisfied(branch.required, low))
@@ -248,7 +260,8 @@ class Prefiltered:
             return
         regex, starts = narrowed
         stop = min(endpos, len(low))
-        places = None if starts is None else _occurrences(low, starts, pos, stop, (stop - pos) // _SCAN_DENSITY)
+        places = None if starts is None else _occurrences(text, low, starts, pos, stop,
+                                                          (stop - pos) // _SCAN_DENSITY)
         if places is None:
             # Where matches start is unknown, or so frequent («о») that trying each costs more than the scan.
             yield from regex.finditer(text, pos, endpos)
