@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from kzprivacy.analysis.sentences import Sentence, lead_ins, split_sentences
+from kzprivacy.vocabulary.prefilter import Prefiltered, lowered
 from kzprivacy.vocabulary.taxonomy import (ABSENCE_WORDS, ADVICE_PATTERN, EXCEPTION_FOLLOWS, EXCEPTION_PATTERN,
                                 EXCEPTION_SCOPE_CHARS, FLOW_EXCEPTION, KK_CONVERB_ENDINGS, KK_NEGATED_VERB,
                                 KK_NOT_PROCESSING_BEFORE, KK_ONLY_AFFIRMATIVE,
@@ -158,13 +159,15 @@ class _Compiled:
     not_after: tuple[_Element, ...]
     near: tuple[tuple[_Element, ...], ...]
     regex: re.Pattern | None
+    prefiltered: Prefiltered | None     # the regex with its literals: tried only where they occur
 
 
 def _compile_regex(rule: LexiconRule) -> re.Pattern | None:
     if not rule.regex:
         return None
     if rule.regex == "LEGAL_NAME":
-        unnamed = (p.replace("(?P<name>", "(") for p in LEGAL_NAME_PATTERNS)
+        # Without groups, so that the prefilter may drop the alternatives that cannot match (it renumbers them).
+        unnamed = (p.replace("(?P<name>", "(?:") for p in LEGAL_NAME_PATTERNS)
         return re.compile("|".join(f"(?:{p})" for p in unnamed))
     if rule.regex.startswith("LAW:"):
         return re.compile(LAW_PATTERNS[rule.regex[4:]])
@@ -176,6 +179,7 @@ def _lexicon() -> tuple[_Compiled, ...]:
     compiled = []
     for rule in POLICY_LEXICON:
         lang = rule.language
+        regex = _compile_regex(rule)
         compiled.append(_Compiled(
             rule,
             tuple(_elements(p, lang) for p in rule.phrases),
@@ -184,7 +188,8 @@ def _lexicon() -> tuple[_Compiled, ...]:
             tuple(e for p in rule.not_before for e in _elements(p, lang)),
             tuple(e for p in rule.not_after for e in _elements(p, lang)),
             tuple(_elements(p, lang) for p in rule.near),
-            _compile_regex(rule),
+            regex,
+            Prefiltered(regex) if regex is not None else None,
         ))
     return tuple(compiled)
 
@@ -229,6 +234,11 @@ def _candidates(words: _Words) -> set[tuple[int, int]]:
 @lru_cache(maxsize=1)
 def _vendor_regex() -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in VENDOR_PATTERNS))
+
+
+@lru_cache(maxsize=1)
+def _vendor_filter() -> Prefiltered:
+    return Prefiltered(_vendor_regex())
 
 
 # --- matching --------------------------------------------------------------------------------
@@ -289,8 +299,8 @@ def _occurs(phrases: Iterable[tuple[_Element, ...]], words: _Words | None, gap: 
 # A value right after a category word means the sentence gives the operator's own detail
 # («Телефон: +7 727 …», «БИН 180740027339»), not data it takes from users.
 # «privacy@site.kz мекенжайына жазыңыз»: the word after an address names that address.
-_VALUE_BEFORE = re.compile(r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|"
-                           r"\b[\w-]+\.(?:kz|com|ru|net|org|қаз)(?:/\S*)?)\s*$")   # «site.kz/privacy мекенжайында»
+_VALUE_BEFORE = Prefiltered(r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|"
+                            r"\b[\w-]+\.(?:kz|com|ru|net|org|қаз)(?:/\S*)?)\s*$")  # «site.kz/privacy мекенжайында»
 _VALUE_AFTER = re.compile(r"\s*[:\-–—№]?\s*(?:\+?\d[\d\s()\-]{5,}|[\w.+-]+@[\w-]+\.\w)")
 
 
@@ -299,25 +309,29 @@ _EMPTY_LABEL = re.compile(r"\s*:\s*[,.;]?\s*$")
 _PLACEHOLDER_VALUE = re.compile(r"<[^<>\n]{1,30}>|\[[^\[\]\n]{1,40}\]|\{\{?[^{}\n]{1,30}\}?\}")
 _PLACEHOLDER_LABEL = re.compile(r"\s*:\s*(?:" + _PLACEHOLDER_VALUE.pattern + r")")
 _CONTACT_VALUE = re.compile(CONTACT_VALUE)
-_OWN_BEFORE = re.compile(OWN_CONTACT_BEFORE)
+_OWN_BEFORE = Prefiltered(OWN_CONTACT_BEFORE)
 _OWN_AFTER = re.compile(OWN_CONTACT_AFTER)
-_OWN_VERBS = re.compile(OWN_CONTACT_VERBS)
-_OWN_CHANNEL = re.compile(OWN_CONTACT_CHANNEL)
+_OWN_VERBS = Prefiltered(OWN_CONTACT_VERBS)
+_OWN_CHANNEL = Prefiltered(OWN_CONTACT_CHANNEL)
 _OWN_USER = re.compile(OWN_CONTACT_USER)
 
 
-def _own_contact(text: str, start: int, end: int, toks: list[_Token], last: int) -> bool:
-    """Whether the words text[start:end] of a sentence name the operator's own contact, not data it collects:
-    «наш e-mail», «электронная почта Оператора», «напишите на электронную почту», «поштаға жазыңыз»."""
-    if _OWN_BEFORE.search(text, 0, start) or _OWN_AFTER.match(text[end:]):
+def _own_contact(text: str, low: str | None, start: int, end: int, toks: list[_Token], last: int) -> bool:
+    """Whether the words text[start:end] of a sentence (`low`: lowered(text)) name the operator's own contact,
+    not data it collects: «наш e-mail», «электронная почта Оператора», «напишите на электронную почту»,
+    «поштаға жазыңыз»."""
+    if _OWN_BEFORE.search(text, low, 0, start) or _OWN_AFTER.match(text[end:]):
         return True
-    if not _OWN_VERBS.search(text) or _OWN_USER.match(text[end:]):
+    if not _OWN_VERBS.search(text, low) or _OWN_USER.match(text[end:]):
         return False
-    if _OWN_CHANNEL.search(text, 0, start):
+    if _OWN_CHANNEL.search(text, low, 0, start):
         return True
     word = toks[last].low
-    return bool(_KK_LETTERS & set(text.lower())) and (
+    return not _KK_LETTERS.isdisjoint(text.lower()) and (
         word.endswith(OWN_CONTACT_KK_CASE) or (last + 1 < len(toks) and toks[last + 1].low == "арқылы"))
+
+
+_LATIN_WORD = re.compile(r"[a-z]{2,}")
 
 
 def _languages(text: str, hint: str | None = None) -> frozenset[str]:
@@ -329,9 +343,9 @@ def _languages(text: str, hint: str | None = None) -> frozenset[str]:
         langs.add("ru")
         if hint == "kk":
             langs.add("kk")
-    if _KK_LETTERS & set(low):
+    if not _KK_LETTERS.isdisjoint(low):
         langs.add("kk")
-    if re.search(r"[a-z]{2,}", low):
+    if _LATIN_WORD.search(low):
         langs.add("en")
     return frozenset(langs)
 
@@ -354,7 +368,8 @@ def regex_rules_in(text: str) -> frozenset[int]:
     """The lexicon's regular expressions that match somewhere in `text` (the sentences joined by newlines):
     a rule that matches nowhere in it matches no sentence of it either, as none is anchored to ^ or $."""
     lexicon = _lexicon()
-    return frozenset(r for r in _regex_rules() if lexicon[r].regex.search(text))  # type: ignore[union-attr]
+    low = lowered(text)
+    return frozenset(r for r in _regex_rules() if lexicon[r].prefiltered.search(text, low))  # type: ignore[union-attr]
 
 
 def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: bool,
@@ -364,6 +379,7 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
     the regular expressions worth trying (regex_rules_in the whole text; all when None)."""
     toks = words.toks
     langs = _languages(sentence.text, hint)
+    low = lowered(sentence.text)
     found: list[_Match] = []
     lexicon = _lexicon()
     # Only the rules worth trying on this sentence: those with a phrase whose anchor word occurs in it, and
@@ -377,8 +393,8 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
         rule = compiled.rule
         if rule.language not in langs:
             continue
-        if compiled.regex is not None:
-            for m in compiled.regex.finditer(sentence.text):
+        if compiled.prefiltered is not None:
+            for m in compiled.prefiltered.finditer(sentence.text, low):
                 if rule.categories == ("operator_identity",) and _vendor_regex().search(m.group(0)):
                     continue    # «ТОО «CloudPayments Kazakhstan»» is a vendor's legal name, not the operator's
                 found.append(_Match(compiled, -1, -1, sentence.start + m.start(), sentence.start + m.end()))
@@ -416,7 +432,8 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
             if rule.vague and not rule.own_contact and (after == ":" or (after == "(" and len(rule.categories) > 1)):
                 continue    # «Контактные данные: номер телефона …», «… (аты-жөні, телефон)»: the specifics speak
             if rule.own_contact or OWN_DETAIL_CATEGORIES.intersection(rule.categories):
-                own = _own_contact(sentence.text, toks[first].start - sentence.start, end - sentence.start, toks, last)
+                own = _own_contact(sentence.text, low, toks[first].start - sentence.start, end - sentence.start,
+                                   toks, last)
                 if own != rule.own_contact:
                     continue
                 if rule.own_contact and (not _CONTACT_VALUE.search(sentence.text)
@@ -424,7 +441,7 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
                     continue    # no address, or a template's «г. <ГОРОД>»: no concrete contact
             if rule.categories[0] not in ("contact", "operator_identity", "law_reference") and (
                     _VALUE_AFTER.match(sentence.text, end - sentence.start)
-                    or _VALUE_BEFORE.search(sentence.text, 0, toks[first].start - sentence.start)):
+                    or _VALUE_BEFORE.search(sentence.text, low, 0, toks[first].start - sentence.start)):
                 continue
             found.append(_Match(compiled, first, last, toks[first].start, end))
     return [m for m in found if not _inside_another(m, found)]
@@ -456,12 +473,12 @@ _EN_SKIP = NEGATION_BRIDGES["en"]
 _EN_NEGATIONS = NEGATIONS["en"]
 _KK_NEGATED_VERB = re.compile(KK_NEGATED_VERB)
 _ABSENCE = frozenset().union(*ABSENCE_WORDS.values())
-_EXCEPTION = re.compile(EXCEPTION_PATTERN)
+_EXCEPTION = Prefiltered(EXCEPTION_PATTERN)
 _EXCEPTION_FOLLOWS = re.compile(EXCEPTION_FOLLOWS)
 _LEGAL_EXCEPTION = re.compile(LEGAL_EXCEPTION)
-_RETENTION_LIMIT = re.compile(RETENTION_LIMIT)
+_RETENTION_LIMIT = Prefiltered(RETENTION_LIMIT)
 _FLOW_EXCEPTION = re.compile(FLOW_EXCEPTION)
-_ADVICE = re.compile(ADVICE_PATTERN)
+_ADVICE = Prefiltered(ADVICE_PATTERN)
 _KK_ONLY_AFFIRMATIVE = re.compile(KK_ONLY_AFFIRMATIVE)
 _KK_VERB_END = re.compile(r"(?:ды|ді|ты|ті|мыз|міз|сыз|сіз|ған|ген|қан|кен)$")
 # «Cookies» — небольшой фрагмент данных ...: a definition names a term, it does not say the site uses it.
@@ -625,7 +642,7 @@ def _excepted(spans: list[tuple[int, int, int]], text: str, offset: int, follows
     if not verbs:
         return set()
     out = {verbs[-1]} if follows else set()
-    for match in _EXCEPTION.finditer(text):
+    for match in _EXCEPTION.finditer(text, lowered(text)):
         if _legal_only(text, match) or _KK_ONLY_AFFIRMATIVE.match(text, match.start()):
             continue
         position = match.start() + offset
@@ -710,9 +727,9 @@ def _kinds() -> tuple[tuple[_Element, ...], ...]:
                  for word in words.split("|") if word.strip())
 
 
-def _vendors(text: str) -> list[str]:
+def _vendors(text: str, low: str | None) -> list[str]:
     names: list[str] = []
-    for m in _vendor_regex().finditer(text):
+    for m in _vendor_filter().finditer(text, low):
         name = m.group(0)
         if name not in names:
             names.append(name)
@@ -721,7 +738,7 @@ def _vendors(text: str) -> list[str]:
 
 def _language_order(text: str) -> dict[str, int]:
     low = text.lower()
-    if _KK_LETTERS & set(low):
+    if not _KK_LETTERS.isdisjoint(low):
         return {"kk": 0, "ru": 1, "en": 2}
     if _CYRILLIC.search(low):
         return {"ru": 0, "en": 1, "kk": 2}
@@ -740,6 +757,7 @@ def extract_declarations(text: str, language: str | None = None,
     sentences = split_sentences(text) if sentences is None else sentences
     parents = lead_ins(sentences)
     sentence_words = [_Words(_tokens(s.text, s.start)) for s in sentences]
+    lows = [lowered(s.text) for s in sentences]     # for the prefiltered patterns
     regex_rules = regex_rules_in("\n".join(s.text for s in sentences))
     declarations: list[Declaration] = []
     heading: int | None = None
@@ -749,20 +767,21 @@ def extract_declarations(text: str, language: str | None = None,
         # A bare two-word line ending in a full stop («Технические данные.», «Техникалық деректер.») is a
         # heading written as a sentence: it names the subject of what follows.
         is_heading = lead is None and (sentence.kind == "heading" or (
-            sentence.kind != "item" and len(_WORD.findall(sentence.text)) <= 2
+            sentence.kind != "item" and len(sentence_words[index].toks) <= 2
             and sentence.text.rstrip().endswith(".") and not any(
                 _is_verb(w.lower()) if not _KK_LETTERS & set(sentence.text.lower()) else _KK_VERB_END.search(w.lower())
                 for w in _WORD.findall(sentence.text))))
         if is_heading:
             heading = index     # «4. Кому мы передаём сведения» frames the clauses under it
-        if _ADVICE.search(sentence.text) or (lead is not None and _ADVICE.search(lead.text)):
+        low, lead_low = lows[index], lows[parent] if parent is not None else None
+        if _ADVICE.search(sentence.text, low) or (lead is not None and _ADVICE.search(lead.text, lead_low)):
             continue
         words = sentence_words[index]
         toks = words.toks
         lead_words = sentence_words[parent] if parent is not None else None
         context = [w for w in (lead_words, sentence_words[heading] if heading not in (None, index) else None) if w]
         # A list item speaks its lead-in's language («Аты;» under a Kazakh lead-in has no Kazakh letter).
-        hint = "kk" if lead is not None and _KK_LETTERS & set(lead.text.lower()) else language
+        hint = "kk" if lead is not None and not _KK_LETTERS.isdisjoint(lead.text.lower()) else language
         found = _matches(sentence, words, context, lead is not None, hint, regex_rules)
         if not found:
             continue
@@ -786,8 +805,8 @@ def extract_declarations(text: str, language: str | None = None,
         lead_negated = False
         if lead is not None and lead_words is not None:
             lead_negated = bool(_negations(lead_words.toks, lead.text, lead.start)) and not _EXCEPTION.search(
-                lead.text)
-        vendors = _vendors(sentence.text)
+                lead.text, lead_low)
+        vendors = _vendors(sentence.text, low)
         per_category: dict[str, Declaration] = {}
         # Per category the best match speaks: specific before vague, a named vendor before a generic word,
         # the sentence's own language before another («cookie» in a Kazakh sentence is a Kazakh rule's).
@@ -809,7 +828,7 @@ def extract_declarations(text: str, language: str | None = None,
                 toks[j].keys & OTHER_WORDS and not _us_and(toks, j)
                 for j in range(max(0, match.first - 2), match.first))
             if negated and match.compiled.rule.categories == ("retention",) and _RETENTION_LIMIT.search(
-                    sentence.text):
+                    sentence.text, low):
                 negated = False     # «не дольше, чем необходимо» limits storage; it does not deny it
             if negated and (exception or other):
                 status, note = "declared", "exception"

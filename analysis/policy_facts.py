@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from kzprivacy.analysis.sentences import Sentence, split_sentences
+from kzprivacy.vocabulary.prefilter import Prefiltered, lowered
 from kzprivacy.vocabulary.taxonomy import (CONSENT_VOICE, CONSENT_VOICE_CHARS, DOCUMENT_TITLE_CHARS,
                                 DOCUMENT_TYPE_TITLES, FOREIGN_LAWS, LAW_PATTERNS, LEGAL_NAME_PATTERNS, VENDOR_PATTERNS)
 
@@ -57,12 +58,16 @@ def bin_is_valid(number: str) -> bool:
 
 
 _VENDOR = re.compile("|".join(f"(?:{p})" for p in VENDOR_PATTERNS))
+# The patterns read over the whole text are Prefiltered: each runs only on a text holding its literals
+# (kzprivacy.vocabulary.prefilter), as most find nothing in most policies and each scan costs the text's length.
+_LEGAL_NAMES = tuple(Prefiltered(p) for p in LEGAL_NAME_PATTERNS)
+_LAWS = {code: Prefiltered(p) for code, p in LAW_PATTERNS.items()}
 _BANK = re.compile(r"(?i)\bбанк\w*|\bbank\b")
-_BIN = re.compile(r"(?:\bБИН|\bИИН|\bBIN|\bIIN|\bБСН|\bЖСН)\s*(?:№|:|-|–)?\s*"
-                  r"(?P<number>\d{12}|\d{4}\s\d{4}\s\d{4}|\d{6}\s\d{6})(?!\d)")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
-_PHONE = re.compile(r"(?<![\w+])(?:\+7|8)[\s-]?\(?\d{3}\)?[\s-]?\d{3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)"
-                    r"|(?<![\w+])\+(?!7)\d{1,3}[\s-]?\(?\d{1,4}\)?(?:[\s-]?\d{2,4}){2,4}(?!\d)")
+_BIN = Prefiltered(r"(?:\bБИН|\bИИН|\bBIN|\bIIN|\bБСН|\bЖСН)\s*(?:№|:|-|–)?\s*"
+                   r"(?P<number>\d{12}|\d{4}\s\d{4}\s\d{4}|\d{6}\s\d{6})(?!\d)")
+_EMAIL = Prefiltered(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
+_PHONE = Prefiltered(r"(?<![\w+])(?:\+7|8)[\s-]?\(?\d{3}\)?[\s-]?\d{3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)"
+                     r"|(?<![\w+])\+(?!7)\d{1,3}[\s-]?\(?\d{1,4}\)?(?:[\s-]?\d{2,4}){2,4}(?!\d)")
 
 _MONTHS = (r"(?:январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр|қаңтар|ақпан|наурыз|"
            r"сәуір|мамыр|маусым|шілде|тамыз|қыркүйек|қазан|қараша|желтоқсан|january|february|march|april|may|june|"
@@ -70,15 +75,15 @@ _MONTHS = (r"(?:январ|феврал|март|апрел|ма[яй]|июн|и
 _DATE = (r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}\s+" + _MONTHS + r"\s+\d{4}(?:\s*(?:г\.|года?))?"
          r"|\d{4}\s+жылғы\s+\d{1,2}\s+" + _MONTHS + r"|" + _MONTHS + r"\s+\d{1,2},?\s+\d{4}")
 # A date counts as the policy's own when it follows words about its edition, not a law's date.
-_EDITION_DATE = re.compile(
+_EDITION_DATE = Prefiltered(
     r"(?i)(?:последнее\s+обновление|обновлен[оа]?|дата\s+(?:публикации|вступления|обновления|утверждения|"
     r"размещения|последнего\s+изменения)|редакци[яи]\s+от|вступает\s+в\s+силу|утвержден[оа]?|действует\s+с|"
     r"last\s+(?:updated|modified|revised)|effective(?:\s+date)?|updated\s+on|жаңартыл\w*|күшіне\s+ен\w*|"
     r"бекітіл\w*)[^\n\d]{0,40}?(?P<date>" + _DATE + ")")
-_VERSION = re.compile(r"(?i)(?:\bверсия|\bредакция|\bнұсқа\w*|\bversion|\bver\.|\bv\.)\s*(?:№\s*)?"
-                      r"(?P<version>\d+(?:\.\d+)*)")
+_VERSION = Prefiltered(r"(?i)(?:\bверсия|\bредакция|\bнұсқа\w*|\bversion|\bver\.|\bv\.)\s*(?:№\s*)?"
+                       r"(?P<version>\d+(?:\.\d+)*)")
 
-_PLACEHOLDERS = re.compile(
+_PLACEHOLDERS = Prefiltered(
     r"(?i)\[\s*(?:\.{3}|…|_+|\s*)\s*\]"
     r"|\[[^\]\n]{0,40}(?:назван|наименован|укаж|компан|company|name|e-?mail|адрес|сайт|site|дата|date|ФИО|БИН)"
     r"[^\]\n]{0,40}\]"
@@ -105,13 +110,13 @@ _PLACEHOLDERS = re.compile(
     r"|\(\s*(?:адрес|url|ссылка\s+на|название|наименование|e-?mail|электронный\s+адрес)\s+"
     r"(?:сайта|компании|организации|страниц\w*|политик\w*|документ\w*|оператора)\s*\)")
 # A link text left instead of the link: «размещена на странице по адресу Ссылка на документ».
-_LINK_PLACEHOLDER = re.compile(r"\bСсылка\s+на\s+(?:документ|политику|страницу|сайт)\b")
-_CONTACT_LABEL = re.compile(
+_LINK_PLACEHOLDER = Prefiltered(r"\bСсылка\s+на\s+(?:документ|политику|страницу|сайт)\b")
+_CONTACT_LABEL = Prefiltered(
     r"(?i)(?:e-?mail|эл\.\s*почт\w*|электронн\w+\s+почт\w*|почт\w*|телефон\w*|тел\.|phone|адрес\w*|"
     r"мекенжай\w*|пошта\w*)\s*:[ \t]*(?:$|(?=[,;]))", re.M)
 _VALUE = re.compile(r"@|https?://|www\.|\d|^\s*(?:г\.|ул\.|пр\.)", re.I)
 _NUMBER_MARKER = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*[.)]|[-—–•*])\s*")
-_UNLIMITED = re.compile(
+_UNLIMITED = Prefiltered(
     r"(?i)без\s+ограничения\s+срока|бессрочн\w*|неограниченн\w+\s+срок\w*|в\s+течение\s+неограниченного|"
     r"мерзімсіз|шектеусіз\s+мерзім\w*|indefinite(?:ly)?|for\s+an\s+unlimited\s+(?:period|time)|"
     r"without\s+(?:a\s+)?time\s+limit")
@@ -141,10 +146,10 @@ _NEXT_CLAUSE = re.compile(r"\s*\d{1,3}(?:\.\d{1,3})+[.)]?\s")
 _NEXT_LABEL = re.compile(r"\s*(?:[-—–•*]\s*)?[^\W\d][\w .-]{0,30}:")
 
 
-def _empty_contacts(text: str) -> list[int]:
+def _empty_contacts(text: str, low: str | None) -> list[int]:
     """Positions of contact labels with nothing after them, on their line or the next."""
     found = []
-    for match in _CONTACT_LABEL.finditer(text):
+    for match in _CONTACT_LABEL.finditer(text, low):
         rest = text[match.end():]
         if rest[:1] in (",", ";"):
             found.append(match.start())
@@ -179,9 +184,10 @@ def extract_facts(text: str, sentences: list[Sentence] | None = None) -> PolicyF
     facts = PolicyFacts(document_type=document_type(text))
     sentences = split_sentences(text) if sentences is None else sentences
 
+    low = lowered(text)
     inner_names: set[str] = set()
-    for pattern in LEGAL_NAME_PATTERNS:
-        for match in re.finditer(pattern, text):
+    for legal_name in _LEGAL_NAMES:
+        for match in legal_name.finditer(text, low):
             inner = re.sub(r"\s+", " ", match.group("name")).strip().casefold()
             if _VENDOR.search(match.group("name")):
                 continue    # «ООО «Яндекс»», «Google LLC»: a vendor's legal name, not the operator's
@@ -195,29 +201,29 @@ def extract_facts(text: str, sentences: list[Sentence] | None = None) -> PolicyF
     if own:
         facts.operator_names = own
 
-    for match in _BIN.finditer(text):
+    for match in _BIN.finditer(text, low):
         number = re.sub(r"\s", "", match.group("number"))
         valid = bin_is_valid(number)
         _add(facts.bins, (number, valid))
         if not valid:
             _add(facts.warnings, ("invalid_bin", _sentence_at(sentences, match.start(), text)))
 
-    for match in _EMAIL.finditer(text):
+    for match in _EMAIL.finditer(text, low):
         _add(facts.emails, match.group(0).rstrip("."))
     seen_phones: set[str] = set()
-    for match in _PHONE.finditer(text):
+    for match in _PHONE.finditer(text, low):
         digits = _digits(match.group(0))
         if digits not in seen_phones:
             seen_phones.add(digits)
             facts.phones.append(match.group(0).strip())
 
-    for match in _EDITION_DATE.finditer(text):
+    for match in _EDITION_DATE.finditer(text, low):
         _add(facts.dates, match.group("date"))
-    for match in _VERSION.finditer(text):
+    for match in _VERSION.finditer(text, low):
         _add(facts.versions, match.group("version"))
 
-    for code, pattern in LAW_PATTERNS.items():
-        for match in re.finditer(pattern, text):
+    for code, law in _LAWS.items():
+        for match in law.finditer(text, low):
             _add(facts.laws, code)
             if code in FOREIGN_LAWS:
                 _add(facts.warnings, ("foreign_law", _sentence_at(sentences, match.start(), text)))
@@ -225,12 +231,12 @@ def extract_facts(text: str, sentences: list[Sentence] | None = None) -> PolicyF
     if "ru_152fz" in facts.laws and "ru_law" in facts.laws:
         facts.laws.remove("ru_law")
 
-    for regex in (_PLACEHOLDERS, _LINK_PLACEHOLDER):
-        for match in regex.finditer(text):
+    for placeholder in (_PLACEHOLDERS, _LINK_PLACEHOLDER):
+        for match in placeholder.finditer(text, low):
             _add(facts.warnings, ("template_placeholder", _sentence_at(sentences, match.start(), text)))
-    for pos in _empty_contacts(text):
+    for pos in _empty_contacts(text, low):
         _add(facts.warnings, ("empty_contact", _sentence_at(sentences, pos, text)))
-    for match in _UNLIMITED.finditer(text):
+    for match in _UNLIMITED.finditer(text, low):
         sentence = _sentence_at(sentences, match.start(), text)
         if _DATA_WORDS.search(sentence):
             _add(facts.warnings, ("unlimited_retention", sentence))

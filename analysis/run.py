@@ -98,12 +98,12 @@ def analyzer_fingerprint() -> str:
     analyses every text again."""
     from importlib import metadata
 
-    from kzprivacy.vocabulary import language, taxonomy
+    from kzprivacy.vocabulary import language, prefilter, taxonomy
 
     digest = hashlib.sha256()
     here = Path(__file__).resolve().parent
     for path in (here / "run.py", here / "declarations.py", here / "policy_facts.py", here / "sentences.py",
-                 Path(taxonomy.__file__), Path(language.__file__)):
+                 Path(taxonomy.__file__), Path(language.__file__), Path(prefilter.__file__)):
         digest.update(path.read_bytes())
     for dist in ("pymorphy3", "pymorphy3-dicts-ru", "snowballstemmer"):
         digest.update(f"{dist}={metadata.version(dist)};".encode())

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import re
 
+from .prefilter import Prefiltered, lowered
+
 __all__ = ["detect_language", "LANGUAGES"]
 
 LANGUAGES = ("ru", "kk", "en", "mixed", "unknown")
 
-_KK_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+_KK_LETTER = re.compile("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
 # Frequent Kazakh words that are not Russian words (function words and policy vocabulary).
 _KK_WORDS = frozenset("""
 және мен бен пен немесе үшін туралы бойынша осы бұл сол ол олар біз сіз сізге сіздің біздің
@@ -34,7 +36,7 @@ the and of to in for or is are be by on with we you your our this that data pers
 information privacy policy use may will not from as at which any cookies website site
 """.split())
 
-_URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL_OR_EMAIL = Prefiltered(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -55,14 +57,18 @@ def _sample(text: str) -> str:
 
 def _block_language(block: str) -> tuple[str, int]:
     """The language of one line and the number of letters it weighs."""
-    block = _URL_OR_EMAIL.sub(" ", block)   # addresses are Latin in every language
+    low = lowered(block)
+    if _URL_OR_EMAIL.possible(low):
+        block = _URL_OR_EMAIL.regex.sub(" ", block)   # addresses are Latin in every language
+        low = lowered(block)
     cyrillic = len(_CYRILLIC.findall(block))
     latin = len(_LATIN.findall(block))
     if cyrillic + latin == 0:
         return "unknown", 0
+    # Lower-cased as a whole when that is plain (kzprivacy.vocabulary.prefilter): the same words, one call.
+    words = _WORD.findall(low) if low is not None else [w.lower() for w in _WORD.findall(block)]
     if cyrillic >= latin:
-        kk_letters = sum(1 for ch in block if ch in _KK_LETTERS)
-        words = [w.lower() for w in _WORD.findall(block)]
+        kk_letters = len(_KK_LETTER.findall(block))
         kk_words = sum(1 for w in words if w in _KK_WORDS)
         ru_words = sum(1 for w in words if w in _RU_WORDS)
         # In Kazakh prose about 8% of letters are Kazakh-only ones; Russian has none
@@ -70,7 +76,6 @@ def _block_language(block: str) -> tuple[str, int]:
         if kk_letters >= max(2, 0.02 * cyrillic) or kk_words > ru_words:
             return "kk", cyrillic
         return "ru", cyrillic
-    words = [w.lower() for w in _WORD.findall(block)]
     en_words = sum(1 for w in words if w in _EN_WORDS)
     # Latin-script text with no English function words (a URL, a brand, German...) counts as unknown.
     if en_words or len(words) <= 3:

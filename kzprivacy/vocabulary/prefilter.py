@@ -1,0 +1,281 @@
+"""Whether a regular expression can match a text at all, told by the strings every match of it contains.
+
+The policy patterns are alternations of words («за\\s+исключением|\\bкроме|…») that Python's re tries
+at every position of a text, so each costs its text's length whatever it finds; most find nothing in
+most sentences. Every match of such a pattern contains one of a few plain strings, its literals
+(«исключением», «кроме», …): a text that contains none of them cannot match, and looking for them
+(`in`, which runs in C) costs a fraction of the scan.
+The literals are read from re's own parse of each pattern, so the patterns in
+kzprivacy.vocabulary.taxonomy stay written once.
+
+Where it can, a pattern is not even scanned when it may match: when every match of it starts with one
+of a few strings («тоо», «ао», «llp», …), re tries it only where those occur (found with str.find) and
+finds the same matches as its own scan, without trying it at every other position.
+
+The test is on the lower-cased text, which is sound for case-insensitive patterns too as long as
+lower-casing is plain: one character for one, and re's case-insensitive matching agreeing with it.
+`lowered` returns None for a text with a character where that may fail (Greek, Turkish dotted İ,
+long s, ...); every pattern may then match, and is run as before.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+try:    # re's own parser, untyped (typeshed has no stubs for it)
+    _parser: Any = importlib.import_module("re._parser")
+except ImportError:     # Python 3.10
+    _parser = importlib.import_module("sre_parse")
+
+__all__ = ["Prefiltered", "Requirement", "literals", "lowered"]
+
+_REPEATS = tuple(getattr(_parser, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+                 if hasattr(_parser, name))
+_ATOMIC = getattr(_parser, "ATOMIC_GROUP", None)
+
+# Characters whose lower case is one plain character that re's case-insensitive matching also compares by:
+# ASCII, Latin-1 and Latin Extended-A (but µ, İ, ı and ſ, which re folds together with Greek μ, i and s),
+# Cyrillic, punctuation, currency, №, ™, arrows, shapes, dingbats and emoji.
+_NOT_PLAIN = re.compile("[^\x00-\xb4\xb6-\u012f\u0132-\u017e\u0400-\u052f\u2000-\u206f\u20a0-\u20cf\u2116\u2122"
+                        "\u2190-\u27bf\ufeff\ufffd\U0001f000-\U0001faff]")
+
+Literals = frozenset[str]           # strings of which a match contains one
+Requirement = tuple[Literals, ...]  # sets of which a match contains a string of each
+Starts = frozenset[tuple[str, bool]]  # strings of which a match starts with one, each with whether lower-cased
+_MOST_SETS = 3                      # sets tested, the most selective: more cost more than they save
+_NARROW_FROM = 300                  # characters: a shorter text is scanned whole once it may match
+_SCAN_DENSITY = 16                  # scanned when more than one in this many characters starts a match
+
+
+def lowered(text: str) -> str | None:
+    """`text.lower()`, on which a pattern's literals can be looked for; None when lower-casing is not plain."""
+    return None if _NOT_PLAIN.search(text) else text.lower()
+
+
+def _strength(literals: Literals) -> tuple[int, int]:
+    """How selective a set is: by its shortest string, then by how few strings it has."""
+    return min(map(len, literals)), -len(literals)
+
+
+def _run(chars: list[str]) -> list[Literals]:
+    run = "".join(chars)
+    return [frozenset({run.lower()})] if run and not _NOT_PLAIN.search(run) else []
+
+
+def _required(items: Any) -> list[Literals]:
+    """Sets of strings of which every match of the parsed `items` contains one each: a run of literal
+    characters; for an alternation, the union of each branch's most selective set; what a group or a
+    repeat of at least one requires. Classes, anchors and lookarounds require nothing."""
+    found: list[Literals] = []
+    chars: list[str] = []
+    for op, av in items:
+        if op is _parser.LITERAL:
+            chars.append(chr(av))
+            continue
+        found += _run(chars)
+        chars = []
+        if op is _parser.SUBPATTERN:
+            found += _required(av[-1])
+        elif op is _ATOMIC:
+            found += _required(av)
+        elif op is _parser.BRANCH:
+            branches = [_required(branch) for branch in av[1]]
+            if all(branches):
+                found.append(frozenset().union(*(max(branch, key=_strength) for branch in branches)))
+        elif op in _REPEATS and av[0] >= 1:
+            found += _required(av[2])
+    return found + _run(chars)
+
+
+def literals(pattern: str | re.Pattern[str]) -> Requirement:
+    """Sets of lower-case strings of which every match of `pattern` contains one each (the most selective
+    first, at most _MOST_SETS); none when nothing is required."""
+    regex = re.compile(pattern)
+    if regex.flags & (re.LOCALE | re.ASCII):
+        return ()
+    found = sorted(set(_required(_parser.parse(regex.pattern, regex.flags))), key=_strength, reverse=True)
+    return tuple(found[:_MOST_SETS])
+
+
+def _satisfied(required: Requirement, low: str) -> bool:
+    return all(any(literal in low for literal in literals) for literals in required)
+
+
+_ZERO_WIDTH = (_parser.AT, _parser.ASSERT, _parser.ASSERT_NOT)
+
+
+def _start(chars: list[str], folded: bool) -> Starts | None:
+    run = "".join(chars)
+    if not folded:
+        return frozenset({(run, False)})
+    return frozenset({(run.lower(), True)}) if not _NOT_PLAIN.search(run) else None
+
+
+def _starts(items: Any, folded: bool) -> Starts | None:
+    """Strings one of which every match of the parsed `items` starts with, or None: the first run of literal
+    characters after anchors and lookarounds, or what the first group, alternation, repeat or class of
+    plain characters starts with (an optional one, or what follows it). Each string is marked whether it
+    is compared lower-cased (`folded`: under re.IGNORECASE) or as written."""
+    chars: list[str] = []
+    items = list(items)
+    for i, (op, av) in enumerate(items):
+        if op is _parser.LITERAL:
+            chars.append(chr(av))
+            continue
+        if chars:
+            break
+        if op in _ZERO_WIDTH:
+            continue
+        if op is _parser.SUBPATTERN:
+            _, add, remove, inner = av
+            return _starts(inner, (folded or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE)
+        if op is _ATOMIC:
+            return _starts(av, folded)
+        if op is _parser.BRANCH:
+            known = [found for found in (_starts(branch, folded) for branch in av[1]) if found is not None]
+            return frozenset().union(*known) if len(known) == len(av[1]) else None
+        if op in _REPEATS and av[0] >= 1:
+            return _starts(av[2], folded)
+        if op in _REPEATS:
+            # An optional start («(?:www\.)?site»): a match starts with it or with what follows it.
+            first, rest = _starts(av[2], folded), _starts(items[i + 1:], folded)
+            return None if first is None or rest is None else first | rest
+        if op is _parser.IN and all(kind is _parser.LITERAL for kind, _ in av):
+            known = [found for found in (_start([chr(value)], folded) for _, value in av) if found is not None]
+            return frozenset().union(*known) if len(known) == len(av) else None
+        return None
+    return _start(chars, folded) if chars else None
+
+
+def _occurrences(text: str, low: str, starts: Starts, pos: int, endpos: int, most: int) -> list[int] | None:
+    """Where in text[pos:endpos] one of `starts` begins (a folded one in `low`), in order; None when that is
+    more than `most` places."""
+    found: set[int] = set()
+    for start, folded in starts:
+        within = low if folded else text
+        i = within.find(start, pos, endpos)
+        while i >= 0:
+            found.add(i)
+            if len(found) > most:
+                return None
+            i = within.find(start, i + 1, endpos)
+    return sorted(found)
+
+
+_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+
+
+def _branches(pattern: str) -> tuple[str, list[str]]:
+    """(leading global flags, the top-level alternatives) of a pattern's source."""
+    flags = _GLOBAL_FLAGS.match(pattern)
+    prefix = flags.group(0) if flags else ""
+    body = pattern[len(prefix):]
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(body):
+        char = body[i]
+        if char == "\\":
+            i += 1
+        elif char == "[":
+            # A class runs to the first "]" that is not its first character (after an optional "^").
+            i += 2 if body[i + 1:i + 2] == "^" else 1
+            i += 1 if body[i:i + 1] == "]" else 0
+            while body[i] != "]":
+                i += 2 if body[i] == "\\" else 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(body[start:i])
+            start = i + 1
+        i += 1
+    parts.append(body[start:])
+    return prefix, parts
+
+
+class _Branch:
+    """One top-level alternative: its source, what its matches contain and start with."""
+
+    __slots__ = ("required", "source", "starts")
+
+    def __init__(self, source: str, regex: re.Pattern[str]) -> None:
+        self.source = source
+        self.required = literals(regex)
+        parsed = _parser.parse(regex.pattern, regex.flags)
+        self.starts = None if regex.flags & (re.LOCALE | re.ASCII) else _starts(
+            parsed, bool(parsed.state.flags & re.IGNORECASE))
+
+
+@lru_cache(maxsize=1024)
+def _narrowed(prefix: str, branches: tuple[_Branch, ...], flags: int) -> tuple[re.Pattern[str], Starts | None]:
+    """The pattern of some of a pattern's alternatives, with the strings its matches start with (None: unknown)."""
+    known = [b.starts for b in branches if b.starts is not None]
+    return (re.compile(prefix + "|".join(b.source for b in branches), flags),
+            frozenset().union(*known) if len(known) == len(branches) else None)
+
+
+class Prefiltered:
+    """A compiled pattern with what its matches require. `low` is lowered(text) of the text searched.
+
+    `possible(low)` is False only when the pattern cannot match the text or any part of it; `search` and
+    `finditer` give the pattern's own matches, trying only the top-level alternatives that can match, and
+    only where their matches can start when that is known."""
+
+    __slots__ = ("branches", "prefix", "regex", "required")
+
+    def __init__(self, pattern: str | re.Pattern[str], flags: int = 0) -> None:
+        self.regex = re.compile(pattern, flags)
+        self.required = literals(self.regex)
+        self.prefix, sources = _branches(self.regex.pattern)
+        # Only a pattern without groups is narrowed: dropping an alternative would renumber the groups after it.
+        if self.regex.groups or len(sources) < 2:
+            self.prefix, sources = "", [self.regex.pattern]
+        self.branches = tuple(_Branch(source, re.compile(self.prefix + source, self.regex.flags))
+                              for source in sources)
+
+    def possible(self, low: str | None) -> bool:
+        return low is None or _satisfied(self.required, low)
+
+    def _narrow(self, low: str) -> tuple[re.Pattern[str], Starts | None] | None:
+        """The pattern of the alternatives that can match, with the strings its matches start with; None
+        when none can."""
+        kept = tuple(branch for branch in self.branches if _satisfied(branch.required, low))
+        return _narrowed(self.prefix, kept, self.regex.flags) if kept else None
+
+    def finditer(self, text: str, low: str | None, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        """regex.finditer(text, pos, endpos)."""
+        if not self.possible(low):
+            return
+        if low is None or len(low) < _NARROW_FROM:
+            # A short text (a sentence) is scanned as soon as it may match: narrowing would cost more.
+            yield from self.regex.finditer(text, pos, endpos)
+            return
+        narrowed = self._narrow(low)
+        if narrowed is None:
+            return
+        regex, starts = narrowed
+        stop = min(endpos, len(low))
+        places = None if starts is None else _occurrences(text, low, starts, pos, stop,
+                                                          (stop - pos) // _SCAN_DENSITY)
+        if places is None:
+            # Where matches start is unknown, or so frequent («о») that trying each costs more than the scan.
+            yield from regex.finditer(text, pos, endpos)
+            return
+        # Every match starts at an occurrence of `starts`: trying the pattern at each, in order, past the end
+        # of the match before, finds what finditer finds (lookbehinds and \b see the text before `p`).
+        end = pos
+        for p in places:
+            if p >= end:
+                match = regex.match(text, p, endpos)
+                if match:
+                    yield match
+                    end = match.end()
+
+    def search(self, text: str, low: str | None, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        """regex.search(text, pos, endpos)."""
+        return next(self.finditer(text, low, pos, endpos), None)

@@ -1,0 +1,84 @@
+"""The literal prefilter (kzprivacy.vocabulary.prefilter) only skips what cannot match: every pattern the analysis
+runs finds the same matches, narrowed, in every text and sentence of the sample web."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import kzprivacy.analysis.declarations as declarations
+import kzprivacy.analysis.policy_facts as policy_facts
+from kzprivacy.analysis.sentences import split_sentences
+from kzprivacy.extract.documents import html_to_document
+from kzprivacy.vocabulary import taxonomy
+from kzprivacy.vocabulary.prefilter import Prefiltered, _branches, literals, lowered
+
+SITES = Path(__file__).resolve().parents[1] / "kzprivacy" / "sampleweb" / "sites"
+
+
+def _patterns() -> dict[str, re.Pattern]:
+    """Every regular expression of the taxonomy and of the two modules that read policies."""
+    found: dict[str, re.Pattern] = {}
+    for name, value in vars(taxonomy).items():
+        values = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, tuple) else []
+        if name.isupper() and isinstance(value, str) and not name.endswith(("CHARS", "_CASE")):
+            found[name] = re.compile(value)
+        for key, item in values:
+            if name.endswith(("PATTERNS", "TITLES")) and isinstance(item, str):
+                found[f"{name}[{key}]"] = re.compile(item)
+    for module in (declarations, policy_facts):
+        for name, value in vars(module).items():
+            if isinstance(value, (re.Pattern, Prefiltered)):
+                found[f"{module.__name__}.{name}"] = value if isinstance(value, re.Pattern) else value.regex
+    for compiled in declarations._lexicon():
+        if compiled.regex is not None:
+            found[compiled.rule.rule] = compiled.regex
+    return found
+
+
+def _strings() -> list[str]:
+    texts = [html_to_document(path.read_bytes().decode("utf-8", "replace")).text
+             for path in sorted(SITES.glob("*/pages/*.html"))]
+    return texts + [sentence.text for text in texts for sentence in split_sentences(text)]
+
+
+def test_the_prefilter_changes_no_match():
+    patterns, strings = _patterns(), _strings()
+    assert len(patterns) > 100 and len(strings) > 500
+    lows = [lowered(s) for s in strings]
+    skipped = 0
+    for name, regex in patterns.items():
+        prefiltered = Prefiltered(regex)
+        for string, low in zip(strings, lows, strict=True):
+            expected = [m.span() for m in regex.finditer(string)]
+            assert [m.span() for m in prefiltered.finditer(string, low)] == expected, (name, string)
+            first = regex.search(string, 3, len(string) - 2)
+            found = prefiltered.search(string, low, 3, len(string) - 2)
+            assert (found and found.span()) == (first and first.span()), (name, string)
+            assert prefiltered.possible(low) or not expected, (name, string)
+            skipped += not prefiltered.possible(low)
+    assert skipped > len(patterns) * len(strings) / 2     # it does skip
+
+
+def test_literals_are_what_every_match_contains():
+    assert literals(r"(?i)за\s+исключением|\bкроме") == (frozenset({"исключением", "кроме"}),)
+    # A sequence requires each of its parts, the most selective first; a class or an optional part nothing.
+    assert literals(r"Google\s+(?:Analytics|Maps)\s*[.:]?x?") == (frozenset({"google"}),
+                                                                  frozenset({"analytics", "maps"}))
+    assert literals(r"\d+|[а-я]{3}") == ()
+    assert _branches(r"(?i)a[|]b|(c|d)|\|e|[]|]f") == ("(?i)", ["a[|]b", "(c|d)", r"\|e", "[]|]f"])
+    # Where matches start: an optional part or what follows it; as written, or lower-cased under (?i).
+    starts = [branch.starts for branch in Prefiltered(r"(?:www\.)?site|\bО\s+данных|(?i:Тоо)|\w+@").branches]
+    assert starts == [frozenset({("www.", False), ("site", False)}), frozenset({("О", False)}),
+                      frozenset({("тоо", True)}), None]
+
+
+@pytest.mark.parametrize("text", ["İNFO и данные", "Σ data", "ınfo", "ſtore"])
+def test_a_text_that_does_not_lower_plainly_runs_every_pattern(text):
+    # re folds these together with plain letters (İ -> i, ı ~ i, ſ ~ s), str.lower() does not.
+    assert lowered(text) is None
+    prefiltered = Prefiltered(r"(?i)info|store|σ")
+    assert prefiltered.possible(lowered(text))
+    assert prefiltered.search(text, lowered(text)) and prefiltered.regex.search(text)
