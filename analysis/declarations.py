@@ -327,7 +327,7 @@ def _own_contact(text: str, low: str | None, start: int, end: int, toks: list[_T
     if _OWN_CHANNEL.search(text, low, 0, start):
         return True
     word = toks[last].low
-    return not _KK_LETTERS.isdisjoint(text.lower()) and (
+    return not _KK_LETTERS.isdisjoint(low if low is not None else text.lower()) and (
         word.endswith(OWN_CONTACT_KK_CASE) or (last + 1 < len(toks) and toks[last + 1].low == "арқылы"))
 
 
@@ -769,7 +769,7 @@ def extract_declarations(text: str, language: str | None = None,
         is_heading = lead is None and (sentence.kind == "heading" or (
             sentence.kind != "item" and len(sentence_words[index].toks) <= 2
             and sentence.text.rstrip().endswith(".") and not any(
-                _is_verb(w.lower()) if not _KK_LETTERS & set(sentence.text.lower()) else _KK_VERB_END.search(w.lower())
+                _is_verb(w.lower()) if _KK_LETTERS.isdisjoint(sentence.text.lower()) else _KK_VERB_END.search(w.lower())
                 for w in _WORD.findall(sentence.text))))
         if is_heading:
             heading = index     # «4. Кому мы передаём сведения» frames the clauses under it

@@ -24,6 +24,7 @@ from twisted.web.iweb import IPolicyForHTTPS
 from zope.interface import implementer
 
 from kzprivacy.vocabulary.domains import to_ascii
+from kzprivacy.vocabulary.trackers import is_under
 
 from .signals import site_done, tls_handshake
 
@@ -53,7 +54,7 @@ def close_idle_connections(pool: Any, site: str) -> int:
     connections = getattr(pool, "_connections", None)
     if not isinstance(connections, dict):
         return 0  # a Scrapy or Twisted whose pool keeps them elsewhere: they then time out as before
-    name = to_ascii(site.lower()).encode("ascii")
+    name = to_ascii(site.lower())
     closed = 0
     for key in [k for k in connections if _for_site(k, name)]:
         for connection in list(connections.get(key) or ()):
@@ -67,12 +68,11 @@ def close_idle_connections(pool: Any, site: str) -> int:
     return closed
 
 
-def _for_site(key: Any, name: bytes) -> bool:
+def _for_site(key: Any, name: str) -> bool:
     # Keys are (scheme, host, port), plus the proxy's host, port and credentials for an https tunnel.
     if not isinstance(key, tuple) or len(key) < 3 or not isinstance(key[1], bytes):
         return False
-    host = key[1].lower()
-    return host == name or host.endswith(b"." + name)
+    return is_under(key[1].decode("ascii", "replace").lower(), name)
 
 
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pandas is imported where a table is read: the crawl writes 
 __all__ = ["SqlStore"]
 
 T = TypeVar("T")
-INSERT_BATCH = 1000  # rows per executemany: larger batches gained no speed and held every row's parameters
+INSERT_BATCH = 1000  # rows per executemany: a whole table in one batch held every row's parameters at once
 Conn = sa.Connection
 
 
