@@ -43,7 +43,7 @@ SCORED: tuple[str, ...] = tuple(c for c in (*DATA_CATEGORIES, *PRACTICES) if c n
 STATUSES = ("declared", "denied")
 LANGUAGES = ("ru", "kk", "en")
 DOCUMENT_TYPES = ("privacy_policy", "consent", "terms", "other")
-SPLITS = ("dev", "holdout", "holdout2", "holdout3", "holdout4")
+SPLITS = ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")
 # Under this many characters a converted document counts as an extraction failure (real
 # one-paragraph policies have a few hundred).
 MIN_CHARS = 100
@@ -424,7 +424,8 @@ def apply_recipe(recipe: str, data: bytes) -> bytes:
     `jsfields NAME[=TAG]...` (the string fields NAME of a block list, in order: `html` kept as markup, any
     other wrapped in TAG, `p` by default; `A.B` is the field B of the object written at field A, as in
     `title: { ru: "…", kz: "…" }`), `ternary N` (branch N, 0 or 1, of every `cond ? "…" : "…"`, a
-    paragraph each), `pymap LANG NAME...` (ru -> (kk, en) dicts),
+    paragraph each), `ternary3 N` (branch N, 0 to 2, of every `a ? "…" : b ? "…" : "…"`),
+    `pymap LANG NAME...` (ru -> (kk, en) dicts),
     `escapes` (decode \\n, \\' and \\" in the text). An empty recipe copies the bytes."""
     import shlex
 
@@ -484,6 +485,15 @@ def apply_recipe(recipe: str, data: bytes) -> bytes:
             parts = ["<p>" + html.escape(_js_unescape(m.group(1 + 2 * branch) if m.group(1 + 2 * branch) is not None
                                                       else m.group(2 + 2 * branch))) + "</p>"
                      for m in re.finditer(r"\?\s*" + _JS_STRING + r"\s*:\s*" + _JS_STRING, text)]
+            text = "<html><body>\n" + "\n".join(parts) + "\n</body></html>\n"
+        elif name == "ternary3":
+            # Three languages in one expression: `isKz ? "…" : isEn ? "…" : "…"`; branch 0, 1 or 2.
+            branch = int(args[0])
+            parts = []
+            three = r"\?\s*" + _JS_STRING + r"\s*:\s*[\w.]+\s*\?\s*" + _JS_STRING + r"\s*:\s*" + _JS_STRING
+            for m in re.finditer(three, text):
+                value = m.group(1 + 2 * branch) if m.group(1 + 2 * branch) is not None else m.group(2 + 2 * branch)
+                parts.append("<p>" + html.escape(_js_unescape(value)) + "</p>")
             text = "<html><body>\n" + "\n".join(parts) + "\n</body></html>\n"
         elif name == "pymap":
             # Python dicts `NAME = {...}` mapping a Russian string to (Kazakh, English), as a
