@@ -26,7 +26,8 @@ from typing import Any
 
 from kzprivacy.analysis.sentences import Sentence, lead_ins, split_sentences
 from kzprivacy.vocabulary.prefilter import Prefiltered, lowered
-from kzprivacy.vocabulary.taxonomy import (ABSENCE_WORDS, ADVICE_PATTERN, EXCEPTION_FOLLOWS, EXCEPTION_PATTERN,
+from kzprivacy.vocabulary.taxonomy import (ABSENCE_WORDS, ADVICE_PATTERN, COOKIE_KIND_STEMS, EXCEPTION_FOLLOWS,
+                                EXCEPTION_PATTERN,
                                 EXCEPTION_SCOPE_CHARS, FLOW_EXCEPTION, KK_CONVERB_ENDINGS, KK_NEGATED_VERB,
                                 KK_NOT_PROCESSING_BEFORE, KK_ONLY_AFFIRMATIVE,
                                 LAW_PATTERNS, LEGAL_EXCEPTION, RETENTION_LIMIT, LEGAL_NAME_PATTERNS, NEGATION_BRIDGES,
@@ -413,8 +414,10 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
         near_in_context = bool(compiled.near) and any(_occurs(compiled.near, c) for c in around)
         for first, last in hits:
             if compiled.not_before and any(_element_matches(e, t) for t in toks[max(0, first - 2):first]
-                                           for e in compiled.not_before):
-                continue
+                                           for e in compiled.not_before
+                                           if not _LIST_BREAK.search(sentence.text, t.end - sentence.start,
+                                                                     toks[first].start - sentence.start)):
+                continue    # a word «right before» the match: not one of a list before it («email, мекенжай»)
             if compiled.near and not near_in_context:
                 if not _occurs(compiled.near, words, 1, max(0, first - rule.window), last + rule.window + 1):
                     continue
@@ -445,6 +448,9 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
                 continue
             found.append(_Match(compiled, first, last, toks[first].start, end))
     return [m for m in found if not _inside_another(m, found)]
+
+
+_LIST_BREAK = re.compile(r"[,;]")
 
 
 def _inside_placeholder(text: str, pos: int) -> bool:
@@ -549,8 +555,10 @@ def _raw_negations(toks: list[_Token]) -> list[tuple[int, bool]]:
         elif _KK_NEGATED_VERB.match(low) and not (
                 i > 0 and toks[i - 1].low.startswith(KK_NOT_PROCESSING_BEFORE)) and not (
                 low.startswith("ал") and i > 0 and toks[i - 1].low.endswith(KK_CONVERB_ENDINGS)
-                and _KK_LETTERS & set(toks[i - 1].low + low)):
-            # «жауап бермейді» (is not liable) denies nothing about data.
+                and _KK_LETTERS & set(toks[i - 1].low + low)) and not (
+                i > 1 and toks[i - 1].low == "немесе" and toks[i - 2].low[:5] == low[:5]):
+            # «жауап бермейді» (is not liable) denies nothing about data; nor does «пайдаланып немесе
+            # пайдаланбай» (with or without automation), the positive form before «немесе».
             # A Kazakh verb closes its clause: what it negates stands before it.
             out.append((i, True))
     return out
@@ -823,6 +831,9 @@ def extract_declarations(text: str, language: str | None = None,
             negated = bool(covering)
             if is_refused_sale(match.compiled.rule.rule) and not negated:
                 continue    # a sale counts only when refused («не продаём»); «продажа товаров» is no flow
+            if negated and "cookies" in match.compiled.rule.categories and match.first >= 0 and any(
+                    t.low.startswith(COOKIE_KIND_STEMS) for t in toks[max(0, match.first - 2):match.first]):
+                continue    # «не использует рекламные cookies» refuses a kind of cookies, not every cookie
             exception = any(verb in excepted for verb in covering)
             other = match.first >= 0 and any(
                 toks[j].keys & OTHER_WORDS and not _us_and(toks, j)

@@ -528,3 +528,101 @@ def test_a_sentence_refusing_a_sale_and_a_transfer_is_recorded_as_the_transfer_d
     assert rules(text) == [("third_party_sharing", "denied", "ru.third_party_sharing.sale"),
                            ("third_party_sharing", "declared", "ru.third_party_sharing.transfer")]
     assert _summary(text) == {"third_party_sharing": "ambiguous"}
+
+
+# --- round 5: what the fifth held-out set (holdout5) showed, each on a snippet of our own ---------------
+
+def test_a_refused_sale_written_as_a_noun_is_a_denial():
+    assert _summary("Продажа баз подписчиков кому бы то ни было не допускается.") == {
+        "third_party_sharing": "denied"}
+
+
+def test_kept_while_an_account_is_active_is_a_retention_rule():
+    assert _summary("Сведения профиля хранятся, пока учётная запись открыта.") == {"retention": "declared"}
+    assert _summary("Профиль деректері тіркелгі ашық болғанша сақталады.") == {"retention": "declared"}
+    assert _summary("Records are stored for the period required to answer your request.") == {
+        "retention": "declared"}
+
+
+def test_data_related_to_an_account_are_no_contact_data():
+    assert _summary("Тіркелгі жабылғанда онымен байланысты деректер де өшіріледі.") == {}
+    assert _summary("Біз сіздің байланыс деректеріңізді жинаймыз.") == {"phone": "declared", "email": "declared"}
+
+
+def test_kazakh_we_do_not_show_ads_is_a_denial():
+    assert _summary("Қосымшада біз ешқандай жарнама көрсетпейміз.") == {"advertising": "denied"}
+
+
+def test_a_kazakh_only_clause_before_a_colon_is_no_exception_to_the_refusals_after_it():
+    text = "Біз тек керекті деректерді өңдейміз: деректерді сатпаймыз, жарнама көрсетпейміз."
+    assert _summary(text) == {"advertising": "denied", "third_party_sharing": "denied"}
+
+
+def test_a_mailing_service_among_processors_is_no_newsletter():
+    text = "Сведения мы передаём только подрядчикам, которые нужны для работы сайта (хостинг, сервисы рассылок)."
+    assert _summary(text) == {"third_party_sharing": "declared"}
+
+
+def test_contacts_said_to_be_elsewhere_on_the_site_are_no_contact():
+    assert _summary("С вопросами обращайтесь по контактам, указанным на Сайте.") == {}
+
+
+def test_the_age_of_consent_in_a_minors_clause_is_no_age_collected():
+    text = "Если вы не достигли возраста, с которого можно самому соглашаться на обработку данных, спросите родителей."
+    assert "birth_date" not in _summary(text)
+
+
+def test_a_kazakh_liability_clause_about_the_password_is_no_credentials():
+    assert "credentials" not in _summary("Құпиясөзіңізді ешкімге айтпауға өзіңіз жауап бересіз.")
+
+
+def test_where_a_party_is_seated_is_no_location():
+    assert "location" not in _summary("Даулар сатушының орналасқан жері бойынша сотта қаралады.")
+    assert _summary("Қосымша сіздің орналасқан жеріңізді анықтайды.") == {"location": "declared"}
+
+
+def test_refusing_a_kind_of_cookies_does_not_deny_cookies():
+    summary = _summary("Сайт не использует рекламные cookies и не устанавливает аналитические cookies партнёров.")
+    assert summary.get("cookies") != "denied"
+    assert summary["advertising"] == "denied"
+
+
+def test_an_adjective_in_a_list_of_kinds_of_data_names_its_category():
+    text = "Через форму мы не просим ИИН, биометрические, медицинские или платёжные данные."
+    assert _summary(text) == {"iin": "denied", "biometric": "denied", "health": "denied", "payment_card": "denied"}
+
+
+def test_backups_kept_in_kazakhstan_are_storage_in_kazakhstan():
+    text = "Резервные копии анкет должны находиться на территории Республики Казахстан."
+    assert _summary(text) == {"storage_in_kz": "declared"}
+
+
+def test_an_email_address_in_kazakh_is_no_postal_address_but_a_list_item_still_is():
+    text = "Келісімді {email} мекенжайына хат жіберу арқылы кері алуға болады."
+    assert "address" not in summarise(extract_declarations(text, "kk"))
+    assert _summary("Біз атыңызды, email, мекенжай мен телефонды сақтаймыз.")["address"] == "declared"
+
+
+def test_with_or_without_automation_in_kazakh_is_no_negation():
+    text = ("Бұл келісім құралдарды пайдаланып немесе пайдаланбай деректерді жинауға, сақтауға және "
+            "өңдеушілерге беруге қатысты.")
+    assert summarise(extract_declarations(text, "kk")) == {"third_party_sharing": "declared"}
+
+
+def test_a_kazakh_postal_address_with_abbreviated_words_is_a_contact():
+    assert _summary("Сауалдар бойынша: Қарағанды қ., Абай к-сі, 12 · «Мысал» ЖШС") == {
+        "contact": "declared", "operator_identity": "declared"}
+
+
+def test_analysing_page_views_in_kazakh_is_analytics():
+    assert _summary("Cookie сессия үшін және қаралымды талдау үшін қолданылады.")["analytics"] == "declared"
+
+
+def test_the_laws_condition_for_countries_without_protection_is_no_transfer():
+    text = ("Трансграничная передача данных на территорию иностранных государств, не отвечающих вышеуказанным "
+            "требованиям, может производиться только при письменном согласии.")
+    assert "cross_border_transfer" not in _summary(text)
+
+
+def test_a_revocable_licence_is_no_withdrawal_of_consent():
+    assert "user_rights" not in _summary("Сізге кері қайтарылатын, айрықша емес лицензия беріледі.")

@@ -301,7 +301,7 @@ _RU_RECIPIENTS = ("третьи лица | третья сторона | сто�
 _RU_KEEP = ("хранить | храниться | хранение | передавать | передаваться | передача | передать | обрабатывать | "
             "обрабатываться | обработка | размещать | размещаться | размещённый | сервер | перемещать | переносить")
 _RU_STORE = ("хранить | храниться | хранение | сохранять | сервер | размещать | размещаться | размещённый | "
-             "база данных | локализовать | локализация")
+             "база данных | локализовать | локализация | резервная копия")
 _RU_RIGHT = "вправе | право | мочь | требовать | потребовать | запрашивать | запросить | обратиться | направить запрос"
 _RU_SUBJECT = "пользователь | клиент | субъект | вы | ваш | посетитель | покупатель | заказчик"
 
@@ -322,7 +322,9 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           not_before="в"),  # «указано в документе, удостоверяющем личность» is where a name is read, not a copy kept
     _rule("ru.birth_date.birth", "birth_date", "дата рождения | день рождения | год рождения | возраст | "
           "данные о рождении | сведения о рождении | место рождения",
-          unless="младше | не предназначать | не предназначенный"),   # «не предназначено для детей младше 13 лет»
+          # «не предназначено для детей младше 13 лет»; «если вы не достигли возраста, с которого …»: the age
+          # of consent in a minors clause is no age collected.
+          unless="младше | не предназначать | не предназначенный | достигнуть возраст | достичь возраст"),
     _rule("ru.phone.number", "phone", "номер телефона | телефонный номер | мобильный номер | телефон | "
           "абонентский номер | номер сотовой связи | номер whatsapp | контактный номер",
           not_before="по"),  # «по телефону» is a way to reach the operator, not data taken
@@ -392,6 +394,9 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "состояние здоровья | здоровье | медицинские данные | медицинская информация | диагноз | заболевание | "
           "медицинская карта | медкарта | врачебная тайна | инвалидность | медицинский осмотр | "
           "медицинское заключение | утрата трудоспособности | трудоспособность"),
+    # «биометрические, медицинские или платёжные данные»: the adjective alone, its noun further on in the list.
+    _rule("ru.health.medical_list", "health", "медицинский", near="данные | сведения | информация", window=3,
+          not_after="услуга | центр | учреждение | организация | работник | персонал | осмотр | заключение | карта"),
     # The law's «special categories» (race, beliefs, health, intimate life) hold health data; biometric data
     # are a category of their own, so «особые категории» alone says nothing about them.
     _rule("ru.special_categories.generic", "health",
@@ -424,7 +429,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.advertising.newsletter", "advertising",
           "рассылка | специальное предложение | информирование о новых | информирование об услугах | "
           "информирование о продуктах | информация о наших услугах | информация о новых | новости и акции | "
-          "уведомление об акциях | уведомление о новых", gap=2, vague=True),
+          "уведомление об акциях | уведомление о новых", gap=2, vague=True,
+          not_before="сервис | платформа"),   # «хостинг, сервисы рассылок» name processors, not mailings to users
     # Sending the operator's own news: «направление информации об услугах Оператора», «предоставление
     # актуальной информации о продукции» (not «информирование о статусе заказа»).
     _rule("ru.advertising.own_news", "advertising", "информация об услугах | информация о продукции | "
@@ -439,8 +445,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           unless="неправомерный | несанкционированный | незаконный"),  # «защита от неправомерных действий третьих лиц»
     # «Мы не продаём ваши данные», «Деректер ешкімге сатылмайды»: a refused sale is a sharing denial even
     # without a recipient (analysis/declarations.py keeps this rule only when it is denied).
-    _rule("ru.third_party_sharing.sale", "third_party_sharing", "продавать | продать | продаваться",
-          near="данные | информация | сведения", window=4, vague=True),
+    _rule("ru.third_party_sharing.sale", "third_party_sharing", "продавать | продать | продаваться | продажа",
+          near="данные | информация | сведения | база", window=4, vague=True),
     _rule("kk.third_party_sharing.sale", "third_party_sharing", "сатпаймыз | сатылмайды | сатпайды | сатпайтын",
           near="дерек | ақпарат", window=4, vague=True),
     _rule("en.third_party_sharing.sale", "third_party_sharing", "sell", near="data | information", window=4,
@@ -462,13 +468,16 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     # «Оператор до начала трансграничной передачи обязан уведомить …» states the law's duty, not a transfer.
     _rule("ru.cross_border_transfer.explicit", "cross_border_transfer", "трансграничная передача | трансграничный",
           unless="обязанный | обязанность | предполагаемый | не отвечать требование | не отвечающий требование | "
+                 "не отвечающий вышеуказанный требование | не отвечать вышеуказанный требование | "
+                 "не отвечать указанный требование | "
                  "не обеспечивать защита | не обеспечивающий"),
     _rule("ru.cross_border_transfer.outside", "cross_border_transfer",
           "вне территории | за пределы республики | за пределами республики | за пределы казахстана | "
           "за пределами казахстана | за пределы рк | за пределами рк | за рубеж | за рубежом | "
           "иностранное государство | другие страны | некоторые страны | другое государство | зарубежный сервер | "
           "разные страны | ес сша | в сша | в европейском союзе",
-          context=(_RU_KEEP,), unless="обязанный | обязанность"),
+          context=(_RU_KEEP,), unless="обязанный | обязанность | не отвечать требование | не отвечающий требование | "
+                                     "не отвечать вышеуказанный требование | не отвечающий вышеуказанный требование"),
     _rule("ru.storage_in_kz.territory", "storage_in_kz",
           "на территории республики казахстан | на территории казахстана | на территории рк | "
           "в республике казахстан | в казахстане", context=(_RU_STORE,),
@@ -492,6 +501,9 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "после прекращения | после удаления | после закрытия", near="год | месяц | день | неделя", window=4),
     _rule("ru.retention.until_deletion", "retention", "до удаления", near="хранить | храниться | сохраняться",
           window=8),
+    # «хранятся, пока аккаунт активен», «пока действует подписка»: kept while something holds.
+    _rule("ru.retention.while", "retention", "пока | до тех пор пока", near="хранить | храниться | сохраняться",
+          window=4),
     _rule("ru.retention.term", "retention", "срок хранения | срок обработки | период хранения", vague=True),
     _rule("ru.user_rights.withdraw", "user_rights",
           "отозвать согласие | отзыв согласия | отказаться от согласия | отзыв своего согласия | согласие отозвать",
@@ -516,7 +528,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "телефон | почтовый адрес | юридический адрес | фактический адрес | адрес", vague=True, own_contact=True),
     _rule("ru.contact.form", "contact",
           "форма обратной связи | раздел контакты | контактная информация администрации | по контактам",
-          vague=True, not_before="поле | заполнение | заполнять | из | в"),  # «полей форм», «из форм»: collection
+          vague=True, not_before="поле | заполнение | заполнять | из | в",  # «полей форм», «из форм»: collection
+          unless="указанный на сайт | размещённый на сайт"),  # «по контактам, указанным на Сайте»: none given here
     # What the form rules quote: how consent is given, how data is protected in transit.
     _rule("ru.consent.given", "consent",
           "согласие на обработку | согласие на сбор", gap=2),
@@ -551,9 +564,10 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("kk.address.postal", "address", "мекенжай | мекен жай | тұрғылықты жер | тұратын жер | елді мекен",
           # «электрондық пошта мекенжайы» is an e-mail, «IP мекенжайы» an IP address;
           # «пошталық мекенжай» (postal) is an address.
-          not_before="пошта= | поштаның= | поштасының= | поштасы= | ip= | веб= | сайт"),
+          not_before="пошта= | поштаның= | поштасының= | поштасы= | ip= | веб= | сайт | email= | mail="),
     _rule("kk.credentials.password", "credentials", "құпиясөз | құпия сөз | логин | пароль | тіркелгі дерек",
-          not_after="қорғал"),   # «құпиясөзбен қорғалған» protects a device: security
+          not_after="қорғал",   # «құпиясөзбен қорғалған» protects a device: security
+          unless="жауап бер | жауапты | жауапкершіл"),   # «құпиясөзді сақтауға өзіңіз жауап бересіз»: the user's duty
     _rule("kk.social_profile.messenger", "social_profile",
           "telegram идентификатор | telegram пайдаланушы идентификатор | username | никнейм | мессенджердегі"),
     _rule("kk.payment_card.card", "payment_card",
@@ -569,7 +583,9 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "кіру уақыт | қаралған бет | кірген бет | белсенділі | келу уақыт | қаралым | бет қара | "
           "тапсырыс тарих | шолу тарих | қарау тарих | іздеу сұрау | сервер журнал | келу тарих | кіру тарих | "
           "сайттағы әрекет | әрекеттер тарих | шолған бет | өту көз | utm | сұрау күні мен уақыт | сайтта болу уақыт"),
-    _rule("kk.location.geo", "location", "геолокац | орналасқан жер | геодерек | орналасу дерек"),
+    _rule("kk.location.geo", "location", "геолокац | орналасқан жер | геодерек | орналасу дерек",
+          # «сатушының орналасқан жері бойынша»: where a party is seated (jurisdiction), not where the user is
+          not_before="иесі | сатушы | оператор | компания | ұйым | серіктестік | тарап | кеңсе | офис"),
     _rule("kk.social_profile.network", "social_profile", "әлеуметтік желі"),
     _rule("kk.health.health", "health", "денсаулы | медициналық дерек | медициналық мәлімет | медициналық ақпарат | "
           "анализ нәтиже | талдау нәтиже | зерттеу нәтиже | медкарта | медициналық карта | "
@@ -578,8 +594,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("kk.biometric.biometric", "biometric", "биометриял"),
     _rule("kk.call_recording.calls", "call_recording", "қоңырау жаз | әңгіме жаз | сөйлесу жаз | қоңырауларды жаз",
           gap=2),
-    _rule("kk.contact_data.generic", "phone email", "байланыс дерек | байланыс ақпарат", vague=True,
-          not_before="біздің"),
+    _rule("kk.contact_data.generic", "phone email", "байланыс= дерек | байланыс= ақпарат", vague=True,
+          not_before="біздің"),   # not «онымен байланысты деректер» (the data related to it)
     _rule("kk.contact.own_channel", "contact",
           "электрондық пошта | электронды пошта | эл пошта | e mail | email | телефон | мекенжай | байланыс нөмір",
           vague=True, own_contact=True),
@@ -587,7 +603,7 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("kk.analytics.counters", "analytics", "аналитика | есептегіш | веб талдау | метрика"),
     _rule("kk.analytics.statistics", "analytics", "статистика", vague=True),
     _rule("kk.analytics.analysis", "analytics", "талдау жақсарт | кірушілерді талдау | келушілерді талдау | "
-          "трафикті талдау | сайтқа кіруді талдау", gap=2, vague=True),
+          "трафикті талдау | сайтқа кіруді талдау | қаралым талдау | кірулерді талдау", gap=2, vague=True),
     _rule("kk.advertising.targeting", "advertising", "таргет | ретаргетинг | ремаркетинг | жарнамалық желі | "
           "жарнама көрсет"),
     _rule("kk.advertising.ads", "advertising", "жарнама | маркетинг", vague=True),
@@ -620,6 +636,11 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("kk.retention.delete_within", "retention", "ішінде", near="өшір | жой", window=3),
     _rule("kk.retention.after_event", "retention", "кейін", near="жыл | ай=", window=3),
     _rule("kk.retention.until_deletion", "retention", "жойғанша | өшіргенше", near="сақта", window=10),
+    # «аккаунт белсенді болғанша сақталады», «жойылғанша сақтаймыз»: kept until or while something holds.
+    _rule("kk.retention.until_converb", "retention",
+          # (not «жойғанша», «өшіргенше»: kk.retention.until_deletion reads those)
+          regex=r"(?i)\b(?!жой|өшір)[^\W\d_]+(?:ғанша|генше|қанша|кенше)\b[^.;!?]{0,40}?\bсақта|"
+                r"\bсақта[^\W\d_]*\b[^.;!?]{0,40}?\b(?!жой|өшір)[^\W\d_]+(?:ғанша|генше|қанша|кенше)\b"),
     _rule("kk.retention.duration", "retention", "жыл | ай= | күн", near="сақта | жой", window=4,
           not_before="туған"),
     # «мақсатқа қол жеткізілгенге дейін сақталады»: until the purpose is reached.
@@ -628,7 +649,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("kk.retention.consent_term", "retention", "келісімнің қолданылу мерзім | келісім қолданыл | "
           "келісімнің мерзім | келісім жарамды | мерзімге жарамды", gap=3),
     _rule("kk.user_rights.withdraw", "user_rights", "кері қайтар | кері шақыр | қайтарып ал | келісімді қайтар | "
-          "келісімін кері ал | келісімді кері ал"),
+          "келісімін кері ал | келісімді кері ал",
+          unless="лицензия"),   # «кері қайтарылатын … лицензия»: a revocable licence, no withdrawal of consent
     _rule("kk.user_rights.request", "user_rights",
           "өзгерт | жою | жойы | өшір | түзет | қол жеткіз | бұғатта | толықтыр | нақтыла",
           context=("құқ | талап | сұрау",), lead_in_context=True,
@@ -694,7 +716,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           near="keep | kept | retain | store | delete | deleted | erase", window=6),
     _rule("en.retention.period", "retention",
           "retain | retention period | as long as necessary | indefinitely | storage period | for as long as | "
-          "processing period | until the purposes | achievement of the purposes | no longer than | period necessary"),
+          "processing period | until the purposes | achievement of the purposes | no longer than | period necessary | "
+          "period required | period needed | as long as required | as long as needed"),
     _rule("en.user_rights.rights", "user_rights",
           "right to access | right to delete | right to rectification | right to erasure | withdraw consent | "
           "withdraw your consent | request access | request deletion | delete your data | correct your data | "
@@ -733,7 +756,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     # «г. Нур-Султан, пр. Кабанбай батыра, 15», «Алматы қ., Абай даңғылы, 10»: a postal address to write to.
     _rule("any.contact.street_address", "contact",
           regex=r"(?:\bг\.\s*[А-ЯЁ][\w-]+|[А-ЯЁӘҒҚҢӨҰҮҺІ][\w-]+\s+(?:қ\.|к\.|қаласы))\s*,\s*(?:[\w-]+\s+){0,3}?"
-                r"(?:ул\.|улица|пр\.|просп\w*|мкр\w*|бульвар|көшесі|даңғылы|шағын\s+аудан)[^\n<>\[\]]{0,40}?\d"),
+                r"(?:ул\.|улица|пр\.|просп\w*|мкр\w*|бульвар|көшесі|к-сі|даңғылы|даң\.|шағын\s+аудан)"
+                r"[^\n<>\[\]]{0,40}?\d"),
     # «мессенджер (WhatsApp, Telegram)» asked of the user: an account on a messaging network.
     _rule("any.social_profile.messenger", "social_profile",
           regex=r"(?i)мессенджер\w*\s*\(\s*(?:WhatsApp|Telegram|Viber)"),
@@ -877,7 +901,7 @@ NEGATIONS: dict[str, frozenset[str]] = {
 }
 # Kazakh negation is a suffix on the verb: жина-ма-ймыз, сақта-ма-йды, бер-ме-йміз, сат-па-ймыз, өңде-л-мей-ді.
 KK_NEGATED_VERB = (r"^(?:(?:жина|сақта|өңде|бер|тапсыр|жібер|пайдалан|қолдан|жарияла|сат|ұсын|тарат|жаз|оқы|"
-                   r"жоспарла|сұра)"
+                   r"жоспарла|сұра|көрсет)"
                    r"(?:ыл|іл|л|ын|ін|н)?(?:ма|ме|ба|бе|па|пе)(?:й|с|ған|ген|ң|у)|"
                    # «алмаймыз», «алынбайды» (do not take); not «алмасу» (exchange), «алмас»
                    r"ал(?:ын)?(?:ма|ба)(?:й|ған))")
@@ -913,13 +937,17 @@ FLOW_EXCEPTION = (r"(?i)согласи|разрешени|партн[её]р|с�
 # «…, тек таңдалған тақырып сақталады», «… және тек қызметті жақсарту үшін пайдаланамыз»: «тек» (only)
 # before an affirmative use or storage verb of its own clause restricts that clause; it is no exception
 # to a refusal before it.
-KK_ONLY_AFFIRMATIVE = r"(?i)тек\s[^;.]*?\b(?:пайдалан|қолдан|сақта)\w*(?:мыз|міз|ады|еді|ды|ді)\b"
+KK_ONLY_AFFIRMATIVE = r"(?i)тек\s[^;.]*?\b(?:пайдалан|қолдан|сақта|өңде)\w*(?:мыз|міз|ады|еді|ды|ді)\b"
 # «біле алмаймыз», «жасай алмаймыз»: after a converb in -а/-е/-й, «алмау» says «cannot», not «do not take».
 KK_CONVERB_ENDINGS = ("а", "е", "й", "я")
 # A limit on storage is a retention rule, not a denial of storage: «хранятся не дольше, чем необходимо»,
 # «stored no longer than necessary», «қажет мерзімнен артық сақталмайды».
 RETENTION_LIMIT = (r"(?i)не\s+дольше|не\s+более|не\s+превыша\w*|no\s+longer|not\s+longer|not\s+more\s+than|"
                    r"артық\s+сақтал|аспайтын|аспауы")
+# «не использует рекламные cookies», «жарнамалық cookie қолданбаймыз», «no analytics cookies»: a refusal of a
+# kind of cookies (these words right before the cookie word) denies that kind, not every cookie.
+COOKIE_KIND_STEMS = ("рекламн", "аналитическ", "маркетингов", "отслежива", "трекинг", "сторонн", "жарнама",
+                     "аналитика", "маркетинг", "бақылау", "advertis", "analytic", "marketing", "tracking", "third")
 # «жауап бермейді» (is not liable): a Kazakh negated verb after these words denies nothing about data.
 KK_NOT_PROCESSING_BEFORE = ("жауап",)
 # A sentence that opens with an exception qualifies the negation of the sentence before it
