@@ -70,17 +70,24 @@ _GENERIC = {"llc", "inc", "ltd", "limited", "gmbh", "ooo", "ооо", "тоо", "
 _WORDS = re.compile(r"\w+")
 
 
-@lru_cache(maxsize=200_000)
-def vendor_tokens(text: str) -> frozenset[str]:
-    """Distinctive lowercase tokens of a vendor or company name, Cyrillic brands transliterated.
-
-    Cached: policies repeat templates across sites, and services are few."""
+def _name_tokens(text: str) -> frozenset[str]:
+    """Distinctive lowercase tokens of a text that may name a vendor, Cyrillic brands transliterated."""
     tokens = set()
     for token in _WORDS.findall((text or "").lower()):
         token = _BRANDS.get(token, token)
         if len(token) >= 2 and token not in _GENERIC:
             tokens.add(token)
     return frozenset(tokens)
+
+
+@lru_cache(maxsize=10_000)
+def vendor_tokens(text: str) -> frozenset[str]:
+    """Distinctive lowercase tokens of a vendor or company name, Cyrillic brands transliterated.
+
+    Cached: services and the vendor lists the lexicon recognises are few. Policy sentences go through
+    _name_tokens uncached, once per chunk: a cache keyed by every sentence grew by about 10 MB per 2,000
+    sites of a zone (tracemalloc), up to its 200,000 entries."""
+    return _name_tokens(text)
 
 
 def summarise_declarations(declarations: pd.DataFrame) -> pd.DataFrame:
@@ -127,7 +134,7 @@ def _named_vendors(flows: pd.DataFrame, declarations: pd.DataFrame) -> pd.Series
     # .tolist() first: iterating an Arrow-backed column item by item is several times slower. Each distinct
     # sentence is tokenised once (policies repeat templates), keeping only the tokens some service has.
     evidence = declarations["evidence"].tolist()
-    in_evidence = {e: vendor_tokens(e) & wanted for e in set(evidence) if isinstance(e, str)}
+    in_evidence = {e: _name_tokens(e) & wanted for e in set(evidence) if isinstance(e, str)}
     mentioned: dict[str, set[str]] = {}
     for site, vs, sentence in zip(declarations["site"].tolist(), declarations["vendors"].tolist(), evidence,
                                   strict=True):
