@@ -78,3 +78,30 @@ def test_chunked_analysis_equals_whole_analysis(tmp_path):
     assert {k: v for k, v in chunked.items() if k not in texts} == {k: v for k, v in whole.items() if k not in texts}
     assert _analysis_rows(db) == expected
     assert len(expected["site_summaries"]) == 7
+
+
+def test_policy_sentences_are_not_kept_in_a_process_wide_cache():
+    """The comparison tokenises a chunk's policy sentences for vendor names once per chunk: a cache keyed by
+    every sentence grew with the number of sites analysed (about 10 MB per 2,000 sites of a zone)."""
+    import pandas as pd
+
+    from kzprivacy.analysis.compare import judge_flows, vendor_tokens
+
+    n = 300
+    sites = pd.DataFrame({"site": [f"s{i}-demo.kz" for i in range(n)], "status": "ok",
+                          "policy_url": [f"https://s{i}-demo.kz/privacy" for i in range(n)], "policy_status": "ok"})
+    observations = pd.DataFrame({"site": sites["site"], "category": "analytics", "source": "service",
+                                 "observed": "mc.yandex.ru", "observed_url": "https://mc.yandex.ru/metrika/tag.js",
+                                 "warc_record_id": "<urn:1>", "service_id": "yandex_metrica",
+                                 "vendor": "Yandex.Metrica", "company": "Yandex", "country": "RU"})
+    # Every site's policy names the service in a sentence of its own; every third names another company.
+    evidence = [f"Сайт {i} использует Яндекс.Метрику для аналитики." if i % 3 else f"Сайт {i} использует Hotjar."
+                for i in range(n)]
+    declarations = pd.DataFrame({"site": sites["site"], "category": "analytics", "status": "declared",
+                                 "specificity": "specific", "evidence": evidence, "start": 0, "end": 10,
+                                 "policy_url": sites["policy_url"], "rule": "ru.analytics.vendor",
+                                 "vendors": [[] for _ in range(n)]})
+    vendor_tokens.cache_clear()
+    flows = judge_flows(observations, declarations, sites)
+    assert flows["vendor_named"].tolist() == [bool(i % 3) for i in range(n)]
+    assert vendor_tokens.cache_info().currsize < 10    # the service's names, not the 300 sentences
