@@ -22,7 +22,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from itertools import repeat
+from operator import add, attrgetter
+from typing import Any, NamedTuple, cast
 
 from kzprivacy.analysis.sentences import Sentence, lead_ins, split_sentences
 from kzprivacy.vocabulary.prefilter import Prefiltered, lowered
@@ -100,23 +102,38 @@ def _keys(word: str) -> frozenset[str]:
     return frozenset(keys)
 
 
-class _Token:
-    """One word: lower-cased, its comparison keys, where it stands (a plain slotted class: a policy has
-    thousands of words, and a frozen dataclass's constructor is several times slower)."""
+class _Token(NamedTuple):
+    """One word: lower-cased, its comparison keys, where it stands. A tuple, so that a sentence's tokens are
+    made in C (`_tokens`): a policy has thousands of words, and a Python constructor per word cost more
+    than the rest of tokenising."""
 
-    __slots__ = ("end", "keys", "low", "start")
+    low: str
+    keys: frozenset[str]
+    start: int
+    end: int
 
-    def __init__(self, low: str, keys: frozenset[str], start: int, end: int) -> None:
-        self.low, self.keys, self.start, self.end = low, keys, start, end
+
+_SPAN_START, _SPAN_END, _MATCHED = re.Match.start, re.Match.end, re.Match.group
+_LOW, _KEYS = attrgetter("low"), attrgetter("keys")
 
 
-def _tokens(text: str, offset: int = 0) -> list[_Token]:
-    """Words of `text` with their keys; hyphens and dots split words («IP-адрес», «Яндекс.Метрика»)."""
-    out = []
-    for match in _WORD.finditer(text):
-        low = match.group(0).lower().replace("ё", "е")
-        out.append(_Token(low, _keys(low), match.start() + offset, match.end() + offset))
-    return out
+def _tokens(text: str, offset: int = 0, low: str | None = None) -> list[_Token]:
+    """Words of `text` with their keys; hyphens and dots split words («IP-адрес», «Яндекс.Метрика»).
+    `low`: lowered(text), when the caller has it."""
+    low = lowered(text) if low is None else low
+    if low is None:     # lower-casing may change lengths: each word lower-cased on its own
+        out = []
+        for match in _WORD.finditer(text):
+            word = match.group(0).lower().replace("ё", "е")
+            out.append(_Token(word, _keys(word), match.start() + offset, match.end() + offset))
+        return out
+    # Lower-cased as a whole, one character for one (kzprivacy.vocabulary.prefilter.lowered), the text has the
+    # same words at the same places, each already lower-cased: the tokens are built without a Python call a word.
+    matches = list(_WORD.finditer(low.replace("ё", "е")))
+    words = list(map(_MATCHED, matches))
+    return cast(list[_Token], list(map(tuple.__new__, repeat(_Token), zip(
+        words, map(_keys, words), map(add, map(_SPAN_START, matches), repeat(offset)),
+        map(add, map(_SPAN_END, matches), repeat(offset)), strict=True))))
 
 
 # --- the compiled lexicon -----------------------------------------------------------------------
@@ -218,17 +235,15 @@ def _phrase_index() -> tuple[dict[object, frozenset[tuple[int, int]]], frozenset
 
 def _candidates(words: _Words) -> set[tuple[int, int]]:
     """The (rule, phrase) pairs whose anchor occurs in the sentence: only these can match."""
-    index, always = _phrase_index()
-    found = set(always)
-    for key in words.by_key:
-        hit = index.get(key)
-        if hit:
-            found |= hit
-    for token in words.toks:
-        hit = index.get(("prefix", token.low[:3]))
-        if hit:
-            found |= hit
-    return found
+    return set(_phrase_index()[1]).union(*map(_anchored, words.lows))
+
+
+@lru_cache(maxsize=200_000)
+def _anchored(low: str) -> frozenset[tuple[int, int]]:
+    """The (rule, phrase) pairs a word anchors, by its keys or its first three letters (a word recurs across
+    sentences and policies: looked up once)."""
+    index = _phrase_index()[0]
+    return frozenset().union(*(index.get(key, ()) for key in (*_keys(low), ("prefix", low[:3]))))
 
 
 @lru_cache(maxsize=1)
@@ -246,12 +261,23 @@ def _vendor_filter() -> Prefiltered:
 class _Words:
     """The tokens of one sentence, indexed by key and by written form for fast phrase lookup."""
 
+    __slots__ = ("_by_key", "keyset", "lows", "toks")
+
     def __init__(self, toks: list[_Token]):
         self.toks = toks
-        self.by_key: dict[str, list[int]] = {}
-        for i, token in enumerate(toks):
-            for key in token.keys:
-                self.by_key.setdefault(key, []).append(i)
+        self.lows = list(map(_LOW, toks))
+        self.keyset: frozenset[str] = frozenset().union(*map(_KEYS, toks))
+        self._by_key: dict[str, list[int]] | None = None
+
+    @property
+    def by_key(self) -> dict[str, list[int]]:
+        """Token indexes by key, made on first use: most sentences are done with before any phrase is looked for."""
+        if self._by_key is None:
+            self._by_key = {}
+            for i, keys in enumerate(map(_KEYS, self.toks)):
+                for key in keys:
+                    self._by_key.setdefault(key, []).append(i)
+        return self._by_key
 
     def positions(self, element: _Element, lo: int, hi: int) -> list[int]:
         kind, value = element
@@ -269,7 +295,7 @@ def _find_phrase(phrase: tuple[_Element, ...], words: _Words, gap: int, lo: int 
     """(first, last) token indexes of every occurrence of `phrase` within tokens [lo, hi)."""
     # Cheap rejection first: most phrases have a word that is nowhere in the sentence.
     for kind, value in phrase:
-        if kind == "keys" and value.isdisjoint(words.by_key):
+        if kind == "keys" and value.isdisjoint(words.keyset):
             return []
     hi = len(words.toks) if hi is None else hi
     columns = []
@@ -756,8 +782,8 @@ def extract_declarations(text: str, language: str | None = None,
     """
     sentences = split_sentences(text) if sentences is None else sentences
     parents = lead_ins(sentences)
-    sentence_words = [_Words(_tokens(s.text, s.start)) for s in sentences]
     lows = [lowered(s.text) for s in sentences]     # for the prefiltered patterns
+    sentence_words = [_Words(_tokens(s.text, s.start, low)) for s, low in zip(sentences, lows, strict=True)]
     regex_rules = regex_rules_in("\n".join(s.text for s in sentences))
     declarations: list[Declaration] = []
     heading: int | None = None
