@@ -233,6 +233,25 @@ def _phrase_index() -> tuple[dict[object, frozenset[tuple[int, int]]], frozenset
     return {k: frozenset(v) for k, v in index.items()}, frozenset(always)
 
 
+@lru_cache(maxsize=1)
+def _phrase_needs() -> dict[tuple[int, int], tuple[frozenset[str], tuple[frozenset[str], ...]]]:
+    """What a sentence's keys must hold for each lexicon phrase to occur in it, by (rule, phrase): (keys that
+    must all be there: the one key of a single-key word, the written form of an exact one; sets of keys of
+    which one must be there: a word with several lemmas). A prefix word is looked for by _find_phrase."""
+    needs = {}
+    for r, compiled in enumerate(_lexicon()):
+        for p, phrase in enumerate(compiled.phrases):
+            single = {value for kind, value in phrase if kind == "exact"}
+            multiple = []
+            for kind, value in phrase:
+                if kind == "keys" and len(value) == 1:
+                    single |= value
+                elif kind == "keys":
+                    multiple.append(value)
+            needs[r, p] = (frozenset(single), tuple(multiple))
+    return needs
+
+
 def _candidates(words: _Words) -> set[tuple[int, int]]:
     """The (rule, phrase) pairs whose anchor occurs in the sentence: only these can match."""
     return set(_phrase_index()[1]).union(*map(_anchored, words.lows))
@@ -360,11 +379,12 @@ def _own_contact(text: str, low: str | None, start: int, end: int, toks: list[_T
 _LATIN_WORD = re.compile(r"[a-z]{2,}")
 
 
-def _languages(text: str, hint: str | None = None) -> frozenset[str]:
+def _languages(text: str, hint: str | None = None, low: str | None = None) -> frozenset[str]:
     """Which parts of the lexicon to try on a sentence: Kazakh rules only where Kazakh letters are,
-    or on any Cyrillic sentence of a text detected as Kazakh (some sites type it without its letters)."""
+    or on any Cyrillic sentence of a text detected as Kazakh (some sites type it without its letters).
+    `low`: lowered(text), when the caller has it."""
     langs = {"any"}
-    low = text.lower()
+    low = text.lower() if low is None else low
     if _CYRILLIC.search(low):
         langs.add("ru")
         if hint == "kk":
@@ -398,21 +418,31 @@ def regex_rules_in(text: str) -> frozenset[int]:
     return frozenset(r for r in _regex_rules() if lexicon[r].prefiltered.search(text, low))  # type: ignore[union-attr]
 
 
+_UNSET: Any = object()
+
+
 def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: bool,
-             hint: str | None = None, regex_rules: frozenset[int] | None = None) -> list[_Match]:
+             hint: str | None = None, regex_rules: frozenset[int] | None = None,
+             low: str | None = _UNSET) -> list[_Match]:
     """Lexicon matches in one sentence; `context` holds its lead-in and section heading, `in_list` says
     whether it is an item under a lead-in, `hint` is the language of the whole text if known, `regex_rules`
-    the regular expressions worth trying (regex_rules_in the whole text; all when None)."""
+    the regular expressions worth trying (regex_rules_in the whole text; all when None), `low` the
+    sentence's lowered() text when the caller has it."""
     toks = words.toks
-    langs = _languages(sentence.text, hint)
-    low = lowered(sentence.text)
+    low = lowered(sentence.text) if low is _UNSET else low
+    langs = _languages(sentence.text, hint, low)
     found: list[_Match] = []
     lexicon = _lexicon()
-    # Only the rules worth trying on this sentence: those with a phrase whose anchor word occurs in it, and
-    # the regular expressions that match somewhere in the text (`regex_rules`), in lexicon order.
+    # Only the rules worth trying on this sentence: those with a phrase whose anchor word occurs in it and whose
+    # other words given as keys or exact forms occur in it too (else _find_phrase finds nothing: told here by
+    # set operations, without a call a phrase), and the regular expressions that match somewhere in the text
+    # (`regex_rules`), in lexicon order.
     candidates: dict[int, list[int]] = {}
+    needs, keyset = _phrase_needs(), words.keyset
     for r, p in _candidates(words):
-        candidates.setdefault(r, []).append(p)
+        single, multiple = needs[r, p]
+        if single <= keyset and (not multiple or all(not keys.isdisjoint(keyset) for keys in multiple)):
+            candidates.setdefault(r, []).append(p)
     rules = sorted(candidates.keys() | (_regex_rules() if regex_rules is None else regex_rules))
     for r in rules:
         compiled = lexicon[r]
@@ -808,7 +838,7 @@ def extract_declarations(text: str, language: str | None = None,
         context = [w for w in (lead_words, sentence_words[heading] if heading not in (None, index) else None) if w]
         # A list item speaks its lead-in's language («Аты;» under a Kazakh lead-in has no Kazakh letter).
         hint = "kk" if lead is not None and not _KK_LETTERS.isdisjoint(lead.text.lower()) else language
-        found = _matches(sentence, words, context, lead is not None, hint, regex_rules)
+        found = _matches(sentence, words, context, lead is not None, hint, regex_rules, low)
         if not found:
             continue
         if is_heading or _DEFINITION.match(sentence.text) or _glossary_item(sentences, index, parent) or (

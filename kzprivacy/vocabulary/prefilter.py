@@ -103,7 +103,15 @@ def literals(pattern: str | re.Pattern[str]) -> Requirement:
 
 
 def _satisfied(required: Requirement, low: str) -> bool:
-    return all(any(literal in low for literal in literals) for literals in required)
+    # Plain loops, not all(any(...)): this runs for every pattern on every sentence, and the generators' frames
+    # cost more than the `in` tests.
+    for literals in required:
+        for literal in literals:
+            if literal in low:
+                break
+        else:
+            return False
+    return True
 
 
 _ZERO_WIDTH = (_parser.AT, _parser.ASSERT, _parser.ASSERT_NOT)
@@ -278,4 +286,6 @@ class Prefiltered:
 
     def search(self, text: str, low: str | None, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         """regex.search(text, pos, endpos)."""
+        if low is not None and len(low) < _NARROW_FROM:    # finditer's first case, without a generator
+            return self.regex.search(text, pos, endpos) if _satisfied(self.required, low) else None
         return next(self.finditer(text, low, pos, endpos), None)
