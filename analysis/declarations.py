@@ -19,6 +19,7 @@ The status of a match:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,7 +28,7 @@ from operator import add, attrgetter
 from typing import Any, NamedTuple, cast
 
 from kzprivacy.analysis.sentences import Sentence, lead_ins, split_sentences
-from kzprivacy.vocabulary.prefilter import Prefiltered, lowered
+from kzprivacy.vocabulary.prefilter import Prefiltered, lowered, newline_blind
 from kzprivacy.vocabulary.taxonomy import (ABSENCE_WORDS, ADVICE_PATTERN, EXCEPTION_FOLLOWS, EXCEPTION_PATTERN,
                                 EXCEPTION_SCOPE_CHARS, FLOW_EXCEPTION, KK_CONVERB_ENDINGS, KK_NEGATED_VERB,
                                 KK_NOT_PROCESSING_BEFORE, KK_ONLY_AFFIRMATIVE,
@@ -410,12 +411,48 @@ def _regex_rules() -> frozenset[int]:
     return frozenset(r for r, compiled in enumerate(_lexicon()) if compiled.regex is not None)
 
 
-def regex_rules_in(text: str) -> frozenset[int]:
-    """The lexicon's regular expressions that match somewhere in `text` (the sentences joined by newlines):
-    a rule that matches nowhere in it matches no sentence of it either, as none is anchored to ^ or $."""
+def regex_rules_in(text: str, rules: Iterable[int] | None = None) -> frozenset[int]:
+    """The lexicon's regular expressions (of `rules`, else all) that match somewhere in `text` (the sentences
+    joined by newlines): a rule that matches nowhere in it matches no sentence of it either, as none is
+    anchored to ^ or $."""
     lexicon = _lexicon()
     low = lowered(text)
-    return frozenset(r for r in _regex_rules() if lexicon[r].prefiltered.search(text, low))  # type: ignore[union-attr]
+    return frozenset(r for r in (_regex_rules() if rules is None else rules)
+                     if lexicon[r].prefiltered.search(text, low))  # type: ignore[union-attr]
+
+
+@lru_cache(maxsize=1)
+def _scanned_whole() -> frozenset[int]:
+    """The regular expressions whose matches in each sentence one scan of the joined sentences tells
+    (kzprivacy.vocabulary.prefilter.newline_blind); the others are tried on every sentence once they match
+    somewhere."""
+    return frozenset(r for r in _regex_rules() if newline_blind(_lexicon()[r].regex))  # type: ignore[arg-type]
+
+
+def _regex_rules_by_sentence(sentences: Sequence[Sentence]) -> list[frozenset[int]]:
+    """For each sentence, the lexicon's regular expressions worth trying on it: each is scanned once over the
+    sentences joined by newlines, and tried only on the sentences its matches there overlap (a sentence where
+    it matches overlaps one: newline_blind), instead of on every sentence of a text where it matches somewhere."""
+    if not sentences:
+        return []
+    joined = "\n".join(s.text for s in sentences)
+    low = lowered(joined)
+    bounds, at = [], 0
+    for sentence in sentences:     # where each sentence stands in `joined`
+        bounds.append(at)
+        at += len(sentence.text) + 1
+    lexicon, whole = _lexicon(), _scanned_whole()
+    everywhere = regex_rules_in(joined, _regex_rules() - whole)
+    found: list[set[int]] = [set(everywhere) for _ in sentences]
+    for r in whole:
+        for match in lexicon[r].prefiltered.finditer(joined, low):  # type: ignore[union-attr]
+            # Every sentence the match overlaps (or touches: one that ends where it starts, or starts where it
+            # ends), found by where the sentences start.
+            first = bisect_right(bounds, match.start()) - 1
+            last = bisect_right(bounds, match.end()) - 1
+            for i in range(first, last + 1):
+                found[i].add(r)
+    return [frozenset(rules) for rules in found]
 
 
 _UNSET: Any = object()
@@ -426,7 +463,7 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
              low: str | None = _UNSET) -> list[_Match]:
     """Lexicon matches in one sentence; `context` holds its lead-in and section heading, `in_list` says
     whether it is an item under a lead-in, `hint` is the language of the whole text if known, `regex_rules`
-    the regular expressions worth trying (regex_rules_in the whole text; all when None), `low` the
+    the regular expressions worth trying on it (_regex_rules_by_sentence; all when None), `low` the
     sentence's lowered() text when the caller has it."""
     toks = words.toks
     low = lowered(sentence.text) if low is _UNSET else low
@@ -814,7 +851,7 @@ def extract_declarations(text: str, language: str | None = None,
     parents = lead_ins(sentences)
     lows = [lowered(s.text) for s in sentences]     # for the prefiltered patterns
     sentence_words = [_Words(_tokens(s.text, s.start, low)) for s, low in zip(sentences, lows, strict=True)]
-    regex_rules = regex_rules_in("\n".join(s.text for s in sentences))
+    regex_rules = _regex_rules_by_sentence(sentences)
     declarations: list[Declaration] = []
     heading: int | None = None
     for index, sentence in enumerate(sentences):
@@ -838,7 +875,7 @@ def extract_declarations(text: str, language: str | None = None,
         context = [w for w in (lead_words, sentence_words[heading] if heading not in (None, index) else None) if w]
         # A list item speaks its lead-in's language («Аты;» under a Kazakh lead-in has no Kazakh letter).
         hint = "kk" if lead is not None and not _KK_LETTERS.isdisjoint(lead.text.lower()) else language
-        found = _matches(sentence, words, context, lead is not None, hint, regex_rules, low)
+        found = _matches(sentence, words, context, lead is not None, hint, regex_rules[index], low)
         if not found:
             continue
         if is_heading or _DEFINITION.match(sentence.text) or _glossary_item(sentences, index, parent) or (

@@ -27,12 +27,14 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-try:    # re's own parser, untyped (typeshed has no stubs for it)
+try:    # re's own parser and compiler, untyped (typeshed has no stubs for them)
     _parser: Any = importlib.import_module("re._parser")
+    _compiler: Any = importlib.import_module("re._compiler")
 except ImportError:     # Python 3.10
     _parser = importlib.import_module("sre_parse")
+    _compiler = importlib.import_module("sre_compile")
 
-__all__ = ["Prefiltered", "Requirement", "literals", "lowered"]
+__all__ = ["Prefiltered", "Requirement", "literals", "lowered", "newline_blind"]
 
 _REPEATS = tuple(getattr(_parser, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
                  if hasattr(_parser, name))
@@ -173,6 +175,79 @@ def _occurrences(text: str, low: str, starts: Starts, pos: int, endpos: int, mos
                 return None
             i = within.find(start, i + 1, endpos)
     return sorted(found)
+
+
+_ONE_CHARACTER = tuple(getattr(_parser, name) for name in ("LITERAL", "NOT_LITERAL", "IN", "ANY", "CATEGORY")
+                       if hasattr(_parser, name))
+
+
+def _takes_newline(items: Any, flags: int) -> bool:
+    """Whether any part of the parsed `items` can match a newline (a character compared by re itself; what
+    it cannot tell, a back-reference, counts as yes)."""
+    for op, av in items:
+        if op in _ONE_CHARACTER:
+            if _compiler.compile(_parser.SubPattern(_parser.State(), [(op, av)]), flags).match("\n"):
+                return True
+        elif op is _parser.SUBPATTERN:
+            if _takes_newline(av[-1], flags):
+                return True
+        elif op is _parser.BRANCH:
+            if any(_takes_newline(branch, flags) for branch in av[1]):
+                return True
+        elif op in _REPEATS:
+            if _takes_newline(av[2], flags):
+                return True
+        elif op in (_parser.ASSERT, _parser.ASSERT_NOT):
+            if _takes_newline(av[1], flags):
+                return True
+        elif op is _ATOMIC:
+            if _takes_newline(av, flags):
+                return True
+        elif op is not _parser.AT:
+            return True
+    return False
+
+
+def _newline_blind(items: Any, flags: int) -> bool:
+    for op, av in items:
+        if op is _parser.AT:
+            if av not in (_parser.AT_BOUNDARY, _parser.AT_NON_BOUNDARY):
+                return False
+        elif op is _parser.ASSERT_NOT:
+            if _takes_newline(av[1], flags):
+                return False
+        elif op is _ATOMIC or (op in _REPEATS and op is getattr(_parser, "POSSESSIVE_REPEAT", None)):
+            return False
+        elif op is _parser.SUBPATTERN:
+            if not _newline_blind(av[-1], flags):
+                return False
+        elif op is _parser.BRANCH:
+            if not all(_newline_blind(branch, flags) for branch in av[1]):
+                return False
+        elif op in _REPEATS:
+            if not _newline_blind(av[2], flags):
+                return False
+        elif op is _parser.ASSERT:
+            if not _newline_blind(av[1], flags):
+                return False
+        elif op is _parser.GROUPREF_EXISTS:
+            if not all(_newline_blind(branch, flags) for branch in av[1:] if branch is not None):
+                return False
+    return True
+
+
+def newline_blind(pattern: str | re.Pattern[str]) -> bool:
+    """Whether every match of `pattern` in a piece of a text made of pieces joined by newlines is seen by one
+    scan of the whole: a piece where the pattern matches on its own overlaps a match in the whole.
+
+    A newline stands where the piece had its start or end, and the pattern is blind to the difference when
+    no anchor of it but \\b and \\B tells a start or an end (a newline is no word character), no negative
+    lookaround of it can match a newline (a lookaround that fails at a piece's end may match one), and
+    nothing in it gives up backtracking (an atomic group or a possessive repeat may take the newline and
+    fail where the piece alone matches). Anything else that can take a newline only finds more."""
+    regex = re.compile(pattern)
+    parsed = _parser.parse(regex.pattern, regex.flags)
+    return _newline_blind(parsed, regex.flags | parsed.state.flags)
 
 
 _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
