@@ -332,12 +332,13 @@ class Prefiltered:
 
     def finditer(self, text: str, low: str | None, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
         """regex.finditer(text, pos, endpos)."""
-        if not self.possible(low):
-            return
         if low is None or len(low) < _NARROW_FROM:
             # A short text (a sentence) is scanned as soon as it may match: narrowing would cost more.
-            yield from self.regex.finditer(text, pos, endpos)
+            if self.possible(low):
+                yield from self.regex.finditer(text, pos, endpos)
             return
+        # A long text goes straight to its alternatives' literals: when none of them can match, neither can the
+        # pattern, and testing the pattern's own literals first would look for the same strings twice.
         narrowed = self._narrow(low)
         if narrowed is None:
             return
