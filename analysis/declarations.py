@@ -19,7 +19,6 @@ The status of a match:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,7 +27,7 @@ from operator import add, attrgetter
 from typing import Any, NamedTuple, cast
 
 from kzprivacy.analysis.sentences import Sentence, lead_ins, split_sentences
-from kzprivacy.vocabulary.prefilter import Prefiltered, lowered, newline_blind
+from kzprivacy.vocabulary.prefilter import Joined, Prefiltered, lowered
 from kzprivacy.vocabulary.taxonomy import (ABSENCE_WORDS, ADVICE_PATTERN, EXCEPTION_FOLLOWS, EXCEPTION_PATTERN,
                                 EXCEPTION_SCOPE_CHARS, FLOW_EXCEPTION, KK_CONVERB_ENDINGS, KK_NEGATED_VERB,
                                 KK_NOT_PROCESSING_BEFORE, KK_ONLY_AFFIRMATIVE,
@@ -411,47 +410,24 @@ def _regex_rules() -> frozenset[int]:
     return frozenset(r for r, compiled in enumerate(_lexicon()) if compiled.regex is not None)
 
 
-def regex_rules_in(text: str, rules: Iterable[int] | None = None) -> frozenset[int]:
-    """The lexicon's regular expressions (of `rules`, else all) that match somewhere in `text` (the sentences
-    joined by newlines): a rule that matches nowhere in it matches no sentence of it either, as none is
-    anchored to ^ or $."""
+def regex_rules_in(text: str) -> frozenset[int]:
+    """The lexicon's regular expressions that match somewhere in `text` (the sentences joined by newlines):
+    a rule that matches nowhere in it matches no sentence of it either, as none is anchored to ^ or $."""
     lexicon = _lexicon()
     low = lowered(text)
-    return frozenset(r for r in (_regex_rules() if rules is None else rules)
-                     if lexicon[r].prefiltered.search(text, low))  # type: ignore[union-attr]
+    return frozenset(r for r in _regex_rules() if lexicon[r].prefiltered.search(text, low))  # type: ignore[union-attr]
 
 
-@lru_cache(maxsize=1)
-def _scanned_whole() -> frozenset[int]:
-    """The regular expressions whose matches in each sentence one scan of the joined sentences tells
-    (kzprivacy.vocabulary.prefilter.newline_blind); the others are tried on every sentence once they match
-    somewhere."""
-    return frozenset(r for r in _regex_rules() if newline_blind(_lexicon()[r].regex))  # type: ignore[arg-type]
-
-
-def _regex_rules_by_sentence(sentences: Sequence[Sentence]) -> list[frozenset[int]]:
-    """For each sentence, the lexicon's regular expressions worth trying on it: each is scanned once over the
-    sentences joined by newlines, and tried only on the sentences its matches there overlap (a sentence where
-    it matches overlaps one: newline_blind), instead of on every sentence of a text where it matches somewhere."""
-    if not sentences:
-        return []
-    joined = "\n".join(s.text for s in sentences)
-    low = lowered(joined)
-    bounds, at = [], 0
-    for sentence in sentences:     # where each sentence stands in `joined`
-        bounds.append(at)
-        at += len(sentence.text) + 1
-    lexicon, whole = _lexicon(), _scanned_whole()
-    everywhere = regex_rules_in(joined, _regex_rules() - whole)
-    found: list[set[int]] = [set(everywhere) for _ in sentences]
-    for r in whole:
-        for match in lexicon[r].prefiltered.finditer(joined, low):  # type: ignore[union-attr]
-            # Every sentence the match overlaps (or touches: one that ends where it starts, or starts where it
-            # ends), found by where the sentences start.
-            first = bisect_right(bounds, match.start()) - 1
-            last = bisect_right(bounds, match.end()) - 1
-            for i in range(first, last + 1):
-                found[i].add(r)
+def _regex_rules_by_sentence(sentences: Sequence[Sentence], lows: Sequence[str | None]) -> list[frozenset[int]]:
+    """For each sentence (`lows`: lowered() of each), the lexicon's regular expressions worth trying on it: not
+    every one that matches somewhere in the text on every sentence, but each on the sentences where it may match
+    (Prefiltered.pieces: one scan of the sentences joined by newlines, or their literals)."""
+    found: list[set[int]] = [set() for _ in sentences]
+    joined = Joined([s.text for s in sentences], lows)
+    lexicon = _lexicon()
+    for r in _regex_rules():
+        for i in lexicon[r].prefiltered.pieces(joined):  # type: ignore[union-attr]
+            found[i].add(r)
     return [frozenset(rules) for rules in found]
 
 
@@ -851,7 +827,7 @@ def extract_declarations(text: str, language: str | None = None,
     parents = lead_ins(sentences)
     lows = [lowered(s.text) for s in sentences]     # for the prefiltered patterns
     sentence_words = [_Words(_tokens(s.text, s.start, low)) for s, low in zip(sentences, lows, strict=True)]
-    regex_rules = _regex_rules_by_sentence(sentences)
+    regex_rules = _regex_rules_by_sentence(sentences, lows)
     declarations: list[Declaration] = []
     heading: int | None = None
     for index, sentence in enumerate(sentences):

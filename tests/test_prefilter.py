@@ -13,7 +13,7 @@ import kzprivacy.analysis.policy_facts as policy_facts
 from kzprivacy.analysis.sentences import split_sentences
 from kzprivacy.extract.documents import html_to_document
 from kzprivacy.vocabulary import taxonomy
-from kzprivacy.vocabulary.prefilter import Prefiltered, _branches, literals, lowered, newline_blind
+from kzprivacy.vocabulary.prefilter import Joined, Prefiltered, _branches, literals, lowered, newline_blind
 
 SITES = Path(__file__).resolve().parents[1] / "kzprivacy" / "sampleweb" / "sites"
 
@@ -107,3 +107,25 @@ def test_newline_blind_patterns_are_seen_by_one_scan_of_the_joined_pieces():
                         assert any(s <= start + len(piece) and e >= start for s, e in spans), (pattern, a, b)
     # And the check can fail: a pattern a newline fools matches a piece alone and nothing in the joined text.
     assert re.search(r"(?<!\s)x", "x") and not re.search(r"(?<!\s)x", "a\nx")
+
+
+def test_pieces_hold_every_sentence_a_pattern_matches():
+    """Prefiltered.pieces, on each sample-web text's sentences: every sentence the pattern matches is among them
+    (by the joined scan for a newline-blind pattern, by literals for any other), and most others are not."""
+    patterns = {**_patterns(), "fooled": re.compile(r"(?<!\s)(?:ТОО|LLP)"), "no start": re.compile(r"\w+@\w+")}
+    texts = [html_to_document(path.read_bytes().decode("utf-8", "replace")).text
+             for path in sorted(SITES.glob("*/pages/*.html"))]
+    joined = []
+    for text in texts:
+        sentences = [s.text for s in split_sentences(text)]
+        joined.append((sentences, Joined(sentences, [lowered(s) for s in sentences])))
+    kept = total = 0
+    for name, regex in patterns.items():
+        prefiltered = Prefiltered(regex)
+        for sentences, pieces in joined:
+            found = prefiltered.pieces(pieces)
+            matching = {i for i, sentence in enumerate(sentences) if regex.search(sentence)}
+            assert matching <= found <= set(range(len(sentences))), (name, sorted(matching - found))
+            kept, total = kept + len(found), total + len(sentences)
+    assert not Prefiltered(patterns["fooled"]).pieces(Joined([], []))
+    assert kept < total / 4

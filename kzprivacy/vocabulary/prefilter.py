@@ -23,7 +23,8 @@ from __future__ import annotations
 import importlib
 import re
 import sys
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -34,7 +35,7 @@ except ImportError:     # Python 3.10
     _parser = importlib.import_module("sre_parse")
     _compiler = importlib.import_module("sre_compile")
 
-__all__ = ["Prefiltered", "Requirement", "literals", "lowered", "newline_blind"]
+__all__ = ["Joined", "Prefiltered", "Requirement", "literals", "lowered", "newline_blind"]
 
 _REPEATS = tuple(getattr(_parser, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
                  if hasattr(_parser, name))
@@ -309,7 +310,7 @@ class Prefiltered:
     `finditer` give the pattern's own matches, trying only the top-level alternatives that can match, and
     only where their matches can start when that is known."""
 
-    __slots__ = ("branches", "prefix", "regex", "required")
+    __slots__ = ("blind", "branches", "prefix", "regex", "required")
 
     def __init__(self, pattern: str | re.Pattern[str], flags: int = 0) -> None:
         self.regex = re.compile(pattern, flags)
@@ -320,6 +321,7 @@ class Prefiltered:
             self.prefix, sources = "", [self.regex.pattern]
         self.branches = tuple(_Branch(source, re.compile(self.prefix + source, self.regex.flags))
                               for source in sources)
+        self.blind: bool | None = None     # newline_blind(self.regex), told on first use by `pieces`
 
     def possible(self, low: str | None) -> bool:
         return low is None or _satisfied(self.required, low)
@@ -340,28 +342,76 @@ class Prefiltered:
         # A long text goes straight to its alternatives' literals: when none of them can match, neither can the
         # pattern, and testing the pattern's own literals first would look for the same strings twice.
         narrowed = self._narrow(low)
-        if narrowed is None:
-            return
-        regex, starts = narrowed
-        stop = min(endpos, len(low))
-        places = None if starts is None else _occurrences(text, low, starts, pos, stop,
-                                                          (stop - pos) // _SCAN_DENSITY)
-        if places is None:
-            # Where matches start is unknown, or so frequent («о») that trying each costs more than the scan.
-            yield from regex.finditer(text, pos, endpos)
-            return
-        # Every match starts at an occurrence of `starts`: trying the pattern at each, in order, past the end
-        # of the match before, finds what finditer finds (lookbehinds and \b see the text before `p`).
-        end = pos
-        for p in places:
-            if p >= end:
-                match = regex.match(text, p, endpos)
-                if match:
-                    yield match
-                    end = match.end()
+        if narrowed is not None:
+            yield from _scan(narrowed, text, low, pos, endpos)
 
     def search(self, text: str, low: str | None, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         """regex.search(text, pos, endpos)."""
         if low is not None and len(low) < _NARROW_FROM:    # finditer's first case, without a generator
             return self.regex.search(text, pos, endpos) if _satisfied(self.required, low) else None
         return next(self.finditer(text, low, pos, endpos), None)
+
+    def pieces(self, joined: Joined) -> set[int]:
+        """Indexes of the pieces of `joined` where the pattern may match, each on its own: every piece where
+        regex.search finds a match is among them.
+
+        The alternatives whose matches' starts are known are scanned once over the pieces joined by newlines, and
+        give the pieces their matches overlap (or touch): sound when the pattern is newline_blind. The others,
+        which a scan would try at every position of the whole, give the pieces that hold their literals, as does
+        every alternative of a pattern that is not newline_blind."""
+        if not joined.bounds:
+            return set()
+        if self.blind is None:
+            self.blind = newline_blind(self.regex)
+        low, lows = joined.low, joined.lows
+        if low is None or not self.blind:
+            return {i for i, piece_low in enumerate(lows) if self.possible(piece_low)}
+        kept = [branch for branch in self.branches if _satisfied(branch.required, low)]
+        scanned = tuple(branch for branch in kept if branch.starts is not None)
+        tested = [branch for branch in kept if branch.starts is None]
+        found = {i for i, piece_low in enumerate(lows)
+                 if piece_low is None or any(_satisfied(branch.required, piece_low) for branch in tested)
+                 } if tested else set()
+        if scanned:
+            bounds = joined.bounds
+            for match in _scan(_narrowed(self.prefix, scanned, self.regex.flags), joined.text, low, 0, sys.maxsize):
+                found.update(range(bisect_right(bounds, match.start()) - 1, bisect_right(bounds, match.end())))
+        return found
+
+
+class Joined:
+    """Pieces of text (sentences) joined by newlines, for Prefiltered.pieces: the joined text, lowered()
+    of it and of each piece, and where each piece starts in it."""
+
+    __slots__ = ("bounds", "low", "lows", "text")
+
+    def __init__(self, pieces: Sequence[str], lows: Sequence[str | None]) -> None:
+        self.text = "\n".join(pieces)
+        self.low = lowered(self.text)
+        self.lows = lows
+        self.bounds, at = [], 0
+        for piece in pieces:
+            self.bounds.append(at)
+            at += len(piece) + 1
+
+
+def _scan(narrowed: tuple[re.Pattern[str], Starts | None], text: str, low: str, pos: int,
+          endpos: int) -> Iterator[re.Match[str]]:
+    """The matches of a narrowed pattern in a long text: tried only where they can start, when that is known."""
+    regex, starts = narrowed
+    stop = min(endpos, len(low))
+    places = None if starts is None else _occurrences(text, low, starts, pos, stop,
+                                                      (stop - pos) // _SCAN_DENSITY)
+    if places is None:
+        # Where matches start is unknown, or so frequent («о») that trying each costs more than the scan.
+        yield from regex.finditer(text, pos, endpos)
+        return
+    # Every match starts at an occurrence of `starts`: trying the pattern at each, in order, past the end
+    # of the match before, finds what finditer finds (lookbehinds and \b see the text before `p`).
+    end = pos
+    for p in places:
+        if p >= end:
+            match = regex.match(text, p, endpos)
+            if match:
+                yield match
+                end = match.end()
