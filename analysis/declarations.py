@@ -300,21 +300,26 @@ class _Words:
 
     def positions(self, element: _Element, lo: int, hi: int) -> list[int]:
         kind, value = element
-        if kind == "keys":
-            found = sorted({i for v in value for i in self.by_key.get(v, ())})
-        elif kind == "exact":
-            found = self.by_key.get(value, [])
+        if kind == "prefix":
+            found = [i for i, low in enumerate(self.lows) if low.startswith(value)]
         else:
-            found = [i for i, t in enumerate(self.toks) if t.low.startswith(value)]
-        return [i for i in found if lo <= i < hi]
+            by_key = self.by_key if self._by_key is None else self._by_key
+            if kind == "exact":
+                found = by_key.get(value, [])
+            elif len(value) == 1:   # one key: its list is in order already
+                found = by_key.get(next(iter(value)), [])
+            else:
+                found = sorted({i for v in value for i in by_key.get(v, ())})
+        return found if lo <= 0 and hi >= len(self.toks) else [i for i in found if lo <= i < hi]
 
 
 def _find_phrase(phrase: tuple[_Element, ...], words: _Words, gap: int, lo: int = 0,
                  hi: int | None = None) -> list[tuple[int, int]]:
     """(first, last) token indexes of every occurrence of `phrase` within tokens [lo, hi)."""
     # Cheap rejection first: most phrases have a word that is nowhere in the sentence.
+    keyset = words.keyset
     for kind, value in phrase:
-        if kind == "keys" and value.isdisjoint(words.keyset):
+        if kind == "keys" and value.isdisjoint(keyset):
             return []
     hi = len(words.toks) if hi is None else hi
     columns = []
@@ -323,6 +328,8 @@ def _find_phrase(phrase: tuple[_Element, ...], words: _Words, gap: int, lo: int 
         if not positions:
             return []
         columns.append(positions)
+    if len(columns) == 1:
+        return [(start, start) for start in columns[0]]
     found = []
     for start in columns[0]:
         pos = start
