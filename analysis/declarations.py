@@ -459,10 +459,10 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
     # (`regex_rules`), in lexicon order.
     candidates: dict[int, list[int]] = {}
     needs, keyset = _phrase_needs(), words.keyset
-    for r, p in _candidates(words):
-        single, multiple = needs[r, p]
+    for pair in _candidates(words):
+        single, multiple = needs[pair]
         if single <= keyset and (not multiple or all(not keys.isdisjoint(keyset) for keys in multiple)):
-            candidates.setdefault(r, []).append(p)
+            candidates.setdefault(pair[0], []).append(pair[1])
     rules = sorted(candidates.keys() | (_regex_rules() if regex_rules is None else regex_rules))
     for r in rules:
         compiled = lexicon[r]
