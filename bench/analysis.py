@@ -67,7 +67,9 @@ def forget_words() -> None:
     from kzprivacy.analysis import declarations
 
     for name in ("_keys", "_tag", "_anchored"):
-        getattr(declarations, name).cache_clear()
+        cache = getattr(declarations, name, None)   # an older analysis may lack one: the bench compares versions
+        if cache is not None:
+            cache.cache_clear()
 
 
 def bench_policies(rounds: int = 3) -> None:
