@@ -131,8 +131,13 @@ def _tokens(text: str, offset: int = 0, low: str | None = None) -> list[_Token]:
     # same words at the same places, each already lower-cased: the tokens are built without a Python call a word.
     matches = list(_WORD.finditer(low.replace("ё", "е")))
     words = list(map(_MATCHED, matches))
+    return _placed(matches, words, list(map(_keys, words)), offset)
+
+
+def _placed(matches: list[re.Match[str]], words: list[str], keys: list[frozenset[str]], offset: int) -> list[_Token]:
+    """The tokens of `words` (with their `keys`) found by `matches` in a text at `offset`, made in C."""
     return cast(list[_Token], list(map(tuple.__new__, repeat(_Token), zip(
-        words, map(_keys, words), map(add, map(_SPAN_START, matches), repeat(offset)),
+        words, keys, map(add, map(_SPAN_START, matches), repeat(offset)),
         map(add, map(_SPAN_END, matches), repeat(offset)), strict=True))))
 
 
@@ -280,20 +285,37 @@ def _vendor_filter() -> Prefiltered:
 class _Words:
     """The tokens of one sentence, indexed by key and by written form for fast phrase lookup."""
 
-    __slots__ = ("_by_key", "keyset", "lows", "toks")
+    __slots__ = ("_by_key", "_offset", "_text", "_toks", "keys", "keyset", "lows")
 
-    def __init__(self, toks: list[_Token]):
-        self.toks = toks
-        self.lows = list(map(_LOW, toks))
-        self.keyset: frozenset[str] = frozenset().union(*map(_KEYS, toks))
+    def __init__(self, toks: list[_Token] | None = None, text: str = "", offset: int = 0, low: str | None = None):
+        """The words of `toks`, or of `text` at `offset` in the policy (`low`: lowered(text)). Of a text lowered
+        plainly, only the words and their keys are made: most sentences match no phrase and need no more; the
+        tokens, with their places, are made when first asked for."""
+        self._toks = toks
+        self._text = ""
+        if toks is None and low is not None:
+            self._text, self._toks = low.replace("ё", "е"), None
+            self.lows: list[str] = _WORD.findall(self._text)
+            self.keys: list[frozenset[str]] = list(map(_keys, self.lows))
+        else:
+            self._toks = toks = _tokens(text, offset, low) if toks is None else toks
+            self.lows, self.keys = list(map(_LOW, toks)), list(map(_KEYS, toks))
+        self._offset = offset
+        self.keyset: frozenset[str] = frozenset().union(*self.keys)
         self._by_key: dict[str, list[int]] | None = None
+
+    @property
+    def toks(self) -> list[_Token]:
+        if self._toks is None:
+            self._toks = _placed(list(_WORD.finditer(self._text)), self.lows, self.keys, self._offset)
+        return self._toks
 
     @property
     def by_key(self) -> dict[str, list[int]]:
         """Token indexes by key, made on first use: most sentences are done with before any phrase is looked for."""
         if self._by_key is None:
             self._by_key = {}
-            for i, keys in enumerate(map(_KEYS, self.toks)):
+            for i, keys in enumerate(self.keys):
                 for key in keys:
                     self._by_key.setdefault(key, []).append(i)
         return self._by_key
@@ -310,7 +332,7 @@ class _Words:
                 found = by_key.get(next(iter(value)), [])
             else:
                 found = sorted({i for v in value for i in by_key.get(v, ())})
-        return found if lo <= 0 and hi >= len(self.toks) else [i for i in found if lo <= i < hi]
+        return found if lo <= 0 and hi >= len(self.lows) else [i for i in found if lo <= i < hi]
 
 
 def _find_phrase(phrase: tuple[_Element, ...], words: _Words, gap: int, lo: int = 0,
@@ -321,7 +343,7 @@ def _find_phrase(phrase: tuple[_Element, ...], words: _Words, gap: int, lo: int 
     for kind, value in phrase:
         if kind == "keys" and value.isdisjoint(keyset):
             return []
-    hi = len(words.toks) if hi is None else hi
+    hi = len(words.lows) if hi is None else hi
     columns = []
     for element in phrase:
         positions = words.positions(element, lo, hi)
@@ -448,7 +470,6 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
     whether it is an item under a lead-in, `hint` is the language of the whole text if known, `regex_rules`
     the regular expressions worth trying on it (_regex_rules_by_sentence; all when None), `low` the
     sentence's lowered() text when the caller has it."""
-    toks = words.toks
     low = lowered(sentence.text) if low is _UNSET else low
     langs = _languages(sentence.text, hint, low)
     found: list[_Match] = []
@@ -487,6 +508,7 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
                                         for group in compiled.context):
             continue
         near_in_context = bool(compiled.near) and any(_occurs(compiled.near, c) for c in around)
+        toks = words.toks
         for first, last in hits:
             if compiled.not_before and any(_element_matches(e, t) for t in toks[max(0, first - 2):first]
                                            for e in compiled.not_before):
@@ -833,7 +855,7 @@ def extract_declarations(text: str, language: str | None = None,
     sentences = split_sentences(text) if sentences is None else sentences
     parents = lead_ins(sentences)
     lows = [lowered(s.text) for s in sentences]     # for the prefiltered patterns
-    sentence_words = [_Words(_tokens(s.text, s.start, low)) for s, low in zip(sentences, lows, strict=True)]
+    sentence_words = [_Words(None, s.text, s.start, low) for s, low in zip(sentences, lows, strict=True)]
     regex_rules = _regex_rules_by_sentence(sentences, lows)
     declarations: list[Declaration] = []
     heading: int | None = None
@@ -843,7 +865,7 @@ def extract_declarations(text: str, language: str | None = None,
         # A bare two-word line ending in a full stop («Технические данные.», «Техникалық деректер.») is a
         # heading written as a sentence: it names the subject of what follows.
         is_heading = lead is None and (sentence.kind == "heading" or (
-            sentence.kind != "item" and len(sentence_words[index].toks) <= 2
+            sentence.kind != "item" and len(sentence_words[index].lows) <= 2
             and sentence.text.rstrip().endswith(".") and not any(
                 _is_verb(w.lower()) if _KK_LETTERS.isdisjoint(sentence.text.lower()) else _KK_VERB_END.search(w.lower())
                 for w in _WORD.findall(sentence.text))))
@@ -853,7 +875,6 @@ def extract_declarations(text: str, language: str | None = None,
         if _ADVICE.search(sentence.text, low) or (lead is not None and _ADVICE.search(lead.text, lead_low)):
             continue
         words = sentence_words[index]
-        toks = words.toks
         lead_words = sentence_words[parent] if parent is not None else None
         context = [w for w in (lead_words, sentence_words[heading] if heading not in (None, index) else None) if w]
         # A list item speaks its lead-in's language («Аты;» under a Kazakh lead-in has no Kazakh letter).
@@ -861,6 +882,7 @@ def extract_declarations(text: str, language: str | None = None,
         found = _matches(sentence, words, context, lead is not None, hint, regex_rules[index], low)
         if not found:
             continue
+        toks = words.toks
         if is_heading or _DEFINITION.match(sentence.text) or _glossary_item(sentences, index, parent) or (
                 sentence.kind in ("item", "clause") and _ITEM_DEFINITION.match(sentence.text)):
             # A heading or a glossary entry names a subject; only names and numbers count there.
