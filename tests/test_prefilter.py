@@ -129,3 +129,17 @@ def test_pieces_hold_every_sentence_a_pattern_matches():
             kept, total = kept + len(found), total + len(sentences)
     assert not Prefiltered(patterns["fooled"]).pieces(Joined([], []))
     assert kept < total / 4
+
+
+def test_a_pattern_kept_within_lines_is_scanned_only_on_the_lines_holding_its_literals():
+    """A long text's scan of a pattern whose matches start anywhere ([\\w.]+@…) but cannot take a newline tries
+    only the lines with its literals: the same matches as re, at lines' edges and with pos and endpos too."""
+    lines = ["a@b.kz", "x a@b.kz.", "9a@b.kz", "a@b.kz9", "", "—a@b.kz—", "no address here", "a@b", "@b.kz a@b.kz"]
+    text = "\n".join(lines * 12)
+    for pattern in (r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}", r"(?<!\d)\b\w+@\w+\.kz(?!\d)",
+                    r"(?<![\w])\w@b(?![.\w])"):
+        prefiltered = Prefiltered(pattern)
+        assert len(text) > 300 and prefiltered.branches[0].starts is None
+        for pos, endpos in ((0, len(text)), (3, len(text) - 5), (7, 200)):
+            expected = [m.span() for m in prefiltered.regex.finditer(text, pos, endpos)]
+            assert expected and [m.span() for m in prefiltered.finditer(text, lowered(text), pos, endpos)] == expected

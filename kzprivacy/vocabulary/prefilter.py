@@ -295,12 +295,22 @@ class _Branch:
             parsed, bool(parsed.state.flags & re.IGNORECASE))
 
 
+# A narrowed pattern: its regex, the strings its matches start with (None: unknown), and what its matches require
+# when no match, nor anything the pattern looks at, can reach past a newline (else None).
+_Narrowed = tuple[re.Pattern[str], Starts | None, Requirement | None]
+
+
 @lru_cache(maxsize=1024)
-def _narrowed(prefix: str, branches: tuple[_Branch, ...], flags: int) -> tuple[re.Pattern[str], Starts | None]:
-    """The pattern of some of a pattern's alternatives, with the strings its matches start with (None: unknown)."""
+def _narrowed(prefix: str, branches: tuple[_Branch, ...], flags: int) -> _Narrowed:
+    """The pattern of some of a pattern's alternatives, with the strings its matches start with (None: unknown),
+    and what its matches require when they stay within a line."""
     known = [b.starts for b in branches if b.starts is not None]
-    return (re.compile(prefix + "|".join(b.source for b in branches), flags),
-            frozenset().union(*known) if len(known) == len(branches) else None)
+    regex = re.compile(prefix + "|".join(b.source for b in branches), flags)
+    required = literals(regex)
+    within_lines = bool(required) and newline_blind(regex) and not _takes_newline(
+        _parser.parse(regex.pattern, regex.flags), regex.flags)
+    return (regex, frozenset().union(*known) if len(known) == len(branches) else None,
+            required if within_lines else None)
 
 
 class Prefiltered:
@@ -326,7 +336,7 @@ class Prefiltered:
     def possible(self, low: str | None) -> bool:
         return low is None or _satisfied(self.required, low)
 
-    def _narrow(self, low: str) -> tuple[re.Pattern[str], Starts | None] | None:
+    def _narrow(self, low: str) -> _Narrowed | None:
         """The pattern of the alternatives that can match, with the strings its matches start with; None
         when none can."""
         kept = tuple(branch for branch in self.branches if _satisfied(branch.required, low))
@@ -395,23 +405,41 @@ class Joined:
             at += len(piece) + 1
 
 
-def _scan(narrowed: tuple[re.Pattern[str], Starts | None], text: str, low: str, pos: int,
-          endpos: int) -> Iterator[re.Match[str]]:
-    """The matches of a narrowed pattern in a long text: tried only where they can start, when that is known."""
-    regex, starts = narrowed
+def _scan(narrowed: _Narrowed, text: str, low: str, pos: int, endpos: int) -> Iterator[re.Match[str]]:
+    """The matches of a narrowed pattern in a long text: tried only where they can start, when that is known,
+    else only on the lines that hold its literals, when its matches stay within a line."""
+    regex, starts, within_lines = narrowed
     stop = min(endpos, len(low))
-    places = None if starts is None else _occurrences(text, low, starts, pos, stop,
-                                                      (stop - pos) // _SCAN_DENSITY)
-    if places is None:
+    places = None if starts is None else _occurrences(text, low, starts, pos, stop, (stop - pos) // _SCAN_DENSITY)
+    if places is not None:
+        # Every match starts at an occurrence of `starts`: trying the pattern at each, in order, past the end
+        # of the match before, finds what finditer finds (lookbehinds and \b see the text before `p`).
+        end = pos
+        for p in places:
+            if p >= end:
+                match = regex.match(text, p, endpos)
+                if match:
+                    yield match
+                    end = match.end()
+    elif within_lines is not None:
+        # Nothing in the pattern can take a newline or tell a start or an end but by \b: scanning a line up to and
+        # with its newline finds the matches a whole scan finds there, and a line without a literal has none.
+        # The lines are found by the rarest of the sets of strings that every match holds one of.
+        rarest = min(within_lines, key=lambda literals: sum(low.count(literal, pos, stop) for literal in literals))
+        found: set[int] = set()
+        for literal in rarest:
+            i = low.find(literal, pos, stop)
+            while i >= 0:
+                found.add(i)
+                i = low.find(literal, i + 1, stop)
+        line_end = -1
+        for q in sorted(found):
+            if q >= line_end:
+                line_start = max(text.rfind("\n", 0, q) + 1, pos)
+                line_end = text.find("\n", q, stop)
+                line_end = stop if line_end < 0 else line_end + 1
+                if _satisfied(within_lines, low[line_start:line_end]):
+                    yield from regex.finditer(text, line_start, line_end)
+    else:
         # Where matches start is unknown, or so frequent («о») that trying each costs more than the scan.
         yield from regex.finditer(text, pos, endpos)
-        return
-    # Every match starts at an occurrence of `starts`: trying the pattern at each, in order, past the end
-    # of the match before, finds what finditer finds (lookbehinds and \b see the text before `p`).
-    end = pos
-    for p in places:
-        if p >= end:
-            match = regex.match(text, p, endpos)
-            if match:
-                yield match
-                end = match.end()
