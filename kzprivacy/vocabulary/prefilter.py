@@ -283,16 +283,27 @@ def _branches(pattern: str) -> tuple[str, list[str]]:
 
 
 class _Branch:
-    """One top-level alternative: its source, what its matches contain and start with."""
+    """One top-level alternative: its source, what its matches contain and start with, and whether they stay
+    within a line."""
 
-    __slots__ = ("required", "source", "starts")
+    __slots__ = ("_within_lines", "regex", "required", "source", "starts")
 
     def __init__(self, source: str, regex: re.Pattern[str]) -> None:
         self.source = source
+        self.regex = regex
         self.required = literals(regex)
         parsed = _parser.parse(regex.pattern, regex.flags)
         self.starts = None if regex.flags & (re.LOCALE | re.ASCII) else _starts(
             parsed, bool(parsed.state.flags & re.IGNORECASE))
+        self._within_lines: bool | None = None
+
+    def within_lines(self) -> bool:
+        """Whether its matches, and all it looks at, stay within a line, and it needs literals: nothing in it can
+        take a newline, and it tells no start or end but by \\b (told on first use: it compiles each part)."""
+        if self._within_lines is None:
+            self._within_lines = bool(self.required) and newline_blind(self.regex) and not _takes_newline(
+                _parser.parse(self.regex.pattern, self.regex.flags), self.regex.flags)
+        return self._within_lines
 
 
 # A narrowed pattern: its regex, the strings its matches start with (None: unknown), and what its matches require
@@ -303,14 +314,12 @@ _Narrowed = tuple[re.Pattern[str], Starts | None, Requirement | None]
 @lru_cache(maxsize=1024)
 def _narrowed(prefix: str, branches: tuple[_Branch, ...], flags: int) -> _Narrowed:
     """The pattern of some of a pattern's alternatives, with the strings its matches start with (None: unknown),
-    and what its matches require when they stay within a line."""
+    and, for one alternative whose matches may start anywhere but stay within a line, what they require."""
     known = [b.starts for b in branches if b.starts is not None]
-    regex = re.compile(prefix + "|".join(b.source for b in branches), flags)
-    required = literals(regex)
-    within_lines = bool(required) and newline_blind(regex) and not _takes_newline(
-        _parser.parse(regex.pattern, regex.flags), regex.flags)
-    return (regex, frozenset().union(*known) if len(known) == len(branches) else None,
-            required if within_lines else None)
+    starts = frozenset().union(*known) if len(known) == len(branches) else None
+    # A single alternative whose starts are unknown may still be kept to the lines that hold its literals.
+    lines = branches[0].required if starts is None and len(branches) == 1 and branches[0].within_lines() else None
+    return re.compile(prefix + "|".join(b.source for b in branches), flags), starts, lines
 
 
 class Prefiltered:
