@@ -425,8 +425,7 @@ def _languages(text: str, hint: str | None = None, low: str | None = None) -> fr
     return frozenset(langs)
 
 
-@dataclass(frozen=True)
-class _Match:
+class _Match(NamedTuple):     # a tuple: made for every match, and a frozen dataclass's constructor is slow
     compiled: _Compiled
     first: int          # token index, or -1 for a regex match
     last: int

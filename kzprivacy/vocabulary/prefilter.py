@@ -26,7 +26,7 @@ import sys
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 try:    # re's own parser and compiler, untyped (typeshed has no stubs for them)
     _parser: Any = importlib.import_module("re._parser")
@@ -406,7 +406,8 @@ class Joined:
 
     def __init__(self, pieces: Sequence[str], lows: Sequence[str | None]) -> None:
         self.text = "\n".join(pieces)
-        self.low = lowered(self.text)
+        # The pieces lowered plainly, so is the whole, and the same way: their lowered texts joined.
+        self.low = None if None in lows else "\n".join(cast(Sequence[str], lows))
         self.lows = lows
         self.bounds, at = [], 0
         for piece in pieces:
