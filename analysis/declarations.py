@@ -446,12 +446,11 @@ def regex_rules_in(text: str) -> frozenset[int]:
     return frozenset(r for r in _regex_rules() if lexicon[r].prefiltered.search(text, low))  # type: ignore[union-attr]
 
 
-def _regex_rules_by_sentence(sentences: Sequence[Sentence], lows: Sequence[str | None]) -> list[frozenset[int]]:
-    """For each sentence (`lows`: lowered() of each), the lexicon's regular expressions worth trying on it: not
-    every one that matches somewhere in the text on every sentence, but each on the sentences where it may match
+def _regex_rules_by_sentence(joined: Joined) -> list[frozenset[int]]:
+    """For each of the sentences `joined`, the lexicon's regular expressions worth trying on it: not every one
+    that matches somewhere in the text on every sentence, but each on the sentences where it may match
     (Prefiltered.pieces: one scan of the sentences joined by newlines, or their literals)."""
-    found: list[set[int]] = [set() for _ in sentences]
-    joined = Joined([s.text for s in sentences], lows)
+    found: list[set[int]] = [set() for _ in joined.lows]
     lexicon = _lexicon()
     for r in _regex_rules():
         for i in lexicon[r].prefiltered.pieces(joined):  # type: ignore[union-attr]
@@ -855,7 +854,10 @@ def extract_declarations(text: str, language: str | None = None,
     parents = lead_ins(sentences)
     lows = [lowered(s.text) for s in sentences]     # for the prefiltered patterns
     sentence_words = [_Words(None, s.text, s.start, low) for s, low in zip(sentences, lows, strict=True)]
-    regex_rules = _regex_rules_by_sentence(sentences, lows)
+    joined = Joined([s.text for s in sentences], lows)
+    regex_rules = _regex_rules_by_sentence(joined)
+    # The sentences where advice or a vendor's name may stand, each told by one scan of them all.
+    advice, named = _ADVICE.pieces(joined), _vendor_filter().pieces(joined)
     declarations: list[Declaration] = []
     heading: int | None = None
     for index, sentence in enumerate(sentences):
@@ -871,7 +873,8 @@ def extract_declarations(text: str, language: str | None = None,
         if is_heading:
             heading = index     # «4. Кому мы передаём сведения» frames the clauses under it
         low, lead_low = lows[index], lows[parent] if parent is not None else None
-        if _ADVICE.search(sentence.text, low) or (lead is not None and _ADVICE.search(lead.text, lead_low)):
+        if (index in advice and _ADVICE.search(sentence.text, low)) or (
+                parent in advice and _ADVICE.search(lead.text, lead_low)):  # type: ignore[union-attr]
             continue
         words = sentence_words[index]
         lead_words = sentence_words[parent] if parent is not None else None
@@ -903,7 +906,7 @@ def extract_declarations(text: str, language: str | None = None,
         if lead is not None and lead_words is not None:
             lead_negated = bool(_negations(lead_words.toks, lead.text, lead.start)) and not _EXCEPTION.search(
                 lead.text, lead_low)
-        vendors = _vendors(sentence.text, low)
+        vendors = _vendors(sentence.text, low) if index in named else []
         per_category: dict[str, Declaration] = {}
         # Per category the best match speaks: specific before vague, a named vendor before a generic word,
         # the sentence's own language before another («cookie» in a Kazakh sentence is a Kazakh rule's).

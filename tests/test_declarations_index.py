@@ -42,7 +42,7 @@ def test_the_regex_filter_changes_nothing_but_speed(monkeypatch):
     texts = _texts()
     filtered = [declarations.extract_declarations(t, detect_language(t)) for t in texts]
     every = declarations._regex_rules()
-    monkeypatch.setattr(declarations, "_regex_rules_by_sentence", lambda sentences, lows: [every] * len(sentences))
+    monkeypatch.setattr(declarations, "_regex_rules_by_sentence", lambda joined: [every] * len(joined.lows))
     plain = [declarations.extract_declarations(t, detect_language(t)) for t in texts]
     assert filtered == plain
     assert any(d.rule for ds in plain for d in ds if d.category in ("contact", "operator_identity"))
