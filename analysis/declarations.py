@@ -22,10 +22,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from itertools import repeat
+from operator import add, attrgetter
+from typing import Any, NamedTuple, cast
 
 from kzprivacy.analysis.sentences import Sentence, lead_ins, split_sentences
-from kzprivacy.vocabulary.prefilter import Prefiltered, lowered
+from kzprivacy.vocabulary.prefilter import Joined, Prefiltered, lowered
 from kzprivacy.vocabulary.taxonomy import (ABSENCE_WORDS, ADVICE_PATTERN, COOKIE_KIND_STEMS, EXCEPTION_FOLLOWS,
                                 EXCEPTION_PATTERN,
                                 EXCEPTION_SCOPE_CHARS, FLOW_EXCEPTION, KK_CONVERB_ENDINGS, KK_NEGATED_VERB,
@@ -101,23 +103,43 @@ def _keys(word: str) -> frozenset[str]:
     return frozenset(keys)
 
 
-class _Token:
-    """One word: lower-cased, its comparison keys, where it stands (a plain slotted class: a policy has
-    thousands of words, and a frozen dataclass's constructor is several times slower)."""
+class _Token(NamedTuple):
+    """One word: lower-cased, its comparison keys, where it stands. A tuple, so that a sentence's tokens are
+    made in C (`_tokens`): a policy has thousands of words, and a Python constructor per word cost more
+    than the rest of tokenising."""
 
-    __slots__ = ("end", "keys", "low", "start")
+    low: str
+    keys: frozenset[str]
+    start: int
+    end: int
 
-    def __init__(self, low: str, keys: frozenset[str], start: int, end: int) -> None:
-        self.low, self.keys, self.start, self.end = low, keys, start, end
+
+_SPAN_START, _SPAN_END, _MATCHED = re.Match.start, re.Match.end, re.Match.group
+_LOW, _KEYS = attrgetter("low"), attrgetter("keys")
 
 
-def _tokens(text: str, offset: int = 0) -> list[_Token]:
-    """Words of `text` with their keys; hyphens and dots split words («IP-адрес», «Яндекс.Метрика»)."""
-    out = []
-    for match in _WORD.finditer(text):
-        low = match.group(0).lower().replace("ё", "е")
-        out.append(_Token(low, _keys(low), match.start() + offset, match.end() + offset))
-    return out
+def _tokens(text: str, offset: int = 0, low: str | None = None) -> list[_Token]:
+    """Words of `text` with their keys; hyphens and dots split words («IP-адрес», «Яндекс.Метрика»).
+    `low`: lowered(text), when the caller has it."""
+    low = lowered(text) if low is None else low
+    if low is None:     # lower-casing may change lengths: each word lower-cased on its own
+        out = []
+        for match in _WORD.finditer(text):
+            word = match.group(0).lower().replace("ё", "е")
+            out.append(_Token(word, _keys(word), match.start() + offset, match.end() + offset))
+        return out
+    # Lower-cased as a whole, one character for one (kzprivacy.vocabulary.prefilter.lowered), the text has the
+    # same words at the same places, each already lower-cased: the tokens are built without a Python call a word.
+    matches = list(_WORD.finditer(low.replace("ё", "е")))
+    words = list(map(_MATCHED, matches))
+    return _placed(matches, words, list(map(_keys, words)), offset)
+
+
+def _placed(matches: list[re.Match[str]], words: list[str], keys: list[frozenset[str]], offset: int) -> list[_Token]:
+    """The tokens of `words` (with their `keys`) found by `matches` in a text at `offset`, made in C."""
+    return cast(list[_Token], list(map(tuple.__new__, repeat(_Token), zip(
+        words, keys, map(add, map(_SPAN_START, matches), repeat(offset)),
+        map(add, map(_SPAN_END, matches), repeat(offset)), strict=True))))
 
 
 # --- the compiled lexicon -----------------------------------------------------------------------
@@ -217,19 +239,36 @@ def _phrase_index() -> tuple[dict[object, frozenset[tuple[int, int]]], frozenset
     return {k: frozenset(v) for k, v in index.items()}, frozenset(always)
 
 
+@lru_cache(maxsize=1)
+def _phrase_needs() -> dict[tuple[int, int], tuple[frozenset[str], tuple[frozenset[str], ...]]]:
+    """What a sentence's keys must hold for each lexicon phrase to occur in it, by (rule, phrase): (keys that
+    must all be there: the one key of a single-key word, the written form of an exact one; sets of keys of
+    which one must be there: a word with several lemmas). A prefix word is looked for by _find_phrase."""
+    needs = {}
+    for r, compiled in enumerate(_lexicon()):
+        for p, phrase in enumerate(compiled.phrases):
+            single = {value for kind, value in phrase if kind == "exact"}
+            multiple = []
+            for kind, value in phrase:
+                if kind == "keys" and len(value) == 1:
+                    single |= value
+                elif kind == "keys":
+                    multiple.append(value)
+            needs[r, p] = (frozenset(single), tuple(multiple))
+    return needs
+
+
 def _candidates(words: _Words) -> set[tuple[int, int]]:
     """The (rule, phrase) pairs whose anchor occurs in the sentence: only these can match."""
-    index, always = _phrase_index()
-    found = set(always)
-    for key in words.by_key:
-        hit = index.get(key)
-        if hit:
-            found |= hit
-    for token in words.toks:
-        hit = index.get(("prefix", token.low[:3]))
-        if hit:
-            found |= hit
-    return found
+    return set(_phrase_index()[1]).union(*map(_anchored, words.lows))
+
+
+@lru_cache(maxsize=200_000)
+def _anchored(low: str) -> frozenset[tuple[int, int]]:
+    """The (rule, phrase) pairs a word anchors, by its keys or its first three letters (a word recurs across
+    sentences and policies: looked up once)."""
+    index = _phrase_index()[0]
+    return frozenset().union(*(index.get(key, ()) for key in (*_keys(low), ("prefix", low[:3]))))
 
 
 @lru_cache(maxsize=1)
@@ -247,38 +286,73 @@ def _vendor_filter() -> Prefiltered:
 class _Words:
     """The tokens of one sentence, indexed by key and by written form for fast phrase lookup."""
 
-    def __init__(self, toks: list[_Token]):
-        self.toks = toks
-        self.by_key: dict[str, list[int]] = {}
-        for i, token in enumerate(toks):
-            for key in token.keys:
-                self.by_key.setdefault(key, []).append(i)
+    __slots__ = ("_by_key", "_offset", "_text", "_toks", "keys", "keyset", "lows")
+
+    def __init__(self, toks: list[_Token] | None = None, text: str = "", offset: int = 0, low: str | None = None):
+        """The words of `toks`, or of `text` at `offset` in the policy (`low`: lowered(text)). Of a text lowered
+        plainly, only the words and their keys are made: most sentences match no phrase and need no more; the
+        tokens, with their places, are made when first asked for."""
+        self._toks = toks
+        self._text = ""
+        if toks is None and low is not None:
+            self._text, self._toks = low.replace("ё", "е"), None
+            self.lows: list[str] = _WORD.findall(self._text)
+            self.keys: list[frozenset[str]] = list(map(_keys, self.lows))
+        else:
+            self._toks = toks = _tokens(text, offset, low) if toks is None else toks
+            self.lows, self.keys = list(map(_LOW, toks)), list(map(_KEYS, toks))
+        self._offset = offset
+        self.keyset: frozenset[str] = frozenset().union(*self.keys)
+        self._by_key: dict[str, list[int]] | None = None
+
+    @property
+    def toks(self) -> list[_Token]:
+        if self._toks is None:
+            self._toks = _placed(list(_WORD.finditer(self._text)), self.lows, self.keys, self._offset)
+        return self._toks
+
+    @property
+    def by_key(self) -> dict[str, list[int]]:
+        """Token indexes by key, made on first use: most sentences are done with before any phrase is looked for."""
+        if self._by_key is None:
+            self._by_key = {}
+            for i, keys in enumerate(self.keys):
+                for key in keys:
+                    self._by_key.setdefault(key, []).append(i)
+        return self._by_key
 
     def positions(self, element: _Element, lo: int, hi: int) -> list[int]:
         kind, value = element
-        if kind == "keys":
-            found = sorted({i for v in value for i in self.by_key.get(v, ())})
-        elif kind == "exact":
-            found = self.by_key.get(value, [])
+        if kind == "prefix":
+            found = [i for i, low in enumerate(self.lows) if low.startswith(value)]
         else:
-            found = [i for i, t in enumerate(self.toks) if t.low.startswith(value)]
-        return [i for i in found if lo <= i < hi]
+            by_key = self.by_key if self._by_key is None else self._by_key
+            if kind == "exact":
+                found = by_key.get(value, [])
+            elif len(value) == 1:   # one key: its list is in order already
+                found = by_key.get(next(iter(value)), [])
+            else:
+                found = sorted({i for v in value for i in by_key.get(v, ())})
+        return found if lo <= 0 and hi >= len(self.lows) else [i for i in found if lo <= i < hi]
 
 
 def _find_phrase(phrase: tuple[_Element, ...], words: _Words, gap: int, lo: int = 0,
                  hi: int | None = None) -> list[tuple[int, int]]:
     """(first, last) token indexes of every occurrence of `phrase` within tokens [lo, hi)."""
     # Cheap rejection first: most phrases have a word that is nowhere in the sentence.
+    keyset = words.keyset
     for kind, value in phrase:
-        if kind == "keys" and value.isdisjoint(words.by_key):
+        if kind == "keys" and value.isdisjoint(keyset):
             return []
-    hi = len(words.toks) if hi is None else hi
+    hi = len(words.lows) if hi is None else hi
     columns = []
     for element in phrase:
         positions = words.positions(element, lo, hi)
         if not positions:
             return []
         columns.append(positions)
+    if len(columns) == 1:
+        return [(start, start) for start in columns[0]]
     found = []
     for start in columns[0]:
         pos = start
@@ -335,11 +409,12 @@ def _own_contact(text: str, low: str | None, start: int, end: int, toks: list[_T
 _LATIN_WORD = re.compile(r"[a-z]{2,}")
 
 
-def _languages(text: str, hint: str | None = None) -> frozenset[str]:
+def _languages(text: str, hint: str | None = None, low: str | None = None) -> frozenset[str]:
     """Which parts of the lexicon to try on a sentence: Kazakh rules only where Kazakh letters are,
-    or on any Cyrillic sentence of a text detected as Kazakh (some sites type it without its letters)."""
+    or on any Cyrillic sentence of a text detected as Kazakh (some sites type it without its letters).
+    `low`: lowered(text), when the caller has it."""
     langs = {"any"}
-    low = text.lower()
+    low = text.lower() if low is None else low
     if _CYRILLIC.search(low):
         langs.add("ru")
         if hint == "kk":
@@ -351,8 +426,7 @@ def _languages(text: str, hint: str | None = None) -> frozenset[str]:
     return frozenset(langs)
 
 
-@dataclass(frozen=True)
-class _Match:
+class _Match(NamedTuple):     # a tuple: made for every match, and a frozen dataclass's constructor is slow
     compiled: _Compiled
     first: int          # token index, or -1 for a regex match
     last: int
@@ -373,21 +447,42 @@ def regex_rules_in(text: str) -> frozenset[int]:
     return frozenset(r for r in _regex_rules() if lexicon[r].prefiltered.search(text, low))  # type: ignore[union-attr]
 
 
+def _regex_rules_by_sentence(joined: Joined) -> list[frozenset[int]]:
+    """For each of the sentences `joined`, the lexicon's regular expressions worth trying on it: not every one
+    that matches somewhere in the text on every sentence, but each on the sentences where it may match
+    (Prefiltered.pieces: one scan of the sentences joined by newlines, or their literals)."""
+    found: list[set[int]] = [set() for _ in joined.lows]
+    lexicon = _lexicon()
+    for r in _regex_rules():
+        for i in lexicon[r].prefiltered.pieces(joined):  # type: ignore[union-attr]
+            found[i].add(r)
+    return [frozenset(rules) for rules in found]
+
+
+_UNSET: Any = object()
+
+
 def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: bool,
-             hint: str | None = None, regex_rules: frozenset[int] | None = None) -> list[_Match]:
+             hint: str | None = None, regex_rules: frozenset[int] | None = None,
+             low: str | None = _UNSET) -> list[_Match]:
     """Lexicon matches in one sentence; `context` holds its lead-in and section heading, `in_list` says
     whether it is an item under a lead-in, `hint` is the language of the whole text if known, `regex_rules`
-    the regular expressions worth trying (regex_rules_in the whole text; all when None)."""
-    toks = words.toks
-    langs = _languages(sentence.text, hint)
-    low = lowered(sentence.text)
+    the regular expressions worth trying on it (_regex_rules_by_sentence; all when None), `low` the
+    sentence's lowered() text when the caller has it."""
+    low = lowered(sentence.text) if low is _UNSET else low
+    langs = _languages(sentence.text, hint, low)
     found: list[_Match] = []
     lexicon = _lexicon()
-    # Only the rules worth trying on this sentence: those with a phrase whose anchor word occurs in it, and
-    # the regular expressions that match somewhere in the text (`regex_rules`), in lexicon order.
+    # Only the rules worth trying on this sentence: those with a phrase whose anchor word occurs in it and whose
+    # other words given as keys or exact forms occur in it too (else _find_phrase finds nothing: told here by
+    # set operations, without a call a phrase), and the regular expressions that match somewhere in the text
+    # (`regex_rules`), in lexicon order.
     candidates: dict[int, list[int]] = {}
-    for r, p in _candidates(words):
-        candidates.setdefault(r, []).append(p)
+    needs, keyset = _phrase_needs(), words.keyset
+    for pair in _candidates(words):
+        single, multiple = needs[pair]
+        if single <= keyset and (not multiple or all(not keys.isdisjoint(keyset) for keys in multiple)):
+            candidates.setdefault(pair[0], []).append(pair[1])
     rules = sorted(candidates.keys() | (_regex_rules() if regex_rules is None else regex_rules))
     for r in rules:
         compiled = lexicon[r]
@@ -412,6 +507,7 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
                                         for group in compiled.context):
             continue
         near_in_context = bool(compiled.near) and any(_occurs(compiled.near, c) for c in around)
+        toks = words.toks
         for first, last in hits:
             if compiled.not_before and any(_element_matches(e, t) for t in toks[max(0, first - 2):first]
                                            for e in compiled.not_before
@@ -764,9 +860,12 @@ def extract_declarations(text: str, language: str | None = None,
     """
     sentences = split_sentences(text) if sentences is None else sentences
     parents = lead_ins(sentences)
-    sentence_words = [_Words(_tokens(s.text, s.start)) for s in sentences]
     lows = [lowered(s.text) for s in sentences]     # for the prefiltered patterns
-    regex_rules = regex_rules_in("\n".join(s.text for s in sentences))
+    sentence_words = [_Words(None, s.text, s.start, low) for s, low in zip(sentences, lows, strict=True)]
+    joined = Joined([s.text for s in sentences], lows)
+    regex_rules = _regex_rules_by_sentence(joined)
+    # The sentences where advice or a vendor's name may stand, each told by one scan of them all.
+    advice, named = _ADVICE.pieces(joined), _vendor_filter().pieces(joined)
     declarations: list[Declaration] = []
     heading: int | None = None
     for index, sentence in enumerate(sentences):
@@ -775,24 +874,25 @@ def extract_declarations(text: str, language: str | None = None,
         # A bare two-word line ending in a full stop («Технические данные.», «Техникалық деректер.») is a
         # heading written as a sentence: it names the subject of what follows.
         is_heading = lead is None and (sentence.kind == "heading" or (
-            sentence.kind != "item" and len(sentence_words[index].toks) <= 2
+            sentence.kind != "item" and len(sentence_words[index].lows) <= 2
             and sentence.text.rstrip().endswith(".") and not any(
                 _is_verb(w.lower()) if _KK_LETTERS.isdisjoint(sentence.text.lower()) else _KK_VERB_END.search(w.lower())
                 for w in _WORD.findall(sentence.text))))
         if is_heading:
             heading = index     # «4. Кому мы передаём сведения» frames the clauses under it
         low, lead_low = lows[index], lows[parent] if parent is not None else None
-        if _ADVICE.search(sentence.text, low) or (lead is not None and _ADVICE.search(lead.text, lead_low)):
+        if (index in advice and _ADVICE.search(sentence.text, low)) or (
+                parent in advice and _ADVICE.search(lead.text, lead_low)):  # type: ignore[union-attr]
             continue
         words = sentence_words[index]
-        toks = words.toks
         lead_words = sentence_words[parent] if parent is not None else None
         context = [w for w in (lead_words, sentence_words[heading] if heading not in (None, index) else None) if w]
         # A list item speaks its lead-in's language («Аты;» under a Kazakh lead-in has no Kazakh letter).
         hint = "kk" if lead is not None and not _KK_LETTERS.isdisjoint(lead.text.lower()) else language
-        found = _matches(sentence, words, context, lead is not None, hint, regex_rules)
+        found = _matches(sentence, words, context, lead is not None, hint, regex_rules[index], low)
         if not found:
             continue
+        toks = words.toks
         if is_heading or _DEFINITION.match(sentence.text) or _glossary_item(sentences, index, parent) or (
                 sentence.kind in ("item", "clause") and _ITEM_DEFINITION.match(sentence.text)):
             # A heading or a glossary entry names a subject; only names and numbers count there.
@@ -814,7 +914,7 @@ def extract_declarations(text: str, language: str | None = None,
         if lead is not None and lead_words is not None:
             lead_negated = bool(_negations(lead_words.toks, lead.text, lead.start)) and not _EXCEPTION.search(
                 lead.text, lead_low)
-        vendors = _vendors(sentence.text, low)
+        vendors = _vendors(sentence.text, low) if index in named else []
         per_category: dict[str, Declaration] = {}
         # Per category the best match speaks: specific before vague, a named vendor before a generic word,
         # the sentence's own language before another («cookie» in a Kazakh sentence is a Kazakh rule's).

@@ -11,13 +11,13 @@ chunks in a bounded cache; one process pool serves every chunk.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -152,12 +152,25 @@ def analyze_policy_text(text: str) -> dict[str, Any]:
     from .policy_facts import extract_facts
     from .sentences import split_sentences
 
-    sentences = split_sentences(text)
-    declarations = extract_declarations(text, detect_language(text), sentences)
-    # Each declaration as a dict, its vendors copied: dataclasses.asdict deep-copies field by field,
-    # which cost as much as a fifth of the matching on the sample web's policies.
-    return {"declarations": [{**vars(d), "vendors": list(d.vendors)} for d in declarations],
-            "facts": asdict(extract_facts(text, sentences))}
+    # The analysis makes many small objects and frees them as it goes (by reference counting); their number set
+    # off the cyclic garbage collector again and again, to walk the caches of words and everything else the
+    # process holds. It is paused while one text is analysed (what the analysis leaves in cycles, if anything,
+    # it collects later): the bench's first pass over its policies, which fills the caches, is 1.19x faster.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        sentences = split_sentences(text)
+        declarations = extract_declarations(text, detect_language(text), sentences)
+        # Each declaration as a dict, its vendors copied: dataclasses.asdict deep-copies field by field,
+        # which cost as much as a fifth of the matching on the sample web's policies.
+        # The facts as dataclasses.asdict gives them, without its recursive deep copy: their lists hold strings
+        # and tuples of strings, which are immutable, so copying the lists is enough.
+        facts = {name: list(value) if isinstance(value, list) else value
+                 for name, value in vars(extract_facts(text, sentences)).items()}
+        return {"declarations": [{**vars(d), "vendors": list(d.vendors)} for d in declarations], "facts": facts}
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class _Pool:

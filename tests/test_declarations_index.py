@@ -1,4 +1,4 @@
-"""The phrase index (declarations._candidates) and the text-wide regex filter (declarations.regex_rules_in)
+"""The phrase index (declarations._candidates) and the text-wide regex filter (declarations._regex_rules_by_sentence)
 only skip what cannot match: declarations found with them are exactly those found trying every phrase and
 every regular expression on every sentence."""
 
@@ -41,7 +41,8 @@ def test_the_index_changes_nothing_but_speed(monkeypatch):
 def test_the_regex_filter_changes_nothing_but_speed(monkeypatch):
     texts = _texts()
     filtered = [declarations.extract_declarations(t, detect_language(t)) for t in texts]
-    monkeypatch.setattr(declarations, "regex_rules_in", lambda text: declarations._regex_rules())
+    every = declarations._regex_rules()
+    monkeypatch.setattr(declarations, "_regex_rules_by_sentence", lambda joined: [every] * len(joined.lows))
     plain = [declarations.extract_declarations(t, detect_language(t)) for t in texts]
     assert filtered == plain
     assert any(d.rule for ds in plain for d in ds if d.category in ("contact", "operator_identity"))

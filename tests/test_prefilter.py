@@ -13,7 +13,7 @@ import kzprivacy.analysis.policy_facts as policy_facts
 from kzprivacy.analysis.sentences import split_sentences
 from kzprivacy.extract.documents import html_to_document
 from kzprivacy.vocabulary import taxonomy
-from kzprivacy.vocabulary.prefilter import Prefiltered, _branches, literals, lowered
+from kzprivacy.vocabulary.prefilter import Joined, Prefiltered, _branches, literals, lowered, newline_blind
 
 SITES = Path(__file__).resolve().parents[1] / "kzprivacy" / "sampleweb" / "sites"
 
@@ -82,3 +82,64 @@ def test_a_text_that_does_not_lower_plainly_runs_every_pattern(text):
     prefiltered = Prefiltered(r"(?i)info|store|σ")
     assert prefiltered.possible(lowered(text))
     assert prefiltered.search(text, lowered(text)) and prefiltered.regex.search(text)
+
+
+def test_newline_blind_patterns_are_seen_by_one_scan_of_the_joined_pieces():
+    """What declarations._regex_rules_by_sentence rests on: a piece where a newline-blind pattern matches on its
+    own overlaps a match of the pieces joined by newlines; the patterns a newline can fool are told apart."""
+    blind = [r"(?<![\w+])\+7\d{3}(?!\d)", r"(?<=\s)x", r"(?<!\S)x\b", r"(?i)\bgoogle\s+analytics",
+             r"x(?!\d)", r"a(?!.)", r"[\w.+-]+@(?!(?:[\w-]+\.)*example\.com\b)[\w-]+(?:\.[\w-]+)+"]
+    fooled = [r"(?<!\s)x", r"x(?!\s)", r"^x", r"x$", r"(?>x\s*)y", r"x\s*+y", r"(?s)a(?!.)", r"a(?![^b])",
+              r"(a)(?!\1)"]
+    assert all(newline_blind(p) for p in blind)
+    assert not any(newline_blind(p) for p in fooled)
+    assert all(newline_blind(c.regex) for c in declarations._lexicon() if c.regex is not None)
+    pieces = ["x", " x", "x ", "+7727 x", "a", "ab", "google analytics", "Google", "analytics", "e@site.kz",
+              "e@example.com", "xy", "x y", "", " "]
+    for pattern in blind:
+        regex = re.compile(pattern)
+        for a in pieces:
+            for b in pieces:
+                joined = f"{a}\n{b}"
+                spans = [m.span() for m in regex.finditer(joined)]
+                for start, piece in ((0, a), (len(a) + 1, b)):
+                    if regex.search(piece):
+                        assert any(s <= start + len(piece) and e >= start for s, e in spans), (pattern, a, b)
+    # And the check can fail: a pattern a newline fools matches a piece alone and nothing in the joined text.
+    assert re.search(r"(?<!\s)x", "x") and not re.search(r"(?<!\s)x", "a\nx")
+
+
+def test_pieces_hold_every_sentence_a_pattern_matches():
+    """Prefiltered.pieces, on each sample-web text's sentences: every sentence the pattern matches is among them
+    (by the joined scan for a newline-blind pattern, by literals for any other), and most others are not."""
+    patterns = {**_patterns(), "fooled": re.compile(r"(?<!\s)(?:ТОО|LLP)"), "no start": re.compile(r"\w+@\w+")}
+    texts = [html_to_document(path.read_bytes().decode("utf-8", "replace")).text
+             for path in sorted(SITES.glob("*/pages/*.html"))]
+    joined = []
+    for text in texts:
+        sentences = [s.text for s in split_sentences(text)]
+        joined.append((sentences, Joined(sentences, [lowered(s) for s in sentences])))
+    kept = total = 0
+    for name, regex in patterns.items():
+        prefiltered = Prefiltered(regex)
+        for sentences, pieces in joined:
+            found = prefiltered.pieces(pieces)
+            matching = {i for i, sentence in enumerate(sentences) if regex.search(sentence)}
+            assert matching <= found <= set(range(len(sentences))), (name, sorted(matching - found))
+            kept, total = kept + len(found), total + len(sentences)
+    assert not Prefiltered(patterns["fooled"]).pieces(Joined([], []))
+    assert kept < total / 4
+
+
+def test_a_pattern_kept_within_lines_is_scanned_only_on_the_lines_holding_its_literals():
+    """A long text's scan of a pattern whose matches start anywhere ([\\w.]+@…) but cannot take a newline tries
+    only the lines with its literals: the same matches as re, at lines' edges and with pos and endpos too."""
+    lines = ["a@b.kz", "x a@b.kz.", "9a@b.kz", "a@b.kz9", "", "—a@b.kz—", "no address here", "a@b", "@b.kz a@b.kz"]
+    text = "\n".join(lines * 12)
+    for pattern in (r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}", r"(?<!\d)\b\w+@\w+\.kz(?!\d)",
+                    r"(?<![\w])\w@b(?![.\w])"):
+        prefiltered = Prefiltered(pattern)
+        assert len(text) > 300 and prefiltered.branches[0].starts is None
+        for pos, endpos in ((0, len(text)), (3, len(text) - 5), (7, 200)):
+            expected = [m.span() for m in prefiltered.regex.finditer(text, pos, endpos)]
+            assert expected and [m.span() for m in prefiltered.finditer(text, lowered(text), pos, endpos)] == expected

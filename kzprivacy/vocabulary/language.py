@@ -18,7 +18,9 @@ __all__ = ["detect_language", "LANGUAGES"]
 
 LANGUAGES = ("ru", "kk", "en", "mixed", "unknown")
 
-_KK_LETTER = re.compile("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
+# Letters are counted by runs («[…]+»): the lengths of the runs add up to the letters, and a line has a few
+# runs where it has dozens of letters, each of which findall would make a string of.
+_KK_LETTER = re.compile("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]+")
 # Frequent Kazakh words that are not Russian words (function words and policy vocabulary).
 _KK_WORDS = frozenset("""
 және мен бен пен немесе үшін туралы бойынша осы бұл сол ол олар біз сіз сізге сіздің біздің
@@ -38,8 +40,8 @@ information privacy policy use may will not from as at which any cookies website
 
 _URL_OR_EMAIL = Prefiltered(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
-_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
-_LATIN = re.compile(r"[A-Za-z]")
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]+")
+_LATIN = re.compile(r"[A-Za-z]+")
 
 # Above this size only three windows (start, middle, end) are read: enough to see a mix.
 _SAMPLE_WINDOW = 20_000
@@ -55,28 +57,29 @@ def _sample(text: str) -> str:
     return "\n".join((text[:_SAMPLE_WINDOW], text[middle:middle + _SAMPLE_WINDOW], text[-_SAMPLE_WINDOW:]))
 
 
-def _block_language(block: str) -> tuple[str, int]:
-    """The language of one line and the number of letters it weighs."""
-    low = lowered(block)
-    if _URL_OR_EMAIL.possible(low):
+def _block_language(block: str, low: str | None = None, urls: bool = True) -> tuple[str, int]:
+    """The language of one line and the number of letters it weighs (`low`: lowered(block) when the caller has
+    it; `urls`: False when the caller knows the line holds no address)."""
+    low = lowered(block) if low is None else low
+    if urls and _URL_OR_EMAIL.possible(low):
         block = _URL_OR_EMAIL.regex.sub(" ", block)   # addresses are Latin in every language
         low = lowered(block)
-    cyrillic = len(_CYRILLIC.findall(block))
-    latin = len(_LATIN.findall(block))
+    cyrillic = sum(map(len, _CYRILLIC.findall(block)))
+    latin = sum(map(len, _LATIN.findall(block)))
     if cyrillic + latin == 0:
         return "unknown", 0
     # Lower-cased as a whole when that is plain (kzprivacy.vocabulary.prefilter): the same words, one call.
     words = _WORD.findall(low) if low is not None else [w.lower() for w in _WORD.findall(block)]
     if cyrillic >= latin:
-        kk_letters = len(_KK_LETTER.findall(block))
-        kk_words = sum(1 for w in words if w in _KK_WORDS)
-        ru_words = sum(1 for w in words if w in _RU_WORDS)
+        kk_letters = sum(map(len, _KK_LETTER.findall(block)))
+        kk_words = sum(map(_KK_WORDS.__contains__, words))
+        ru_words = sum(map(_RU_WORDS.__contains__, words))
         # In Kazakh prose about 8% of letters are Kazakh-only ones; Russian has none
         # (bar a quoted name), so 2% is a safe line between them.
         if kk_letters >= max(2, 0.02 * cyrillic) or kk_words > ru_words:
             return "kk", cyrillic
         return "ru", cyrillic
-    en_words = sum(1 for w in words if w in _EN_WORDS)
+    en_words = sum(map(_EN_WORDS.__contains__, words))
     # Latin-script text with no English function words (a URL, a brand, German...) counts as unknown.
     if en_words or len(words) <= 3:
         return "en", latin
@@ -88,9 +91,20 @@ def detect_language(text: str) -> str:
     if not text:
         return "unknown"
     weights: dict[str, int] = {"ru": 0, "kk": 0, "en": 0, "unknown": 0}
-    for block in _sample(text).splitlines():
-        language, letters = _block_language(block)
-        weights[language] += letters
+    sample = _sample(text)
+    low = lowered(sample)
+    if low is None:
+        for block in sample.splitlines():
+            language, letters = _block_language(block)
+            weights[language] += letters
+    else:
+        # Lowered plainly as a whole (one character for one), the sample's lines are its lowered lines, and a
+        # line can hold an address only if the whole does.
+        urls = _URL_OR_EMAIL.possible(low)
+        for block, block_low in zip(sample.splitlines(), low.splitlines(), strict=True):
+            if block:
+                language, letters = _block_language(block, block_low, urls)
+                weights[language] += letters
     total = sum(weights.values())
     known = sorted(((v, k) for k, v in weights.items() if k != "unknown"), reverse=True)
     (first_w, first), (second_w, _) = known[0], known[1]
