@@ -591,15 +591,19 @@ _GLOSSARY_ENTRY = (
     r"(?:[^\W\d_][\w.-]*\s+){0,5}[^\W\d_][\w.)-]*\s+[—–-]\s+"
     r"(?!(?:мы|вы|я|оператор\w*|компани\w*|сайт\w*|чтобы|для|если|так|we|you|the\s+operator|to|for|if|"
     r"біз|сіз)\b)(?:[^\W\d_][\w-]*[\s,]+){4}")
+# «Срок хранения данных — 1 год после удаления аккаунта», «Деректерді сақтау мерзімі — …»: a retention term
+# written with a dash states the term; it is no glossary entry.
+_RETENTION_HEAD = (r"(?!(?i:(?:[^\W\d_][\w-]*\s+){0,2}(?:срок\w*\s+(?:хранени|обработк)|период\w*\s+хранени|"
+                   r"сақтау\s+мерзім|сақталу\s+мерзім|retention\s+period|storage\s+period)))")
 _DEFINITION = re.compile(
     r"^[«\"“][^»\"”]{1,60}[»\"”]\s*(?:[-—–]|это\b|означает|представляет\s+собой)"
-    r"|^(?=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])" + _GLOSSARY_ENTRY)
+    r"|^(?=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])" + _RETENTION_HEAD + _GLOSSARY_ENTRY)
 # A clause ends at «;» or «:», or where «и», «а», «но» open a negated one («... хранятся в РК, и не передаются ...»).
 _CLAUSE_CUTS = frozenset({"и", "а", "но", "однако", "and", "but", "however", "бірақ", "ал"})
 # The same glossary entry written in lower case, as lettered items of a terms section are
 # («и) трансграничная передача персональных данных — передача персональных данных на территорию …;»):
 # only for list items and numbered clauses, where such entries stand.
-_ITEM_DEFINITION = re.compile(r"^" + _GLOSSARY_ENTRY)
+_ITEM_DEFINITION = re.compile(r"^" + _RETENTION_HEAD + _GLOSSARY_ENTRY)
 
 
 _CONDITIONAL = frozenset({"если", "if", "егер"})
@@ -804,7 +808,9 @@ def _glossary_item(sentences: list[Sentence], index: int, parent: int | None) ->
     if index == 0 or parent is not None:
         return False
     sentence, before = sentences[index], sentences[index - 1]
-    if before.text.rstrip()[-1:] in "–—-" and before.block != sentence.block:
+    # (a bare «-» line, a bullet whose text the next line carries, names no term)
+    if before.text.rstrip()[-1:] in "–—-" and before.block != sentence.block and any(
+            c.isalpha() for c in before.text):
         return True
     if sentence.kind != "item" or sentence.marker not in ("–", "—", "-") or before.kind != "heading":
         return False
@@ -912,8 +918,10 @@ def extract_declarations(text: str, language: str | None = None,
             _transfer_verb(verbs_at[verb]) for _, _, verb in denied) else []
         lead_negated = False
         if lead is not None and lead_words is not None:
+            # «… мерзімнен артық сақталмайды:», «не хранятся дольше, чем:» limit storage; the items under
+            # such a lead-in (a table of terms) are not denied.
             lead_negated = bool(_negations(lead_words.toks, lead.text, lead.start)) and not _EXCEPTION.search(
-                lead.text, lead_low)
+                lead.text, lead_low) and not _RETENTION_LIMIT.search(lead.text, lead_low)
         vendors = _vendors(sentence.text, low) if index in named else []
         per_category: dict[str, Declaration] = {}
         # Per category the best match speaks: specific before vague, a named vendor before a generic word,

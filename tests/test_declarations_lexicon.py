@@ -71,6 +71,7 @@ EXAMPLES: dict[str, str] = {
     "ru.security.measures": "Оператор принимает необходимые меры для защиты персональных данных.",
     # Kazakh
     "kk.name.full_name": "Тіркелу кезінде пайдаланушы өзінің аты-жөнін көрсетеді.",
+    "kk.name.person_name": "Нәтижелер кестесінде оқушының аты көрсетіледі.",
     "kk.name.list_item": "Өтінімде келесі мәліметтер көрсетіледі:\n- Аты;",
     "kk.name.enumeration": "Өтінім қалдырғанда сіз аты, телефон нөмірі және email көрсетесіз.",
     "kk.iin.iin": "Шартты жасау үшін клиент өзінің ЖСН-ін ұсынады.",
@@ -167,6 +168,8 @@ EXAMPLES: dict[str, str] = {
     "any.contact.messenger": "Вопросы о данных принимаем в Telegram: @demo_support_bot.",
     "any.social_profile.network_data": "При входе через Telegram приложение получает данные Telegram: имя и аватар.",
     "any.third_party_sharing.through": "Заявка с сайта отправляется менеджеру через WhatsApp.",
+    "kk.third_party_sharing.named_company": "Аударма жасау үшін мәтін Microsoft-қа жіберіледі.",
+    "any.cross_border_transfer.foreign_servers": "Резервные копии лежат на серверах в Германии.",
     "any.third_party_sharing.services_receive": "Сайт размещён у хостера и грузит шрифты; эти сервисы технически "
                                                 "получают адрес запроса.",
     "any.contact.street_address": "Письма направляйте в офис: г. Караганда, ул. Примерная, 7.",

@@ -626,3 +626,142 @@ def test_the_laws_condition_for_countries_without_protection_is_no_transfer():
 
 def test_a_revocable_licence_is_no_withdrawal_of_consent():
     assert "user_rights" not in _summary("Сізге кері қайтарылатын, айрықша емес лицензия беріледі.")
+
+
+# --- round 6: patterns from holdout6, each on a snippet of our own ------------------------------------
+
+def test_a_storage_limit_as_a_lead_in_does_not_deny_the_table_under_it():
+    text = ("Деректер қажет мерзімнен артық сақталмайды:\n"
+            "Тіркелгі деректері\n"
+            "Екі жыл\n"
+            "Журналдар (IP, сессиялар)\n"
+            "Алпыс күн")
+    assert "denied" not in _summary(text).values()
+
+
+def test_a_retention_term_written_with_a_dash_is_no_glossary_entry():
+    assert _summary("Срок хранения данных — пока действует аккаунт и один год после его удаления.") == {
+        "retention": "declared"}
+    assert _summary("Деректерді сақтау мерзімі — аккаунт ашық тұрған кезде және ол жабылғаннан кейін екі жыл.") == {
+        "retention": "declared"}
+
+
+def test_a_bare_dash_line_before_its_clause_names_no_glossary_term():
+    text = "-\nПайдаланушы келіспесе, аккаунтты жою туралы сұрау жіберуге құқылы."
+    assert _summary(text) == {"user_rights": "declared"}
+
+
+def test_kazakh_data_kept_for_the_period_the_law_sets_is_a_retention_rule():
+    assert _summary("Мәліметтер мақсатқа қажетті және заңда белгіленген мерзімде сақталады.") == {
+        "retention": "declared"}
+
+
+def test_processing_done_before_a_withdrawal_is_no_retention_term():
+    text = "Келісімді қайтарып алу сіз хабарлағанға дейін жүргізілген өңдеуге әсер етпейді."
+    assert "retention" not in _summary(text)
+
+
+def test_payment_transaction_details_are_payment_data():
+    assert _summary("Біз төлем туралы мәліметтерді сақтаймыз: сомасы және транзакция идентификаторы.")[
+        "payment_card"] == "declared"
+    assert _summary("Мы храним тариф, идентификатор транзакции и статус оплаты.")["payment_card"] == "declared"
+    assert "payment_card" not in _summary("Жаттығуларды, төлемдерді, мәртебелерді есепке алу.")
+
+
+def test_not_designed_to_store_card_numbers_is_a_denial():
+    assert _summary("Сервис не предназначен для хранения номеров банковских карт.") == {"payment_card": "denied"}
+
+
+def test_refusing_to_rent_out_information_is_a_sharing_denial():
+    text = "Мы не продаём, не обмениваем и не сдаём в аренду сведения о вас никому."
+    assert _summary(text) == {"third_party_sharing": "denied"}
+
+
+def test_kazakh_except_the_following_after_a_refusal_is_an_exception():
+    text = "Біз деректерді үшінші тұлғаларға бермейміз, мыналардан басқа: жеткізу қызметі және банк."
+    assert _summary(text)["third_party_sharing"] == "declared"
+
+
+def test_giving_no_guarantee_is_no_refusal_to_share():
+    text = "Біз әр төлем провайдерімен үздіксіз үйлесімділікке кепілдік бермейміз."
+    assert "third_party_sharing" not in _summary(text)
+
+
+def test_sharing_with_providers_in_kazakh_and_sending_to_a_named_company():
+    assert _summary("Деректерді хостинг провайдерлерімен бөлісуіміз мүмкін.") == {"third_party_sharing": "declared"}
+    assert _summary("Сұрағыңыздың мәтіні жауап дайындау үшін Google-ға жіберіледі.")[
+        "third_party_sharing"] == "declared"
+
+
+def test_kazakh_cross_border_spellings_and_servers_named_abroad():
+    assert _summary("Деректерді Германияға шекараалды беру сіздің келісіміңізбен жүзеге асады.")[
+        "cross_border_transfer"] == "declared"
+    assert _summary("Мәліметтер Қазақстан ішінде немесе одан тыс провайдерлерде өңделуі мүмкін.")[
+        "cross_border_transfer"] == "declared"
+    assert _summary("Деректер бұлттық серверлерде (EU, Франкфурт) сақталады.")["cross_border_transfer"] == "declared"
+    assert _summary("Анкеты размещаются на серверах (ЕС, Франкфурт).")["cross_border_transfer"] == "declared"
+
+
+def test_a_licence_valid_abroad_is_no_transfer():
+    assert "cross_border_transfer" not in _summary(
+        "Автор жұмысқа Қазақстанда және шетелде қолданылатын тегін лицензия береді.")
+
+
+def test_kazakh_usage_data_login_times_and_request_logs_are_usage():
+    assert _summary("Біз пайдалану деректерін автоматты түрде аламыз.") == {"usage": "declared"}
+    assert _summary("Сақталады: жүйеге кіру күні мен уақыты және API сұрауларының журналдары.")[
+        "usage"] == "declared"
+    assert "usage" not in _summary("Біз пайдаланушылардың дербес деректерін мұқият қорғаймыз.")
+
+
+def test_a_named_persons_name_in_kazakh_is_a_name():
+    assert _summary("Жұмыс жарияланғанда қатысушының атын көрсетеміз.") == {"name": "declared"}
+
+
+def test_a_kazakh_address_word_for_writing_publishing_or_residence_is_no_address():
+    for text in ("Сұрақтарыңызды компания мекенжайына жазу арқылы қоюға болады.",
+                 "Жаңа нұсқа /privacy мекенжайында жарияланады.",
+                 "Тұратын жеріңізге байланысты сізде қосымша құқықтар болуы мүмкін.",
+                 "Өтінішті тіркелген мекенжайдан жіберіңіз."):
+        assert "address" not in _summary(text), text
+
+
+def test_a_users_duties_about_passwords_are_no_credentials():
+    for text in ("Пайдаланушы өз құпиясөздері мен құрылғыларын қорғауы тиіс.",
+                 "Құпиясөздің таралуы күдігі туындаса, пайдаланушы бізге хабарлауы керек.",
+                 "Тыйым салынады: спам, credential harvesting, рұқсатсыз кіру."):
+        assert "credentials" not in _summary(text), text
+
+
+def test_the_right_to_learn_who_received_data_is_no_transfer():
+    text = "Сіз деректеріңіз берілген үшінші тұлғалар туралы мәліметтерді алуға құқылысыз."
+    assert "third_party_sharing" not in _summary(text)
+
+
+def test_the_operator_blocking_an_account_is_no_data_subject_right():
+    text = "Оператор ережені бұзған пайдаланушының есептік жазбасын бұғаттауға құқылы."
+    assert "user_rights" not in _summary(text)
+
+
+def test_kazakh_your_mail_is_an_email_unless_listed_as_absent():
+    assert _summary("Форма арқылы атыңыз бен поштаңыз бізге келеді.")["email"] == "declared"
+    assert "email" not in _summary("Оқиға жазбасында атыңыз да, поштаңыз да жоқ.")
+
+
+def test_signing_in_with_github_gives_a_social_profile():
+    assert _summary("GitHub арқылы кіргенде біз логин мен аватар сілтемесін аламыз.")[
+        "social_profile"] == "declared"
+    assert _summary("При входе через GitHub мы получаем ваш логин.")["social_profile"] == "declared"
+
+
+def test_an_age_range_is_a_birth_date_and_country_or_region_an_address():
+    assert _summary("В профиле указывается возрастной диапазон.") == {"birth_date": "declared"}
+    assert _summary("Профильде жас диапазоны көрсетіледі.") == {"birth_date": "declared"}
+    assert _summary("Мы храним имя, страну или регион.")["address"] == "declared"
+
+
+def test_an_entrepreneur_named_with_an_iin_and_a_kazakh_non_profit_jsc_are_operators():
+    assert _summary("Оператор — ИП Сапаров, ИИН 850101300123.")["operator_identity"] == "declared"
+    assert _summary("Оператор — ЖК Сапаров, ЖСН 850101300123.")["operator_identity"] == "declared"
+    assert _summary("Оператор: «Су орталығы» коммерциялық емес акционерлік қоғамы (АҚҚ «СО»).")[
+        "operator_identity"] == "declared"

@@ -307,7 +307,7 @@ _RU_SUBJECT = "пользователь | клиент | субъект | вы |
 
 # «бер» as a verb, not «берушілер» (lenders, givers): its verb forms are written out.
 _KK_TRANSFER = ("беру= | беруге | беруі | беріл | беріп | берген | береді | береміз | беред | бермей | бермеу | "
-                "бермейд | тапсыр | жібер | ұсын | жария | сат")
+                "бермейд | тапсыр | жібер | ұсын | жария | сат | бөліс")
 _EN_TRANSFER = "share | disclose | disclosure | transfer | sell | provide | pass | rent | give access"
 _EN_KEEP = "transfer | store | process | host | server | keep"
 
@@ -321,7 +321,7 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "удостоверение личности | документ удостоверяющий личность | паспорт | паспортные данные",
           not_before="в"),  # «указано в документе, удостоверяющем личность» is where a name is read, not a copy kept
     _rule("ru.birth_date.birth", "birth_date", "дата рождения | день рождения | год рождения | возраст | "
-          "данные о рождении | сведения о рождении | место рождения",
+          "данные о рождении | сведения о рождении | место рождения | возрастной диапазон",
           # «не предназначено для детей младше 13 лет»; «если вы не достигли возраста, с которого …»: the age
           # of consent in a minors clause is no age collected.
           unless="младше | не предназначать | не предназначенный | достигнуть возраст | достичь возраст"),
@@ -333,7 +333,7 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.address.postal", "address",
           "адрес доставки | почтовый адрес | домашний адрес | адрес проживания | адрес регистрации | "
           "адрес места жительства | место жительства | почтовый индекс | город проживания | место проживания | "
-          "место пребывания | населённый пункт"),
+          "место пребывания | населённый пункт | страна или регион | регион проживания"),
     _rule("ru.address.list_item", "address", "адрес", only_in_list=True,
           not_before="ip | по | юридический | веб | на | почтовый",
           not_after="сайт | страница | электронный | почта | веб | ip"),  # «- адрес, по которому выезжает курьер»
@@ -355,7 +355,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "платёжные данные | платёжная информация | платёжные реквизиты | данные карты | реквизиты карты | "
           "номер карты | банковская карта | платёжная карта | кредитная карта | дебетовая карта | cvv | cvc | "
           "банковские реквизиты | номер банковского счёта | платёжная транзакция | данные о платежах | "
-          "номер расчётного счёта | расчётный счёт | банковские данные | реквизиты банковской карты"),
+          "номер расчётного счёта | расчётный счёт | банковские данные | реквизиты банковской карты | "
+          "идентификатор транзакции | статус оплаты"),   # payment transaction data
     _rule("ru.ip_address.ip", "ip_address", "ip"),
     _rule("ru.device.browser", "device",
           "данные о браузере | информация о браузере | сведения о браузере | данные браузера | тип браузера | "
@@ -445,7 +446,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           unless="неправомерный | несанкционированный | незаконный"),  # «защита от неправомерных действий третьих лиц»
     # «Мы не продаём ваши данные», «Деректер ешкімге сатылмайды»: a refused sale is a sharing denial even
     # without a recipient (analysis/declarations.py keeps this rule only when it is denied).
-    _rule("ru.third_party_sharing.sale", "third_party_sharing", "продавать | продать | продаваться | продажа",
+    _rule("ru.third_party_sharing.sale", "third_party_sharing", "продавать | продать | продаваться | продажа | "
+          "аренда",   # «не продаём, не обмениваем и не сдаём в аренду вашу личную информацию»
           near="данные | информация | сведения | база", window=4, vague=True),
     _rule("kk.third_party_sharing.sale", "third_party_sharing", "сатпаймыз | сатылмайды | сатпайды | сатпайтын",
           near="дерек | ақпарат", window=4, vague=True),
@@ -465,6 +467,15 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
                 r"Telegram|Kaspi|платформ)|"
                 r"\b(?:WhatsApp|Telegram|мессенджер\w*|сервис\w*|хостинг\w*)\s+арқылы\s+(?:[\w-]+\s+){0,2}?"
                 r"(?:жіберіл|беріл|өңдел|өтеді)"),
+    # «мәтіні … Google-ға жіберіледі», «деректер OpenAI-ға беріледі»: a named company that data are sent to.
+    _rule("kk.third_party_sharing.named_company", "third_party_sharing", vague=True,
+          regex=r"(?i)\b(?:Google|Yandex|Яндекс|Meta|Facebook|Amazon|Microsoft|OpenAI|Apple|Telegram|WhatsApp)"
+                r"-?(?:ға|ге|қа|ке|а|е)\s+(?:[\w-]+\s+){0,2}?(?:жіберіл|беріл|тапсырыл)"),
+    # «хранятся на защищённых серверах (EU, Франкфурт)», «AWS серверлерінде EU-North-1 аймағында (Швеция)»:
+    # servers placed abroad hold the data.
+    _rule("any.cross_border_transfer.foreign_servers", "cross_border_transfer",
+          regex=r"(?i)сервер\w*[^.;:!?]{0,40}?(?<![\w-])(?:EU|ЕС|ЕО|Европ\w*|Еуроп\w*|Франкфурт\w*|Герман\w*|США|АҚШ|"
+                r"Швеци\w*|Нидерланд\w*|Финлянди\w*|Ирланди\w*|Frankfurt|Germany|USA)(?![\w])"),
     # «Оператор до начала трансграничной передачи обязан уведомить …» states the law's duty, not a transfer.
     _rule("ru.cross_border_transfer.explicit", "cross_border_transfer", "трансграничная передача | трансграничный",
           unless="обязанный | обязанность | предполагаемый | не отвечать требование | не отвечающий требование | "
@@ -546,6 +557,9 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("kk.name.full_name", "name", "аты жөн | атыңыз | тегі= | тегіңіз | толық аты | әкесінің аты | таә= | "
           "есімі= | есіміңіз | есімін | "
           "есіміңіз | тегін көрсет", not_before="компания | ұйым | сайт | өнім | тауар"),
+    # «автордың атын … көрсетеміз», «қатысушының аты»: the name of a person the site deals with.
+    _rule("kk.name.person_name", "name", "автордың аты | авторының аты | қатысушының аты | оқушының аты | "
+          "баланың аты | пайдаланушының аты | клиенттің аты"),
     # A bare «Аты», «Есімі» is a name only as a list item («- Аты;» under a lead-in or in a consent).
     _rule("kk.name.list_item", "name", "аты= | есім= | аты жөні", only_in_list=True),
     # «аты, телефон нөмірі және/немесе email»: a bare «аты» among other personal data.
@@ -555,24 +569,34 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("kk.id_document.id_card", "id_document",
           "жеке куәлі | төлқұжат | паспорт | жеке басын куәландыратын құжат | басын куәландыратын | "
           "куәландыратын құжат | басыңызды растайтын құжат | басын растайтын құжат"),
-    _rule("kk.birth_date.birth", "birth_date", "туған күн | туған жыл | туған уақыт | жасыңыз"),
+    _rule("kk.birth_date.birth", "birth_date", "туған күн | туған жыл | туған уақыт | жасыңыз | жас диапазон"),
     _rule("kk.phone.number", "phone", "телефон | ұялы нөмір | байланыс нөмір | ұялы байланыс нөмір",
           not_before="біздің", not_suffix="дағы | дегі | тағы"),   # «телефоныңыздағы»: on the device
     _rule("kk.email.address", "email",
-          "электрондық пошта | электронды пошта | эл пошта | электрондық мекенжай | e mail | email",
-          not_before="біздің"),
+          "электрондық пошта | электронды пошта | эл пошта | электрондық мекенжай | e mail | email | "
+          "поштаңыз",   # «атыңыз, поштаңыз»: «your mail» is an e-mail address
+          not_before="біздің",
+          not_after="да | де"),   # «атыңыз да, поштаңыз да … жоқ»: what an event does not hold
     _rule("kk.address.postal", "address", "мекенжай | мекен жай | тұрғылықты жер | тұратын жер | елді мекен",
           # «электрондық пошта мекенжайы» is an e-mail, «IP мекенжайы» an IP address;
           # «пошталық мекенжай» (postal) is an address.
-          not_before="пошта= | поштаның= | поштасының= | поштасы= | ip= | веб= | сайт | email= | mail="),
+          not_before="пошта= | поштаның= | поштасының= | поштасы= | ip= | веб= | сайт | email= | mail=",
+          # «… мекенжайына жүгіну / жазу арқылы» is the way to the operator; «/terms мекенжайында жарияланған» a
+          # web address; «тұратын жеріңізге байланысты» (depending on where you live) asks for nothing.
+          not_after="жүгін | жаз | жібер | хабарлас | жарияла | байланысты",
+          not_suffix="дан | ден | нан | нен"),   # «… мекенжайдан жіберіңіз»: the address a message comes from
     _rule("kk.credentials.password", "credentials", "құпиясөз | құпия сөз | логин | пароль | тіркелгі дерек",
           not_after="қорғал",   # «құпиясөзбен қорғалған» protects a device: security
-          unless="жауап бер | жауапты | жауапкершіл"),   # «құпиясөзді сақтауға өзіңіз жауап бересіз»: the user's duty
+          # «құпиясөзді сақтауға өзіңіз жауап бересіз», «… құпиясөздерін қорғауы тиіс», «құпиясөздің таралуы
+          # күдігі болса, хабарлаңыз»: the user's duties
+          unless="жауап бер | жауапты | жауапкершіл | қорғауы тиіс | қорғау керек | қорғауға тиіс | таралу | күдік"),
     _rule("kk.social_profile.messenger", "social_profile",
           "telegram идентификатор | telegram пайдаланушы идентификатор | username | никнейм | мессенджердегі"),
     _rule("kk.payment_card.card", "payment_card",
           "төлем карта | банк карта | банктік карта | карта дерек | карта нөмір | карточка | төлем дерек | "
-          "төлем реквизит"),
+          "төлем реквизит | "
+          # «төлем туралы мәліметтер (сома, мәртебе, транзакция идентификаторы)»: payment transaction data
+          "төлем туралы мәлімет | төлем туралы дерек | транзакция идентификатор | төлем= мәртебе"),
     _rule("kk.ip_address.ip", "ip_address", "ip"),
     # What is read about the device, not the device itself («cookie файлдары құрылғыңызда сақталады»).
     _rule("kk.device.device", "device", "құрылғы туралы | құрылғы дерек | құрылғы ақпарат | құрылғы түр | "
@@ -582,7 +606,9 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("kk.usage.visits", "usage",
           "кіру уақыт | қаралған бет | кірген бет | белсенділі | келу уақыт | қаралым | бет қара | "
           "тапсырыс тарих | шолу тарих | қарау тарих | іздеу сұрау | сервер журнал | келу тарих | кіру тарих | "
-          "сайттағы әрекет | әрекеттер тарих | шолған бет | өту көз | utm | сұрау күні мен уақыт | сайтта болу уақыт"),
+          "сайттағы әрекет | әрекеттер тарих | шолған бет | өту көз | utm | сұрау күні мен уақыт | сайтта болу уақыт | "
+          # «пайдалану деректері» (usage data), «кіру күні мен уақыты», «API сұрауларының журналдары»
+          "пайдалану= дерек | кіру күні | сұрауларының журнал"),
     _rule("kk.location.geo", "location", "геолокац | орналасқан жер | геодерек | орналасу дерек",
           # «сатушының орналасқан жері бойынша»: where a party is seated (jurisdiction), not where the user is
           not_before="иесі | сатушы | оператор | компания | ұйым | серіктестік | тарап | кеңсе | офис"),
@@ -619,14 +645,18 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "өңдеуші | жарнама беруші | деректер брокер | несие бюро",
           near=_KK_TRANSFER, window=10, vague=True, lead_in_context=True,
           not_suffix="дан | ден | тан | тен | нан | нен",   # «үшінші тұлғадан алынса»: received *from* them
-          unless="заңсыз | рұқсатсыз | құқыққа қайшы"),   # «үшінші тұлғалардың заңсыз әрекеттерінен қорғау»
-    _rule("kk.cross_border_transfer.explicit", "cross_border_transfer", "трансшекаралы",
+          # «үшінші тұлғалардың заңсыз әрекеттерінен қорғау»; «… берілген үшінші тұлғалар туралы мәліметтерді
+          # алуға құқылысыз»: the right to learn who received data is no transfer
+          unless="заңсыз | рұқсатсыз | құқыққа қайшы | тұлғалар туралы мәлімет | тұлғалар туралы ақпарат | "
+                 "кепілдік бермей"),   # «… төлем провайдерімен үйлесімділікке кепілдік бермейді»: no guarantee
+    _rule("kk.cross_border_transfer.explicit", "cross_border_transfer", "трансшекаралы | шекараалды",
           unless="бастамас бұрын | міндетті | болжанып отырған | болжамды | сәйкес келмейтін"),   # the law's duty
     _rule("kk.cross_border_transfer.outside", "cross_border_transfer",
           "аумағынан тыс | шетел | шет мемлекет | басқа елдер | басқа мемлекет | қазақстаннан тыс | елден тыс | "
-          "елінен тыс | әртүрлі елдер | түрлі елдер",
+          "елінен тыс | әртүрлі елдер | түрлі елдер | немесе одан тыс",   # «Қазақстан ішінде немесе одан тыс»
           context=("сақта | бер | тапсыр | өңде | сервер",),
-          unless="бастамас бұрын | міндетті | болжанып отырған | болжамды | сәйкес келмейтін"),
+          # «… аумағында және шетелде қолданылатын лицензия»: where a licence applies, not where data go
+          unless="бастамас бұрын | міндетті | болжанып отырған | болжамды | сәйкес келмейтін | лицензия"),
     _rule("kk.storage_in_kz.territory", "storage_in_kz", "қазақстан республикасының аумағында | қазақстан аумағында | "
           "қазақстан республикасында | қазақстанда", context=("сақта | сервер | орналас | дерекқор",),
           unless="немесе басқа ел | немесе шетел | немесе басқа мемлекет"),
@@ -644,8 +674,11 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("kk.retention.duration", "retention", "жыл | ай= | күн", near="сақта | жой", window=4,
           not_before="туған"),
     # «мақсатқа қол жеткізілгенге дейін сақталады»: until the purpose is reached.
-    _rule("kk.retention.until", "retention", "дейін | бойы= | бойына= | қажетті мерзім | қажет мерзім | мерзім ішінде",
-          near="сақта | өңде", window=4),
+    _rule("kk.retention.until", "retention",
+          "дейін | бойы= | бойына= | қажетті мерзім | қажет мерзім | мерзім ішінде | "
+          "мерзімде",   # «заңнамада көзделген мерзімде сақталады»
+          near="сақта | өңде", window=4,
+          not_after="жасалған | жүргізілген"),   # «кері қайтарғанға дейін жасалған өңдеу»: processing done before
     _rule("kk.retention.consent_term", "retention", "келісімнің қолданылу мерзім | келісім қолданыл | "
           "келісімнің мерзім | келісім жарамды | мерзімге жарамды", gap=3),
     _rule("kk.user_rights.withdraw", "user_rights", "кері қайтар | кері шақыр | қайтарып ал | келісімді қайтар | "
@@ -654,7 +687,9 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("kk.user_rights.request", "user_rights",
           "өзгерт | жою | жойы | өшір | түзет | қол жеткіз | бұғатта | толықтыр | нақтыла",
           context=("құқ | талап | сұрау",), lead_in_context=True,
-          unless="авторлық"),   # «авторлық құқық белгілерін жоюға тыйым салынады» is copyright
+          # «авторлық құқық белгілерін жоюға тыйым салынады» is copyright; «Оператор … пайдаланушының есептік
+          # жазбасын бұғаттауға құқылы» is the operator's sanction, not a data-subject right
+          unless="авторлық | есептік жазбасын бұғатта | аккаунтын бұғатта | аккаунтты бұғатта"),
     _rule("kk.consent.given", "consent", "келісім бер | келісімін бер | келісімді бер | келісесіз | келісемін"),
     _rule("kk.security.encryption", "security", "шифрла | қорғалған арна | қорғалған байланыс | ssl"),
     _rule("kk.security.measures", "security", "қорғау шара", vague=True),
@@ -671,7 +706,9 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "postal address | delivery address | home address | billing address | shipping address | mailing address | "
           "postcode | zip code", not_before="e"),   # «e-mail address» is not a «mailing address»
     _rule("en.credentials.password", "credentials", "password | login | username | credentials",
-          unless="telegram | facebook | instagram | vk | google account"),  # a network's username is its profile
+          # a network's username is its profile; «credential harvesting» in a list of forbidden uses is no
+          # credentials the site takes
+          unless="telegram | facebook | instagram | vk | google account | harvesting"),
     _rule("en.payment_card.card", "payment_card",
           "card number | credit card | debit card | payment card | bank card | payment details | payment information | "
           "billing information | card data | card details | payment transaction"),
@@ -748,8 +785,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("any.social_profile.network_data", "social_profile",
           regex=r"(?i)(?:данн\w+|сведени\w+|информаци\w+|data|деректер\w*)\s+(?:из\s+|from\s+)?(?:аккаунт\w*\s+)?"
                 r"(?:telegram|facebook|vk|вконтакте|instagram|apple\s+id)\b|"
-                r"\b(?:telegram|facebook|vk|вконтакте|instagram)\s+(?:data|деректер\w*|данн\w+|account|профил\w*|"
-                r"аккаунт\w*)|(?:никнейм\w*|ник|username|аккаунт\w*|профил\w*)\s+(?:в|во|from|in|on)\s+"
+                r"\b(?:telegram|facebook|vk|вконтакте|instagram|github)\s+(?:data|деректер\w*|данн\w+|account|профил\w*|"
+                r"аккаунт\w*)|(?:войти|вход\w*|sign\s+in)\s+(?:через|with)\s+github\b|\bgithub\s+арқылы\s+кір|(?:никнейм\w*|ник|username|аккаунт\w*|профил\w*)\s+(?:в|во|from|in|on)\s+"
                 r"(?:telegram|facebook|vk|вконтакте|instagram)\b"),
     _rule("any.contact.phone", "contact",
           regex=r"(?<![\w+])(?:\+7|8)[\s-]?\(?\d{3}\)?[\s-]?\d{3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)"),
@@ -763,7 +800,9 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           regex=r"(?i)мессенджер\w*\s*\(\s*(?:WhatsApp|Telegram|Viber)"),
     _rule("any.operator_identity.legal_name", "operator_identity", regex="LEGAL_NAME"),
     _rule("any.operator_identity.bin", "operator_identity",
-          regex=r"(?:\bБИН|\bBIN|\bБСН)\s*(?:№|:|-)?\s*\d{12}\b"),
+          regex=r"(?:\bБИН|\bBIN|\bБСН)\s*(?:№|:|-)?\s*\d{12}\b|"
+                # «ИП Бисенов, ИИН 0705…», «ЖК Бисенов, ЖСН …»: an entrepreneur's IIN is its registration number
+                r"(?:\bИП|\bЖК)\s+[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+,?\s+(?:ИИН|ЖСН)\s*(?:№|:|-)?\s*\d{12}\b"),
     _rule("any.law_reference.kz_94v", "law_reference", regex="LAW:kz_94v"),
 )
 
@@ -787,7 +826,7 @@ VENDOR_PATTERNS: tuple[str, ...] = (
 # «ИП Иванов», ««Атау» ЖШС», «Acme LLP». Group "name" holds the name inside the quotes.
 _QUOTED = r"[«\"“„'][ \t]*(?P<name>[^»\"”'\n]{1,80}?)[ \t]*[»\"”']"
 LEGAL_NAME_PATTERNS: tuple[str, ...] = (
-    r"(?:\b(?:ТОО|АО|ОО|ОЮЛ|ПК|ЧУ|ГКП|РГП|КГП|ОФ|ООО|АҚ|ЖШС|ИП|ЖК|LLP|LLC|JSC|Ltd\.?)|"
+    r"(?:\b(?:ТОО|АО|НАО|ОО|ОЮЛ|ПК|ЧУ|ГКП|РГП|КГП|ОФ|ООО|АҚ|АҚҚ|КЕАҚ|ЖШС|ИП|ЖК|LLP|LLC|JSC|Ltd\.?)|"
     r"(?i:товарищество\s+с\s+ограниченной\s+ответственностью|акционерное\s+общество|частное\s+учреждение|"
     r"общественный\s+фонд|общество\s+с\s+ограниченной\s+ответственностью|"
     r"жауапкершілігі\s+шектеулі\s+серіктестігі|limited\s+liability\s+partnership))[ \t]*"
@@ -866,7 +905,8 @@ PROCESSING_VERBS: dict[str, frozenset[str]] = {
         предоставление предоставляться размещать размещаться устанавливать применять применяться вести
         вестись допускать допускаться обмениваться делиться поделиться записывать записываться накапливать
         отслеживать анализировать читать прочитать просить попросить спрашивать сохраняться отправлять
-        отправляться отправить""".split()),
+        отправляться отправить обменивать сдавать предназначить""".split()),
+    # «не обмениваем и не сдаём в аренду» (en: rent); «не предназначен для хранения номеров карт»
     "en": frozenset("""collect store process share disclose transfer sell use retain keep provide give rent
         track record gather obtain request ask save host""".split()),
 }
@@ -918,7 +958,9 @@ EXCEPTION_PATTERN = (
     r"(?:лицам|лиц)\b|"
     r"\b(?:any\s+)?other\s+third\s+part|(?<!немесе\s)басқа\s+үшінші|"
     # Kazakh «unless you …»: a negated conditional («өзіңіз ұсынбасаңыз, … жинамаймыз»)
-    r"[^\W\d_]+(?:ма|ме|ба|бе|па|пе)(?:са|се)(?:ңыз|ңіз)\b|жағдайлардан\s+басқа|басқа\s+(?:кезде|жағдайда)")
+    r"[^\W\d_]+(?:ма|ме|ба|бе|па|пе)(?:са|се)(?:ңыз|ңіз)\b|жағдайлардан\s+басқа|басқа\s+(?:кезде|жағдайда)|"
+    # «сатпайды және бермейді, мыналардан басқа: …» (except the following)
+    r"(?:мыналардан|төмендегілерден)\s+басқа")
 # An exception that names only what the law requires («за исключением случаев, предусмотренных
 # законодательством», «… уполномоченным государственным органам») declares no flow: state bodies are
 # not third parties. It does declare when it also names a recipient or consent («без согласия»,
@@ -948,8 +990,9 @@ RETENTION_LIMIT = (r"(?i)не\s+дольше|не\s+более|не\s+превы
 # kind of cookies (these words right before the cookie word) denies that kind, not every cookie.
 COOKIE_KIND_STEMS = ("рекламн", "аналитическ", "маркетингов", "отслежива", "трекинг", "сторонн", "жарнама",
                      "аналитика", "маркетинг", "бақылау", "advertis", "analytic", "marketing", "tracking", "third")
-# «жауап бермейді» (is not liable): a Kazakh negated verb after these words denies nothing about data.
-KK_NOT_PROCESSING_BEFORE = ("жауап",)
+# «жауап бермейді» (is not liable), «кепілдік бермейді» (gives no guarantee): a Kazakh negated verb after
+# these words denies nothing about data.
+KK_NOT_PROCESSING_BEFORE = ("жауап", "кепілдік")
 # A sentence that opens with an exception qualifies the negation of the sentence before it
 # («Данные третьим лицам не передаются. Исключение составляют случаи, …»).
 EXCEPTION_FOLLOWS = (r"(?i)^\W*(?:исключени\w*\s+(?:составля|являют|допуска)|за\s+исключением|кроме\s+(?:случа|как)|"
