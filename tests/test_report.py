@@ -191,6 +191,23 @@ def test_idn_site_page_in_the_browser(browser, report_out, artifacts):
         page.close()
 
 
+def test_the_ranking_tells_a_policy_named_without_a_link_from_no_policy(report_out, sample_crawl):
+    """mention-demo.kz names its policy in plain text with no link: «упомянута без ссылки», not «нет политики»
+    (a false accusation for a regulator); nopolicy-demo.kz has nothing policy-like."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((report_out / "index.html").read_text(encoding="utf-8"), "html.parser")
+    policy_cell = {}
+    for row in soup.select("#ranking tbody tr"):
+        cells = row.find_all("td")
+        policy_cell[cells[0].get_text(strip=True)] = cells[2].get_text(strip=True)
+    mentions = {r["site"] for r in sample_crawl.rows(
+        "SELECT site FROM policies WHERE crawl_id = ? AND status = 'mention'", sample_crawl.crawl_id)}
+    assert "mention-demo.kz" in mentions
+    assert policy_cell["mention-demo.kz"] == "упомянута без ссылки"
+    assert policy_cell["nopolicy-demo.kz"] == "нет политики"
+
+
 def test_every_site_has_a_page_and_no_payload_is_markup(report_out, sample_crawl):
     sites = [r["site"] for r in sample_crawl.rows("SELECT site FROM sites WHERE crawl_id = ?", sample_crawl.crawl_id)]
     files = {p.name for p in (report_out / "sites").iterdir()}

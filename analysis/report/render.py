@@ -319,6 +319,7 @@ class Report:
                               "severities": sorted(set(group["severity"]), key=lambda s: _SEVERITY_RANK.get(s, 9))})
             rules.sort(key=lambda r: (-r["count"], r["rule"]))
         status_by_site = {str(s["site"]): s for s in self.sites}
+        policy_hints = _policy_hint_by_site(self.frames.get("policy_hints"))
         ranking = []
         for row in records(self.scores):
             site = status_by_site.get(row["site"], {})
@@ -326,6 +327,7 @@ class Report:
             # A site that did not answer has no score: nothing about it could be judged.
             ranking.append({**row, "file": self.site_files.get(row["site"]), "status": site.get("status"),
                             "policy_url": site.get("policy_url"), "reached": reached,
+                            "policy_hint": policy_hints.get(row["site"]),
                             "score": row["score"] if reached or row["findings"] else None})
         ranking.sort(key=lambda r: r["score"] is None)  # stable: unreached sites last
         return {
@@ -492,6 +494,7 @@ def render_report(db_path: str | Path, crawl_id: str, out_dir: str | Path, lang:
     # The summary needs every site's row, findings and third parties, not their policies' texts or pages.
     frames = read_crawl(db_path, crawl_id, SUMMARY_TABLES)
     frames["pages"] = _fetched_pages(db_path, crawl_id)
+    frames["policy_hints"] = _policy_hints(db_path, crawl_id)
     diff = None
     other = previous_crawl_id(db_path, crawl_id) if compare_with is True else (compare_with or None)
     if other:
@@ -515,6 +518,33 @@ def _fetched_pages(db_path: str | Path, crawl_id: str) -> pd.DataFrame:
 
     with closing(open_reader(db_path)) as store:
         return store.read_sql("SELECT status_code FROM pages WHERE crawl_id = :crawl_id", {"crawl_id": crawl_id})
+
+
+def _policy_hints(db_path: str | Path, crawl_id: str) -> pd.DataFrame:
+    """What policy-like was found on sites without a policy: a policy named without a link (status
+    `mention`), a consent to processing. The summary tells these sites apart from those with nothing."""
+    from contextlib import closing
+
+    from kzprivacy.store.read import open_reader
+
+    with closing(open_reader(db_path)) as store:
+        if "document_kind" not in store.columns("policies"):
+            return store.read_sql("SELECT site, status, NULL AS document_kind FROM policies "
+                                  "WHERE crawl_id = :crawl_id AND status = 'mention'", {"crawl_id": crawl_id})
+        return store.read_sql("SELECT site, status, document_kind FROM policies WHERE crawl_id = :crawl_id "
+                              "AND (status = 'mention' OR (status = 'ok' AND document_kind = 'consent'))",
+                              {"crawl_id": crawl_id})
+
+
+def _policy_hint_by_site(hints: pd.DataFrame | None) -> dict[str, str]:
+    """{site: "mention" | "consent"}: a named policy speaks before a consent."""
+    out: dict[str, str] = {}
+    if hints is None or hints.empty:
+        return out
+    for site, status in zip(hints["site"].astype(str), hints["status"].astype(str), strict=True):
+        if status == "mention" or site not in out:
+            out[site] = "mention" if status == "mention" else "consent"
+    return out
 
 
 def render_pdf_report(db_path: str | Path, crawl_id: str, out_dir: str | Path, lang: str = "ru",

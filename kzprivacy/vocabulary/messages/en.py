@@ -167,6 +167,8 @@ MESSAGES: dict[str, str] = {
     "key": "Key",
     "origin": "Origin",
     "no_policy_site": "no policy",
+    "policy_mentioned_site": "named, no link",
+    "consent_only_site": "consent only",
     "inline_trackers": "Counters in inline code",
     "tracker_id": "Tracker id",
     "sources": "Seen as",

@@ -172,6 +172,8 @@ MESSAGES: dict[str, str] = {
     "key": "Кілт",
     "origin": "Дереккөз",
     "no_policy_site": "саясат жоқ",
+    "policy_mentioned_site": "сілтемесіз аталған",
+    "consent_only_site": "тек келісім",
     "inline_trackers": "Кірістірілген кодтағы санауыштар",
     "tracker_id": "Идентификатор",
     "sources": "Қайда байқалды",

@@ -162,6 +162,8 @@ MESSAGES: dict[str, str] = {
     "key": "Ключ",
     "origin": "Источник",
     "no_policy_site": "нет политики",
+    "policy_mentioned_site": "упомянута без ссылки",
+    "consent_only_site": "только согласие",
     "inline_trackers": "Счётчики во встроенном коде",
     "tracker_id": "Идентификатор",
     "sources": "Где замечен",
