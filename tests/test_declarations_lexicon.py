@@ -183,6 +183,7 @@ EXAMPLES: dict[str, str] = {
     "kk.birth_date.age_item": "Жазылу кезінде аты, телефон және баланың жасы сұралады.",
     "kk.social_profile.link": "Өтінімде өз Instagram парақшаңызға сілтеме қалдыра аласыз.",
     "kk.third_party_sharing.processors": "Пошта провайдері хаттарды біздің атымыздан өңдейді.",
+    "any.third_party_sharing.cloud_host": "Анкеты хранятся в облаке на Firebase инфраструктуре.",
     "ru.retention.until_purpose": "Анкеты участников ведутся до достижения целей обработки.",
 }
 

@@ -838,6 +838,7 @@ def test_kazakh_channels_to_the_operator_are_no_data_collected():
     assert "email" not in _summary("Сұрағыңызды email мекенжайына жолдай аласыз.")
     assert "email" not in _summary("Хабарландыру менеджерге электрондық пошта арқылы жіберіледі.")
     assert "phone" not in _summary("Өтініштер телефон арқылы қабылданады.")
+    assert "phone" not in _summary("Сұрақтар телефон / WhatsApp арқылы қабылданады.")
     assert _summary("Онлайн төлем карта арқылы әзірге қолжетімсіз.") == {"payment_card": "denied"}
 
 
@@ -859,3 +860,10 @@ def test_kazakh_wordings_of_analytics_mailings_nicknames_links_and_age():
     assert _summary("Біз аты, телефон және жасы туралы ақпаратты жинаймыз.")["birth_date"] == "declared"
     assert _summary("Вы вправе требовать ограничения обработки ваших персональных данных.") == {
         "user_rights": "declared"}
+
+
+def test_named_cloud_hosts_and_a_bot_that_carries_the_form_are_recipients():
+    assert _summary("Өтінімдер қорғалған дерекқорда (Firebase инфрақұрылымында) тұрады.") == {
+        "third_party_sharing": "declared"}
+    assert _summary("Бот өтінімді Telegram-бот арқылы менеджердің чатына хабар етіп жібереді.") == {
+        "third_party_sharing": "declared"}

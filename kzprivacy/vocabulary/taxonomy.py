@@ -329,7 +329,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.phone.number", "phone", "номер телефона | телефонный номер | мобильный номер | телефон | "
           "абонентский номер | номер сотовой связи | номер whatsapp | контактный номер",
           not_before="по",  # «по телефону» is a way to reach the operator, not data taken
-          not_after="арқылы"),   # nor is a Kazakh «телефон арқылы» (by phone)
+          not_after="арқылы",   # nor is a Kazakh «телефон арқылы» (by phone)
+          unless="арқылы қабылданады"),   # «сұрақтар телефон / WhatsApp арқылы қабылданады»
     _rule("ru.email.address", "email",
           "адрес электронной почты | электронная почта | электронный адрес | e mail | email | емейл | имейл",
           not_after="мекенжайына | арқылы"),   # a Kazakh «email мекенжайына жіберу»: the way to the operator
@@ -476,8 +477,15 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           regex=r"(?i)\b(?:проход\w*|переда[её]\w*ся|передаю\w*ся|отправля\w*ся|пересыла\w*ся|обрабатыва\w*ся)\s+"
                 r"(?:[\w-]+\s+){0,2}?через\s+(?:[\w.-]+\s+){0,3}?(?:сервис|инфраструктур|хостинг|мессенджер|облачн|WhatsApp|"
                 r"Telegram|Kaspi|платформ)|"
-                r"\b(?:WhatsApp|Telegram|мессенджер\w*|сервис\w*|хостинг\w*)\s+арқылы\s+(?:[\w-]+\s+){0,2}?"
-                r"(?:жіберіл|беріл|өңдел|өтеді)"),
+                # «… WhatsApp сервисі арқылы өтеді», «Telegram-бот арқылы оператордың чатына … жібереді»
+                r"\b(?:WhatsApp|Telegram|мессенджер\w*|сервис\w*|хостинг\w*)(?:-[^\W\d_]+)?\s+арқылы\s+"
+                r"(?:[\w-]+\s+){0,5}?(?:жібер|беріл|өңдел|өтеді)"),
+    # «деректер … (Supabase инфрақұрылымында) сақталады», «Сайт Cloudflare Pages платформасында орналасқан»: a
+    # named cloud provider that hosts the data processes them for the operator.
+    _rule("any.third_party_sharing.cloud_host", "third_party_sharing", vague=True,
+          regex=r"(?i)\b(?:Supabase|Firebase|AWS|Amazon\s+Web\s+Services|Google\s+Cloud|Vercel|Netlify|"
+                r"Cloudflare(?:\s+Pages)?|Heroku|Azure|DigitalOcean|Hetzner|Yandex\s+Cloud|Яндекс\s+Облак\w*)"
+                r"\s*(?:инфрақұрылым\w*|инфраструктур\w*|платформа\w*|серверлер\w*|infrastructure)"),
     # «мәтіні … Google-ға жіберіледі», «деректер OpenAI-ға беріледі»: a named company that data are sent to.
     _rule("kk.third_party_sharing.named_company", "third_party_sharing", vague=True,
           regex=r"(?i)\b(?:Google|Yandex|Яндекс|Meta|Facebook|Amazon|Microsoft|OpenAI|Apple|Telegram|WhatsApp)"
