@@ -604,6 +604,21 @@ _CLAUSE_CUTS = frozenset({"и", "а", "но", "однако", "and", "but", "how
 # («и) трансграничная передача персональных данных — передача персональных данных на территорию …;»):
 # only for list items and numbered clauses, where such entries stand.
 _ITEM_DEFINITION = re.compile(r"^" + _RETENTION_HEAD + _GLOSSARY_ENTRY)
+# «Данные при регистрации — имя, email, номер телефона», «Технические деректер – IP, браузер түрі, құрылғы»: a
+# kind of data before the dash and a comma list of short items after it lists what is collected; it defines
+# nothing. «Персональные данные — любая информация, …» and «Обработка … — сбор, запись, …» stay definitions.
+_DATA_KIND_HEAD = re.compile(
+    r"^(?![«\"“])(?!(?i:персональн|дербес|жеке\s+дерек|personal))(?:[^\W\d_][\w-]*\s+)?"
+    r"(?i:данные|сведения|информация|деректер\w*|мәліметтер\w*|ақпарат\w*|data|information)\b[^—–]{0,40}?\s[—–-]\s+")
+
+
+def _data_list(text: str) -> bool:
+    """Whether a «term — …» line is a kind of data and a list of at least three short items (_DATA_KIND_HEAD)."""
+    head = _DATA_KIND_HEAD.match(text)
+    if head is None:
+        return False
+    items = [i for i in re.split(r"[,;]", text[head.end():].rstrip(" .;")) if i.strip()]
+    return len(items) >= 3 and all(len(i.split()) <= 4 for i in items)
 
 
 _CONDITIONAL = frozenset({"если", "if", "егер"})
@@ -627,6 +642,10 @@ def _negations(toks: list[_Token], text: str, offset: int) -> list[tuple[int, bo
     return [(i, passive) for i, passive in _raw_negations(toks) if not _conditional(toks, i, text, offset)]
 
 
+# «без хранения / сохранения …» (without keeping) refuses to store what follows, as «не храним» does.
+_RU_WITHOUT_KEEPING = frozenset({"хранение", "сохранение"})
+
+
 def _raw_negations(toks: list[_Token]) -> list[tuple[int, bool]]:
     out = []
     for i, token in enumerate(toks):
@@ -638,6 +657,8 @@ def _raw_negations(toks: list[_Token]) -> list[tuple[int, bool]]:
             if j < len(toks) and toks[j].keys & _RU_PROCESSING:
                 passive = any(k.endswith("ся") for k in toks[j].keys) or "pssv" in _tag(toks[j].low)
                 out.append((j, passive))
+        elif low == "без" and i + 1 < len(toks) and toks[i + 1].keys & _RU_WITHOUT_KEEPING:
+            out.append((i + 1, False))      # «… через платёжные системы без хранения реквизитов карт»
         elif low in _EN_NEGATIONS or (low == "t" and i > 0 and toks[i - 1].low in (
                 "don", "doesn", "didn", "won", "isn", "aren", "wasn", "weren", "shouldn", "can")):
             j = i + 1
@@ -676,6 +697,10 @@ def _tag(word: str) -> str:
     return str(_morph().parse(word)[0].tag)
 
 
+# A spaced dash and a demonstrative open a clause of their own («… — это значение …», «… — бұл мән …»).
+_DASH_CLAUSE_OPENERS = frozenset({"это", "бұл", "this"})
+
+
 def _clauses(toks: list[_Token], text: str, offset: int) -> list[tuple[int, int]]:
     """Token ranges [a, b) of the clauses of a sentence."""
     cuts = [0]
@@ -691,6 +716,8 @@ def _clauses(toks: list[_Token], text: str, offset: int) -> list[tuple[int, int]
             cuts.append(i)
         elif token.low in ("и", "а") and "," in between and i + 1 < len(toks) and _is_verb(toks[i + 1].low):
             cuts.append(i)      # «..., и храним их на серверах в РК»; but not «..., а также биометрических»
+        elif token.low in _DASH_CLAUSE_OPENERS and re.search(r"\s[—–-]\s", between):
+            cuts.append(i)      # «… сохраняется только язык — это значение никуда не передаётся»: a new clause
     cuts.append(len(toks))
     return [(cuts[k], cuts[k + 1]) for k in range(len(cuts) - 1) if cuts[k] < cuts[k + 1]]
 
@@ -802,6 +829,12 @@ def _us_and(toks: list[_Token], j: int) -> bool:
         j > 0 and toks[j - 1].low in ("и", "или", "and", "or", "және", "немесе", "әрі"))
 
 
+def _kk_except(toks: list[_Token], j: int) -> bool:
+    """Whether Kazakh «басқа» at j is the postposition «except» after an ablative («… көзделген жағдайлардан
+    басқа үшінші тұлғаларға бермейміз»), not «other» («басқа үшінші тұлғаларға»): the exception clause decides."""
+    return toks[j].low == "басқа" and j > 0 and toks[j - 1].low.endswith(("дан", "ден", "тан", "тен", "нан", "нен"))
+
+
 def _glossary_item(sentences: list[Sentence], index: int, parent: int | None) -> bool:
     """A definition laid out over two lines: a term as a heading and «– передача персональных данных …» as a
     lone dash item under it, or a term ending with a dash and its meaning on the next line."""
@@ -899,8 +932,10 @@ def extract_declarations(text: str, language: str | None = None,
         if not found:
             continue
         toks = words.toks
-        if is_heading or _DEFINITION.match(sentence.text) or _glossary_item(sentences, index, parent) or (
-                sentence.kind in ("item", "clause") and _ITEM_DEFINITION.match(sentence.text)):
+        data_list = _data_list(sentence.text)
+        if (is_heading and not data_list) or (_DEFINITION.match(sentence.text) and not data_list) or _glossary_item(
+                sentences, index, parent) or (sentence.kind in ("item", "clause") and _ITEM_DEFINITION.match(
+                    sentence.text) and not data_list):
             # A heading or a glossary entry names a subject; only names and numbers count there.
             found = [m for m in found if m.first < 0]
             if not found:
@@ -944,7 +979,7 @@ def extract_declarations(text: str, language: str | None = None,
                 continue    # «не использует рекламные cookies» refuses a kind of cookies, not every cookie
             exception = any(verb in excepted for verb in covering)
             other = match.first >= 0 and any(
-                toks[j].keys & OTHER_WORDS and not _us_and(toks, j)
+                toks[j].keys & OTHER_WORDS and not _us_and(toks, j) and not _kk_except(toks, j)
                 for j in range(max(0, match.first - 2), match.first))
             if negated and match.compiled.rule.categories == ("retention",) and _RETENTION_LIMIT.search(
                     sentence.text, low):

@@ -150,8 +150,16 @@ def split_sentences(text: str) -> list[Sentence]:
 
     sentences: list[Sentence] = []
     previous_heading = False
+    pending = ""    # a bullet alone on its line («-» in a TSX list), whose text the next line carries
     for number, (b_start, b_end) in enumerate(blocks):
+        bare = text[b_start:b_end].strip()
+        if _SYMBOL_BULLET.fullmatch(bare):
+            pending = bare
+            continue
         body_start, markers = _strip_markers(text, b_start, b_end)
+        if pending and not markers:
+            markers = [pending]
+        pending = ""
         if body_start >= b_end:
             continue
         marker = " ".join(markers)

@@ -765,3 +765,105 @@ def test_an_entrepreneur_named_with_an_iin_and_a_kazakh_non_profit_jsc_are_opera
     assert _summary("Оператор — ЖК Сапаров, ЖСН 850101300123.")["operator_identity"] == "declared"
     assert _summary("Оператор: «Су орталығы» коммерциялық емес акционерлік қоғамы (АҚҚ «СО»).")[
         "operator_identity"] == "declared"
+
+
+# --- round 7 (holdout7): each fixture in our own words, failing at 958026d ----------------------
+
+def test_a_kind_of_data_before_a_dash_and_a_short_list_after_it_lists_what_is_collected():
+    text = ("При записи на курс мы получаем:\n"
+            "- Сведения об ученике — фамилия, телефон родителя, почтовый адрес\n"
+            "- Технические данные — IP-адрес, модель устройства, cookies")
+    assert _summary(text) == {"name": "declared", "phone": "declared", "address": "declared",
+                              "ip_address": "declared", "device": "declared", "cookies": "declared"}
+    # A definition keeps its old reading: no category in «Персональные данные — любая информация, …».
+    assert _summary("Персональные данные — любая информация, относящаяся к определённому человеку.") == {}
+    assert "third_party_sharing" not in _summary(
+        "Обработка персональных данных — сбор, запись, хранение, передача, удаление.")
+
+
+def test_a_bullet_alone_on_its_line_makes_the_next_line_an_item_of_the_lead_in():
+    text = ("Мы можем передавать данные:\n\n-\nБанкам-партнёрам —\nдля приёма оплаты\n\n"
+            "-\nКурьерской службе — для доставки")
+    sentences = split_sentences(text)
+    parents = lead_ins(sentences)
+    assert [(s.kind, s.marker, p) for s, p in zip(sentences, parents, strict=False)] == [
+        ("sentence", "", None), ("item", "-", 0), ("item", "-", 0)]
+    assert _summary(text) == {"third_party_sharing": "declared"}
+
+
+def test_kazakh_except_what_the_law_provides_keeps_a_refusal_to_share():
+    text = "Біз деректерді заңда көзделген жағдайлардан басқа үшінші тұлғаларға бермейміз және сатпаймыз."
+    assert _summary(text) == {"third_party_sharing": "denied"}
+    # An exception that names a recipient still declares the flow.
+    assert _summary("Курьерге беруден басқа деректерді үшінші тұлғаларға бермейміз.") == {
+        "third_party_sharing": "declared"}
+
+
+def test_processing_payment_data_without_keeping_card_details_denies_the_card():
+    assert _summary("Оплата проходит через банк без хранения данных банковской карты на сайте.") == {
+        "payment_card": "denied"}
+
+
+def test_browser_memory_is_storage_like_cookies_and_a_dash_opens_a_clause_of_its_own():
+    assert _summary("В памяти браузера остаётся только выбранная тема — это значение никуда не уходит и не "
+                    "передаётся.") == {"cookies": "declared"}
+    assert _summary("Браузер жадында тек тақырып сақталады — бұл мән ешкімге берілмейді.") == {
+        "cookies": "declared"}
+
+
+def test_a_bare_city_among_the_fields_of_a_form_is_an_address():
+    assert _summary("В форме записи вы оставляете имя, телефон, город, удобное время.")["address"] == "declared"
+    assert _summary("Өтінімде аты-жөні, телефон, қала және ыңғайлы уақыт көрсетіледі.")["address"] == "declared"
+    assert "address" not in _summary("Наш офис находится в центре города, телефон указан ниже.")
+
+
+def test_retention_counted_from_the_last_contact_or_until_the_purposes_or_the_term_the_law_sets():
+    assert _summary("Клиника держит переписку не дольше двух лет с последнего визита.") == {
+        "retention": "declared"}
+    assert _summary("Сроки:\nДо достижения целей обработки.") == {"retention": "declared"}
+    assert _summary("Өтінімдер заң белгілеген мерзімге сақталады.") == {"retention": "declared"}
+
+
+def test_kazakh_providers_that_process_data_are_recipients():
+    assert _summary("Хостинг және пошта провайдерлері деректерді техникалық тұрғыдан өңдеуі мүмкін.") == {
+        "third_party_sharing": "declared"}
+
+
+def test_kazakh_we_do_not_hand_out_for_advertising_is_a_denial():
+    assert _summary("Деректерді жарнама мақсатында бөлмейміз.") == {"advertising": "denied"}
+    assert _summary("Деректерді ешкіммен бөліспейміз.") == {}   # no recipient, no category
+
+
+def test_kazakh_channels_to_the_operator_are_no_data_collected():
+    assert "email" not in _summary("Сұрағыңызды email мекенжайына жолдай аласыз.")
+    assert "email" not in _summary("Хабарландыру менеджерге электрондық пошта арқылы жіберіледі.")
+    assert "phone" not in _summary("Өтініштер телефон арқылы қабылданады.")
+    assert "phone" not in _summary("Сұрақтар телефон / WhatsApp арқылы қабылданады.")
+    assert _summary("Онлайн төлем карта арқылы әзірге қолжетімсіз.") == {"payment_card": "denied"}
+
+
+def test_a_kazakh_order_or_a_partners_liability_is_no_transfer():
+    assert _summary("Тапсырыс серіктес дүкен тапсырысты растағаннан кейін ресімделеді.") == {}
+    assert "third_party_sharing" not in _summary("Тауар сапасы үшін серіктес дүкен жауап береді.")
+
+
+def test_the_users_duty_about_other_peoples_data_is_no_flow():
+    text = "Запрещается предоставление Пользователем чужих персональных данных третьих лиц без их согласия."
+    assert "third_party_sharing" not in _summary(text)
+
+
+def test_kazakh_wordings_of_analytics_mailings_nicknames_links_and_age():
+    assert _summary("Жарнама тиімділігін талдау үшін UTM белгілері қолданылады.")["analytics"] == "declared"
+    assert _summary("Деректер жаппай хабарлама жіберу үшін қолданылмайды.") == {"advertising": "denied"}
+    assert _summary("Өтінімде Telegram-дағы никіңізді көрсете аласыз.")["social_profile"] == "declared"
+    assert _summary("Instagram парақшаңызға сілтеме қалдыра аласыз.")["social_profile"] == "declared"
+    assert _summary("Біз аты, телефон және жасы туралы ақпаратты жинаймыз.")["birth_date"] == "declared"
+    assert _summary("Вы вправе требовать ограничения обработки ваших персональных данных.") == {
+        "user_rights": "declared"}
+
+
+def test_named_cloud_hosts_and_a_bot_that_carries_the_form_are_recipients():
+    assert _summary("Өтінімдер қорғалған дерекқорда (Firebase инфрақұрылымында) тұрады.") == {
+        "third_party_sharing": "declared"}
+    assert _summary("Бот өтінімді Telegram-бот арқылы менеджердің чатына хабар етіп жібереді.") == {
+        "third_party_sharing": "declared"}

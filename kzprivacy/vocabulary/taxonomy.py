@@ -307,7 +307,8 @@ _RU_SUBJECT = "пользователь | клиент | субъект | вы |
 
 # «бер» as a verb, not «берушілер» (lenders, givers): its verb forms are written out.
 _KK_TRANSFER = ("беру= | беруге | беруі | беріл | беріп | берген | береді | береміз | беред | бермей | бермеу | "
-                "бермейд | тапсыр | жібер | ұсын | жария | сат | бөліс")
+                # «тапсыру», «тапсырылады», not «тапсырыс» (an order: «серіктес тапсырысты қабылдағаннан кейін»)
+                "бермейд | тапсыру | тапсырыл | тапсыра | тапсырған | тапсырмай | жібер | ұсын | жария | сат | бөліс")
 _EN_TRANSFER = "share | disclose | disclosure | transfer | sell | provide | pass | rent | give access"
 _EN_KEEP = "transfer | store | process | host | server | keep"
 
@@ -327,9 +328,12 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           unless="младше | не предназначать | не предназначенный | достигнуть возраст | достичь возраст"),
     _rule("ru.phone.number", "phone", "номер телефона | телефонный номер | мобильный номер | телефон | "
           "абонентский номер | номер сотовой связи | номер whatsapp | контактный номер",
-          not_before="по"),  # «по телефону» is a way to reach the operator, not data taken
+          not_before="по",  # «по телефону» is a way to reach the operator, not data taken
+          not_after="арқылы",   # nor is a Kazakh «телефон арқылы» (by phone)
+          unless="арқылы қабылданады"),   # «сұрақтар телефон / WhatsApp арқылы қабылданады»
     _rule("ru.email.address", "email",
-          "адрес электронной почты | электронная почта | электронный адрес | e mail | email | емейл | имейл"),
+          "адрес электронной почты | электронная почта | электронный адрес | e mail | email | емейл | имейл",
+          not_after="мекенжайына | арқылы"),   # a Kazakh «email мекенжайына жіберу»: the way to the operator
     _rule("ru.address.postal", "address",
           "адрес доставки | почтовый адрес | домашний адрес | адрес проживания | адрес регистрации | "
           "адрес места жительства | место жительства | почтовый индекс | город проживания | место проживания | "
@@ -337,6 +341,10 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.address.list_item", "address", "адрес", only_in_list=True,
           not_before="ip | по | юридический | веб | на | почтовый",
           not_after="сайт | страница | электронный | почта | веб | ip"),  # «- адрес, по которому выезжает курьер»
+    # «имя, телефон, город, даты заезда», «аты-жөні, телефон, қала, …»: a bare city among a form's fields.
+    _rule("any.address.city_item", "address",
+          regex=r"(?i)(?:\bимя\b|\bфио\b|телефон|\bаты\b|аты-жөні)[^.;:!?]{0,80}?,\s*(?:город|қала)\s*(?:,|;|\bи\b|"
+                r"\bжәне\b)"),
     # «(имя, адрес, телефон, e-mail)»: a bare «адрес» among other personal data in one sentence.
     _rule("ru.address.enumeration", "address", "адрес",
           context=("имя | фамилия | телефон | e mail | email | электронная почта | дата рождения",),
@@ -414,7 +422,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     # --- practices, Russian ------------------------------------------------------------------
     # Storage like cookies («локальное хранилище браузера») is the same practice for the taxonomy.
     _rule("ru.cookies.cookie", "cookies",
-          "cookie | cookies | куки | локальное хранилище | localstorage | local storage"),
+          "cookie | cookies | куки | локальное хранилище | localstorage | local storage | "
+          "память браузера | хранилище браузера"),   # «в памяти браузера сохраняется только язык»
     _rule("ru.analytics.counters", "analytics", "счётчик | веб аналитика | аналитика | аналитический | метрика"),
     _rule("ru.analytics.statistics", "analytics", "статистика | статистический", vague=True),
     # «для анализа посещаемости», «для целей анализа и улучшения работы Сайта»: analysing visits.
@@ -443,7 +452,10 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     # The verb must stand near the recipient, and «от партнёров» is a source, not a recipient.
     _rule("ru.third_party_sharing.transfer", "third_party_sharing", _RU_RECIPIENTS,
           near=_RU_TRANSFER, window=10, vague=True, not_before="от", lead_in_context=True,
-          unless="неправомерный | несанкционированный | незаконный"),  # «защита от неправомерных действий третьих лиц»
+          # «защита от неправомерных действий третьих лиц»; «Запрещается предоставление Пользователем данных третьих
+          # лиц без их разрешения»: the user's own duty about other people's data, no flow of the operator's
+          unless="неправомерный | несанкционированный | незаконный | предоставление пользователем | "
+                 "передача пользователем"),
     # «Мы не продаём ваши данные», «Деректер ешкімге сатылмайды»: a refused sale is a sharing denial even
     # without a recipient (analysis/declarations.py keeps this rule only when it is denied).
     _rule("ru.third_party_sharing.sale", "third_party_sharing", "продавать | продать | продаваться | продажа | "
@@ -465,8 +477,15 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           regex=r"(?i)\b(?:проход\w*|переда[её]\w*ся|передаю\w*ся|отправля\w*ся|пересыла\w*ся|обрабатыва\w*ся)\s+"
                 r"(?:[\w-]+\s+){0,2}?через\s+(?:[\w.-]+\s+){0,3}?(?:сервис|инфраструктур|хостинг|мессенджер|облачн|WhatsApp|"
                 r"Telegram|Kaspi|платформ)|"
-                r"\b(?:WhatsApp|Telegram|мессенджер\w*|сервис\w*|хостинг\w*)\s+арқылы\s+(?:[\w-]+\s+){0,2}?"
-                r"(?:жіберіл|беріл|өңдел|өтеді)"),
+                # «… WhatsApp сервисі арқылы өтеді», «Telegram-бот арқылы оператордың чатына … жібереді»
+                r"\b(?:WhatsApp|Telegram|мессенджер\w*|сервис\w*|хостинг\w*)(?:-[^\W\d_]+)?\s+арқылы\s+"
+                r"(?:[\w-]+\s+){0,5}?(?:жібер|беріл|өңдел|өтеді)"),
+    # «деректер … (Supabase инфрақұрылымында) сақталады», «Сайт Cloudflare Pages платформасында орналасқан»: a
+    # named cloud provider that hosts the data processes them for the operator.
+    _rule("any.third_party_sharing.cloud_host", "third_party_sharing", vague=True,
+          regex=r"(?i)\b(?:Supabase|Firebase|AWS|Amazon\s+Web\s+Services|Google\s+Cloud|Vercel|Netlify|"
+                r"Cloudflare(?:\s+Pages)?|Heroku|Azure|DigitalOcean|Hetzner|Yandex\s+Cloud|Яндекс\s+Облак\w*)"
+                r"\s*(?:инфрақұрылым\w*|инфраструктур\w*|платформа\w*|серверлер\w*|infrastructure)"),
     # «мәтіні … Google-ға жіберіледі», «деректер OpenAI-ға беріледі»: a named company that data are sent to.
     _rule("kk.third_party_sharing.named_company", "third_party_sharing", vague=True,
           regex=r"(?i)\b(?:Google|Yandex|Яндекс|Meta|Facebook|Amazon|Microsoft|OpenAI|Apple|Telegram|WhatsApp)"
@@ -509,13 +528,17 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.retention.delete_within", "retention", "в течение | через", near="удалить | уничтожить | стереть",
           window=6),
     _rule("ru.retention.after_event", "retention", "после последнего | после завершения | после окончания | "
-          "после прекращения | после удаления | после закрытия", near="год | месяц | день | неделя", window=4),
+          "после прекращения | после удаления | после закрытия | с последнего | с момента последнего | "
+          "с даты последнего", near="год | месяц | день | неделя", window=4),
     _rule("ru.retention.until_deletion", "retention", "до удаления", near="хранить | храниться | сохраняться",
           window=8),
     # «хранятся, пока аккаунт активен», «пока действует подписка»: kept while something holds.
     _rule("ru.retention.while", "retention", "пока | до тех пор пока", near="хранить | храниться | сохраняться",
           window=4),
     _rule("ru.retention.term", "retention", "срок хранения | срок обработки | период хранения", vague=True),
+    # «До достижения целей обработки или отзыва согласия» (a consent's «Сроки»): the usual term, said alone.
+    _rule("ru.retention.until_purpose", "retention", "до достижения целей обработки | до достижения цели обработки",
+          gap=0),
     _rule("ru.user_rights.withdraw", "user_rights",
           "отозвать согласие | отзыв согласия | отказаться от согласия | отзыв своего согласия | согласие отозвать",
           gap=3),   # «настоящее согласие может быть отозвано»
@@ -528,7 +551,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.user_rights.request", "user_rights",
           "доступ к персональным данным | изменить | изменение | обновить | обновление | дополнить | удалить | "
           "удаление | уничтожение | уточнение | исправление | блокирование | перечень | анонимизация | "
-          "деперсонализация | редактирование | редактировать", gap=2,
+          "деперсонализация | редактирование | редактировать | ограничение обработки | ограничить обработку",
+          gap=2,
           context=(_RU_SUBJECT, _RU_RIGHT), lead_in_context=True,   # «Пользователь вправе:» + «- требовать ...»
           near="персональные данные | персональная информация | свои данные | предоставленная информация | "
                "свои сведения", window=5,
@@ -570,13 +594,19 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "жеке куәлі | төлқұжат | паспорт | жеке басын куәландыратын құжат | басын куәландыратын | "
           "куәландыратын құжат | басыңызды растайтын құжат | басын растайтын құжат"),
     _rule("kk.birth_date.birth", "birth_date", "туған күн | туған жыл | туған уақыт | жасыңыз | жас диапазон"),
+    # «аты-жөні, email, телефон, жасы және …»: «жасы» (the age) among other personal data.
+    _rule("kk.birth_date.age_item", "birth_date", "жасы=",
+          context=("аты | тегі | телефон | email | e mail | электрондық пошта",)),
     _rule("kk.phone.number", "phone", "телефон | ұялы нөмір | байланыс нөмір | ұялы байланыс нөмір",
-          not_before="біздің", not_suffix="дағы | дегі | тағы"),   # «телефоныңыздағы»: on the device
+          not_before="біздің", not_suffix="дағы | дегі | тағы",   # «телефоныңыздағы»: on the device
+          unless="арқылы қабылдан"),   # «сұрақтар телефон / WhatsApp арқылы қабылданады»: the operator's line
     _rule("kk.email.address", "email",
           "электрондық пошта | электронды пошта | эл пошта | электрондық мекенжай | e mail | email | "
           "поштаңыз",   # «атыңыз, поштаңыз»: «your mail» is an e-mail address
           not_before="біздің",
-          not_after="да | де"),   # «атыңыз да, поштаңыз да … жоқ»: what an event does not hold
+          # «атыңыз да, поштаңыз да … жоқ»: what an event does not hold; «сұрауды email мекенжайына жібере
+          # алады», «ресми өтініштер email арқылы»: the way a message reaches the operator
+          not_after="да | де | мекенжайына | арқылы"),
     _rule("kk.address.postal", "address", "мекенжай | мекен жай | тұрғылықты жер | тұратын жер | елді мекен",
           # «электрондық пошта мекенжайы» is an e-mail, «IP мекенжайы» an IP address;
           # «пошталық мекенжай» (postal) is an address.
@@ -591,7 +621,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           # күдігі болса, хабарлаңыз»: the user's duties
           unless="жауап бер | жауапты | жауапкершіл | қорғауы тиіс | қорғау керек | қорғауға тиіс | таралу | күдік"),
     _rule("kk.social_profile.messenger", "social_profile",
-          "telegram идентификатор | telegram пайдаланушы идентификатор | username | никнейм | мессенджердегі"),
+          "telegram идентификатор | telegram пайдаланушы идентификатор | username | никнейм | мессенджердегі | "
+          "никіңіз | ник="),   # «Telegram-дағы никіңіз»
     _rule("kk.payment_card.card", "payment_card",
           "төлем карта | банк карта | банктік карта | карта дерек | карта нөмір | карточка | төлем дерек | "
           "төлем реквизит | "
@@ -613,6 +644,9 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           # «сатушының орналасқан жері бойынша»: where a party is seated (jurisdiction), not where the user is
           not_before="иесі | сатушы | оператор | компания | ұйым | серіктестік | тарап | кеңсе | офис"),
     _rule("kk.social_profile.network", "social_profile", "әлеуметтік желі"),
+    # «Instagram-ға не 2ГИС-ке сілтеме»: a link to the user's own social-network page.
+    _rule("kk.social_profile.link", "social_profile", "instagram | tiktok | facebook | vk= | вконтакте",
+          near="сілтеме", window=4),
     _rule("kk.health.health", "health", "денсаулы | медициналық дерек | медициналық мәлімет | медициналық ақпарат | "
           "анализ нәтиже | талдау нәтиже | зерттеу нәтиже | медкарта | медициналық карта | "
           "медициналық құжат | диагноз | ауру= | аурулар"),
@@ -625,16 +659,20 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("kk.contact.own_channel", "contact",
           "электрондық пошта | электронды пошта | эл пошта | e mail | email | телефон | мекенжай | байланыс нөмір",
           vague=True, own_contact=True),
-    _rule("kk.cookies.cookie", "cookies", "cookie | куки | локалдық сақта | жергілікті сақтау= | localstorage"),
+    _rule("kk.cookies.cookie", "cookies", "cookie | куки | локалдық сақта | жергілікті сақтау= | localstorage | "
+          "браузер жады"),   # «браузер жадында тек тіл сақталады»: storage like cookies
     _rule("kk.analytics.counters", "analytics", "аналитика | есептегіш | веб талдау | метрика"),
     _rule("kk.analytics.statistics", "analytics", "статистика", vague=True),
     _rule("kk.analytics.analysis", "analytics", "талдау жақсарт | кірушілерді талдау | келушілерді талдау | "
-          "трафикті талдау | сайтқа кіруді талдау | қаралым талдау | кірулерді талдау", gap=2, vague=True),
+          "трафикті талдау | сайтқа кіруді талдау | қаралым талдау | кірулерді талдау | "
+          "тиімділігін талдау",   # «жарнама тиімділігін талдау үшін»: analysing how campaigns perform
+          gap=2, vague=True),
     _rule("kk.advertising.targeting", "advertising", "таргет | ретаргетинг | ремаркетинг | жарнамалық желі | "
           "жарнама көрсет"),
     _rule("kk.advertising.ads", "advertising", "жарнама | маркетинг", vague=True),
     _rule("kk.advertising.newsletter", "advertising", "арнайы ұсыныс | жаңалықтар тарату | ақпараттық хат | "
-          "ақпараттық тарату | жаңа өнімдер | жаңа қызметтер | акциялар туралы | купон", gap=2, vague=True),
+          "ақпараттық тарату | жаңа өнімдер | жаңа қызметтер | акциялар туралы | купон | жаппай хабарлама | "
+          "жаппай тарату", gap=2, vague=True),
     _rule("kk.advertising.own_news", "advertising", "қызметтері туралы ақпарат | сервистері туралы ақпарат | "
           "өнім туралы ақпарат | өнім туралы өзекті ақпарат", near="жібер | ұсын | тарат", window=3, gap=2,
           vague=True),
@@ -648,7 +686,11 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           # «үшінші тұлғалардың заңсыз әрекеттерінен қорғау»; «… берілген үшінші тұлғалар туралы мәліметтерді
           # алуға құқылысыз»: the right to learn who received data is no transfer
           unless="заңсыз | рұқсатсыз | құқыққа қайшы | тұлғалар туралы мәлімет | тұлғалар туралы ақпарат | "
-                 "кепілдік бермей"),   # «… төлем провайдерімен үйлесімділікке кепілдік бермейді»: no guarantee
+                 "кепілдік бермей | "   # «… төлем провайдерімен үйлесімділікке кепілдік бермейді»: no guarantee
+                 "жауап береді"),   # «… үшін мейрамхана-серіктес жауап береді»: who is liable, no transfer
+    # «хостинг, дерекқор, пошта … провайдерлері техникалық өңдеу жүргізуі мүмкін»: processors that handle data.
+    _rule("kk.third_party_sharing.processors", "third_party_sharing", "провайдер | өңдеуші | қызмет көрсетуші",
+          near="өңде", window=5, vague=True, not_suffix="дан | ден | тан | тен | нан | нен"),
     _rule("kk.cross_border_transfer.explicit", "cross_border_transfer", "трансшекаралы | шекараалды",
           unless="бастамас бұрын | міндетті | болжанып отырған | болжамды | сәйкес келмейтін"),   # the law's duty
     _rule("kk.cross_border_transfer.outside", "cross_border_transfer",
@@ -676,7 +718,7 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     # «мақсатқа қол жеткізілгенге дейін сақталады»: until the purpose is reached.
     _rule("kk.retention.until", "retention",
           "дейін | бойы= | бойына= | қажетті мерзім | қажет мерзім | мерзім ішінде | "
-          "мерзімде",   # «заңнамада көзделген мерзімде сақталады»
+          "мерзімде | мерзімге",   # «заңнамада көзделген мерзімде / заң талап еткен мерзімге сақталады»
           near="сақта | өңде", window=4,
           not_after="жасалған | жүргізілген"),   # «кері қайтарғанға дейін жасалған өңдеу»: processing done before
     _rule("kk.retention.consent_term", "retention", "келісімнің қолданылу мерзім | келісім қолданыл | "
@@ -701,7 +743,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("en.id_document.id_card", "id_document", "passport | identity document | id card | identity card"),
     _rule("en.birth_date.birth", "birth_date", "date of birth | birth date | birthday"),
     _rule("en.phone.number", "phone", "phone number | telephone | phone | mobile number"),
-    _rule("en.email.address", "email", "email address | email | e mail"),
+    _rule("en.email.address", "email", "email address | email | e mail",
+          not_after="мекенжайына | арқылы"),   # a Kazakh «email мекенжайына жіберу»: the way to the operator
     _rule("en.address.postal", "address",
           "postal address | delivery address | home address | billing address | shipping address | mailing address | "
           "postcode | zip code", not_before="e"),   # «e-mail address» is not a «mailing address»
@@ -930,7 +973,7 @@ NEGATION_BRIDGES: dict[str, frozenset[str]] = {
 ABSENCE_WORDS: dict[str, frozenset[str]] = {
     "ru": frozenset({"нет", "отсутствовать", "отсутствует", "отсутствуют"}),
     "en": frozenset({"no"}),
-    "kk": frozenset({"жоқ"}),
+    "kk": frozenset({"жоқ", "қолжетімсіз"}),   # «картамен онлайн төлем уақытша қолжетімсіз»: unavailable
 }
 # «Других файлов cookie ... нет», «no other third parties»: a denial of the *other* ones leaves the
 # named ones declared.
@@ -940,7 +983,8 @@ NEGATIONS: dict[str, frozenset[str]] = {
     "en": frozenset({"not", "never", "no", "cannot"}),
 }
 # Kazakh negation is a suffix on the verb: жина-ма-ймыз, сақта-ма-йды, бер-ме-йміз, сат-па-ймыз, өңде-л-мей-ді.
-KK_NEGATED_VERB = (r"^(?:(?:жина|сақта|өңде|бер|тапсыр|жібер|пайдалан|қолдан|жарияла|сат|ұсын|тарат|жаз|оқы|"
+KK_NEGATED_VERB = (r"^(?:бөлме(?:й|у)|"   # «жарнама мақсатында бөлмейміз» (we do not hand out); not «бөлмесі»
+                   r"(?:жина|сақта|өңде|бер|тапсыр|жібер|пайдалан|қолдан|жарияла|сат|ұсын|тарат|жаз|оқы|бөліс|"
                    r"жоспарла|сұра|көрсет)"
                    r"(?:ыл|іл|л|ын|ін|н)?(?:ма|ме|ба|бе|па|пе)(?:й|с|ған|ген|ң|у)|"
                    # «алмаймыз», «алынбайды» (do not take); not «алмасу» (exchange), «алмас»
@@ -960,7 +1004,10 @@ EXCEPTION_PATTERN = (
     # Kazakh «unless you …»: a negated conditional («өзіңіз ұсынбасаңыз, … жинамаймыз»)
     r"[^\W\d_]+(?:ма|ме|ба|бе|па|пе)(?:са|се)(?:ңыз|ңіз)\b|жағдайлардан\s+басқа|басқа\s+(?:кезде|жағдайда)|"
     # «сатпайды және бермейді, мыналардан басқа: …» (except the following)
-    r"(?:мыналардан|төмендегілерден)\s+басқа")
+    r"(?:мыналардан|төмендегілерден)\s+басқа|"
+    # «курьерге беруден басқа» (except handing it to a courier): an ablative and «басқа»; not «бұдан / одан басқа»
+    # (besides, moreover)
+    r"\b(?!(?:бұдан|одан|осыдан|мұнан|сонан)\b)[^\W\d_]+(?:дан|ден|тан|тен|нан|нен)\s+басқа\b")
 # An exception that names only what the law requires («за исключением случаев, предусмотренных
 # законодательством», «… уполномоченным государственным органам») declares no flow: state bodies are
 # not third parties. It does declare when it also names a recipient or consent («без согласия»,
