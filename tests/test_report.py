@@ -191,21 +191,31 @@ def test_idn_site_page_in_the_browser(browser, report_out, artifacts):
         page.close()
 
 
-def test_the_ranking_tells_a_policy_named_without_a_link_from_no_policy(report_out, sample_crawl):
+def test_the_ranking_tells_a_policy_named_without_a_link_from_no_policy(report_out, sample_crawl, tmp_path):
     """mention-demo.kz names its policy in plain text with no link: «упомянута без ссылки», not «нет политики»
     (a false accusation for a regulator); nopolicy-demo.kz has nothing policy-like."""
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup((report_out / "index.html").read_text(encoding="utf-8"), "html.parser")
-    policy_cell = {}
-    for row in soup.select("#ranking tbody tr"):
-        cells = row.find_all("td")
-        policy_cell[cells[0].get_text(strip=True)] = cells[2].get_text(strip=True)
+    from kzprivacy.analysis.report.render import Report
+    from kzprivacy.store.read import read_crawl
+
+    def policy_cells(index: Path) -> dict[str, str]:
+        soup = BeautifulSoup(index.read_text(encoding="utf-8"), "html.parser")
+        return {row.find_all("td")[0].get_text(strip=True): row.find_all("td")[2].get_text(strip=True)
+                for row in soup.select("#ranking tbody tr")}
+
     mentions = {r["site"] for r in sample_crawl.rows(
         "SELECT site FROM policies WHERE crawl_id = ? AND status = 'mention'", sample_crawl.crawl_id)}
     assert "mention-demo.kz" in mentions
-    assert policy_cell["mention-demo.kz"] == "упомянута без ссылки"
-    assert policy_cell["nopolicy-demo.kz"] == "нет политики"
+    # The summary as render_report writes it (a few columns of policies), and as the PDF report writes it
+    # (the whole crawl's tables, policies among them).
+    whole = tmp_path / "whole"
+    Report(read_crawl(report_out.parents[1] / "kzprivacy.db", sample_crawl.crawl_id), whole, "ru").write(
+        whole / "report", sites=(), summary=True)
+    for index in (report_out / "index.html", whole / "report" / "index.html"):
+        cells = policy_cells(index)
+        assert cells["mention-demo.kz"] == "упомянута без ссылки", index
+        assert cells["nopolicy-demo.kz"] == "нет политики", index
 
 
 def test_every_site_has_a_page_and_no_payload_is_markup(report_out, sample_crawl):

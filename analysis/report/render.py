@@ -319,7 +319,8 @@ class Report:
                               "severities": sorted(set(group["severity"]), key=lambda s: _SEVERITY_RANK.get(s, 9))})
             rules.sort(key=lambda r: (-r["count"], r["rule"]))
         status_by_site = {str(s["site"]): s for s in self.sites}
-        policy_hints = _policy_hint_by_site(self.frames.get("policy_hints"))
+        # The summary alone reads only these columns (render_report); a whole crawl's frames have the table.
+        policy_hints = _policy_hint_by_site(self.frames.get("policy_hints", self.frames.get("policies")))
         ranking = []
         for row in records(self.scores):
             site = status_by_site.get(row["site"], {})
@@ -536,14 +537,18 @@ def _policy_hints(db_path: str | Path, crawl_id: str) -> pd.DataFrame:
                               {"crawl_id": crawl_id})
 
 
-def _policy_hint_by_site(hints: pd.DataFrame | None) -> dict[str, str]:
-    """{site: "mention" | "consent"}: a named policy speaks before a consent."""
+def _policy_hint_by_site(policies: pd.DataFrame | None) -> dict[str, str]:
+    """{site: "mention" | "consent"} from rows of the policies table (all of them, or _policy_hints' few):
+    a policy named without a link speaks before a consent."""
     out: dict[str, str] = {}
-    if hints is None or hints.empty:
+    if policies is None or policies.empty:
         return out
-    for site, status in zip(hints["site"].astype(str), hints["status"].astype(str), strict=True):
-        if status == "mention" or site not in out:
-            out[site] = "mention" if status == "mention" else "consent"
+    kinds = policies["document_kind"] if "document_kind" in policies else pd.Series(None, index=policies.index)
+    for site, status, kind in zip(policies["site"].astype(str), policies["status"].astype(str), kinds, strict=True):
+        if status == "mention":
+            out[site] = "mention"
+        elif status == "ok" and kind == "consent":
+            out.setdefault(site, "consent")
     return out
 
 
