@@ -114,25 +114,19 @@ class _Token(NamedTuple):
     end: int
 
 
-_SPAN_START, _SPAN_END, _MATCHED = re.Match.start, re.Match.end, re.Match.group
+_SPAN_START, _SPAN_END = re.Match.start, re.Match.end
 _LOW, _KEYS = attrgetter("low"), attrgetter("keys")
 
 
-def _tokens(text: str, offset: int = 0, low: str | None = None) -> list[_Token]:
-    """Words of `text` with their keys; hyphens and dots split words («IP-адрес», «Яндекс.Метрика»).
-    `low`: lowered(text), when the caller has it."""
-    low = lowered(text) if low is None else low
-    if low is None:     # lower-casing may change lengths: each word lower-cased on its own
-        out = []
-        for match in _WORD.finditer(text):
-            word = match.group(0).lower().replace("ё", "е")
-            out.append(_Token(word, _keys(word), match.start() + offset, match.end() + offset))
-        return out
-    # Lower-cased as a whole, one character for one (kzprivacy.vocabulary.prefilter.lowered), the text has the
-    # same words at the same places, each already lower-cased: the tokens are built without a Python call a word.
-    matches = list(_WORD.finditer(low.replace("ё", "е")))
-    words = list(map(_MATCHED, matches))
-    return _placed(matches, words, list(map(_keys, words)), offset)
+def _tokens(text: str, offset: int = 0) -> list[_Token]:
+    """Words of `text` with their keys, each word lower-cased on its own; hyphens and dots split words
+    («IP-адрес», «Яндекс.Метрика»). For a text that lowered() cannot lower as a whole (lower-casing may
+    change its length there); _Words makes the tokens of the others from their lowered text."""
+    out = []
+    for match in _WORD.finditer(text):
+        word = match.group(0).lower().replace("ё", "е")
+        out.append(_Token(word, _keys(word), match.start() + offset, match.end() + offset))
+    return out
 
 
 def _placed(matches: list[re.Match[str]], words: list[str], keys: list[frozenset[str]], offset: int) -> list[_Token]:
@@ -288,18 +282,19 @@ class _Words:
 
     __slots__ = ("_by_key", "_offset", "_text", "_toks", "keys", "keyset", "lows")
 
-    def __init__(self, toks: list[_Token] | None = None, text: str = "", offset: int = 0, low: str | None = None):
-        """The words of `toks`, or of `text` at `offset` in the policy (`low`: lowered(text)). Of a text lowered
-        plainly, only the words and their keys are made: most sentences match no phrase and need no more; the
-        tokens, with their places, are made when first asked for."""
-        self._toks = toks
+    def __init__(self, text: str, offset: int, low: str | None):
+        """The words of `text` at `offset` in the policy (`low`: lowered(text)). Of a text lowered plainly, only
+        the words and their keys are made: most sentences match no phrase and need no more; the tokens, with
+        their places, are made when first asked for (the lowered text has the same words at the same places,
+        one character for one)."""
+        self._toks: list[_Token] | None = None
         self._text = ""
-        if toks is None and low is not None:
-            self._text, self._toks = low.replace("ё", "е"), None
+        if low is not None:
+            self._text = low.replace("ё", "е")
             self.lows: list[str] = _WORD.findall(self._text)
             self.keys: list[frozenset[str]] = list(map(_keys, self.lows))
         else:
-            self._toks = toks = _tokens(text, offset, low) if toks is None else toks
+            self._toks = toks = _tokens(text, offset)
             self.lows, self.keys = list(map(_LOW, toks)), list(map(_KEYS, toks))
         self._offset = offset
         self.keyset: frozenset[str] = frozenset().union(*self.keys)
@@ -326,7 +321,7 @@ class _Words:
         if kind == "prefix":
             found = [i for i, low in enumerate(self.lows) if low.startswith(value)]
         else:
-            by_key = self.by_key if self._by_key is None else self._by_key
+            by_key = self.by_key
             if kind == "exact":
                 found = by_key.get(value, [])
             elif len(value) == 1:   # one key: its list is in order already
@@ -439,14 +434,6 @@ def _regex_rules() -> frozenset[int]:
     return frozenset(r for r, compiled in enumerate(_lexicon()) if compiled.regex is not None)
 
 
-def regex_rules_in(text: str) -> frozenset[int]:
-    """The lexicon's regular expressions that match somewhere in `text` (the sentences joined by newlines):
-    a rule that matches nowhere in it matches no sentence of it either, as none is anchored to ^ or $."""
-    lexicon = _lexicon()
-    low = lowered(text)
-    return frozenset(r for r in _regex_rules() if lexicon[r].prefiltered.search(text, low))  # type: ignore[union-attr]
-
-
 def _regex_rules_by_sentence(joined: Joined) -> list[frozenset[int]]:
     """For each of the sentences `joined`, the lexicon's regular expressions worth trying on it: not every one
     that matches somewhere in the text on every sentence, but each on the sentences where it may match
@@ -475,7 +462,7 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
     lexicon = _lexicon()
     # Only the rules worth trying on this sentence: those with a phrase whose anchor word occurs in it and whose
     # other words given as keys or exact forms occur in it too (else _find_phrase finds nothing: told here by
-    # set operations, without a call a phrase), and the regular expressions that match somewhere in the text
+    # set operations, without a call a phrase), and the regular expressions that may match in this sentence
     # (`regex_rules`), in lexicon order.
     candidates: dict[int, list[int]] = {}
     needs, keyset = _phrase_needs(), words.keyset
@@ -900,7 +887,7 @@ def extract_declarations(text: str, language: str | None = None,
     sentences = split_sentences(text) if sentences is None else sentences
     parents = lead_ins(sentences)
     lows = [lowered(s.text) for s in sentences]     # for the prefiltered patterns
-    sentence_words = [_Words(None, s.text, s.start, low) for s, low in zip(sentences, lows, strict=True)]
+    sentence_words = [_Words(s.text, s.start, low) for s, low in zip(sentences, lows, strict=True)]
     joined = Joined([s.text for s in sentences], lows)
     regex_rules = _regex_rules_by_sentence(joined)
     # The sentences where advice or a vendor's name may stand, each told by one scan of them all.
@@ -932,10 +919,9 @@ def extract_declarations(text: str, language: str | None = None,
         if not found:
             continue
         toks = words.toks
-        data_list = _data_list(sentence.text)
-        if (is_heading and not data_list) or (_DEFINITION.match(sentence.text) and not data_list) or _glossary_item(
-                sentences, index, parent) or (sentence.kind in ("item", "clause") and _ITEM_DEFINITION.match(
-                    sentence.text) and not data_list):
+        names_a_subject = is_heading or _DEFINITION.match(sentence.text) or (
+            sentence.kind in ("item", "clause") and _ITEM_DEFINITION.match(sentence.text))
+        if (names_a_subject and not _data_list(sentence.text)) or _glossary_item(sentences, index, parent):
             # A heading or a glossary entry names a subject; only names and numbers count there.
             found = [m for m in found if m.first < 0]
             if not found:

@@ -61,7 +61,7 @@ def _anchors(pattern: regex_parser.SubPattern) -> set[str]:
 
 
 def test_no_lexicon_regex_is_anchored_to_the_start_or_end():
-    """regex_rules_in searches the sentences joined by newlines: sound only while no rule's regex needs the
+    """_regex_rules_by_sentence scans the sentences joined by newlines: sound only while no rule's regex needs the
     start or end of a sentence (^, $, \\A, \\Z); a word boundary (\\b) behaves the same at a newline."""
     regexes = [c.regex for c in declarations._lexicon() if c.regex is not None]
     assert len(regexes) >= 10
