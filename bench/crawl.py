@@ -6,6 +6,12 @@ Both run in the same session against the same generated sample sites, each in a
 child process so that peak memory (max RSS) is measured separately. The figure
 that matters is the ratio: these machines are shared and noisy, so absolute
 numbers vary from run to run while the ratio holds.
+
+A third client fetches the same pages: a bare Scrapy spider (Scrapy's default middlewares, the scan's
+concurrency and reactor, no robots.txt, parsing, WARC or storage). It says how much of the gap to aiohttp
+is the framework the scan is built on and how much is the scan's own work per page. The bare clients are
+timed from their first request to their last, after their imports; the scan from the command's start,
+so a scan of one site is timed too, to show the scan's fixed start-up cost.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -57,6 +64,38 @@ def baseline_main(urls_file: str, proxy: str, concurrency: int) -> None:
     print(json.dumps({"pages": ok, "seconds": elapsed, "peak_mb": peak}))
 
 
+def scrapy_main(urls_file: str, proxy: str, concurrency: int) -> None:
+    """Child process: fetch every URL with a bare Scrapy spider and print the figures as JSON."""
+    import scrapy
+    from scrapy.crawler import CrawlerProcess
+
+    urls = json.loads(Path(urls_file).read_text())
+    fetched = 0
+
+    class BareSpider(scrapy.Spider):
+        name = "bare"
+
+        async def start(self):  # type: ignore[override]
+            for url in urls:
+                yield scrapy.Request(url, meta={"proxy": proxy}, dont_filter=True)
+
+        def parse(self, response: Any) -> None:
+            nonlocal fetched
+            fetched += 1
+
+    process = CrawlerProcess({
+        "CONCURRENT_REQUESTS": concurrency, "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "DOWNLOAD_DELAY": 0,
+        "ROBOTSTXT_OBEY": False, "LOG_LEVEL": "ERROR", "TELNETCONSOLE_ENABLED": False,
+        "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
+    }, install_root_handler=False)
+    process.crawl(BareSpider)
+    started = time.perf_counter()
+    process.start()
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"pages": fetched, "seconds": elapsed, "peak_mb": peak}))
+
+
 def run(sites: int, concurrency: int) -> None:
     from kzprivacy.sampleweb.server import SampleWeb
 
@@ -67,10 +106,10 @@ def run(sites: int, concurrency: int) -> None:
         generated = [d for d in sample_domains(include_generated=sites) if d.startswith("gen-")]
         domains.write_text("\n".join(generated), encoding="utf-8")
 
-        def scan(crawl_id: str, *extra: str, profile: Path | None = None) -> float:
+        def scan(crawl_id: str, *extra: str, profile: Path | None = None, sites_file: Path = domains) -> float:
             prefix = [sys.executable, "-m", "cProfile", "-o", str(profile)] if profile else [sys.executable]
             started = time.perf_counter()
-            subprocess.run([*prefix, "-m", "kzprivacy.cli", "scan", "-i", str(domains), "--out", str(out),
+            subprocess.run([*prefix, "-m", "kzprivacy.cli", "scan", "-i", str(sites_file), "--out", str(out),
                             "--crawl-id", crawl_id, "--proxy", web.proxy_url, "--no-progress", *extra],
                            check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
             return time.perf_counter() - started
@@ -83,6 +122,11 @@ def run(sites: int, concurrency: int) -> None:
         fast_seconds = scan("bench-fast", *fast)
         # And the crawl alone (no analysis and outputs after it): the work the bare client does.
         crawl_only_seconds = scan("bench-crawl-only", *fast, "--no-analyze")
+        # The scan's fixed cost (interpreter, imports, settings, the store, the crawler's start and end): a
+        # scan of one site, the crawl alone, as above.
+        one_site = out / "one-site.txt"
+        one_site.write_text(generated[0], encoding="utf-8")
+        startup_seconds = scan("bench-one-site", *fast, "--no-analyze", sites_file=one_site)
         profile = out / "scan.prof"
         scan("bench-profile", *fast, profile=profile)
         from kzprivacy.store import open_store
@@ -98,6 +142,10 @@ def run(sites: int, concurrency: int) -> None:
         result = subprocess.run([sys.executable, __file__, "--baseline", str(urls_file), web.proxy_url,
                                  str(concurrency)], check=True, capture_output=True, text=True, cwd=ROOT)
         base = json.loads(result.stdout.strip().splitlines()[-1])
+        # The framework's own cost: a bare Scrapy spider over the same pages.
+        result = subprocess.run([sys.executable, __file__, "--scrapy", str(urls_file), web.proxy_url,
+                                 "384"], check=True, capture_output=True, text=True, cwd=ROOT)
+        bare_scrapy = json.loads(result.stdout.strip().splitlines()[-1])
 
         shares = _profile_shares(profile)
 
@@ -105,16 +153,26 @@ def run(sites: int, concurrency: int) -> None:
     fast_rate = len(urls) / fast_seconds
     crawl_only_rate = len(urls) / crawl_only_seconds
     base_rate = base["pages"] / base["seconds"]
+    scrapy_rate = bare_scrapy["pages"] / bare_scrapy["seconds"]
+    # The crawl alone without its fixed start-up cost: what it does per page once running.
+    steady_rate = len(urls) / max(crawl_only_seconds - startup_seconds, 1e-9)
     print(f"sites: {sites} generated, {ok_sites} scanned ok; pages: {len(urls)}")
     print(f"kzprivacy scan, polite defaults : {crawl_rate:8.1f} pages/s  ({crawl_seconds:6.1f} s, whole CLI run)  "
           f"peak RSS {crawl_peak:6.0f} MB")
     print(f"kzprivacy scan, politeness off  : {fast_rate:8.1f} pages/s  ({fast_seconds:6.1f} s)")
     print(f"  the same, --no-analyze        : {crawl_only_rate:8.1f} pages/s  ({crawl_only_seconds:6.1f} s, the crawl "
           "alone)")
+    print(f"  a scan of one site            : {startup_seconds:6.1f} s (the fixed start-up cost); the crawl alone "
+          f"without it: {steady_rate:8.1f} pages/s")
     print(f"aiohttp bare fetch              : {base_rate:8.1f} pages/s  ({base['seconds']:6.1f} s)  "
           f"peak RSS {base['peak_mb']:6.0f} MB")
+    print(f"Scrapy bare spider              : {scrapy_rate:8.1f} pages/s  ({bare_scrapy['seconds']:6.1f} s)  "
+          f"peak RSS {bare_scrapy['peak_mb']:6.0f} MB")
     print(f"ratio scan/bare: polite {crawl_rate / base_rate:.3f}x, politeness off {fast_rate / base_rate:.3f}x, "
           f"crawl alone {crawl_only_rate / base_rate:.3f}x, memory {crawl_peak / base['peak_mb']:.2f}x")
+    print(f"ratio to the bare Scrapy spider: crawl alone {crawl_only_rate / scrapy_rate:.3f}x, without start-up "
+          f"{steady_rate / scrapy_rate:.3f}x; the bare Scrapy spider itself {scrapy_rate / base_rate:.3f}x "
+          "the aiohttp fetch")
     print("where the scan's time goes (politeness off, cProfile, own time by area; the waiting is time blocked, "
           "the rest CPU):")
     for area, share in shares:
@@ -203,6 +261,10 @@ def _profile_shares(path: Path) -> list[tuple[str, float]]:
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--baseline":
         baseline_main(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "--scrapy":
+        os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+        scrapy_main(sys.argv[2], sys.argv[3], int(sys.argv[4]))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sites", type=int, default=300, help="generated sample sites (default 300)")
