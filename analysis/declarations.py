@@ -451,11 +451,12 @@ _UNSET: Any = object()
 
 def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: bool,
              hint: str | None = None, regex_rules: frozenset[int] | None = None,
-             low: str | None = _UNSET) -> list[_Match]:
+             low: str | None = _UNSET, own_block: bool = False) -> list[_Match]:
     """Lexicon matches in one sentence; `context` holds its lead-in and section heading, `in_list` says
     whether it is an item under a lead-in, `hint` is the language of the whole text if known, `regex_rules`
     the regular expressions worth trying on it (_regex_rules_by_sentence; all when None), `low` the
-    sentence's lowered() text when the caller has it."""
+    sentence's lowered() text when the caller has it, `own_block` whether it is an item of the operator's own
+    details (_OWN_LEAD)."""
     low = lowered(sentence.text) if low is _UNSET else low
     langs = _languages(sentence.text, hint, low)
     found: list[_Match] = []
@@ -518,8 +519,8 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
             if rule.vague and not rule.own_contact and (after == ":" or (after == "(" and len(rule.categories) > 1)):
                 continue    # «Контактные данные: номер телефона …», «… (аты-жөні, телефон)»: the specifics speak
             if rule.own_contact or OWN_DETAIL_CATEGORIES.intersection(rule.categories):
-                own = _own_contact(sentence.text, low, toks[first].start - sentence.start, end - sentence.start,
-                                   toks, last)
+                own = own_block or _own_contact(sentence.text, low, toks[first].start - sentence.start,
+                                                end - sentence.start, toks, last)
                 if own != rule.own_contact:
                     continue
                 if rule.own_contact and (not _CONTACT_VALUE.search(sentence.text)
@@ -577,7 +578,13 @@ _KK_VERB_END = re.compile(r"(?:ды|ді|ты|ті|мыз|міз|сыз|сіз|�
 _GLOSSARY_ENTRY = (
     r"(?:[^\W\d_][\w.-]*\s+){0,5}[^\W\d_][\w.)-]*\s+[—–-]\s+"
     r"(?!(?:мы|вы|я|оператор\w*|компани\w*|сайт\w*|чтобы|для|если|так|we|you|the\s+operator|to|for|if|"
-    r"біз|сіз)\b)(?:[^\W\d_][\w-]*[\s,]+){4}")
+    r"біз|сіз)\b)"
+    # «Контактные данные клиентов — в течение срока договора и 3 лет после его окончания», «Байланыс деректері —
+    # шарт мерзімі ішінде және одан кейін 3 жыл бойы»: a kind of data and how long it is kept, a line of a
+    # table of terms under «Сроки хранения»; it defines nothing.
+    r"(?![^.;]*?(?:\bв\s+течение\b|\bна\s+протяжении\b|\bішінде\b|\bбойы\b|\bduring\b|\bfor\s+\d|"
+    r"\b\d+\s*(?:лет|год\w*|месяц\w*|дн\w*|недел\w*|жыл\w*|ай\w*|күн\w*|years?|months?|days?)\b))"
+    r"(?:[^\W\d_][\w-]*[\s,]+){4}")
 # «Срок хранения данных — 1 год после удаления аккаунта», «Деректерді сақтау мерзімі — …»: a retention term
 # written with a dash states the term; it is no glossary entry.
 _RETENTION_HEAD = (r"(?!(?i:(?:[^\W\d_][\w-]*\s+){0,2}(?:срок\w*\s+(?:хранени|обработк)|период\w*\s+хранени|"
@@ -822,6 +829,33 @@ def _kk_except(toks: list[_Token], j: int) -> bool:
     return toks[j].low == "басқа" and j > 0 and toks[j - 1].low.endswith(("дан", "ден", "тан", "тен", "нан", "нен"))
 
 
+# «С кем мы делимся данными», «Кому мы передаём данные», «Who we share data with», «Деректерді кімге береміз»: a
+# heading that says who receives the data; the items under it that name a recipient and what it does
+# («- Supabase — хранение учётной записи», «- Vercel — hosting») are recipients of the data.
+_SHARING_HEADING = re.compile(
+    r"(?i)^(?:\d+(?:\.\d+)*\.?\s*)?(?:с\s+кем\s+(?:мы\s+)?дели|кому\s+(?:мы\s+)?(?:переда|раскрыва|предоставля|отправля|уход|попада)|"
+    r"кто\s+получает|получатели\s+(?:персональных\s+)?данных|who\s+(?:we\s+share|receives)|"
+    r"with\s+whom\s+we\s+share|(?:data\s+)?recipients\b|(?:деректерді\s+)?кімге\s+(?:бер|жібер|ұсын)|"
+    r"деректерді\s+кім\s+алады)")
+_RECIPIENT_ITEM = re.compile(
+    r"^(?!(?i:государствен|уполномоченн|суд|правоохранител|мемлекеттік|уәкілетті|сот\b|court|authorit|law\b))"
+    r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w.&+-]*(?:\s+\(?[\w.&+,-]+\)?){0,4}\s+[—–-]\s+\w")
+# «Исполнитель:», «Реквизиты:», «Контакты:», «Орындаушы:» alone on a line: the lines under it are the operator's own
+# details (its address, phone, e-mail), not data it collects.
+_OWN_LEAD = re.compile(
+    r"(?i)^(?:исполнитель|оператор|продавец|администрация(?:\s+сайта)?|(?:наши\s+)?реквизиты(?:\s+\w+){0,2}|"
+    r"(?:наши\s+)?контакты|контактная\s+информация|орындаушы|сатушы|оператордың\s+деректемелері|деректемелер\w*|"
+    r"байланыс(?:\s+ақпараты)?|contacts?|contact\s+(?:us|details)|our\s+details)\s*:$")
+_DIGIT = re.compile(r"\d")
+RECIPIENT_UNDER_HEADING = "any.third_party_sharing.recipient_under_heading"
+
+
+def _recipient_under_heading(sentence: Sentence, heading: Sentence | None) -> bool:
+    """Whether an item names a recipient under a heading that says who receives the data (_SHARING_HEADING)."""
+    return (heading is not None and sentence.kind == "item" and _SHARING_HEADING.match(heading.text) is not None
+            and _RECIPIENT_ITEM.match(sentence.text) is not None)
+
+
 def _glossary_item(sentences: list[Sentence], index: int, parent: int | None) -> bool:
     """A definition laid out over two lines: a term as a heading and «– передача персональных данных …» as a
     lone dash item under it, or a term ending with a dash and its meaning on the next line."""
@@ -915,7 +949,17 @@ def extract_declarations(text: str, language: str | None = None,
         context = [w for w in (lead_words, sentence_words[heading] if heading not in (None, index) else None) if w]
         # A list item speaks its lead-in's language («Аты;» under a Kazakh lead-in has no Kazakh letter).
         hint = "kk" if lead is not None and not _KK_LETTERS.isdisjoint(lead.text.lower()) else language
-        found = _matches(sentence, words, context, lead is not None, hint, regex_rules[index], low)
+        # (only a line holding a value, a number at least: «телефон нөмірі;» under «Байланыс:» names data collected)
+        found = _matches(sentence, words, context, lead is not None, hint, regex_rules[index], low,
+                         lead is not None and _OWN_LEAD.match(lead.text) is not None
+                         and (_CONTACT_VALUE.search(sentence.text) is not None or _DIGIT.search(sentence.text)
+                              is not None))
+        if lead is None and heading not in (None, index) and _recipient_under_heading(
+                sentence, sentences[heading]) and not any(
+                m.compiled.rule.categories == ("third_party_sharing",) for m in found):
+            declarations.append(Declaration("third_party_sharing", "declared", sentence.text, sentence.start,
+                                            sentence.end, RECIPIENT_UNDER_HEADING, _vendors(sentence.text, low),
+                                            "specific", "heading"))
         if not found:
             continue
         toks = words.toks

@@ -195,6 +195,9 @@ def _clause_number(marker: str) -> tuple[int, ...] | None:
 
 # An unmarked line of at most this many words after a lead-in is one of its items, not a heading.
 _SHORT_ITEM_WORDS = 6
+# «Аты және байланыс ақпараты (формаларды толтырған кезде)»: a note in brackets at the end of an item says when
+# or why; it does not make the item longer.
+_TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
 _SYMBOL_BULLET = re.compile(r"[-—–•*·▪●■►✓]")
 _BULLET = re.compile(r"[-—–•*·▪●■►✓]|[а-яa-z]\)|\d{1,2}\)")
 
@@ -239,7 +242,8 @@ def lead_ins(sentences: list[Sentence]) -> list[int | None]:
                 # same kind) they are its list.
                 short_line = (not sentence.marker and sentence.kind in ("heading", "sentence")
                               and sentence.text[-1:] not in _TERMINAL
-                              and len(sentence.text.split()) <= _SHORT_ITEM_WORDS and plain_run)
+                              and len(_TRAILING_NOTE.sub("", sentence.text).split()) <= _SHORT_ITEM_WORDS
+                              and plain_run)
                 if sentence.kind == "heading" and not continues_numbering and not short_line:
                     current = None
                 elif deeper or bulleted or short_plain or short_line:

@@ -867,3 +867,102 @@ def test_named_cloud_hosts_and_a_bot_that_carries_the_form_are_recipients():
         "third_party_sharing": "declared"}
     assert _summary("Бот өтінімді Telegram-бот арқылы менеджердің чатына хабар етіп жібереді.") == {
         "third_party_sharing": "declared"}
+
+
+# --- round 8 (holdout8): each fixture in our own words, failing at a5ccea1 ----------------------
+
+def test_a_line_of_a_table_of_terms_states_how_long_a_kind_of_data_is_kept():
+    russian = ("5. Сколько мы храним данные\n\n"
+               "Контактные данные заказчиков — в течение срока договора и 2 лет после его окончания.\n\n"
+               "Файлы cookie — в течение срока, заданного в их настройках.")
+    assert _summary(russian) == {"cookies": "declared", "email": "declared", "phone": "declared",
+                                 "retention": "declared"}
+    kazakh = ("5. Деректерді сақтау\n\n"
+              "Тапсырыс берушілердің байланыс деректері — шарт мерзімі ішінде және одан кейін 2 жыл бойы.")
+    assert _summary(kazakh) == {"email": "declared", "phone": "declared", "retention": "declared"}
+    # A glossary entry keeps its old reading.
+    assert _summary("Файл cookie — небольшой фрагмент текста, который браузер хранит на устройстве.") == {}
+
+
+def test_a_note_in_brackets_does_not_make_a_short_item_a_heading():
+    text = ("Біз мына деректерді аламыз:\n\n"
+            "Есіміңіз, тегіңіз және байланыс ақпаратыңыз (сайттағы өтінімді жібергенде)\n\n"
+            "Телефон нөмірі (қаласаңыз)")
+    sentences = split_sentences(text)
+    assert lead_ins(sentences) == [None, 0, 0]
+    assert _summary(text)["phone"] == "declared"
+
+
+def test_the_items_under_a_heading_that_says_who_receives_the_data_are_recipients():
+    russian = ("Кому уходят ваши данные\n\n"
+               "- Firebase — вход в аккаунт (EU инфраструктура)\n\n"
+               "- Банк-партнёр — приём оплаты\n\n"
+               "Мы не продаём данные и не передаём их рекламным сетям.")
+    summary = _summary(russian)
+    assert summary["third_party_sharing"] == "ambiguous"    # the recipients, and the refusal after them
+    assert summary["cross_border_transfer"] == "declared"
+    assert [d.note for d in extract_declarations(russian) if d.status == "declared"
+            and d.category == "third_party_sharing"] == ["heading", "heading"]
+    english = "Who we share data with\n\n- Netlify — site hosting\n\n- Courier partner — delivery"
+    assert _summary(english) == {"third_party_sharing": "declared"}
+    # State bodies under such a heading are no third parties, and other headings frame nothing.
+    assert _summary("Кому мы передаём данные\n\n- Суд — по его запросу") == {}
+    assert _summary("Что мы собираем\n\n- Отзывы — по желанию клиента") == {}
+
+
+def test_the_services_of_third_parties_the_site_uses_receive_its_data():
+    text = ("Чтобы сайт работал, мы используем сервисы следующих третьих лиц:\n\n"
+            "Яндекс Метрика (ООО «Яндекс», Россия) — статистика посещений")
+    assert _summary(text)["third_party_sharing"] == "declared"
+    assert _summary("We use the following third-party services: a payment processor.") == {
+        "third_party_sharing": "declared"}
+    assert "third_party_sharing" not in _summary("Мы не используем сервисы третьих лиц.")
+
+
+def test_order_history_cart_and_behaviour_on_the_site_are_usage():
+    assert _summary("We keep your order history and cart contents.") == {"usage": "declared"}
+    assert _summary("Мы собираем сведения о поведении на сайте и историю использования курсов.") == {
+        "usage": "declared"}
+
+
+def test_opting_out_of_mailings_and_asking_how_to_delete_data_are_rights():
+    assert _summary("Покупатель вправе отказаться от рекламных рассылок, написав нам письмо.")[
+        "user_rights"] == "declared"
+    assert _summary("Бұл бетте қандай деректерді жинайтынымыз және оларды қалай жоюға болатыны жазылған.") == {
+        "user_rights": "declared"}
+
+
+def test_a_latin_name_before_a_kazakh_legal_form_is_the_operator():
+    assert _summary("Сайт иесі — KOKTEM ЖШС, Алматы қ.") == {"operator_identity": "declared"}
+
+
+def test_lines_under_the_operators_own_heading_are_its_details_not_data_collected():
+    text = ("Исполнитель:\n\nИП «Сапар»\nАдрес:  ТЦ Керуен 2-й этаж, 14/1\nБИН 010203040506\n"
+            "Контакты +77010000000")
+    summary = _summary(text)
+    assert "address" not in summary and "phone" not in summary
+    assert summary["contact"] == "declared" and summary["operator_identity"] == "declared"
+    # Under «Байланыс:», a line naming a kind of data, with no value in it, is still data collected.
+    assert _summary("Байланыс:\n\nтелефон нөмірі;\nэлектрондық пошта;")["phone"] == "declared"
+
+
+def test_kazakh_traffic_analysis_and_payment_history_and_a_profile_card_that_is_no_bank_card():
+    assert _summary("Сайт трафигін талдау үшін cookie қолданамыз.") == {"analytics": "declared",
+                                                                        "cookies": "declared"}
+    assert _summary("Қосымшада төлемдер тарихы сақталады.") == {"payment_card": "declared"}
+    assert "payment_card" not in _summary("Тапсырысты растаған соң шебер карточкасын жібереміз.")
+    assert _summary("В кабинете видна история платежей.") == {"payment_card": "declared"}
+
+
+def test_informing_the_client_of_services_saved_addresses_and_a_verification_selfie():
+    assert _summary("Данные обрабатываются для предоставления Клиенту информации об оказываемых нами "
+                    "услугах.")["advertising"] == "declared"
+    assert _summary("Адреса доставки хранятся в разделе «Мои адреса» личного кабинета.")["address"] == "declared"
+    assert _summary("Для верификации водителя мы просим селфи с удостоверением.")["biometric"] == "declared"
+    assert "biometric" not in _summary("На сайте размещены фото товаров и их описания.")
+
+
+def test_a_name_as_in_the_id_document_and_excess_data_sent_unasked_are_not_collected():
+    assert "id_document" not in _summary("Укажите имя (в соответствии с документом, удостоверяющим личность).")
+    assert "credentials" not in _summary("Если Пользователь прислал избыточные сведения (например, пароль), "
+                                         "Оператор их удалит.")

@@ -320,7 +320,9 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.iin.iin", "iin", "иин | индивидуальный идентификационный номер | идентификационный номер"),
     _rule("ru.id_document.id_card", "id_document",
           "удостоверение личности | документ удостоверяющий личность | паспорт | паспортные данные",
-          not_before="в"),  # «указано в документе, удостоверяющем личность» is where a name is read, not a copy kept
+          # «указано в документе, удостоверяющем личность», «(в соответствии с документом, …)»: where a name is
+          # read, not a copy kept
+          not_before="в | соответствие"),
     _rule("ru.birth_date.birth", "birth_date", "дата рождения | день рождения | год рождения | возраст | "
           "данные о рождении | сведения о рождении | место рождения | возрастной диапазон",
           # «не предназначено для детей младше 13 лет»; «если вы не достигли возраста, с которого …»: the age
@@ -341,6 +343,9 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.address.list_item", "address", "адрес", only_in_list=True,
           not_before="ip | по | юридический | веб | на | почтовый",
           not_after="сайт | страница | электронный | почта | веб | ip"),  # «- адрес, по которому выезжает курьер»
+    # «в разделе «Мои адреса»»: the account keeps the user's addresses.
+    _rule("ru.address.saved", "address", "мои адреса | сохранённые адреса | адресная книга",
+          not_after="электронный | почта | сайт"),
     # «имя, телефон, город, даты заезда», «аты-жөні, телефон, қала, …»: a bare city among a form's fields.
     _rule("any.address.city_item", "address",
           regex=r"(?i)(?:\bимя\b|\bфио\b|телефон|\bаты\b|аты-жөні)[^.;:!?]{0,80}?,\s*(?:город|қала)\s*(?:,|;|\bи\b|"
@@ -352,7 +357,9 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           not_after="сайт | страница | электронный | почта | веб | ip | оператор | компания"),
     _rule("ru.credentials.login", "credentials", "логин | пароль | учётные данные",
           not_before="защищать | защитить | защищённый | защищаться",   # «устройства защищены паролем»: security
-          unless="нести ответственность | не отвечать"),   # «не несёт ответственности, если пароль стал известен …»
+          # «не несёт ответственности, если пароль стал известен …»; «если Пользователь передал избыточные сведения
+          # (например, пароль), Оператор их удалит»: data the operator does not want
+          unless="нести ответственность | не отвечать | избыточный"),
     # Messenger accounts are profiles on a third-party network, not credentials for the site
     # («Telegram ID, имя и username», «логин/контакт в мессенджерах»).
     _rule("ru.social_profile.messenger", "social_profile",
@@ -364,7 +371,7 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "номер карты | банковская карта | платёжная карта | кредитная карта | дебетовая карта | cvv | cvc | "
           "банковские реквизиты | номер банковского счёта | платёжная транзакция | данные о платежах | "
           "номер расчётного счёта | расчётный счёт | банковские данные | реквизиты банковской карты | "
-          "идентификатор транзакции | статус оплаты"),   # payment transaction data
+          "идентификатор транзакции | статус оплаты | история платежей | история оплат"),   # payment transaction data
     _rule("ru.ip_address.ip", "ip_address", "ip"),
     _rule("ru.device.browser", "device",
           "данные о браузере | информация о браузере | сведения о браузере | данные браузера | тип браузера | "
@@ -375,7 +382,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.device.technical", "device", "технические данные | техническая информация", vague=True),
     _rule("ru.usage.activity", "usage",
           "время доступа | время посещения | посещённые страницы | адрес запрашиваемой страницы | "
-          "история просмотров | история заказов | история поисковых запросов | "
+          "история просмотров | история заказов | история покупок | состав корзины | содержимое корзины | "
+          "поведение на сайте | история использования | история поисковых запросов | "
           "поисковые запросы | информация об активности | активность на сайте | "
           "журналы серверов | лог файлы | взаимодействие с сайтом | "
           "действия на сайте | действия совершаемые на сайте | действия пользователя | "
@@ -414,6 +422,13 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           not_before="иной | другой | прочий"),   # «… сведения о здоровье и иные особые категории»: the list speaks
     _rule("ru.biometric.biometric", "biometric",
           "биометрические данные | биометрический | биометрия | отпечаток пальца | изображение лица"),
+    # «селфи с паспортом для верификации», «фото лица для подтверждения личности»: a face photo taken to identify
+    # the person. A portrait among a personnel file's data, for no stated identification, is not labelled so
+    # (samruk-consent's ruling, docs/realworld.md).
+    _rule("ru.biometric.photo", "biometric", "фотография | фото | селфи | изображение лица",
+          near="идентификация | верификация | подтверждение личности | распознавание | сравнение", window=8,
+          not_before="товар | продукция | продукт",
+          not_after="товар | продукция | продукт | сайт | галерея | работа"),
     _rule("ru.call_recording.calls", "call_recording",
           "запись телефонных разговоров | запись разговоров | запись звонков | записывать разговоры | "
           "записывать звонки | аудиозапись", gap=2),
@@ -444,8 +459,9 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     # Sending the operator's own news: «направление информации об услугах Оператора», «предоставление
     # актуальной информации о продукции» (not «информирование о статусе заказа»).
     _rule("ru.advertising.own_news", "advertising", "информация об услугах | информация о продукции | "
-          "информация о технологии | информирование о технологии",
-          near="направление | направлять | отправка | отправлять | рассылать | предоставление актуальный", window=3,
+          "информация о технологии | информирование о технологии | информация об оказываемых",
+          near="направление | направлять | отправка | отправлять | рассылать | предоставление актуальный | "
+               "предоставление клиент | предоставление пользователь", window=3,
           gap=2, vague=True),
     _rule("ru.web_beacons.beacon", "web_beacons",
           "веб маяк | пиксель | пиксельный тег | пиксельная метка | прозрачный gif | интернет тег | web beacon"),
@@ -471,6 +487,16 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           regex=r"(?i)\b(?:эти|данные|указанные|такие|перечисленные|сторонние|внешние)\s+сервисы\s+"
                 r"(?:[\w-]+\s+){0,2}?получают|\b(?:бұл|осы|аталған)\s+(?:сервистер|қызметтер)\s+"
                 r"(?:[\w-]+\s+){0,4}?алады"),
+    # «Для работы Сайта мы используем сервисы следующих третьих лиц:», «We use the following third-party services»:
+    # the services the site runs on receive what it collects.
+    _rule("any.third_party_sharing.services_used", "third_party_sharing", vague=True,
+          # (not «не используем сервисы третьих лиц», «do not use»: no flow is claimed there)
+          regex=r"(?i)(?<!\bне[ \t])(?<!\bnot[ \t])\b(?:использ\w+|пользуемся|применяем|подключ\w+|we\s+use|uses)\s+"
+                r"(?:[\w-]+\s+){0,2}?"
+                r"(?:сервис\w*|услуг\w*|инструмент\w*|services|tools)\s+(?:[\w-]+\s+){0,2}?"
+                r"(?:третьих\s+лиц|сторонних\s+(?:компаний|организаций|поставщиков)|партн[её]р\w*)|"
+                r"(?<!\bnot[ \t])\b(?:we\s+use|uses)\s+(?:the\s+)?(?:following\s+)?third[- ]party\s+"
+                r"(?:services|tools|providers)"),
     # «Данные проходят через сервисы: хостинг, мессенджер, Kaspi», «сообщение передаётся через WhatsApp»,
     # «…арқылы жіберіледі»: a service the data pass through is a processor that receives them.
     _rule("any.third_party_sharing.through", "third_party_sharing", vague=True,
@@ -495,6 +521,11 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("any.cross_border_transfer.foreign_servers", "cross_border_transfer",
           regex=r"(?i)сервер\w*[^.;:!?]{0,40}?(?<![\w-])(?:EU|ЕС|ЕО|Европ\w*|Еуроп\w*|Франкфурт\w*|Герман\w*|США|АҚШ|"
                 r"Швеци\w*|Нидерланд\w*|Финлянди\w*|Ирланди\w*|Frankfurt|Germany|USA)(?![\w])"),
+    # «Supabase — хранение учётной записи (US/EU инфраструктура)», «(US/EU infrastructure)»: data kept on
+    # infrastructure abroad.
+    _rule("any.cross_border_transfer.foreign_infrastructure", "cross_border_transfer",
+          regex=r"(?<![\w-])(?:US|EU|USA|США|ЕС|АҚШ)(?:\s*/\s*(?:US|EU|USA|США|ЕС|АҚШ))*\s+(?i:инфраструктур\w*|"
+                r"infrastructure|инфрақұрылым\w*)"),
     # «Оператор до начала трансграничной передачи обязан уведомить …» states the law's duty, not a transfer.
     _rule("ru.cross_border_transfer.explicit", "cross_border_transfer", "трансграничная передача | трансграничный",
           unless="обязанный | обязанность | предполагаемый | не отвечать требование | не отвечающий требование | "
@@ -548,6 +579,10 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "согласие действовать | срок действия согласия | согласие предоставляться на | согласие даваться на",
           near="до | в течение | лет | год | срок | бессрочно | неопределённый | неограниченный", window=8,
           gap=2),
+    # «отказаться от рекламных рассылок», «В случае отказа от информационных и рекламных сообщений …»: objecting
+    # to marketing is a right of the data subject.
+    _rule("ru.user_rights.opt_out", "user_rights", "отказ от | отказаться от | отписаться от",
+          near="рассылка | сообщение | уведомление | реклама | рекламный | информационный", window=5),
     _rule("ru.user_rights.request", "user_rights",
           "доступ к персональным данным | изменить | изменение | обновить | обновление | дополнить | удалить | "
           "удаление | уничтожение | уточнение | исправление | блокирование | перечень | анонимизация | "
@@ -560,7 +595,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     # «напишите нам на электронную почту», «адрес электронной почты Оператора»: a way to reach the operator.
     _rule("ru.contact.own_channel", "contact",
           "адрес электронной почты | электронная почта | электронный адрес | e mail | email | номер телефона | "
-          "телефон | почтовый адрес | юридический адрес | фактический адрес | адрес", vague=True, own_contact=True),
+          "телефон | почтовый адрес | юридический адрес | фактический адрес | адрес | контакты", vague=True,
+          own_contact=True),
     _rule("ru.contact.form", "contact",
           "форма обратной связи | раздел контакты | контактная информация администрации | по контактам",
           vague=True, not_before="поле | заполнение | заполнять | из | в",  # «полей форм», «из форм»: collection
@@ -627,7 +663,9 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "төлем карта | банк карта | банктік карта | карта дерек | карта нөмір | карточка | төлем дерек | "
           "төлем реквизит | "
           # «төлем туралы мәліметтер (сома, мәртебе, транзакция идентификаторы)»: payment transaction data
-          "төлем туралы мәлімет | төлем туралы дерек | транзакция идентификатор | төлем= мәртебе"),
+          "төлем туралы мәлімет | төлем туралы дерек | транзакция идентификатор | төлем= мәртебе | "
+          "төлем тарих",   # «төлемдер тарихы»: the payments made
+          not_before="клинер | шебер | маман | қызметкер | курьер | өнім | тауар"),   # «клинер карточкасы»: a profile
     _rule("kk.ip_address.ip", "ip_address", "ip"),
     # What is read about the device, not the device itself («cookie файлдары құрылғыңызда сақталады»).
     _rule("kk.device.device", "device", "құрылғы туралы | құрылғы дерек | құрылғы ақпарат | құрылғы түр | "
@@ -664,7 +702,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("kk.analytics.counters", "analytics", "аналитика | есептегіш | веб талдау | метрика"),
     _rule("kk.analytics.statistics", "analytics", "статистика", vague=True),
     _rule("kk.analytics.analysis", "analytics", "талдау жақсарт | кірушілерді талдау | келушілерді талдау | "
-          "трафикті талдау | сайтқа кіруді талдау | қаралым талдау | кірулерді талдау | "
+          "трафикті талдау | трафигін талдау | трафигі талдау | сайтқа кіруді талдау | қаралым талдау | "
+          "кірулерді талдау | "
           "тиімділігін талдау",   # «жарнама тиімділігін талдау үшін»: analysing how campaigns perform
           gap=2, vague=True),
     _rule("kk.advertising.targeting", "advertising", "таргет | ретаргетинг | ремаркетинг | жарнамалық желі | "
@@ -732,6 +771,9 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           # «авторлық құқық белгілерін жоюға тыйым салынады» is copyright; «Оператор … пайдаланушының есептік
           # жазбасын бұғаттауға құқылы» is the operator's sanction, not a data-subject right
           unless="авторлық | есептік жазбасын бұғатта | аккаунтын бұғатта | аккаунтты бұғатта"),
+    # «қандай деректерді аламыз … және қалай жоюға болады»: how the user has the data deleted.
+    _rule("kk.user_rights.how_delete", "user_rights", "жоюға бола | өшіруге бола | жоюды сұра | өшіруді сұра",
+          near="дерек | мәлімет | ақпарат", window=8),
     _rule("kk.consent.given", "consent", "келісім бер | келісімін бер | келісімді бер | келісесіз | келісемін"),
     _rule("kk.security.encryption", "security", "шифрла | қорғалған арна | қорғалған байланыс | ssl"),
     _rule("kk.security.measures", "security", "қорғау шара", vague=True),
@@ -762,7 +804,7 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           gap=2),
     _rule("en.usage.activity", "usage",
           "pages visited | pages you visit | access time | browsing history | usage data | log files | "
-          "search history | referring url"),
+          "search history | referring url | order history | purchase history | cart contents"),
     _rule("en.location.geo", "location", "location data | geolocation | gps | precise location"),
     _rule("en.social_profile.network", "social_profile",
           "social media profile | social network | social media account"),
@@ -880,7 +922,8 @@ LEGAL_NAME_PATTERNS: tuple[str, ...] = (
     r"(?:\s+[А-ЯЁ]\.\s?[А-ЯЁ]\.?|(?:\s+[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+){1,2})"
     # «ИП Path of Peaks», «ИП SMART STUDIO»: a Latin trade name after the legal form
     r"|[A-Z][\w&-]*(?:\.[\w&-]+)*(?:\s+(?:of|and|&|[A-Z][\w&-]*(?:\.[\w&-]+)*)){0,3})",
-    r"\b(?P<name>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})\s+(?:LLP|LLC|JSC)\b",
+    # «Acme LLP», «DAAR ЖШС»: a Latin name before the legal form
+    r"\b(?P<name>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})\s+(?:LLP|LLC|JSC|ЖШС|ТОО|АҚ)(?![\w-])",
 )
 
 # Laws a policy cites, by code. kz_94v is Kazakhstan's «О персональных данных и их защите»
