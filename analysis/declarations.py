@@ -65,6 +65,9 @@ def is_refused_sale(rule: object) -> bool:
     return isinstance(rule, str) and rule.endswith(".sale")
 
 
+# Rules whose words state an absence («Регистрация не требуется», «онлайн төлем жоқ»): what they match is denied.
+ABSENCE_RULE_SUFFIX = ".none"
+
 # The ids of the sale rules, for a whole-column test (`declarations["rule"].isin(SALE_RULES)`).
 SALE_RULES = frozenset(rule.rule for rule in POLICY_LEXICON if is_refused_sale(rule.rule))
 
@@ -1014,7 +1017,9 @@ def extract_declarations(text: str, language: str | None = None,
             if negated and match.compiled.rule.categories == ("retention",) and _RETENTION_LIMIT.search(
                     sentence.text, low):
                 negated = False     # «не дольше, чем необходимо» limits storage; it does not deny it
-            if negated and (exception or other):
+            if match.compiled.rule.rule.endswith(ABSENCE_RULE_SUFFIX):
+                status, note = "denied", "absent"     # the rule's own words say the thing is not there
+            elif negated and (exception or other):
                 status, note = "declared", "exception"
             elif negated:
                 status, note = "denied", "negated"

@@ -64,6 +64,8 @@ EXAMPLES: dict[str, str] = {
     "ru.third_party_sharing.sale": "Мы не продаём ваши данные.",
     "ru.user_rights.withdraw": "Субъект может в любое время отозвать своё согласие, направив письменное заявление.",
     "ru.user_rights.request": "Пользователь вправе потребовать удаления своих персональных данных.",
+    "any.credentials.none": "Регистрация на сайте не требуется.",
+    "any.payment_card.none": "Онлайн-оплаты на сайте нет.",
     "ru.user_rights.opt_out": "Подписчик может в любой момент отказаться от рекламных рассылок.",
     "ru.address.saved": "Покупатель может сохранить несколько адресов в разделе «Мои адреса».",
     "ru.biometric.photo": "Для верификации курьера мы просим селфи с удостоверением личности.",
@@ -220,8 +222,9 @@ def test_rule_fires_on_its_example(rule_id):
     assert {d.category for d in found} == set(rule.categories)
     for declaration in found:
         # The special-categories example is a denial; everything else declares.
-        # So are the refused sales: a sale rule counts only when refused.
-        expected = "denied" if rule_id == "ru.special_categories.generic" or rule_id.endswith(".sale") else "declared"
+        # So are the refused sales: a sale rule counts only when refused; and an absence rule (.none) denies.
+        expected = "denied" if rule_id == "ru.special_categories.generic" or rule_id.endswith((".sale", ".none")) \
+            else "declared"
         assert declaration.status == expected, (rule_id, declaration)
         # A list item is its own evidence; any other example is one whole sentence.
         assert declaration.evidence == (sentence.split("\n- ", 1)[1] if rule.only_in_list else sentence)

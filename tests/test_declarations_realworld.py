@@ -966,3 +966,21 @@ def test_a_name_as_in_the_id_document_and_excess_data_sent_unasked_are_not_colle
     assert "id_document" not in _summary("Укажите имя (в соответствии с документом, удостоверяющим личность).")
     assert "credentials" not in _summary("Если Пользователь прислал избыточные сведения (например, пароль), "
                                          "Оператор их удалит.")
+
+
+# --- sites that say what they do not have (holdout3's remaining misses) -----------------------------------------
+
+def test_a_site_without_accounts_or_online_payment_denies_credentials_and_card_data():
+    assert _summary("Аккаунт не нужен: регистрация не требуется, вход по ссылке из письма не предусмотрен.")[
+        "credentials"] == "denied"
+    assert _summary("На сайте нет корзины, регистрации и онлайн-оплаты.") == {"credentials": "denied",
+                                                                              "payment_card": "denied"}
+    assert _summary("Сайтта себет, тіркелу және онлайн төлем жоқ.") == {"credentials": "denied",
+                                                                     "payment_card": "denied"}
+    assert _summary("Тіркелу қажет емес.") == {"credentials": "denied"}
+    # Registration that happens still declares.
+    assert _summary("При регистрации Клиент придумывает логин и пароль.") == {"credentials": "declared"}
+
+
+def test_not_collecting_usage_statistics_denies_usage():
+    assert _summary("Мы не собираем статистику использования приложения.")["usage"] == "denied"
