@@ -984,3 +984,23 @@ def test_a_site_without_accounts_or_online_payment_denies_credentials_and_card_d
 
 def test_not_collecting_usage_statistics_denies_usage():
     assert _summary("Мы не собираем статистику использования приложения.")["usage"] == "denied"
+
+
+# --- apps (holdout4's remaining misses) ----------------------------------------------------------------------------
+
+def test_a_health_diary_a_social_sign_in_and_screen_analytics_in_an_app():
+    assert _summary("В дневнике ребёнка хранятся прививки, визиты к врачу и симптомы.") == {"health": "declared"}
+    assert _summary("Баланың күнделігінде екпелер мен дәрігерге бару жазылады.") == {"health": "declared"}
+    assert _summary("Войти в приложение можно через Google Sign-In.") == {"social_profile": "declared"}
+    assert _summary("Google немесе Telegram арқылы кірсеңіз, тек идентификаторды аламыз.")["social_profile"] == (
+        "declared")
+    assert _summary("Мы считаем просмотры экранов, чтобы улучшить меню.")["usage"] == "declared"
+    assert _summary("Экрандар бойынша шарлауды ескереміз.")["usage"] == "declared"
+
+
+def test_financial_data_refused_and_a_request_for_deletion_are_read():
+    assert _summary("Мы не храним банковские или финансовые данные пользователей.")["payment_card"] == "denied"
+    assert _summary("Пользователь может запросить удаление своих данных через поддержку.")["user_rights"] == (
+        "declared")
+    # An app asking for a permission is no right of the user.
+    assert "user_rights" not in _summary("Приложение не запрашивает доступ к списку контактов и данным камеры.")

@@ -383,7 +383,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "номер карты | банковская карта | платёжная карта | кредитная карта | дебетовая карта | cvv | cvc | "
           "банковские реквизиты | номер банковского счёта | платёжная транзакция | данные о платежах | "
           "номер расчётного счёта | расчётный счёт | банковские данные | реквизиты банковской карты | "
-          "идентификатор транзакции | статус оплаты | история платежей | история оплат"),   # payment transaction data
+          "идентификатор транзакции | статус оплаты | история платежей | история оплат | "
+          "финансовые данные | финансовая информация"),   # «не собираем платёжные или финансовые данные»   # payment transaction data
     _rule("ru.ip_address.ip", "ip_address", "ip"),
     _rule("ru.device.browser", "device",
           "данные о браузере | информация о браузере | сведения о браузере | данные браузера | тип браузера | "
@@ -396,6 +397,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "время доступа | время посещения | посещённые страницы | адрес запрашиваемой страницы | "
           "история просмотров | история заказов | история покупок | состав корзины | содержимое корзины | "
           "поведение на сайте | история использования | статистика использования | история поисковых запросов | "
+          # an app's: «навигация по экранам, нажатия», «просмотры экранов»
+          "навигация по экранам | просмотр экранов | паттерны использования | аналитика использования | "
           "поисковые запросы | информация об активности | активность на сайте | "
           "журналы серверов | лог файлы | взаимодействие с сайтом | "
           "действия на сайте | действия совершаемые на сайте | действия пользователя | "
@@ -422,7 +425,9 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.health.health", "health",
           "состояние здоровья | здоровье | медицинские данные | медицинская информация | диагноз | заболевание | "
           "медицинская карта | медкарта | врачебная тайна | инвалидность | медицинский осмотр | "
-          "медицинское заключение | утрата трудоспособности | трудоспособность"),
+          "медицинское заключение | утрата трудоспособности | трудоспособность | "
+          # a health app's records: «визиты к врачу, приём лекарств, вакцинация, симптомы»
+          "визит к врачу | приём лекарств | приём лекарства | вакцинация | прививка | симптом"),
     # «биометрические, медицинские или платёжные данные»: the adjective alone, its noun further on in the list.
     _rule("ru.health.medical_list", "health", "медицинский", near="данные | сведения | информация", window=3,
           not_after="услуга | центр | учреждение | организация | работник | персонал | осмотр | заключение | карта"),
@@ -595,6 +600,11 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     # to marketing is a right of the data subject.
     _rule("ru.user_rights.opt_out", "user_rights", "отказ от | отказаться от | отписаться от",
           near="рассылка | сообщение | уведомление | реклама | рекламный | информационный", window=5),
+    # «вправе запросить информацию об обработке своих данных», «запросить удаление данных»: asking is the right.
+    _rule("ru.user_rights.ask", "user_rights", "запросить | запрашивать | направить запрос",
+          # (not an app asking for access to the contacts or the camera: «не запрашиваем доступ к списку контактов»)
+          near="удаление | исправление | информация об обработке | доступ к своим | доступ к персональным", window=4,
+          context=("данные | сведения | информация",)),
     _rule("ru.user_rights.request", "user_rights",
           "доступ к персональным данным | изменить | изменение | обновить | обновление | дополнить | удалить | "
           "удаление | уничтожение | уточнение | исправление | блокирование | перечень | анонимизация | "
@@ -676,7 +686,7 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "төлем реквизит | "
           # «төлем туралы мәліметтер (сома, мәртебе, транзакция идентификаторы)»: payment transaction data
           "төлем туралы мәлімет | төлем туралы дерек | транзакция идентификатор | төлем= мәртебе | "
-          "төлем тарих",   # «төлемдер тарихы»: the payments made
+          "төлем тарих | қаржылық дерек | қаржылық мәлімет",   # «төлемдер тарихы»: the payments made
           not_before="клинер | шебер | маман | қызметкер | курьер | өнім | тауар"),   # «клинер карточкасы»: a profile
     _rule("kk.ip_address.ip", "ip_address", "ip"),
     # What is read about the device, not the device itself («cookie файлдары құрылғыңызда сақталады»).
@@ -689,17 +699,26 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "тапсырыс тарих | шолу тарих | қарау тарих | іздеу сұрау | сервер журнал | келу тарих | кіру тарих | "
           "сайттағы әрекет | әрекеттер тарих | шолған бет | өту көз | utm | сұрау күні мен уақыт | сайтта болу уақыт | "
           # «пайдалану деректері» (usage data), «кіру күні мен уақыты», «API сұрауларының журналдары»
-          "пайдалану= дерек | кіру күні | сұрауларының журнал"),
+          "пайдалану= дерек | кіру күні | сұрауларының журнал | "
+          "экрандар бойынша шарла | экрандарды қарау | түртулер"),   # an app's screens and taps
     _rule("kk.location.geo", "location", "геолокац | орналасқан жер | геодерек | орналасу дерек",
           # «сатушының орналасқан жері бойынша»: where a party is seated (jurisdiction), not where the user is
           not_before="иесі | сатушы | оператор | компания | ұйым | серіктестік | тарап | кеңсе | офис"),
     _rule("kk.social_profile.network", "social_profile", "әлеуметтік желі"),
+    # «через Apple Sign-In», «Apple, Google немесе ВКонтакте арқылы кірсеңіз» (any.social_profile.network_data reads
+    # «при входе через Telegram … получает данные»): a
+    # sign-in with another network's account hands its profile (an identifier, often the e-mail) to the site.
+    _rule("any.social_profile.sign_in", "social_profile",
+          regex=r"(?i)\b(?:Apple|Google|Facebook|VK|ВКонтакте|Telegram|Yandex|Яндекс)\s*[- ]?Sign[- ]?In\b|"
+                r"\bsign\s+in\s+with\s+(?:Apple|Google|Facebook|VK|Telegram)\b|"
+                r"\b(?:Apple|Google|Facebook|VK|ВКонтакте|Telegram)\s+(?:[\w-]+\s+){0,3}?арқылы\s+кір"),
     # «Instagram-ға не 2ГИС-ке сілтеме»: a link to the user's own social-network page.
     _rule("kk.social_profile.link", "social_profile", "instagram | tiktok | facebook | vk= | вконтакте",
           near="сілтеме", window=4),
     _rule("kk.health.health", "health", "денсаулы | медициналық дерек | медициналық мәлімет | медициналық ақпарат | "
           "анализ нәтиже | талдау нәтиже | зерттеу нәтиже | медкарта | медициналық карта | "
-          "медициналық құжат | диагноз | ауру= | аурулар"),
+          "медициналық құжат | диагноз | ауру= | аурулар | "
+          "дәрігерге бару | дәрі қабылдау | вакцинация | екпе= | екпелер | симптом"),
     _rule("kk.special_categories.generic", "health", "ерекше санатта | арнаулы санат", vague=True),
     _rule("kk.biometric.biometric", "biometric", "биометриял"),
     _rule("kk.call_recording.calls", "call_recording", "қоңырау жаз | әңгіме жаз | сөйлесу жаз | қоңырауларды жаз",
@@ -816,7 +835,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           gap=2),
     _rule("en.usage.activity", "usage",
           "pages visited | pages you visit | access time | browsing history | usage data | log files | "
-          "search history | referring url | order history | purchase history | cart contents"),
+          "search history | referring url | order history | purchase history | cart contents | screen views | "
+          "screens viewed | taps"),
     _rule("en.location.geo", "location", "location data | geolocation | gps | precise location"),
     _rule("en.social_profile.network", "social_profile",
           "social media profile | social network | social media account"),
