@@ -454,12 +454,13 @@ _UNSET: Any = object()
 
 def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: bool,
              hint: str | None = None, regex_rules: frozenset[int] | None = None,
-             low: str | None = _UNSET, own_block: bool = False) -> list[_Match]:
+             low: str | None = _UNSET, own_block: bool = False, value_text: str | None = None) -> list[_Match]:
     """Lexicon matches in one sentence; `context` holds its lead-in and section heading, `in_list` says
     whether it is an item under a lead-in, `hint` is the language of the whole text if known, `regex_rules`
     the regular expressions worth trying on it (_regex_rules_by_sentence; all when None), `low` the
     sentence's lowered() text when the caller has it, `own_block` whether it is an item of the operator's own
-    details (_OWN_LEAD)."""
+    details (_OWN_LEAD), `value_text` where a contact's value may stand (a lead-in and its first item; the
+    sentence when None)."""
     low = lowered(sentence.text) if low is _UNSET else low
     langs = _languages(sentence.text, hint, low)
     found: list[_Match] = []
@@ -481,6 +482,8 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
         if rule.language not in langs:
             continue
         if compiled.prefiltered is not None:
+            if rule.categories[0] in ("contact", "operator_identity") and _TEMPLATE_ROW.search(sentence.text):
+                continue    # a template's table of variables and their sample values (below)
             for m in compiled.prefiltered.finditer(sentence.text, low):
                 if rule.categories == ("operator_identity",) and _vendor_regex().search(m.group(0)):
                     continue    # «ТОО «CloudPayments Kazakhstan»» is a vendor's legal name, not the operator's
@@ -521,13 +524,15 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
             after = sentence.text[end - sentence.start:].lstrip()[:1]
             if rule.vague and not rule.own_contact and (after == ":" or (after == "(" and len(rule.categories) > 1)):
                 continue    # «Контактные данные: номер телефона …», «… (аты-жөні, телефон)»: the specifics speak
+            if rule.categories[0] in ("contact", "operator_identity") and _TEMPLATE_ROW.search(sentence.text):
+                continue    # «| {{ClinicName}} | … | ТОО «…» |»: a template's table of variables and sample values
             if rule.own_contact or OWN_DETAIL_CATEGORIES.intersection(rule.categories):
                 own = own_block or _own_contact(sentence.text, low, toks[first].start - sentence.start,
                                                 end - sentence.start, toks, last)
                 if own != rule.own_contact:
                     continue
-                if rule.own_contact and (not _CONTACT_VALUE.search(sentence.text)
-                                         or _PLACEHOLDER_VALUE.search(sentence.text)):
+                values = sentence.text if value_text is None else value_text
+                if rule.own_contact and (not _CONTACT_VALUE.search(values) or _PLACEHOLDER_VALUE.search(values)):
                     continue    # no address, or a template's «г. <ГОРОД>»: no concrete contact
             if rule.categories[0] not in ("contact", "operator_identity", "law_reference") and (
                     _VALUE_AFTER.match(sentence.text, end - sentence.start)
@@ -850,6 +855,7 @@ _OWN_LEAD = re.compile(
     r"(?:наши\s+)?контакты|контактная\s+информация|орындаушы|сатушы|оператордың\s+деректемелері|деректемелер\w*|"
     r"байланыс(?:\s+ақпараты)?|contacts?|contact\s+(?:us|details)|our\s+details)\s*:$")
 _DIGIT = re.compile(r"\d")
+_TEMPLATE_ROW = re.compile(r"\{\{\s*[\w.]+\s*\}\}")
 RECIPIENT_UNDER_HEADING = "any.third_party_sharing.recipient_under_heading"
 
 
@@ -953,10 +959,14 @@ def extract_declarations(text: str, language: str | None = None,
         # A list item speaks its lead-in's language («Аты;» under a Kazakh lead-in has no Kazakh letter).
         hint = "kk" if lead is not None and not _KK_LETTERS.isdisjoint(lead.text.lower()) else language
         # (only a line holding a value, a number at least: «телефон нөмірі;» under «Байланыс:» names data collected)
+        # «… мына мекенжайға хабарласыңыз:» with the address on the lines after it: the lead-in's contact value
+        # stands in its first item.
+        value_text = (sentence.text + "\n" + sentences[index + 1].text
+                      if sentence.text.endswith(":") and index + 1 < len(sentences) else None)
         found = _matches(sentence, words, context, lead is not None, hint, regex_rules[index], low,
                          lead is not None and _OWN_LEAD.match(lead.text) is not None
                          and (_CONTACT_VALUE.search(sentence.text) is not None or _DIGIT.search(sentence.text)
-                              is not None))
+                              is not None), value_text)
         if lead is None and heading not in (None, index) and _recipient_under_heading(
                 sentence, sentences[heading]) and not any(
                 m.compiled.rule.categories == ("third_party_sharing",) for m in found):

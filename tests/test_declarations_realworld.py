@@ -1004,3 +1004,60 @@ def test_financial_data_refused_and_a_request_for_deletion_are_read():
         "declared")
     # An app asking for a permission is no right of the user.
     assert "user_rights" not in _summary("Приложение не запрашивает доступ к списку контактов и данным камеры.")
+
+
+# --- round 9 (holdout9): each fixture in our own words, failing at 8344775 ----------------------
+
+def test_kazakh_country_and_city_of_residence_is_an_address():
+    text = "Тіркеу кезінде сұраймыз:\n\nТегі мен аты\n\nТұратын елі және қаласы"
+    assert _summary(text)["address"] == "declared"
+    assert _summary("Қатысушы тегін, елі, қаласы және телефонын жазады.")["address"] == "declared"
+
+
+def test_a_kazakh_passive_refusal_to_disclose_is_a_denial_but_no_effect_is_no_negation():
+    assert _summary("Алынған мәліметтер құпия болып табылады және үшінші тұлғаларға жария етілмейді.") == {
+        "third_party_sharing": "denied"}
+    # «әсер етпейді» (does not affect) negates nothing.
+    assert _summary("Келісімді кері қайтару бұрынғы өңдеудің заңдылығына әсер етпейді.") == {
+        "user_rights": "declared"}
+
+
+def test_the_operator_reserving_a_right_or_others_sites_or_the_civil_code_are_no_practice():
+    assert _summary("Әкімшілік осы Ережелерді өзгерту құқығын өзіне қалдырады.") == {}
+    assert _summary("Біз үшінші тұлғалардың сайттарындағы мәліметтер үшін жауап бермейміз.") == {}
+    assert "advertising" not in _summary(
+        "Азаматтық кодекстің 395-бабына сәйкес жарнама ұсыныс болып табылмайды.")
+
+
+def test_contract_boilerplate_of_an_offer_is_no_data_practice():
+    assert "health" not in _summary("Еңсерілмейтін күш мән-жайларына өрт, су тасқыны, індет жатады.")
+    assert "retention" not in _summary("Концерттің күші жойылған немесе басқа күнге ауыстырылған жағдайда билет "
+                                       "құны қайтарылады.")
+    assert "payment_card" not in _summary("Билет құны сатып алушының банк картасына қайтарылады.")
+    assert "payment_card" not in _summary("Компания жарамсыз төлем деректері үшін жауапкершілік көтермейді.")
+    assert "retention" not in _summary("Айлық, жылдық немесе мерзімсіз жазылым ресімделеді.")
+    assert "usage" not in _summary("Қосымшаны пайдалану деректерді өңдеуге келісім беру болып табылады.")
+
+
+def test_a_contact_lead_in_whose_address_is_on_the_next_line_is_a_contact():
+    text = "Сұрақтарыңызды мына мекен-жайға жіберіңіз:\n\nҚазақстан Республикасы, 050000, Алматы,\n\nДостық даңғылы, 5"
+    assert _summary(text) == {"contact": "declared"}
+
+
+def test_holdout9_wordings_of_location_usage_rights_names_and_mailings():
+    assert _summary("Мы получаем сведения о местоположении клиента.")["location"] == "declared"
+    assert _summary("Мы собираем статистику посещений сайта.")["usage"] == "declared"
+    assert _summary("Сайтта жасаған әрекеттеріңіз туралы ақпаратты жинаймыз.")["usage"] == "declared"
+    assert _summary("Пайдаланушы аккаунтын жою үшін қолдау қызметіне жазуы керек.") == {"user_rights": "declared"}
+    assert _summary("Өтінімде Т. А. Ә. және телефон нөмірі көрсетіледі.") == {"name": "declared", "phone": "declared"}
+    assert _summary("С вашего согласия мы присылаем полезные советы и предложения.")["advertising"] == "declared"
+    assert _summary("Пользователи указывают юзернеймы в соцсетях.")["social_profile"] == "declared"
+    assert _summary("Оператор — ТОО QazData, г. Астана.")["operator_identity"] == "declared"
+
+
+def test_a_templates_table_of_variables_names_no_operator_and_no_contact():
+    text = ("| Переменная | Что подставить | Пример |\n"
+            "| {{CompanyName}} | Название клиники | ТОО «Улыбка» |\n"
+            "| {{CompanyAddress}} | Юридический адрес | г. Караганда, ул. Ленина, 1 |")
+    summary = _summary(text)
+    assert "operator_identity" not in summary and "contact" not in summary

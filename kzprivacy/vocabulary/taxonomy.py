@@ -377,7 +377,7 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.social_profile.messenger", "social_profile",
           "логин в мессенджер | контакт в мессенджер | аккаунт в мессенджер | профиль в мессенджер | "
           "ник в мессенджер | никнейм | username | telegram id | идентификатор пользователя telegram | "
-          "идентификатор telegram | chat id", gap=2),
+          "идентификатор telegram | chat id | юзернейм", gap=2),   # «юзернеймы в соцсетях»
     _rule("ru.payment_card.card", "payment_card",
           "платёжные данные | платёжная информация | платёжные реквизиты | данные карты | реквизиты карты | "
           "номер карты | банковская карта | платёжная карта | кредитная карта | дебетовая карта | cvv | cvc | "
@@ -412,12 +412,13 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     # «данные о посещении», «история посещений» are web usage only about a site, page or app: a gym's or a
     # clinic's visits are not («отметки о посещении тренировок, история посещений»).
     _rule("ru.usage.visits", "usage", "данные о посещении | сведения о посещении | информация о посещении | "
-          "история посещений | сведения о посещениях", gap=2, lead_in_context=True,
+          "история посещений | сведения о посещениях | статистика посещений", gap=2, lead_in_context=True,
           context=("сайт | страница | ресурс | приложение | сервис | платформа | портал | интернет | онлайн | "
                    "браузер | cookie | метрика | аналитика",)),
     _rule("ru.location.geo", "location",
           "данные о местоположении | местоположение устройства | геолокация | геоданные | геопозиция | gps | "
-          "отслеживать местоположение | ваше местоположение | местоположение пользователя"),
+          "отслеживать местоположение | ваше местоположение | местоположение пользователя | "
+          "информация о местоположении | сведения о местоположении"),
     _rule("ru.social_profile.network", "social_profile",
           "данные из социальных сетей | информация из профиля | профиль в социальной сети | "
           "аккаунт в социальной сети | учётная запись в социальной сети | имя пользователя в социальной сети | "
@@ -472,7 +473,7 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.advertising.newsletter", "advertising",
           "рассылка | специальное предложение | информирование о новых | информирование об услугах | "
           "информирование о продуктах | информация о наших услугах | информация о новых | новости и акции | "
-          "уведомление об акциях | уведомление о новых", gap=2, vague=True,
+          "уведомление об акциях | уведомление о новых | советы и предложения", gap=2, vague=True,
           not_before="сервис | платформа"),   # «хостинг, сервисы рассылок» name processors, not mailings to users
     # Sending the operator's own news: «направление информации об услугах Оператора», «предоставление
     # актуальной информации о продукции» (not «информирование о статусе заказа»).
@@ -645,6 +646,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "баланың аты | пайдаланушының аты | клиенттің аты"),
     # A bare «Аты», «Есімі» is a name only as a list item («- Аты;» under a lead-in or in a consent).
     _rule("kk.name.list_item", "name", "аты= | есім= | аты жөні", only_in_list=True),
+    # «Т. А. Ә.» (тегі, аты, әкесінің аты): the full name, abbreviated as forms write it.
+    _rule("kk.name.initials", "name", regex=r"(?<!\w)Т\.\s?А\.\s?Ә\.(?!\w)"),
     # «аты, телефон нөмірі және/немесе email»: a bare «аты» among other personal data.
     _rule("kk.name.enumeration", "name", "аты=", context=("телефон | пошта | email | e mail | мекенжай | тегі=",),
           not_before="сайт | компания | ұйым | өнім | тауар | файл | қызмет"),
@@ -666,7 +669,9 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           # «атыңыз да, поштаңыз да … жоқ»: what an event does not hold; «сұрауды email мекенжайына жібере
           # алады», «ресми өтініштер email арқылы»: the way a message reaches the operator
           not_after="да | де | мекенжайына | арқылы"),
-    _rule("kk.address.postal", "address", "мекенжай | мекен жай | тұрғылықты жер | тұратын жер | елді мекен",
+    # «Тұру / жұмыс елі және қаласы», «елі, қаласы»: the country and city a person lives in.
+    _rule("kk.address.postal", "address", "мекенжай | мекен жай | тұрғылықты жер | тұратын жер | елді мекен | "
+          "елі және қала | елі= қала | тұратын қала",
           # «электрондық пошта мекенжайы» is an e-mail, «IP мекенжайы» an IP address;
           # «пошталық мекенжай» (postal) is an address.
           not_before="пошта= | поштаның= | поштасының= | поштасы= | ip= | веб= | сайт | email= | mail=",
@@ -688,7 +693,10 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           # «төлем туралы мәліметтер (сома, мәртебе, транзакция идентификаторы)»: payment transaction data
           "төлем туралы мәлімет | төлем туралы дерек | транзакция идентификатор | төлем= мәртебе | "
           "төлем тарих | қаржылық дерек | қаржылық мәлімет",   # «төлемдер тарихы»: the payments made
-          not_before="клинер | шебер | маман | қызметкер | курьер | өнім | тауар"),   # «клинер карточкасы»: a profile
+          not_before="клинер | шебер | маман | қызметкер | курьер | өнім | тауар",   # «клинер карточкасы»: a profile
+          # «билетті банк картасына қайтарған кезде» (a refund to the card), «жарамсыз төлем деректерін пайдалану
+          # салдарына жауапкершілік көтермейді» (a liability clause): no card data kept
+          unless="қайтарған | қайтарылады | жауапкершілік"),
     _rule("kk.ip_address.ip", "ip_address", "ip"),
     # What is read about the device, not the device itself («cookie файлдары құрылғыңызда сақталады»).
     _rule("kk.device.device", "device", "құрылғы туралы | құрылғы дерек | құрылғы ақпарат | құрылғы түр | "
@@ -701,7 +709,9 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "сайттағы әрекет | әрекеттер тарих | шолған бет | өту көз | utm | сұрау күні мен уақыт | сайтта болу уақыт | "
           # «пайдалану деректері» (usage data), «кіру күні мен уақыты», «API сұрауларының журналдары»
           "пайдалану= дерек | кіру күні | сұрауларының журнал | "
-          "экрандар бойынша шарла | экрандарды қарау | түртулер"),   # an app's screens and taps
+          "экрандар бойынша шарла | экрандарды қарау | түртулер | жасаған әрекет",   # an app's screens and taps
+          # «қосымшаны пайдалану деректерді өңдеуге келісім береді»: using the app is consent to processing
+          not_after="өңдеуге"),
     _rule("kk.location.geo", "location", "геолокац | орналасқан жер | геодерек | орналасу дерек",
           # «сатушының орналасқан жері бойынша»: where a party is seated (jurisdiction), not where the user is
           not_before="иесі | сатушы | оператор | компания | ұйым | серіктестік | тарап | кеңсе | офис"),
@@ -719,7 +729,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("kk.health.health", "health", "денсаулы | медициналық дерек | медициналық мәлімет | медициналық ақпарат | "
           "анализ нәтиже | талдау нәтиже | зерттеу нәтиже | медкарта | медициналық карта | "
           "медициналық құжат | диагноз | ауру= | аурулар | "
-          "дәрігерге бару | дәрі қабылдау | вакцинация | екпе= | екпелер | симптом"),
+          "дәрігерге бару | дәрі қабылдау | вакцинация | екпе= | екпелер | симптом",
+          unless="еңсерілмейтін күш | форс мажор"),   # force majeure lists epidemics, not anyone's health
     _rule("kk.special_categories.generic", "health", "ерекше санатта | арнаулы санат", vague=True),
     _rule("kk.biometric.biometric", "biometric", "биометриял"),
     _rule("kk.call_recording.calls", "call_recording", "қоңырау жаз | әңгіме жаз | сөйлесу жаз | қоңырауларды жаз",
@@ -727,8 +738,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("kk.contact_data.generic", "phone email", "байланыс= дерек | байланыс= ақпарат", vague=True,
           not_before="біздің"),   # not «онымен байланысты деректер» (the data related to it)
     _rule("kk.contact.own_channel", "contact",
-          "электрондық пошта | электронды пошта | эл пошта | e mail | email | телефон | мекенжай | байланыс нөмір",
-          vague=True, own_contact=True),
+          "электрондық пошта | электронды пошта | эл пошта | e mail | email | телефон | мекенжай | мекен жай | "
+          "байланыс нөмір", vague=True, own_contact=True),
     _rule("kk.cookies.cookie", "cookies", "cookie | куки | локалдық сақта | жергілікті сақтау= | localstorage | "
           "браузер жады"),   # «браузер жадында тек тіл сақталады»: storage like cookies
     _rule("kk.analytics.counters", "analytics", "аналитика | есептегіш | веб талдау | метрика"),
@@ -740,10 +751,11 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           gap=2, vague=True),
     _rule("kk.advertising.targeting", "advertising", "таргет | ретаргетинг | ремаркетинг | жарнамалық желі | "
           "жарнама көрсет"),
-    _rule("kk.advertising.ads", "advertising", "жарнама | маркетинг", vague=True),
+    _rule("kk.advertising.ads", "advertising", "жарнама | маркетинг", vague=True,
+          unless="кодекс"),   # «Азаматтық кодекстің … бабына сәйкес жарнама … ұсыныс болып табылмайды»: the law
     _rule("kk.advertising.newsletter", "advertising", "арнайы ұсыныс | жаңалықтар тарату | ақпараттық хат | "
           "ақпараттық тарату | жаңа өнімдер | жаңа қызметтер | акциялар туралы | купон | жаппай хабарлама | "
-          "жаппай тарату", gap=2, vague=True),
+          "жаппай тарату | кеңестер және ұсыныстар", gap=2, vague=True),
     _rule("kk.advertising.own_news", "advertising", "қызметтері туралы ақпарат | сервистері туралы ақпарат | "
           "өнім туралы ақпарат | өнім туралы өзекті ақпарат", near="жібер | ұсын | тарат", window=3, gap=2,
           vague=True),
@@ -756,7 +768,9 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           not_suffix="дан | ден | тан | тен | нан | нен",   # «үшінші тұлғадан алынса»: received *from* them
           # «үшінші тұлғалардың заңсыз әрекеттерінен қорғау»; «… берілген үшінші тұлғалар туралы мәліметтерді
           # алуға құқылысыз»: the right to learn who received data is no transfer
+          # «үшінші тұлғалардың сайттарында орналастырылған мәліметтер үшін жауап бермейміз»: others' sites
           unless="заңсыз | рұқсатсыз | құқыққа қайшы | тұлғалар туралы мәлімет | тұлғалар туралы ақпарат | "
+                 "тұлғалардың сайттары | тараптардың сайттары | "
                  "кепілдік бермей | "   # «… төлем провайдерімен үйлесімділікке кепілдік бермейді»: no guarantee
                  "жауап береді"),   # «… үшін мейрамхана-серіктес жауап береді»: who is liable, no transfer
     # «хостинг, дерекқор, пошта … провайдерлері техникалық өңдеу жүргізуі мүмкін»: processors that handle data.
@@ -773,7 +787,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("kk.storage_in_kz.territory", "storage_in_kz", "қазақстан республикасының аумағында | қазақстан аумағында | "
           "қазақстан республикасында | қазақстанда", context=("сақта | сервер | орналас | дерекқор",),
           unless="немесе басқа ел | немесе шетел | немесе басқа мемлекет"),
-    _rule("kk.retention.term", "retention", "сақтау мерзім | сақталу мерзім | өңдеу мерзім | мерзімсіз", gap=2),
+    _rule("kk.retention.term", "retention", "сақтау мерзім | сақталу мерзім | өңдеу мерзім | мерзімсіз", gap=2,
+          not_after="жазылым"),   # «апталық, айлық немесе мерзімсіз жазылым»: a subscription's term
     # «алты ай сақталады»; the month is «ай=» (whole word) so that «айқындайды» is not one.
     # «10 жұмыс күні ішінде өшіреміз», «соңғы байланыстан кейін 3 жыл», «Қолданбаны жойғанша сақталады»
     _rule("kk.retention.delete_within", "retention", "ішінде", near="өшір | жой", window=3),
@@ -785,7 +800,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           regex=r"(?i)\b(?!жой|өшір)[^\W\d_]+(?:ғанша|генше|қанша|кенше)\b[^.;!?]{0,40}?\bсақта|"
                 r"\bсақта[^\W\d_]*\b[^.;!?]{0,40}?\b(?!жой|өшір)[^\W\d_]+(?:ғанша|генше|қанша|кенше)\b"),
     _rule("kk.retention.duration", "retention", "жыл | ай= | күн", near="сақта | жой", window=4,
-          not_before="туған"),
+          not_before="туған",
+          unless="күші жойыл | күшін жой"),   # «іс-шараның күші жойылған … басқа күнге»: an event cancelled
     # «мақсатқа қол жеткізілгенге дейін сақталады»: until the purpose is reached.
     _rule("kk.retention.until", "retention",
           "дейін | бойы= | бойына= | қажетті мерзім | қажет мерзім | мерзім ішінде | "
@@ -802,7 +818,12 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           context=("құқ | талап | сұрау",), lead_in_context=True,
           # «авторлық құқық белгілерін жоюға тыйым салынады» is copyright; «Оператор … пайдаланушының есептік
           # жазбасын бұғаттауға құқылы» is the operator's sanction, not a data-subject right
-          unless="авторлық | есептік жазбасын бұғатта | аккаунтын бұғатта | аккаунтты бұғатта"),
+          # «… өзгерту құқығын өзіне қалдырады»: the operator reserves a right of its own
+          unless="авторлық | есептік жазбасын бұғатта | аккаунтын бұғатта | аккаунтты бұғатта | өзіне қалдыр | "
+                 "өзімізде қалдыр"),
+    # «Аккаунтын жою үшін … қолдау қызметіне жүгінуі тиіс»: deleting one's account on request is a right.
+    _rule("kk.user_rights.account_deletion", "user_rights", "аккаунтын жою | аккаунтты жою | есептік жазбаны жою | "
+          "есептік жазбасын жою | аккаунтыңызды жою", near="үшін | сұра | жүгін | хабарлас | жазыңыз", window=8),
     # «қандай деректерді аламыз … және қалай жоюға болады»: how the user has the data deleted.
     _rule("kk.user_rights.how_delete", "user_rights", "жоюға бола | өшіруге бола | жоюды сұра | өшіруді сұра",
           near="дерек | мәлімет | ақпарат", window=8),
@@ -955,6 +976,8 @@ LEGAL_NAME_PATTERNS: tuple[str, ...] = (
     r"(?:\s+[А-ЯЁ]\.\s?[А-ЯЁ]\.?|(?:\s+[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+){1,2})"
     # «ИП Path of Peaks», «ИП SMART STUDIO»: a Latin trade name after the legal form
     r"|[A-Z][\w&-]*(?:\.[\w&-]+)*(?:\s+(?:of|and|&|[A-Z][\w&-]*(?:\.[\w&-]+)*)){0,3})",
+    # «ТОО GGNetworks», «ЖШС Qazaq Soft»: a Latin name without quotes after the legal form
+    r"(?:\b(?:ТОО|АО|ЖШС|АҚ|LLP))[ \t]+(?P<name>[A-Z][\w&.-]*[a-z][\w&.-]*(?:[ \t]+[A-Z][\w&.-]*){0,2})\b",
     # «Acme LLP», «DAAR ЖШС»: a Latin name before the legal form
     r"\b(?P<name>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})\s+(?:LLP|LLC|JSC|ЖШС|ТОО|АҚ)(?![\w-])",
 )
@@ -1064,7 +1087,9 @@ KK_NEGATED_VERB = (r"^(?:бөлме(?:й|у)|"   # «жарнама мақсат
                    r"жоспарла|сұра|көрсет)"
                    r"(?:ыл|іл|л|ын|ін|н)?(?:ма|ме|ба|бе|па|пе)(?:й|с|ған|ген|ң|у)|"
                    # «алмаймыз», «алынбайды» (do not take); not «алмасу» (exchange), «алмас»
-                   r"ал(?:ын)?(?:ма|ба)(?:й|ған))")
+                   r"ал(?:ын)?(?:ма|ба)(?:й|ған)|"
+                   # «үшінші тұлғаларға жария етілмейді» (is not disclosed): the passive only, not «әсер етпейді»
+                   r"етіл(?:ме|бе)(?:й|ген|у))")
 # An exception turns «не передаём ... за исключением» into a declaration (PoliCheck: the flow can happen).
 # It speaks for the negation it stands next to, not for every negation of the sentence.
 EXCEPTION_PATTERN = (
