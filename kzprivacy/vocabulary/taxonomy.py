@@ -366,11 +366,14 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     # «Тіркелу қажет емес», «Сайтта тіркелу және онлайн төлем жоқ»: a site without accounts keeps no credentials,
     # one without online payment no card data (a rule ending in .none denies what it matches).
     _rule("any.credentials.none", "credentials",
-          regex=r"(?i)\bрегистраци\w*\s+(?:(?:на\s+сайте|в\s+приложении)\s+)?не\s+(?:требуется|нужна)|\bне\s+(?:требуется|нужна)\s+регистраци|"
+          # At the start of a clause only: «Для заказа по телефону регистрация не требуется» says a way to order
+          # needs no account, not that the site has none (a word and a space before it: not at the start).
+          regex=r"(?i)(?<!\w[ \t])(?<!\w[ \t]{2})\b(?:регистраци\w*\s+(?:(?:на\s+сайте|в\s+приложении)\s+)?"
+                r"не\s+(?:требуется|нужна)|(?:(?:на\s+сайте|в\s+приложении)\s+)?не\s+(?:требуется|нужна)\s+"
+                r"регистраци|тіркелу\s+қажет\s+емес|no\s+(?:registration|account)\s+(?:is\s+)?(?:needed|required))|"
                 r"\bне\s+созда\w*\s+(?:для\s+вас\s+)?(?:аккаунт|учётн\w+\s+запис|учетн\w+\s+запис)|"
-                r"\bнет\s+(?:[\w-]+,?\s+){0,3}?регистраци|\bтіркелу\s+қажет\s+емес|\bаккаунт\s+ашпаймыз|"
-                r"\bтіркелу\s+(?:[\w-]+\s+){0,4}?жоқ\b|\bno\s+(?:registration|account)\s+(?:is\s+)?(?:needed|required)|"
-                r"\bwe\s+do\s+not\s+create\s+(?:an?\s+)?accounts?"),
+                r"\bнет\s+(?:(?!необходим|нужд|обязательн)[\w-]+,?\s+){0,3}?регистраци|\bаккаунт\s+ашпаймыз|"
+                r"\bтіркелу\s+(?:(?!қажет)[\w-]+\s+){0,4}?жоқ\b|\bwe\s+do\s+not\s+create\s+(?:an?\s+)?accounts?"),
     _rule("any.payment_card.none", "payment_card",
           regex=r"(?i)\bнет\s+(?:[\w-]+,?\s+){0,4}?онлайн[- ]?оплат|\bонлайн[- ]?оплат\w*\s+(?:на\s+сайте\s+)?нет\b|"
                 r"\bонлайн\s+төлем\w*\s+(?:[\w-]+\s+){0,2}?жоқ\b|\bno\s+online\s+payments?\b"),
