@@ -978,8 +978,10 @@ def test_a_site_without_accounts_or_online_payment_denies_credentials_and_card_d
     assert _summary("Сайтта себет, тіркелу және онлайн төлем жоқ.") == {"credentials": "denied",
                                                                      "payment_card": "denied"}
     assert _summary("Тіркелу қажет емес.") == {"credentials": "denied"}
-    # Registration that happens still declares.
+    # Registration that happens still declares; a way to order that needs none says nothing of accounts.
     assert _summary("При регистрации Клиент придумывает логин и пароль.") == {"credentials": "declared"}
+    assert "credentials" not in _summary("Для заказа по телефону регистрация не требуется.")
+    assert "credentials" not in _summary("Для покупки нет необходимости в регистрации.")
 
 
 def test_not_collecting_usage_statistics_denies_usage():
