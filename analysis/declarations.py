@@ -463,6 +463,7 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
     sentence when None)."""
     low = lowered(sentence.text) if low is _UNSET else low
     langs = _languages(sentence.text, hint, low)
+    template_row = _TEMPLATE_ROW.search(sentence.text) is not None
     found: list[_Match] = []
     lexicon = _lexicon()
     # Only the rules worth trying on this sentence: those with a phrase whose anchor word occurs in it and whose
@@ -481,9 +482,9 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
         rule = compiled.rule
         if rule.language not in langs:
             continue
+        if template_row and rule.categories[0] in ("contact", "operator_identity"):
+            continue    # «| {{ClinicName}} | … | ТОО «…» |»: a template's table of variables and sample values
         if compiled.prefiltered is not None:
-            if rule.categories[0] in ("contact", "operator_identity") and _TEMPLATE_ROW.search(sentence.text):
-                continue    # a template's table of variables and their sample values (below)
             for m in compiled.prefiltered.finditer(sentence.text, low):
                 if rule.categories == ("operator_identity",) and _vendor_regex().search(m.group(0)):
                     continue    # «ТОО «CloudPayments Kazakhstan»» is a vendor's legal name, not the operator's
@@ -524,8 +525,6 @@ def _matches(sentence: Sentence, words: _Words, context: list[_Words], in_list: 
             after = sentence.text[end - sentence.start:].lstrip()[:1]
             if rule.vague and not rule.own_contact and (after == ":" or (after == "(" and len(rule.categories) > 1)):
                 continue    # «Контактные данные: номер телефона …», «… (аты-жөні, телефон)»: the specifics speak
-            if rule.categories[0] in ("contact", "operator_identity") and _TEMPLATE_ROW.search(sentence.text):
-                continue    # «| {{ClinicName}} | … | ТОО «…» |»: a template's table of variables and sample values
             if rule.own_contact or OWN_DETAIL_CATEGORIES.intersection(rule.categories):
                 own = own_block or _own_contact(sentence.text, low, toks[first].start - sentence.start,
                                                 end - sentence.start, toks, last)
@@ -841,7 +840,8 @@ def _kk_except(toks: list[_Token], j: int) -> bool:
 # heading that says who receives the data; the items under it that name a recipient and what it does
 # («- Supabase — хранение учётной записи», «- Vercel — hosting») are recipients of the data.
 _SHARING_HEADING = re.compile(
-    r"(?i)^(?:\d+(?:\.\d+)*\.?\s*)?(?:с\s+кем\s+(?:мы\s+)?дели|кому\s+(?:мы\s+)?(?:переда|раскрыва|предоставля|отправля|уход|попада)|"
+    r"(?i)^(?:\d+(?:\.\d+)*\.?\s*)?(?:с\s+кем\s+(?:мы\s+)?дели|"
+    r"кому\s+(?:мы\s+)?(?:переда|раскрыва|предоставля|отправля|уход|попада)|"
     r"кто\s+получает|получатели\s+(?:персональных\s+)?данных|who\s+(?:we\s+share|receives)|"
     r"with\s+whom\s+we\s+share|(?:data\s+)?recipients\b|(?:деректерді\s+)?кімге\s+(?:бер|жібер|ұсын)|"
     r"деректерді\s+кім\s+алады)")
@@ -958,15 +958,16 @@ def extract_declarations(text: str, language: str | None = None,
         context = [w for w in (lead_words, sentence_words[heading] if heading not in (None, index) else None) if w]
         # A list item speaks its lead-in's language («Аты;» under a Kazakh lead-in has no Kazakh letter).
         hint = "kk" if lead is not None and not _KK_LETTERS.isdisjoint(lead.text.lower()) else language
-        # (only a line holding a value, a number at least: «телефон нөмірі;» under «Байланыс:» names data collected)
+        # An item holding a value (a number at least) under «Исполнитель:» is the operator's own detail;
+        # «телефон нөмірі;» under «Байланыс:» still names data collected.
+        own_block = lead is not None and _OWN_LEAD.match(lead.text) is not None and (
+            _CONTACT_VALUE.search(sentence.text) is not None or _DIGIT.search(sentence.text) is not None)
         # «… мына мекенжайға хабарласыңыз:» with the address on the lines after it: the lead-in's contact value
         # stands in its first item.
         value_text = (sentence.text + "\n" + sentences[index + 1].text
                       if sentence.text.endswith(":") and index + 1 < len(sentences) else None)
-        found = _matches(sentence, words, context, lead is not None, hint, regex_rules[index], low,
-                         lead is not None and _OWN_LEAD.match(lead.text) is not None
-                         and (_CONTACT_VALUE.search(sentence.text) is not None or _DIGIT.search(sentence.text)
-                              is not None), value_text)
+        found = _matches(sentence, words, context, lead is not None, hint, regex_rules[index], low, own_block,
+                         value_text)
         if lead is None and heading not in (None, index) and _recipient_under_heading(
                 sentence, sentences[heading]) and not any(
                 m.compiled.rule.categories == ("third_party_sharing",) for m in found):
