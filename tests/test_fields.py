@@ -133,3 +133,16 @@ def test_implied_by_tracker_category_uses_taxonomy_codes():
         assert implied <= set(CATEGORIES)
     assert IMPLIED_BY_TRACKER_CATEGORY["analytics"] == {"analytics", "ip_address", "device", "usage", "cookies"}
     assert "web_beacons" in IMPLIED_BY_TRACKER_CATEGORY["advertising"]
+
+
+def test_fields_of_the_held_out_real_pages():
+    # (docs/realworld.md, the held-out page set) a callback field known only by its input mask
+    assert classify_field(name="callback_input", label="Перезвоните мне",
+                          placeholder="+7 (___) ___ - __ -__") == "phone"
+    # «Қалай» (how) and «қалаулы» (preferred) are no city; «Қала», «Қаласы» are
+    assert classify_field(name="message", label="Қалай көмектесе аламыз?") is None
+    assert classify_field(name="lang", label="Қалаулы тіл") is None
+    assert classify_field(name="city", label="Қаласы") == "address"
+    # a country of residence is an address, as autocomplete=country already says
+    assert classify_field(name="country", label="Страна") == "address"
+    assert classify_field(name="country", label="Елі") == "address"

@@ -155,6 +155,12 @@ def test_party():
         ("https://api.whatsapp.com/send?phone=77011234567", "whatsapp"),
         ("//mc.yandex.ru/watch/1", "yandex_metrica"),
         ("mc.yandex.ru", "yandex_metrica"),
+        # the held-out real pages' long tail (docs/realworld.md): a call-tracking widget, a translation
+        # script, stylesheets and stand-in images loaded from others' hosts
+        ("https://widgets.binotel.com/getcall/widgets/abc.js", "binotel"),
+        ("https://cdn.weglot.com/weglot.min.js", "weglot"),
+        ("https://www.w3schools.com/w3css/4/w3.css", "w3schools"),
+        ("https://via.placeholder.com/350x150", "placeholder_images"),
     ],
 )
 def test_lookup_url(url, service_id):

@@ -72,7 +72,9 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
     ("health", r"диагноз|симптом|заболеван|болезн|здоровь|аллерг|анамнез|жалоба на|денсаулық|\bауру|"
                r"diagnos|symptom|illness|medical condition|allerg"),
     ("address", r"адрес|почтов|мекен\s?-?\s?жай|address|street|\bулиц|\bгород|\bcity\b|\bzip|postcode|postal|"
-                r"\bиндекс|\bқала|көше|квартир|\bобласть|облыс|\bregion\b"),
+                # «қала» (city), not «қалай» (how) or «қалаулы» (preferred); a country is an address as
+                # autocomplete=country is (below)
+                r"\bиндекс|\bқала(?![йу])|көше|квартир|\bобласть|облыс|\bregion\b|\bстрана\b|\bcountry\b|\bелі\b"),
     ("location", r"геолокац|местоположени|geolocat|\blatitude|\blongitude|\bgps\b"),
     ("name", r"\bфио\b|фамили|\bимя\b|\bимени\b|отчеств|аты-?\s?жөн|\bаты\b|\bтегі\b|әкесінің|\bname\b|\bfio\b|"
              r"surname|full ?name|first ?name|last ?name|given ?name|family ?name|middle ?name|\bлицо\b"),
@@ -96,6 +98,8 @@ _MASK_12 = _re.compile(r"^\^?(?:\\d\{12\}|\[0-9\]\{12\}|9{12}|0{12}|#{12}|\\d{12
 _MASK_CARD = _re.compile(r"^(?:9{4}[ -]?){3}9{4}$|\\d\{16\}|\[0-9\]\{16\}")
 _MASK_PHONE = _re.compile(r"^\+?[78]\s?[\(\[]?\s?9{3}")
 # A placeholder that is an example phone number: «+7 (777) 0000000», «+7 700 000 00 00», «8 701 123-45-67».
+# A placeholder or label that is an input mask for a phone: «+7 (___) ___ - __ -__».
+_PHONE_MASK_TEXT = _re.compile(r"\+?[78]\s?[\(\[]?\s?_{3}\s?[\)\]]?\s?_{3}")
 _PHONE_EXAMPLE = _re.compile(r"^(?:\+7|8)[\s(\-]*\d{3}[\s)\-]*\d{3}[\s\-]*\d{2}[\s\-]*\d{2}$|"
                              r"^(?:\+7|8)[\s(\-]*\d{3}[\s)\-]*\d{7}$")
 # Route words: «Город отправления / назначения», «Жөнелту қаласы», «Межелі қала», «departure / destination city».
@@ -187,7 +191,8 @@ def classify_field(name: str = "", type: str = "", label: str = "", placeholder:
         return "iin"
     if _MASK_CARD.search(mask):
         return "payment_card"
-    if ftype == "tel" or _MASK_PHONE.search(mask) or _PHONE_EXAMPLE.match((placeholder or "").strip()):
+    if ftype == "tel" or _MASK_PHONE.search(mask) or _PHONE_EXAMPLE.match((placeholder or "").strip()) or \
+            _PHONE_MASK_TEXT.search(f"{placeholder or ''} {label or ''}"):
         return "phone"
     return None
 
