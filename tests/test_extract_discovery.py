@@ -240,3 +240,16 @@ def test_a_form_note_saying_you_agree_is_a_consent_spot():
       <a href="/politika.html">политикой конфиденциальности</a>.</p></form></body></html>"""
     assert [(link.url, link.region) for link in extract_consent_links(html, PAGE)] == [
         ("https://builder-demo.kz/politika.html", "consent")]
+
+
+def test_a_policy_in_a_footer_panel_opened_by_an_onclick_is_in_the_page():
+    # (docs/realworld.md, the held-out pages) a medicine's landing page keeps its policy in a footer panel with a
+    # class of its own, opened by a <span onclick> that names the panel's id; no URL leads to it.
+    paragraph = "<p>Мы собираем имя и телефон, чтобы ответить на вопрос, и храним их один год.</p>" * 4
+    html = ("<html><body><footer><span class='dd-link' onclick=\"site.openPanel('#panel-1');\">"
+            "Политика конфиденциальности</span></footer>"
+            f"<div class='panel' id='panel-1'><h2>Политика конфиденциальности</h2>{paragraph}</div>"
+            f"<div class='panel' id='panel-2'><h2>Условия использования</h2>{paragraph}</div></body></html>")
+    found = in_page_policies(html, "https://drug-demo.kz/")
+    assert [(p.anchor, p.container, p.trigger) for p in found] == [
+        ("panel-1", "block", "Политика конфиденциальности")]

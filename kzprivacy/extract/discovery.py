@@ -281,19 +281,27 @@ def _first_heading(el: etree._Element) -> etree._Element | None:
     return None
 
 
+# «app.openFdd('#f-dd-1')», «$('#privacy').show()»: an onclick that opens an element of the page by its id.
+_ONCLICK_TARGET = re.compile(r"""['"]#([A-Za-z][\w-]*)['"]""")
+
+
 def _triggers(sel: Selector) -> dict[str, str]:
-    """id -> the text of a link or button that opens it (href="#id", data-target, data-bs-target, aria-controls)."""
+    """id -> the text of a link or button that opens it (href="#id", data-target, data-bs-target, aria-controls,
+    an onclick naming "#id")."""
     out: dict[str, str] = {}
     for node in sel.xpath("//*[starts-with(@href, '#') or @data-target or @data-bs-target or @aria-controls"
-                          " or @data-src]")[:MAX_NODES]:
+                          " or @data-src or contains(@onclick, '#')]")[:MAX_NODES]:
         el = node.root
-        for attr in ("href", "data-target", "data-bs-target", "aria-controls", "data-src"):
-            value = (el.get(attr) or "").strip()
-            if value.startswith("#") or (attr == "aria-controls" and value):
-                key = value.lstrip("#")
-                text = _node_text(el)
-                if key and text and key not in out:
-                    out[key] = text
+        values = [(el.get(attr) or "").strip() for attr in ("href", "data-target", "data-bs-target", "data-src")]
+        values = [v for v in values if v.startswith("#")]
+        if el.get("aria-controls"):
+            values.append(el.get("aria-controls").strip())
+        values += ["#" + m for m in _ONCLICK_TARGET.findall(el.get("onclick") or "")]
+        for value in values:
+            key = value.lstrip("#")
+            text = _node_text(el)
+            if key and text and key not in out:
+                out[key] = text
     return out
 
 
@@ -306,7 +314,11 @@ def in_page_policies(html: str | Selector, page_url: str = "") -> list[InPagePol
     triggers = _triggers(sel)
     found: list[InPagePolicy] = []
     by_heading: dict[int, int] = {}   # id of the heading element -> index in found
-    for node in sel.xpath(_CONTAINERS)[:MAX_CONTAINERS]:
+    # Also the elements a policy link or button opens by id, whatever their class («div.f-dd#f-dd-1» opened by
+    # «<span onclick="app.openFdd('#f-dd-1')">Политика конфиденциальности</span>»).
+    opened = [node for key, text in triggers.items() if _POLICY_HEADING.search(text)
+              for node in sel.xpath("//*[@id=$id]", id=key)[:1]]
+    for node in [*sel.xpath(_CONTAINERS)[:MAX_CONTAINERS], *opened]:
         el = node.root
         if (el.tag if isinstance(el.tag, str) else "") in ("html", "body"):
             continue
