@@ -600,6 +600,10 @@ _DEFINITION = re.compile(
     r"^[«\"“][^»\"”]{1,60}[»\"”]\s*(?:[-—–]|это\b|означает|представляет\s+собой)"
     r"|^(?=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])" + _RETENTION_HEAD + _GLOSSARY_ENTRY)
 # A clause ends at «;» or «:», or where «и», «а», «но» open a negated one («... хранятся в РК, и не передаются ...»).
+# «Саясатта қолданылатын «Жеке мәліметтер» ұғымы … білдіреді», «Понятие «персональные данные» означает …»: a
+# definition written around the term, anywhere in its sentence.
+_CONCEPT = re.compile(r"[«\"“][^»\"”]{1,60}[»\"”]\s+(?:ұғымы|термині|дегеніміз)\b|"
+                      r"(?i:понятие|термин)\s+[«\"“][^»\"”]{1,60}[»\"”]\s+(?:означает|понимается|обозначает)")
 _CLAUSE_CUTS = frozenset({"и", "а", "но", "однако", "and", "but", "however", "бірақ", "ал"})
 # The same glossary entry written in lower case, as lettered items of a terms section are
 # («и) трансграничная передача персональных данных — передача персональных данных на территорию …;»):
@@ -977,7 +981,7 @@ def extract_declarations(text: str, language: str | None = None,
         if not found:
             continue
         toks = words.toks
-        names_a_subject = is_heading or _DEFINITION.match(sentence.text) or (
+        names_a_subject = is_heading or _DEFINITION.match(sentence.text) or _CONCEPT.search(sentence.text) or (
             sentence.kind in ("item", "clause") and _ITEM_DEFINITION.match(sentence.text))
         if (names_a_subject and not _data_list(sentence.text)) or _glossary_item(sentences, index, parent):
             # A heading or a glossary entry names a subject; only names and numbers count there.

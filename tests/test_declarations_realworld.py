@@ -1063,3 +1063,45 @@ def test_a_templates_table_of_variables_names_no_operator_and_no_contact():
             "| {{CompanyAddress}} | Юридический адрес | г. Караганда, ул. Ленина, 1 |")
     summary = _summary(text)
     assert "operator_identity" not in summary and "contact" not in summary
+
+
+# --- round 10 (holdout10): each fixture in our own words, failing at 51a1337 ----------------------
+
+def test_deleting_ones_account_on_request_is_a_right_and_its_deadline_a_retention_term():
+    assert _summary("Аккаунтыңды жоюды қаласаң — support@demo.kz арқылы байланыс.")["user_rights"] == "declared"
+    assert _summary("Пользователь может удалить учётную запись в настройках.") == {"user_rights": "declared"}
+    assert "user_rights" not in _summary("Удаление аккаунта не отменяет подписку.")
+    assert "user_rights" not in _summary("Администрация вправе удалить учётную запись при нарушении правил.")
+    assert _summary("Өтініш түскен соң 10 күн ішінде барлық деректерің өшіріледі.")["retention"] == "declared"
+    assert _summary("Оператор уничтожает персональные данные в срок, не превышающий 30 дней с даты отзыва "
+                    "согласия.")["retention"] == "declared"
+
+
+def test_named_hosts_with_their_role_and_an_oauth_sign_in_in_kazakh():
+    summary = _summary("Деректер мына қызметтерде сақталады: Firebase (база), Netlify (хостинг), Google (OAuth кіру).")
+    assert summary["third_party_sharing"] == "declared" and summary["social_profile"] == "declared"
+    assert _summary("Мы получаем данные авторизации через сторонних провайдеров входа.")["social_profile"] == (
+        "declared")
+
+
+def test_holdout10_wordings_of_country_and_requested_pages():
+    assert _summary("Укажите имя и страну проживания.")["address"] == "declared"
+    assert "address" not in _summary("В зависимости от страны проживания у вас могут быть иные права.")
+    assert _summary("Хранится журнал подключений, включая адреса запрошенных страниц.")["usage"] == "declared"
+
+
+def test_a_contracts_boilerplate_and_a_services_disclaimers_are_no_practice():
+    assert "health" not in _summary("Сервис не ставит диагнозов и не предназначен для лечения заболеваний.")
+    assert "health" not in _summary("Запрещены товары, которые вредят здоровью человека.")
+    assert "advertising" not in _summary("Запрещено использовать аккаунт для рассылки спама или рекламы.")
+    assert "credentials" not in _summary("Құпиясөзіңді ешкімге айтпауға міндеттісің.")
+    assert "user_rights" not in _summary("Оператор деректерге заңсыз қол жеткізуге, оларды жоюға және өзгертуге "
+                                         "жол бермейді.")
+    assert "operator_identity" not in _summary("БАРЛЫҚ АҚПАРАТ «СОЛ КҮЙІНДЕ» ҰСЫНЫЛАДЫ.")
+
+
+def test_a_kazakh_concept_defined_names_no_data_and_outside_the_cases_stated_is_an_exception():
+    assert _summary("Осы саясаттағы «Жеке деректер» ұғымы сіздің атыңызды, телефоныңызды және поштаңызды "
+                    "білдіреді.") == {}
+    assert _summary("Саясатта көрсетілген жағдайлардан тыс деректеріңізді үшінші тараптарға бермейміз.") == {
+        "third_party_sharing": "declared"}

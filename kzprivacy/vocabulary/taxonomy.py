@@ -345,6 +345,11 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "адрес доставки | почтовый адрес | домашний адрес | адрес проживания | адрес регистрации | "
           "адрес места жительства | место жительства | почтовый индекс | город проживания | место проживания | "
           "место пребывания | населённый пункт | страна или регион | регион проживания"),
+    # «страна проживания (при наличии)» among the data asked; not «за пределами страны моего проживания» (where
+    # servers are), «в зависимости от страны проживания», «по закону, действующему в стране проживания» (which
+    # law applies)
+    _rule("ru.address.country", "address", "страна проживания",
+          not_before="от | предел | пределы | в | законодательство | закон"),
     _rule("ru.address.list_item", "address", "адрес", only_in_list=True,
           not_before="ip | по | юридический | веб | на | почтовый",
           not_after="сайт | страница | электронный | почта | веб | ip"),  # «- адрес, по которому выезжает курьер»
@@ -404,6 +409,7 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.device.technical", "device", "технические данные | техническая информация", vague=True),
     _rule("ru.usage.activity", "usage",
           "время доступа | время посещения | посещённые страницы | адрес запрашиваемой страницы | "
+          "адреса запрошенных страниц | запрошенные страницы | "
           "история просмотров | история заказов | история покупок | состав корзины | содержимое корзины | "
           "поведение на сайте | история использования | статистика использования | история поисковых запросов | "
           # an app's: «навигация по экранам, нажатия», «просмотры экранов»
@@ -437,7 +443,11 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "медицинская карта | медкарта | врачебная тайна | инвалидность | медицинский осмотр | "
           "медицинское заключение | утрата трудоспособности | трудоспособность | "
           # a health app's records: «визиты к врачу, приём лекарств, вакцинация, симптомы»
-          "визит к врачу | приём лекарств | приём лекарства | вакцинация | прививка | симптом"),
+          "визит к врачу | приём лекарств | приём лекарства | вакцинация | прививка | симптом",
+          # «не ставит диагнозов», «не предназначен для выявления заболеваний»: what a service is not, no data;
+          # «товары, которые вредят здоровью»: a list of banned goods
+          unless="не ставить | не предназначать | не предназначенный | не являться медицинский | не заменять | "
+                 "вредить"),
     # «биометрические, медицинские или платёжные данные»: the adjective alone, its noun further on in the list.
     _rule("ru.health.medical_list", "health", "медицинский", near="данные | сведения | информация", window=3,
           not_after="услуга | центр | учреждение | организация | работник | персонал | осмотр | заключение | карта"),
@@ -476,13 +486,16 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "таргетирование | таргетированная реклама | ретаргетинг | ремаркетинг | персонализированная реклама | "
           "рекламная сеть | целевой маркетинг | показ рекламы"),
     _rule("ru.advertising.marketing", "advertising", "реклама | рекламный | маркетинг | маркетинговый",
-          vague=True, not_before="о"),  # «законов о рекламе» is about the law, not a practice
+          vague=True, not_before="о",  # «законов о рекламе» is about the law, not a practice
+          # «запрещено рассылать спам или рекламу», «не несёт ответственности за рекламные материалы»
+          unless="спам | ответственность"),
     # Newsletters and offers are marketing: «информирование о новых продуктах», «специальные предложения».
     _rule("ru.advertising.newsletter", "advertising",
           "рассылка | специальное предложение | информирование о новых | информирование об услугах | "
           "информирование о продуктах | информация о наших услугах | информация о новых | новости и акции | "
           "уведомление об акциях | уведомление о новых | советы и предложения", gap=2, vague=True,
-          not_before="сервис | платформа"),   # «хостинг, сервисы рассылок» name processors, not mailings to users
+          not_before="сервис | платформа",   # «хостинг, сервисы рассылок» name processors, not mailings to users
+          unless="спам"),   # «запрещено рассылать спам»: a rule for users, no mailing of the site's
     # Sending the operator's own news: «направление информации об услугах Оператора», «предоставление
     # актуальной информации о продукции» (not «информирование о статусе заказа»).
     _rule("ru.advertising.own_news", "advertising", "информация об услугах | информация о продукции | "
@@ -538,7 +551,9 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("any.third_party_sharing.cloud_host", "third_party_sharing", vague=True,
           regex=r"(?i)\b(?:Supabase|Firebase|AWS|Amazon\s+Web\s+Services|Google\s+Cloud|Vercel|Netlify|"
                 r"Cloudflare(?:\s+Pages)?|Heroku|Azure|DigitalOcean|Hetzner|Yandex\s+Cloud|Яндекс\s+Облак\w*)"
-                r"\s*(?:инфрақұрылым\w*|инфраструктур\w*|платформа\w*|серверлер\w*|infrastructure)"),
+                r"\s*(?:инфрақұрылым\w*|инфраструктур\w*|платформа\w*|серверлер\w*|infrastructure|"
+                # «Supabase (база), Vercel (хостинг)»: a named host and what it does for the site
+                r"\(\s*(?:база|хостинг|hosting|database|сервер\w*|storage|деректер\s+қоры))"),
     # «мәтіні … Google-ға жіберіледі», «деректер OpenAI-ға беріледі»: a named company that data are sent to.
     _rule("kk.third_party_sharing.named_company", "third_party_sharing", vague=True,
           regex=r"(?i)\b(?:Google|Yandex|Яндекс|Meta|Facebook|Amazon|Microsoft|OpenAI|Apple|Telegram|WhatsApp)"
@@ -574,7 +589,7 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("ru.retention.period", "retention",
           "в течение | на протяжении | до достижения | до момента | бессрочно | без ограничения срока | "
           "неограниченный срок | не более | не дольше | необходимый срок | необходимый период | "
-          "столько сколько необходимо",
+          "столько сколько необходимо | не превышающий",   # «в срок, не превышающий 30 дней»
           context=("хранить | храниться | хранение | сохранять | обработка | обрабатывать | обрабатываться | "
                    "уничтожать | уничтожение | удалять",
                    "персональные данные | персональная информация | данные | сведения | информация")),
@@ -606,6 +621,13 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           "согласие действовать | срок действия согласия | согласие предоставляться на | согласие даваться на",
           near="до | в течение | лет | год | срок | бессрочно | неопределённый | неограниченный", window=8,
           gap=2),
+    # «удалив учётную запись через настройки или направив запрос»: deleting one's account is a right (not the
+    # operator's sanction: «Администрация вправе удалить учётную запись нарушителя»).
+    _rule("ru.user_rights.account_deletion", "user_rights",
+          "удалить учётную запись | удаление учётной записи | удалив учётную запись | удалить аккаунт | "
+          "удаление аккаунта | удалив аккаунт",
+          # («удаление аккаунта не отменяет подписку»: a subscription's terms)
+          unless="вправе удалить | оставлять за собой право | нарушение | блокировать | блокировка | подписка"),
     # «отказаться от рекламных рассылок», «В случае отказа от информационных и рекламных сообщений …»: objecting
     # to marketing is a right of the data subject.
     _rule("ru.user_rights.opt_out", "user_rights", "отказ от | отказаться от | отписаться от",
@@ -691,7 +713,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           not_after="қорғал",   # «құпиясөзбен қорғалған» protects a device: security
           # «құпиясөзді сақтауға өзіңіз жауап бересіз», «… құпиясөздерін қорғауы тиіс», «құпиясөздің таралуы
           # күдігі болса, хабарлаңыз»: the user's duties
-          unless="жауап бер | жауапты | жауапкершіл | қорғауы тиіс | қорғау керек | қорғауға тиіс | таралу | күдік"),
+          unless="жауап бер | жауапты | жауапкершіл | қорғауы тиіс | қорғау керек | қорғауға тиіс | таралу | күдік | "
+                 "айтпау"),   # «құпиясөзіңді ешкімге айтпауға міндеттісің»: a duty
     _rule("kk.social_profile.messenger", "social_profile",
           "telegram идентификатор | telegram пайдаланушы идентификатор | username | никнейм | мессенджердегі | "
           "никіңіз | ник="),   # «Telegram-дағы никіңіз»
@@ -730,6 +753,8 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
     _rule("any.social_profile.sign_in", "social_profile",
           regex=r"(?i)\b(?:Apple|Google|Facebook|VK|ВКонтакте|Telegram|Yandex|Яндекс)\s*[- ]?Sign[- ]?In\b|"
                 r"\bsign\s+in\s+with\s+(?:Apple|Google|Facebook|VK|Telegram)\b|"
+                # «Google (OAuth кіру)», «через сторонних провайдеров входа (например, Google)»
+                r"\b(?:Apple|Google|Facebook|VK|Telegram|Yandex)\s*\(\s*OAuth|провайдер\w*\s+входа|"
                 r"\b(?:Apple|Google|Facebook|VK|ВКонтакте|Telegram)\s+(?:[\w-]+\s+){0,3}?арқылы\s+кір"),
     # «Instagram-ға не 2ГИС-ке сілтеме»: a link to the user's own social-network page.
     _rule("kk.social_profile.link", "social_profile", "instagram | tiktok | facebook | vk= | вконтакте",
@@ -799,7 +824,7 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           not_after="жазылым"),   # «апталық, айлық немесе мерзімсіз жазылым»: a subscription's term
     # «алты ай сақталады»; the month is «ай=» (whole word) so that «айқындайды» is not one.
     # «10 жұмыс күні ішінде өшіреміз», «соңғы байланыстан кейін 3 жыл», «Қолданбаны жойғанша сақталады»
-    _rule("kk.retention.delete_within", "retention", "ішінде", near="өшір | жой", window=3),
+    _rule("kk.retention.delete_within", "retention", "ішінде", near="өшір | жой", window=5),
     _rule("kk.retention.after_event", "retention", "кейін", near="жыл | ай=", window=3),
     _rule("kk.retention.until_deletion", "retention", "жойғанша | өшіргенше", near="сақта", window=10),
     # «аккаунт белсенді болғанша сақталады», «жойылғанша сақтаймыз»: kept until or while something holds.
@@ -827,11 +852,13 @@ POLICY_LEXICON: tuple[LexiconRule, ...] = (
           # «авторлық құқық белгілерін жоюға тыйым салынады» is copyright; «Оператор … пайдаланушының есептік
           # жазбасын бұғаттауға құқылы» is the operator's sanction, not a data-subject right
           # «… өзгерту құқығын өзіне қалдырады»: the operator reserves a right of its own
+          # «заңсыз немесе кездейсоқ қол жеткізуге, жоюға, өзгертуге жол бермеу»: protecting the data, no right
           unless="авторлық | есептік жазбасын бұғатта | аккаунтын бұғатта | аккаунтты бұғатта | өзіне қалдыр | "
-                 "өзімізде қалдыр"),
+                 "өзімізде қалдыр | заңсыз | кездейсоқ | рұқсатсыз"),
     # «Аккаунтын жою үшін … қолдау қызметіне жүгінуі тиіс»: deleting one's account on request is a right.
     _rule("kk.user_rights.account_deletion", "user_rights", "аккаунтын жою | аккаунтты жою | есептік жазбаны жою | "
-          "есептік жазбасын жою | аккаунтыңызды жою", near="үшін | сұра | жүгін | хабарлас | жазыңыз", window=8),
+          "есептік жазбасын жою | аккаунтыңызды жою | аккаунтыңды жою",
+          near="үшін | сұра | жүгін | хабарлас | жазыңыз | өтініш | қаласаң | байланыс", window=8),
     # «қандай деректерді аламыз … және қалай жоюға болады»: how the user has the data deleted.
     _rule("kk.user_rights.how_delete", "user_rights", "жоюға бола | өшіруге бола | жоюды сұра | өшіруді сұра",
           near="дерек | мәлімет | ақпарат", window=8),
@@ -973,7 +1000,8 @@ VENDOR_PATTERNS: tuple[str, ...] = (
 # «ИП Иванов», ««Атау» ЖШС», «Acme LLP». Group "name" holds the name inside the quotes.
 _QUOTED = r"[«\"“„'][ \t]*(?P<name>[^»\"”'\n]{1,80}?)[ \t]*[»\"”']"
 LEGAL_NAME_PATTERNS: tuple[str, ...] = (
-    r"(?:\b(?:ТОО|АО|НАО|ОО|ОЮЛ|ПК|ЧУ|ГКП|РГП|КГП|ОФ|ООО|АҚ|АҚҚ|КЕАҚ|ЖШС|ИП|ЖК|LLP|LLC|JSC|Ltd\.?)|"
+    # (the legal form a word of its own: not «АҚ» at the start of «АҚПАРАТ»)
+    r"(?:\b(?:ТОО|АО|НАО|ОО|ОЮЛ|ПК|ЧУ|ГКП|РГП|КГП|ОФ|ООО|АҚ|АҚҚ|КЕАҚ|ЖШС|ИП|ЖК|LLP|LLC|JSC|Ltd\.?)(?![^\W\d_])|"
     r"(?i:товарищество\s+с\s+ограниченной\s+ответственностью|акционерное\s+общество|частное\s+учреждение|"
     r"общественный\s+фонд|общество\s+с\s+ограниченной\s+ответственностью|"
     r"жауапкершілігі\s+шектеулі\s+серіктестігі|limited\s+liability\s+partnership))[ \t]*"
@@ -1114,6 +1142,8 @@ EXCEPTION_PATTERN = (
     r"[^\W\d_]+(?:ма|ме|ба|бе|па|пе)(?:са|се)(?:ңыз|ңіз)\b|жағдайлардан\s+басқа|басқа\s+(?:кезде|жағдайда)|"
     # «сатпайды және бермейді, мыналардан басқа: …» (except the following)
     r"(?:мыналардан|төмендегілерден)\s+басқа|"
+    # «ережеде көрсетілген жағдайлардан тыс … бөліспейміз» (outside the cases stated)
+    r"жағдайлардан\s+тыс|"
     # «курьерге беруден басқа» (except handing it to a courier): an ablative and «басқа»; not «бұдан / одан басқа»
     # (besides, moreover)
     r"\b(?!(?:бұдан|одан|осыдан|мұнан|сонан)\b)[^\W\d_]+(?:дан|ден|тан|тен|нан|нен)\s+басқа\b")
@@ -1141,7 +1171,7 @@ KK_CONVERB_ENDINGS = ("а", "е", "й", "я")
 # A limit on storage is a retention rule, not a denial of storage: «хранятся не дольше, чем необходимо»,
 # «stored no longer than necessary», «қажет мерзімнен артық сақталмайды».
 RETENTION_LIMIT = (r"(?i)не\s+дольше|не\s+более|не\s+превыша\w*|no\s+longer|not\s+longer|not\s+more\s+than|"
-                   r"артық\s+сақтал|аспайтын|аспауы")
+                   r"артық\s+сақта|аспайтын|аспауы")   # «… мерзімнен артық сақтамайды / сақталмайды»
 # «не использует рекламные cookies», «жарнамалық cookie қолданбаймыз», «no analytics cookies»: a refusal of a
 # kind of cookies (these words right before the cookie word) denies that kind, not every cookie.
 COOKIE_KIND_STEMS = ("рекламн", "аналитическ", "маркетингов", "отслежива", "трекинг", "сторонн", "жарнама",
