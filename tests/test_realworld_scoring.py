@@ -134,3 +134,19 @@ def test_recipes_render_a_data_files_items_and_a_components_texts(tmp_path):
     assert rw.gather(tmp_path, labels, tmp_path / "no-mirrors") == []
     assert (tmp_path / "documents" / "demo-kk.html").read_text(encoding="utf-8") == (
         "<html><body>\n<p>Саясат</p>\n<p>Үлгі жобасы.</p>\n<h2>1. Мақсат</h2>\n<p>Атын аламыз.</p>\n</body></html>\n")
+
+
+def test_policies_and_consents_are_scored_apart_from_terms(tmp_path):
+    path = tmp_path / "labels.yaml"
+    path.write_text("documents:\n"
+                    "- {id: a, file: a.txt, language: ru, format: txt, type: privacy_policy,\n"
+                    "   declared: {phone: «телефон»}}\n"
+                    "- {id: b, file: b.txt, language: ru, format: txt, type: terms, declared: {name: «имя»}}\n",
+                    encoding="utf-8")
+    (tmp_path / "documents").mkdir()
+    (tmp_path / "documents" / "a.txt").write_text("Мы собираем номер телефона для связи с клиентом.", encoding="utf-8")
+    (tmp_path / "documents" / "b.txt").write_text("Стороны соблюдают условия договора.", encoding="utf-8")
+    results = rw.run(tmp_path, path)
+    fig = rw.figures(results)
+    assert fig["by_kind"]["policy, consent"].tp == 1 and fig["by_kind"]["terms, other"].fn == 1
+    assert "terms, other (1 documents)" in rw.report(results)
