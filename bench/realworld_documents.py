@@ -44,7 +44,7 @@ STATUSES = ("declared", "denied")
 LANGUAGES = ("ru", "kk", "en")
 DOCUMENT_TYPES = ("privacy_policy", "consent", "terms", "other")
 SPLITS = ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8",
-          "holdout9", "holdout10")
+          "holdout9", "holdout10", "holdout11")
 # Under this many characters a converted document counts as an extraction failure (real
 # one-paragraph policies have a few hundred).
 MIN_CHARS = 100
