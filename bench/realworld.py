@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="labels file (default: bench/realworld/documents.yaml)")
     parser.add_argument("--split", choices=["dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5",
                                             "holdout6", "holdout7", "holdout8", "holdout9",
-                                            "holdout10"],
+                                            "holdout10", "holdout11"],
                         help="score only the documents of one split (see docs/realworld.md)")
     parser.add_argument("--errors", action="store_true",
                         help="list every false positive and false negative with its sentence or cue")

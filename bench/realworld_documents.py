@@ -46,7 +46,7 @@ DOCUMENT_TYPES = ("privacy_policy", "consent", "terms", "other")
 # The kinds the report scores apart: policies and consents, and terms, offers and other documents.
 DOCUMENT_KINDS = {"policy, consent": ("privacy_policy", "consent"), "terms, other": ("terms", "other")}
 SPLITS = ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8",
-          "holdout9", "holdout10")
+          "holdout9", "holdout10", "holdout11")
 # Under this many characters a converted document counts as an extraction failure (real
 # one-paragraph policies have a few hundred).
 MIN_CHARS = 100
