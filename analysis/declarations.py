@@ -863,10 +863,9 @@ _TEMPLATE_ROW = re.compile(r"\{\{\s*[\w.]+\s*\}\}")
 RECIPIENT_UNDER_HEADING = "any.third_party_sharing.recipient_under_heading"
 
 
-def _recipient_under_heading(sentence: Sentence, heading: Sentence | None) -> bool:
-    """Whether an item names a recipient under a heading that says who receives the data (_SHARING_HEADING)."""
-    return (heading is not None and sentence.kind == "item" and _SHARING_HEADING.match(heading.text) is not None
-            and _RECIPIENT_ITEM.match(sentence.text) is not None)
+def _recipient_item(sentence: Sentence) -> bool:
+    """Whether an item names a recipient and what it does (to be read under a _SHARING_HEADING)."""
+    return sentence.kind == "item" and _RECIPIENT_ITEM.match(sentence.text) is not None
 
 
 def _glossary_item(sentences: list[Sentence], index: int, parent: int | None) -> bool:
@@ -941,6 +940,7 @@ def extract_declarations(text: str, language: str | None = None,
     advice, named = _ADVICE.pieces(joined), _vendor_filter().pieces(joined)
     declarations: list[Declaration] = []
     heading: int | None = None
+    sharing_heading = False     # whether that heading says who receives the data (_SHARING_HEADING)
     for index, sentence in enumerate(sentences):
         parent = parents[index]
         lead = sentences[parent] if parent is not None else None
@@ -953,6 +953,7 @@ def extract_declarations(text: str, language: str | None = None,
                 for w in _WORD.findall(sentence.text))))
         if is_heading:
             heading = index     # «4. Кому мы передаём сведения» frames the clauses under it
+            sharing_heading = _SHARING_HEADING.match(sentence.text) is not None
         low, lead_low = lows[index], lows[parent] if parent is not None else None
         if (index in advice and _ADVICE.search(sentence.text, low)) or (
                 parent in advice and _ADVICE.search(lead.text, lead_low)):  # type: ignore[union-attr]
@@ -972,8 +973,7 @@ def extract_declarations(text: str, language: str | None = None,
                       if sentence.text.endswith(":") and index + 1 < len(sentences) else None)
         found = _matches(sentence, words, context, lead is not None, hint, regex_rules[index], low, own_block,
                          value_text)
-        if lead is None and heading not in (None, index) and _recipient_under_heading(
-                sentence, sentences[heading]) and not any(
+        if lead is None and sharing_heading and heading != index and _recipient_item(sentence) and not any(
                 m.compiled.rule.categories == ("third_party_sharing",) for m in found):
             declarations.append(Declaration("third_party_sharing", "declared", sentence.text, sentence.start,
                                             sentence.end, RECIPIENT_UNDER_HEADING, _vendors(sentence.text, low),
