@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,8 +64,9 @@ def baseline_main(urls_file: str, proxy: str, concurrency: int) -> None:
     print(json.dumps({"pages": ok, "seconds": elapsed, "peak_mb": peak}))
 
 
-def scrapy_main(urls_file: str, proxy: str, concurrency: int) -> None:
-    """Child process: fetch every URL with a bare Scrapy spider and print the figures as JSON."""
+def scrapy_main(urls_file: str, proxy: str, concurrency: int, reactor: str) -> None:
+    """Child process: fetch every URL with a bare Scrapy spider (on the scan's `reactor`) and print the figures as
+    JSON."""
     import scrapy
     from scrapy.crawler import CrawlerProcess
 
@@ -86,7 +87,7 @@ def scrapy_main(urls_file: str, proxy: str, concurrency: int) -> None:
     process = CrawlerProcess({
         "CONCURRENT_REQUESTS": concurrency, "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "DOWNLOAD_DELAY": 0,
         "ROBOTSTXT_OBEY": False, "LOG_LEVEL": "ERROR", "TELNETCONSOLE_ENABLED": False,
-        "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
+        "TWISTED_REACTOR": reactor,
     }, install_root_handler=False)
     process.crawl(BareSpider)
     started = time.perf_counter()
@@ -96,7 +97,15 @@ def scrapy_main(urls_file: str, proxy: str, concurrency: int) -> None:
     print(json.dumps({"pages": fetched, "seconds": elapsed, "peak_mb": peak}))
 
 
+def _child(mode: str, urls_file: Path, proxy: str, concurrency: int, *extra: str) -> dict[str, Any]:
+    """Run this script as a bare client (`mode`: --baseline or --scrapy) in a child process; its figures."""
+    result = subprocess.run([sys.executable, __file__, mode, str(urls_file), proxy, str(concurrency), *extra],
+                            check=True, capture_output=True, text=True, cwd=ROOT)
+    return cast("dict[str, Any]", json.loads(result.stdout.strip().splitlines()[-1]))
+
+
 def run(sites: int, concurrency: int) -> None:
+    from kzprivacy.crawler import settings
     from kzprivacy.sampleweb.server import SampleWeb
 
     with SampleWeb(generated=sites) as web, tempfile.TemporaryDirectory() as tmp:
@@ -136,16 +145,13 @@ def run(sites: int, concurrency: int) -> None:
             urls = list(pages.loc[pages["status_code"].notna(), "url"])
             ok_sites = store.crawl_summary("bench")["statuses"].get("ok", 0)
 
-        # Baseline: the same pages, fetched bare with aiohttp through the same proxy.
+        # Baseline: the same pages, fetched bare with aiohttp through the same proxy; and the framework's own
+        # cost: a bare Scrapy spider over the same pages, as many requests at once as the scan.
         urls_file = out / "urls.json"
         urls_file.write_text(json.dumps(urls))
-        result = subprocess.run([sys.executable, __file__, "--baseline", str(urls_file), web.proxy_url,
-                                 str(concurrency)], check=True, capture_output=True, text=True, cwd=ROOT)
-        base = json.loads(result.stdout.strip().splitlines()[-1])
-        # The framework's own cost: a bare Scrapy spider over the same pages.
-        result = subprocess.run([sys.executable, __file__, "--scrapy", str(urls_file), web.proxy_url,
-                                 "384"], check=True, capture_output=True, text=True, cwd=ROOT)
-        bare_scrapy = json.loads(result.stdout.strip().splitlines()[-1])
+        base = _child("--baseline", urls_file, web.proxy_url, concurrency)
+        bare_scrapy = _child("--scrapy", urls_file, web.proxy_url, settings.CONCURRENT_REQUESTS,
+                             settings.TWISTED_REACTOR)
 
         shares = _profile_shares(profile)
 
@@ -264,14 +270,18 @@ def main() -> None:
         return
     if len(sys.argv) > 1 and sys.argv[1] == "--scrapy":
         os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
-        scrapy_main(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+        scrapy_main(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
         return
+    os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+    # (the parent only: the bare clients' children load no more than they need, their memory is measured)
+    from kzprivacy.crawler import settings
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sites", type=int, default=300, help="generated sample sites (default 300)")
-    parser.add_argument("--concurrency", type=int, default=384,
-                        help="aiohttp's concurrent requests (the scan's CONCURRENT_REQUESTS is 384)")
+    parser.add_argument("--concurrency", type=int, default=settings.CONCURRENT_REQUESTS,
+                        help="aiohttp's concurrent requests (default: the scan's CONCURRENT_REQUESTS, "
+                             f"{settings.CONCURRENT_REQUESTS})")
     args = parser.parse_args()
-    os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
     run(args.sites, args.concurrency)
 
 
